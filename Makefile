@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Both install what is missing (Debian packages) before they build.
+
+BUILD_DIR ?= build
+ASAN_DIR  ?= build-asan
+JOBS      ?= $(shell nproc)
+FARM      := $(BUILD_DIR)/farm
+
+.PHONY: all deps test-deps build asan demo test unit clean format
+
+all: build
+
+deps:
+	@scripts/setup-deps.sh
+
+test-deps:
+	@scripts/setup-deps.sh --test
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Unit tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DFARM_SANITIZE=ON -DFARM_UNIT_ONLY=ON >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS) --target farm_unit_tests
+
+demo: build
+	@scripts/demo.sh $(FARM)
+
+test: test-deps build asan
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@cd $(ASAN_DIR) && ctest --output-on-failure
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L unit
+
+format:
+	@find apps commands lib tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

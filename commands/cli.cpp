@@ -1,0 +1,125 @@
+#include "commands/cli.hpp"
+
+#include "commands/perf_build.hpp"
+#include "commands/perf_report.hpp"
+#include "farm/core/text.hpp"
+#include "farm/core/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+
+namespace farm::commands {
+
+const std::vector<CommandInfo>& command_table() {
+    static const std::vector<CommandInfo> table = {
+        {"perf:build", "[OPTIONS] -- COMMAND [ARGS...]",
+         "time a command over many runs (CPU, memory of the whole process tree) and record it"},
+        {"perf:report", "[OPTIONS]",
+         "recent runs of each subject from the history, with the change against the previous"},
+    };
+    return table;
+}
+
+Arguments normalise_arguments(int argc, const char* const* argv) {
+    Arguments arguments;
+    bool command_seen = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string word = argv[i];
+        if (word == "--") {
+            arguments.has_trailing = true;
+            arguments.trailing.assign(argv + i + 1, argv + argc);
+            break;
+        }
+        // Only the command name is split: an option value may hold a colon (a URL, a path).
+        if (!command_seen && !word.starts_with("-")) {
+            command_seen = true;
+            std::size_t colon = word.find(':');
+            if (colon != std::string::npos && colon > 0 && colon + 1 < word.size()) {
+                arguments.words.push_back(word.substr(0, colon));
+                arguments.words.push_back(word.substr(colon + 1));
+                continue;
+            }
+        }
+        arguments.words.push_back(word);
+    }
+    return arguments;
+}
+
+std::string typed_command(const Arguments& arguments) {
+    const std::vector<std::string>& w = arguments.words;
+    auto first = std::find_if(w.begin(), w.end(), [](const std::string& s) {
+        return !s.starts_with("-");
+    });
+    if (first == w.end()) {
+        return {};
+    }
+    std::string name = *first;
+    auto second = first + 1;
+    bool has_children = std::any_of(command_table().begin(), command_table().end(),
+                                     [&](const CommandInfo& c) {
+                                         return std::string(c.name).starts_with(name + ":");
+                                     });
+    if (has_children && second != w.end() && !second->starts_with("-")) {
+        name += ":" + *second;
+    }
+    return name;
+}
+
+bool wants_top_level_help(const Arguments& arguments) {
+    const std::vector<std::string>& w = arguments.words;
+    return (w.empty() && !arguments.has_trailing) ||
+           (w.size() == 1 && (w[0] == "-h" || w[0] == "--help" || w[0] == "help"));
+}
+
+std::string top_level_help() {
+    std::string out = std::string("farm ") + farm::version +
+                      " - performance measurements for pnpm + AI full-stack projects\n\n"
+                      "Usage: farm COMMAND [OPTIONS]   (`farm perf:build` and `farm perf build` "
+                      "are the same)\n\nCommands:\n";
+    std::size_t width = 0;
+    for (const CommandInfo& c : command_table()) {
+        width = std::max(width, std::string(c.name).size());
+    }
+    for (const CommandInfo& c : command_table()) {
+        std::string name = c.name;
+        out += "  " + name + std::string(width - name.size() + 3, ' ') + c.summary + "\n";
+    }
+    out += "\nOptions:\n"
+           "  -h, --help       this help; `farm COMMAND --help` for a command's options\n"
+           "  --version        print farm's version\n\n"
+           "History: .farm/perf.db in the project root; --db PATH or FARM_DB choose another.\n"
+           "Exit codes: 0 ok, 1 a check failed, 2 usage or configuration error, 3 the measured\n"
+           "command failed, 130 interrupted.\n";
+    return out;
+}
+
+std::optional<std::string> unknown_command_message(const Arguments& arguments) {
+    std::string typed = typed_command(arguments);
+    if (typed.empty() || typed == "help") {
+        return std::nullopt;
+    }
+    std::vector<std::string> names;
+    for (const CommandInfo& c : command_table()) {
+        names.emplace_back(c.name);
+        if (typed == c.name) {
+            return std::nullopt;
+        }
+        // A group name alone ("perf") is a command of its own only when listed.
+    }
+    std::string message = "unknown command '" + typed + "'";
+    if (std::optional<std::string> close = core::closest_match(typed, names)) {
+        message += ": did you mean " + *close + "?";
+    } else {
+        message += ".";
+    }
+    return message + " Run `farm --help` for the list of commands.";
+}
+
+void register_all_commands(CLI::App& app, Invocation& invocation) {
+    CLI::App* perf = app.add_subcommand("perf", "measure and report");
+    perf->require_subcommand(1);
+    register_perf_build(*perf, invocation);
+    register_perf_report(*perf, invocation);
+}
+
+} // namespace farm::commands

@@ -1,0 +1,142 @@
+#include "farm/core/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <regex>
+
+namespace farm::core {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+    for (const std::string& candidate : candidates) {
+        std::size_t d = edit_distance(word, candidate);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+namespace {
+
+bool needs_quotes(std::string_view word) {
+    if (word.empty()) {
+        return true;
+    }
+    return std::any_of(word.begin(), word.end(), [](unsigned char c) {
+        return !(std::isalnum(c) || std::string_view("-_./:=@%+,").find(char(c)) !=
+                                        std::string_view::npos);
+    });
+}
+
+} // namespace
+
+std::string join_command_line(const std::vector<std::string>& argv) {
+    std::string line;
+    for (const std::string& word : argv) {
+        if (!line.empty()) {
+            line += ' ';
+        }
+        if (!needs_quotes(word)) {
+            line += word;
+            continue;
+        }
+        line += '\'';
+        for (char c : word) {
+            if (c == '\'') {
+                line += "'\\''";
+            } else {
+                line += c;
+            }
+        }
+        line += '\'';
+    }
+    return line;
+}
+
+namespace {
+
+constexpr std::string_view mask = "***";
+
+const std::array<std::regex, 5>& secret_patterns() {
+    // Each pattern keeps group 1 (the name) and replaces the rest of the match with the mask.
+    static const std::array<std::regex, 5> patterns = {
+        std::regex(R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth)[A-Za-z0-9_-]*[= ])\S+)re",
+                   std::regex::icase),
+        std::regex(R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)\S+)re",
+                   std::regex::icase),
+        std::regex(R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)\S+)re"),
+        std::regex(R"re(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@))re", std::regex::icase),
+        std::regex(R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
+    };
+    return patterns;
+}
+
+} // namespace
+
+std::string redact_secrets(std::string_view text) {
+    std::string result(text);
+    for (const std::regex& pattern : secret_patterns()) {
+        result = std::regex_replace(result, pattern, "$1" + std::string(mask));
+    }
+    return result;
+}
+
+std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
+    std::vector<std::string> redacted;
+    redacted.reserve(argv.size());
+    bool next_is_secret = false;
+    static const std::regex secret_option(
+        R"re(--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth)[A-Za-z0-9_-]*)re",
+        std::regex::icase);
+    for (const std::string& word : argv) {
+        if (next_is_secret) {
+            redacted.emplace_back(mask);
+            next_is_secret = false;
+            continue;
+        }
+        next_is_secret = std::regex_match(word, secret_option);
+        redacted.push_back(redact_secrets(word));
+    }
+    return redacted;
+}
+
+std::string utc_now_iso8601() {
+    auto now = std::chrono::system_clock::now();
+    std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    long long millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[40];
+    std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(buffer + n, sizeof buffer - n, ".%03lldZ", millis);
+    return buffer;
+}
+
+} // namespace farm::core

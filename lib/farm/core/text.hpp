@@ -1,0 +1,34 @@
+// Small string helpers that several layers need: suggestions for typos, shell-style quoting of a
+// command line for display, and redaction of secrets before anything is shown or stored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace farm::core {
+
+// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word`, if it is close enough to be a plausible typo
+// (distance at most a third of the word's length, and at least 1 allowed).
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+// Joins argv the way a user would type it in sh: words with special characters are quoted.
+std::string join_command_line(const std::vector<std::string>& argv);
+
+// Masks values that look like secrets: the value after `--token`, `--password`, `--api-key` and
+// similar options (`--token=X` and `--token X`), `Authorization:` headers, `_authToken=` npm
+// settings, URL credentials (`https://user:pass@host`) and well-known key prefixes (`sk-`,
+// `hf_`, `ghp_`, `npm_`). Used on every command line before it is printed or stored.
+std::string redact_secrets(std::string_view text);
+std::vector<std::string> redact_secrets(const std::vector<std::string>& argv);
+
+// "2026-11-23T05:45:28.123Z" for the current time, UTC, with milliseconds so that runs sort
+// in the order they were taken.
+std::string utc_now_iso8601();
+
+} // namespace farm::core

@@ -1,0 +1,370 @@
+#include "farm/exec/process.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/exec/tree_sampler.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace farm::exec {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t tail_bytes = 16 * 1024;
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
+
+double timeval_seconds(const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; }
+
+void keep_tail(std::string& tail, const char* data, std::size_t size) {
+    tail.append(data, size);
+    if (tail.size() > 2 * tail_bytes) {
+        tail.erase(0, tail.size() - tail_bytes);
+    }
+}
+
+class FileDescriptor {
+  public:
+    FileDescriptor() = default;
+    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor() { reset(); }
+    int get() const { return m_fd; }
+    void reset(int fd = -1) {
+        if (m_fd >= 0) {
+            close(m_fd);
+        }
+        m_fd = fd;
+    }
+
+  private:
+    int m_fd = -1;
+};
+
+std::vector<std::string> environment_for(const SpawnOptions& options) {
+    std::vector<std::string> env;
+    for (char** entry = environ; entry && *entry; ++entry) {
+        std::string_view item(*entry);
+        bool replaced = std::any_of(options.extra_env.begin(), options.extra_env.end(),
+                                    [&](const auto& kv) {
+                                        return item.size() > kv.first.size() &&
+                                               item.starts_with(kv.first) &&
+                                               item[kv.first.size()] == '=';
+                                    });
+        if (!replaced) {
+            env.emplace_back(item);
+        }
+    }
+    for (const auto& [key, value] : options.extra_env) {
+        env.push_back(key + "=" + value);
+    }
+    return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    pointers.reserve(strings.size() + 1);
+    for (std::string& s : strings) {
+        pointers.push_back(s.data());
+    }
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// Ends what is left of a process group: `first` now, SIGKILL when the grace period is over.
+struct GroupStopper {
+    pid_t group = 0;
+    bool stopping = false;
+    Clock::time_point kill_at{};
+    bool killed = false;
+
+    void stop(int first, double grace_s) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        kill(-group, first);
+        kill(-group, SIGCONT); // a stopped process cannot act on SIGTERM
+        kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(grace_s));
+    }
+    void kill_if_due(Clock::time_point now) {
+        if (stopping && !killed && now >= kill_at) {
+            kill(-group, SIGKILL);
+            killed = true;
+        }
+    }
+};
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return int(syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+} // namespace
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+std::string ProcessResult::describe_failure() const {
+    if (interrupted) {
+        return "interrupted";
+    }
+    if (timed_out) {
+        return "timed out";
+    }
+    if (signal != 0) {
+        const char* name = sigabbrev_np(signal);
+        return std::string("killed by ") + (name ? std::string("SIG") + name
+                                                 : "signal " + std::to_string(signal));
+    }
+    return "exit code " + std::to_string(exit_code);
+}
+
+ProcessResult run_process(const SpawnOptions& options) {
+    if (options.argv.empty()) {
+        throw UsageError("no command to run: give it after `--`");
+    }
+    std::vector<std::string> argv = options.argv;
+    if (options.use_shell) {
+        std::string line;
+        for (const std::string& word : options.argv) {
+            line += (line.empty() ? "" : " ") + word;
+        }
+        argv = {"sh", "-c", line};
+    }
+    if (!options.cwd.empty() && !std::filesystem::is_directory(options.cwd)) {
+        throw UsageError("the folder to run in does not exist: " + options.cwd.string());
+    }
+    std::vector<std::string> env = environment_for(options);
+    std::vector<char*> argv_c = c_strings(argv);
+    std::vector<char*> env_c = c_strings(env);
+
+    bool capture = options.output == OutputMode::capture;
+    int out_pipe[2] = {-1, -1};
+    int err_pipe[2] = {-1, -1};
+    if (capture && (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)) {
+        throw Error(std::string("cannot create pipes for the child: ") + std::strerror(errno),
+                    ExitCode::command_failed);
+    }
+    FileDescriptor out_read(out_pipe[0]), out_write(out_pipe[1]);
+    FileDescriptor err_read(err_pipe[0]), err_write(err_pipe[1]);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (capture) {
+        posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+    }
+    if (!options.cwd.empty()) {
+        posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+    }
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) {
+        sigaddset(&defaults, s);
+    }
+    sigset_t no_mask;
+    sigemptyset(&no_mask);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setsigmask(&attributes, &no_mask);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes,
+                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    ProcessResult result;
+    Clock::time_point start = Clock::now();
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, argv_c[0], &actions, &attributes, argv_c.data(), env_c.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) {
+        std::string what = rc == ENOENT ? "command not found" : std::strerror(rc);
+        throw CommandError("cannot start `" + argv[0] + "`: " + what +
+                           (rc == ENOENT ? " (check the name and PATH, or use --shell for a "
+                                           "shell built-in or pipeline)"
+                                         : ""));
+    }
+    out_write.reset();
+    err_write.reset();
+    FileDescriptor pidfd(open_pidfd(pid));
+
+    TreeSampler sampler;
+    GroupStopper stopper{pid};
+    Clock::duration sample_period =
+        options.sample_hz > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(1.0 / options.sample_hz))
+                              : Clock::duration::max();
+    Clock::time_point next_sample =
+        options.sample_hz > 0 ? start + sample_period : Clock::time_point::max();
+    Clock::time_point deadline =
+        options.timeout_s > 0 ? start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(options.timeout_s))
+                              : Clock::time_point::max();
+
+    char buffer[64 * 1024];
+    auto read_pipe = [&](FileDescriptor& fd, bool is_stdout) {
+        ssize_t n = read(fd.get(), buffer, sizeof buffer);
+        if (n > 0) {
+            std::size_t size = std::size_t(n);
+            if (is_stdout) {
+                keep_tail(result.stdout_tail, buffer, size);
+                if (options.on_stdout) {
+                    options.on_stdout(std::string_view(buffer, size));
+                }
+            } else {
+                keep_tail(result.stderr_tail, buffer, size);
+            }
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            fd.reset();
+        }
+    };
+
+    int status = 0;
+    rusage usage{};
+    bool reaped = false;
+    Clock::time_point end{};
+    while (!reaped) {
+        Clock::time_point now = Clock::now();
+        if (now >= next_sample) {
+            sampler.sample();
+            next_sample += sample_period;
+            if (next_sample < now) {
+                next_sample = now + sample_period;
+            }
+        }
+        if (now >= deadline && !stopper.stopping) {
+            result.timed_out = true;
+            stopper.stop(SIGTERM, options.kill_grace_s);
+        }
+        stopper.kill_if_due(now);
+
+        Clock::time_point wake = std::min({next_sample, deadline, stopper.stopping && !stopper.killed
+                                                                        ? stopper.kill_at
+                                                                        : Clock::time_point::max()});
+        int timeout_ms = -1;
+        if (wake != Clock::time_point::max()) {
+            timeout_ms = int(std::max<long long>(
+                0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
+        }
+        if (pidfd.get() < 0) {
+            timeout_ms = timeout_ms < 0 ? 2 : std::min(timeout_ms, 2);
+        }
+        pollfd fds[4];
+        nfds_t count = 0;
+        int out_index = -1, err_index = -1, interrupt_index = -1;
+        if (out_read.get() >= 0) {
+            out_index = int(count);
+            fds[count++] = {out_read.get(), POLLIN, 0};
+        }
+        if (err_read.get() >= 0) {
+            err_index = int(count);
+            fds[count++] = {err_read.get(), POLLIN, 0};
+        }
+        if (interrupt_fd() >= 0 && !result.interrupted) {
+            interrupt_index = int(count);
+            fds[count++] = {interrupt_fd(), POLLIN, 0};
+        }
+        if (pidfd.get() >= 0) {
+            fds[count++] = {pidfd.get(), POLLIN, 0};
+        }
+        int ready = poll(fds, count, timeout_ms);
+        if (ready < 0 && errno != EINTR) {
+            break;
+        }
+        if (out_index >= 0 && fds[out_index].revents) {
+            read_pipe(out_read, true);
+        }
+        if (err_index >= 0 && fds[err_index].revents) {
+            read_pipe(err_read, false);
+        }
+        if ((interrupt_index >= 0 && fds[interrupt_index].revents) ||
+            (interrupted() && !result.interrupted)) {
+            result.interrupted = true;
+            stopper.stop(interrupt_signal() == SIGINT ? SIGINT : SIGTERM, options.kill_grace_s);
+        }
+        pid_t waited = wait4(pid, &status, WNOHANG, &usage);
+        if (waited == pid) {
+            end = Clock::now();
+            reaped = true;
+        }
+    }
+
+    // What the command left behind in its group is ended, so that nothing outlives the run.
+    if (kill(-pid, 0) == 0) {
+        stopper.stop(SIGTERM, std::min(options.kill_grace_s, 0.5));
+    }
+    Clock::time_point drain_until = Clock::now() + std::chrono::milliseconds(1500);
+    while ((out_read.get() >= 0 || err_read.get() >= 0) && Clock::now() < drain_until) {
+        pollfd fds[2];
+        nfds_t count = 0;
+        if (out_read.get() >= 0) {
+            fds[count++] = {out_read.get(), POLLIN, 0};
+        }
+        if (err_read.get() >= 0) {
+            fds[count++] = {err_read.get(), POLLIN, 0};
+        }
+        if (poll(fds, count, 50) > 0) {
+            for (nfds_t i = 0; i < count; ++i) {
+                if (fds[i].revents) {
+                    bool is_out = fds[i].fd == out_read.get();
+                    read_pipe(is_out ? out_read : err_read, is_out);
+                }
+            }
+        }
+        stopper.kill_if_due(Clock::now());
+    }
+    if (stopper.stopping) {
+        while (kill(-pid, 0) == 0 && Clock::now() < stopper.kill_at) {
+            while (waitpid(-pid, nullptr, WNOHANG) > 0) {
+            }
+            usleep(5000);
+        }
+        if (kill(-pid, 0) == 0) {
+            kill(-pid, SIGKILL);
+        }
+    }
+    // Orphans of the group that farm adopted as subreaper.
+    while (waitpid(-pid, nullptr, WNOHANG) > 0) {
+    }
+
+    result.wall_s = seconds_between(start, end);
+    result.user_s = timeval_seconds(usage.ru_utime);
+    result.sys_s = timeval_seconds(usage.ru_stime);
+    result.max_rss_bytes = std::int64_t(usage.ru_maxrss) * 1024;
+    result.tree_peak_rss_bytes = std::max(sampler.peak_rss_bytes(), result.max_rss_bytes);
+    result.tree_cpu_s = std::max(sampler.cpu_seconds(), result.user_s + result.sys_s);
+    result.tree_samples = sampler.samples_taken();
+    if (WIFEXITED(status)) {
+        result.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        result.signal = WTERMSIG(status);
+    }
+    return result;
+}
+
+} // namespace farm::exec

@@ -1,0 +1,71 @@
+// Runs one child process and measures it exactly.
+//
+// The child is started with posix_spawnp (no shell unless asked), in a process group of its own,
+// with stdin from /dev/null. Its stdout and stderr are read concurrently through pipes while it
+// runs, so a child that writes any amount of output never blocks; a caller may watch stdout as it
+// streams. wait4 gives the child's user and system CPU, the largest single process's RSS (its own
+// or a waited-for descendant's) and how it ended; wall time is taken from the monotonic clock.
+// A TreeSampler beside it gives the peak RSS of the whole process tree.
+//
+// Guarantees: when run() returns, nothing of the child's process group is left running. A
+// timeout or an interrupt (see interrupt.hpp) sends SIGTERM to the whole group (SIGINT for
+// Ctrl-C), then SIGKILL after the grace period. A command that cannot be started throws
+// farm::CommandError; everything else is reported in the result.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace farm::exec {
+
+enum class OutputMode {
+    capture, // read through pipes; the last bytes are kept for error messages
+    inherit, // the child writes to farm's own stdout and stderr (--show-output)
+};
+
+struct SpawnOptions {
+    std::vector<std::string> argv; // argv[0] is looked up in PATH
+    bool use_shell = false;         // run `sh -c "argv joined"` instead
+    std::filesystem::path cwd;      // empty: farm's current folder
+    // Added to (or replacing in) farm's own environment for the child.
+    std::vector<std::pair<std::string, std::string>> extra_env;
+    OutputMode output = OutputMode::capture;
+    double timeout_s = 0;          // 0: none
+    double kill_grace_s = 2.0;     // SIGTERM to SIGKILL
+    double sample_hz = 20.0;       // tree sampler rate; 0 disables sampling
+    // Called with each piece of stdout as it arrives (capture mode only).
+    std::function<void(std::string_view)> on_stdout;
+};
+
+struct ProcessResult {
+    double wall_s = 0;
+    double user_s = 0;
+    double sys_s = 0;
+    std::int64_t max_rss_bytes = 0;      // largest single process (wait4)
+    std::int64_t tree_peak_rss_bytes = 0; // peak of the sum over the tree (sampler), >= max_rss
+    double tree_cpu_s = 0;               // CPU of the whole tree, including unwaited descendants
+    int exit_code = -1;                  // -1 when ended by a signal
+    int signal = 0;                      // the signal that ended it, 0 if it exited
+    bool timed_out = false;
+    bool interrupted = false;
+    std::size_t tree_samples = 0;
+    std::string stdout_tail; // last bytes of stdout (capture mode)
+    std::string stderr_tail; // last bytes of stderr (capture mode)
+
+    bool succeeded() const { return exit_code == 0 && !timed_out && !interrupted; }
+    // "exit code 2", "killed by SIGKILL", "timed out after 5 s", ...
+    std::string describe_failure() const;
+};
+
+// Makes farm a child subreaper, so that orphaned descendants of a measured command stay in its
+// tree (and are reaped by farm) instead of moving to init. Called once at start-up.
+void become_subreaper();
+
+ProcessResult run_process(const SpawnOptions& options);
+
+} // namespace farm::exec

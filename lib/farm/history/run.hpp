@@ -1,0 +1,64 @@
+// The one data model of the history: a run has a kind ("build", "install", "dev", "ai", ...), a
+// subject (what was measured), the context it was measured in, a status, and per-iteration named
+// metrics with units. Reports, comparisons and exports work on runs of every kind through this
+// shape alone.
+#pragma once
+
+#include "farm/measure/sample.hpp"
+#include "farm/measure/stats.hpp"
+#include "farm/sys/context.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::history {
+
+enum class RunStatus { ok, failed, interrupted };
+
+const char* to_string(RunStatus status);
+// Throws farm::DatabaseError for a value farm never writes.
+RunStatus run_status_from_string(const std::string& text);
+
+struct Run {
+    std::int64_t id = 0; // assigned by Store::record
+    std::string kind;
+    std::string subject;
+    std::string command; // as typed, secrets redacted
+    std::string folder;  // where it ran
+    std::string started_at; // ISO 8601 UTC with milliseconds
+    double duration_s = 0;  // the whole run, warm-ups and helpers included
+    RunStatus status = RunStatus::ok;
+    sys::RunContext context;
+    std::vector<measure::IterationRecord> iterations;
+};
+
+// All values of one metric over a run's iterations, with their summary.
+struct MetricSeries {
+    std::string name;
+    std::string unit;
+    std::vector<double> values; // in iteration order; empty when only the summary was loaded
+    measure::Summary summary;
+};
+
+// Groups a run's per-iteration metrics by name, in the order the metrics first appear.
+std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>& iterations);
+
+// A run as reports list it: its identity and context, and each metric's summary.
+struct RunOverview {
+    std::int64_t id = 0;
+    std::string kind;
+    std::string subject;
+    std::string command;
+    std::string started_at;
+    RunStatus status = RunStatus::ok;
+    std::string git_commit;
+    std::string git_branch;
+    bool git_dirty = false;
+    std::vector<MetricSeries> metrics; // summaries only
+
+    const MetricSeries* metric(const std::string& name) const;
+};
+
+} // namespace farm::history

@@ -1,0 +1,121 @@
+#include "farm/history/schema.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/history/values_codec.hpp"
+#include "farm/measure/stats.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <string>
+#include <vector>
+
+namespace farm::history {
+
+namespace {
+
+void migrate_to_1(SQLite::Database& db) {
+    db.exec(R"sql(
+        CREATE TABLE farm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO farm_meta (key, value) VALUES ('application', 'farm');
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            command TEXT NOT NULL DEFAULT '',
+            folder TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'interrupted')),
+            git_commit TEXT NOT NULL DEFAULT '',
+            git_branch TEXT NOT NULL DEFAULT '',
+            git_dirty INTEGER NOT NULL DEFAULT 0,
+            host_name TEXT NOT NULL DEFAULT '',
+            cpu_model TEXT NOT NULL DEFAULT '',
+            cpu_cores INTEGER NOT NULL DEFAULT 0,
+            memory_bytes INTEGER NOT NULL DEFAULT 0,
+            kernel TEXT NOT NULL DEFAULT '',
+            os TEXT NOT NULL DEFAULT '',
+            tool_versions TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE iterations (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            exit_code INTEGER NOT NULL,
+            signal INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE metrics (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            vals TEXT NOT NULL,
+            PRIMARY KEY (run_id, name)
+        );
+        CREATE INDEX runs_by_subject ON runs (kind, subject, started_at);
+    )sql");
+}
+
+// Reports read summaries without decoding every iteration, which keeps them fast on a history
+// of millions of iterations.
+void migrate_to_2(SQLite::Database& db) {
+    db.exec(R"sql(
+        ALTER TABLE runs ADD COLUMN duration_s REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN mean REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN median REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN stddev REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN min REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN max REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN p95 REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN ci95_low REAL NOT NULL DEFAULT 0;
+        ALTER TABLE metrics ADD COLUMN ci95_high REAL NOT NULL DEFAULT 0;
+        CREATE INDEX runs_by_time ON runs (started_at);
+    )sql");
+    SQLite::Statement select(db, "SELECT run_id, name, vals FROM metrics");
+    SQLite::Statement update(db, R"sql(
+        UPDATE metrics SET count = ?, mean = ?, median = ?, stddev = ?, min = ?, max = ?,
+                           p95 = ?, ci95_low = ?, ci95_high = ?
+        WHERE run_id = ? AND name = ?)sql");
+    while (select.executeStep()) {
+        std::vector<double> values = decode_values(select.getColumn(2).getString());
+        if (values.empty()) {
+            continue;
+        }
+        measure::Summary s = measure::summarize(values);
+        update.bind(1, std::int64_t(s.count));
+        update.bind(2, s.mean);
+        update.bind(3, s.median);
+        update.bind(4, s.stddev);
+        update.bind(5, s.min);
+        update.bind(6, s.max);
+        update.bind(7, s.p95);
+        update.bind(8, s.ci95_low);
+        update.bind(9, s.ci95_high);
+        update.bind(10, select.getColumn(0).getInt64());
+        update.bind(11, select.getColumn(1).getString());
+        update.exec();
+        update.reset();
+    }
+}
+
+} // namespace
+
+int schema_version(SQLite::Database& db) {
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void migrate(SQLite::Database& db, int target) {
+    int version = schema_version(db);
+    if (version > latest_schema_version) {
+        throw DatabaseError("the history database " + db.getFilename() + " has schema version " +
+                            std::to_string(version) + ", newer than this farm understands (" +
+                            std::to_string(latest_schema_version) +
+                            "): upgrade farm, or use another file with --db");
+    }
+    using Step = void (*)(SQLite::Database&);
+    const Step steps[] = {migrate_to_1, migrate_to_2};
+    for (; version < target; ++version) {
+        steps[version](db);
+        db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    }
+}
+
+} // namespace farm::history

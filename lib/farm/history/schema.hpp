@@ -1,0 +1,23 @@
+// The history database's schema and its migrations.
+//
+// The schema version lives in `PRAGMA user_version`; a `farm_meta` table with
+// application = 'farm' marks the file as farm's. Each migration moves the schema up by one
+// version inside the caller's transaction, so a database is always at one whole version.
+//
+// Version 1: runs, iterations, metrics (one row per run and metric, values as a JSON array).
+// Version 2: per-metric summary columns on metrics (backfilled), runs.duration_s, time index.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+namespace farm::history {
+
+inline constexpr int latest_schema_version = 2;
+
+int schema_version(SQLite::Database& db);
+
+// Applies migrations from the current version up to `target`. The caller holds a write
+// transaction. Throws farm::DatabaseError for a database newer than this farm.
+void migrate(SQLite::Database& db, int target = latest_schema_version);
+
+} // namespace farm::history

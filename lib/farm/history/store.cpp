@@ -1,0 +1,330 @@
+#include "farm/history/store.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/history/schema.hpp"
+#include "farm/history/values_codec.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+#include <system_error>
+#include <unordered_map>
+
+namespace farm::history {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int busy_timeout_ms = 30000;
+
+[[noreturn]] void refuse(const fs::path& path, const std::string& why) {
+    throw DatabaseError("cannot use the history database " + path.string() + ": " + why +
+                        ". It was left untouched; move it away or choose another file with "
+                        "--db PATH (or FARM_DB).");
+}
+
+// A farm database has user_version > 0 and farm_meta.application = 'farm'. A new, empty file
+// (no tables at all) is fine to initialise.
+void check_ownership(SQLite::Database& db, const fs::path& path) {
+    int version = schema_version(db);
+    int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (version == 0) {
+        if (tables > 0) {
+            refuse(path, "it is a SQLite database of another program (it has tables but no farm "
+                         "schema)");
+        }
+        return;
+    }
+    if (!db.tableExists("farm_meta")) {
+        refuse(path, "it is a SQLite database of another program (no farm_meta table)");
+    }
+    SQLite::Statement query(db, "SELECT value FROM farm_meta WHERE key = 'application'");
+    if (!query.executeStep() || query.getColumn(0).getString() != "farm") {
+        refuse(path, "it is a SQLite database of another program");
+    }
+}
+
+std::string tool_versions_json(const sys::RunContext& context) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [tool, version] : context.tool_versions) {
+        j[tool] = version;
+    }
+    return j.dump();
+}
+
+} // namespace
+
+Store::Store(const fs::path& path, Mode mode) : m_path(path) {
+    std::error_code ec;
+    bool exists = fs::exists(path, ec);
+    if (mode == Mode::existing && !exists) {
+        throw DatabaseError("no history database at " + path.string() +
+                            ": nothing has been recorded there yet (run `farm perf:build` first, "
+                            "or point --db at another file)");
+    }
+    if (exists && fs::is_directory(path, ec)) {
+        refuse(path, "it is a folder");
+    }
+    if (!exists) {
+        fs::create_directories(path.parent_path(), ec);
+        if (ec) {
+            throw DatabaseError("cannot create the folder " + path.parent_path().string() +
+                                " for the history database: " + ec.message() +
+                                " (choose another file with --db PATH)");
+        }
+    }
+    try {
+        int flags = SQLite::OPEN_READWRITE | (mode == Mode::create ? SQLite::OPEN_CREATE : 0);
+        m_db = std::make_unique<SQLite::Database>(path, flags, busy_timeout_ms);
+        m_db->exec("PRAGMA foreign_keys = ON");
+        check_ownership(*m_db, path);
+        if (history::schema_version(*m_db) < latest_schema_version) {
+            SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+            // Another process may have migrated while this one waited for the lock.
+            check_ownership(*m_db, path);
+            migrate(*m_db);
+            transaction.commit();
+        } else {
+            migrate(*m_db); // refuses a newer schema
+        }
+        // WAL lets readers and one writer work at once; a no-op when it is already on.
+        try {
+            m_db->exec("PRAGMA journal_mode = WAL");
+        } catch (const SQLite::Exception&) {
+            // Busy with another process switching it: that one turns WAL on for both.
+        }
+        m_db->exec("PRAGMA synchronous = NORMAL");
+    } catch (const DatabaseError&) {
+        throw;
+    } catch (const SQLite::Exception& e) {
+        std::string why = e.what();
+        if (e.getErrorCode() == SQLITE_NOTADB || e.getErrorCode() == SQLITE_CORRUPT) {
+            refuse(path, "it is damaged or not a SQLite database (" + why + ")");
+        }
+        if (e.getErrorCode() == SQLITE_CANTOPEN || e.getErrorCode() == SQLITE_READONLY ||
+            e.getErrorCode() == SQLITE_PERM || e.getErrorCode() == SQLITE_IOERR) {
+            throw DatabaseError("cannot open the history database " + path.string() +
+                                " for writing (" + why +
+                                "): check its permissions, or choose another file with --db PATH");
+        }
+        refuse(path, why);
+    }
+}
+
+Store::~Store() = default;
+
+int Store::schema_version() { return history::schema_version(*m_db); }
+
+std::int64_t Store::record(const Run& run) {
+    try {
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement insert_run(*m_db, R"sql(
+            INSERT INTO runs (kind, subject, command, folder, started_at, status, git_commit,
+                              git_branch, git_dirty, host_name, cpu_model, cpu_cores,
+                              memory_bytes, kernel, os, tool_versions, duration_s)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+        const sys::RunContext& c = run.context;
+        insert_run.bind(1, run.kind);
+        insert_run.bind(2, run.subject);
+        insert_run.bind(3, run.command);
+        insert_run.bind(4, run.folder);
+        insert_run.bind(5, run.started_at);
+        insert_run.bind(6, to_string(run.status));
+        insert_run.bind(7, c.git.commit);
+        insert_run.bind(8, c.git.branch);
+        insert_run.bind(9, c.git.dirty ? 1 : 0);
+        insert_run.bind(10, c.host.name);
+        insert_run.bind(11, c.host.cpu_model);
+        insert_run.bind(12, c.host.cores);
+        insert_run.bind(13, std::int64_t(c.host.memory_bytes));
+        insert_run.bind(14, c.host.kernel);
+        insert_run.bind(15, c.host.os);
+        insert_run.bind(16, tool_versions_json(c));
+        insert_run.bind(17, run.duration_s);
+        insert_run.exec();
+        std::int64_t id = m_db->getLastInsertRowid();
+
+        SQLite::Statement insert_iteration(
+            *m_db, "INSERT INTO iterations (run_id, idx, exit_code, signal) VALUES (?, ?, ?, ?)");
+        for (const measure::IterationRecord& it : run.iterations) {
+            insert_iteration.bind(1, id);
+            insert_iteration.bind(2, it.index);
+            insert_iteration.bind(3, it.exit_code);
+            insert_iteration.bind(4, it.signal);
+            insert_iteration.exec();
+            insert_iteration.reset();
+        }
+        SQLite::Statement insert_metric(*m_db, R"sql(
+            INSERT INTO metrics (run_id, name, unit, vals, count, mean, median, stddev, min, max,
+                                 p95, ci95_low, ci95_high)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+        for (const MetricSeries& series : series_of(run.iterations)) {
+            const measure::Summary& s = series.summary;
+            insert_metric.bind(1, id);
+            insert_metric.bind(2, series.name);
+            insert_metric.bind(3, series.unit);
+            insert_metric.bind(4, encode_values(series.values));
+            insert_metric.bind(5, std::int64_t(s.count));
+            insert_metric.bind(6, s.mean);
+            insert_metric.bind(7, s.median);
+            insert_metric.bind(8, s.stddev);
+            insert_metric.bind(9, s.min);
+            insert_metric.bind(10, s.max);
+            insert_metric.bind(11, s.p95);
+            insert_metric.bind(12, s.ci95_low);
+            insert_metric.bind(13, s.ci95_high);
+            insert_metric.exec();
+            insert_metric.reset();
+        }
+        transaction.commit();
+        return id;
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not record the run in " + m_path.string() + ": " + e.what() +
+                            " (nothing of this run was stored)");
+    }
+}
+
+std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
+    std::string sql = R"sql(
+        SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
+        FROM (SELECT *, row_number() OVER (PARTITION BY kind, subject
+                                           ORDER BY started_at DESC, id DESC) AS position
+              FROM runs
+              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR subject GLOB ?2))
+        WHERE position <= ?3
+        ORDER BY kind, subject, started_at DESC, id DESC)sql";
+    std::vector<RunOverview> runs;
+    try {
+        SQLite::Statement select(*m_db, sql);
+        if (query.kind) {
+            select.bind(1, *query.kind);
+        }
+        if (query.subject_glob) {
+            select.bind(2, *query.subject_glob);
+        }
+        select.bind(3, std::int64_t(query.per_subject));
+        std::unordered_map<std::int64_t, std::size_t> position_of;
+        while (select.executeStep()) {
+            RunOverview run;
+            run.id = select.getColumn(0).getInt64();
+            run.kind = select.getColumn(1).getString();
+            run.subject = select.getColumn(2).getString();
+            run.command = select.getColumn(3).getString();
+            run.started_at = select.getColumn(4).getString();
+            run.status = run_status_from_string(select.getColumn(5).getString());
+            run.git_commit = select.getColumn(6).getString();
+            run.git_branch = select.getColumn(7).getString();
+            run.git_dirty = select.getColumn(8).getInt() != 0;
+            position_of[run.id] = runs.size();
+            runs.push_back(std::move(run));
+        }
+        if (runs.empty()) {
+            return runs;
+        }
+        // Summaries of the selected runs only; the values stay undecoded.
+        SQLite::Statement metrics(*m_db, R"sql(
+            SELECT m.run_id, m.name, m.unit, m.count, m.mean, m.median, m.stddev, m.min, m.max,
+                   m.p95, m.ci95_low, m.ci95_high
+            FROM metrics m JOIN json_each(?1) ids ON m.run_id = ids.value
+            ORDER BY m.run_id, m.rowid)sql");
+        nlohmann::json ids = nlohmann::json::array();
+        for (const RunOverview& run : runs) {
+            ids.push_back(run.id);
+        }
+        metrics.bind(1, ids.dump());
+        while (metrics.executeStep()) {
+            MetricSeries series;
+            series.name = metrics.getColumn(1).getString();
+            series.unit = metrics.getColumn(2).getString();
+            measure::Summary& s = series.summary;
+            s.count = std::size_t(metrics.getColumn(3).getInt64());
+            s.mean = metrics.getColumn(4).getDouble();
+            s.median = metrics.getColumn(5).getDouble();
+            s.stddev = metrics.getColumn(6).getDouble();
+            s.min = metrics.getColumn(7).getDouble();
+            s.max = metrics.getColumn(8).getDouble();
+            s.p95 = metrics.getColumn(9).getDouble();
+            s.ci95_low = metrics.getColumn(10).getDouble();
+            s.ci95_high = metrics.getColumn(11).getDouble();
+            runs[position_of.at(metrics.getColumn(0).getInt64())].metrics.push_back(
+                std::move(series));
+        }
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not read the history database " + m_path.string() + ": " +
+                            e.what());
+    }
+    return runs;
+}
+
+Run Store::load_run(std::int64_t id) {
+    try {
+        SQLite::Statement select(*m_db, R"sql(
+            SELECT kind, subject, command, folder, started_at, status, git_commit, git_branch,
+                   git_dirty, host_name, cpu_model, cpu_cores, memory_bytes, kernel, os,
+                   tool_versions, duration_s
+            FROM runs WHERE id = ?)sql");
+        select.bind(1, id);
+        if (!select.executeStep()) {
+            throw DatabaseError("there is no run " + std::to_string(id) + " in " +
+                                m_path.string());
+        }
+        Run run;
+        run.id = id;
+        run.kind = select.getColumn(0).getString();
+        run.subject = select.getColumn(1).getString();
+        run.command = select.getColumn(2).getString();
+        run.folder = select.getColumn(3).getString();
+        run.started_at = select.getColumn(4).getString();
+        run.status = run_status_from_string(select.getColumn(5).getString());
+        run.context.git.commit = select.getColumn(6).getString();
+        run.context.git.branch = select.getColumn(7).getString();
+        run.context.git.dirty = select.getColumn(8).getInt() != 0;
+        run.context.git.available = !run.context.git.commit.empty();
+        run.context.host.name = select.getColumn(9).getString();
+        run.context.host.cpu_model = select.getColumn(10).getString();
+        run.context.host.cores = select.getColumn(11).getInt();
+        run.context.host.memory_bytes = select.getColumn(12).getInt64();
+        run.context.host.kernel = select.getColumn(13).getString();
+        run.context.host.os = select.getColumn(14).getString();
+        nlohmann::json tools = nlohmann::json::parse(select.getColumn(15).getString(), nullptr,
+                                                     false);
+        if (tools.is_object()) {
+            for (const auto& [tool, version] : tools.items()) {
+                if (version.is_string()) {
+                    run.context.tool_versions[tool] = version.get<std::string>();
+                }
+            }
+        }
+        run.duration_s = select.getColumn(16).getDouble();
+
+        SQLite::Statement iterations(
+            *m_db, "SELECT idx, exit_code, signal FROM iterations WHERE run_id = ? ORDER BY idx");
+        iterations.bind(1, id);
+        while (iterations.executeStep()) {
+            measure::IterationRecord record;
+            record.index = iterations.getColumn(0).getInt();
+            record.exit_code = iterations.getColumn(1).getInt();
+            record.signal = iterations.getColumn(2).getInt();
+            run.iterations.push_back(std::move(record));
+        }
+        SQLite::Statement metrics(
+            *m_db, "SELECT name, unit, vals FROM metrics WHERE run_id = ? ORDER BY rowid");
+        metrics.bind(1, id);
+        while (metrics.executeStep()) {
+            std::string name = metrics.getColumn(0).getString();
+            std::string unit = metrics.getColumn(1).getString();
+            std::vector<double> values = decode_values(metrics.getColumn(2).getString());
+            for (std::size_t i = 0; i < values.size() && i < run.iterations.size(); ++i) {
+                run.iterations[i].metrics.push_back({name, unit, values[i]});
+            }
+        }
+        return run;
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not read run " + std::to_string(id) + " from " +
+                            m_path.string() + ": " + e.what());
+    }
+}
+
+} // namespace farm::history

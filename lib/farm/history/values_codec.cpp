@@ -1,0 +1,70 @@
+#include "farm/history/values_codec.hpp"
+
+#include "farm/core/error.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace farm::history {
+
+std::string encode_values(const std::vector<double>& values) {
+    std::string text = "[";
+    char buffer[32];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) {
+            text += ',';
+        }
+        double v = std::isfinite(values[i]) ? values[i] : 0.0;
+        // Shortest representation that reads back as the same double.
+        std::to_chars_result r = std::to_chars(buffer, buffer + sizeof buffer, v);
+        text.append(buffer, r.ptr);
+    }
+    text += ']';
+    return text;
+}
+
+std::vector<double> decode_values(std::string_view text) {
+    auto fail = [&](std::size_t at) -> std::vector<double> {
+        throw DatabaseError("a metric's values in the history database are damaged at byte " +
+                            std::to_string(at) + " of '" + std::string(text.substr(0, 80)) +
+                            "'");
+    };
+    std::vector<double> values;
+    std::size_t i = 0;
+    auto skip_space = [&] {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) {
+            ++i;
+        }
+    };
+    skip_space();
+    if (i >= text.size() || text[i] != '[') {
+        return fail(i);
+    }
+    ++i;
+    skip_space();
+    if (i < text.size() && text[i] == ']') {
+        return values;
+    }
+    while (i < text.size()) {
+        skip_space();
+        double v = 0;
+        std::from_chars_result r = std::from_chars(text.data() + i, text.data() + text.size(), v);
+        if (r.ec != std::errc()) {
+            return fail(i);
+        }
+        values.push_back(v);
+        i = std::size_t(r.ptr - text.data());
+        skip_space();
+        if (i < text.size() && text[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (i < text.size() && text[i] == ']') {
+            return values;
+        }
+        return fail(i);
+    }
+    return fail(i);
+}
+
+} // namespace farm::history

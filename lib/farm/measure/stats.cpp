@@ -1,0 +1,328 @@
+#include "farm/measure/stats.hpp"
+
+#include "farm/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <string>
+
+namespace farm::measure {
+
+namespace {
+
+void require_samples(std::span<const double> values, const std::string& what) {
+    if (values.empty()) {
+        throw Error("cannot compute the " + what + " of an empty list of samples");
+    }
+}
+
+// q in [0, 1]; R type 7: h = (n - 1) q, interpolate between the closest ranks floor(h) and
+// floor(h) + 1.
+double sorted_quantile(const std::vector<double>& sorted, double q) {
+    double h = static_cast<double>(sorted.size() - 1) * q;
+    std::size_t lo = static_cast<std::size_t>(std::floor(h));
+    if (lo + 1 >= sorted.size()) {
+        return sorted.back();
+    }
+    double fraction = h - static_cast<double>(lo);
+    return sorted[lo] + fraction * (sorted[lo + 1] - sorted[lo]);
+}
+
+// Reorders buffer; cheaper than a full sort.
+double median_in_place(std::vector<double>& buffer) {
+    std::size_t n = buffer.size();
+    std::size_t mid = n / 2;
+    std::nth_element(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(mid),
+                     buffer.end());
+    double upper = buffer[mid];
+    if (n % 2 == 1) {
+        return upper;
+    }
+    // After nth_element everything before mid is <= upper, so the lower middle is their max.
+    double lower =
+        *std::max_element(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(mid));
+    return lower + (upper - lower) / 2;
+}
+
+// Our own draw instead of std::uniform_int_distribution, whose algorithm differs between
+// standard libraries: the interval must be the same wherever farm was built. Rejecting the
+// lowest 2^64 mod n values removes the modulo bias.
+std::size_t draw_index(std::mt19937_64& gen, std::size_t n) {
+    std::uint64_t bound = static_cast<std::uint64_t>(n);
+    std::uint64_t threshold = (0 - bound) % bound;
+    for (;;) {
+        std::uint64_t r = gen();
+        if (r >= threshold) {
+            return static_cast<std::size_t>(r % bound);
+        }
+    }
+}
+
+struct Ranking {
+    std::vector<double> ranks; // midranks, in the order of the concatenated input
+    double tie_term = 0;       // sum of t^3 - t over groups of tied values
+    bool has_ties = false;
+};
+
+Ranking rank_with_ties(const std::vector<double>& values) {
+    std::size_t n = values.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t l, std::size_t r) { return values[l] < values[r]; });
+    Ranking result;
+    result.ranks.resize(n);
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t j = i + 1;
+        while (j < n && values[order[j]] == values[order[i]]) {
+            ++j;
+        }
+        // Ranks are 1-based: the group covers ranks i+1 .. j.
+        double midrank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+        for (std::size_t k = i; k < j; ++k) {
+            result.ranks[order[k]] = midrank;
+        }
+        double t = static_cast<double>(j - i);
+        if (j - i > 1) {
+            result.has_ties = true;
+            result.tie_term += t * t * t - t;
+        }
+        i = j;
+    }
+    return result;
+}
+
+// counts[k] = number of orderings of n1 + n2 distinct values in which the first sample wins
+// exactly k of the n1 * n2 pairwise comparisons. Built from f(i, j) = f(i-1, j) shifted by j
+// (the largest value belongs to the first sample and beats all j others) + f(i, j-1).
+// The largest total, C(40, 20) ~ 1.4e11, is well inside uint64.
+std::vector<std::uint64_t> exact_u_counts(std::size_t n1, std::size_t n2) {
+    std::vector<std::vector<std::uint64_t>> previous(n2 + 1, std::vector<std::uint64_t>{1});
+    for (std::size_t i = 1; i <= n1; ++i) {
+        std::vector<std::vector<std::uint64_t>> current(n2 + 1);
+        current[0] = {1};
+        for (std::size_t j = 1; j <= n2; ++j) {
+            std::vector<std::uint64_t> counts(i * j + 1, 0);
+            const std::vector<std::uint64_t>& from_first = previous[j];
+            for (std::size_t k = 0; k < from_first.size(); ++k) {
+                counts[k + j] += from_first[k];
+            }
+            const std::vector<std::uint64_t>& from_second = current[j - 1];
+            for (std::size_t k = 0; k < from_second.size(); ++k) {
+                counts[k] += from_second[k];
+            }
+            current[j] = std::move(counts);
+        }
+        previous = std::move(current);
+    }
+    return previous[n2];
+}
+
+double exact_two_sided_p(double u, std::size_t n1, std::size_t n2) {
+    std::vector<std::uint64_t> counts = exact_u_counts(n1, n2);
+    // Without ties U is an integer; rounding only guards against representation noise.
+    std::size_t observed = static_cast<std::size_t>(std::llround(u));
+    std::uint64_t total = 0;
+    std::uint64_t at_most = 0;
+    std::uint64_t at_least = 0;
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+        total += counts[k];
+        if (k <= observed) {
+            at_most += counts[k];
+        }
+        if (k >= observed) {
+            at_least += counts[k];
+        }
+    }
+    double tail = static_cast<double>(std::min(at_most, at_least)) / static_cast<double>(total);
+    return std::min(1.0, 2 * tail);
+}
+
+} // namespace
+
+double mean(std::span<const double> values) {
+    require_samples(values, "mean");
+    double sum = std::accumulate(values.begin(), values.end(), 0.0);
+    return sum / static_cast<double>(values.size());
+}
+
+double median(std::span<const double> values) {
+    require_samples(values, "median");
+    std::vector<double> buffer(values.begin(), values.end());
+    return median_in_place(buffer);
+}
+
+double sample_stddev(std::span<const double> values) {
+    require_samples(values, "standard deviation");
+    if (values.size() == 1) {
+        return 0;
+    }
+    // Two passes: subtracting the mean first avoids the cancellation of sum(x^2) - n mean^2
+    // when the spread is tiny compared with the values (e.g. 1.000001 s vs 1.000002 s).
+    double m = mean(values);
+    double squares = 0;
+    for (double x : values) {
+        squares += (x - m) * (x - m);
+    }
+    return std::sqrt(squares / static_cast<double>(values.size() - 1));
+}
+
+double percentile(std::span<const double> values, double p) {
+    require_samples(values, "percentile");
+    if (!(p >= 0 && p <= 100)) {
+        throw Error("percentile " + std::to_string(p) + " is outside [0, 100]");
+    }
+    std::vector<double> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted_quantile(sorted, p / 100);
+}
+
+std::pair<double, double> bootstrap_median_ci(std::span<const double> values, double confidence,
+                                              std::size_t resamples, std::uint64_t seed) {
+    require_samples(values, "median confidence interval");
+    if (!(confidence > 0 && confidence < 1)) {
+        throw Error("confidence level " + std::to_string(confidence) + " is outside (0, 1)");
+    }
+    if (resamples == 0) {
+        throw Error("the bootstrap needs at least one resample");
+    }
+    std::size_t n = values.size();
+    if (n == 1) {
+        return {values[0], values[0]};
+    }
+    // Resampling from the sorted values is the same bootstrap (draws are with replacement, so
+    // order does not matter) and lets a resample be a histogram over ranks: its median is found
+    // by walking cumulative counts, about twice as fast as nth_element on a copied buffer.
+    std::vector<double> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::size_t lower_position = (n - 1) / 2;
+    std::size_t upper_position = n / 2;
+    std::mt19937_64 gen(seed);
+    std::vector<std::size_t> counts(n);
+    std::vector<double> medians;
+    medians.reserve(resamples);
+    for (std::size_t r = 0; r < resamples; ++r) {
+        std::fill(counts.begin(), counts.end(), 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            ++counts[draw_index(gen, n)];
+        }
+        std::size_t rank = 0;
+        std::size_t below = 0; // resampled values with a smaller rank than `rank`
+        while (below + counts[rank] <= lower_position) {
+            below += counts[rank++];
+        }
+        double lower = sorted[rank];
+        while (below + counts[rank] <= upper_position) {
+            below += counts[rank++];
+        }
+        double upper = sorted[rank];
+        medians.push_back(lower + (upper - lower) / 2);
+    }
+    std::sort(medians.begin(), medians.end());
+    double alpha = (1 - confidence) / 2;
+    return {sorted_quantile(medians, alpha), sorted_quantile(medians, 1 - alpha)};
+}
+
+Summary summarize(std::span<const double> values) {
+    if (values.empty()) {
+        throw Error("cannot summarize an empty list of samples: no iteration was measured");
+    }
+    std::vector<double> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    Summary summary;
+    summary.count = values.size();
+    summary.mean = mean(values);
+    summary.median = sorted_quantile(sorted, 0.5);
+    summary.stddev = sample_stddev(values);
+    summary.min = sorted.front();
+    summary.max = sorted.back();
+    summary.p95 = sorted_quantile(sorted, 0.95);
+    std::pair<double, double> ci = bootstrap_median_ci(values);
+    summary.ci95_low = ci.first;
+    summary.ci95_high = ci.second;
+    return summary;
+}
+
+std::vector<double> modified_z_scores(std::span<const double> values) {
+    if (values.empty()) {
+        return {};
+    }
+    double center = median(values);
+    std::vector<double> deviations;
+    deviations.reserve(values.size());
+    for (double x : values) {
+        deviations.push_back(std::abs(x - center));
+    }
+    double mad = median(deviations);
+    std::vector<double> scores(values.size(), 0.0);
+    double factor = 0;
+    if (mad > 0) {
+        factor = 0.6745 / mad;
+    } else {
+        // More than half the samples are equal (common with coarse timers), so MAD is 0 and
+        // would flag every other value. 1.253314 * MeanAD estimates sigma for normal data the
+        // way MAD / 0.6745 does, and stays positive as long as any value differs.
+        double mean_deviation = mean(deviations);
+        if (mean_deviation > 0) {
+            factor = 1 / (1.253314 * mean_deviation);
+        }
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        scores[i] = factor * (values[i] - center);
+    }
+    return scores;
+}
+
+std::vector<std::size_t> outlier_indices(std::span<const double> values, double threshold) {
+    std::vector<double> scores = modified_z_scores(values);
+    std::vector<std::size_t> indices;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (std::abs(scores[i]) > threshold) {
+            indices.push_back(i);
+        }
+    }
+    return indices;
+}
+
+MannWhitneyResult mann_whitney_u(std::span<const double> a, std::span<const double> b) {
+    if (a.empty() || b.empty()) {
+        throw Error(std::string("cannot compare runs with the Mann-Whitney U test: the ") +
+                    (a.empty() ? "first" : "second") + " run has no samples");
+    }
+    std::size_t n1 = a.size();
+    std::size_t n2 = b.size();
+    std::vector<double> combined(a.begin(), a.end());
+    combined.insert(combined.end(), b.begin(), b.end());
+    Ranking ranking = rank_with_ties(combined);
+
+    double rank_sum = std::accumulate(ranking.ranks.begin(),
+                                      ranking.ranks.begin() + static_cast<std::ptrdiff_t>(n1), 0.0);
+    double d1 = static_cast<double>(n1);
+    double d2 = static_cast<double>(n2);
+    MannWhitneyResult result;
+    result.u = rank_sum - d1 * (d1 + 1) / 2;
+
+    if (n1 <= 20 && n2 <= 20 && !ranking.has_ties) {
+        result.exact = true;
+        result.p_value = exact_two_sided_p(result.u, n1, n2);
+        return result;
+    }
+
+    double total = d1 + d2;
+    double mu = d1 * d2 / 2;
+    double variance = d1 * d2 / 12 * ((total + 1) - ranking.tie_term / (total * (total - 1)));
+    result.exact = false;
+    if (!(variance > 0)) {
+        result.p_value = 1;
+        return result;
+    }
+    double distance = std::max(0.0, std::abs(result.u - mu) - 0.5);
+    double z = distance / std::sqrt(variance);
+    result.p_value = std::min(1.0, std::erfc(z / std::sqrt(2.0)));
+    return result;
+}
+
+} // namespace farm::measure

@@ -1,0 +1,130 @@
+#include "farm/report/run_view.hpp"
+
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+#include <cmath>
+
+namespace farm::report {
+
+std::vector<Outlier> find_outliers(const std::vector<history::MetricSeries>& series) {
+    std::vector<Outlier> outliers;
+    for (const history::MetricSeries& s : series) {
+        if (s.name != "wall_s" || s.values.size() < 3) {
+            continue;
+        }
+        std::vector<double> z = measure::modified_z_scores(s.values);
+        for (std::size_t i : measure::outlier_indices(s.values)) {
+            outliers.push_back(Outlier{s.name, i, s.values[i], z[i]});
+        }
+    }
+    return outliers;
+}
+
+std::string render_run_table(const history::Run& run, const std::string& failure, bool color) {
+    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
+    std::string out;
+    std::size_t n = run.iterations.size();
+    std::string status = history::to_string(run.status);
+    out += run.subject + "\n";
+    if (run.command != run.subject && !run.command.empty()) {
+        out += "  command: " + run.command + "\n";
+    }
+    out += "  " + std::to_string(n) + (n == 1 ? " run" : " runs") + ", " + status;
+    if (run.context.git.available) {
+        out += ", git " + run.context.git.commit.substr(0, 10) +
+               (run.context.git.dirty ? " (dirty)" : "");
+    }
+    out += "\n\n";
+    if (!series.empty()) {
+        Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
+        for (const history::MetricSeries& s : series) {
+            const measure::Summary& m = s.summary;
+            table.add_row({metric_label(s.name), format_value(m.median, s.unit),
+                           format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
+                           format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
+                           format_value(m.p95, s.unit),
+                           format_value(m.ci95_low, s.unit) + " … " +
+                               format_value(m.ci95_high, s.unit)});
+        }
+        out += table.render(color);
+        std::vector<Outlier> outliers = find_outliers(series);
+        if (!outliers.empty()) {
+            out += "\n  " + std::to_string(outliers.size()) + " outlier" +
+                   (outliers.size() == 1 ? "" : "s") +
+                   " in wall time (modified z-score above 3.5; kept in the statistics):";
+            for (const Outlier& o : outliers) {
+                out += " run " + std::to_string(o.iteration + 1) + " (" +
+                       format_value(o.value, "s") + ")";
+            }
+            out += "\n";
+        }
+        out += "\n  Statistics over " + std::to_string(n) +
+               " timed runs. RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the "
+               "sampled sum over all descendants.\n";
+    } else {
+        out += "  no run completed, so nothing was measured\n";
+    }
+    if (!failure.empty()) {
+        out += "\n  " + failure + "\n";
+    }
+    return out;
+}
+
+nlohmann::json run_to_json(const history::Run& run, const std::string& failure) {
+    using nlohmann::json;
+    json j;
+    j["schema"] = "farm.run/1";
+    j["run_id"] = run.id > 0 ? json(run.id) : json(nullptr);
+    j["kind"] = run.kind;
+    j["subject"] = run.subject;
+    j["command"] = run.command;
+    j["folder"] = run.folder;
+    j["status"] = history::to_string(run.status);
+    j["started_at"] = run.started_at;
+    j["duration_s"] = run.duration_s;
+    const sys::RunContext& c = run.context;
+    j["git"] = c.git.available ? json{{"commit", c.git.commit},
+                                      {"branch", c.git.branch},
+                                      {"dirty", c.git.dirty}}
+                               : json(nullptr);
+    j["host"] = {{"name", c.host.name},   {"cpu_model", c.host.cpu_model},
+                 {"cores", c.host.cores}, {"memory_bytes", c.host.memory_bytes},
+                 {"kernel", c.host.kernel}, {"os", c.host.os}};
+    j["tools"] = c.tool_versions;
+    json runs = json::array();
+    for (const measure::IterationRecord& it : run.iterations) {
+        json r;
+        r["index"] = it.index;
+        for (const measure::MetricValue& m : it.metrics) {
+            r[m.name] = m.value;
+        }
+        r["exit_code"] = it.signal != 0 ? json(nullptr) : json(it.exit_code);
+        r["signal"] = it.signal != 0 ? json(it.signal) : json(nullptr);
+        runs.push_back(std::move(r));
+    }
+    j["runs"] = std::move(runs);
+    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
+    json summary = json::object();
+    for (const history::MetricSeries& s : series) {
+        const measure::Summary& m = s.summary;
+        summary[s.name] = {{"unit", s.unit},         {"count", m.count},
+                           {"mean", m.mean},         {"median", m.median},
+                           {"stddev", m.stddev},     {"min", m.min},
+                           {"max", m.max},           {"p95", m.p95},
+                           {"ci95_low", m.ci95_low}, {"ci95_high", m.ci95_high}};
+    }
+    j["summary"] = std::move(summary);
+    json outliers = json::array();
+    for (const Outlier& o : find_outliers(series)) {
+        outliers.push_back({{"metric", o.metric},
+                            {"index", o.iteration},
+                            {"value", o.value},
+                            {"modified_z", o.modified_z}});
+    }
+    j["outliers"] = std::move(outliers);
+    j["failure"] = failure.empty() ? json(nullptr) : json(failure);
+    return j;
+}
+
+} // namespace farm::report
