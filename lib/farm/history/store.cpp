@@ -71,7 +71,8 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
         fs::create_directories(path.parent_path(), ec);
         if (ec) {
             throw DatabaseError("cannot create the folder " + path.parent_path().string() +
-                                " for the history database: " + ec.message() +
+                                " for the history database " + path.string() + ": " +
+                                ec.message() +
                                 " (choose another file with --db PATH)");
         }
     }
