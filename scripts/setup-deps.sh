@@ -12,6 +12,11 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(procps python3)
 fi
 
+# Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

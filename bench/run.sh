@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# farm's performance targets, each measured beside its anchor in the same run.
+#   bench/run.sh [path/to/farm]      (default build/farm; needs hyperfine and python3)
+# Results go to stdout; the numbers in bench/README.md come from this script.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+farm="$(realpath "${1:-$root/build/farm}")"
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export FARM_DB="$work/bench.db"
+
+echo "## 1. farm perf:build --runs 1000 -- true  vs  hyperfine -N --runs 1000 true (whole processes)"
+hyperfine --warmup 1 --runs 10 --export-json "$work/spawn.json" \
+    "$farm perf:build --runs 1000 --no-record -- true" \
+    "hyperfine -N --runs 1000 --style none true"
+python3 - "$work/spawn.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+f, h = r[0]["median"], r[1]["median"]
+print(f"median of 10: farm {f*1000:.0f} ms, hyperfine {h*1000:.0f} ms, farm/hyperfine = {f/h:.3f}")
+PY
+
+echo
+echo "## 2. farm --version"
+hyperfine -N --warmup 20 --runs 300 --export-json "$work/version.json" "$farm --version"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f\"median of 300: {r['median']*1000:.2f} ms\")" "$work/version.json"
+
+echo
+echo "## 3. Cost of the 20 Hz tree sampler (farm timing farm, a tree of 21 processes for 5 s)"
+tree='for i in $(seq 20); do sleep 5 & done; wait'
+for hz in 0 20; do
+    "$farm" perf:build --runs 3 --json --no-record -- \
+        "$farm" perf:build --runs 1 --no-record --sample-hz "$hz" --shell -- "$tree" >"$work/sampler-$hz.json"
+done
+python3 - "$work" <<'PY'
+import json, sys
+def cpu(hz):
+    s = json.load(open(f"{sys.argv[1]}/sampler-{hz}.json"))["summary"]
+    return s["user_s"]["median"] + s["sys_s"]["median"], s["wall_s"]["median"]
+off, wall = cpu(0)
+on, _ = cpu(20)
+print(f"CPU of the whole inner run (median of 3): sampler off {off*1000:.1f} ms, 20 Hz {on*1000:.1f} ms")
+print(f"sampler cost: {(on-off)*1000:.1f} ms over {wall:.2f} s = {(on-off)/wall*100:.3f}% of one core")
+PY
+
+echo
+echo "## 4. Tree peak RSS: two processes of 300 MB at the same time"
+alloc='python3 -c "b = bytes([1]) * (300 * 1024 * 1024); import time; time.sleep(1.5)"'
+"$farm" perf:build --runs 3 --json --no-record --shell -- "$alloc & $alloc; wait" >"$work/rss.json"
+hyperfine --runs 3 --shell sh --export-json "$work/rss-hf.json" "$alloc & $alloc; wait" >/dev/null
+python3 - "$work" <<'PY'
+import json, sys
+s = json.load(open(f"{sys.argv[1]}/rss.json"))["summary"]
+mb = 1e6
+print(f"farm: tree peak {s['tree_peak_rss_bytes']['median']/mb:.0f} MB, largest process {s['max_rss_bytes']['median']/mb:.0f} MB (medians of 3; expected ~629 MB and ~315 MB)")
+r = json.load(open(f"{sys.argv[1]}/rss-hf.json"))["results"][0]
+mem = r.get("memory_usage_byte")
+print("hyperfine: " + (f"memory {max(mem)/mb:.0f} MB" if mem else "reports no memory in this version"))
+PY
+if command -v /usr/bin/time >/dev/null; then
+    /usr/bin/time -f "GNU time: max RSS %M KiB (largest process)" sh -c "$alloc & $alloc; wait"
+fi

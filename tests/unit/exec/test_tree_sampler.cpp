@@ -1,0 +1,162 @@
+#include "farm/exec/tree_sampler.hpp"
+
+#include "farm/exec/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using farm::exec::TreeSampler;
+
+// The children here are forked from the test process itself, because the sampler watches the
+// descendants of the current process. A forked child only calls async-signal-safe functions and
+// leaves with _exit, never returning into the test runner.
+
+namespace {
+
+constexpr std::int64_t MiB = 1024 * 1024;
+
+// A forked process group (child, and grandchild if any) that is killed and reaped however the
+// test ends.
+struct ForkedGroup {
+    pid_t child = -1;
+    ForkedGroup() = default;
+    ForkedGroup(const ForkedGroup&) = delete;
+    ForkedGroup& operator=(const ForkedGroup&) = delete;
+    ~ForkedGroup() {
+        if (child > 0) {
+            kill(-child, SIGKILL);
+            // The grandchild is this process's to reap too when it is a subreaper; waiting on
+            // the group reaps both.
+            while (waitpid(-child, nullptr, 0) > 0) {
+            }
+        }
+    }
+};
+
+// Touches every page so that all of them are resident.
+void* allocate_touched(std::size_t bytes) {
+    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) {
+        return nullptr;
+    }
+    std::memset(memory, 1, bytes);
+    return memory;
+}
+
+// Waits until `fd` has a byte to read (or closes), at most `timeout_ms`.
+bool wait_for_byte(int fd, int timeout_ms) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) != 1) {
+        return false;
+    }
+    char byte = 0;
+    return read(fd, &byte, 1) == 1;
+}
+
+} // namespace
+
+TEST_CASE("exec::TreeSampler sees the RSS of a child and of a grandchild") {
+    farm::exec::become_subreaper();
+    int go[2];
+    int ready[2];
+    REQUIRE(pipe(go) == 0);
+    REQUIRE(pipe(ready) == 0);
+
+    ForkedGroup group;
+    group.child = fork();
+    REQUIRE(group.child >= 0);
+    if (group.child == 0) {
+        setpgid(0, 0);
+        // The child forks the grandchild and waits; the grandchild allocates when told to.
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            char byte = 0;
+            if (read(go[0], &byte, 1) != 1) {
+                _exit(1);
+            }
+            if (allocate_touched(std::size_t(100 * MiB)) == nullptr) {
+                _exit(1);
+            }
+            [[maybe_unused]] ssize_t written = write(ready[1], "r", 1);
+            for (;;) {
+                pause();
+            }
+        }
+        for (;;) {
+            pause();
+        }
+    }
+    setpgid(group.child, group.child);
+    close(go[0]);
+    close(ready[1]);
+
+    TreeSampler sampler;
+    // Wait for both processes to exist, then take the baseline: a forked child shares the test
+    // process's pages, which count in its RSS already.
+    for (int i = 0; i < 200 && sampler.max_processes_seen() < 2; ++i) {
+        sampler.sample();
+        if (sampler.max_processes_seen() < 2) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+    REQUIRE(sampler.max_processes_seen() >= 2);
+    std::int64_t baseline = sampler.peak_rss_bytes();
+    CHECK(baseline > 0);
+
+    REQUIRE(write(go[1], "g", 1) == 1);
+    REQUIRE(wait_for_byte(ready[0], 10000));
+    sampler.sample();
+    sampler.sample();
+    CHECK(sampler.peak_rss_bytes() >= baseline + 90 * MiB);
+    CHECK(sampler.max_processes_seen() >= 2);
+    CHECK(sampler.samples_taken() >= 3);
+    close(go[1]);
+    close(ready[0]);
+}
+
+TEST_CASE("exec::TreeSampler CPU time of a busy child grows") {
+    ForkedGroup group;
+    group.child = fork();
+    REQUIRE(group.child >= 0);
+    if (group.child == 0) {
+        setpgid(0, 0);
+        volatile unsigned long counter = 0;
+        for (;;) {
+            counter = counter + 1;
+        }
+    }
+    setpgid(group.child, group.child);
+
+    TreeSampler sampler;
+    sampler.sample();
+    double first = sampler.cpu_seconds();
+    // The child spins; on a busy machine it may get less than a full core, so wait until it has
+    // been seen using 0.2 s, for at most 10 s.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sampler.cpu_seconds() < first + 0.2 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        sampler.sample();
+    }
+    CHECK(sampler.cpu_seconds() >= first + 0.2);
+    CHECK(sampler.max_processes_seen() >= 1);
+    CHECK(sampler.peak_rss_bytes() > 0);
+
+    // Once the child is gone, its last observed time still counts.
+    double seen = sampler.cpu_seconds();
+    kill(group.child, SIGKILL);
+    REQUIRE(waitpid(group.child, nullptr, 0) == group.child);
+    group.child = -1;
+    sampler.sample();
+    CHECK(sampler.cpu_seconds() >= seen);
+}
