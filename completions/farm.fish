@@ -1,0 +1,27 @@
+# fish completion for farm
+set -l farm_commands perf:build perf:report
+complete -c farm -f
+complete -c farm -n "not __fish_seen_subcommand_from $farm_commands" -a perf:build -d 'time a command over many runs and record it'
+complete -c farm -n "not __fish_seen_subcommand_from $farm_commands" -a perf:report -d 'recent runs of each subject from the history'
+complete -c farm -n "not __fish_seen_subcommand_from $farm_commands" -l help -d 'show help'
+complete -c farm -n "not __fish_seen_subcommand_from $farm_commands" -l version -d 'print the version'
+
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l runs -r -d 'exact number of timed runs'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l min-runs -r -d 'at least this many runs'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l max-runs -r -d 'at most this many runs'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l time-budget -r -d 'seconds of timed runs to aim for'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l warmup -r -d 'untimed runs first'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l prepare -r -d 'shell command before each run'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l cleanup -r -d 'shell command after the last run'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l ignore-failure -d 'keep going on a non-zero exit'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l shell -d 'run through sh -c'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l show-output -d 'let the command write to the terminal'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l timeout -r -d 'end a run after SECONDS'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l sample-hz -r -d 'process-tree sampling rate'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l name -r -d 'subject name'
+complete -c farm -n "__fish_seen_subcommand_from perf:build perf:report" -l db -r -F -d 'history database'
+complete -c farm -n "__fish_seen_subcommand_from perf:build" -l no-record -d 'do not store the run'
+complete -c farm -n "__fish_seen_subcommand_from perf:build perf:report" -l json -d 'print JSON'
+complete -c farm -n "__fish_seen_subcommand_from perf:report" -l kind -r -a 'build install dev ai' -d 'only runs of this kind'
+complete -c farm -n "__fish_seen_subcommand_from perf:report" -l subject -r -d 'subject glob'
+complete -c farm -n "__fish_seen_subcommand_from perf:report" -l last -r -d 'runs per subject'
