@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev doctest-dev
+  libyaml-cpp-dev zlib1g-dev libbrotli-dev
 )
 # Tools the test suite drives for real (the CLI tests and benchmarks).
 if [[ "${1:-}" == "--test" ]]; then

@@ -86,11 +86,11 @@ constexpr std::string_view mask = "***";
 const std::array<std::regex, 5>& secret_patterns() {
     // Each pattern keeps group 1 (the name) and replaces the rest of the match with the mask.
     static const std::array<std::regex, 5> patterns = {
-        std::regex(R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth)[A-Za-z0-9_-]*[= ])\S+)re",
+        std::regex(R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*[= ])[^\s'"]+)re",
                    std::regex::icase),
-        std::regex(R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)\S+)re",
+        std::regex(R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)[^\s'"]+)re",
                    std::regex::icase),
-        std::regex(R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)\S+)re"),
+        std::regex(R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)[^\s'"]+)re"),
         std::regex(R"re(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@))re", std::regex::icase),
         std::regex(R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
     };
@@ -112,7 +112,7 @@ std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
     redacted.reserve(argv.size());
     bool next_is_secret = false;
     static const std::regex secret_option(
-        R"re(--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth)[A-Za-z0-9_-]*)re",
+        R"re(--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*)re",
         std::regex::icase);
     for (const std::string& word : argv) {
         if (next_is_secret) {

@@ -162,14 +162,20 @@ ProcessResult run_process(const SpawnOptions& options) {
     std::vector<char*> env_c = c_strings(env);
 
     bool capture = options.output == OutputMode::capture;
-    int out_pipe[2] = {-1, -1};
-    int err_pipe[2] = {-1, -1};
-    if (capture && (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)) {
-        throw Error(std::string("cannot create pipes for the child: ") + std::strerror(errno),
-                    ExitCode::command_failed);
+    FileDescriptor out_read, out_write, err_read, err_write;
+    auto make_pipe = [](FileDescriptor& read_end, FileDescriptor& write_end) {
+        int ends[2] = {-1, -1};
+        if (pipe2(ends, O_CLOEXEC) != 0) {
+            throw Error(std::string("cannot create pipes for the child: ") + std::strerror(errno),
+                        ExitCode::command_failed);
+        }
+        read_end.reset(ends[0]);
+        write_end.reset(ends[1]);
+    };
+    if (capture) {
+        make_pipe(out_read, out_write);
+        make_pipe(err_read, err_write);
     }
-    FileDescriptor out_read(out_pipe[0]), out_write(out_pipe[1]);
-    FileDescriptor err_read(err_pipe[0]), err_write(err_pipe[1]);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -263,9 +269,13 @@ ProcessResult run_process(const SpawnOptions& options) {
         }
         stopper.kill_if_due(now);
 
-        Clock::time_point wake = std::min({next_sample, deadline, stopper.stopping && !stopper.killed
-                                                                        ? stopper.kill_at
-                                                                        : Clock::time_point::max()});
+        // Once the group is being stopped the deadline is behind us and no longer a reason to wake:
+        // left in, its past time would make every poll return at once and spin a core for the
+        // whole grace period, taking CPU from the very processes being stopped.
+        Clock::time_point stop_wake = !stopper.stopping ? deadline
+                                      : !stopper.killed ? stopper.kill_at
+                                                        : Clock::time_point::max();
+        Clock::time_point wake = std::min(next_sample, stop_wake);
         int timeout_ms = -1;
         if (wake != Clock::time_point::max()) {
             timeout_ms = int(std::max<long long>(
@@ -292,9 +302,9 @@ ProcessResult run_process(const SpawnOptions& options) {
         if (pidfd.get() >= 0) {
             fds[count++] = {pidfd.get(), POLLIN, 0};
         }
-        int ready = poll(fds, count, timeout_ms);
-        if (ready < 0 && errno != EINTR) {
-            break;
+        if (poll(fds, count, timeout_ms) < 0 && errno != EINTR) {
+            // Should not happen; revents stay 0 and wait4 below still ends the loop.
+            usleep(1000);
         }
         if (out_index >= 0 && fds[out_index].revents) {
             read_pipe(out_read, true);
@@ -348,8 +358,20 @@ ProcessResult run_process(const SpawnOptions& options) {
             kill(-pid, SIGKILL);
         }
     }
-    // Orphans of the group that farm adopted as subreaper.
-    while (waitpid(-pid, nullptr, WNOHANG) > 0) {
+    // Orphans of the group that farm adopted as subreaper. A process just sent SIGKILL is still
+    // exiting for a moment, so WNOHANG alone would miss it and leave a zombie that no later run
+    // reaps (and whose CPU time the next run's sampler would count as its own): wait until none
+    // of farm's children is left in the group (ECHILD), bounded for a process stuck in the kernel.
+    Clock::time_point reap_until = Clock::now() + std::chrono::seconds(2);
+    for (;;) {
+        pid_t orphan = waitpid(-pid, nullptr, WNOHANG);
+        if (orphan > 0 || (orphan < 0 && errno == EINTR)) {
+            continue;
+        }
+        if (orphan < 0 || Clock::now() >= reap_until) {
+            break;
+        }
+        usleep(1000);
     }
 
     result.wall_s = seconds_between(start, end);

@@ -58,7 +58,7 @@ struct ProcessResult {
     std::string stderr_tail; // last bytes of stderr (capture mode)
 
     bool succeeded() const { return exit_code == 0 && !timed_out && !interrupted; }
-    // "exit code 2", "killed by SIGKILL", "timed out after 5 s", ...
+    // "exit code 2", "killed by SIGKILL", "timed out", "interrupted"
     std::string describe_failure() const;
 };
 

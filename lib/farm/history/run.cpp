@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace farm::history {
 
@@ -41,7 +42,11 @@ std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>&
                 series.push_back(MetricSeries{metric.name, metric.unit, {}, {}});
                 it = series.end() - 1;
             }
-            it->values.push_back(metric.value);
+            // The history stores a non-finite value as 0 (JSON has none), so the series holds
+            // what will be stored and read back. A NaN would also make the summary NaN, which
+            // SQLite binds as NULL and the NOT NULL summary columns refuse, losing the whole
+            // run; and sorting NaNs breaks std::sort's ordering requirement.
+            it->values.push_back(std::isfinite(metric.value) ? metric.value : 0.0);
         }
     }
     for (MetricSeries& s : series) {

@@ -43,6 +43,7 @@ struct MetricSeries {
 };
 
 // Groups a run's per-iteration metrics by name, in the order the metrics first appear.
+// Non-finite values become 0, as the history stores them.
 std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>& iterations);
 
 // A run as reports list it: its identity and context, and each metric's summary.

@@ -7,6 +7,9 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <unordered_map>
@@ -28,8 +31,15 @@ constexpr int busy_timeout_ms = 30000;
 // A farm database has user_version > 0 and farm_meta.application = 'farm'. A new, empty file
 // (no tables at all) is fine to initialise.
 void check_ownership(SQLite::Database& db, const fs::path& path) {
-    int version = schema_version(db);
-    int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    // One statement reads one snapshot. Read apart, another process creating the schema right
+    // now could commit between the two reads: version 0 and its new tables would look like
+    // another program's database.
+    SQLite::Statement state(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                                "(SELECT count(*) FROM sqlite_master)");
+    state.executeStep();
+    int version = state.getColumn(0).getInt();
+    int tables = state.getColumn(1).getInt();
+    state.reset();
     if (version == 0) {
         if (tables > 0) {
             refuse(path, "it is a SQLite database of another program (it has tables but no farm "
@@ -85,7 +95,13 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
             SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
             // Another process may have migrated while this one waited for the lock.
             check_ownership(*m_db, path);
-            migrate(*m_db);
+            try {
+                migrate(*m_db);
+            } catch (const DatabaseError& e) {
+                // Damaged old rows stop the migration; the transaction rolls it all back. The
+                // codec's message does not know which file it was reading.
+                refuse(path, std::string("its schema could not be migrated: ") + e.what());
+            }
             transaction.commit();
         } else {
             migrate(*m_db); // refuses a newer schema
@@ -205,7 +221,10 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         if (query.subject_glob) {
             select.bind(2, *query.subject_glob);
         }
-        select.bind(3, std::int64_t(query.per_subject));
+        // SQLite integers are signed: a per_subject past INT64_MAX (callers pass the largest
+        // size_t for "all of them") would wrap to a negative limit and select nothing.
+        select.bind(3, std::int64_t(std::min<std::size_t>(
+                           query.per_subject, std::numeric_limits<std::int64_t>::max())));
         std::unordered_map<std::int64_t, std::size_t> position_of;
         while (select.executeStep()) {
             RunOverview run;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace farm::history {
 
@@ -32,9 +33,20 @@ std::vector<double> decode_values(std::string_view text) {
     std::vector<double> values;
     std::size_t i = 0;
     auto skip_space = [&] {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) {
+        while (i < text.size() &&
+               (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) {
             ++i;
         }
+    };
+    // At the closing bracket. Text after the array means the column holds something else than
+    // what farm wrote.
+    auto close_array = [&] {
+        ++i;
+        skip_space();
+        if (i < text.size()) {
+            return fail(i);
+        }
+        return std::move(values);
     };
     skip_space();
     if (i >= text.size() || text[i] != '[') {
@@ -43,10 +55,16 @@ std::vector<double> decode_values(std::string_view text) {
     ++i;
     skip_space();
     if (i < text.size() && text[i] == ']') {
-        return values;
+        return close_array();
     }
     while (i < text.size()) {
         skip_space();
+        // from_chars also reads "nan", "inf" and "infinity", which are not JSON: json_each
+        // would reject the column, and farm never writes them (encode_values stores 0).
+        std::size_t digit = i < text.size() && text[i] == '-' ? i + 1 : i;
+        if (digit >= text.size() || text[digit] < '0' || text[digit] > '9') {
+            return fail(i);
+        }
         double v = 0;
         std::from_chars_result r = std::from_chars(text.data() + i, text.data() + text.size(), v);
         if (r.ec != std::errc()) {
@@ -60,7 +78,7 @@ std::vector<double> decode_values(std::string_view text) {
             continue;
         }
         if (i < text.size() && text[i] == ']') {
-            return values;
+            return close_array();
         }
         return fail(i);
     }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <thread>
@@ -63,6 +64,13 @@ std::vector<pid_t> read_pids(const std::filesystem::path& path) {
 // Gone means no process at all under that pid, not even a zombie waiting to be reaped.
 bool pid_gone(pid_t pid) { return kill(pid, 0) == -1 && errno == ESRCH; }
 bool group_gone(pid_t group) { return kill(-group, 0) == -1 && errno == ESRCH; }
+
+double own_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec) + double(usage.ru_utime.tv_usec) / 1e6 +
+           double(usage.ru_stime.tv_sec) + double(usage.ru_stime.tv_usec) / 1e6;
+}
 
 // Whatever a failed test left behind is killed and reaped, so that it cannot disturb the next.
 void kill_and_reap_group(pid_t group) {
@@ -237,6 +245,22 @@ TEST_CASE("exec::run_process timeout ends the whole tree") {
         CHECK(group_gone(pids[0]));
         kill_and_reap_group(pids[0]);
     }
+}
+
+TEST_CASE("exec::run_process does not spin while it waits out the grace period") {
+    become_subreaper();
+    // The child ignores SIGTERM, so run_process waits the whole second of grace before SIGKILL;
+    // it should sleep in poll() meanwhile, not use the CPU the stopping processes need.
+    SpawnOptions options = shell("trap '' TERM; sleep 30; exit 0");
+    options.timeout_s = 0.2;
+    options.kill_grace_s = 1.0;
+    double before = own_cpu_seconds();
+    Timed t = timed_run(options);
+    double used = own_cpu_seconds() - before;
+    CHECK(t.result.timed_out);
+    CHECK(t.seconds >= 1.1);
+    CHECK(t.seconds < 10);
+    CHECK(used < 0.3);
 }
 
 TEST_CASE("exec::run_process leaves nothing of its group behind") {

@@ -248,7 +248,7 @@ TEST_CASE("history::Store rolls a failed migration back and names the file") {
         insert_v1_metric(db, id, "user_s", "s", "[1.5, oops]");
     }
 
-    CHECK_THROWS_WITH_AS(Store(path, Store::Mode::existing), doctest::Contains(path.string()),
+    CHECK_THROWS_WITH_AS(Store(path, Store::Mode::existing), doctest::Contains(path.string().c_str()),
                          DatabaseError);
     CHECK_THROWS_WITH_AS(Store(path, Store::Mode::create), doctest::Contains("damaged"),
                          DatabaseError);

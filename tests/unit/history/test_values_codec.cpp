@@ -92,6 +92,7 @@ TEST_CASE("history::decode_values accepts whitespace") {
     CHECK(decode_values("[1,2,3]") == std::vector<double>{1, 2, 3});
     CHECK(decode_values("  [ 1 , 2.5 ,\n\t-3e2 ]") == std::vector<double>{1, 2.5, -300});
     CHECK(decode_values("[\n1,\n2\n]\n") == std::vector<double>{1, 2});
+    CHECK(decode_values("[1,\r\n2]\r\n") == std::vector<double>{1, 2});
     CHECK(decode_values("[1e-300, 1E300]") == std::vector<double>{1e-300, 1e300});
 }
 
@@ -102,7 +103,8 @@ TEST_CASE("history::decode_values throws DatabaseError for malformed text") {
         "[null]",  "[true]",  "[[1]]",  "[1;2]",  "[--1]", "[nan]",  "[inf]",  "[-inf]",
         "[1] [2]", "[+1]",    "[0x10]", "[1,,2]", "x[1]",  "[ 1 2 ]"};
     for (const char* text : malformed) {
-        CAPTURE(text);
+        std::string shown = std::string("'") + text + "'";
+        CAPTURE(shown);
         CHECK_THROWS_AS(decode_values(text), DatabaseError);
     }
 }

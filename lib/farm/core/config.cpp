@@ -1,0 +1,215 @@
+#include "farm/core/config.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/json_file.hpp"
+#include "farm/core/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace farm::core {
+
+namespace {
+
+using nlohmann::json;
+
+class ConfigReader {
+  public:
+    explicit ConfigReader(std::filesystem::path file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+        throw UsageError(m_file.string() + ": " + where + ": " + what + " (see docs/config.md)");
+    }
+
+    // Every key of `object` must be one of `known`.
+    void check_keys(const json& object, const std::string& where,
+                    const std::vector<std::string>& known) const {
+        if (!object.is_object()) {
+            fail(where.empty() ? "the top level" : where, "must be an object");
+        }
+        for (const auto& [key, value] : object.items()) {
+            if (std::find(known.begin(), known.end(), key) != known.end()) {
+                continue;
+            }
+            std::string message = "unknown key '" + key + "'";
+            if (std::optional<std::string> close = closest_match(key, known)) {
+                message += ": did you mean '" + *close + "'?";
+            }
+            fail(where.empty() ? key : where + "." + key, message);
+        }
+    }
+
+    double number(const json& value, const std::string& where, double min, double max) const {
+        if (!value.is_number()) {
+            fail(where, "must be a number");
+        }
+        double v = value.get<double>();
+        if (!(v >= min && v <= max)) {
+            fail(where, "must be between " + json(min).dump() + " and " + json(max).dump());
+        }
+        return v;
+    }
+
+    std::string string(const json& value, const std::string& where) const {
+        if (!value.is_string() || value.get<std::string>().empty()) {
+            fail(where, "must be a non-empty string");
+        }
+        return value.get<std::string>();
+    }
+
+    std::int64_t size(const json& value, const std::string& where) const {
+        if (value.is_number_unsigned() || value.is_number_integer()) {
+            return value.get<std::int64_t>();
+        }
+        std::optional<std::int64_t> bytes =
+            value.is_string() ? parse_size(value.get<std::string>()) : std::nullopt;
+        if (!bytes) {
+            fail(where, "must be a size like \"250 kB\", \"1.5 MB\" or \"300 KiB\"");
+        }
+        return *bytes;
+    }
+
+  private:
+    std::filesystem::path m_file;
+};
+
+void read_build(const ConfigReader& r, const json& build, BuildConfig& out) {
+    r.check_keys(build, "build", {"output_dirs", "budgets"});
+    if (build.contains("output_dirs")) {
+        const json& dirs = build["output_dirs"];
+        if (!dirs.is_array()) {
+            r.fail("build.output_dirs", "must be an array of folder names");
+        }
+        out.output_dirs.clear();
+        for (std::size_t i = 0; i < dirs.size(); ++i) {
+            out.output_dirs.push_back(
+                r.string(dirs[i], "build.output_dirs[" + std::to_string(i) + "]"));
+        }
+    }
+    if (build.contains("budgets")) {
+        const json& budgets = build["budgets"];
+        if (!budgets.is_array()) {
+            r.fail("build.budgets", "must be an array");
+        }
+        for (std::size_t i = 0; i < budgets.size(); ++i) {
+            std::string where = "build.budgets[" + std::to_string(i) + "]";
+            const json& b = budgets[i];
+            r.check_keys(b, where, {"path", "limit", "compression"});
+            if (!b.contains("path") || !b.contains("limit")) {
+                r.fail(where, "needs \"path\" and \"limit\"");
+            }
+            SizeBudget budget;
+            budget.path = r.string(b["path"], where + ".path");
+            budget.limit_bytes = r.size(b["limit"], where + ".limit");
+            budget.limit_text = b["limit"].is_string() ? b["limit"].get<std::string>()
+                                                       : b["limit"].dump() + " B";
+            if (b.contains("compression")) {
+                std::string c = r.string(b["compression"], where + ".compression");
+                if (c == "brotli") {
+                    budget.compression = Compression::brotli;
+                } else if (c == "gzip") {
+                    budget.compression = Compression::gzip;
+                } else if (c == "none") {
+                    budget.compression = Compression::none;
+                } else {
+                    r.fail(where + ".compression", "must be \"brotli\", \"gzip\" or \"none\"");
+                }
+            }
+            out.budgets.push_back(std::move(budget));
+        }
+    }
+}
+
+void read_thresholds(const ConfigReader& r, const json& t, Thresholds& out) {
+    r.check_keys(t, "thresholds",
+                 {"build_slow_s", "install_slow_s", "output_large_bytes", "store_hit_rate_min"});
+    if (t.contains("build_slow_s")) {
+        out.build_slow_s = r.number(t["build_slow_s"], "thresholds.build_slow_s", 0, 1e9);
+    }
+    if (t.contains("install_slow_s")) {
+        out.install_slow_s = r.number(t["install_slow_s"], "thresholds.install_slow_s", 0, 1e9);
+    }
+    if (t.contains("output_large_bytes")) {
+        out.output_large_bytes = r.size(t["output_large_bytes"], "thresholds.output_large_bytes");
+    }
+    if (t.contains("store_hit_rate_min")) {
+        out.store_hit_rate_min =
+            r.number(t["store_hit_rate_min"], "thresholds.store_hit_rate_min", 0, 1);
+    }
+}
+
+} // namespace
+
+std::optional<std::int64_t> parse_size(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) {
+        ++i;
+    }
+    std::size_t number_start = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+        ++i;
+    }
+    if (i == number_start) {
+        return std::nullopt;
+    }
+    double value = 0;
+    try {
+        value = std::stod(text.substr(number_start, i - number_start));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) {
+        ++i;
+    }
+    std::string unit = text.substr(i);
+    while (!unit.empty() && std::isspace(static_cast<unsigned char>(unit.back()))) {
+        unit.pop_back();
+    }
+    static const std::map<std::string, double> units = {
+        {"", 1},          {"B", 1},           {"kB", 1e3},         {"KB", 1e3},
+        {"MB", 1e6},      {"GB", 1e9},        {"KiB", 1024.0},     {"MiB", 1048576.0},
+        {"GiB", 1073741824.0},
+    };
+    auto it = units.find(unit);
+    if (it == units.end()) {
+        return std::nullopt;
+    }
+    return std::int64_t(std::llround(value * it->second));
+}
+
+const char* to_string(Compression compression) {
+    switch (compression) {
+    case Compression::none:
+        return "none";
+    case Compression::gzip:
+        return "gzip";
+    case Compression::brotli:
+        return "brotli";
+    }
+    return "none";
+}
+
+Config load_config(const std::filesystem::path& project_root,
+                   const std::optional<std::filesystem::path>& explicit_path) {
+    Config config;
+    std::filesystem::path file = explicit_path ? *explicit_path : project_root / "farm.config.json";
+    if (!explicit_path && !std::filesystem::exists(file)) {
+        return config;
+    }
+    json root = read_json_file(file);
+    ConfigReader reader(file);
+    reader.check_keys(root, "", {"$schema", "build", "thresholds"});
+    if (root.contains("build")) {
+        read_build(reader, root["build"], config.build);
+    }
+    if (root.contains("thresholds")) {
+        read_thresholds(reader, root["thresholds"], config.thresholds);
+    }
+    config.file = file;
+    return config;
+}
+
+} // namespace farm::core

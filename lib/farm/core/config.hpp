@@ -1,0 +1,56 @@
+// farm.config.json: the project's settings for farm, with the defaults that apply when a key (or
+// the whole file) is absent. docs/config.md documents every key.
+//
+// The file is read strictly: a syntax error is reported with its line and column, an unknown key
+// with its path and the closest known key, a value of the wrong type or range with its path. A
+// config that does not load is never half applied.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::core {
+
+enum class Compression { none, gzip, brotli };
+
+struct SizeBudget {
+    std::string path;          // glob relative to the project root
+    std::int64_t limit_bytes = 0;
+    std::string limit_text;    // as written, for messages
+    Compression compression = Compression::brotli;
+};
+
+struct BuildConfig {
+    std::vector<std::string> output_dirs = {"dist", "build", "out", ".next"};
+    std::vector<SizeBudget> budgets;
+};
+
+// The advice thresholds (from the seeds); each is a point past which farm says something.
+struct Thresholds {
+    double build_slow_s = 30;
+    double install_slow_s = 60;
+    std::int64_t output_large_bytes = 5'000'000;
+    double store_hit_rate_min = 0.70;
+};
+
+struct Config {
+    std::optional<std::filesystem::path> file; // the file it came from, if any
+    BuildConfig build;
+    Thresholds thresholds;
+};
+
+// Reads `explicit_path`, else PROJECT_ROOT/farm.config.json when it exists, else the defaults.
+// Throws farm::UsageError for a file that does not load.
+Config load_config(const std::filesystem::path& project_root,
+                   const std::optional<std::filesystem::path>& explicit_path = std::nullopt);
+
+// "250 kB" -> 250000, "1.5 MB" -> 1500000, "300 KiB" -> 307200, "512" -> 512 (bytes).
+// kB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024. Empty optional when malformed.
+std::optional<std::int64_t> parse_size(const std::string& text);
+
+const char* to_string(Compression compression);
+
+} // namespace farm::core

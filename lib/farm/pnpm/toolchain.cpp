@@ -1,0 +1,133 @@
+#include "farm/pnpm/toolchain.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/exec/process.hpp"
+
+#include <cstdlib>
+#include <regex>
+#include <unistd.h>
+
+namespace farm::pnpm {
+
+namespace fs = std::filesystem;
+
+bool Version::at_least(int ma, int mi, int pa) const {
+    if (major != ma) {
+        return major > ma;
+    }
+    if (minor != mi) {
+        return minor > mi;
+    }
+    return patch >= pa;
+}
+
+std::optional<Version> parse_version(const std::string& text) {
+    static const std::regex pattern(R"re(v?(\d+)\.(\d+)(?:\.(\d+))?)re");
+    std::smatch m;
+    if (!std::regex_search(text, m, pattern)) {
+        return std::nullopt;
+    }
+    Version v;
+    v.major = std::stoi(m[1]);
+    v.minor = std::stoi(m[2]);
+    v.patch = m[3].matched ? std::stoi(m[3]) : 0;
+    v.text = std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
+             std::to_string(v.patch);
+    return v;
+}
+
+std::optional<Version> parse_package_manager(const std::string& field) {
+    if (!field.starts_with("pnpm@")) {
+        return std::nullopt;
+    }
+    return parse_version(field.substr(5));
+}
+
+std::vector<std::pair<std::string, std::string>> pnpm_environment() {
+    return {{"npm_config_manage_package_manager_versions", "false"},
+            {"npm_config_update_notifier", "false"}};
+}
+
+namespace {
+
+std::optional<std::string> find_in_path(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    if (!path) {
+        return std::nullopt;
+    }
+    std::string entries = path;
+    std::size_t start = 0;
+    while (start <= entries.size()) {
+        std::size_t colon = entries.find(':', start);
+        if (colon == std::string::npos) {
+            colon = entries.size();
+        }
+        fs::path candidate = fs::path(entries.substr(start, colon - start)) / name;
+        if (access(candidate.c_str(), X_OK) == 0) {
+            return candidate.string();
+        }
+        start = colon + 1;
+    }
+    return std::nullopt;
+}
+
+std::string first_line_of(const std::string& binary, const std::string& argument,
+                          const fs::path& cwd, bool required) {
+    exec::SpawnOptions options;
+    options.argv = {binary, argument};
+    options.cwd = cwd;
+    options.extra_env = pnpm_environment();
+    options.sample_hz = 0;
+    options.timeout_s = 60;
+    exec::ProcessResult result = exec::run_process(options);
+    if (!result.succeeded()) {
+        if (!required) {
+            return {};
+        }
+        std::string tail = result.stderr_tail.empty() ? result.stdout_tail : result.stderr_tail;
+        throw UsageError("`" + binary + " " + argument + "` failed (" + result.describe_failure() +
+                         ")" + (tail.empty() ? "" : ":\n" + tail));
+    }
+    std::string out = result.stdout_tail;
+    return out.substr(0, out.find('\n'));
+}
+
+} // namespace
+
+Toolchain find_toolchain(const std::optional<std::string>& explicit_pnpm,
+                         const fs::path& project_root) {
+    Toolchain toolchain;
+    if (explicit_pnpm) {
+        toolchain.pnpm = *explicit_pnpm;
+    } else if (const char* env = std::getenv("FARM_PNPM"); env && *env) {
+        toolchain.pnpm = env;
+    } else if (std::optional<std::string> found = find_in_path("pnpm")) {
+        toolchain.pnpm = *found;
+    } else {
+        throw UsageError("pnpm is not installed (not found on PATH). Install it with "
+                         "`npm install -g pnpm` or `corepack enable pnpm`, or point farm at it "
+                         "with --pnpm PATH or FARM_PNPM.");
+    }
+    std::string said;
+    try {
+        said = first_line_of(toolchain.pnpm, "--version", project_root, true);
+    } catch (const CommandError&) {
+        throw UsageError("cannot run pnpm at `" + toolchain.pnpm +
+                         "`: check --pnpm / FARM_PNPM, or install pnpm with "
+                         "`npm install -g pnpm`");
+    }
+    std::optional<Version> version = parse_version(said);
+    if (!version) {
+        throw UsageError("`" + toolchain.pnpm + " --version` printed '" + said +
+                         "', which is not a version");
+    }
+    toolchain.pnpm_version = *version;
+    try {
+        toolchain.node_version = first_line_of("node", "--version", project_root, false);
+    } catch (const CommandError&) {
+        toolchain.node_version.clear();
+    }
+    return toolchain;
+}
+
+} // namespace farm::pnpm
