@@ -1,6 +1,7 @@
 #include "commands/perf_build.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/perf_build_options.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -18,30 +19,8 @@
 
 namespace farm::commands {
 
-namespace {
-
-struct PerfBuildOptions {
-    std::size_t runs = 0;
-    std::size_t min_runs = 10;
-    std::size_t max_runs = 0;
-    double time_budget_s = 3.0;
-    std::size_t warmup = 0;
-    std::string prepare;
-    std::string cleanup;
-    bool ignore_failure = false;
-    bool shell = false;
-    bool show_output = false;
-    double timeout_s = 0;
-    double sample_hz = 20;
-    std::string name;
-    std::string db;
-    bool no_record = false;
-    bool json = false;
-};
-
-measure::RunPlan plan_from(const PerfBuildOptions& o, const std::vector<std::string>& command) {
+measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
     measure::RunPlan plan;
-    plan.command.argv = command;
     plan.command.use_shell = o.shell;
     plan.command.output = o.show_output ? exec::OutputMode::inherit : exec::OutputMode::capture;
     plan.command.timeout_s = o.timeout_s;
@@ -69,6 +48,8 @@ measure::RunPlan plan_from(const PerfBuildOptions& o, const std::vector<std::str
     return plan;
 }
 
+namespace {
+
 history::RunStatus status_of(measure::Outcome outcome) {
     switch (outcome) {
     case measure::Outcome::completed:
@@ -83,14 +64,22 @@ history::RunStatus status_of(measure::Outcome outcome) {
 
 void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
     invocation.json = o.json;
-    if (!invocation.has_trailing || invocation.trailing.empty()) {
+    if (!invocation.has_trailing) {
+        run_perf_build_project(o, invocation);
+        return;
+    }
+    if (invocation.trailing.empty()) {
         throw UsageError("give the command to time after `--`, for example: "
                          "farm perf:build --runs 10 -- pnpm run build");
+    }
+    if (!o.dir.empty()) {
+        throw UsageError("give either a project folder or a command after `--`, not both");
     }
     exec::install_interrupt_handlers();
     exec::become_subreaper();
 
-    measure::RunPlan plan = plan_from(o, invocation.trailing);
+    measure::RunPlan plan = run_plan_from(o);
+    plan.command.argv = invocation.trailing;
     std::filesystem::path cwd = std::filesystem::current_path();
     std::filesystem::path root = core::find_project_root(cwd);
     // An unusable database is reported before anything runs, not after minutes of measuring.
@@ -157,22 +146,29 @@ void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
 void register_perf_build(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfBuildOptions>();
     CLI::App* cmd = perf.add_subcommand(
-        "build", "Time a command over many runs and record the result.\n"
-                 "Usage: farm perf:build [OPTIONS] -- COMMAND [ARGS...]");
+        "build", "Measure a pnpm project's install and builds, or time any command.\n"
+                 "Usage: farm perf:build [OPTIONS] [DIR]\n"
+                 "       farm perf:build [OPTIONS] -- COMMAND [ARGS...]");
+    cmd->add_option("dir", options->dir,
+                    "pnpm project to measure (default: the project root); not with `--`");
     CLI::Option* runs = cmd->add_option("-r,--runs", options->runs,
-                                        "exact number of timed runs (default: fill the time budget)")
+                                        "exact number of timed runs (default: fill the time "
+                                        "budget; 5 for a pnpm project)")
                             ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40));
-    cmd->add_option("-m,--min-runs", options->min_runs, "at least this many timed runs")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
-        ->excludes(runs);
-    cmd->add_option("-M,--max-runs", options->max_runs, "at most this many timed runs")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
-        ->excludes(runs);
-    cmd->add_option("--time-budget", options->time_budget_s,
-                    "seconds of timed runs to aim for when --runs is not given")
-        ->check(CLI::PositiveNumber)
-        ->excludes(runs)
-        ->capture_default_str();
+    CLI::Option* min_runs =
+        cmd->add_option("-m,--min-runs", options->min_runs, "at least this many timed runs")
+            ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
+            ->excludes(runs);
+    CLI::Option* max_runs =
+        cmd->add_option("-M,--max-runs", options->max_runs, "at most this many timed runs")
+            ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
+            ->excludes(runs);
+    CLI::Option* budget = cmd->add_option("--time-budget", options->time_budget_s,
+                                          "seconds of timed runs to aim for when --runs is not "
+                                          "given")
+                              ->check(CLI::PositiveNumber)
+                              ->excludes(runs)
+                              ->capture_default_str();
     cmd->add_option("-w,--warmup", options->warmup, "untimed runs before the timed ones");
     cmd->add_option("-p,--prepare", options->prepare,
                     "shell command before each run, untimed (clear caches, reset state)");
@@ -181,7 +177,7 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
                   "keep going when the command exits non-zero (its runs are recorded)");
     cmd->add_flag("--shell", options->shell, "run the command through `sh -c` (pipes, built-ins)");
     cmd->add_flag("--show-output", options->show_output,
-                  "let the command write to the terminal instead of capturing its output");
+                  "let the command (or pnpm) write to the terminal instead of capturing it");
     cmd->add_option("-t,--timeout", options->timeout_s,
                     "end a run after SECONDS (its whole process group: TERM, then KILL)")
         ->check(CLI::PositiveNumber);
@@ -191,10 +187,29 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
         ->capture_default_str();
     cmd->add_option("-n,--name", options->name,
                     "subject name in the history (default: the command line as typed)");
+    cmd->add_option("--install", options->install,
+                    "pnpm project: warm (node_modules removed, store kept), cold (empty store: "
+                    "needs the registry), noop (node_modules kept) or none")
+        ->check(CLI::IsMember({"warm", "cold", "noop", "none"}))
+        ->capture_default_str();
+    cmd->add_option("--script", options->script, "pnpm project: the script each package builds with")
+        ->capture_default_str();
+    cmd->add_flag("--no-build", options->no_build, "pnpm project: measure the install only");
+    cmd->add_option("--output-dir", options->output_dirs,
+                    "pnpm project: a build output folder to measure (repeatable; default from "
+                    "farm.config.json, else dist, build, out, .next)");
+    cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
+    cmd->add_option("--config", options->config,
+                    "farm config file (default: farm.config.json in the project root)");
     cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd->add_flag("--no-record", options->no_record, "do not store this run in the history");
-    cmd->add_flag("--json", options->json, "print one JSON document (schema farm.run/1)");
-    cmd->callback([options, &invocation] { run_perf_build(*options, invocation); });
+    cmd->add_flag("--json", options->json,
+                  "print one JSON document (farm.run/1, or farm.project/1 for a pnpm project)");
+    cmd->callback([options, &invocation, runs, min_runs, max_runs, budget] {
+        options->run_count_given =
+            runs->count() + min_runs->count() + max_runs->count() + budget->count() > 0;
+        run_perf_build(*options, invocation);
+    });
 }
 
 } // namespace farm::commands

@@ -21,6 +21,11 @@ ProgressLine::ProgressLine(std::string label)
 
 ProgressLine::~ProgressLine() { clear(); }
 
+void ProgressLine::update(const std::string& label, const measure::Progress& p) {
+    m_label = label;
+    update(p);
+}
+
 void ProgressLine::update(const measure::Progress& p) {
     if (!m_enabled) {
         return;

@@ -20,6 +20,8 @@ class ProgressLine {
     explicit ProgressLine(std::string label);
     ~ProgressLine();
     void update(const measure::Progress& progress);
+    // The same with another label (a step of a multi-step measurement).
+    void update(const std::string& label, const measure::Progress& progress);
     void clear();
 
   private:

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <regex>
@@ -124,6 +125,17 @@ std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
         redacted.push_back(redact_secrets(word));
     }
     return redacted;
+}
+
+std::string fnv1a64_hex(std::string_view data) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : data) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+    return buffer;
 }
 
 std::string utc_now_iso8601() {

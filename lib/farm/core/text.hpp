@@ -27,6 +27,10 @@ std::string join_command_line(const std::vector<std::string>& argv);
 std::string redact_secrets(std::string_view text);
 std::vector<std::string> redact_secrets(const std::vector<std::string>& argv);
 
+// FNV-1a 64-bit hash as 16 hex digits: a stable fingerprint of a file's content (a lockfile),
+// the same on every machine and build.
+std::string fnv1a64_hex(std::string_view data);
+
 // "2026-11-23T05:45:28.123Z" for the current time, UTC, with milliseconds so that runs sort
 // in the order they were taken.
 std::string utc_now_iso8601();

@@ -244,6 +244,9 @@ ProcessResult run_process(const SpawnOptions& options) {
                 }
             } else {
                 keep_tail(result.stderr_tail, buffer, size);
+                if (options.on_stderr) {
+                    options.on_stderr(std::string_view(buffer, size));
+                }
             }
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
             fd.reset();

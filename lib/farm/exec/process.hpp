@@ -38,8 +38,9 @@ struct SpawnOptions {
     double timeout_s = 0;          // 0: none
     double kill_grace_s = 2.0;     // SIGTERM to SIGKILL
     double sample_hz = 20.0;       // tree sampler rate; 0 disables sampling
-    // Called with each piece of stdout as it arrives (capture mode only).
+    // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
+    std::function<void(std::string_view)> on_stderr;
 };
 
 struct ProcessResult {

@@ -77,7 +77,8 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
     if (exists && fs::is_directory(path, ec)) {
         refuse(path, "it is a folder");
     }
-    if (!exists) {
+    // A bare file name ("perf.db") has no parent to create; create_directories("") fails.
+    if (!exists && !path.parent_path().empty()) {
         fs::create_directories(path.parent_path(), ec);
         if (ec) {
             throw DatabaseError("cannot create the folder " + path.parent_path().string() +

@@ -37,6 +37,9 @@ void run_helper_command(const std::string& what, const std::string& command,
 }
 
 exec::ProcessResult run_once(const RunPlan& plan, const std::string& iteration) {
+    if (plan.before_each) {
+        plan.before_each(iteration);
+    }
     if (plan.prepare) {
         run_helper_command("prepare", *plan.prepare, plan.command, iteration);
         if (exec::interrupted()) {

@@ -30,6 +30,9 @@ struct RunPlan {
     std::optional<std::string> prepare; // shell command before each run, untimed
     std::optional<std::string> cleanup; // shell command after the last run
     bool ignore_failure = false;
+    // Called in-process before each run (warm-ups included) with its FARM_ITERATION value,
+    // untimed: resetting state that a shell command cannot reach (a parser, a folder).
+    std::function<void(const std::string& iteration)> before_each;
 };
 
 enum class Outcome { completed, failed, interrupted };

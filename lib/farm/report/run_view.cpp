@@ -83,7 +83,24 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
     j["status"] = history::to_string(run.status);
     j["started_at"] = run.started_at;
     j["duration_s"] = run.duration_s;
-    const sys::RunContext& c = run.context;
+    add_context_json(j, run.context);
+    j["runs"] = iterations_to_json(run);
+    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
+    j["summary"] = summary_to_json(series);
+    json outliers = json::array();
+    for (const Outlier& o : find_outliers(series)) {
+        outliers.push_back({{"metric", o.metric},
+                            {"index", o.iteration},
+                            {"value", o.value},
+                            {"modified_z", o.modified_z}});
+    }
+    j["outliers"] = std::move(outliers);
+    j["failure"] = failure.empty() ? json(nullptr) : json(failure);
+    return j;
+}
+
+void add_context_json(nlohmann::json& j, const sys::RunContext& c) {
+    using nlohmann::json;
     j["git"] = c.git.available ? json{{"commit", c.git.commit},
                                       {"branch", c.git.branch},
                                       {"dirty", c.git.dirty}}
@@ -92,6 +109,13 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
                  {"cores", c.host.cores}, {"memory_bytes", c.host.memory_bytes},
                  {"kernel", c.host.kernel}, {"os", c.host.os}};
     j["tools"] = c.tool_versions;
+    if (!c.project.empty()) {
+        j["project"] = c.project;
+    }
+}
+
+nlohmann::json iterations_to_json(const history::Run& run) {
+    using nlohmann::json;
     json runs = json::array();
     for (const measure::IterationRecord& it : run.iterations) {
         json r;
@@ -103,8 +127,11 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
         r["signal"] = it.signal != 0 ? json(it.signal) : json(nullptr);
         runs.push_back(std::move(r));
     }
-    j["runs"] = std::move(runs);
-    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
+    return runs;
+}
+
+nlohmann::json summary_to_json(const std::vector<history::MetricSeries>& series) {
+    using nlohmann::json;
     json summary = json::object();
     for (const history::MetricSeries& s : series) {
         const measure::Summary& m = s.summary;
@@ -114,17 +141,7 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
                            {"max", m.max},           {"p95", m.p95},
                            {"ci95_low", m.ci95_low}, {"ci95_high", m.ci95_high}};
     }
-    j["summary"] = std::move(summary);
-    json outliers = json::array();
-    for (const Outlier& o : find_outliers(series)) {
-        outliers.push_back({{"metric", o.metric},
-                            {"index", o.iteration},
-                            {"value", o.value},
-                            {"modified_z", o.modified_z}});
-    }
-    j["outliers"] = std::move(outliers);
-    j["failure"] = failure.empty() ? json(nullptr) : json(failure);
-    return j;
+    return summary;
 }
 
 } // namespace farm::report

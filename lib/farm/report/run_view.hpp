@@ -28,4 +28,10 @@ std::string render_run_table(const history::Run& run, const std::string& failure
 
 nlohmann::json run_to_json(const history::Run& run, const std::string& failure);
 
+// The pieces run_to_json is made of, for documents that hold several runs.
+nlohmann::json iterations_to_json(const history::Run& run);
+nlohmann::json summary_to_json(const std::vector<history::MetricSeries>& series);
+// Adds "git", "host", "tools" and "project" of the context to `document`.
+void add_context_json(nlohmann::json& document, const sys::RunContext& context);
+
 } // namespace farm::report

@@ -30,6 +30,8 @@ struct RunContext {
     GitContext git;
     HostContext host;
     std::map<std::string, std::string> tool_versions; // "farm", "node", "pnpm", ...
+    // Facts about the measured project: "lockfile_hash", "workspace_packages", ...
+    std::map<std::string, std::string> project;
 };
 
 GitContext collect_git(const std::filesystem::path& folder);

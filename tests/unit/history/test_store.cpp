@@ -479,6 +479,18 @@ TEST_CASE("history::Store creates missing folders in create mode") {
     CHECK(reopened.recent_runs(everything()).size() == 1);
 }
 
+TEST_CASE("history::Store accepts a bare file name in the current folder") {
+    fresh_db("history-bare.db");
+    fs::path bare("history-bare.db");
+    {
+        Store store(bare, Store::Mode::create);
+        store.record(make_run("build", "app", timestamp(1), {{"wall_s", {1.0}}}));
+    }
+    CHECK(fs::is_regular_file(fs::current_path() / bare));
+    Store reopened(bare, Store::Mode::existing);
+    CHECK(reopened.recent_runs(everything()).size() == 1);
+}
+
 TEST_CASE("history::Store initialises an empty file") {
     fs::path path = fresh_db("history-empty-file.db");
     write_bytes(path, "");

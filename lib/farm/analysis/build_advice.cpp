@@ -1,0 +1,85 @@
+#include "farm/analysis/build_advice.hpp"
+
+#include <cstdio>
+
+namespace farm::analysis {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string megabytes(std::int64_t bytes) { return fixed(double(bytes) / 1e6, 2) + " MB"; }
+
+} // namespace
+
+std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
+                                 const std::vector<PackageFindings>& packages,
+                                 const core::Thresholds& t) {
+    std::vector<Advice> advice;
+    for (const PackageFindings& p : packages) {
+        if (p.build_median_s && *p.build_median_s > t.build_slow_s) {
+            advice.push_back(
+                {"build:" + p.name, "slow_build",
+                 "build takes " + fixed(*p.build_median_s, 1) + " s (median of " +
+                     std::to_string(p.build_runs) + " runs), over " + fixed(t.build_slow_s, 0) +
+                     " s",
+                 {"build incrementally (tsc --incremental, the bundler's persistent cache)",
+                  "cache build outputs between runs (turbo or nx caching)",
+                  "split the code so that less is rebuilt on each change"}});
+        }
+        if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {
+            advice.push_back({"build:" + p.name, "large_output",
+                              "build output is " + megabytes(*p.output_bytes) + " (raw), over " +
+                                  megabytes(t.output_large_bytes),
+                              {"split the code by route (code splitting)",
+                               "let the bundler tree-shake: ES modules, sideEffects: false",
+                               "load heavy modules on demand with dynamic import()"}});
+        }
+    }
+    if (!install) {
+        return advice;
+    }
+    std::string subject = "install:" + install->scenario;
+    std::size_t fetched = install->reused + install->downloaded;
+    if (fetched > 0 && install->scenario != "cold") {
+        double rate = double(install->reused) / double(fetched);
+        if (rate < t.store_hit_rate_min) {
+            advice.push_back(
+                {subject, "low_store_hits",
+                 "the store served " + fixed(rate * 100, 0) + "% of packages (" +
+                     std::to_string(install->reused) + " reused, " +
+                     std::to_string(install->downloaded) + " downloaded over " +
+                     std::to_string(install->runs) + " runs), under " +
+                     fixed(t.store_hit_rate_min * 100, 0) + "%",
+                 {"keep the store between runs (in CI, cache the folder `pnpm store path` prints)",
+                  "run `pnpm fetch` early (it fills the store from the lockfile alone)",
+                  "keep the store on the same filesystem as the project"}});
+        }
+    }
+    if (install->import_method == "copy") {
+        advice.push_back(
+            {subject, "copy_import",
+             "pnpm copied packages into node_modules instead of hard-linking them" +
+                 (install->store_dir.empty() ? std::string()
+                                             : " (store: " + install->store_dir + ")"),
+             {"put the store on the same filesystem as the project (storeDir in "
+              "pnpm-workspace.yaml, store-dir in .npmrc for pnpm 9), so hard links work",
+              "or let `farm optimize:pnpm` check and propose a storeDir"}});
+    }
+    if (install->median_s > t.install_slow_s) {
+        advice.push_back({subject, "slow_install",
+                          "install takes " + fixed(install->median_s, 1) + " s (median of " +
+                              std::to_string(install->runs) + " runs), over " +
+                              fixed(t.install_slow_s, 0) + " s",
+                          {"commit the lockfile and install with --frozen-lockfile",
+                           "use --prefer-offline so the store answers before the registry",
+                           "keep the store warm between runs (see the store hit rate)"}});
+    }
+    return advice;
+}
+
+} // namespace farm::analysis

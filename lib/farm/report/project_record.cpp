@@ -1,0 +1,202 @@
+#include "farm/report/project_record.hpp"
+
+#include "farm/core/text.hpp"
+#include "farm/measure/stats.hpp"
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace farm::report {
+
+namespace {
+
+
+history::RunStatus status_of(const measure::RunResult& run) {
+    switch (run.outcome) {
+    case measure::Outcome::completed:
+        return history::RunStatus::ok;
+    case measure::Outcome::failed:
+        return history::RunStatus::failed;
+    case measure::Outcome::interrupted:
+        return history::RunStatus::interrupted;
+    }
+    return history::RunStatus::ok;
+}
+
+// The command as a person would type it: the pnpm binary by its name, not its path.
+std::string display_command(std::vector<std::string> argv) {
+    if (!argv.empty()) {
+        argv[0] = std::filesystem::path(argv[0]).filename().string();
+    }
+    return core::join_command_line(core::redact_secrets(argv));
+}
+
+history::Run run_like(const history::Run& base, const std::string& kind,
+                      const std::string& subject, const std::vector<std::string>& argv,
+                      const measure::RunResult& run) {
+    history::Run r = base;
+    r.kind = kind;
+    r.subject = subject;
+    r.command = display_command(argv);
+    r.status = status_of(run);
+    r.duration_s = run.total_wall_s;
+    for (const measure::Iteration& it : run.iterations) {
+        r.iterations.push_back(measure::to_iteration_record(it));
+    }
+    return r;
+}
+
+// Adds a metric to every iteration, but only when every iteration has a value for it: a metric
+// is either measured in all runs or not shown at all.
+template <typename Get>
+void add_metric_if_everywhere(history::Run& run, const std::vector<pnpm::InstallStats>& stats,
+                              const std::string& name, const std::string& unit, Get get) {
+    if (stats.size() != run.iterations.size() || stats.empty()) {
+        return;
+    }
+    for (const pnpm::InstallStats& s : stats) {
+        if (!get(s)) {
+            return;
+        }
+    }
+    for (std::size_t i = 0; i < stats.size(); ++i) {
+        run.iterations[i].metrics.push_back({name, unit, *get(stats[i])});
+    }
+}
+
+std::optional<double> median_of(const history::Run& run, const std::string& metric) {
+    std::vector<double> values;
+    for (const measure::IterationRecord& it : run.iterations) {
+        if (std::optional<double> v = it.metric(metric)) {
+            values.push_back(*v);
+        }
+    }
+    if (values.empty()) {
+        return std::nullopt;
+    }
+    return measure::median(values);
+}
+
+} // namespace
+
+ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
+                           const pnpm::ProjectBenchmarkResult& result, const history::Run& base) {
+    ProjectReport report;
+    if (result.install) {
+        const pnpm::InstallOutcome& install = *result.install;
+        std::string scenario = pnpm::to_string(plan.install);
+        history::Run run = run_like(base, "install", "install:" + scenario, install.argv,
+                                    install.run);
+        using S = pnpm::InstallStats;
+        auto count = [](std::size_t S::*field) {
+            return [field](const S& s) { return std::optional<double>(double(s.*field)); };
+        };
+        add_metric_if_everywhere(run, install.stats, "resolved", "count", count(&S::resolved));
+        add_metric_if_everywhere(run, install.stats, "downloaded", "count", count(&S::downloaded));
+        add_metric_if_everywhere(run, install.stats, "reused", "count", count(&S::reused));
+        add_metric_if_everywhere(run, install.stats, "added", "count", count(&S::added));
+        add_metric_if_everywhere(run, install.stats, "bytes_downloaded", "bytes", [](const S& s) {
+            return std::optional<double>(double(s.bytes_downloaded));
+        });
+        add_metric_if_everywhere(run, install.stats, "store_hit_rate", "%", [](const S& s) {
+            std::optional<double> rate = s.store_hit_rate();
+            return rate ? std::optional<double>(*rate * 100) : std::nullopt;
+        });
+        add_metric_if_everywhere(run, install.stats, "resolution_s", "s",
+                                 [](const S& s) { return s.resolution_s; });
+        add_metric_if_everywhere(run, install.stats, "importing_s", "s",
+                                 [](const S& s) { return s.importing_s; });
+
+        analysis::InstallFindings findings;
+        findings.scenario = scenario;
+        findings.median_s = median_of(run, "wall_s").value_or(0);
+        findings.runs = run.iterations.size();
+        for (const S& s : install.stats) {
+            findings.reused += s.reused;
+            findings.downloaded += s.downloaded;
+            if (!s.import_method.empty()) {
+                findings.import_method = s.import_method;
+            }
+            if (!s.store_dir.empty()) {
+                findings.store_dir = s.store_dir;
+            }
+        }
+        report.install = findings;
+        report.runs.push_back(std::move(run));
+    }
+
+    std::size_t common_runs = SIZE_MAX;
+    for (const pnpm::PackageBuild& build : result.builds) {
+        history::Run run =
+            run_like(base, "build", "build:" + build.package->name, build.argv, build.run);
+        common_runs = std::min(common_runs, run.iterations.size());
+        analysis::PackageFindings findings;
+        findings.name = build.package->name;
+        findings.build_median_s = median_of(run, "wall_s");
+        findings.build_runs = run.iterations.size();
+        if (build.output) {
+            findings.output_bytes = build.output->bytes;
+        }
+        report.packages.push_back(findings);
+        report.runs.push_back(std::move(run));
+    }
+
+    // build:total, run k = the sum of every package's run k.
+    if (result.builds.size() > 1 && common_runs > 0 && common_runs != SIZE_MAX) {
+        history::Run total = base;
+        total.kind = "build";
+        total.subject = "build:total";
+        total.command = "every package's " + plan.script.value_or("build") + " script, in order";
+        total.status = history::RunStatus::ok;
+        for (const history::Run& r : report.runs) {
+            if (r.kind == "build" && r.status != history::RunStatus::ok) {
+                total.status = r.status;
+            }
+        }
+        for (std::size_t k = 0; k < common_runs; ++k) {
+            measure::IterationRecord sum;
+            sum.index = int(k);
+            double wall = 0, user = 0, sys = 0;
+            for (const pnpm::PackageBuild& build : result.builds) {
+                const exec::ProcessResult& p = build.run.iterations[k].process;
+                wall += p.wall_s;
+                user += p.user_s;
+                sys += p.sys_s;
+                if (!p.succeeded()) {
+                    sum.exit_code = p.exit_code;
+                    sum.signal = p.signal;
+                }
+            }
+            sum.metrics = {{"wall_s", "s", wall}, {"user_s", "s", user}, {"sys_s", "s", sys}};
+            total.iterations.push_back(std::move(sum));
+        }
+        report.runs.push_back(std::move(total));
+    }
+
+    for (const pnpm::PackageBuild& build : result.builds) {
+        if (!build.output || build.output->files == 0) {
+            continue;
+        }
+        history::Run size = base;
+        size.kind = "size";
+        size.subject = "size:" + build.package->name;
+        std::string dirs;
+        for (const std::string& d : plan.output_dirs) {
+            dirs += (dirs.empty() ? "" : ", ") + d;
+        }
+        size.command = "files under " + dirs;
+        size.duration_s = 0;
+        measure::IterationRecord only;
+        only.metrics = {{"files", "count", double(build.output->files)},
+                        {"bytes", "bytes", double(build.output->bytes)},
+                        {"gzip_bytes", "bytes", double(build.output->gzip_bytes)},
+                        {"brotli_bytes", "bytes", double(build.output->brotli_bytes)}};
+        size.iterations.push_back(std::move(only));
+        report.runs.push_back(std::move(size));
+    }
+    return report;
+}
+
+} // namespace farm::report
