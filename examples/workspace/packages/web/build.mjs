@@ -4,10 +4,11 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const shared = readFileSync(new URL("../shared/dist/index.js", import.meta.url), "utf8");
+const ui = readFileSync(new URL("../ui/dist/ui.js", import.meta.url), "utf8");
 mkdirSync("dist/assets", { recursive: true });
 let manifest = {};
 for (let page = 0; page < 40; page++) {
-  let body = `<!-- page ${page} -->\n` + shared;
+  let body = `<!-- page ${page} -->\n` + shared + ui;
   let digest = "";
   for (let round = 0; round < 200; round++) {
     digest = createHash("sha256").update(body + digest).digest("hex");
