@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -32,15 +34,41 @@ std::string read_text_file(const std::filesystem::path& path) {
     return buffer.str();
 }
 
+namespace {
+
+std::size_t token_start(std::string_view text, std::size_t end) {
+    if (text.empty()) {
+        return 0;
+    }
+    end = std::min(end, text.size() - 1);
+    if (text[end] == '"') {
+        for (std::size_t i = end; i > 0; --i) {
+            if (text[i - 1] == '"' && (i < 2 || text[i - 2] != '\\')) {
+                return i - 1;
+            }
+        }
+        return end;
+    }
+    std::size_t start = end;
+    while (start > 0 && (std::isalnum(static_cast<unsigned char>(text[start - 1])) ||
+                         std::string_view(".+-").find(text[start - 1]) != std::string_view::npos)) {
+        --start;
+    }
+    return start;
+}
+
+} // namespace
+
 nlohmann::json read_json_file(const std::filesystem::path& path) {
     std::string text = read_text_file(path);
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
-        // nlohmann reports the byte after the offending token; point at the token itself.
-        std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-        TextPosition at = position_of(text, offset);
+        // nlohmann gives the 1-based index of the last byte it read, the end of the token it
+        // choked on: point at the start of that token, where an editor would put the cursor.
         std::string what = e.what();
+        std::size_t offset = token_start(text, e.byte > 0 ? e.byte - 1 : 0);
+        TextPosition at = position_of(text, offset);
         std::size_t colon = what.find("syntax error");
         throw UsageError(path.string() + ":" + std::to_string(at.line) + ":" +
                          std::to_string(at.column) + ": not valid JSON (" +

@@ -105,7 +105,6 @@ TEST_CASE("history::migrate builds the latest schema on an empty database") {
     migrate(db);
     transaction.commit();
     CHECK(schema_version(db) == latest_schema_version);
-    CHECK(latest_schema_version == 2);
     CHECK(db.tableExists("farm_meta"));
     CHECK(db.tableExists("runs"));
     CHECK(db.tableExists("iterations"));
@@ -134,7 +133,7 @@ TEST_CASE("history::migrate stops at the target version") {
         SQLite::Transaction second(db);
         migrate(db);
         second.commit();
-        CHECK(schema_version(db) == 2);
+        CHECK(schema_version(db) == latest_schema_version);
         CHECK(has_column(db, "metrics", "median"));
     }
     SUBCASE("migrating to the current version again changes nothing") {
@@ -179,7 +178,6 @@ TEST_CASE("history::Store migrates a version 1 database in place") {
 
     Store store(path, Store::Mode::existing);
     CHECK(store.schema_version() == latest_schema_version);
-    CHECK(store.schema_version() == 2);
 
     RunQuery all;
     all.per_subject = 100;
@@ -233,7 +231,7 @@ TEST_CASE("history::Store migrates a version 1 database in place") {
     }
     SUBCASE("opening it again does not migrate again") {
         Store again(path, Store::Mode::existing);
-        CHECK(again.schema_version() == 2);
+        CHECK(again.schema_version() == latest_schema_version);
         CHECK(again.recent_runs(all).size() == 3);
     }
 }

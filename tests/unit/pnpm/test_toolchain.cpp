@@ -1,0 +1,125 @@
+#include "farm/pnpm/toolchain.hpp"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+
+using namespace farm::pnpm;
+
+// Only the pure functions: nothing here runs pnpm or node.
+
+namespace {
+
+Version version(int major, int minor, int patch) {
+    Version v;
+    v.major = major;
+    v.minor = minor;
+    v.patch = patch;
+    return v;
+}
+
+} // namespace
+
+TEST_CASE("pnpm::parse_version") {
+    SUBCASE("plain versions") {
+        std::optional<Version> v = parse_version("10.6.1");
+        REQUIRE(v.has_value());
+        CHECK(v->major == 10);
+        CHECK(v->minor == 6);
+        CHECK(v->patch == 1);
+        CHECK(v->text == "10.6.1");
+    }
+    SUBCASE("a leading v and a trailing newline") {
+        std::optional<Version> v = parse_version("v9.15.0\n");
+        REQUIRE(v.has_value());
+        CHECK(v->text == "9.15.0");
+    }
+    SUBCASE("a prerelease keeps its numbers") {
+        std::optional<Version> v = parse_version("11.0.0-rc.1");
+        REQUIRE(v.has_value());
+        CHECK(v->major == 11);
+        CHECK(v->minor == 0);
+        CHECK(v->patch == 0);
+        CHECK(v->text == "11.0.0");
+    }
+    SUBCASE("MAJOR.MINOR alone means patch 0") {
+        std::optional<Version> v = parse_version("8.7");
+        REQUIRE(v.has_value());
+        CHECK(v->patch == 0);
+        CHECK(v->text == "8.7.0");
+    }
+    SUBCASE("leading zeros are numbers") {
+        std::optional<Version> v = parse_version("010.02.3");
+        REQUIRE(v.has_value());
+        CHECK(v->text == "10.2.3");
+    }
+    SUBCASE("no MAJOR.MINOR") {
+        CHECK_FALSE(parse_version("").has_value());
+        CHECK_FALSE(parse_version("10").has_value());
+        CHECK_FALSE(parse_version("latest").has_value());
+        CHECK_FALSE(parse_version("v").has_value());
+        CHECK_FALSE(parse_version("ten.six").has_value());
+    }
+    SUBCASE("numbers too large for an int are not a version") {
+        CHECK_FALSE(parse_version("99999999999999999999.1.0").has_value());
+        CHECK_FALSE(parse_version("1.99999999999999999999").has_value());
+        CHECK_FALSE(parse_version("1.2.99999999999999999999").has_value());
+    }
+}
+
+TEST_CASE("pnpm::parse_package_manager") {
+    SUBCASE("pnpm with a hash") {
+        std::optional<Version> v = parse_package_manager(
+            "pnpm@10.6.1+sha512.40ee09af407fa9fbb5fbfb8e1cb40fbb74c0af0c3e10e9224d7b53c7658528615");
+        REQUIRE(v.has_value());
+        CHECK(v->major == 10);
+        CHECK(v->minor == 6);
+        CHECK(v->patch == 1);
+        CHECK(v->text == "10.6.1");
+    }
+    SUBCASE("pnpm without a hash") {
+        std::optional<Version> v = parse_package_manager("pnpm@9.15.0");
+        REQUIRE(v.has_value());
+        CHECK(v->text == "9.15.0");
+    }
+    SUBCASE("a prerelease") {
+        std::optional<Version> v = parse_package_manager("pnpm@11.0.0-beta.3");
+        REQUIRE(v.has_value());
+        CHECK(v->text == "11.0.0");
+    }
+    SUBCASE("another package manager or no version") {
+        CHECK_FALSE(parse_package_manager("yarn@4.1.0").has_value());
+        CHECK_FALSE(parse_package_manager("npm@10.2.0").has_value());
+        CHECK_FALSE(parse_package_manager("pnpm").has_value());
+        CHECK_FALSE(parse_package_manager("pnpm@").has_value());
+        CHECK_FALSE(parse_package_manager("pnpm@latest").has_value());
+        CHECK_FALSE(parse_package_manager("").has_value());
+        CHECK_FALSE(parse_package_manager("PNPM@10.6.1").has_value());
+        CHECK_FALSE(parse_package_manager(" pnpm@10.6.1").has_value());
+    }
+    SUBCASE("a version too large is no version, not a crash") {
+        CHECK_FALSE(parse_package_manager("pnpm@99999999999.0.0").has_value());
+    }
+}
+
+TEST_CASE("pnpm::Version::at_least") {
+    Version v = version(10, 6, 1);
+    CHECK(v.at_least(10));
+    CHECK(v.at_least(10, 6));
+    CHECK(v.at_least(10, 6, 1));
+    CHECK(v.at_least(9, 99, 99));
+    CHECK(v.at_least(10, 5, 99));
+    CHECK_FALSE(v.at_least(10, 6, 2));
+    CHECK_FALSE(v.at_least(10, 7));
+    CHECK_FALSE(v.at_least(11));
+    CHECK_FALSE(v.at_least(11, 0, 0));
+    CHECK(version(0, 0, 0).at_least(0));
+    CHECK_FALSE(version(0, 0, 0).at_least(0, 0, 1));
+    CHECK(version(12, 0, 0).at_least(11, 9, 9));
+    // A parsed version compares the same way.
+    std::optional<Version> parsed = parse_version("9.15.0");
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->at_least(9, 15));
+    CHECK_FALSE(parsed->at_least(10));
+}
