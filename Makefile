@@ -6,7 +6,7 @@ ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc)
 FARM      := $(BUILD_DIR)/farm
 
-.PHONY: all deps test-deps build asan demo test unit clean format
+.PHONY: all deps test-deps test-tools build asan demo test unit clean format
 
 all: build
 
@@ -28,7 +28,13 @@ asan: deps
 demo: build
 	@scripts/demo.sh $(FARM)
 
-test: test-deps build asan
+# pnpm 9 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
+# run in parallel.
+test-tools: build
+	@scripts/ensure-pnpm.sh 9 >/dev/null
+	@scripts/ensure-pnpm.sh 12 >/dev/null
+
+test: test-deps build asan test-tools
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -61,7 +62,16 @@ class ConfigReader {
     }
 
     std::int64_t size(const json& value, const std::string& where) const {
-        if (value.is_number_unsigned() || value.is_number_integer()) {
+        if (value.is_number_integer()) {
+            // nlohmann keeps a negative integer signed and a large one unsigned; a negative size,
+            // or one past what int64 holds (it would wrap to a negative one), is a typo.
+            bool in_range = value.is_number_unsigned()
+                                ? value.get<std::uint64_t>() <=
+                                      std::uint64_t(std::numeric_limits<std::int64_t>::max())
+                                : value.get<std::int64_t>() >= 0;
+            if (!in_range) {
+                fail(where, "must be a size of 0 bytes or more");
+            }
             return value.get<std::int64_t>();
         }
         std::optional<std::int64_t> bytes =
@@ -149,10 +159,13 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
         ++i;
     }
     std::size_t number_start = i;
+    std::size_t dots = 0;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+        dots += text[i] == '.' ? 1 : 0;
         ++i;
     }
-    if (i == number_start) {
+    // std::stod would read "1.2.3" as 1.2 and drop the rest without a word.
+    if (i == number_start || dots > 1) {
         return std::nullopt;
     }
     double value = 0;
@@ -177,7 +190,12 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
     if (it == units.end()) {
         return std::nullopt;
     }
-    return std::int64_t(std::llround(value * it->second));
+    // llround of a value past int64 is unspecified (in practice a negative number).
+    double bytes = std::round(value * it->second);
+    if (!(bytes < 9223372036854775808.0)) { // 2^63, exactly representable
+        return std::nullopt;
+    }
+    return std::int64_t(bytes);
 }
 
 const char* to_string(Compression compression) {

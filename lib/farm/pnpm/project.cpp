@@ -81,12 +81,14 @@ std::vector<std::string> workspace_patterns(const fs::path& file) {
     return patterns;
 }
 
+// pnpm hands the patterns to fast-glob, where every "!" pattern excludes from all the positive
+// ones, wherever it stands in the list: ["!packages/skip", "packages/*"] leaves skip out.
 bool selected(const std::vector<std::string>& patterns, const std::string& relative) {
     bool included = false;
     for (const std::string& pattern : patterns) {
         if (pattern.starts_with("!")) {
             if (core::glob_match(pattern.substr(1), relative)) {
-                included = false;
+                return false;
             }
         } else if (core::glob_match(pattern, relative)) {
             included = true;

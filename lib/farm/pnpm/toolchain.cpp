@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <regex>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace farm::pnpm {
@@ -28,9 +29,15 @@ std::optional<Version> parse_version(const std::string& text) {
         return std::nullopt;
     }
     Version v;
-    v.major = std::stoi(m[1]);
-    v.minor = std::stoi(m[2]);
-    v.patch = m[3].matched ? std::stoi(m[3]) : 0;
+    try {
+        v.major = std::stoi(m[1]);
+        v.minor = std::stoi(m[2]);
+        v.patch = m[3].matched ? std::stoi(m[3]) : 0;
+    } catch (const std::out_of_range&) {
+        // A number past int (a damaged packageManager field): no version, rather than an
+        // exception that is not a farm::Error.
+        return std::nullopt;
+    }
     v.text = std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
              std::to_string(v.patch);
     return v;

@@ -88,7 +88,7 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
                      const std::vector<analysis::Advice>& advice) {
     json j;
     j["schema"] = "farm.project/1";
-    j["project"] = plan.project.root.string();
+    j["root"] = plan.project.root.string();
     j["status"] = result.outcome == measure::Outcome::completed ? "ok"
                   : result.outcome == measure::Outcome::failed  ? "failed"
                                                                 : "interrupted";

@@ -1,0 +1,202 @@
+#include "farm/analysis/build_advice.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace farm::analysis;
+using farm::core::Thresholds;
+
+namespace {
+
+PackageFindings package(const std::string& name, std::optional<double> build_s,
+                        std::optional<std::int64_t> output = std::nullopt) {
+    PackageFindings p;
+    p.name = name;
+    p.build_median_s = build_s;
+    p.build_runs = 5;
+    p.output_bytes = output;
+    return p;
+}
+
+InstallFindings install(const std::string& scenario, double median_s, std::size_t reused,
+                        std::size_t downloaded, const std::string& method = "hardlink") {
+    InstallFindings f;
+    f.scenario = scenario;
+    f.median_s = median_s;
+    f.runs = 4;
+    f.reused = reused;
+    f.downloaded = downloaded;
+    f.import_method = method;
+    f.store_dir = "/home/dev/.local/share/pnpm/store/v10";
+    return f;
+}
+
+std::vector<std::string> rules(const std::vector<Advice>& advice) {
+    std::vector<std::string> out;
+    for (const Advice& a : advice) {
+        out.push_back(a.rule);
+    }
+    return out;
+}
+
+bool has_rule(const std::vector<Advice>& advice, const std::string& rule) {
+    return std::any_of(advice.begin(), advice.end(),
+                       [&](const Advice& a) { return a.rule == rule; });
+}
+
+const Advice& find_rule(const std::vector<Advice>& advice, const std::string& rule) {
+    auto it = std::find_if(advice.begin(), advice.end(),
+                           [&](const Advice& a) { return a.rule == rule; });
+    REQUIRE(it != advice.end());
+    return *it;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+const Thresholds defaults;
+
+} // namespace
+
+TEST_CASE("analysis::advise_build nothing to say") {
+    CHECK(advise_build(std::nullopt, {}, defaults).empty());
+    CHECK(advise_build(std::nullopt, {package("a", 1.0, 1000)}, defaults).empty());
+    CHECK(advise_build(std::nullopt, {package("no-data", std::nullopt)}, defaults).empty());
+    CHECK(advise_build(install("warm", 5, 10, 0), {}, defaults).empty());
+}
+
+TEST_CASE("analysis::advise_build slow_build") {
+    CHECK(rules(advise_build(std::nullopt, {package("a", 30.01)}, defaults)) ==
+          std::vector<std::string>{"slow_build"});
+    CHECK(advise_build(std::nullopt, {package("a", 29.99)}, defaults).empty());
+    CHECK(advise_build(std::nullopt, {package("a", 30.0)}, defaults).empty()); // not over
+
+    std::vector<Advice> advice =
+        advise_build(std::nullopt, {package("@example/web", 42.04)}, defaults);
+    const Advice& a = find_rule(advice, "slow_build");
+    CHECK(a.subject == "build:@example/web");
+    CHECK_MESSAGE(contains(a.finding, "42.0 s"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "5 runs"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "30 s"), a.finding);
+    CHECK_FALSE(a.suggestions.empty());
+
+    Thresholds t;
+    t.build_slow_s = 5;
+    CHECK(has_rule(advise_build(std::nullopt, {package("a", 5.01)}, t), "slow_build"));
+    CHECK_FALSE(has_rule(advise_build(std::nullopt, {package("a", 4.99)}, t), "slow_build"));
+}
+
+TEST_CASE("analysis::advise_build large_output") {
+    CHECK(rules(advise_build(std::nullopt, {package("a", std::nullopt, 5'000'001)}, defaults)) ==
+          std::vector<std::string>{"large_output"});
+    CHECK(advise_build(std::nullopt, {package("a", std::nullopt, 5'000'000)}, defaults).empty());
+    CHECK(advise_build(std::nullopt, {package("a", std::nullopt, 4'999'999)}, defaults).empty());
+
+    std::vector<Advice> advice =
+        advise_build(std::nullopt, {package("@example/web", 1.0, 7'340'000)}, defaults);
+    const Advice& a = find_rule(advice, "large_output");
+    CHECK(a.subject == "build:@example/web");
+    CHECK_MESSAGE(contains(a.finding, "7.34 MB"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "5.00 MB"), a.finding);
+    CHECK_FALSE(a.suggestions.empty());
+
+    Thresholds t;
+    t.output_large_bytes = 250'000;
+    CHECK(has_rule(advise_build(std::nullopt, {package("a", std::nullopt, 250'001)}, t),
+                   "large_output"));
+    CHECK_FALSE(has_rule(advise_build(std::nullopt, {package("a", std::nullopt, 249'999)}, t),
+                         "large_output"));
+}
+
+TEST_CASE("analysis::advise_build one item per package and rule") {
+    std::vector<Advice> advice = advise_build(
+        std::nullopt, {package("a", 45, 9'000'000), package("b", 1, 10), package("c", 31)},
+        defaults);
+    CHECK(rules(advice) == std::vector<std::string>{"slow_build", "large_output", "slow_build"});
+    CHECK(advice[0].subject == "build:a");
+    CHECK(advice[2].subject == "build:c");
+}
+
+TEST_CASE("analysis::advise_build low_store_hits") {
+    SUBCASE("just under and just at the minimum") {
+        // 69 of 100 from the store: 69% < 70%.
+        std::vector<Advice> advice = advise_build(install("warm", 5, 69, 31), {}, defaults);
+        CHECK(rules(advice) == std::vector<std::string>{"low_store_hits"});
+        const Advice& a = advice[0];
+        CHECK(a.subject == "install:warm");
+        CHECK_MESSAGE(contains(a.finding, "69%"), a.finding);
+        CHECK_MESSAGE(contains(a.finding, "69 reused"), a.finding);
+        CHECK_MESSAGE(contains(a.finding, "31 downloaded"), a.finding);
+        CHECK_MESSAGE(contains(a.finding, "4 runs"), a.finding);
+        CHECK_MESSAGE(contains(a.finding, "70%"), a.finding);
+        CHECK_FALSE(a.suggestions.empty());
+        // 70 of 100: at the minimum, not under it.
+        CHECK(advise_build(install("warm", 5, 70, 30), {}, defaults).empty());
+        CHECK(has_rule(advise_build(install("warm", 5, 6999, 3001), {}, defaults),
+                       "low_store_hits"));
+        CHECK(advise_build(install("noop", 5, 7001, 2999), {}, defaults).empty());
+    }
+    SUBCASE("a configured minimum") {
+        Thresholds t;
+        t.store_hit_rate_min = 0.5;
+        CHECK(has_rule(advise_build(install("warm", 5, 49, 51), {}, t), "low_store_hits"));
+        CHECK_FALSE(has_rule(advise_build(install("warm", 5, 51, 49), {}, t), "low_store_hits"));
+    }
+    SUBCASE("a cold install downloads by design") {
+        CHECK_FALSE(has_rule(advise_build(install("cold", 5, 0, 100), {}, defaults),
+                             "low_store_hits"));
+    }
+    SUBCASE("nothing to fetch is not a 0% hit rate") {
+        CHECK(advise_build(install("noop", 5, 0, 0), {}, defaults).empty());
+        CHECK(advise_build(install("warm", 5, 0, 0), {}, defaults).empty());
+    }
+}
+
+TEST_CASE("analysis::advise_build copy_import") {
+    std::vector<Advice> advice = advise_build(install("warm", 5, 10, 0, "copy"), {}, defaults);
+    CHECK(rules(advice) == std::vector<std::string>{"copy_import"});
+    CHECK(advice[0].subject == "install:warm");
+    CHECK_MESSAGE(contains(advice[0].finding, "/home/dev/.local/share/pnpm/store/v10"),
+                  advice[0].finding);
+    for (const char* method : {"hardlink", "clone", "clone-or-copy", ""}) {
+        CHECK_FALSE(has_rule(advise_build(install("warm", 5, 10, 0, method), {}, defaults),
+                             "copy_import"));
+    }
+    InstallFindings no_store = install("cold", 5, 0, 10, "copy");
+    no_store.store_dir.clear();
+    std::vector<Advice> bare = advise_build(no_store, {}, defaults);
+    REQUIRE(has_rule(bare, "copy_import"));
+    CHECK_FALSE(contains(find_rule(bare, "copy_import").finding, "store:"));
+}
+
+TEST_CASE("analysis::advise_build slow_install") {
+    CHECK(rules(advise_build(install("warm", 60.01, 10, 0), {}, defaults)) ==
+          std::vector<std::string>{"slow_install"});
+    CHECK(advise_build(install("warm", 59.99, 10, 0), {}, defaults).empty());
+    CHECK(advise_build(install("warm", 60.0, 10, 0), {}, defaults).empty());
+
+    std::vector<Advice> advice = advise_build(install("cold", 95.26, 0, 10), {}, defaults);
+    const Advice& a = find_rule(advice, "slow_install");
+    CHECK(a.subject == "install:cold");
+    CHECK_MESSAGE(contains(a.finding, "95.3 s"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "4 runs"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "60 s"), a.finding);
+
+    Thresholds t;
+    t.install_slow_s = 10;
+    CHECK(has_rule(advise_build(install("warm", 10.01, 10, 0), {}, t), "slow_install"));
+    CHECK_FALSE(has_rule(advise_build(install("warm", 9.99, 10, 0), {}, t), "slow_install"));
+}
+
+TEST_CASE("analysis::advise_build everything at once") {
+    std::vector<Advice> advice = advise_build(install("warm", 120, 1, 9, "copy"),
+                                              {package("web", 40, 6'000'000)}, defaults);
+    CHECK(rules(advice) == std::vector<std::string>{"slow_build", "large_output",
+                                                     "low_store_hits", "copy_import",
+                                                     "slow_install"});
+}
