@@ -7,16 +7,15 @@ pnpm_bin="$("$root/scripts/ensure-pnpm.sh")"
 export PATH="$(dirname "$pnpm_bin"):$PATH"
 cd "$root/examples/workspace"
 
-echo "== pnpm $(pnpm --version), node $(node --version): examples/workspace"
+echo "== farm perf:build: warm install, then each package's build, output sizes, advice"
+"$farm" perf:build --runs 5
 echo
-echo "== install (node_modules removed before each run, the store kept)"
-"$farm" perf:build --runs 5 --name example:install \
-    --prepare 'rm -rf node_modules packages/*/node_modules' \
-    -- pnpm install --prefer-offline --config.manage-package-manager-versions=false
+echo "== farm perf:build --install noop --no-build: an install with nothing to do"
+"$farm" perf:build --runs 5 --install noop --no-build
 echo
-echo "== build of every package"
-"$farm" perf:build --runs 5 --warmup 1 --name example:build \
-    -- pnpm --config.manage-package-manager-versions=false -r run build
+echo "== farm perf:build -- COMMAND: any command, timed like hyperfine (tree memory included)"
+"$farm" perf:build --runs 10 --name "node: hash the web bundle" \
+    -- node -e "const c=require('crypto');let h='';for(let i=0;i<20000;i++)h=c.createHash('sha256').update(h+i).digest('hex')"
 echo
-echo "== the history so far"
+echo "== farm perf:report: the history so far (examples/workspace/.farm/perf.db)"
 "$farm" perf:report --last 3
