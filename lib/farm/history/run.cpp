@@ -42,13 +42,16 @@ std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>&
                 series.push_back(MetricSeries{metric.name, metric.unit, {}, {}});
                 it = series.end() - 1;
             }
-            // The history stores a non-finite value as 0 (JSON has none), so the series holds
-            // what will be stored and read back. A NaN would also make the summary NaN, which
-            // SQLite binds as NULL and the NOT NULL summary columns refuse, losing the whole
-            // run; and sorting NaNs breaks std::sort's ordering requirement.
-            it->values.push_back(std::isfinite(metric.value) ? metric.value : 0.0);
+            // A non-finite value is not a measurement (0/0 tokens per second): it is stored
+            // as null and left out of the statistics, never counted as 0.
+            if (std::isfinite(metric.value)) {
+                it->values.push_back(metric.value);
+            }
         }
     }
+    series.erase(std::remove_if(series.begin(), series.end(),
+                                [](const MetricSeries& s) { return s.values.empty(); }),
+                 series.end());
     for (MetricSeries& s : series) {
         s.summary = measure::summarize(s.values);
     }

@@ -43,7 +43,8 @@ struct MetricSeries {
 };
 
 // Groups a run's per-iteration metrics by name, in the order the metrics first appear.
-// Non-finite values become 0, as the history stores them.
+// Non-finite values are not measurements: they are left out (and a metric with no finite value
+// at all has no series).
 std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>& iterations);
 
 // A run as reports list it: its identity and context, and each metric's summary.

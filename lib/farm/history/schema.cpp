@@ -5,6 +5,7 @@
 #include "farm/measure/stats.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ void migrate_to_2(SQLite::Database& db) {
         WHERE run_id = ? AND name = ?)sql");
     while (select.executeStep()) {
         std::vector<double> values = decode_values(select.getColumn(2).getString());
+        std::erase_if(values, [](double v) { return !std::isfinite(v); });
         if (values.empty()) {
             continue;
         }
@@ -96,6 +98,12 @@ void migrate_to_2(SQLite::Database& db) {
     }
 }
 
+// An older farm would misread null values as damage, so the version moves even though the
+// metrics table keeps its shape.
+void migrate_to_3(SQLite::Database& db) {
+    db.exec("ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT '{}'");
+}
+
 } // namespace
 
 int schema_version(SQLite::Database& db) {
@@ -111,7 +119,7 @@ void migrate(SQLite::Database& db, int target) {
                             "): upgrade farm, or use another file with --db");
     }
     using Step = void (*)(SQLite::Database&);
-    const Step steps[] = {migrate_to_1, migrate_to_2};
+    const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3};
     for (; version < target; ++version) {
         steps[version](db);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));

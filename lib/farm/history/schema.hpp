@@ -6,13 +6,15 @@
 //
 // Version 1: runs, iterations, metrics (one row per run and metric, values as a JSON array).
 // Version 2: per-metric summary columns on metrics (backfilled), runs.duration_s, time index.
+// Version 3: runs.project (JSON object of facts about the measured project); metric values may
+//            be null for an iteration that did not measure the metric.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
 
 namespace farm::history {
 
-inline constexpr int latest_schema_version = 2;
+inline constexpr int latest_schema_version = 3;
 
 int schema_version(SQLite::Database& db);
 

@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <limits>
+#include <map>
 #include <system_error>
 #include <unordered_map>
 
@@ -56,12 +59,37 @@ void check_ownership(SQLite::Database& db, const fs::path& path) {
     }
 }
 
-std::string tool_versions_json(const sys::RunContext& context) {
+std::string map_json(const std::map<std::string, std::string>& map) {
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& [tool, version] : context.tool_versions) {
-        j[tool] = version;
+    for (const auto& [key, value] : map) {
+        j[key] = value;
     }
     return j.dump();
+}
+
+std::map<std::string, std::string> map_from_json(const std::string& text) {
+    std::map<std::string, std::string> map;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            if (value.is_string()) {
+                map[key] = value.get<std::string>();
+            }
+        }
+    }
+    return map;
+}
+
+// One array per metric, one entry per iteration (NaN where the iteration lacks the metric), so
+// that values find their iteration again when read back.
+std::vector<double> aligned_values(const std::vector<measure::IterationRecord>& iterations,
+                                   const std::string& metric) {
+    std::vector<double> values;
+    values.reserve(iterations.size());
+    for (const measure::IterationRecord& it : iterations) {
+        values.push_back(it.metric(metric).value_or(std::numeric_limits<double>::quiet_NaN()));
+    }
+    return values;
 }
 
 } // namespace
@@ -141,8 +169,8 @@ std::int64_t Store::record(const Run& run) {
         SQLite::Statement insert_run(*m_db, R"sql(
             INSERT INTO runs (kind, subject, command, folder, started_at, status, git_commit,
                               git_branch, git_dirty, host_name, cpu_model, cpu_cores,
-                              memory_bytes, kernel, os, tool_versions, duration_s)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+                              memory_bytes, kernel, os, tool_versions, duration_s, project)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
         const sys::RunContext& c = run.context;
         insert_run.bind(1, run.kind);
         insert_run.bind(2, run.subject);
@@ -159,8 +187,9 @@ std::int64_t Store::record(const Run& run) {
         insert_run.bind(13, std::int64_t(c.host.memory_bytes));
         insert_run.bind(14, c.host.kernel);
         insert_run.bind(15, c.host.os);
-        insert_run.bind(16, tool_versions_json(c));
+        insert_run.bind(16, map_json(c.tool_versions));
         insert_run.bind(17, run.duration_s);
+        insert_run.bind(18, map_json(c.project));
         insert_run.exec();
         std::int64_t id = m_db->getLastInsertRowid();
 
@@ -183,7 +212,7 @@ std::int64_t Store::record(const Run& run) {
             insert_metric.bind(1, id);
             insert_metric.bind(2, series.name);
             insert_metric.bind(3, series.unit);
-            insert_metric.bind(4, encode_values(series.values));
+            insert_metric.bind(4, encode_values(aligned_values(run.iterations, series.name)));
             insert_metric.bind(5, std::int64_t(s.count));
             insert_metric.bind(6, s.mean);
             insert_metric.bind(7, s.median);
@@ -284,7 +313,7 @@ Run Store::load_run(std::int64_t id) {
         SQLite::Statement select(*m_db, R"sql(
             SELECT kind, subject, command, folder, started_at, status, git_commit, git_branch,
                    git_dirty, host_name, cpu_model, cpu_cores, memory_bytes, kernel, os,
-                   tool_versions, duration_s
+                   tool_versions, duration_s, project
             FROM runs WHERE id = ?)sql");
         select.bind(1, id);
         if (!select.executeStep()) {
@@ -309,15 +338,8 @@ Run Store::load_run(std::int64_t id) {
         run.context.host.memory_bytes = select.getColumn(12).getInt64();
         run.context.host.kernel = select.getColumn(13).getString();
         run.context.host.os = select.getColumn(14).getString();
-        nlohmann::json tools = nlohmann::json::parse(select.getColumn(15).getString(), nullptr,
-                                                     false);
-        if (tools.is_object()) {
-            for (const auto& [tool, version] : tools.items()) {
-                if (version.is_string()) {
-                    run.context.tool_versions[tool] = version.get<std::string>();
-                }
-            }
-        }
+        run.context.tool_versions = map_from_json(select.getColumn(15).getString());
+        run.context.project = map_from_json(select.getColumn(17).getString());
         run.duration_s = select.getColumn(16).getDouble();
 
         SQLite::Statement iterations(
@@ -338,7 +360,9 @@ Run Store::load_run(std::int64_t id) {
             std::string unit = metrics.getColumn(1).getString();
             std::vector<double> values = decode_values(metrics.getColumn(2).getString());
             for (std::size_t i = 0; i < values.size() && i < run.iterations.size(); ++i) {
-                run.iterations[i].metrics.push_back({name, unit, values[i]});
+                if (std::isfinite(values[i])) { // null: not measured in this iteration
+                    run.iterations[i].metrics.push_back({name, unit, values[i]});
+                }
             }
         }
         return run;

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace farm::history {
@@ -15,9 +16,12 @@ std::string encode_values(const std::vector<double>& values) {
         if (i > 0) {
             text += ',';
         }
-        double v = std::isfinite(values[i]) ? values[i] : 0.0;
+        if (!std::isfinite(values[i])) {
+            text += "null";
+            continue;
+        }
         // Shortest representation that reads back as the same double.
-        std::to_chars_result r = std::to_chars(buffer, buffer + sizeof buffer, v);
+        std::to_chars_result r = std::to_chars(buffer, buffer + sizeof buffer, values[i]);
         text.append(buffer, r.ptr);
     }
     text += ']';
@@ -59,8 +63,21 @@ std::vector<double> decode_values(std::string_view text) {
     }
     while (i < text.size()) {
         skip_space();
+        if (text.substr(i, 4) == "null") {
+            values.push_back(std::numeric_limits<double>::quiet_NaN());
+            i += 4;
+            skip_space();
+            if (i < text.size() && text[i] == ',') {
+                ++i;
+                continue;
+            }
+            if (i < text.size() && text[i] == ']') {
+                return close_array();
+            }
+            return fail(i);
+        }
         // from_chars also reads "nan", "inf" and "infinity", which are not JSON: json_each
-        // would reject the column, and farm never writes them (encode_values stores 0).
+        // would reject the column, and farm never writes them (encode_values writes null).
         std::size_t digit = i < text.size() && text[i] == '-' ? i + 1 : i;
         if (digit >= text.size() || text[digit] < '0' || text[digit] > '9') {
             return fail(i);

@@ -1,5 +1,6 @@
-// How a metric's per-iteration values are stored: a JSON array of numbers, printed with enough
-// digits to read back the same doubles, so the history stays readable with the sqlite3 shell
+// How a metric's per-iteration values are stored: a JSON array with one entry per iteration,
+// numbers printed with enough digits to read back the same doubles, and null where the iteration
+// did not measure the metric (schema 3 and later). It stays readable with the sqlite3 shell
 // (json_each works on it) and exact.
 #pragma once
 
@@ -9,8 +10,10 @@
 
 namespace farm::history {
 
+// A non-finite value (NaN: not measured) is written as null.
 std::string encode_values(const std::vector<double>& values);
-// Throws farm::DatabaseError for text that is not a JSON array of numbers.
+// null reads back as NaN. Throws farm::DatabaseError for text that is not a JSON array of
+// numbers and nulls.
 std::vector<double> decode_values(std::string_view text);
 
 } // namespace farm::history

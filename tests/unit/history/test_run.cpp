@@ -33,17 +33,18 @@ TEST_CASE("history::series_of groups metrics by name in order of first appearanc
     CHECK(series_of({}).empty());
 }
 
-TEST_CASE("history::series_of keeps non-finite values as the history stores them") {
+TEST_CASE("history::series_of leaves out values that were not measured") {
     std::vector<IterationRecord> iterations{
         {0, 0, 0, {{"tokens_per_s", "count", std::numeric_limits<double>::quiet_NaN()}}},
         {1, 0, 0, {{"tokens_per_s", "count", 4.0}}},
         {2, 0, 0, {{"tokens_per_s", "count", std::numeric_limits<double>::infinity()}}},
+        {3, 0, 0, {{"nothing", "count", std::numeric_limits<double>::quiet_NaN()}}},
     };
     std::vector<MetricSeries> series = series_of(iterations);
-    REQUIRE(series.size() == 1);
-    CHECK(series[0].values == std::vector<double>{0.0, 4.0, 0.0});
-    CHECK(series[0].summary.median == 0.0);
-    CHECK(series[0].summary.max == 4.0);
+    REQUIRE(series.size() == 1); // "nothing" has no measured value at all: no series
+    CHECK(series[0].values == std::vector<double>{4.0});
+    CHECK(series[0].summary.count == 1);
+    CHECK(series[0].summary.median == 4.0);
 }
 
 TEST_CASE("history::RunStatus converts to and from text") {

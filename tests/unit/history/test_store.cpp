@@ -438,9 +438,8 @@ TEST_CASE("history::Store records a run all or nothing") {
     CHECK(store.load_run(id).iterations.size() == 1);
 }
 
-TEST_CASE("history::Store records non-finite metric values") {
-    // A metric computed as 0/0 or x/0 must not cost the whole run; the values codec stores
-    // non-finite values as 0.
+TEST_CASE("history::Store records values that were not measured as missing") {
+    // A metric computed as 0/0 or x/0 must not cost the whole run, and is not a 0 either.
     fs::path path = fresh_db("history-nonfinite.db");
     Store store(path, Store::Mode::create);
     Run run = make_run("ai", "model", timestamp(1),
@@ -450,20 +449,38 @@ TEST_CASE("history::Store records non-finite metric values") {
     std::int64_t id = store.record(run);
     Run loaded = store.load_run(id);
     REQUIRE(loaded.iterations.size() == 3);
-    CHECK(loaded.iterations[0].metric("tokens_per_s") == 0.0);
+    CHECK_FALSE(loaded.iterations[0].metric("tokens_per_s").has_value());
     CHECK(loaded.iterations[1].metric("tokens_per_s") == 10.0);
-    CHECK(loaded.iterations[2].metric("tokens_per_s") == 0.0);
+    CHECK_FALSE(loaded.iterations[2].metric("tokens_per_s").has_value());
     std::vector<RunOverview> runs = store.recent_runs(everything());
     REQUIRE(runs.size() == 1);
     const MetricSeries* tokens = runs[0].metric("tokens_per_s");
     REQUIRE(tokens != nullptr);
-    // The summary agrees with the values as stored.
-    farm::measure::Summary expected = farm::measure::summarize(std::vector<double>{0, 10, 0});
-    CHECK(tokens->summary.count == 3);
-    CHECK(tokens->summary.median == expected.median);
-    CHECK(tokens->summary.mean == expected.mean);
-    CHECK(tokens->summary.max == 10.0);
+    CHECK(tokens->summary.count == 1);
+    CHECK(tokens->summary.median == 10.0);
     CHECK(runs[0].metric("wall_s")->summary.median == 2.0);
+}
+
+TEST_CASE("history::Store keeps a metric on the iterations that measured it") {
+    fs::path path = fresh_db("history-sparse.db");
+    Store store(path, Store::Mode::create);
+    Run run = make_run("ai", "sparse", timestamp(1), {{"wall_s", {1.0, 2.0}}});
+    run.iterations[1].metrics.push_back({"tokens", "count", 42.0});
+    std::int64_t id = store.record(run);
+    Run loaded = store.load_run(id);
+    REQUIRE(loaded.iterations.size() == 2);
+    CHECK_FALSE(loaded.iterations[0].metric("tokens").has_value());
+    CHECK(loaded.iterations[1].metric("tokens") == 42.0);
+    CHECK(loaded.iterations[0].metric("wall_s") == 1.0);
+}
+
+TEST_CASE("history::Store round-trips the project facts of a run") {
+    fs::path path = fresh_db("history-project.db");
+    Store store(path, Store::Mode::create);
+    Run run = make_run("install", "install:warm", timestamp(1), {{"wall_s", {1.0}}});
+    run.context.project = {{"lockfile_hash", "0123456789abcdef"}, {"workspace_packages", "3"}};
+    std::int64_t id = store.record(run);
+    CHECK(store.load_run(id).context.project == run.context.project);
 }
 
 TEST_CASE("history::Store creates missing folders in create mode") {

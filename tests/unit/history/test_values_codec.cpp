@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 
+#include <cmath>
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -79,12 +80,17 @@ TEST_CASE("history::encode_values writes a compact JSON array") {
     CHECK(encode_values({0.1}) == "[0.1]");
 }
 
-TEST_CASE("history::encode_values writes non-finite values as 0") {
+TEST_CASE("history::encode_values writes values that were not measured as null") {
     // JSON has no NaN or infinity; the history must stay valid JSON for json_each.
     std::vector<double> values{std::numeric_limits<double>::quiet_NaN(),
                                std::numeric_limits<double>::infinity(),
                                -std::numeric_limits<double>::infinity(), 2.5};
-    CHECK(encode_values(values) == "[0,0,0,2.5]");
+    CHECK(encode_values(values) == "[null,null,null,2.5]");
+    std::vector<double> back = decode_values("[null, 2.5 ,null]");
+    REQUIRE(back.size() == 3);
+    CHECK(std::isnan(back[0]));
+    CHECK(back[1] == 2.5);
+    CHECK(std::isnan(back[2]));
 }
 
 TEST_CASE("history::decode_values accepts whitespace") {
@@ -100,7 +106,7 @@ TEST_CASE("history::decode_values throws DatabaseError for malformed text") {
     const char* malformed[] = {
         "",        " ",       "[",      "]",      "[1,",   "[1",     "[1 2]",  "{}",
         "[a]",     "[1,]",    "[,1]",   "[,]",    "1",     "[1]]x",  "[1]x",   "[\"1\"]",
-        "[null]",  "[true]",  "[[1]]",  "[1;2]",  "[--1]", "[nan]",  "[inf]",  "[-inf]",
+        "[nul]",  "[true]",  "[[1]]",  "[1;2]",  "[--1]", "[nan]",  "[inf]",  "[-inf]",
         "[1] [2]", "[+1]",    "[0x10]", "[1,,2]", "x[1]",  "[ 1 2 ]"};
     for (const char* text : malformed) {
         std::string shown = std::string("'") + text + "'";
