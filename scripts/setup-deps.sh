@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libcli11-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev doctest-dev
-  libyaml-cpp-dev zlib1g-dev libbrotli-dev
+  libyaml-cpp-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev
 )
 # Tools the test suite drives for real (the CLI tests and benchmarks).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(procps python3)
+  packages+=(procps python3 prometheus-pushgateway)
 fi
 
 # Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.

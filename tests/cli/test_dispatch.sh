@@ -44,7 +44,11 @@ run_farm perf:build --min-runs 5 --max-runs 2 -- true
 expect_rc 2 "--max-runs below --min-runs"
 expect_contains "$ERR" "--max-runs 2 is below --min-runs 5" "the conflict is explained"
 run_farm perf:build --runs 2
-expect_rc 2 "no command after --"
+expect_rc 2 "no command after -- outside a pnpm project"
+expect_contains "$ERR" "not a pnpm project" "says it looked for a pnpm project"
+expect_contains "$ERR" "farm perf:build -- COMMAND" "and how to time a command instead"
+run_farm perf:build --runs 2 --
+expect_rc 2 "an empty command after --"
 expect_contains "$ERR" "after \`--\`" "the missing command is explained"
 run_farm perf:build --no-such-option -- true
 expect_rc 2 "an unknown option"

@@ -151,6 +151,24 @@ void read_thresholds(const ConfigReader& r, const json& t, Thresholds& out) {
     }
 }
 
+void read_compare(const ConfigReader& r, const json& c, CompareConfig& out) {
+    r.check_keys(c, "compare", {"alpha", "threshold_pct"});
+    if (c.contains("alpha")) {
+        out.alpha = r.number(c["alpha"], "compare.alpha", 1e-9, 0.5);
+    }
+    if (c.contains("threshold_pct")) {
+        const json& t = c["threshold_pct"];
+        if (!t.is_object()) {
+            r.fail("compare.threshold_pct", "must be an object of kind: percent, e.g. "
+                                            "{\"build\": 20, \"ai\": 15}");
+        }
+        for (const auto& [kind, value] : t.items()) {
+            out.threshold_pct[kind] =
+                r.number(value, "compare.threshold_pct." + kind, 0, 1000);
+        }
+    }
+}
+
 } // namespace
 
 std::optional<std::int64_t> parse_size(const std::string& text) {
@@ -219,12 +237,15 @@ Config load_config(const std::filesystem::path& project_root,
     }
     json root = read_json_file(file);
     ConfigReader reader(file);
-    reader.check_keys(root, "", {"$schema", "build", "thresholds"});
+    reader.check_keys(root, "", {"$schema", "build", "thresholds", "compare"});
     if (root.contains("build")) {
         read_build(reader, root["build"], config.build);
     }
     if (root.contains("thresholds")) {
         read_thresholds(reader, root["thresholds"], config.thresholds);
+    }
+    if (root.contains("compare")) {
+        read_compare(reader, root["compare"], config.compare);
     }
     config.file = file;
     return config;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,10 +37,17 @@ struct Thresholds {
     double store_hit_rate_min = 0.70;
 };
 
+// `farm perf:report --compare`: the significance level and the noise floor per kind of run.
+struct CompareConfig {
+    double alpha = 0.05;
+    std::map<std::string, double> threshold_pct; // kind -> %; absent kinds use the defaults
+};
+
 struct Config {
     std::optional<std::filesystem::path> file; // the file it came from, if any
     BuildConfig build;
     Thresholds thresholds;
+    CompareConfig compare;
 };
 
 // Reads `explicit_path`, else PROJECT_ROOT/farm.config.json when it exists, else the defaults.

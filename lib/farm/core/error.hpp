@@ -47,4 +47,12 @@ class DatabaseError : public Error {
     explicit DatabaseError(const std::string& message) : Error(message, ExitCode::usage) {}
 };
 
+// A server that cannot be reached, does not answer in time or answers with an error (an HTTP
+// request that failed, a Pushgateway that refused a push): exit 2, since the fix is almost
+// always a URL, a running service or a setting.
+class NetworkError : public Error {
+  public:
+    explicit NetworkError(const std::string& message) : Error(message, ExitCode::usage) {}
+};
+
 } // namespace farm

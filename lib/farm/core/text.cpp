@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -140,15 +141,75 @@ std::string fnv1a64_hex(std::string_view data) {
 
 std::string utc_now_iso8601() {
     auto now = std::chrono::system_clock::now();
-    std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    long long millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    return utc_iso8601_from_unix(
+        double(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
+                   .count()) /
+        1000.0);
+}
+
+std::string utc_iso8601_from_unix(double unix_seconds) {
+    long long total_millis = static_cast<long long>(std::floor(unix_seconds * 1000.0 + 0.5));
+    std::time_t seconds = std::time_t(total_millis / 1000);
+    long long millis = total_millis % 1000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buffer[40];
     std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
     std::snprintf(buffer + n, sizeof buffer - n, ".%03lldZ", millis);
     return buffer;
+}
+
+std::optional<double> unix_from_utc_iso8601(std::string_view text) {
+    std::tm utc{};
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0;
+    double second = 0;
+    std::string copy(text);
+    if (std::sscanf(copy.c_str(), "%d-%d-%dT%d:%d:%lf", &year, &month, &day, &hour, &minute,
+                    &second) != 6) {
+        return std::nullopt;
+    }
+    utc.tm_year = year - 1900;
+    utc.tm_mon = month - 1;
+    utc.tm_mday = day;
+    utc.tm_hour = hour;
+    utc.tm_min = minute;
+    utc.tm_sec = 0;
+    return double(timegm(&utc)) + second;
+}
+
+std::optional<double> parse_age(std::string_view text) {
+    if (text.size() < 2) {
+        return std::nullopt;
+    }
+    double unit = 0;
+    switch (text.back()) {
+    case 's':
+        unit = 1;
+        break;
+    case 'm':
+        unit = 60;
+        break;
+    case 'h':
+        unit = 3600;
+        break;
+    case 'd':
+        unit = 86400;
+        break;
+    case 'w':
+        unit = 7 * 86400;
+        break;
+    default:
+        return std::nullopt;
+    }
+    std::string number(text.substr(0, text.size() - 1));
+    if (number.find_first_not_of("0123456789.") != std::string::npos) {
+        return std::nullopt;
+    }
+    try {
+        return std::stod(number) * unit;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 } // namespace farm::core

@@ -35,4 +35,13 @@ std::string fnv1a64_hex(std::string_view data);
 // in the order they were taken.
 std::string utc_now_iso8601();
 
+// "30d", "12h", "90m", "45s", "2w" -> seconds; nullopt when malformed.
+std::optional<double> parse_age(std::string_view text);
+
+// ISO 8601 UTC with milliseconds for a Unix time in seconds.
+std::string utc_iso8601_from_unix(double seconds);
+
+// Unix time in seconds of an ISO 8601 UTC time as farm writes it; nullopt when malformed.
+std::optional<double> unix_from_utc_iso8601(std::string_view text);
+
 } // namespace farm::core

@@ -239,7 +239,13 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         FROM (SELECT *, row_number() OVER (PARTITION BY kind, subject
                                            ORDER BY started_at DESC, id DESC) AS position
               FROM runs
-              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR subject GLOB ?2))
+              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR subject GLOB ?2)
+                AND (?4 IS NULL OR started_at >= ?4) AND (?5 IS NULL OR git_branch = ?5)
+                AND (?6 IS NULL OR (git_commit <> '' AND substr(git_commit, 1, length(?6)) = ?6))
+                AND (?7 IS NULL OR id = ?7)
+                AND (?8 IS NULL OR started_at < (SELECT started_at FROM runs WHERE id = ?8)
+                     OR (started_at = (SELECT started_at FROM runs WHERE id = ?8) AND id < ?8))
+                AND (?9 = 0 OR status = 'ok'))
         WHERE position <= ?3
         ORDER BY kind, subject, started_at DESC, id DESC)sql";
     std::vector<RunOverview> runs;
@@ -251,10 +257,25 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         if (query.subject_glob) {
             select.bind(2, *query.subject_glob);
         }
-        // SQLite integers are signed: a per_subject past INT64_MAX (callers pass the largest
-        // size_t for "all of them") would wrap to a negative limit and select nothing.
+        // SIZE_MAX ("every run") would wrap to -1 as an int64 and select nothing.
         select.bind(3, std::int64_t(std::min<std::size_t>(
-                           query.per_subject, std::numeric_limits<std::int64_t>::max())));
+                           query.per_subject, std::size_t(std::numeric_limits<std::int64_t>::max()))));
+        if (query.since) {
+            select.bind(4, *query.since);
+        }
+        if (query.branch) {
+            select.bind(5, *query.branch);
+        }
+        if (query.commit) {
+            select.bind(6, *query.commit);
+        }
+        if (query.run_id) {
+            select.bind(7, *query.run_id);
+        }
+        if (query.before_run_id) {
+            select.bind(8, *query.before_run_id);
+        }
+        select.bind(9, query.ok_only ? 1 : 0);
         std::unordered_map<std::int64_t, std::size_t> position_of;
         while (select.executeStep()) {
             RunOverview run;
@@ -276,7 +297,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         // Summaries of the selected runs only; the values stay undecoded.
         SQLite::Statement metrics(*m_db, R"sql(
             SELECT m.run_id, m.name, m.unit, m.count, m.mean, m.median, m.stddev, m.min, m.max,
-                   m.p95, m.ci95_low, m.ci95_high
+                   m.p95, m.ci95_low, m.ci95_high, CASE WHEN ?2 THEN m.vals ELSE NULL END
             FROM metrics m JOIN json_each(?1) ids ON m.run_id = ids.value
             ORDER BY m.run_id, m.rowid)sql");
         nlohmann::json ids = nlohmann::json::array();
@@ -284,6 +305,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
             ids.push_back(run.id);
         }
         metrics.bind(1, ids.dump());
+        metrics.bind(2, query.with_values ? 1 : 0);
         while (metrics.executeStep()) {
             MetricSeries series;
             series.name = metrics.getColumn(1).getString();
@@ -298,6 +320,10 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
             s.p95 = metrics.getColumn(9).getDouble();
             s.ci95_low = metrics.getColumn(10).getDouble();
             s.ci95_high = metrics.getColumn(11).getDouble();
+            if (query.with_values) {
+                series.values = decode_values(metrics.getColumn(12).getString());
+                std::erase_if(series.values, [](double v) { return !std::isfinite(v); });
+            }
             runs[position_of.at(metrics.getColumn(0).getInt64())].metrics.push_back(
                 std::move(series));
         }
@@ -369,6 +395,61 @@ Run Store::load_run(std::int64_t id) {
     } catch (const SQLite::Exception& e) {
         throw DatabaseError("could not read run " + std::to_string(id) + " from " +
                             m_path.string() + ": " + e.what());
+    }
+}
+
+std::vector<PruneResult> Store::prune(const std::optional<std::string>& older_than,
+                                      const std::optional<std::size_t>& keep_last) {
+    std::vector<PruneResult> removed;
+    try {
+        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+        m_db->exec("DROP TABLE IF EXISTS temp.doomed");
+        m_db->exec("CREATE TEMP TABLE doomed (id INTEGER PRIMARY KEY)");
+        SQLite::Statement select(*m_db, R"sql(
+            INSERT INTO temp.doomed (id)
+            SELECT id FROM (SELECT id, started_at, row_number() OVER (
+                                PARTITION BY kind, subject ORDER BY started_at DESC, id DESC)
+                                AS position
+                            FROM runs)
+            WHERE (?1 IS NOT NULL AND started_at < ?1) OR (?2 IS NOT NULL AND position > ?2))sql");
+        if (older_than) {
+            select.bind(1, *older_than);
+        }
+        if (keep_last) {
+            select.bind(2, std::int64_t(*keep_last));
+        }
+        select.exec();
+        SQLite::Statement summary(*m_db, R"sql(
+            SELECT kind, subject, count(*) FROM runs WHERE id IN (SELECT id FROM temp.doomed)
+            GROUP BY kind, subject ORDER BY kind, subject)sql");
+        while (summary.executeStep()) {
+            removed.push_back({summary.getColumn(0).getString(), summary.getColumn(1).getString(),
+                               std::size_t(summary.getColumn(2).getInt64())});
+        }
+        m_db->exec("DELETE FROM metrics WHERE run_id IN (SELECT id FROM temp.doomed)");
+        m_db->exec("DELETE FROM iterations WHERE run_id IN (SELECT id FROM temp.doomed)");
+        m_db->exec("DELETE FROM runs WHERE id IN (SELECT id FROM temp.doomed)");
+        m_db->exec("DROP TABLE temp.doomed");
+        transaction.commit();
+        if (!removed.empty()) {
+            m_db->exec("VACUUM");
+        }
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not prune the history database " + m_path.string() + ": " +
+                            e.what() + " (nothing was removed)");
+    }
+    return removed;
+}
+
+std::pair<std::size_t, std::size_t> Store::size() {
+    try {
+        std::size_t runs = std::size_t(m_db->execAndGet("SELECT count(*) FROM runs").getInt64());
+        std::size_t iterations =
+            std::size_t(m_db->execAndGet("SELECT count(*) FROM iterations").getInt64());
+        return {runs, iterations};
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not read the history database " + m_path.string() + ": " +
+                            e.what());
     }
 }
 

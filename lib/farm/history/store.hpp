@@ -23,7 +23,22 @@ namespace farm::history {
 struct RunQuery {
     std::optional<std::string> kind;
     std::optional<std::string> subject_glob; // SQLite GLOB: * and ?
+    std::optional<std::string> since;        // started_at >= this ISO 8601 UTC time
+    std::optional<std::string> branch;       // git branch equals
+    std::optional<std::string> commit;       // git commit starts with (a full or short hash)
+    std::optional<std::int64_t> run_id;      // exactly this run
+    // Only runs older than this run (started earlier, or at the same time with a smaller id).
+    std::optional<std::int64_t> before_run_id;
+    bool ok_only = false;                    // leave out failed and interrupted runs
     std::size_t per_subject = 10;            // the most recent runs of each subject
+    bool with_values = false;                // also load every iteration's values
+};
+
+// What a prune removed, per subject.
+struct PruneResult {
+    std::string kind;
+    std::string subject;
+    std::size_t runs = 0;
 };
 
 class Store {
@@ -48,6 +63,14 @@ class Store {
 
     // One run with every iteration; throws DatabaseError when there is no such run.
     Run load_run(std::int64_t id);
+
+    // Removes runs that started before `older_than` (ISO 8601 UTC) and/or all but the newest
+    // `keep_last` runs of each subject, in one transaction, then VACUUMs the file.
+    std::vector<PruneResult> prune(const std::optional<std::string>& older_than,
+                                   const std::optional<std::size_t>& keep_last);
+
+    // Number of runs and of stored iterations in the whole history.
+    std::pair<std::size_t, std::size_t> size();
 
     int schema_version();
     const std::filesystem::path& path() const { return m_path; }

@@ -1,5 +1,7 @@
 #include "farm/pnpm/install_log.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace farm::pnpm {
@@ -13,12 +15,32 @@ std::string string_field(const json& event, const char* key) {
     return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A number that does not fit int64 (1e300, 2^64 - 1) counts as absent: converting it would be
+// undefined (a double) or wrap to a negative value (an unsigned), and a damaged or foreign log
+// must not make nonsense of the totals.
 std::optional<std::int64_t> integer_field(const json& event, const char* key) {
     auto it = event.find(key);
     if (it == event.end() || !it->is_number()) {
         return std::nullopt;
     }
-    return it->is_number_float() ? std::int64_t(it->get<double>()) : it->get<std::int64_t>();
+    if (it->is_number_float()) {
+        double value = it->get<double>();
+        if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0)) { // +-2^63
+            return std::nullopt;
+        }
+        return std::int64_t(value);
+    }
+    if (it->is_number_unsigned() &&
+        it->get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
+        return std::nullopt;
+    }
+    return it->get<std::int64_t>();
+}
+
+// In double: the difference of two arbitrary int64 times can overflow int64. Real timestamps in
+// ms (about 2^41) are exact as doubles, so this changes nothing for them.
+double seconds_between(std::int64_t start_ms, std::int64_t end_ms) {
+    return (double(end_ms) - double(start_ms)) / 1000.0;
 }
 
 } // namespace
@@ -85,9 +107,12 @@ void InstallLogParser::parse_line(std::string_view line) {
             }
         }
     } else if (name == "pnpm:fetching-progress" && status == "started") {
-        if (std::optional<std::int64_t> size = integer_field(event, "size")) {
-            m_stats.bytes_downloaded += *size;
-        } else {
+        std::optional<std::int64_t> size = integer_field(event, "size");
+        if (size && *size >= 0) {
+            // Saturates instead of overflowing on absurd sizes.
+            std::int64_t room = std::numeric_limits<std::int64_t>::max() - m_stats.bytes_downloaded;
+            m_stats.bytes_downloaded += std::min(*size, room);
+        } else { // null, absent, negative or too large: not a size
             ++m_stats.downloads_of_unknown_size;
         }
     } else if (name == "pnpm:stage") {
@@ -99,11 +124,11 @@ void InstallLogParser::parse_line(std::string_view line) {
         if (stage == "resolution_started") {
             m_resolution_started_ms = time;
         } else if (stage == "resolution_done" && m_resolution_started_ms) {
-            m_stats.resolution_s = double(*time - *m_resolution_started_ms) / 1000.0;
+            m_stats.resolution_s = seconds_between(*m_resolution_started_ms, *time);
         } else if (stage == "importing_started") {
             m_importing_started_ms = time;
         } else if (stage == "importing_done" && m_importing_started_ms) {
-            m_stats.importing_s = double(*time - *m_importing_started_ms) / 1000.0;
+            m_stats.importing_s = seconds_between(*m_importing_started_ms, *time);
         }
     } else if (name == "pnpm:stats") {
         if (std::optional<std::int64_t> added = integer_field(event, "added")) {
@@ -123,7 +148,7 @@ void InstallLogParser::parse_line(std::string_view line) {
         std::optional<std::int64_t> started = integer_field(event, "startedAt");
         std::optional<std::int64_t> ended = integer_field(event, "endedAt");
         if (started && ended) {
-            m_stats.execution_s = double(*ended - *started) / 1000.0;
+            m_stats.execution_s = seconds_between(*started, *ended);
         }
     } else if (name == "pnpm" && string_field(event, "level") == "error") {
         std::string message = string_field(event, "message");

@@ -47,7 +47,10 @@ std::optional<Version> parse_package_manager(const std::string& field) {
     if (!field.starts_with("pnpm@")) {
         return std::nullopt;
     }
-    return parse_version(field.substr(5));
+    // Only what stands before the "+hash": parse_version searches its text for a version, and
+    // in "pnpm@10+sha512.40ee..." it would find "512.40" in the hash.
+    std::string version = field.substr(5);
+    return parse_version(version.substr(0, version.find('+')));
 }
 
 std::vector<std::pair<std::string, std::string>> pnpm_environment() {

@@ -82,6 +82,27 @@ GitContext collect_git(const std::filesystem::path& folder) {
     return git;
 }
 
+std::optional<std::string> git_resolve_commit(const std::filesystem::path& folder,
+                                              const std::string& revision) {
+    if (revision.empty() || revision.starts_with("-")) {
+        return std::nullopt; // never let a revision be read as an option
+    }
+    return git_output(folder, {"rev-parse", "--verify", "--quiet", revision + "^{commit}"});
+}
+
+std::optional<std::pair<std::string, std::string>>
+git_merge_base_with_main(const std::filesystem::path& folder) {
+    for (const char* branch : {"main", "master", "origin/main", "origin/master"}) {
+        if (!git_resolve_commit(folder, branch)) {
+            continue;
+        }
+        if (std::optional<std::string> base = git_output(folder, {"merge-base", "HEAD", branch})) {
+            return std::make_pair(*base, std::string(branch));
+        }
+    }
+    return std::nullopt;
+}
+
 HostContext collect_host() {
     HostContext host;
     char name[256] = {};

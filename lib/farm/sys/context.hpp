@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 
 namespace farm::sys {
@@ -35,6 +37,14 @@ struct RunContext {
 };
 
 GitContext collect_git(const std::filesystem::path& folder);
+
+// The full commit hash a revision names (a hash, a branch, a tag), if git knows it.
+std::optional<std::string> git_resolve_commit(const std::filesystem::path& folder,
+                                              const std::string& revision);
+// The merge-base of HEAD with the main branch (main, else master, else origin/main, else
+// origin/master), and the name of the branch it used.
+std::optional<std::pair<std::string, std::string>>
+git_merge_base_with_main(const std::filesystem::path& folder);
 HostContext collect_host();
 // Git and host, plus farm's own version under tool_versions["farm"].
 RunContext collect_context(const std::filesystem::path& folder);

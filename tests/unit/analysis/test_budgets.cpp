@@ -92,11 +92,10 @@ TEST_CASE("analysis::check_budgets passing, breached and unmatched") {
 TEST_CASE("analysis::check_budgets the compression chooses the column") {
     fs::path root = project("columns");
     const std::string glob = "packages/web/dist/*.js";
-    std::vector<BudgetResult> results =
-        check_budgets({budget(glob, 1'000'000, Compression::none),
-                       budget(glob, 1'000'000, Compression::gzip),
-                       budget(glob, 1'000'000, Compression::brotli)},
-                      root);
+    std::vector<BudgetResult> results = check_budgets(
+        {budget(glob, 1'000'000, Compression::none), budget(glob, 1'000'000, Compression::gzip),
+         budget(glob, 1'000'000, Compression::brotli)},
+        root);
     REQUIRE(results.size() == 3);
     for (const BudgetResult& r : results) {
         CHECK(r.size.files == 1); // app.js only: * does not cross into chunks/
@@ -111,10 +110,8 @@ TEST_CASE("analysis::check_budgets the compression chooses the column") {
 
     SUBCASE("the limit itself passes; one byte under it fails") {
         std::int64_t gz = results[1].measured_bytes;
-        std::vector<BudgetResult> edge =
-            check_budgets({budget(glob, gz, Compression::gzip),
-                           budget(glob, gz - 1, Compression::gzip)},
-                          root);
+        std::vector<BudgetResult> edge = check_budgets(
+            {budget(glob, gz, Compression::gzip), budget(glob, gz - 1, Compression::gzip)}, root);
         CHECK(edge[0].passed);
         CHECK_FALSE(edge[1].passed);
     }

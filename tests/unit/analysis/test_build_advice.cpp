@@ -49,8 +49,8 @@ bool has_rule(const std::vector<Advice>& advice, const std::string& rule) {
 }
 
 const Advice& find_rule(const std::vector<Advice>& advice, const std::string& rule) {
-    auto it = std::find_if(advice.begin(), advice.end(),
-                           [&](const Advice& a) { return a.rule == rule; });
+    auto it =
+        std::find_if(advice.begin(), advice.end(), [&](const Advice& a) { return a.rule == rule; });
     REQUIRE(it != advice.end());
     return *it;
 }
@@ -137,8 +137,8 @@ TEST_CASE("analysis::advise_build low_store_hits") {
         CHECK_FALSE(a.suggestions.empty());
         // 70 of 100: at the minimum, not under it.
         CHECK(advise_build(install("warm", 5, 70, 30), {}, defaults).empty());
-        CHECK(has_rule(advise_build(install("warm", 5, 6999, 3001), {}, defaults),
-                       "low_store_hits"));
+        CHECK(
+            has_rule(advise_build(install("warm", 5, 6999, 3001), {}, defaults), "low_store_hits"));
         CHECK(advise_build(install("noop", 5, 7001, 2999), {}, defaults).empty());
     }
     SUBCASE("a configured minimum") {
@@ -148,8 +148,8 @@ TEST_CASE("analysis::advise_build low_store_hits") {
         CHECK_FALSE(has_rule(advise_build(install("warm", 5, 51, 49), {}, t), "low_store_hits"));
     }
     SUBCASE("a cold install downloads by design") {
-        CHECK_FALSE(has_rule(advise_build(install("cold", 5, 0, 100), {}, defaults),
-                             "low_store_hits"));
+        CHECK_FALSE(
+            has_rule(advise_build(install("cold", 5, 0, 100), {}, defaults), "low_store_hits"));
     }
     SUBCASE("nothing to fetch is not a 0% hit rate") {
         CHECK(advise_build(install("noop", 5, 0, 0), {}, defaults).empty());
@@ -164,8 +164,8 @@ TEST_CASE("analysis::advise_build copy_import") {
     CHECK_MESSAGE(contains(advice[0].finding, "/home/dev/.local/share/pnpm/store/v10"),
                   advice[0].finding);
     for (const char* method : {"hardlink", "clone", "clone-or-copy", ""}) {
-        CHECK_FALSE(has_rule(advise_build(install("warm", 5, 10, 0, method), {}, defaults),
-                             "copy_import"));
+        CHECK_FALSE(
+            has_rule(advise_build(install("warm", 5, 10, 0, method), {}, defaults), "copy_import"));
     }
     InstallFindings no_store = install("cold", 5, 0, 10, "copy");
     no_store.store_dir.clear();
@@ -194,9 +194,8 @@ TEST_CASE("analysis::advise_build slow_install") {
 }
 
 TEST_CASE("analysis::advise_build everything at once") {
-    std::vector<Advice> advice = advise_build(install("warm", 120, 1, 9, "copy"),
-                                              {package("web", 40, 6'000'000)}, defaults);
-    CHECK(rules(advice) == std::vector<std::string>{"slow_build", "large_output",
-                                                     "low_store_hits", "copy_import",
-                                                     "slow_install"});
+    std::vector<Advice> advice =
+        advise_build(install("warm", 120, 1, 9, "copy"), {package("web", 40, 6'000'000)}, defaults);
+    CHECK(rules(advice) == std::vector<std::string>{"slow_build", "large_output", "low_store_hits",
+                                                    "copy_import", "slow_install"});
 }

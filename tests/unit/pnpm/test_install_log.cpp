@@ -115,9 +115,9 @@ TEST_CASE("pnpm::InstallLogParser cold installs download both packages") {
     // (grep -o '"size":[0-9]*' pnpm*-cold.ndjson).
     struct Case {
         const char* file;
-        std::size_t lines;    // non-empty lines (wc -l)
-        double importing_s;   // importing_done.time - importing_started.time
-        double execution_s;   // execution-time endedAt - startedAt
+        std::size_t lines;  // non-empty lines (wc -l)
+        double importing_s; // importing_done.time - importing_started.time
+        double execution_s; // execution-time endedAt - startedAt
         const char* store_dir;
         std::optional<std::int64_t> stats_removed;
     };
@@ -387,24 +387,24 @@ TEST_CASE("pnpm::InstallLogParser events") {
         CHECK(s.bytes_downloaded == 1000);
     }
     SUBCASE("stage times need a start; a done without a start gives nothing") {
-        InstallStats s = parse_whole(
-            R"({"name":"pnpm:stage","stage":"resolution_done","time":2000})"
-            "\n"
-            R"({"name":"pnpm:stage","stage":"importing_started"})"
-            "\n"
-            R"({"name":"pnpm:stage","stage":"importing_done","time":5000})"
-            "\n");
+        InstallStats s =
+            parse_whole(R"({"name":"pnpm:stage","stage":"resolution_done","time":2000})"
+                        "\n"
+                        R"({"name":"pnpm:stage","stage":"importing_started"})"
+                        "\n"
+                        R"({"name":"pnpm:stage","stage":"importing_done","time":5000})"
+                        "\n");
         CHECK_FALSE(s.resolution_s.has_value());
         CHECK_FALSE(s.importing_s.has_value()); // the start had no time
     }
     SUBCASE("the import method event wins over the progress events") {
-        InstallStats s = parse_whole(
-            R"({"name":"pnpm:progress","status":"imported","method":"hardlink"})"
-            "\n"
-            R"({"name":"pnpm:package-import-method","method":"copy"})"
-            "\n"
-            R"({"name":"pnpm:progress","status":"imported","method":"hardlink"})"
-            "\n");
+        InstallStats s =
+            parse_whole(R"({"name":"pnpm:progress","status":"imported","method":"hardlink"})"
+                        "\n"
+                        R"({"name":"pnpm:package-import-method","method":"copy"})"
+                        "\n"
+                        R"({"name":"pnpm:progress","status":"imported","method":"hardlink"})"
+                        "\n");
         CHECK(s.import_method == "copy");
         CHECK(s.added == 2);
     }
@@ -427,8 +427,36 @@ TEST_CASE("pnpm::InstallLogParser events") {
             R"({"name":"pnpm:stats","added":1e40,"removed":-1e40})"
             "\n"));
         parser.finish();
-        CHECK(parser.stats().lines == 7);
-        CHECK(parser.stats().non_json_lines == 0);
+        const InstallStats& s = parser.stats();
+        CHECK(s.lines == 7);
+        CHECK(s.non_json_lines == 0);
+        // Sizes that are no byte count are of unknown size.
+        CHECK(s.downloads_of_unknown_size == 3);
+        CHECK(s.bytes_downloaded == 0);
+        REQUIRE(s.importing_s.has_value());
+        CHECK(*s.importing_s > 1e16); // 2^64 ms, in seconds
+        REQUIRE(s.execution_s.has_value());
+        CHECK(*s.execution_s > 1e16);
+        CHECK_FALSE(s.stats_added.has_value());
+        CHECK_FALSE(s.stats_removed.has_value());
+    }
+    SUBCASE("a negative size is not a size; the total saturates") {
+        InstallStats s = parse_whole(
+            R"({"name":"pnpm:fetching-progress","status":"started","size":-10})"
+            "\n"
+            R"({"name":"pnpm:fetching-progress","status":"started","size":9223372036854775807})"
+            "\n"
+            R"({"name":"pnpm:fetching-progress","status":"started","size":9223372036854775807})"
+            "\n");
+        CHECK(s.downloads_of_unknown_size == 1);
+        CHECK(s.bytes_downloaded == 9223372036854775807);
+    }
+    SUBCASE("a size written as a float counts") {
+        InstallStats s =
+            parse_whole(R"({"name":"pnpm:fetching-progress","status":"started","size":2048.0})"
+                        "\n");
+        CHECK(s.bytes_downloaded == 2048);
+        CHECK(s.downloads_of_unknown_size == 0);
     }
 }
 

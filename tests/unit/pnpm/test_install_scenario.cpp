@@ -70,7 +70,8 @@ TEST_CASE("pnpm::parse_install_scenario and to_string") {
 
 TEST_CASE("pnpm::plan_install warm") {
     SUBCASE("with a lockfile") {
-        InstallStep step = plan_install(workspace(true), "/opt/pnpm", InstallScenario::warm, scratch);
+        InstallStep step =
+            plan_install(workspace(true), "/opt/pnpm", InstallScenario::warm, scratch);
         REQUIRE(step.argv.size() >= 3);
         CHECK(step.argv[0] == "/opt/pnpm");
         // The reporter flag goes before the command name: pnpm 12 passes flags after it on.
@@ -137,7 +138,8 @@ TEST_CASE("pnpm::plan_install cold") {
     }
 
     SUBCASE("without a lockfile") {
-        InstallStep no_lock = plan_install(workspace(false), "pnpm", InstallScenario::cold, scratch);
+        InstallStep no_lock =
+            plan_install(workspace(false), "pnpm", InstallScenario::cold, scratch);
         CHECK_FALSE(has(no_lock.argv, "--frozen-lockfile"));
         CHECK(starts_with_any(no_lock.argv, "--store-dir="));
     }

@@ -94,6 +94,9 @@ TEST_CASE("pnpm::load_project finds the workspace packages") {
     write_package(root / "apps" / "node_modules" / "other", "other", true);
     write_package(root / "node_modules" / "top", "top", true);
     write_package(root / "tools" / "script", "@x/tools", true); // no pattern selects it
+    // A dangling link and a link back up the tree neither stop nor loop the search.
+    fs::create_symlink(root / "does-not-exist", root / "packages" / "0-dangling");
+    fs::create_directory_symlink(root / "apps", root / "apps" / "web" / "loop");
 
     Project project = load_project(root);
     CHECK(project.root == root);
@@ -135,7 +138,7 @@ TEST_CASE("pnpm::load_project reads names, scripts and dependencies") {
     Project project = load_project(root);
     REQUIRE(project.packages.size() == 1);
     const Package& p = project.packages[0];
-    CHECK(p.name == "unnamed"); // no "name": the folder name
+    CHECK(p.name == "unnamed");   // no "name": the folder name
     CHECK(p.scripts.size() == 1); // a script that is not a string is not a script
     CHECK(p.scripts.at("build") == "tsc");
     std::set<std::string> deps(p.dependencies.begin(), p.dependencies.end());

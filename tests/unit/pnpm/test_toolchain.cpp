@@ -98,6 +98,11 @@ TEST_CASE("pnpm::parse_package_manager") {
         CHECK_FALSE(parse_package_manager("PNPM@10.6.1").has_value());
         CHECK_FALSE(parse_package_manager(" pnpm@10.6.1").has_value());
     }
+    SUBCASE("the hash is never read as a version") {
+        CHECK_FALSE(parse_package_manager("pnpm@10+sha512.40ee09af").has_value());
+        CHECK_FALSE(parse_package_manager("pnpm@+sha512.1234.5678").has_value());
+        CHECK_FALSE(parse_package_manager("pnpm@latest+sha224.12.34").has_value());
+    }
     SUBCASE("a version too large is no version, not a crash") {
         CHECK_FALSE(parse_package_manager("pnpm@99999999999.0.0").has_value());
     }

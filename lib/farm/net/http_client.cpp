@@ -1,0 +1,317 @@
+// A Transfer owns one curl easy handle configured from an HttpRequest and collects the answer into
+// an HttpResponse. send() performs it with curl_easy_perform; the multi interface will add the
+// same Transfer to a multi handle instead, which is why configuration and the turning of curl's
+// result code into a response or an error live in the Transfer and not in send().
+#include "farm/net/http_client.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
+#include "farm/core/version.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <sstream>
+
+namespace farm::net {
+
+namespace {
+
+void ensure_curl_initialised() {
+    // curl_global_init is not safe to race with itself or with handles being created; if it
+    // fails, call_once lets the next send() try again.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (code != CURLE_OK) {
+            throw NetworkError(std::string("cannot initialise libcurl: ") +
+                               curl_easy_strerror(code));
+        }
+    });
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+bool has_header(const HttpHeaders& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(),
+                       [&](const auto& header) { return equals_ignoring_case(header.first, name); });
+}
+
+std::string_view trim(std::string_view text) {
+    const char* blanks = " \t\r\n";
+    std::size_t first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
+// "https://user:pw@host:8080/a?b" -> where the host part starts and ends (after the credentials).
+std::pair<std::size_t, std::size_t> authority_bounds(std::string_view url) {
+    std::size_t scheme_end = url.find("://");
+    std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    return {start, end == std::string_view::npos ? url.size() : end};
+}
+
+// scheme://host:port, for errors about the server rather than one of its paths.
+std::string origin_for_messages(std::string_view url) {
+    std::string display = url_for_messages(url);
+    return display.substr(0, authority_bounds(display).second);
+}
+
+std::string format_seconds(double seconds) {
+    std::ostringstream out;
+    out << seconds << " s";
+    return out.str();
+}
+
+long to_milliseconds(double seconds) {
+    if (seconds <= 0) {
+        return 0;
+    }
+    return std::max(1L, std::lround(seconds * 1000));
+}
+
+void check_request(const HttpRequest& request) {
+    if (request.url.empty()) {
+        throw UsageError("an HTTP request needs a URL");
+    }
+    if (request.method.empty() ||
+        !std::all_of(request.method.begin(), request.method.end(),
+                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        throw UsageError("'" + request.method + "' is not an HTTP method (GET, POST, PUT...)");
+    }
+    for (const auto& [name, value] : request.headers) {
+        if (name.empty() || name.find_first_of(": \t\r\n") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos) {
+            // The value is left out: it may be a secret.
+            throw UsageError("the HTTP header '" + name.substr(0, 64) +
+                             "' has an empty name or a line break in it");
+        }
+    }
+}
+
+struct EasyDeleter {
+    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct SlistDeleter {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+class Transfer {
+  public:
+    explicit Transfer(HttpRequest request) : m_request(std::move(request)) {
+        check_request(m_request);
+        ensure_curl_initialised();
+        m_easy.reset(curl_easy_init());
+        if (!m_easy) {
+            throw NetworkError("cannot create a libcurl handle (out of memory?)");
+        }
+        configure();
+    }
+
+    // curl keeps pointers to this object (callbacks) and into it (URL, body, error buffer).
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+
+    CURL* handle() const { return m_easy.get(); }
+
+    // Turns curl's verdict on the finished transfer into the response, or throws.
+    HttpResponse finish(CURLcode code) {
+        if (code != CURLE_OK) {
+            throw_for(code);
+        }
+        long status = 0;
+        curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
+        m_response.status = static_cast<int>(status);
+        return std::move(m_response);
+    }
+
+  private:
+    template <typename T>
+    void set(CURLoption option, T value) {
+        CURLcode code = curl_easy_setopt(m_easy.get(), option, value);
+        if (code != CURLE_OK) {
+            throw NetworkError(std::string("cannot set up the request to ") +
+                               url_for_messages(m_request.url) + ": " + curl_easy_strerror(code));
+        }
+    }
+
+    void add_header_line(const std::string& line) {
+        curl_slist* list = curl_slist_append(m_headers.get(), line.c_str());
+        if (list == nullptr) {
+            throw NetworkError("cannot build the HTTP request headers (out of memory?)");
+        }
+        m_headers.release();
+        m_headers.reset(list);
+    }
+
+    void configure() {
+        set(CURLOPT_URL, m_request.url.c_str());
+        set(CURLOPT_ERRORBUFFER, m_error);
+        // Timeouts must not use signals: farm has threads, and later many transfers at once.
+        set(CURLOPT_NOSIGNAL, 1L);
+        set(CURLOPT_CONNECTTIMEOUT_MS, to_milliseconds(m_request.connect_timeout_s));
+        set(CURLOPT_TIMEOUT_MS, to_milliseconds(m_request.total_timeout_s));
+#if LIBCURL_VERSION_NUM >= 0x075500
+        set(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+        set(CURLOPT_USERAGENT, (std::string("farm/") + farm::version).c_str());
+        set(CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+        set(CURLOPT_WRITEDATA, this);
+        set(CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+        set(CURLOPT_HEADERDATA, this);
+
+        const std::string& method = m_request.method;
+        bool sends_body =
+            !m_request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+        if (method == "HEAD") {
+            set(CURLOPT_NOBODY, 1L);
+        } else if (sends_body) {
+            set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_request.body.size()));
+            set(CURLOPT_POSTFIELDS, m_request.body.data());
+            if (method != "POST") {
+                set(CURLOPT_CUSTOMREQUEST, method.c_str());
+            }
+        } else if (method != "GET") {
+            set(CURLOPT_CUSTOMREQUEST, method.c_str());
+        }
+
+        for (const auto& [name, value] : m_request.headers) {
+            // "Name;" is curl's way to send a header with an empty value ("Name:" removes it).
+            add_header_line(value.empty() ? name + ";" : name + ": " + value);
+        }
+        if (sends_body && !has_header(m_request.headers, "Content-Type")) {
+            add_header_line("Content-Type:"); // not curl's form-urlencoded guess
+        }
+        if (!has_header(m_request.headers, "Expect")) {
+            // Without this curl waits up to a second for "100 Continue" before a large body.
+            add_header_line("Expect:");
+        }
+        set(CURLOPT_HTTPHEADER, m_headers.get());
+    }
+
+    // Callbacks must not let an exception cross curl's C frames; a short count makes curl stop
+    // the transfer with CURLE_WRITE_ERROR instead.
+    static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
+        try {
+            static_cast<Transfer*>(self)->m_response.body.append(data, size * count);
+        } catch (const std::bad_alloc&) {
+            return 0;
+        }
+        return size * count;
+    }
+
+    static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self) {
+        HttpHeaders& headers = static_cast<Transfer*>(self)->m_response.headers;
+        std::string_view line(data, size * count);
+        try {
+            if (line.starts_with("HTTP/")) {
+                // A new status line: what came before was a 100 Continue or a proxy's answer.
+                headers.clear();
+            } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
+                headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                     std::string(trim(line.substr(colon + 1))));
+            }
+        } catch (const std::bad_alloc&) {
+            return 0;
+        }
+        return size * count;
+    }
+
+    [[noreturn]] void throw_for(CURLcode code) const {
+        std::string detail = m_error[0] != '\0' ? std::string(m_error) : curl_easy_strerror(code);
+        detail = core::redact_secrets(std::string(trim(detail)));
+        std::string peer = m_request.peer_name.empty() ? "" : m_request.peer_name + " at ";
+        std::string url = url_for_messages(m_request.url);
+
+        curl_off_t connected_after_us = 0;
+        curl_easy_getinfo(m_easy.get(), CURLINFO_CONNECT_TIME_T, &connected_after_us);
+        switch (code) {
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            throw UsageError("'" + url + "' is not a usable http or https URL: " + detail);
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_CONNECT:
+            throw NetworkError("cannot reach " + peer + origin_for_messages(m_request.url) + ": " +
+                               detail);
+        case CURLE_OPERATION_TIMEDOUT:
+            if (connected_after_us == 0) {
+                throw NetworkError("cannot reach " + peer + origin_for_messages(m_request.url) +
+                                   ": " + detail);
+            }
+            throw NetworkError("no complete answer from " + peer + url + " within " +
+                               format_seconds(m_request.total_timeout_s) + ": " + detail);
+        default:
+            throw NetworkError("the " + m_request.method + " request to " + peer + url +
+                               " failed: " + detail);
+        }
+    }
+
+    HttpRequest m_request; // a copy: curl reads the URL and body from it until the end
+    std::unique_ptr<CURL, EasyDeleter> m_easy;
+    std::unique_ptr<curl_slist, SlistDeleter> m_headers;
+    char m_error[CURL_ERROR_SIZE] = {};
+    HttpResponse m_response;
+};
+
+} // namespace
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (equals_ignoring_case(key, name)) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+HttpResponse send(const HttpRequest& request) {
+    Transfer transfer(request);
+    return transfer.finish(curl_easy_perform(transfer.handle()));
+}
+
+std::string url_for_messages(std::string_view url) {
+    auto [start, end] = authority_bounds(url);
+    std::size_t at = url.substr(0, end).rfind('@');
+    std::string display(url);
+    if (at != std::string_view::npos && at >= start) {
+        display.erase(start, at + 1 - start);
+    }
+    return display;
+}
+
+std::string percent_encode(std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string encoded;
+    encoded.reserve(text.size());
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            encoded += c;
+        } else {
+            encoded += '%';
+            encoded += hex[byte >> 4];
+            encoded += hex[byte & 0x0F];
+        }
+    }
+    return encoded;
+}
+
+} // namespace farm::net

@@ -1,0 +1,138 @@
+#include "farm/report/trend_view.hpp"
+
+#include "farm/measure/stats.hpp"
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace farm::report {
+
+namespace {
+
+struct MetricTrend {
+    std::string name;
+    std::string unit;
+    std::vector<double> medians; // one per run that measured it, oldest first
+};
+
+std::vector<MetricTrend> metric_trends(const SubjectTrend& subject) {
+    std::vector<MetricTrend> trends;
+    for (const history::RunOverview& run : subject.runs) {
+        for (const history::MetricSeries& m : run.metrics) {
+            auto it = std::find_if(trends.begin(), trends.end(),
+                                   [&](const MetricTrend& t) { return t.name == m.name; });
+            if (it == trends.end()) {
+                trends.push_back({m.name, m.unit, {}});
+                it = trends.end() - 1;
+            }
+            it->medians.push_back(m.summary.median);
+        }
+    }
+    return trends;
+}
+
+std::optional<double> latest_median(const SubjectTrend& subject, const std::string& metric) {
+    for (auto it = subject.runs.rbegin(); it != subject.runs.rend(); ++it) {
+        if (const history::MetricSeries* m = it->metric(metric)) {
+            return m->summary.median;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string sparkline(const std::vector<double>& values) {
+    static const std::array<const char*, 8> bars = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    if (values.empty()) {
+        return "";
+    }
+    auto [low, high] = std::minmax_element(values.begin(), values.end());
+    std::string out;
+    for (double v : values) {
+        std::size_t level = *high > *low ? std::size_t((v - *low) / (*high - *low) * 7.0 + 0.5)
+                                         : 3;
+        out += bars[std::min<std::size_t>(level, 7)];
+    }
+    return out;
+}
+
+std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color) {
+    if (subjects.empty()) {
+        return "Nothing recorded yet (or nothing matches the filters). Start with\n"
+               "  farm perf:build                 measure the pnpm project you are in\n"
+               "  farm perf:build -- COMMAND      time any command\n";
+    }
+    std::string out;
+    std::vector<std::pair<double, std::string>> slowest_packages;
+    std::vector<std::pair<std::string, double>> hit_rates;
+    std::vector<const history::RunOverview*> troubled;
+    for (const SubjectTrend& subject : subjects) {
+        std::size_t failed = 0, interrupted = 0;
+        for (const history::RunOverview& run : subject.runs) {
+            failed += run.status == history::RunStatus::failed;
+            interrupted += run.status == history::RunStatus::interrupted;
+            if (run.status != history::RunStatus::ok) {
+                troubled.push_back(&run);
+            }
+        }
+        out += subject.kind + " · " + subject.subject + "  (" + std::to_string(subject.runs.size()) +
+               (subject.runs.size() == 1 ? " run" : " runs");
+        if (failed > 0) {
+            out += ", " + std::to_string(failed) + " failed";
+        }
+        if (interrupted > 0) {
+            out += ", " + std::to_string(interrupted) + " interrupted";
+        }
+        out += ")\n";
+        Table table({"metric", "latest", "median of runs", "trend", "history"});
+        for (const MetricTrend& t : metric_trends(subject)) {
+            std::string trend = t.medians.size() > 1
+                                    ? format_change(t.medians.front(), t.medians.back())
+                                    : "-";
+            table.add_row({metric_label(t.name), format_value(t.medians.back(), t.unit),
+                           format_value(measure::median(t.medians), t.unit), trend,
+                           sparkline(t.medians)});
+        }
+        out += table.render(color) + "\n";
+        if (subject.subject.starts_with("build:") && subject.subject != "build:total") {
+            if (std::optional<double> wall = latest_median(subject, "wall_s")) {
+                slowest_packages.emplace_back(*wall, subject.subject.substr(6));
+            }
+        }
+        if (std::optional<double> rate = latest_median(subject, "store_hit_rate")) {
+            hit_rates.emplace_back(subject.subject, *rate);
+        }
+    }
+    if (slowest_packages.size() > 1) {
+        std::sort(slowest_packages.rbegin(), slowest_packages.rend());
+        out += "slowest package builds (latest median):\n";
+        for (std::size_t i = 0; i < slowest_packages.size() && i < 5; ++i) {
+            out += "  " + format_value(slowest_packages[i].first, "s") + "  " +
+                   slowest_packages[i].second + "\n";
+        }
+        out += "\n";
+    }
+    if (!hit_rates.empty()) {
+        out += "store hit rates (latest run):\n";
+        for (const auto& [subject, rate] : hit_rates) {
+            out += "  " + format_value(rate, "%") + "  " + subject + "\n";
+        }
+        out += "\n";
+    }
+    if (!troubled.empty()) {
+        out += "failed and interrupted runs:\n";
+        for (const history::RunOverview* run : troubled) {
+            out += "  #" + std::to_string(run->id) + "  " + run->started_at.substr(0, 19) + "  " +
+                   history::to_string(run->status) + "  " + run->subject + "\n";
+        }
+        out += "\n";
+    }
+    out += "latest: the newest run's median; median of runs: the median of the runs' medians; "
+           "trend: newest against oldest run in the window.\n";
+    return out;
+}
+
+} // namespace farm::report

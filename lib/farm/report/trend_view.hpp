@@ -1,0 +1,20 @@
+// The terminal `farm perf:report`: for each subject and metric in the window, the latest run's
+// median, the median over the window's runs, the trend (last against first, in %), and a
+// sparkline of the run medians (oldest to newest); then the slowest packages, the store hit
+// rates of installs, and the failed and interrupted runs. It knows no kind of run: a subject is a
+// name and its metrics.
+#pragma once
+
+#include "farm/report/dataset.hpp"
+
+#include <string>
+#include <vector>
+
+namespace farm::report {
+
+// "▁▃▅█": one bar per value, scaled between the smallest and the largest.
+std::string sparkline(const std::vector<double>& values);
+
+std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color);
+
+} // namespace farm::report
