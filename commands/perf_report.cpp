@@ -153,7 +153,11 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
     std::unique_ptr<history::Store> store;
     if (have_history) {
         store = std::make_unique<history::Store>(db_path, history::Store::Mode::existing);
-        data.subjects = report::load_trends(*store, query);
+        // A comparison shown in the terminal needs no trends; everything else shows them.
+        bool trends_needed = !o.compare || o.json || format || !o.push_url.empty();
+        if (trends_needed) {
+            data.subjects = report::load_trends(*store, query);
+        }
     }
     if (o.compare && store) {
         report::CompareRequest request;

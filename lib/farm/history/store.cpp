@@ -163,6 +163,17 @@ Store::~Store() = default;
 
 int Store::schema_version() { return history::schema_version(*m_db); }
 
+SQLite::Statement& Store::cached(const std::string& sql) {
+    std::unique_ptr<SQLite::Statement>& statement = m_statements[sql];
+    if (!statement) {
+        statement = std::make_unique<SQLite::Statement>(*m_db, sql);
+    } else {
+        statement->reset();
+        statement->clearBindings();
+    }
+    return *statement;
+}
+
 std::int64_t Store::record(const Run& run) {
     try {
         SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -233,72 +244,163 @@ std::int64_t Store::record(const Run& run) {
     }
 }
 
+namespace {
+
+// The WHERE clause of a run query, with only the conditions the query uses, so that SQLite can
+// use the (kind, subject, started_at) index; values are bound by name.
+std::string run_conditions(const RunQuery& q) {
+    std::string where = "1";
+    if (q.kind) {
+        where += " AND kind = :kind";
+    }
+    if (q.subject_glob) {
+        where += " AND subject GLOB :glob";
+    }
+    if (q.since) {
+        where += " AND started_at >= :since";
+    }
+    if (q.branch) {
+        where += " AND git_branch = :branch";
+    }
+    if (q.commit) {
+        where += " AND git_commit <> '' AND substr(git_commit, 1, length(:commit)) = :commit";
+    }
+    if (q.run_id) {
+        where += " AND id = :run_id";
+    }
+    if (q.before_run_id) {
+        // A range on started_at (the index's third column; rowid, its hidden fourth, breaks
+        // ties), so that the newest runs before the candidate are found without a sort.
+        where += " AND started_at <= :before_time AND NOT (started_at = :before_time AND "
+                 "id >= :before)";
+    }
+    if (q.ok_only) {
+        where += " AND status = 'ok'";
+    }
+    return where;
+}
+
+void bind_conditions(SQLite::Statement& statement, const RunQuery& q,
+                     const std::string& before_time = {}) {
+    if (q.kind) {
+        statement.bind(":kind", *q.kind);
+    }
+    if (q.subject_glob) {
+        statement.bind(":glob", *q.subject_glob);
+    }
+    if (q.since) {
+        statement.bind(":since", *q.since);
+    }
+    if (q.branch) {
+        statement.bind(":branch", *q.branch);
+    }
+    if (q.commit) {
+        statement.bind(":commit", *q.commit);
+    }
+    if (q.run_id) {
+        statement.bind(":run_id", *q.run_id);
+    }
+    if (q.before_run_id) {
+        statement.bind(":before", *q.before_run_id);
+        statement.bind(":before_time", before_time);
+    }
+}
+
+// A subject given exactly (a glob without wildcards) is looked up by equality.
+bool is_literal_glob(const std::string& glob) {
+    return glob.find_first_of("*?[") == std::string::npos;
+}
+
+} // namespace
+
 std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
-    std::string sql = R"sql(
-        SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
-        FROM (SELECT *, row_number() OVER (PARTITION BY kind, subject
-                                           ORDER BY started_at DESC, id DESC) AS position
-              FROM runs
-              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR subject GLOB ?2)
-                AND (?4 IS NULL OR started_at >= ?4) AND (?5 IS NULL OR git_branch = ?5)
-                AND (?6 IS NULL OR (git_commit <> '' AND substr(git_commit, 1, length(?6)) = ?6))
-                AND (?7 IS NULL OR id = ?7)
-                AND (?8 IS NULL OR started_at < (SELECT started_at FROM runs WHERE id = ?8)
-                     OR (started_at = (SELECT started_at FROM runs WHERE id = ?8) AND id < ?8))
-                AND (?9 = 0 OR status = 'ok'))
-        WHERE position <= ?3
-        ORDER BY kind, subject, started_at DESC, id DESC)sql";
+    // Two steps, both on the index: the subjects that match, then each subject's newest runs.
+    // One window function over every run would read the whole table for a report of 10 runs.
+    RunQuery q = query;
+    std::optional<std::string> exact_subject;
+    if (q.subject_glob && is_literal_glob(*q.subject_glob)) {
+        exact_subject = q.subject_glob;
+        q.subject_glob.reset();
+    }
     std::vector<RunOverview> runs;
     try {
-        SQLite::Statement select(*m_db, sql);
-        if (query.kind) {
-            select.bind(1, *query.kind);
+        // Step one reads the index alone (kind, subject); the other conditions apply in step
+        // two, where a subject left with no run simply contributes none.
+        std::vector<std::pair<std::string, std::string>> subjects;
+        if (q.kind && exact_subject) {
+            subjects.emplace_back(*q.kind, *exact_subject);
+        } else {
+            RunQuery names;
+            names.kind = q.kind;
+            names.subject_glob = q.subject_glob;
+            SQLite::Statement distinct(*m_db, "SELECT DISTINCT kind, subject FROM runs WHERE " +
+                                                  run_conditions(names) +
+                                                  (exact_subject ? " AND subject = :subject" : "") +
+                                                  " ORDER BY kind, subject");
+            bind_conditions(distinct, names);
+            if (exact_subject) {
+                distinct.bind(":subject", *exact_subject);
+            }
+            while (distinct.executeStep()) {
+                subjects.emplace_back(distinct.getColumn(0).getString(),
+                                      distinct.getColumn(1).getString());
+            }
         }
-        if (query.subject_glob) {
-            select.bind(2, *query.subject_glob);
+        RunQuery per = q;
+        per.kind.reset();
+        per.subject_glob.reset();
+        std::string before_time;
+        if (q.before_run_id) {
+            SQLite::Statement& time = cached("SELECT started_at FROM runs WHERE id = ?");
+            time.bind(1, *q.before_run_id);
+            if (!time.executeStep()) {
+                return runs; // no such run: nothing is before it
+            }
+            before_time = time.getColumn(0).getString();
         }
-        // SIZE_MAX ("every run") would wrap to -1 as an int64 and select nothing.
-        select.bind(3, std::int64_t(std::min<std::size_t>(
-                           query.per_subject, std::size_t(std::numeric_limits<std::int64_t>::max()))));
-        if (query.since) {
-            select.bind(4, *query.since);
-        }
-        if (query.branch) {
-            select.bind(5, *query.branch);
-        }
-        if (query.commit) {
-            select.bind(6, *query.commit);
-        }
-        if (query.run_id) {
-            select.bind(7, *query.run_id);
-        }
-        if (query.before_run_id) {
-            select.bind(8, *query.before_run_id);
-        }
-        select.bind(9, query.ok_only ? 1 : 0);
+        SQLite::Statement& select = cached(R"sql(
+            SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
+            FROM runs WHERE kind = :k AND subject = :s AND )sql" +
+                                            run_conditions(per) +
+                                            " ORDER BY started_at DESC, id DESC LIMIT :limit");
+        // SIZE_MAX ("every run") would wrap to -1 as an int64; -1 happens to mean "no limit" to
+        // SQLite, but say so on purpose.
+        std::int64_t limit = query.per_subject >= std::size_t(std::numeric_limits<std::int64_t>::max())
+                                 ? -1
+                                 : std::int64_t(query.per_subject);
         std::unordered_map<std::int64_t, std::size_t> position_of;
-        while (select.executeStep()) {
-            RunOverview run;
-            run.id = select.getColumn(0).getInt64();
-            run.kind = select.getColumn(1).getString();
-            run.subject = select.getColumn(2).getString();
-            run.command = select.getColumn(3).getString();
-            run.started_at = select.getColumn(4).getString();
-            run.status = run_status_from_string(select.getColumn(5).getString());
-            run.git_commit = select.getColumn(6).getString();
-            run.git_branch = select.getColumn(7).getString();
-            run.git_dirty = select.getColumn(8).getInt() != 0;
-            position_of[run.id] = runs.size();
-            runs.push_back(std::move(run));
+        for (const auto& [kind, subject] : subjects) {
+            select.reset();
+            select.clearBindings();
+            bind_conditions(select, per, before_time);
+            select.bind(":k", kind);
+            select.bind(":s", subject);
+            select.bind(":limit", limit);
+            while (select.executeStep()) {
+                RunOverview run;
+                run.id = select.getColumn(0).getInt64();
+                run.kind = select.getColumn(1).getString();
+                run.subject = select.getColumn(2).getString();
+                run.command = select.getColumn(3).getString();
+                run.started_at = select.getColumn(4).getString();
+                run.status = run_status_from_string(select.getColumn(5).getString());
+                run.git_commit = select.getColumn(6).getString();
+                run.git_branch = select.getColumn(7).getString();
+                run.git_dirty = select.getColumn(8).getInt() != 0;
+                position_of[run.id] = runs.size();
+                runs.push_back(std::move(run));
+            }
         }
         if (runs.empty()) {
             return runs;
         }
         // Summaries of the selected runs only; the values stay undecoded.
-        SQLite::Statement metrics(*m_db, R"sql(
+        SQLite::Statement& metrics = cached(R"sql(
             SELECT m.run_id, m.name, m.unit, m.count, m.mean, m.median, m.stddev, m.min, m.max,
-                   m.p95, m.ci95_low, m.ci95_high, CASE WHEN ?2 THEN m.vals ELSE NULL END
-            FROM metrics m JOIN json_each(?1) ids ON m.run_id = ids.value
+                   m.p95, m.ci95_low, m.ci95_high,
+                   CASE WHEN ?2 AND (?3 IS NULL OR m.name IN (SELECT value FROM json_each(?3)))
+                        THEN m.vals ELSE NULL END
+            FROM metrics m WHERE m.run_id IN (SELECT value FROM json_each(?1))
             ORDER BY m.run_id, m.rowid)sql");
         nlohmann::json ids = nlohmann::json::array();
         for (const RunOverview& run : runs) {
@@ -306,6 +408,9 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         }
         metrics.bind(1, ids.dump());
         metrics.bind(2, query.with_values ? 1 : 0);
+        if (!query.value_metrics.empty()) {
+            metrics.bind(3, nlohmann::json(query.value_metrics).dump());
+        }
         while (metrics.executeStep()) {
             MetricSeries series;
             series.name = metrics.getColumn(1).getString();
@@ -320,7 +425,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
             s.p95 = metrics.getColumn(9).getDouble();
             s.ci95_low = metrics.getColumn(10).getDouble();
             s.ci95_high = metrics.getColumn(11).getDouble();
-            if (query.with_values) {
+            if (query.with_values && !metrics.getColumn(12).isNull()) {
                 series.values = decode_values(metrics.getColumn(12).getString());
                 std::erase_if(series.values, [](double v) { return !std::isfinite(v); });
             }

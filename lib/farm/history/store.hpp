@@ -12,10 +12,12 @@
 #include "farm/history/run.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace farm::history {
@@ -32,6 +34,7 @@ struct RunQuery {
     bool ok_only = false;                    // leave out failed and interrupted runs
     std::size_t per_subject = 10;            // the most recent runs of each subject
     bool with_values = false;                // also load every iteration's values
+    std::vector<std::string> value_metrics;  // with_values for these metrics only (empty: all)
 };
 
 // What a prune removed, per subject.
@@ -76,8 +79,13 @@ class Store {
     const std::filesystem::path& path() const { return m_path; }
 
   private:
+    // A prepared statement for `sql`, reset and unbound; reports prepare the same few
+    // statements hundreds of times.
+    SQLite::Statement& cached(const std::string& sql);
+
     std::filesystem::path m_path;
     std::unique_ptr<SQLite::Database> m_db;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
 };
 
 } // namespace farm::history

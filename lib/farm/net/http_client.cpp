@@ -43,8 +43,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 }
 
 bool has_header(const HttpHeaders& headers, std::string_view name) {
-    return std::any_of(headers.begin(), headers.end(),
-                       [&](const auto& header) { return equals_ignoring_case(header.first, name); });
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
+        return equals_ignoring_case(header.first, name);
+    });
 }
 
 std::string_view trim(std::string_view text) {
@@ -87,9 +88,8 @@ void check_request(const HttpRequest& request) {
     if (request.url.empty()) {
         throw UsageError("an HTTP request needs a URL");
     }
-    if (request.method.empty() ||
-        !std::all_of(request.method.begin(), request.method.end(),
-                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(),
+                                               [](char c) { return c >= 'A' && c <= 'Z'; })) {
         throw UsageError("'" + request.method + "' is not an HTTP method (GET, POST, PUT...)");
     }
     for (const auto& [name, value] : request.headers) {
@@ -262,7 +262,7 @@ class Transfer {
         }
     }
 
-    HttpRequest m_request; // a copy: curl reads the URL and body from it until the end
+    HttpRequest m_request; // a copy: curl reads the body from it (POSTFIELDS is not copied)
     std::unique_ptr<CURL, EasyDeleter> m_easy;
     std::unique_ptr<curl_slist, SlistDeleter> m_headers;
     char m_error[CURL_ERROR_SIZE] = {};

@@ -29,8 +29,8 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 struct HttpRequest {
     std::string method = "GET"; // GET, HEAD, POST, PUT, DELETE, PATCH...
     std::string url;
-    HttpHeaders headers; // sent as given; Content-Type is not guessed
-    std::string body;    // sent when not empty (and always for POST, PUT, PATCH)
+    HttpHeaders headers;           // sent as given; Content-Type is not guessed
+    std::string body;              // sent when not empty (and always for POST, PUT, PATCH)
     double connect_timeout_s = 10; // 0: curl's default (300 s)
     double total_timeout_s = 60;   // the whole exchange, connection included; 0: no limit
     // Names the server in error messages: "the Pushgateway" gives

@@ -21,8 +21,10 @@ history::RunQuery base_query(const ReportQuery& q) {
     return query;
 }
 
-history::RunQuery subject_query(const history::RunOverview& candidate) {
+history::RunQuery subject_query(const history::RunOverview& candidate,
+                                const std::vector<std::string>& metrics) {
     history::RunQuery query;
+    query.value_metrics = metrics;
     query.kind = candidate.kind;
     query.subject_glob = glob_literal(candidate.subject);
     query.ok_only = true;
@@ -56,8 +58,8 @@ std::string short_commit(const std::string& commit) { return commit.substr(0, 10
 std::string runs_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " run" : " runs"); }
 
 Baseline previous_runs(history::Store& store, const history::RunOverview& candidate,
-                       std::size_t n) {
-    history::RunQuery query = subject_query(candidate);
+                       const std::vector<std::string>& metrics, std::size_t n) {
+    history::RunQuery query = subject_query(candidate, metrics);
     query.before_run_id = candidate.id;
     query.per_subject = n;
     Baseline b{store.recent_runs(query), ""};
@@ -67,12 +69,13 @@ Baseline previous_runs(history::Store& store, const history::RunOverview& candid
 }
 
 Baseline explicit_baseline(history::Store& store, const history::RunOverview& candidate,
-                           const CompareRequest& request, std::vector<std::string>& tried) {
+                           const std::vector<std::string>& metrics, const CompareRequest& request,
+                           std::vector<std::string>& tried) {
     const std::string& wanted = *request.baseline;
     Baseline b;
     if (looks_like_run_id(wanted)) {
         std::int64_t id = std::stoll(wanted.starts_with("#") ? wanted.substr(1) : wanted);
-        history::RunQuery query = subject_query(candidate);
+        history::RunQuery query = subject_query(candidate, metrics);
         query.run_id = id;
         b.runs = store.recent_runs(query);
         b.description = "run #" + std::to_string(id);
@@ -84,7 +87,7 @@ Baseline explicit_baseline(history::Store& store, const history::RunOverview& ca
         commit = wanted; // a commit this clone does not have, but the history may
     }
     if (commit) {
-        history::RunQuery query = subject_query(candidate);
+        history::RunQuery query = subject_query(candidate, metrics);
         query.commit = *commit;
         b.runs = store.recent_runs(query);
         drop_candidate(b.runs, candidate.id);
@@ -94,7 +97,7 @@ Baseline explicit_baseline(history::Store& store, const history::RunOverview& ca
             return b;
         }
     }
-    history::RunQuery query = subject_query(candidate);
+    history::RunQuery query = subject_query(candidate, metrics);
     query.branch = wanted;
     query.before_run_id = candidate.id;
     query.per_subject = request.baseline_runs;
@@ -163,24 +166,6 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
     bool any_baseline = false;
     std::vector<analysis::MetricComparison> primary_rows;
     for (const history::RunOverview& candidate : candidates) {
-        Baseline baseline;
-        if (request.baseline) {
-            baseline = explicit_baseline(store, candidate, request, tried);
-        } else if (merge_base) {
-            history::RunQuery query = subject_query(candidate);
-            query.commit = merge_base->first;
-            baseline.runs = store.recent_runs(query);
-            drop_candidate(baseline.runs, candidate.id);
-            baseline.description = "merge-base " + short_commit(merge_base->first) +
-                                   " of HEAD and " + merge_base->second + " (" +
-                                   runs_text(baseline.runs.size()) + ")";
-        }
-        if (!request.baseline && baseline.runs.empty()) {
-            baseline = previous_runs(store, candidate, request.baseline_runs);
-        }
-        any_baseline = any_baseline || !baseline.runs.empty();
-        comparison.baselines.emplace_back(candidate.subject, baseline.description);
-
         std::vector<std::string> metrics;
         bool all = request.metrics.size() == 1 && request.metrics[0] == "all";
         for (const history::MetricSeries& m : candidate.metrics) {
@@ -192,6 +177,24 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
                 metrics.push_back(m.name);
             }
         }
+        Baseline baseline;
+        if (request.baseline) {
+            baseline = explicit_baseline(store, candidate, metrics, request, tried);
+        } else if (merge_base) {
+            history::RunQuery query = subject_query(candidate, metrics);
+            query.commit = merge_base->first;
+            baseline.runs = store.recent_runs(query);
+            drop_candidate(baseline.runs, candidate.id);
+            baseline.description = "merge-base " + short_commit(merge_base->first) +
+                                   " of HEAD and " + merge_base->second + " (" +
+                                   runs_text(baseline.runs.size()) + ")";
+        }
+        if (!request.baseline && baseline.runs.empty()) {
+            baseline = previous_runs(store, candidate, metrics, request.baseline_runs);
+        }
+        any_baseline = any_baseline || !baseline.runs.empty();
+        comparison.baselines.emplace_back(candidate.subject, baseline.description);
+
         analysis::CompareSettings settings;
         settings.alpha = request.alpha;
         auto kind_threshold = request.threshold_by_kind.find(candidate.kind);

@@ -5,7 +5,8 @@
 //
 // Guarantees: the extension alone picks the format (case does not matter: .HTML is html); the
 // list the error message shows, supported_export_extensions(), is the list export_format_for
-// accepts; render_export returns the whole file's text, ending with a newline.
+// accepts; render_export returns the whole file's text, ending with a newline (Prometheus text
+// of a report without runs is empty: no samples).
 #pragma once
 
 #include "farm/report/dataset.hpp"

@@ -51,15 +51,15 @@ std::string report_to_csv(const ReportData& report) {
         for (const history::RunOverview& run : subject.runs) {
             std::string prefix = run_columns(subject, run);
             for (const history::MetricSeries& metric : run.metrics) {
-                std::string suffix = "," + csv_field(metric.name) + "," + csv_field(metric.unit) +
-                                     ",";
+                std::string suffix =
+                    "," + csv_field(metric.name) + "," + csv_field(metric.unit) + ",";
                 if (metric.values.empty()) {
                     out += prefix + suffix + csv_number(metric.summary.median) + "\r\n";
                     continue;
                 }
                 for (std::size_t i = 0; i < metric.values.size(); ++i) {
-                    out += prefix + std::to_string(i) + suffix + csv_number(metric.values[i]) +
-                           "\r\n";
+                    out +=
+                        prefix + std::to_string(i) + suffix + csv_number(metric.values[i]) + "\r\n";
                 }
             }
         }
@@ -110,8 +110,9 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
         } else {
             while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
                 if (text[i] == '"') {
-                    bad_csv(line, column(), "a quote inside an unquoted field (quote the field "
-                                            "and double the quote)");
+                    bad_csv(line, column(),
+                            "a quote inside an unquoted field (quote the field "
+                            "and double the quote)");
                 }
                 field += text[i++];
             }

@@ -87,22 +87,23 @@ const char* verdict_class(analysis::Verdict verdict) {
 std::string comparison_section(const Comparison& comparison) {
     std::string out = "<section class=\"comparison\">\n<h2>Comparison</h2>\n"
                       "<div class=\"table-wrap\"><table>\n";
-    out += header_row({"kind", "subject", "metric", "baseline", "candidate", "change", "p",
-                       "verdict"});
+    out += header_row(
+        {"kind", "subject", "metric", "baseline", "candidate", "change", "p", "verdict"});
     for (const analysis::MetricComparison& row : comparison.rows) {
         bool has_change = row.change_pct && std::isfinite(*row.change_pct);
         bool has_p = row.p_value && std::isfinite(*row.p_value);
-        out += "<tr class=\"" + std::string(verdict_class(row.verdict)) + "\">" +
-               cell(row.kind) + cell(row.subject) + cell(metric_label(row.metric)) +
-               cell(format_value(row.baseline_median, row.unit) + " (n=" +
-                        std::to_string(row.baseline_n) + ")",
+        out += "<tr class=\"" + std::string(verdict_class(row.verdict)) + "\">" + cell(row.kind) +
+               cell(row.subject) + cell(metric_label(row.metric)) +
+               cell(format_value(row.baseline_median, row.unit) +
+                        " (n=" + std::to_string(row.baseline_n) + ")",
                     "num") +
-               cell(format_value(row.candidate_median, row.unit) + " (n=" +
-                        std::to_string(row.candidate_n) + ")",
+               cell(format_value(row.candidate_median, row.unit) +
+                        " (n=" + std::to_string(row.candidate_n) + ")",
                     "num") +
                cell(has_change ? printf_text("%+.1f%%", *row.change_pct) : "n/a", "num") +
-               cell(!has_p ? "n/a" : *row.p_value < 0.001 ? "<0.001"
-                                                          : printf_text("%.3f", *row.p_value),
+               cell(!has_p                 ? "n/a"
+                    : *row.p_value < 0.001 ? "<0.001"
+                                           : printf_text("%.3f", *row.p_value),
                     "num") +
                cell(analysis::to_string(row.verdict), "verdict") + "</tr>\n";
     }
@@ -110,8 +111,7 @@ std::string comparison_section(const Comparison& comparison) {
         double ratio = *comparison.geomean_ratio;
         out += "<tr class=\"geomean\"><td colspan=\"2\">geometric mean</td>" +
                cell("primary metrics") + "<td></td><td></td>" +
-               cell(printf_text("%+.1f%%", (ratio - 1) * 100) +
-                        printf_text(" (×%.3f)", ratio),
+               cell(printf_text("%+.1f%%", (ratio - 1) * 100) + printf_text(" (×%.3f)", ratio),
                     "num") +
                "<td></td><td></td></tr>\n";
     }
@@ -119,8 +119,8 @@ std::string comparison_section(const Comparison& comparison) {
            html_escape("Change: of the candidate's median against the baseline's. p: two-sided "
                        "Mann-Whitney U over every iteration. Slower or faster only when p < " +
                        printf_text("%g", comparison.alpha) +
-                       " and the change is beyond the metric's noise floor; fewer than 5 "
-                       "iterations on a side is not enough data.") +
+                       " and the change is beyond the metric's noise floor; too few "
+                       "iterations on either side is not enough data.") +
            "</p>\n";
     if (!comparison.baselines.empty()) {
         out += "<p class=\"note\">Baselines:</p>\n<ul class=\"note\">\n";
@@ -149,15 +149,13 @@ TrendChart chart_of(const SubjectTrend& subject, const std::string& metric) {
         }
         chart.unit = series->unit;
         const measure::Summary& s = series->summary;
-        std::string tooltip = "run #" + std::to_string(run.id) + ", " +
-                              short_time(run.started_at) + ", " +
-                              history::to_string(run.status) + ": median " +
-                              format_value(s.median, series->unit) + ", " +
-                              format_value(s.min, series->unit) + " … " +
-                              format_value(s.max, series->unit) + " over " +
-                              std::to_string(s.count) + " iterations";
-        chart.points.push_back(ChartPoint{s.median, s.min, s.max, tooltip,
-                                          run.status != history::RunStatus::ok});
+        std::string tooltip =
+            "run #" + std::to_string(run.id) + ", " + short_time(run.started_at) + ", " +
+            history::to_string(run.status) + ": median " + format_value(s.median, series->unit) +
+            ", " + format_value(s.min, series->unit) + " … " + format_value(s.max, series->unit) +
+            " over " + std::to_string(s.count) + " iterations";
+        chart.points.push_back(
+            ChartPoint{s.median, s.min, s.max, tooltip, run.status != history::RunStatus::ok});
     }
     return chart;
 }
@@ -171,7 +169,8 @@ std::string runs_table(const SubjectTrend& subject, const std::vector<std::strin
     for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
         out += "<tr>" + cell("#" + std::to_string(run->id), "num") +
                cell(short_time(run->started_at)) + cell(history::to_string(run->status)) +
-               cell(git_label(*run).empty() ? "-" : git_label(*run)) + element("td", element("code", html_escape(run->command)));
+               cell(git_label(*run).empty() ? "-" : git_label(*run)) +
+               element("td", element("code", html_escape(run->command)));
         for (const std::string& metric : metrics) {
             const history::MetricSeries* series = run->metric(metric);
             out += cell(series ? format_value(series->summary.median, series->unit) : "-", "num");

@@ -19,7 +19,7 @@ constexpr double plot_left = 78; // room for tick labels such as "123.4 MiB"
 constexpr double plot_right = width - 14;
 constexpr double plot_top = 12;
 constexpr double plot_bottom = height - 34; // room for the date labels
-constexpr double inset = 12; // keeps the first and last dot off the axes
+constexpr double inset = 12;                // keeps the first and last dot off the axes
 
 // Coordinates with 1 decimal: exact enough for a screen, and short.
 std::string coordinate(double value) {
@@ -104,6 +104,13 @@ std::string render_trend_svg(const TrendChart& chart) {
                 high = std::max(high, v);
             }
         }
+    }
+    // A little room above and below, so that a dot on the extreme tick does not sit on the frame;
+    // none below a zero that the data reaches, which is a meaningful bottom.
+    if (std::isfinite(low) && high > low) {
+        double room = (high - low) * 0.04;
+        low = low >= 0 ? std::max(0.0, low - room) : low - room;
+        high += room;
     }
     std::vector<double> ticks = nice_ticks(low, high, chart.unit);
     double y_low = ticks.front();

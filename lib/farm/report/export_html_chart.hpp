@@ -24,8 +24,8 @@ struct ChartPoint {
 };
 
 struct TrendChart {
-    std::string title; // "build · web · wall time"
-    std::string unit;  // for format_value
+    std::string title;       // "build · web · wall time"
+    std::string unit;        // for format_value
     std::string first_label; // under the oldest run
     std::string last_label;  // under the newest run
     // One entry per run of the subject, oldest first; nullopt for a run that did not measure

@@ -50,14 +50,13 @@ json run_to_json(const history::RunOverview& run) {
     for (const history::MetricSeries& metric : run.metrics) {
         metrics[metric.name] = metric_to_json(metric);
     }
-    return {{"run_id", run.id},
-            {"started_at", run.started_at},
-            {"status", history::to_string(run.status)},
-            {"command", run.command},
-            {"git", {{"commit", run.git_commit},
-                     {"branch", run.git_branch},
-                     {"dirty", run.git_dirty}}},
-            {"metrics", std::move(metrics)}};
+    return {
+        {"run_id", run.id},
+        {"started_at", run.started_at},
+        {"status", history::to_string(run.status)},
+        {"command", run.command},
+        {"git", {{"commit", run.git_commit}, {"branch", run.git_branch}, {"dirty", run.git_dirty}}},
+        {"metrics", std::move(metrics)}};
 }
 
 json comparison_to_json(const Comparison& comparison) {
@@ -200,19 +199,19 @@ history::RunOverview run_from_json(const json& j, const std::string& path,
     run.kind = subject.kind;
     run.subject = subject.subject;
     const json& id = member(j, path, "run_id");
-    run.id = typed(id, path + ".run_id", id.is_number_integer(), "a whole number")
-                 .get<std::int64_t>();
+    run.id =
+        typed(id, path + ".run_id", id.is_number_integer(), "a whole number").get<std::int64_t>();
     run.started_at = string_at(member(j, path, "started_at"), path + ".started_at");
-    run.status = enum_at(member(j, path, "status"), path + ".status", statuses,
-                         &history::to_string);
+    run.status =
+        enum_at(member(j, path, "status"), path + ".status", statuses, &history::to_string);
     run.command = string_at(member(j, path, "command"), path + ".command");
     std::string git_path = path + ".git";
     const json& git = object_at(member(j, path, "git"), git_path);
     run.git_commit = string_at(member(git, git_path, "commit"), git_path + ".commit");
     run.git_branch = string_at(member(git, git_path, "branch"), git_path + ".branch");
     const json& dirty = member(git, git_path, "dirty");
-    run.git_dirty = typed(dirty, git_path + ".dirty", dirty.is_boolean(), "true or false")
-                        .get<bool>();
+    run.git_dirty =
+        typed(dirty, git_path + ".dirty", dirty.is_boolean(), "true or false").get<bool>();
     std::string metrics_path = path + ".metrics";
     for (const auto& [name, metric] : object_at(member(j, path, "metrics"), metrics_path).items()) {
         run.metrics.push_back(metric_from_json(metric, key_path(metrics_path, name), name));
@@ -238,8 +237,8 @@ analysis::MetricComparison row_from_json(const json& j, const std::string& path)
     row.change_pct = optional_number_at(member(j, path, "change_pct"), path + ".change_pct");
     row.p_value = optional_number_at(member(j, path, "p_value"), path + ".p_value");
     row.threshold_pct = number_at(member(j, path, "threshold_pct"), path + ".threshold_pct");
-    row.verdict = enum_at(member(j, path, "verdict"), path + ".verdict", verdicts,
-                          &analysis::to_string);
+    row.verdict =
+        enum_at(member(j, path, "verdict"), path + ".verdict", verdicts, &analysis::to_string);
     return row;
 }
 
@@ -276,12 +275,12 @@ nlohmann::json report_to_json(const ReportData& report) {
         subjects.push_back(
             {{"kind", subject.kind}, {"subject", subject.subject}, {"runs", std::move(runs)}});
     }
-    return {{"schema", schema_name},
-            {"database", report.database},
-            {"generated_at", report.generated_at},
-            {"subjects", std::move(subjects)},
-            {"comparison", report.comparison ? comparison_to_json(*report.comparison)
-                                             : json(nullptr)}};
+    return {
+        {"schema", schema_name},
+        {"database", report.database},
+        {"generated_at", report.generated_at},
+        {"subjects", std::move(subjects)},
+        {"comparison", report.comparison ? comparison_to_json(*report.comparison) : json(nullptr)}};
 }
 
 ReportData report_from_json(const nlohmann::json& document) {
@@ -289,8 +288,8 @@ ReportData report_from_json(const nlohmann::json& document) {
     object_at(document, root);
     std::string schema = string_at(member(document, root, "schema"), "$.schema");
     if (schema != schema_name) {
-        bad_field("$.schema", "must be \"" + std::string(schema_name) + "\", not \"" + schema +
-                                  "\"");
+        bad_field("$.schema",
+                  "must be \"" + std::string(schema_name) + "\", not \"" + schema + "\"");
     }
     ReportData report;
     report.database = string_at(member(document, root, "database"), "$.database");

@@ -77,29 +77,29 @@ std::string comparison_section(const Comparison& comparison) {
     out += text_row({"subject", "metric", "baseline", "candidate", "change", "p", "verdict"});
     out += alignment_row({false, false, true, true, true, true, false});
     for (const analysis::MetricComparison& row : comparison.rows) {
-        std::string baseline = format_value(row.baseline_median, row.unit) + " (n=" +
-                               std::to_string(row.baseline_n) + ")";
-        std::string candidate = format_value(row.candidate_median, row.unit) + " (n=" +
-                                std::to_string(row.candidate_n) + ")";
-        out += markdown_row({markdown_escape(row.subject), markdown_escape(metric_label(row.metric)),
-                             markdown_escape(baseline), markdown_escape(candidate),
-                             markdown_escape(change_text(row.change_pct)),
-                             markdown_escape(p_value_text(row.p_value)),
-                             verdict_text(row.verdict)});
+        std::string baseline = format_value(row.baseline_median, row.unit) +
+                               " (n=" + std::to_string(row.baseline_n) + ")";
+        std::string candidate = format_value(row.candidate_median, row.unit) +
+                                " (n=" + std::to_string(row.candidate_n) + ")";
+        out +=
+            markdown_row({markdown_escape(row.subject), markdown_escape(metric_label(row.metric)),
+                          markdown_escape(baseline), markdown_escape(candidate),
+                          markdown_escape(change_text(row.change_pct)),
+                          markdown_escape(p_value_text(row.p_value)), verdict_text(row.verdict)});
     }
     if (comparison.geomean_ratio) {
         double ratio = *comparison.geomean_ratio;
         char buffer[64];
         std::snprintf(buffer, sizeof buffer, "%+.1f%% (×%.3f)", (ratio - 1) * 100, ratio);
-        out += markdown_row({"**geometric mean**", "primary metrics", "", "",
-                             markdown_escape(buffer), "", ""});
+        out += markdown_row(
+            {"**geometric mean**", "primary metrics", "", "", markdown_escape(buffer), "", ""});
     }
     char alpha[32];
     std::snprintf(alpha, sizeof alpha, "%g", comparison.alpha);
     out += "\nChange: of the candidate's median against the baseline's. p: two-sided "
            "Mann-Whitney U over every iteration. **slower** or **faster** only when p < " +
            markdown_escape(alpha) +
-           " and the change is beyond the metric's noise floor; fewer than 5 iterations on a "
+           " and the change is beyond the metric's noise floor; too few iterations on either "
            "side is _not enough data_.\n";
     if (!comparison.baselines.empty()) {
         out += "\nBaselines:\n\n";
@@ -124,10 +124,9 @@ std::string subject_section(const SubjectTrend& subject) {
     }
     out += text_row(header) + alignment_row(numeric);
     for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
-        std::vector<std::string> cells = {"#" + std::to_string(run->id),
-                                          short_time(run->started_at),
-                                          history::to_string(run->status),
-                                          git_label(*run).empty() ? "-" : git_label(*run)};
+        std::vector<std::string> cells = {
+            "#" + std::to_string(run->id), short_time(run->started_at),
+            history::to_string(run->status), git_label(*run).empty() ? "-" : git_label(*run)};
         for (const std::string& name : names) {
             const history::MetricSeries* metric = run->metric(name);
             cells.push_back(metric ? format_value(metric->summary.median, metric->unit) : "-");

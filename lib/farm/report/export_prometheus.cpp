@@ -187,8 +187,8 @@ double unix_seconds(const std::string& iso8601) {
                     "' is not an ISO 8601 UTC time such as 2026-11-23T05:57:50.123Z; the history "
                     "database may be damaged");
     }
-    std::int64_t seconds = days_from_civil(*year, *month, *day) * 86400 + *hour * 3600 +
-                           *minute * 60 + *second;
+    std::int64_t seconds =
+        days_from_civil(*year, *month, *day) * 86400 + *hour * 3600 + *minute * 60 + *second;
     // Parsing the decimal text gives the double nearest to the exact time; adding a fraction to
     // the whole seconds could land one unit in the last place off.
     std::string text = std::to_string(seconds) + (fraction.empty() ? "" : "." + fraction);
@@ -210,7 +210,8 @@ std::string report_to_prometheus(const ReportData& report, const std::string& ho
             bool percent = metric.unit == "%";
             std::string help = metric_label(metric.name) + " of the latest " + subject.kind +
                                " run of each subject: the median over its iterations (farm "
-                               "metric " + metric.name + ", " +
+                               "metric " +
+                               metric.name + ", " +
                                (percent ? "in %, here as a 0-1 ratio" : "unit " + metric.unit) +
                                ")";
             metrics.add(prometheus_name(subject.kind, metric.name, metric.unit), help, labels,

@@ -115,7 +115,8 @@ SampleLine read_sample(std::string_view line, std::size_t line_number) {
         }
         std::string_view label = line.substr(name_start, pos - name_start);
         if (!is_label_name(label)) {
-            throw_bad_line(line_number, "expected a label name, found '" + std::string(label) + "'");
+            throw_bad_line(line_number,
+                           "expected a label name, found '" + std::string(label) + "'");
         }
         skip_blanks();
         if (pos + 1 >= line.size() || line[pos] != '=' || line[pos + 1] != '"') {
@@ -132,8 +133,8 @@ SampleLine read_sample(std::string_view line, std::size_t line_number) {
                     value += escaped;
                 } else {
                     throw_bad_line(line_number, "unknown escape in the value of " +
-                                                    std::string(label) + " (only \\\\, \\\" and "
-                                                    "\\n are allowed)");
+                                                    std::string(label) +
+                                                    R"( (only \\, \" and \n))");
                 }
                 pos += 2;
             } else {
@@ -151,8 +152,8 @@ SampleLine read_sample(std::string_view line, std::size_t line_number) {
         if (pos < line.size() && line[pos] == ',') {
             ++pos;
         } else if (pos >= line.size() || line[pos] != '}') {
-            throw_bad_line(line_number, "expected ',' or '}' after the label " +
-                                            std::string(label));
+            throw_bad_line(line_number,
+                           "expected ',' or '}' after the label " + std::string(label));
         }
     }
 }
@@ -213,7 +214,8 @@ std::string pushgateway_group_url(const std::string& gateway_url, const std::str
     url += "/metrics/" + url_segment("job", job);
     for (const auto& [name, value] : grouping) {
         if (!is_label_name(name) || name == "job") {
-            throw UsageError("'" + name + "' cannot be a Pushgateway grouping label (use letters, "
+            throw UsageError("'" + name +
+                             "' cannot be a Pushgateway grouping label (use letters, "
                              "digits and '_', not starting with a digit, and not 'job')");
         }
         url += "/" + url_segment(name, value);

@@ -90,10 +90,44 @@ std::optional<std::string> git_resolve_commit(const std::filesystem::path& folde
     return git_output(folder, {"rev-parse", "--verify", "--quiet", revision + "^{commit}"});
 }
 
+namespace {
+
+// Whether `folder` is inside a git work tree, without starting git (which costs tens of
+// milliseconds a call): a .git entry in it or a parent.
+bool inside_git_work_tree(const std::filesystem::path& folder) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(folder, ec);
+    for (; !dir.empty(); dir = dir.parent_path()) {
+        if (std::filesystem::exists(dir / ".git", ec)) {
+            return true;
+        }
+        if (dir == dir.parent_path()) {
+            break;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 std::optional<std::pair<std::string, std::string>>
 git_merge_base_with_main(const std::filesystem::path& folder) {
+    if (!inside_git_work_tree(folder)) {
+        return std::nullopt;
+    }
+    // One call lists which of the usual main branches exist, in order of preference.
+    std::optional<std::string> refs = git_output(
+        folder, {"for-each-ref", "--format=%(refname)", "refs/heads/main", "refs/heads/master",
+                 "refs/remotes/origin/main", "refs/remotes/origin/master"});
+    if (!refs) {
+        return std::nullopt;
+    }
     for (const char* branch : {"main", "master", "origin/main", "origin/master"}) {
-        if (!git_resolve_commit(folder, branch)) {
+        std::string ref = std::string(std::string_view(branch).starts_with("origin/")
+                                          ? "refs/remotes/"
+                                          : "refs/heads/") +
+                          branch;
+        if (("\n" + *refs + "\n").find("\n" + ref + "\n") == std::string::npos) {
             continue;
         }
         if (std::optional<std::string> base = git_output(folder, {"merge-base", "HEAD", branch})) {

@@ -78,8 +78,8 @@ TEST_CASE("report::report_to_csv writes one row per iteration and metric, exactl
     Records records = parse_csv(csv);
     REQUIRE_FALSE(records.empty());
     CHECK(records[0] == std::vector<std::string>{"kind", "subject", "run_id", "started_at",
-                                                 "status", "git_commit", "git_branch",
-                                                 "iteration", "metric", "unit", "value"});
+                                                 "status", "git_commit", "git_branch", "iteration",
+                                                 "metric", "unit", "value"});
     std::size_t expected_rows = 0;
     for (const SubjectTrend& subject : d.subjects) {
         for (const RunOverview& r : subject.runs) {

@@ -1,7 +1,7 @@
 #include "farm/report/export_html.hpp"
 
-#include "farm/report/export_html_chart.hpp"
 #include "farm/measure/stats.hpp"
+#include "farm/report/export_html_chart.hpp"
 
 #include <doctest/doctest.h>
 
@@ -64,8 +64,9 @@ ReportData sample_report() {
     web.runs.push_back(run(2, "2026-11-21T10:00:00.000Z",
                            {series("wall_s", "s", {1.2, 1.3}), series("user_s", "s", {2.0})}));
     web.runs.back().status = RunStatus::failed;
-    web.runs.push_back(run(3, "2026-11-22T10:00:00.000Z",
-                           {series("wall_s", "s", {1.0}), series("max_rss_bytes", "bytes", {6e7})}));
+    web.runs.push_back(
+        run(3, "2026-11-22T10:00:00.000Z",
+            {series("wall_s", "s", {1.0}), series("max_rss_bytes", "bytes", {6e7})}));
     SubjectTrend evil{"install", attack, {}};
     evil.runs.push_back(run(4, "2026-11-22T11:00:00.000Z", {series("store_hit_rate", "%", {85})}));
     d.subjects = {web, evil};
@@ -127,8 +128,8 @@ TEST_CASE("report::report_to_html escapes every text from the data") {
     const std::string escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
     CHECK(html.find("<h2>install · " + escaped + "</h2>") != std::string::npos);
     CHECK(html.find("<title>install · " + escaped + " · store_hit_rate</title>") !=
-          std::string::npos); // inside the SVG
-    CHECK(html.find("<td>" + escaped + "</td>") != std::string::npos);  // comparison table
+          std::string::npos);                                          // inside the SVG
+    CHECK(html.find("<td>" + escaped + "</td>") != std::string::npos); // comparison table
     CHECK(html.find("<li>" + escaped + ": the previous 5 runs of " + escaped + "</li>") !=
           std::string::npos);
     CHECK(html.find("<code>pnpm run build &#39;" + escaped + "&#39;</code>") != std::string::npos);
@@ -164,7 +165,9 @@ TEST_CASE("report::nice_ticks gives 3 to 5 round ticks around the data") {
         {12, 97, "%", {0, 25, 50, 75, 100}},
         {2.0, 2.0, "s", {1.9, 1.95, 2.0, 2.05, 2.1}},
         {120, 120, "count", {119, 120, 121}},
-        {60.0 * 1048576, 67.0 * 1048576, "bytes",
+        {60.0 * 1048576,
+         67.0 * 1048576,
+         "bytes",
          {60.0 * 1048576, 62.0 * 1048576, 64.0 * 1048576, 66.0 * 1048576, 68.0 * 1048576}},
         {0, 3, "bytes", {0, 1, 2, 3}},
     };

@@ -77,13 +77,12 @@ ReportData sample_report() {
                             series("max_rss_bytes", "bytes", {61865984, 61870080, 6.02e23})}));
     web.runs.push_back(run(2, "build", "web", "2026-11-21T10:00:00.000Z", RunStatus::failed,
                            {summary_only("wall_s", "s", {0.5, 0.7})}));
-    web.runs.push_back(run(3, "build", "web", "2026-11-22T10:00:00.123Z",
-                           RunStatus::interrupted, {series("wall_s", "s", {1e-7})}));
+    web.runs.push_back(run(3, "build", "web", "2026-11-22T10:00:00.123Z", RunStatus::interrupted,
+                           {series("wall_s", "s", {1e-7})}));
     SubjectTrend warm{"install", "install:warm", {}};
-    warm.runs.push_back(run(4, "install", "install:warm", "2026-11-22T11:00:00.000Z",
-                            RunStatus::ok,
-                            {series("wall_s", "s", {2.5, 2.25}),
-                             series("store_hit_rate", "%", {85, 90.5})}));
+    warm.runs.push_back(
+        run(4, "install", "install:warm", "2026-11-22T11:00:00.000Z", RunStatus::ok,
+            {series("wall_s", "s", {2.5, 2.25}), series("store_hit_rate", "%", {85, 90.5})}));
     d.subjects = {web, warm};
     Comparison c;
     c.rows = {row("web", "wall_s", Verdict::slower, 22.2, 0.008),
@@ -171,10 +170,9 @@ void check_same(const ReportData& a, const ReportData& b) {
 ReportData in_name_order(ReportData d) {
     for (SubjectTrend& subject : d.subjects) {
         for (RunOverview& r : subject.runs) {
-            std::stable_sort(r.metrics.begin(), r.metrics.end(),
-                             [](const MetricSeries& a, const MetricSeries& b) {
-                                 return a.name < b.name;
-                             });
+            std::stable_sort(
+                r.metrics.begin(), r.metrics.end(),
+                [](const MetricSeries& a, const MetricSeries& b) { return a.name < b.name; });
         }
     }
     return d;
@@ -274,9 +272,9 @@ TEST_CASE("report::report_from_json names the JSON path of a bad field") {
 
     json bad_verdict = good;
     bad_verdict["comparison"]["rows"][0]["verdict"] = "worse";
-    CHECK(error_of(bad_verdict).find("$.comparison.rows[0].verdict must be one of \"slower\", "
-                                     "\"faster\", \"no change\", \"not enough data\"") !=
-          std::string::npos);
+    CHECK(error_of(bad_verdict)
+              .find("$.comparison.rows[0].verdict must be one of \"slower\", "
+                    "\"faster\", \"no change\", \"not enough data\"") != std::string::npos);
 
     json other_schema = good;
     other_schema["schema"] = "farm.report.recent/1";

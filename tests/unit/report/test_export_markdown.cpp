@@ -55,9 +55,9 @@ ReportData sample_report() {
     d.generated_at = "2026-11-23T06:00:00.000Z";
     SubjectTrend piped{"build", "a|b `c` <d> & *e*", {}};
     piped.runs.push_back(run(1, "2026-11-20T10:00:00.000Z", {series("wall_s", "s", {0.9, 1.0})}));
-    piped.runs.push_back(run(2, "2026-11-21T10:05:00.000Z",
-                             {series("wall_s", "s", {1.5}), series("max_rss_bytes", "bytes",
-                                                                   {64.0 * 1024 * 1024})}));
+    piped.runs.push_back(run(
+        2, "2026-11-21T10:05:00.000Z",
+        {series("wall_s", "s", {1.5}), series("max_rss_bytes", "bytes", {64.0 * 1024 * 1024})}));
     piped.runs[1].status = RunStatus::failed;
     piped.runs[1].git_dirty = true;
     SubjectTrend plain{"install", "install:warm", {}};
@@ -154,8 +154,8 @@ TEST_CASE("report::report_to_markdown keeps every table row as wide as its heade
 }
 
 TEST_CASE("report::report_to_markdown of an empty report says so") {
-    std::string md = report_to_markdown(ReportData{"/srv/perf.db", "2026-11-23T06:00:00.000Z",
-                                                   {}, std::nullopt});
+    std::string md = report_to_markdown(
+        ReportData{"/srv/perf.db", "2026-11-23T06:00:00.000Z", {}, std::nullopt});
     CHECK(contains(md, "No runs in this report's window."));
     CHECK_FALSE(contains(md, "Comparison"));
 }
