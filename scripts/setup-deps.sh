@@ -10,7 +10,7 @@ packages=(
 )
 # Tools the test suite drives for real (the CLI tests and benchmarks).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(procps python3 prometheus-pushgateway)
+  packages+=(procps python3 git prometheus-pushgateway chromium)
 fi
 
 # Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.
