@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # farm's performance targets, each measured beside its anchor in the same run.
-#   bench/run.sh [path/to/farm]      (default build/farm; needs hyperfine and python3)
+#   bench/run.sh [path/to/farm]      (default build/farm; needs hyperfine and python3; ~4 min)
 # Results go to stdout; the numbers in bench/README.md come from this script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -61,3 +61,19 @@ PY
 if command -v /usr/bin/time >/dev/null; then
     /usr/bin/time -f "GNU time: max RSS %M KiB (largest process)" sh -c "$alloc & $alloc; wait"
 fi
+
+echo
+echo "## 5. perf:report and --compare on 1,000,000 iterations over 200 subjects (whole processes)"
+# Outside any git repository, so that --compare measures the history, not git's start-up (inside
+# one it adds the merge-base lookup: two git calls).
+cd "$work"
+python3 "$root/bench/gen_history.py" "$farm" "$work/big.db" 200 500 10
+hyperfine -N --warmup 3 --runs 30 --export-json "$work/report.json" \
+    "$farm perf:report --db $work/big.db" \
+    "$farm perf:report --db $work/big.db --compare --fail-on never"
+python3 - "$work/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(f"median of 30: perf:report {r[0]['median']*1000:.0f} ms (target 200), "
+      f"--compare {r[1]['median']*1000:.0f} ms (target 100)")
+PY
