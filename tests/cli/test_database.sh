@@ -52,7 +52,7 @@ expect_contains "$ERR" "perf.db" "the message names the path"
 # perf:report with no history yet.
 run_farm perf:report --db "$WORK/none.db"
 expect_rc 0 "a report without history"
-expect_contains "$OUT" "No runs recorded yet" "it says so"
+expect_contains "$OUT" "Nothing recorded yet" "it says so"
 if [[ ! -e none.db ]]; then pass; else fail "perf:report must not create a database"; fi
 
 finish

@@ -77,8 +77,11 @@ std::string comparison_section(const Comparison& comparison) {
     out += text_row({"subject", "metric", "baseline", "candidate", "change", "p", "verdict"});
     out += alignment_row({false, false, true, true, true, true, false});
     for (const analysis::MetricComparison& row : comparison.rows) {
-        std::string baseline = format_value(row.baseline_median, row.unit) +
-                               " (n=" + std::to_string(row.baseline_n) + ")";
+        // No baseline run at all: its median would read as a measured 0.
+        std::string baseline = row.baseline_n == 0
+                                   ? std::string("none")
+                                   : format_value(row.baseline_median, row.unit) + " (n=" +
+                                         std::to_string(row.baseline_n) + ")";
         std::string candidate = format_value(row.candidate_median, row.unit) +
                                 " (n=" + std::to_string(row.candidate_n) + ")";
         out +=
