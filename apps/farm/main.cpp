@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -35,6 +36,11 @@ std::string usage_of(const std::string& command) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Scripts call `farm --version` to probe for farm: answer before building the whole CLI.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << "farm " << farm::version << "\n";
+        return 0;
+    }
     using farm::commands::Arguments;
     Arguments arguments = farm::commands::normalise_arguments(argc, argv);
     if (farm::commands::wants_top_level_help(arguments)) {

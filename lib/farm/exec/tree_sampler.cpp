@@ -7,6 +7,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <functional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -31,20 +32,60 @@ bool read_small_file(const char* path, std::string& out) {
     return true;
 }
 
+} // namespace
+
+// The files of the tree's processes stay open between samples and are re-read with pread at
+// offset 0, which /proc answers with fresh content: one system call a file a sample instead of
+// three. A descriptor belongs to the process it was opened for, so a reused pid reads as gone.
+bool TreeSampler::read_proc_file(const char* path, std::string& out) {
+    auto it = m_open_files.find(path);
+    if (it == m_open_files.end()) {
+        constexpr std::size_t max_open_files = 256;
+        if (m_open_files.size() >= max_open_files) {
+            return read_small_file(path, out);
+        }
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            return false;
+        }
+        it = m_open_files.emplace(path, fd).first;
+    }
+    char buffer[4096];
+    ssize_t n = pread(it->second, buffer, sizeof buffer - 1, 0);
+    if (n <= 0) {
+        close(it->second);
+        m_open_files.erase(it);
+        return false;
+    }
+    out.assign(buffer, std::size_t(n));
+    return true;
+}
+
+TreeSampler::~TreeSampler() {
+    for (const auto& [path, fd] : m_open_files) {
+        close(fd);
+    }
+}
+
+namespace {
+
 struct StatFields {
     pid_t ppid = 0;
     std::uint64_t cpu_ticks = 0;
     std::uint64_t start_ticks = 0;
     std::int64_t rss_pages = 0;
+    long threads = 0;
 };
 
 // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so the
 // fields are counted from the last ')'.
-bool read_stat(pid_t pid, StatFields& fields) {
+using FileReader = std::function<bool(const char*, std::string&)>;
+
+bool read_stat(pid_t pid, StatFields& fields, const FileReader& read_file = read_small_file) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", int(pid));
     std::string text;
-    if (!read_small_file(path, text)) {
+    if (!read_file(path, text)) {
         return false;
     }
     std::size_t close_paren = text.rfind(')');
@@ -66,6 +107,9 @@ bool read_stat(pid_t pid, StatFields& fields) {
         case 15:
             fields.cpu_ticks += std::strtoull(cursor, &end, 10);
             break;
+        case 20:
+            fields.threads = std::strtol(cursor, &end, 10);
+            break;
         case 22:
             fields.start_ticks = std::strtoull(cursor, &end, 10);
             break;
@@ -82,14 +126,38 @@ bool read_stat(pid_t pid, StatFields& fields) {
     return true;
 }
 
-void append_children_from_files(pid_t pid, std::vector<pid_t>& out) {
+void append_children_listed_in(const char* children_path, std::vector<pid_t>& out,
+                               const FileReader& read_file) {
+    std::string text;
+    if (!read_file(children_path, text)) {
+        return;
+    }
+    const char* cursor = text.c_str();
+    char* end = nullptr;
+    for (long child = std::strtol(cursor, &end, 10); end != cursor;
+         child = std::strtol(cursor, &end, 10)) {
+        out.push_back(pid_t(child));
+        cursor = end;
+    }
+}
+
+// Children are listed per thread. Most processes of a build have one thread, whose children
+// file is read directly; only a multi-threaded process costs a listing of its threads.
+void append_children_from_files(pid_t pid, long threads, std::vector<pid_t>& out,
+                                const FileReader& read_file) {
+    if (threads == 1) {
+        char children_path[64];
+        std::snprintf(children_path, sizeof children_path, "/proc/%d/task/%d/children", int(pid),
+                      int(pid));
+        append_children_listed_in(children_path, out, read_file);
+        return;
+    }
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/task", int(pid));
     DIR* tasks = opendir(path);
     if (!tasks) {
         return;
     }
-    std::string text;
     while (dirent* entry = readdir(tasks)) {
         if (!std::isdigit(static_cast<unsigned char>(entry->d_name[0]))) {
             continue;
@@ -97,16 +165,7 @@ void append_children_from_files(pid_t pid, std::vector<pid_t>& out) {
         char children_path[320];
         std::snprintf(children_path, sizeof children_path, "/proc/%d/task/%s/children", int(pid),
                       entry->d_name);
-        if (!read_small_file(children_path, text)) {
-            continue;
-        }
-        const char* cursor = text.c_str();
-        char* end = nullptr;
-        for (long child = std::strtol(cursor, &end, 10); end != cursor;
-             child = std::strtol(cursor, &end, 10)) {
-            out.push_back(pid_t(child));
-            cursor = end;
-        }
+        append_children_listed_in(children_path, out, read_file);
     }
     closedir(tasks);
 }
@@ -152,9 +211,13 @@ TreeSampler::TreeSampler()
 }
 
 void TreeSampler::sample() {
+    FileReader read_file = [this](const char* path, std::string& out) {
+        return read_proc_file(path, out);
+    };
     std::vector<pid_t> pending;
     if (m_children_files) {
-        append_children_from_files(getpid(), pending);
+        // farm's own thread count is not worth a read: list its threads.
+        append_children_from_files(getpid(), 0, pending, read_file);
     } else {
         append_descendants_by_scan(getpid(), pending);
     }
@@ -164,7 +227,7 @@ void TreeSampler::sample() {
         pid_t pid = pending.back();
         pending.pop_back();
         StatFields fields;
-        if (!read_stat(pid, fields)) {
+        if (!read_stat(pid, fields, read_file)) {
             continue; // exited since it was listed
         }
         ++processes;
@@ -179,7 +242,7 @@ void TreeSampler::sample() {
         }
         times.cpu_ticks = fields.cpu_ticks;
         if (m_children_files) {
-            append_children_from_files(pid, pending);
+            append_children_from_files(pid, fields.threads, pending, read_file);
         }
     }
     ++m_samples;

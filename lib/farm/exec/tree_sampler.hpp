@@ -7,11 +7,13 @@
 // single process). CPU time is remembered per process, so a process that exits between samples
 // still counts with its last observed time.
 //
-// Cost: one small read per live process of the tree per sample; nothing else of /proc is scanned
-// unless the kernel lacks the children files, in which case every /proc/PID/stat is read.
+// Cost: per sample, one pread of each live process's stat and children files, kept open between
+// samples; nothing else of /proc is scanned unless the kernel lacks the children files, in which
+// case every /proc/PID/stat is read.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <sys/types.h>
 #include <unordered_map>
 
@@ -20,6 +22,9 @@ namespace farm::exec {
 class TreeSampler {
   public:
     TreeSampler();
+    ~TreeSampler();
+    TreeSampler(const TreeSampler&) = delete;
+    TreeSampler& operator=(const TreeSampler&) = delete;
 
     // Takes one sample of farm's descendant tree.
     void sample();
@@ -31,6 +36,8 @@ class TreeSampler {
     std::size_t max_processes_seen() const { return m_max_processes; }
 
   private:
+    bool read_proc_file(const char* path, std::string& out);
+
     struct ProcessTimes {
         std::uint64_t start_ticks = 0; // tells a reused pid from the process seen before
         std::uint64_t cpu_ticks = 0;
@@ -42,6 +49,7 @@ class TreeSampler {
     long m_page_size;
     long m_ticks_per_second;
     bool m_children_files;
+    std::unordered_map<std::string, int> m_open_files; // /proc path -> descriptor
 };
 
 } // namespace farm::exec

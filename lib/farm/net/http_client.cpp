@@ -4,6 +4,8 @@
 // result code into a response or an error live in the Transfer and not in send().
 #include "farm/net/http_client.hpp"
 
+#include "farm/net/curl_library.hpp"
+
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
 #include "farm/core/version.hpp"
@@ -27,10 +29,10 @@ void ensure_curl_initialised() {
     // fails, call_once lets the next send() try again.
     static std::once_flag once;
     std::call_once(once, [] {
-        CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+        CURLcode code = curl().global_init(CURL_GLOBAL_DEFAULT);
         if (code != CURLE_OK) {
             throw NetworkError(std::string("cannot initialise libcurl: ") +
-                               curl_easy_strerror(code));
+                               curl().easy_strerror(code));
         }
     });
 }
@@ -103,10 +105,10 @@ void check_request(const HttpRequest& request) {
 }
 
 struct EasyDeleter {
-    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+    void operator()(CURL* easy) const { curl().easy_cleanup(easy); }
 };
 struct SlistDeleter {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+    void operator()(curl_slist* list) const { curl().slist_free_all(list); }
 };
 
 class Transfer {
@@ -114,7 +116,7 @@ class Transfer {
     explicit Transfer(HttpRequest request) : m_request(std::move(request)) {
         check_request(m_request);
         ensure_curl_initialised();
-        m_easy.reset(curl_easy_init());
+        m_easy.reset(curl().easy_init());
         if (!m_easy) {
             throw NetworkError("cannot create a libcurl handle (out of memory?)");
         }
@@ -133,7 +135,7 @@ class Transfer {
             throw_for(code);
         }
         long status = 0;
-        curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
+        curl().easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
         m_response.status = static_cast<int>(status);
         return std::move(m_response);
     }
@@ -141,15 +143,15 @@ class Transfer {
   private:
     template <typename T>
     void set(CURLoption option, T value) {
-        CURLcode code = curl_easy_setopt(m_easy.get(), option, value);
+        CURLcode code = curl().easy_setopt(m_easy.get(), option, value);
         if (code != CURLE_OK) {
             throw NetworkError(std::string("cannot set up the request to ") +
-                               url_for_messages(m_request.url) + ": " + curl_easy_strerror(code));
+                               url_for_messages(m_request.url) + ": " + curl().easy_strerror(code));
         }
     }
 
     void add_header_line(const std::string& line) {
-        curl_slist* list = curl_slist_append(m_headers.get(), line.c_str());
+        curl_slist* list = curl().slist_append(m_headers.get(), line.c_str());
         if (list == nullptr) {
             throw NetworkError("cannot build the HTTP request headers (out of memory?)");
         }
@@ -233,13 +235,13 @@ class Transfer {
     }
 
     [[noreturn]] void throw_for(CURLcode code) const {
-        std::string detail = m_error[0] != '\0' ? std::string(m_error) : curl_easy_strerror(code);
+        std::string detail = m_error[0] != '\0' ? std::string(m_error) : curl().easy_strerror(code);
         detail = core::redact_secrets(std::string(trim(detail)));
         std::string peer = m_request.peer_name.empty() ? "" : m_request.peer_name + " at ";
         std::string url = url_for_messages(m_request.url);
 
         curl_off_t connected_after_us = 0;
-        curl_easy_getinfo(m_easy.get(), CURLINFO_CONNECT_TIME_T, &connected_after_us);
+        curl().easy_getinfo(m_easy.get(), CURLINFO_CONNECT_TIME_T, &connected_after_us);
         switch (code) {
         case CURLE_URL_MALFORMAT:
         case CURLE_UNSUPPORTED_PROTOCOL:
@@ -282,7 +284,7 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 
 HttpResponse send(const HttpRequest& request) {
     Transfer transfer(request);
-    return transfer.finish(curl_easy_perform(transfer.handle()));
+    return transfer.finish(curl().easy_perform(transfer.handle()));
 }
 
 std::string url_for_messages(std::string_view url) {

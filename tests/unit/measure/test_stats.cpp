@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 
 #include <doctest/doctest.h>
+#include <random>
 
 #include <algorithm>
 #include <cstddef>
@@ -265,5 +266,26 @@ TEST_CASE("measure::mann_whitney_u") {
         std::vector<double> none;
         CHECK_THROWS_AS(mann_whitney_u(none, small_b), farm::Error);
         CHECK_THROWS_AS(mann_whitney_u(small_a, none), farm::Error);
+    }
+}
+
+TEST_CASE("measure::bootstrap_median_ci for large samples (exact bootstrap distribution)") {
+    // For normal data the median's standard error is sqrt(pi/2) * sigma / sqrt(n); a 95%
+    // interval is then about +-1.96 of it. The exact bootstrap must agree with that theory.
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> normal(10.0, 1.0);
+    for (std::size_t n : {std::size_t(201), std::size_t(1000), std::size_t(1001)}) {
+        std::vector<double> values(n);
+        for (double& v : values) {
+            v = normal(rng);
+        }
+        std::pair<double, double> ci = bootstrap_median_ci(values);
+        double center = median(values);
+        CHECK(ci.first <= center);
+        CHECK(ci.second >= center);
+        double expected_half_width = 1.96 * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(double(n));
+        double half_width = (ci.second - ci.first) / 2;
+        CHECK(half_width == doctest::Approx(expected_half_width).epsilon(0.35));
+        CHECK(bootstrap_median_ci(values) == ci); // deterministic
     }
 }
