@@ -19,6 +19,18 @@
 
 namespace farm::commands {
 
+int exit_code_for(measure::Outcome outcome, bool checks_failed) {
+    switch (outcome) {
+    case measure::Outcome::failed:
+        return int(ExitCode::command_failed);
+    case measure::Outcome::interrupted:
+        return int(ExitCode::interrupted);
+    case measure::Outcome::completed:
+        break;
+    }
+    return int(checks_failed ? ExitCode::check_failed : ExitCode::ok);
+}
+
 measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
     measure::RunPlan plan;
     plan.command.use_shell = o.shell;
@@ -49,18 +61,6 @@ measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
 }
 
 namespace {
-
-history::RunStatus status_of(measure::Outcome outcome) {
-    switch (outcome) {
-    case measure::Outcome::completed:
-        return history::RunStatus::ok;
-    case measure::Outcome::failed:
-        return history::RunStatus::failed;
-    case measure::Outcome::interrupted:
-        return history::RunStatus::interrupted;
-    }
-    return history::RunStatus::ok;
-}
 
 void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
     invocation.json = o.json;
@@ -104,7 +104,7 @@ void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
         result = measure::run_plan(plan, [&](const measure::Progress& p) { progress.update(p); });
     }
     run.duration_s = result.total_wall_s;
-    run.status = status_of(result.outcome);
+    run.status = history::status_for(result.outcome);
     for (const measure::Iteration& iteration : result.iterations) {
         run.iterations.push_back(measure::to_iteration_record(iteration));
     }
@@ -128,17 +128,7 @@ void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
         }
     }
     std::cout.flush();
-    switch (result.outcome) {
-    case measure::Outcome::completed:
-        invocation.exit_code = int(ExitCode::ok);
-        break;
-    case measure::Outcome::failed:
-        invocation.exit_code = int(ExitCode::command_failed);
-        break;
-    case measure::Outcome::interrupted:
-        invocation.exit_code = int(ExitCode::interrupted);
-        break;
-    }
+    invocation.exit_code = exit_code_for(result.outcome);
 }
 
 } // namespace

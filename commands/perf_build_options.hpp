@@ -41,6 +41,9 @@ struct PerfBuildOptions {
     std::vector<std::string> output_dirs;
 };
 
+// 0, 3 (the command failed) or 130 (interrupted); `checks_failed` turns 0 into 1.
+int exit_code_for(measure::Outcome outcome, bool checks_failed = false);
+
 // The run loop's settings from the options; the command to run is left to the caller.
 measure::RunPlan run_plan_from(const PerfBuildOptions& options);
 

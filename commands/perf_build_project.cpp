@@ -131,17 +131,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     std::cout.flush();
     bool budget_breached = std::any_of(budgets.begin(), budgets.end(),
                                        [](const analysis::BudgetResult& b) { return !b.passed; });
-    switch (result.outcome) {
-    case measure::Outcome::failed:
-        invocation.exit_code = int(ExitCode::command_failed);
-        break;
-    case measure::Outcome::interrupted:
-        invocation.exit_code = int(ExitCode::interrupted);
-        break;
-    case measure::Outcome::completed:
-        invocation.exit_code = int(budget_breached ? ExitCode::check_failed : ExitCode::ok);
-        break;
-    }
+    invocation.exit_code = exit_code_for(result.outcome, budget_breached);
 }
 
 } // namespace farm::commands

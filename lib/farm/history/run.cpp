@@ -32,6 +32,18 @@ RunStatus run_status_from_string(const std::string& text) {
     throw DatabaseError("unknown run status '" + text + "' in the history database");
 }
 
+RunStatus status_for(measure::Outcome outcome) {
+    switch (outcome) {
+    case measure::Outcome::completed:
+        return RunStatus::ok;
+    case measure::Outcome::failed:
+        return RunStatus::failed;
+    case measure::Outcome::interrupted:
+        return RunStatus::interrupted;
+    }
+    return RunStatus::ok;
+}
+
 std::vector<MetricSeries> series_of(const std::vector<measure::IterationRecord>& iterations) {
     std::vector<MetricSeries> series;
     for (const measure::IterationRecord& iteration : iterations) {

@@ -4,6 +4,7 @@
 // shape alone.
 #pragma once
 
+#include "farm/measure/runner.hpp"
 #include "farm/measure/sample.hpp"
 #include "farm/measure/stats.hpp"
 #include "farm/sys/context.hpp"
@@ -20,6 +21,9 @@ enum class RunStatus { ok, failed, interrupted };
 const char* to_string(RunStatus status);
 // Throws farm::DatabaseError for a value farm never writes.
 RunStatus run_status_from_string(const std::string& text);
+
+// How a run loop's outcome is recorded.
+RunStatus status_for(measure::Outcome outcome);
 
 struct Run {
     std::int64_t id = 0; // assigned by Store::record

@@ -13,18 +13,6 @@ namespace farm::report {
 namespace {
 
 
-history::RunStatus status_of(const measure::RunResult& run) {
-    switch (run.outcome) {
-    case measure::Outcome::completed:
-        return history::RunStatus::ok;
-    case measure::Outcome::failed:
-        return history::RunStatus::failed;
-    case measure::Outcome::interrupted:
-        return history::RunStatus::interrupted;
-    }
-    return history::RunStatus::ok;
-}
-
 // The command as a person would type it: the pnpm binary by its name, not its path.
 std::string display_command(std::vector<std::string> argv) {
     if (!argv.empty()) {
@@ -40,7 +28,7 @@ history::Run run_like(const history::Run& base, const std::string& kind,
     r.kind = kind;
     r.subject = subject;
     r.command = display_command(argv);
-    r.status = status_of(run);
+    r.status = history::status_for(run.outcome);
     r.duration_s = run.total_wall_s;
     for (const measure::Iteration& it : run.iterations) {
         r.iterations.push_back(measure::to_iteration_record(it));

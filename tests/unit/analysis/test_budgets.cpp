@@ -1,5 +1,7 @@
 #include "farm/analysis/budgets.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -14,17 +16,9 @@ using farm::core::SizeBudget;
 
 namespace {
 
-fs::path fresh(const std::string& name) {
-    fs::path dir = fs::current_path() / "budgets" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path fresh(const std::string& name) { return farm::test::fresh_folder("budgets", name); }
 
-void write(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
+void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
 
 std::string repetitive(std::size_t size) {
     std::string text;

@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -15,17 +17,9 @@ using namespace farm::core;
 
 namespace {
 
-fs::path fresh(const std::string& name) {
-    fs::path dir = fs::current_path() / "config" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path fresh(const std::string& name) { return farm::test::fresh_folder("config", name); }
 
-void write(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
+void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
 
 std::string error_of(const fs::path& root, const std::optional<fs::path>& explicit_path = {}) {
     try {

@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -16,17 +18,9 @@ using farm::core::Compression;
 
 namespace {
 
-fs::path fresh(const std::string& name) {
-    fs::path dir = fs::current_path() / "output_size" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path fresh(const std::string& name) { return farm::test::fresh_folder("output_size", name); }
 
-void write(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
+void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
 
 std::string repetitive(std::size_t size) {
     std::string text;

@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -16,17 +18,9 @@ using namespace farm::pnpm;
 namespace {
 
 // Every test builds its project in its own folder under the runner's temporary folder.
-fs::path fresh(const std::string& name) {
-    fs::path dir = fs::current_path() / "project" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path fresh(const std::string& name) { return farm::test::fresh_folder("project", name); }
 
-void write(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
+void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
 
 void write_package(const fs::path& dir, const std::string& name, bool has_build,
                    const std::vector<std::string>& deps = {}) {
