@@ -15,9 +15,17 @@ _farm() {
     done
     case "$command" in
         perf:build)
-            COMPREPLY=($(compgen -W "--runs --min-runs --max-runs --time-budget --warmup --prepare --cleanup --ignore-failure --shell --show-output --timeout --sample-hz --name --db --no-record --json --help --" -- "$cur")) ;;
+            case "$prev" in
+                --install) COMPREPLY=($(compgen -W "warm cold noop none" -- "$cur")); return 0 ;;
+                --db|--config|--pnpm) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            esac
+            COMPREPLY=($(compgen -W "--runs --min-runs --max-runs --time-budget --warmup --prepare --cleanup --ignore-failure --shell --show-output --timeout --sample-hz --name --install --script --no-build --output-dir --pnpm --config --db --no-record --json --help --" -- "$cur")) ;;
         perf:report)
-            COMPREPLY=($(compgen -W "--kind --subject --last --db --json --help" -- "$cur")) ;;
+            case "$prev" in
+                --fail-on) COMPREPLY=($(compgen -W "slower never" -- "$cur")); return 0 ;;
+                --db|--config|--export|--import) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+            esac
+            COMPREPLY=($(compgen -W "--kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json --help" -- "$cur")) ;;
         *)
             COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")) ;;
     esac
