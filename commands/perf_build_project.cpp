@@ -124,7 +124,8 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
                   << report::render_project(plan, result, report, budgets, advice,
                                             stdout_wants_color());
         if (store) {
-            std::cout << "  recorded " << report.runs.size() << " subjects in "
+            std::cout << "  recorded " << report.runs.size()
+                      << (report.runs.size() == 1 ? " subject in " : " subjects in ")
                       << store->path().string() << "\n";
         }
     }
