@@ -81,16 +81,7 @@ void migrate_to_2(SQLite::Database& db) {
         if (values.empty()) {
             continue;
         }
-        measure::Summary s = measure::summarize(values);
-        update.bind(1, std::int64_t(s.count));
-        update.bind(2, s.mean);
-        update.bind(3, s.median);
-        update.bind(4, s.stddev);
-        update.bind(5, s.min);
-        update.bind(6, s.max);
-        update.bind(7, s.p95);
-        update.bind(8, s.ci95_low);
-        update.bind(9, s.ci95_high);
+        bind_summary_columns(update, 1, measure::summarize(values));
         update.bind(10, select.getColumn(0).getInt64());
         update.bind(11, select.getColumn(1).getString());
         update.exec();
@@ -105,6 +96,18 @@ void migrate_to_3(SQLite::Database& db) {
 }
 
 } // namespace
+
+void bind_summary_columns(SQLite::Statement& statement, int first, const measure::Summary& s) {
+    statement.bind(first, std::int64_t(s.count));
+    statement.bind(first + 1, s.mean);
+    statement.bind(first + 2, s.median);
+    statement.bind(first + 3, s.stddev);
+    statement.bind(first + 4, s.min);
+    statement.bind(first + 5, s.max);
+    statement.bind(first + 6, s.p95);
+    statement.bind(first + 7, s.ci95_low);
+    statement.bind(first + 8, s.ci95_high);
+}
 
 int schema_version(SQLite::Database& db) {
     return db.execAndGet("PRAGMA user_version").getInt();

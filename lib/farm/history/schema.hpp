@@ -10,7 +10,10 @@
 //            be null for an iteration that did not measure the metric.
 #pragma once
 
+#include "farm/measure/stats.hpp"
+
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 namespace farm::history {
 
@@ -21,5 +24,9 @@ int schema_version(SQLite::Database& db);
 // Applies migrations from the current version up to `target`. The caller holds a write
 // transaction. Throws farm::DatabaseError for a database newer than this farm.
 void migrate(SQLite::Database& db, int target = latest_schema_version);
+
+// Binds a summary to the metrics table's summary columns, in their order (count, mean, median,
+// stddev, min, max, p95, ci95_low, ci95_high), starting at parameter `first`.
+void bind_summary_columns(SQLite::Statement& statement, int first, const measure::Summary& s);
 
 } // namespace farm::history

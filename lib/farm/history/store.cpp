@@ -219,20 +219,11 @@ std::int64_t Store::record(const Run& run) {
                                  p95, ci95_low, ci95_high)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
         for (const MetricSeries& series : series_of(run.iterations)) {
-            const measure::Summary& s = series.summary;
             insert_metric.bind(1, id);
             insert_metric.bind(2, series.name);
             insert_metric.bind(3, series.unit);
             insert_metric.bind(4, encode_values(aligned_values(run.iterations, series.name)));
-            insert_metric.bind(5, std::int64_t(s.count));
-            insert_metric.bind(6, s.mean);
-            insert_metric.bind(7, s.median);
-            insert_metric.bind(8, s.stddev);
-            insert_metric.bind(9, s.min);
-            insert_metric.bind(10, s.max);
-            insert_metric.bind(11, s.p95);
-            insert_metric.bind(12, s.ci95_low);
-            insert_metric.bind(13, s.ci95_high);
+            bind_summary_columns(insert_metric, 5, series.summary);
             insert_metric.exec();
             insert_metric.reset();
         }
