@@ -108,7 +108,9 @@ void prune_runs(const PerfReportOptions& o, const fs::path& db_path) {
         older = iso_ago(o.older_than, "--older-than");
     }
     std::vector<history::PruneResult> removed =
-        store.prune(older, o.keep_last ? std::optional(o.keep_last) : std::nullopt);
+        store.prune(older, o.keep_last ? std::optional(o.keep_last) : std::nullopt,
+                    o.kind.empty() ? std::nullopt : std::optional(o.kind),
+                    o.subject.empty() ? std::nullopt : std::optional(o.subject));
     std::size_t total = 0;
     for (const history::PruneResult& r : removed) {
         std::cout << "removed " << r.runs << (r.runs == 1 ? " run of " : " runs of ") << r.kind
@@ -256,7 +258,8 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
     CLI::Option* import = cmd->add_option(
         "--import", options->import_file, "add hyperfine --export-json results to the history");
     CLI::Option* prune = cmd->add_flag("--prune", options->prune,
-                                       "remove old runs (with --older-than and/or --keep-last)");
+                                       "remove old runs (with --older-than and/or --keep-last), "
+                                       "of the subjects --kind and --subject select");
     cmd->add_option("--older-than", options->older_than, "with --prune: runs older than AGE")
         ->needs(prune);
     cmd->add_option("--keep-last", options->keep_last, "with --prune: keep N runs per subject")

@@ -123,11 +123,14 @@ expect_contains "$ERR" "json, csv, md, html, prom" "lists the supported ones"
 if [[ ! -e report.xlsx ]]; then pass; else fail "nothing written for an unknown extension"; fi
 
 # Prune.
-run_farm perf:report --prune --keep-last 2 --subject ignored
+run_farm perf:report --prune --keep-last 2 --subject slow
 expect_rc 0 "--prune --keep-last"
 expect_contains "$OUT" "removed 3 runs of build · slow" "says what it removed"
+expect_not_contains "$OUT" "steady" "only the selected subject is pruned"
 run_farm perf:report --json --subject slow
 expect_eq "$(json_get "$OUT" 'len(d["subjects"][0]["runs"])')" "2" "two runs kept"
+run_farm perf:report --json --subject steady
+expect_eq "$(json_get "$OUT" 'len(d["subjects"][0]["runs"])')" "5" "the other subject keeps its runs"
 run_farm perf:report --prune
 expect_rc 2 "--prune needs a rule"
 run_farm perf:report --prune --older-than 1s

@@ -495,7 +495,9 @@ Run Store::load_run(std::int64_t id) {
 }
 
 std::vector<PruneResult> Store::prune(const std::optional<std::string>& older_than,
-                                      const std::optional<std::size_t>& keep_last) {
+                                      const std::optional<std::size_t>& keep_last,
+                                      const std::optional<std::string>& kind,
+                                      const std::optional<std::string>& subject_glob) {
     std::vector<PruneResult> removed;
     try {
         SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -506,13 +508,20 @@ std::vector<PruneResult> Store::prune(const std::optional<std::string>& older_th
             SELECT id FROM (SELECT id, started_at, row_number() OVER (
                                 PARTITION BY kind, subject ORDER BY started_at DESC, id DESC)
                                 AS position
-                            FROM runs)
+                            FROM runs
+                            WHERE (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR subject GLOB ?4))
             WHERE (?1 IS NOT NULL AND started_at < ?1) OR (?2 IS NOT NULL AND position > ?2))sql");
         if (older_than) {
             select.bind(1, *older_than);
         }
         if (keep_last) {
             select.bind(2, std::int64_t(*keep_last));
+        }
+        if (kind) {
+            select.bind(3, *kind);
+        }
+        if (subject_glob) {
+            select.bind(4, *subject_glob);
         }
         select.exec();
         SQLite::Statement summary(*m_db, R"sql(

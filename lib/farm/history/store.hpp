@@ -68,9 +68,12 @@ class Store {
     Run load_run(std::int64_t id);
 
     // Removes runs that started before `older_than` (ISO 8601 UTC) and/or all but the newest
-    // `keep_last` runs of each subject, in one transaction, then VACUUMs the file.
+    // `keep_last` runs of each subject, among the subjects of `kind` and `subject_glob` (all when
+    // absent), in one transaction, then VACUUMs the file.
     std::vector<PruneResult> prune(const std::optional<std::string>& older_than,
-                                   const std::optional<std::size_t>& keep_last);
+                                   const std::optional<std::size_t>& keep_last,
+                                   const std::optional<std::string>& kind = std::nullopt,
+                                   const std::optional<std::string>& subject_glob = std::nullopt);
 
     // Number of runs and of stored iterations in the whole history.
     std::pair<std::size_t, std::size_t> size();
