@@ -4,7 +4,6 @@
 // shape alone.
 #pragma once
 
-#include "farm/measure/runner.hpp"
 #include "farm/measure/sample.hpp"
 #include "farm/measure/stats.hpp"
 #include "farm/sys/context.hpp"

@@ -35,8 +35,6 @@ struct RunPlan {
     std::function<void(const std::string& iteration)> before_each;
 };
 
-enum class Outcome { completed, failed, interrupted };
-
 struct Iteration {
     std::size_t index = 0;
     exec::ProcessResult process;

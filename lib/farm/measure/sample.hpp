@@ -9,6 +9,9 @@
 
 namespace farm::measure {
 
+// How a run loop ended.
+enum class Outcome { completed, failed, interrupted };
+
 struct MetricValue {
     std::string name; // snake_case with the unit as suffix where it helps: wall_s, max_rss_bytes
     std::string unit; // "s", "bytes", "cores", "count", "%"
