@@ -47,18 +47,17 @@ Arguments normalise_arguments(int argc, const char* const* argv) {
 
 std::string typed_command(const Arguments& arguments) {
     const std::vector<std::string>& w = arguments.words;
-    auto first = std::find_if(w.begin(), w.end(), [](const std::string& s) {
-        return !s.starts_with("-");
-    });
+    auto first =
+        std::find_if(w.begin(), w.end(), [](const std::string& s) { return !s.starts_with("-"); });
     if (first == w.end()) {
         return {};
     }
     std::string name = *first;
     auto second = first + 1;
-    bool has_children = std::any_of(command_table().begin(), command_table().end(),
-                                     [&](const CommandInfo& c) {
-                                         return std::string(c.name).starts_with(name + ":");
-                                     });
+    bool has_children =
+        std::any_of(command_table().begin(), command_table().end(), [&](const CommandInfo& c) {
+            return std::string(c.name).starts_with(name + ":");
+        });
     if (has_children && second != w.end() && !second->starts_with("-")) {
         name += ":" + *second;
     }

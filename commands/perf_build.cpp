@@ -43,8 +43,8 @@ measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
     plan.min_runs = o.min_runs;
     if (o.max_runs > 0) {
         if (o.max_runs < o.min_runs) {
-            throw UsageError("--max-runs " + std::to_string(o.max_runs) +
-                             " is below --min-runs " + std::to_string(o.min_runs));
+            throw UsageError("--max-runs " + std::to_string(o.max_runs) + " is below --min-runs " +
+                             std::to_string(o.min_runs));
         }
         plan.max_runs = o.max_runs;
     }
@@ -182,7 +182,8 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
                     "needs the registry), noop (node_modules kept) or none")
         ->check(CLI::IsMember({"warm", "cold", "noop", "none"}))
         ->capture_default_str();
-    cmd->add_option("--script", options->script, "pnpm project: the script each package builds with")
+    cmd->add_option("--script", options->script,
+                    "pnpm project: the script each package builds with")
         ->capture_default_str();
     cmd->add_flag("--no-build", options->no_build, "pnpm project: measure the install only");
     cmd->add_option("--output-dir", options->output_dirs,

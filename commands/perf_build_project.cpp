@@ -37,7 +37,8 @@ sys::RunContext project_context(const pnpm::Project& project, const pnpm::Toolch
         context.project["package_manager"] = project.package_manager;
     }
     if (project.lockfile) {
-        context.project["lockfile_hash"] = core::fnv1a64_hex(core::read_text_file(*project.lockfile));
+        context.project["lockfile_hash"] =
+            core::fnv1a64_hex(core::read_text_file(*project.lockfile));
     }
     context.project["workspace_packages"] = std::to_string(project.packages.size());
     context.project["install_scenario"] = scenario;
@@ -95,10 +96,10 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     pnpm::ProjectBenchmarkResult result;
     {
         ProgressLine progress("");
-        result = pnpm::benchmark_project(plan, [&](const std::string& step,
-                                                   const measure::Progress& p) {
-            progress.update(step, p);
-        });
+        result =
+            pnpm::benchmark_project(plan, [&](const std::string& step, const measure::Progress& p) {
+                progress.update(step, p);
+            });
     }
     report::ProjectReport report = report::project_runs(plan, result, base);
     std::vector<analysis::BudgetResult> budgets;
@@ -114,8 +115,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     }
 
     if (o.json) {
-        std::cout << report::project_to_json(plan, result, report, budgets, advice).dump(2)
-                  << "\n";
+        std::cout << report::project_to_json(plan, result, report, budgets, advice).dump(2) << "\n";
     } else {
         std::cout << "pnpm " << toolchain.pnpm_version.text << ", node "
                   << (toolchain.node_version.empty() ? "?" : toolchain.node_version) << ": "

@@ -93,8 +93,8 @@ void import_runs(const PerfReportOptions& o, const fs::path& db_path) {
     history::Store store(db_path, history::Store::Mode::create);
     for (history::Run& run : runs) {
         run.id = store.record(run);
-        std::cout << "imported " << run.iterations.size() << " runs of `" << run.command
-                  << "` as #" << run.id << " (" << run.subject << ")\n";
+        std::cout << "imported " << run.iterations.size() << " runs of `" << run.command << "` as #"
+                  << run.id << " (" << run.subject << ")\n";
     }
 }
 
@@ -126,7 +126,8 @@ void prune_runs(const PerfReportOptions& o, const fs::path& db_path) {
 void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
     invocation.json = o.json;
     fs::path root = core::find_project_root(fs::current_path());
-    fs::path db_path = core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root);
+    fs::path db_path =
+        core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root);
     if (!o.import_file.empty()) {
         import_runs(o, db_path);
         return;
@@ -139,12 +140,14 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
     if (!o.export_file.empty()) {
         format = report::export_format_for(o.export_file);
         if (!format) {
-            throw UsageError("cannot export to " + o.export_file + ": the extension picks the "
-                             "format; use one of " + report::supported_export_extensions());
+            throw UsageError("cannot export to " + o.export_file +
+                             ": the extension picks the "
+                             "format; use one of " +
+                             report::supported_export_extensions());
         }
     }
-    core::Config config =
-        core::load_config(root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
+    core::Config config = core::load_config(
+        root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
 
     report::ReportData data;
     data.database = db_path.string();
@@ -181,7 +184,8 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
     if (!o.push_url.empty()) {
         std::string host = sys::collect_host().name;
         std::string exposition = report::report_to_prometheus(data, host);
-        std::vector<report::PushGroup> groups = report::group_exposition_by_subject(exposition, host);
+        std::vector<report::PushGroup> groups =
+            report::group_exposition_by_subject(exposition, host);
         report::push_to_gateway(o.push_url, "farm", groups);
         std::cerr << "pushed the latest results of " << data.subjects.size() << " subjects to "
                   << o.push_url << "\n";
@@ -195,9 +199,9 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
         nlohmann::json j = report::report_to_json(data);
         std::cout << j.dump(2) << "\n";
     } else if (o.compare) {
-        std::cout << (data.comparison ? report::render_comparison(*data.comparison,
-                                                                   stdout_wants_color())
-                                      : report::render_trends({}, false));
+        std::cout << (data.comparison
+                          ? report::render_comparison(*data.comparison, stdout_wants_color())
+                          : report::render_trends({}, false));
     } else if (o.export_file.empty() && o.push_url.empty()) {
         std::cout << report::render_trends(data.subjects, stdout_wants_color());
         if (have_history && !data.subjects.empty()) {
@@ -255,8 +259,8 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
                     "write the report to FILE: .json, .csv, .md, .html or .prom");
     cmd->add_option("--push", options->push_url,
                     "send the latest results to a Prometheus Pushgateway at URL");
-    CLI::Option* import = cmd->add_option(
-        "--import", options->import_file, "add hyperfine --export-json results to the history");
+    CLI::Option* import = cmd->add_option("--import", options->import_file,
+                                          "add hyperfine --export-json results to the history");
     CLI::Option* prune = cmd->add_flag("--prune", options->prune,
                                        "remove old runs (with --older-than and/or --keep-last), "
                                        "of the subjects --kind and --subject select");

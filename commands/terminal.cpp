@@ -8,8 +8,12 @@
 
 namespace farm::commands {
 
-bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool stdout_is_terminal() {
+    return isatty(STDOUT_FILENO) == 1;
+}
+bool stderr_is_terminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
 
 bool stdout_wants_color() {
     const char* no_color = std::getenv("NO_COLOR");
@@ -19,7 +23,9 @@ bool stdout_wants_color() {
 ProgressLine::ProgressLine(std::string label)
     : m_label(std::move(label)), m_enabled(stderr_is_terminal()) {}
 
-ProgressLine::~ProgressLine() { clear(); }
+ProgressLine::~ProgressLine() {
+    clear();
+}
 
 void ProgressLine::update(const std::string& label, const measure::Progress& p) {
     m_label = label;

@@ -7,16 +7,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace {
 
 int report_error(const std::string& message, farm::ExitCode code, bool json) {
     if (json) {
-        nlohmann::json doc = {{"schema", "farm.error/1"},
-                              {"error", message},
-                              {"exit_code", int(code)}};
+        nlohmann::json doc = {
+            {"schema", "farm.error/1"}, {"error", message}, {"exit_code", int(code)}};
         std::cout << doc.dump(2) << "\n";
     }
     std::cerr << "farm: error: " << message << "\n";
@@ -75,8 +74,8 @@ int main(int argc, char** argv) {
     } catch (const farm::Error& e) {
         return report_error(e.what(), e.code(), invocation.json);
     } catch (const std::exception& e) {
-        return report_error(std::string("unexpected failure: ") + e.what(),
-                            farm::ExitCode::usage, invocation.json);
+        return report_error(std::string("unexpected failure: ") + e.what(), farm::ExitCode::usage,
+                            invocation.json);
     }
     return invocation.exit_code;
 }

@@ -13,7 +13,7 @@ namespace farm::analysis {
 
 struct BudgetResult {
     core::SizeBudget budget;
-    measure::OutputSize size; // of the selected files
+    measure::OutputSize size;        // of the selected files
     std::int64_t measured_bytes = 0; // in the budget's compression
     bool passed = false;
 };

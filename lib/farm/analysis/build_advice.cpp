@@ -12,7 +12,9 @@ std::string fixed(double value, int decimals) {
     return buffer;
 }
 
-std::string megabytes(std::int64_t bytes) { return fixed(double(bytes) / 1e6, 2) + " MB"; }
+std::string megabytes(std::int64_t bytes) {
+    return fixed(double(bytes) / 1e6, 2) + " MB";
+}
 
 } // namespace
 
@@ -23,7 +25,8 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
     for (const PackageFindings& p : packages) {
         if (p.build_median_s && *p.build_median_s > t.build_slow_s) {
             advice.push_back(
-                {"build:" + p.name, "slow_build",
+                {"build:" + p.name,
+                 "slow_build",
                  "build takes " + fixed(*p.build_median_s, 1) + " s (median of " +
                      std::to_string(p.build_runs) + " runs), over " + fixed(t.build_slow_s, 0) +
                      " s",
@@ -32,7 +35,8 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
                   "split the code so that less is rebuilt on each change"}});
         }
         if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {
-            advice.push_back({"build:" + p.name, "large_output",
+            advice.push_back({"build:" + p.name,
+                              "large_output",
                               "build output is " + megabytes(*p.output_bytes) + " (raw), over " +
                                   megabytes(t.output_large_bytes),
                               {"split the code by route (code splitting)",
@@ -49,7 +53,8 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
         double rate = double(install->reused) / double(fetched);
         if (rate < t.store_hit_rate_min) {
             advice.push_back(
-                {subject, "low_store_hits",
+                {subject,
+                 "low_store_hits",
                  "the store served " + fixed(rate * 100, 0) + "% of packages (" +
                      std::to_string(install->reused) + " reused, " +
                      std::to_string(install->downloaded) + " downloaded over " +
@@ -62,7 +67,8 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
     }
     if (install->import_method == "copy") {
         advice.push_back(
-            {subject, "copy_import",
+            {subject,
+             "copy_import",
              "pnpm copied packages into node_modules instead of hard-linking them" +
                  (install->store_dir.empty() ? std::string()
                                              : " (store: " + install->store_dir + ")"),
@@ -71,7 +77,8 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
               "or let `farm optimize:pnpm` check and propose a storeDir"}});
     }
     if (install->median_s > t.install_slow_s) {
-        advice.push_back({subject, "slow_install",
+        advice.push_back({subject,
+                          "slow_install",
                           "install takes " + fixed(install->median_s, 1) + " s (median of " +
                               std::to_string(install->runs) + " runs), over " +
                               fixed(t.install_slow_s, 0) + " s",

@@ -114,8 +114,8 @@ void read_build(const ConfigReader& r, const json& build, BuildConfig& out) {
             SizeBudget budget;
             budget.path = r.string(b["path"], where + ".path");
             budget.limit_bytes = r.size(b["limit"], where + ".limit");
-            budget.limit_text = b["limit"].is_string() ? b["limit"].get<std::string>()
-                                                       : b["limit"].dump() + " B";
+            budget.limit_text =
+                b["limit"].is_string() ? b["limit"].get<std::string>() : b["limit"].dump() + " B";
             if (b.contains("compression")) {
                 std::string c = r.string(b["compression"], where + ".compression");
                 if (c == "brotli") {
@@ -163,8 +163,7 @@ void read_compare(const ConfigReader& r, const json& c, CompareConfig& out) {
                                             "{\"build\": 20, \"ai\": 15}");
         }
         for (const auto& [kind, value] : t.items()) {
-            out.threshold_pct[kind] =
-                r.number(value, "compare.threshold_pct." + kind, 0, 1000);
+            out.threshold_pct[kind] = r.number(value, "compare.threshold_pct." + kind, 0, 1000);
         }
     }
 }
@@ -178,7 +177,8 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
     }
     std::size_t number_start = i;
     std::size_t dots = 0;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+    while (i < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
         dots += text[i] == '.' ? 1 : 0;
         ++i;
     }
@@ -200,9 +200,8 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
         unit.pop_back();
     }
     static const std::map<std::string, double> units = {
-        {"", 1},          {"B", 1},           {"kB", 1e3},         {"KB", 1e3},
-        {"MB", 1e6},      {"GB", 1e9},        {"KiB", 1024.0},     {"MiB", 1048576.0},
-        {"GiB", 1073741824.0},
+        {"", 1},     {"B", 1},        {"kB", 1e3},        {"KB", 1e3},           {"MB", 1e6},
+        {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
     };
     auto it = units.find(unit);
     if (it == units.end()) {

@@ -18,9 +18,9 @@ namespace farm::core {
 enum class Compression { none, gzip, brotli };
 
 struct SizeBudget {
-    std::string path;          // glob relative to the project root
+    std::string path; // glob relative to the project root
     std::int64_t limit_bytes = 0;
-    std::string limit_text;    // as written, for messages
+    std::string limit_text; // as written, for messages
     Compression compression = Compression::brotli;
 };
 

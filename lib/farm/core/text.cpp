@@ -51,8 +51,8 @@ bool needs_quotes(std::string_view word) {
         return true;
     }
     return std::any_of(word.begin(), word.end(), [](unsigned char c) {
-        return !(std::isalnum(c) || std::string_view("-_./:=@%+,").find(char(c)) !=
-                                        std::string_view::npos);
+        return !(std::isalnum(c) ||
+                 std::string_view("-_./:=@%+,").find(char(c)) != std::string_view::npos);
     });
 }
 
@@ -88,13 +88,17 @@ constexpr std::string_view mask = "***";
 const std::array<std::regex, 5>& secret_patterns() {
     // Each pattern keeps group 1 (the name) and replaces the rest of the match with the mask.
     static const std::array<std::regex, 5> patterns = {
-        std::regex(R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*[= ])[^\s'"]+)re",
-                   std::regex::icase),
-        std::regex(R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)[^\s'"]+)re",
-                   std::regex::icase),
-        std::regex(R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)[^\s'"]+)re"),
+        std::regex(
+            R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*[= ])[^\s'"]+)re",
+            std::regex::icase),
+        std::regex(
+            R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)[^\s'"]+)re",
+            std::regex::icase),
+        std::regex(
+            R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)[^\s'"]+)re"),
         std::regex(R"re(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@))re", std::regex::icase),
-        std::regex(R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
+        std::regex(
+            R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
     };
     return patterns;
 }
@@ -142,8 +146,8 @@ std::string fnv1a64_hex(std::string_view data) {
 std::string utc_now_iso8601() {
     auto now = std::chrono::system_clock::now();
     return utc_iso8601_from_unix(
-        double(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
-                   .count()) /
+        double(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()) /
         1000.0);
 }
 

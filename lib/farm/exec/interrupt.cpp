@@ -41,11 +41,17 @@ void install_interrupt_handlers() {
     signal(SIGPIPE, SIG_IGN);
 }
 
-bool interrupted() { return g_signal.load() != 0; }
+bool interrupted() {
+    return g_signal.load() != 0;
+}
 
-int interrupt_signal() { return g_signal.load(); }
+int interrupt_signal() {
+    return g_signal.load();
+}
 
-int interrupt_fd() { return g_pipe[0]; }
+int interrupt_fd() {
+    return g_pipe[0];
+}
 
 void reset_interrupt() {
     g_signal.store(0);

@@ -12,9 +12,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,7 +35,9 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
-double timeval_seconds(const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; }
+double timeval_seconds(const timeval& tv) {
+    return double(tv.tv_sec) + double(tv.tv_usec) / 1e6;
+}
 
 void keep_tail(std::string& tail, const char* data, std::size_t size) {
     tail.append(data, size);
@@ -67,12 +69,11 @@ std::vector<std::string> environment_for(const SpawnOptions& options) {
     std::vector<std::string> env;
     for (char** entry = environ; entry && *entry; ++entry) {
         std::string_view item(*entry);
-        bool replaced = std::any_of(options.extra_env.begin(), options.extra_env.end(),
-                                    [&](const auto& kv) {
-                                        return item.size() > kv.first.size() &&
-                                               item.starts_with(kv.first) &&
-                                               item[kv.first.size()] == '=';
-                                    });
+        bool replaced =
+            std::any_of(options.extra_env.begin(), options.extra_env.end(), [&](const auto& kv) {
+                return item.size() > kv.first.size() && item.starts_with(kv.first) &&
+                       item[kv.first.size()] == '=';
+            });
         if (!replaced) {
             env.emplace_back(item);
         }
@@ -168,7 +169,9 @@ int open_pidfd(pid_t pid) {
 
 } // namespace
 
-void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+void become_subreaper() {
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
 
 std::string ProcessResult::describe_failure() const {
     if (interrupted) {
@@ -179,8 +182,8 @@ std::string ProcessResult::describe_failure() const {
     }
     if (signal != 0) {
         const char* name = sigabbrev_np(signal);
-        return std::string("killed by ") + (name ? std::string("SIG") + name
-                                                 : "signal " + std::to_string(signal));
+        return std::string("killed by ") +
+               (name ? std::string("SIG") + name : "signal " + std::to_string(signal));
     }
     return "exit code " + std::to_string(exit_code);
 }
@@ -242,17 +245,16 @@ ProcessResult run_process(const SpawnOptions& options) {
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     posix_spawnattr_setsigmask(&attributes, &no_mask);
     posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes,
-                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+                                              POSIX_SPAWN_SETSIGMASK);
 
     ProcessResult result;
     std::string executable = resolve_executable(argv[0]);
     Clock::time_point start = Clock::now();
     pid_t pid = 0;
-    int rc = executable.empty()
-                 ? ENOENT
-                 : posix_spawn(&pid, executable.c_str(), &actions, &attributes, argv_c.data(),
-                               env_c.data());
+    int rc = executable.empty() ? ENOENT
+                                : posix_spawn(&pid, executable.c_str(), &actions, &attributes,
+                                              argv_c.data(), env_c.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (rc != 0) {
@@ -274,10 +276,10 @@ ProcessResult run_process(const SpawnOptions& options) {
                               : Clock::duration::max();
     Clock::time_point next_sample =
         options.sample_hz > 0 ? start + sample_period : Clock::time_point::max();
-    Clock::time_point deadline =
-        options.timeout_s > 0 ? start + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(options.timeout_s))
-                              : Clock::time_point::max();
+    Clock::time_point deadline = options.timeout_s > 0
+                                     ? start + std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<double>(options.timeout_s))
+                                     : Clock::time_point::max();
 
     char buffer[64 * 1024];
     auto read_pipe = [&](FileDescriptor& fd, bool is_stdout) {

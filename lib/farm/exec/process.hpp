@@ -30,14 +30,14 @@ enum class OutputMode {
 
 struct SpawnOptions {
     std::vector<std::string> argv; // argv[0] is looked up in PATH
-    bool use_shell = false;         // run `sh -c "argv joined"` instead
-    std::filesystem::path cwd;      // empty: farm's current folder
+    bool use_shell = false;        // run `sh -c "argv joined"` instead
+    std::filesystem::path cwd;     // empty: farm's current folder
     // Added to (or replacing in) farm's own environment for the child.
     std::vector<std::pair<std::string, std::string>> extra_env;
     OutputMode output = OutputMode::capture;
-    double timeout_s = 0;          // 0: none
-    double kill_grace_s = 2.0;     // SIGTERM to SIGKILL
-    double sample_hz = 20.0;       // tree sampler rate; 0 disables sampling
+    double timeout_s = 0;      // 0: none
+    double kill_grace_s = 2.0; // SIGTERM to SIGKILL
+    double sample_hz = 20.0;   // tree sampler rate; 0 disables sampling
     // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
     std::function<void(std::string_view)> on_stderr;
@@ -47,11 +47,11 @@ struct ProcessResult {
     double wall_s = 0;
     double user_s = 0;
     double sys_s = 0;
-    std::int64_t max_rss_bytes = 0;      // largest single process (wait4)
+    std::int64_t max_rss_bytes = 0;       // largest single process (wait4)
     std::int64_t tree_peak_rss_bytes = 0; // peak of the sum over the tree (sampler), >= max_rss
-    double tree_cpu_s = 0;               // CPU of the whole tree, including unwaited descendants
-    int exit_code = -1;                  // -1 when ended by a signal
-    int signal = 0;                      // the signal that ended it, 0 if it exited
+    double tree_cpu_s = 0;                // CPU of the whole tree, including unwaited descendants
+    int exit_code = -1;                   // -1 when ended by a signal
+    int signal = 0;                       // the signal that ended it, 0 if it exited
     bool timed_out = false;
     bool interrupted = false;
     std::size_t tree_samples = 0;

@@ -49,12 +49,10 @@ std::vector<Run> runs_from_hyperfine(const fs::path& file,
     for (std::size_t r = 0; r < results.size(); ++r) {
         std::string where = "/results/" + std::to_string(r);
         const nlohmann::json& result = results[r];
-        if (!result.is_object() || !result.contains("command") ||
-            !result["command"].is_string()) {
+        if (!result.is_object() || !result.contains("command") || !result["command"].is_string()) {
             return fail(where + "/command", "missing or not a string");
         }
-        if (!result.contains("times") || !result["times"].is_array() ||
-            result["times"].empty()) {
+        if (!result.contains("times") || !result["times"].is_array() || result["times"].empty()) {
             return fail(where + "/times", "missing, not an array or empty");
         }
         Run run;
@@ -71,9 +69,8 @@ std::vector<Run> runs_from_hyperfine(const fs::path& file,
         run.context.project["imported_from"] = fs::absolute(file).string();
         const nlohmann::json& times = result["times"];
         const nlohmann::json* exit_codes =
-            result.contains("exit_codes") && result["exit_codes"].is_array()
-                ? &result["exit_codes"]
-                : nullptr;
+            result.contains("exit_codes") && result["exit_codes"].is_array() ? &result["exit_codes"]
+                                                                             : nullptr;
         for (std::size_t i = 0; i < times.size(); ++i) {
             if (!times[i].is_number() || !std::isfinite(times[i].get<double>()) ||
                 times[i].get<double>() < 0) {

@@ -28,8 +28,8 @@ struct Run {
     std::int64_t id = 0; // assigned by Store::record
     std::string kind;
     std::string subject;
-    std::string command; // as typed, secrets redacted
-    std::string folder;  // where it ran
+    std::string command;    // as typed, secrets redacted
+    std::string folder;     // where it ran
     std::string started_at; // ISO 8601 UTC with milliseconds
     double duration_s = 0;  // the whole run, warm-ups and helpers included
     RunStatus status = RunStatus::ok;

@@ -6,14 +6,13 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <sqlite3.h>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
-#include <nlohmann/json.hpp>
-#include <cmath>
-#include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
 #include <system_error>
 #include <unordered_map>
 
@@ -110,8 +109,7 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
         fs::create_directories(path.parent_path(), ec);
         if (ec) {
             throw DatabaseError("cannot create the folder " + path.parent_path().string() +
-                                " for the history database " + path.string() + ": " +
-                                ec.message() +
+                                " for the history database " + path.string() + ": " + ec.message() +
                                 " (choose another file with --db PATH)");
         }
     }
@@ -161,7 +159,9 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
 
 Store::~Store() = default;
 
-int Store::schema_version() { return history::schema_version(*m_db); }
+int Store::schema_version() {
+    return history::schema_version(*m_db);
+}
 
 SQLite::Statement& Store::cached(const std::string& sql) {
     std::unique_ptr<SQLite::Statement>& statement = m_statements[sql];
@@ -349,16 +349,17 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
             }
             before_time = time.getColumn(0).getString();
         }
-        SQLite::Statement& select = cached(R"sql(
+        SQLite::Statement& select =
+            cached(R"sql(
             SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
             FROM runs WHERE kind = :k AND subject = :s AND )sql" +
-                                            run_conditions(per) +
-                                            " ORDER BY started_at DESC, id DESC LIMIT :limit");
+                   run_conditions(per) + " ORDER BY started_at DESC, id DESC LIMIT :limit");
         // SIZE_MAX ("every run") would wrap to -1 as an int64; -1 happens to mean "no limit" to
         // SQLite, but say so on purpose.
-        std::int64_t limit = query.per_subject >= std::size_t(std::numeric_limits<std::int64_t>::max())
-                                 ? -1
-                                 : std::int64_t(query.per_subject);
+        std::int64_t limit =
+            query.per_subject >= std::size_t(std::numeric_limits<std::int64_t>::max())
+                ? -1
+                : std::int64_t(query.per_subject);
         std::unordered_map<std::int64_t, std::size_t> position_of;
         for (const auto& [kind, subject] : subjects) {
             select.reset();
@@ -439,8 +440,7 @@ Run Store::load_run(std::int64_t id) {
             FROM runs WHERE id = ?)sql");
         select.bind(1, id);
         if (!select.executeStep()) {
-            throw DatabaseError("there is no run " + std::to_string(id) + " in " +
-                                m_path.string());
+            throw DatabaseError("there is no run " + std::to_string(id) + " in " + m_path.string());
         }
         Run run;
         run.id = id;

@@ -31,10 +31,10 @@ struct RunQuery {
     std::optional<std::int64_t> run_id;      // exactly this run
     // Only runs older than this run (started earlier, or at the same time with a smaller id).
     std::optional<std::int64_t> before_run_id;
-    bool ok_only = false;                    // leave out failed and interrupted runs
-    std::size_t per_subject = 10;            // the most recent runs of each subject
-    bool with_values = false;                // also load every iteration's values
-    std::vector<std::string> value_metrics;  // with_values for these metrics only (empty: all)
+    bool ok_only = false;                   // leave out failed and interrupted runs
+    std::size_t per_subject = 10;           // the most recent runs of each subject
+    bool with_values = false;               // also load every iteration's values
+    std::vector<std::string> value_metrics; // with_values for these metrics only (empty: all)
 };
 
 // What a prune removed, per subject.

@@ -31,8 +31,7 @@ std::string encode_values(const std::vector<double>& values) {
 std::vector<double> decode_values(std::string_view text) {
     auto fail = [&](std::size_t at) -> std::vector<double> {
         throw DatabaseError("a metric's values in the history database are damaged at byte " +
-                            std::to_string(at) + " of '" + std::string(text.substr(0, 80)) +
-                            "'");
+                            std::to_string(at) + " of '" + std::string(text.substr(0, 80)) + "'");
     };
     std::vector<double> values;
     std::size_t i = 0;

@@ -54,8 +54,8 @@ exec::ProcessResult run_once(const RunPlan& plan, const std::string& iteration) 
 }
 
 std::string failure_message(const exec::ProcessResult& result, std::size_t index) {
-    std::string message = "run " + std::to_string(index + 1) + " failed (" +
-                          result.describe_failure() + ")";
+    std::string message =
+        "run " + std::to_string(index + 1) + " failed (" + result.describe_failure() + ")";
     std::string tail = result.stderr_tail.empty() ? result.stdout_tail : result.stderr_tail;
     if (!tail.empty()) {
         // The last lines are the ones that say what went wrong.

@@ -43,7 +43,7 @@ struct Iteration {
 struct RunResult {
     std::vector<Iteration> iterations; // timed runs that completed (failed ones included)
     Outcome outcome = Outcome::completed;
-    std::string failure; // what failed and why, for Outcome::failed
+    std::string failure;     // what failed and why, for Outcome::failed
     double total_wall_s = 0; // the whole loop, warm-ups and prepare commands included
 };
 

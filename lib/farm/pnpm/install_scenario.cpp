@@ -34,8 +34,8 @@ const char* to_string(InstallScenario scenario) {
     return "none";
 }
 
-InstallStep plan_install(const Project& project, const std::string& pnpm,
-                         InstallScenario scenario, const fs::path& scratch) {
+InstallStep plan_install(const Project& project, const std::string& pnpm, InstallScenario scenario,
+                         const fs::path& scratch) {
     InstallStep step;
     if (scenario == InstallScenario::none) {
         return step;

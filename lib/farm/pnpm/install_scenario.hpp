@@ -33,7 +33,7 @@ struct InstallStep {
 };
 
 // `scratch` is a temporary folder farm owns for the whole benchmark (cold store and cache).
-InstallStep plan_install(const Project& project, const std::string& pnpm,
-                         InstallScenario scenario, const std::filesystem::path& scratch);
+InstallStep plan_install(const Project& project, const std::string& pnpm, InstallScenario scenario,
+                         const std::filesystem::path& scratch);
 
 } // namespace farm::pnpm

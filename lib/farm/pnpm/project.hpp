@@ -25,10 +25,10 @@ struct Package {
 
 struct Project {
     std::filesystem::path root;
-    bool is_workspace = false;           // has pnpm-workspace.yaml
+    bool is_workspace = false; // has pnpm-workspace.yaml
     Package root_package;
-    std::vector<Package> packages;       // workspace packages, root excluded, sorted by dir
-    std::string package_manager;         // package.json "packageManager", as written
+    std::vector<Package> packages; // workspace packages, root excluded, sorted by dir
+    std::string package_manager;   // package.json "packageManager", as written
     std::optional<std::filesystem::path> lockfile;
 };
 

@@ -58,8 +58,8 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scr
     // One parser per run, found by its FARM_ITERATION label; warm-ups' parsers are dropped.
     auto parsers = std::make_shared<std::map<std::string, InstallLogParser>>();
     auto current = std::make_shared<InstallLogParser*>(nullptr);
-    run_plan.before_each = [parsers, current, reset = step.reset_before_each](
-                               const std::string& iteration) {
+    run_plan.before_each = [parsers, current,
+                            reset = step.reset_before_each](const std::string& iteration) {
         for (const fs::path& folder : reset) {
             std::error_code ec;
             fs::remove_all(folder, ec);
@@ -77,8 +77,8 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scr
     std::string label = std::string("install (") + to_string(plan.install) + ")";
     InstallOutcome outcome;
     outcome.argv = step.argv;
-    outcome.run = measure::run_plan(
-        run_plan, [&](const measure::Progress& p) { progress(label, p); });
+    outcome.run =
+        measure::run_plan(run_plan, [&](const measure::Progress& p) { progress(label, p); });
     for (const measure::Iteration& iteration : outcome.run.iterations) {
         InstallLogParser& parser = (*parsers)[std::to_string(iteration.index)];
         parser.finish();
@@ -100,7 +100,8 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
         order = build_order(plan.project, *plan.script);
         if (order.empty()) {
             throw UsageError("no package of " + plan.project.root.string() + " has a \"" +
-                             *plan.script + "\" script: name another with --script NAME, or "
+                             *plan.script +
+                             "\" script: name another with --script NAME, or "
                              "measure only the install with --no-build");
         }
     }
@@ -125,10 +126,9 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
         PackageBuild build;
         build.package = package;
         bool whole_project = package == &plan.project.root_package;
-        build.argv = whole_project
-                         ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
-                         : std::vector<std::string>{plan.pnpm, "--filter", package->name, "run",
-                                                    *plan.script};
+        build.argv = whole_project ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
+                                   : std::vector<std::string>{plan.pnpm, "--filter", package->name,
+                                                              "run", *plan.script};
         std::string label = "build " + package->name;
         build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
                                       [&](const measure::Progress& p) { progress(label, p); });

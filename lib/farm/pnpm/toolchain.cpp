@@ -38,8 +38,8 @@ std::optional<Version> parse_version(const std::string& text) {
         // exception that is not a farm::Error.
         return std::nullopt;
     }
-    v.text = std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
-             std::to_string(v.patch);
+    v.text =
+        std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
     return v;
 }
 

@@ -30,8 +30,8 @@ std::optional<Version> parse_version(const std::string& text);
 std::optional<Version> parse_package_manager(const std::string& field);
 
 struct Toolchain {
-    std::string pnpm;     // the binary to run
-    Version pnpm_version; // what `pnpm --version` said
+    std::string pnpm;         // the binary to run
+    Version pnpm_version;     // what `pnpm --version` said
     std::string node_version; // `node --version`, empty when node is missing
 };
 

@@ -42,11 +42,11 @@ std::string render_comparison(const Comparison& c, bool color) {
     Table table({"subject", "metric", "baseline", "candidate", "change", "p", "verdict"});
     for (const analysis::MetricComparison& row : c.rows) {
         table.add_row({row.subject, metric_label(row.metric),
-                       row.baseline_n ? format_value(row.baseline_median, row.unit) + " (n=" +
-                                            std::to_string(row.baseline_n) + ")"
+                       row.baseline_n ? format_value(row.baseline_median, row.unit) +
+                                            " (n=" + std::to_string(row.baseline_n) + ")"
                                       : "-",
-                       format_value(row.candidate_median, row.unit) + " (n=" +
-                           std::to_string(row.candidate_n) + ")",
+                       format_value(row.candidate_median, row.unit) +
+                           " (n=" + std::to_string(row.candidate_n) + ")",
                        row.change_pct ? format_change(100, 100 + *row.change_pct) : "-",
                        p_text(row.p_value), colored_verdict(row.verdict, color)});
     }

@@ -36,7 +36,8 @@ history::RunQuery subject_query(const history::RunOverview& candidate,
 bool looks_like_run_id(const std::string& text) {
     std::string digits = text.starts_with("#") ? text.substr(1) : text;
     return !digits.empty() && digits.size() < 7 &&
-           std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+           std::all_of(digits.begin(), digits.end(),
+                       [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool looks_like_commit(const std::string& text) {
@@ -53,9 +54,13 @@ void drop_candidate(std::vector<history::RunOverview>& runs, std::int64_t candid
     std::erase_if(runs, [&](const history::RunOverview& r) { return r.id == candidate_id; });
 }
 
-std::string short_commit(const std::string& commit) { return commit.substr(0, 10); }
+std::string short_commit(const std::string& commit) {
+    return commit.substr(0, 10);
+}
 
-std::string runs_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " run" : " runs"); }
+std::string runs_text(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " run" : " runs");
+}
 
 Baseline previous_runs(history::Store& store, const history::RunOverview& candidate,
                        const std::vector<std::string>& metrics, std::size_t n) {
@@ -223,8 +228,11 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
         for (const std::string& t : tried) {
             list += (list.empty() ? "" : ", ") + t;
         }
-        throw UsageError("the baseline '" + *request.baseline + "' matches no completed run of "
-                         "the compared subjects (tried " + list + "). Give a run id (#12), a "
+        throw UsageError("the baseline '" + *request.baseline +
+                         "' matches no completed run of "
+                         "the compared subjects (tried " +
+                         list +
+                         "). Give a run id (#12), a "
                          "commit or a branch that has runs; `farm perf:report` lists them.");
     }
     if (primary_rows.size() > 1) {

@@ -95,8 +95,8 @@ std::string comparison_section(const Comparison& comparison) {
         out += "<tr class=\"" + std::string(verdict_class(row.verdict)) + "\">" + cell(row.kind) +
                cell(row.subject) + cell(metric_label(row.metric)) +
                cell(row.baseline_n == 0 ? std::string("none")
-                                        : format_value(row.baseline_median, row.unit) + " (n=" +
-                                              std::to_string(row.baseline_n) + ")",
+                                        : format_value(row.baseline_median, row.unit) +
+                                              " (n=" + std::to_string(row.baseline_n) + ")",
                     "num") +
                cell(format_value(row.candidate_median, row.unit) +
                         " (n=" + std::to_string(row.candidate_n) + ")",

@@ -80,8 +80,8 @@ std::string comparison_section(const Comparison& comparison) {
         // No baseline run at all: its median would read as a measured 0.
         std::string baseline = row.baseline_n == 0
                                    ? std::string("none")
-                                   : format_value(row.baseline_median, row.unit) + " (n=" +
-                                         std::to_string(row.baseline_n) + ")";
+                                   : format_value(row.baseline_median, row.unit) +
+                                         " (n=" + std::to_string(row.baseline_n) + ")";
         std::string candidate = format_value(row.candidate_median, row.unit) +
                                 " (n=" + std::to_string(row.candidate_n) + ")";
         out +=

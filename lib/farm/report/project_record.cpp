@@ -12,7 +12,6 @@ namespace farm::report {
 
 namespace {
 
-
 // The command as a person would type it: the pnpm binary by its name, not its path.
 std::string display_command(std::vector<std::string> argv) {
     if (!argv.empty()) {
@@ -21,9 +20,8 @@ std::string display_command(std::vector<std::string> argv) {
     return core::join_command_line(core::redact_secrets(argv));
 }
 
-history::Run run_like(const history::Run& base, const std::string& kind,
-                      const std::string& subject, const std::vector<std::string>& argv,
-                      const measure::RunResult& run) {
+history::Run run_like(const history::Run& base, const std::string& kind, const std::string& subject,
+                      const std::vector<std::string>& argv, const measure::RunResult& run) {
     history::Run r = base;
     r.kind = kind;
     r.subject = subject;
@@ -75,8 +73,8 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
     if (result.install) {
         const pnpm::InstallOutcome& install = *result.install;
         std::string scenario = pnpm::to_string(plan.install);
-        history::Run run = run_like(base, "install", "install:" + scenario, install.argv,
-                                    install.run);
+        history::Run run =
+            run_like(base, "install", "install:" + scenario, install.argv, install.run);
         using S = pnpm::InstallStats;
         auto count = [](std::size_t S::*field) {
             return [field](const S& s) { return std::optional<double>(double(s.*field)); };

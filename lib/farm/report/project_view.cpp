@@ -152,8 +152,8 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
     if (result.install) {
         const history::Run* run =
             find_run(report, std::string("install:") + pnpm::to_string(plan.install));
-        out += std::string("install (") + pnpm::to_string(plan.install) + "): " +
-               (run ? run->command : "") + "\n";
+        out += std::string("install (") + pnpm::to_string(plan.install) +
+               "): " + (run ? run->command : "") + "\n";
         if (run && !run->iterations.empty()) {
             std::optional<double> rate = overall_hit_rate(*result.install);
             std::vector<history::MetricSeries> series = history::series_of(run->iterations);
@@ -199,8 +199,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         out += "\n";
     }
     if (!result.builds.empty()) {
-        Table table({"package", "build (median)", "min … max", "runs", "output", "gzip",
-                     "brotli"});
+        Table table({"package", "build (median)", "min … max", "runs", "output", "gzip", "brotli"});
         for (const pnpm::PackageBuild& build : result.builds) {
             const history::Run* run = find_run(report, "build:" + build.package->name);
             std::vector<history::MetricSeries> series =
@@ -208,17 +207,17 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             const history::MetricSeries* wall = series.empty() ? nullptr : &series.front();
             const measure::OutputSize* o = build.output ? &*build.output : nullptr;
             bool has_output = o && o->files > 0;
-            table.add_row(
-                {build.package->name, wall ? format_value(wall->summary.median, "s") : "-",
-                 wall ? format_value(wall->summary.min, "s") + " … " +
-                            format_value(wall->summary.max, "s")
-                      : "-",
-                 std::to_string(run ? run->iterations.size() : 0),
-                 has_output ? format_value(double(o->bytes), "bytes") + " in " +
-                                  std::to_string(o->files) + " files"
-                            : "-",
-                 has_output ? format_value(double(o->gzip_bytes), "bytes") : "-",
-                 has_output ? format_value(double(o->brotli_bytes), "bytes") : "-"});
+            table.add_row({build.package->name,
+                           wall ? format_value(wall->summary.median, "s") : "-",
+                           wall ? format_value(wall->summary.min, "s") + " … " +
+                                      format_value(wall->summary.max, "s")
+                                : "-",
+                           std::to_string(run ? run->iterations.size() : 0),
+                           has_output ? format_value(double(o->bytes), "bytes") + " in " +
+                                            std::to_string(o->files) + " files"
+                                      : "-",
+                           has_output ? format_value(double(o->gzip_bytes), "bytes") : "-",
+                           has_output ? format_value(double(o->brotli_bytes), "bytes") : "-"});
         }
         if (const history::Run* total = find_run(report, "build:total")) {
             std::vector<history::MetricSeries> series = history::series_of(total->iterations);

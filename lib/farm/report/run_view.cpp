@@ -40,12 +40,12 @@ std::string render_run_table(const history::Run& run, const std::string& failure
         Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
         for (const history::MetricSeries& s : series) {
             const measure::Summary& m = s.summary;
-            table.add_row({metric_label(s.name), format_value(m.median, s.unit),
-                           format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
-                           format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
-                           format_value(m.p95, s.unit),
-                           format_value(m.ci95_low, s.unit) + " … " +
-                               format_value(m.ci95_high, s.unit)});
+            table.add_row(
+                {metric_label(s.name), format_value(m.median, s.unit),
+                 format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
+                 format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
+                 format_value(m.p95, s.unit),
+                 format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
         }
         out += table.render(color);
         std::vector<Outlier> outliers = find_outliers(series);
@@ -101,12 +101,12 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
 
 void add_context_json(nlohmann::json& j, const sys::RunContext& c) {
     using nlohmann::json;
-    j["git"] = c.git.available ? json{{"commit", c.git.commit},
-                                      {"branch", c.git.branch},
-                                      {"dirty", c.git.dirty}}
-                               : json(nullptr);
-    j["host"] = {{"name", c.host.name},   {"cpu_model", c.host.cpu_model},
-                 {"cores", c.host.cores}, {"memory_bytes", c.host.memory_bytes},
+    j["git"] =
+        c.git.available
+            ? json{{"commit", c.git.commit}, {"branch", c.git.branch}, {"dirty", c.git.dirty}}
+            : json(nullptr);
+    j["host"] = {{"name", c.host.name},     {"cpu_model", c.host.cpu_model},
+                 {"cores", c.host.cores},   {"memory_bytes", c.host.memory_bytes},
                  {"kernel", c.host.kernel}, {"os", c.host.os}};
     j["tools"] = c.tool_versions;
     if (!c.project.empty()) {

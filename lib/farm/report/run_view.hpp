@@ -23,8 +23,7 @@ struct Outlier {
 // Outliers of the wall time (the metric a person acts on), by modified z-score.
 std::vector<Outlier> find_outliers(const std::vector<history::MetricSeries>& series);
 
-std::string render_run_table(const history::Run& run, const std::string& failure,
-                             bool color);
+std::string render_run_table(const history::Run& run, const std::string& failure, bool color);
 
 nlohmann::json run_to_json(const history::Run& run, const std::string& failure);
 

@@ -52,8 +52,7 @@ std::string sparkline(const std::vector<double>& values) {
     auto [low, high] = std::minmax_element(values.begin(), values.end());
     std::string out;
     for (double v : values) {
-        std::size_t level = *high > *low ? std::size_t((v - *low) / (*high - *low) * 7.0 + 0.5)
-                                         : 3;
+        std::size_t level = *high > *low ? std::size_t((v - *low) / (*high - *low) * 7.0 + 0.5) : 3;
         out += bars[std::min<std::size_t>(level, 7)];
     }
     return out;
@@ -78,8 +77,8 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
                 troubled.push_back(&run);
             }
         }
-        out += subject.kind + " · " + subject.subject + "  (" + std::to_string(subject.runs.size()) +
-               (subject.runs.size() == 1 ? " run" : " runs");
+        out += subject.kind + " · " + subject.subject + "  (" +
+               std::to_string(subject.runs.size()) + (subject.runs.size() == 1 ? " run" : " runs");
         if (failed > 0) {
             out += ", " + std::to_string(failed) + " failed";
         }
@@ -89,9 +88,8 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
         out += ")\n";
         Table table({"metric", "latest", "median of runs", "trend", "history"});
         for (const MetricTrend& t : metric_trends(subject)) {
-            std::string trend = t.medians.size() > 1
-                                    ? format_change(t.medians.front(), t.medians.back())
-                                    : "-";
+            std::string trend =
+                t.medians.size() > 1 ? format_change(t.medians.front(), t.medians.back()) : "-";
             table.add_row({metric_label(t.name), format_value(t.medians.back(), t.unit),
                            format_value(measure::median(t.medians), t.unit), trend,
                            sparkline(t.medians)});

@@ -123,10 +123,10 @@ git_merge_base_with_main(const std::filesystem::path& folder) {
         return std::nullopt;
     }
     for (const char* branch : {"main", "master", "origin/main", "origin/master"}) {
-        std::string ref = std::string(std::string_view(branch).starts_with("origin/")
-                                          ? "refs/remotes/"
-                                          : "refs/heads/") +
-                          branch;
+        std::string ref =
+            std::string(std::string_view(branch).starts_with("origin/") ? "refs/remotes/"
+                                                                        : "refs/heads/") +
+            branch;
         if (("\n" + *refs + "\n").find("\n" + ref + "\n") == std::string::npos) {
             continue;
         }

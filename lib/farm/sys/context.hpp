@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 
 namespace farm::sys {
 

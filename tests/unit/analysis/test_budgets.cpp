@@ -16,9 +16,13 @@ using farm::core::SizeBudget;
 
 namespace {
 
-fs::path fresh(const std::string& name) { return farm::test::fresh_folder("budgets", name); }
+fs::path fresh(const std::string& name) {
+    return farm::test::fresh_folder("budgets", name);
+}
 
-void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
+void write(const fs::path& file, const std::string& text) {
+    farm::test::write_file(file, text);
+}
 
 std::string repetitive(std::size_t size) {
     std::string text;

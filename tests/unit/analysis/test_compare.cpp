@@ -90,8 +90,8 @@ TEST_CASE("analysis::compare_samples rarely cries wolf (200 seeds, same distribu
     }
     CHECK(alarms_default <= 10);
     CHECK(alarms_no_floor <= 10);
-    MESSAGE("false alarms over 200 seeds: " << alarms_default << " (20% floor), "
-                                            << alarms_no_floor << " (no floor)");
+    MESSAGE("false alarms over 200 seeds: " << alarms_default << " (20% floor), " << alarms_no_floor
+                                            << " (no floor)");
 }
 
 TEST_CASE("analysis::compare_samples finds a real 25% slowdown in nearly every seed") {

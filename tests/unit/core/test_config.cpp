@@ -17,9 +17,13 @@ using namespace farm::core;
 
 namespace {
 
-fs::path fresh(const std::string& name) { return farm::test::fresh_folder("config", name); }
+fs::path fresh(const std::string& name) {
+    return farm::test::fresh_folder("config", name);
+}
 
-void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
+void write(const fs::path& file, const std::string& text) {
+    farm::test::write_file(file, text);
+}
 
 std::string error_of(const fs::path& root, const std::optional<fs::path>& explicit_path = {}) {
     try {

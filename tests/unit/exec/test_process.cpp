@@ -46,8 +46,7 @@ Timed timed_run(const SpawnOptions& options) {
     auto start = std::chrono::steady_clock::now();
     Timed timed;
     timed.result = run_process(options);
-    timed.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    timed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return timed;
 }
 
@@ -62,8 +61,12 @@ std::vector<pid_t> read_pids(const std::filesystem::path& path) {
 }
 
 // Gone means no process at all under that pid, not even a zombie waiting to be reaped.
-bool pid_gone(pid_t pid) { return kill(pid, 0) == -1 && errno == ESRCH; }
-bool group_gone(pid_t group) { return kill(-group, 0) == -1 && errno == ESRCH; }
+bool pid_gone(pid_t pid) {
+    return kill(pid, 0) == -1 && errno == ESRCH;
+}
+bool group_gone(pid_t group) {
+    return kill(-group, 0) == -1 && errno == ESRCH;
+}
 
 double own_cpu_seconds() {
     rusage usage{};
@@ -306,9 +309,9 @@ TEST_CASE("exec::run_process measures the tree's RSS") {
     become_subreaper();
     // Two python3 processes at once, each holding ~200 MB of touched memory for a second: the
     // largest single process is ~200 MB, the tree's peak is the sum of both.
-    SpawnOptions options = shell(
-        "p='import time; b = b\"\\x01\" * (200 * 1024 * 1024); time.sleep(1)'; "
-        "python3 -c \"$p\" & python3 -c \"$p\"; wait");
+    SpawnOptions options =
+        shell("p='import time; b = b\"\\x01\" * (200 * 1024 * 1024); time.sleep(1)'; "
+              "python3 -c \"$p\" & python3 -c \"$p\"; wait");
     options.sample_hz = 20;
     options.timeout_s = 60;
     ProcessResult r = run_process(options);
@@ -323,9 +326,8 @@ TEST_CASE("exec::run_process measures the tree's RSS") {
 
 TEST_CASE("exec::run_process CPU time and wall time") {
     SUBCASE("a busy child") {
-        ProcessResult r = run_process(shell(
-            "python3 -c 'import time\nt = time.process_time()\n"
-            "while time.process_time() - t < 0.3: pass'"));
+        ProcessResult r = run_process(shell("python3 -c 'import time\nt = time.process_time()\n"
+                                            "while time.process_time() - t < 0.3: pass'"));
         CHECK(r.exit_code == 0);
         CHECK(r.user_s + r.sys_s >= 0.25);
         CHECK(r.tree_cpu_s >= r.user_s + r.sys_s);
@@ -409,8 +411,12 @@ TEST_CASE("exec::run_process environment, stdin, folder and shell") {
 TEST_CASE("exec::run_process interrupt") {
     install_interrupt_handlers();
     int signal_number = SIGINT;
-    SUBCASE("SIGINT") { signal_number = SIGINT; }
-    SUBCASE("SIGTERM") { signal_number = SIGTERM; }
+    SUBCASE("SIGINT") {
+        signal_number = SIGINT;
+    }
+    SUBCASE("SIGTERM") {
+        signal_number = SIGTERM;
+    }
     CAPTURE(signal_number);
     {
         InterruptGuard guard;

@@ -72,8 +72,8 @@ std::int64_t insert_v1_run(SQLite::Database& db, const std::string& subject,
 
 void insert_v1_metric(SQLite::Database& db, std::int64_t run_id, const std::string& name,
                       const std::string& unit, const std::string& vals) {
-    SQLite::Statement metric(
-        db, "INSERT INTO metrics (run_id, name, unit, vals) VALUES (?, ?, ?, ?)");
+    SQLite::Statement metric(db,
+                             "INSERT INTO metrics (run_id, name, unit, vals) VALUES (?, ?, ?, ?)");
     metric.bind(1, run_id);
     metric.bind(2, name);
     metric.bind(3, unit);
@@ -112,8 +112,8 @@ TEST_CASE("history::migrate builds the latest schema on an empty database") {
     CHECK(db.execAndGet("SELECT value FROM farm_meta WHERE key = 'application'").getString() ==
           "farm");
     CHECK(has_column(db, "runs", "duration_s"));
-    for (const char* column : {"count", "mean", "median", "stddev", "min", "max", "p95",
-                               "ci95_low", "ci95_high"}) {
+    for (const char* column :
+         {"count", "mean", "median", "stddev", "min", "max", "p95", "ci95_low", "ci95_high"}) {
         CAPTURE(column);
         CHECK(has_column(db, "metrics", column));
     }
@@ -246,8 +246,8 @@ TEST_CASE("history::Store rolls a failed migration back and names the file") {
         insert_v1_metric(db, id, "user_s", "s", "[1.5, oops]");
     }
 
-    CHECK_THROWS_WITH_AS(Store(path, Store::Mode::existing), doctest::Contains(path.string().c_str()),
-                         DatabaseError);
+    CHECK_THROWS_WITH_AS(Store(path, Store::Mode::existing),
+                         doctest::Contains(path.string().c_str()), DatabaseError);
     CHECK_THROWS_WITH_AS(Store(path, Store::Mode::create), doctest::Contains("damaged"),
                          DatabaseError);
 

@@ -52,7 +52,8 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
 }
 
 // The message of the DatabaseError `f` throws; empty when it throws nothing.
-template <typename F> std::string database_error_of(F&& f) {
+template <typename F>
+std::string database_error_of(F&& f) {
     try {
         f();
     } catch (const DatabaseError& e) {
@@ -83,8 +84,8 @@ Run make_run(const std::string& kind, const std::string& subject, const std::str
         IterationRecord iteration;
         iteration.index = static_cast<int>(i);
         for (const auto& [name, values] : metrics) {
-            iteration.metrics.push_back({name, name == "max_rss_bytes" ? "bytes" : "s",
-                                         values.at(i)});
+            iteration.metrics.push_back(
+                {name, name == "max_rss_bytes" ? "bytes" : "s", values.at(i)});
         }
         run.iterations.push_back(iteration);
     }
@@ -120,20 +121,19 @@ TEST_CASE("history::Store records a run and load_run reads it back exactly") {
     run.duration_s = 42.000000000000007;
     run.status = RunStatus::failed;
     run.context.git = {true, "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef", "feature/x", true};
-    run.context.host = {"ci-runner-7", "AMD EPYC 7763 64-Core Processor", 128,
-                        std::int64_t{549755813888}, "6.1.0-18-amd64",
-                        "Debian GNU/Linux 12 (bookworm)"};
+    run.context.host = {
+        "ci-runner-7",    "AMD EPYC 7763 64-Core Processor", 128, std::int64_t{549755813888},
+        "6.1.0-18-amd64", "Debian GNU/Linux 12 (bookworm)"};
     run.context.tool_versions = {{"farm", "0.1.0"}, {"node", "v20.11.0"}, {"pnpm", "8.15.1"}};
     // Metric names deliberately not in alphabetical order, values that need all 17 digits.
-    const std::vector<std::string> names{"wall_s", "user_s", "sys_s", "cpu_cores",
-                                         "max_rss_bytes", "a_last_metric"};
-    const std::vector<std::vector<double>> values{
-        {12.345678901234567, 0.1 + 0.2, 1e-300},
-        {10.000000000000002, 9.87654321, 1.0 / 3.0},
-        {0.5, 0.0, -0.0},
-        {3.9999999999999996, 4.0, 1e300},
-        {1073741824.0, 1073745920.0, 9007199254740991.0},
-        {-1.5, 2.2250738585072014e-308, 123456.789}};
+    const std::vector<std::string> names{"wall_s",    "user_s",        "sys_s",
+                                         "cpu_cores", "max_rss_bytes", "a_last_metric"};
+    const std::vector<std::vector<double>> values{{12.345678901234567, 0.1 + 0.2, 1e-300},
+                                                  {10.000000000000002, 9.87654321, 1.0 / 3.0},
+                                                  {0.5, 0.0, -0.0},
+                                                  {3.9999999999999996, 4.0, 1e300},
+                                                  {1073741824.0, 1073745920.0, 9007199254740991.0},
+                                                  {-1.5, 2.2250738585072014e-308, 123456.789}};
     const int exit_codes[] = {0, 2, -1};
     const int signals[] = {0, 0, 9};
     for (int i = 0; i < 3; ++i) {
@@ -142,8 +142,8 @@ TEST_CASE("history::Store records a run and load_run reads it back exactly") {
         iteration.exit_code = exit_codes[i];
         iteration.signal = signals[i];
         for (std::size_t m = 0; m < names.size(); ++m) {
-            iteration.metrics.push_back({names[m], m == 4 ? "bytes" : "s",
-                                         values[m][static_cast<std::size_t>(i)]});
+            iteration.metrics.push_back(
+                {names[m], m == 4 ? "bytes" : "s", values[m][static_cast<std::size_t>(i)]});
         }
         run.iterations.push_back(iteration);
     }
@@ -251,8 +251,9 @@ TEST_CASE("history::Store recent_runs summaries match measure::summarize") {
     const std::vector<double> wall{12.1, 11.8, 12.4, 12.0, 13.1, 11.9, 12.2, 12.3, 12.0, 14.5};
     const std::vector<double> user{10.0, 10.2, 9.9, 10.1, 10.0, 10.3, 9.8, 25.0, 10.0, 10.1};
     const std::vector<double> rss{5e8, 5e8, 5e8, 5e8, 5e8, 6e8, 7e8, 5e8, 5e8, 5.5e8};
-    std::int64_t id = store.record(make_run(
-        "build", "app", timestamp(4), {{"wall_s", wall}, {"user_s", user}, {"max_rss_bytes", rss}}));
+    std::int64_t id =
+        store.record(make_run("build", "app", timestamp(4),
+                              {{"wall_s", wall}, {"user_s", user}, {"max_rss_bytes", rss}}));
 
     std::vector<RunOverview> runs = store.recent_runs(everything());
     REQUIRE(runs.size() == 1);
@@ -272,8 +273,7 @@ TEST_CASE("history::Store recent_runs summaries match measure::summarize") {
     CHECK(overview.metrics[2].name == "max_rss_bytes");
     CHECK(overview.metrics[2].unit == "bytes");
     CHECK(overview.metric("missing") == nullptr);
-    for (const auto& [name, values] :
-         std::vector<std::pair<std::string, std::vector<double>>>{
+    for (const auto& [name, values] : std::vector<std::pair<std::string, std::vector<double>>>{
              {"wall_s", wall}, {"user_s", user}, {"max_rss_bytes", rss}}) {
         CAPTURE(name);
         const MetricSeries* series = overview.metric(name);
@@ -443,8 +443,9 @@ TEST_CASE("history::Store records values that were not measured as missing") {
     fs::path path = fresh_db("history-nonfinite.db");
     Store store(path, Store::Mode::create);
     Run run = make_run("ai", "model", timestamp(1),
-                       {{"tokens_per_s", {std::numeric_limits<double>::quiet_NaN(), 10.0,
-                                          std::numeric_limits<double>::infinity()}},
+                       {{"tokens_per_s",
+                         {std::numeric_limits<double>::quiet_NaN(), 10.0,
+                          std::numeric_limits<double>::infinity()}},
                         {"wall_s", {1.0, 2.0, 3.0}}});
     std::int64_t id = store.record(run);
     Run loaded = store.load_run(id);
@@ -790,8 +791,7 @@ TEST_CASE("history::Store refuses a database of another program") {
             db.exec("PRAGMA user_version = 1");
         }
         std::string before = read_bytes(path);
-        std::string message =
-            database_error_of([&] { Store store(path, Store::Mode::create); });
+        std::string message = database_error_of([&] { Store store(path, Store::Mode::create); });
         CHECK(message.find("another program") != std::string::npos);
         CHECK(read_bytes(path) == before);
     }
@@ -804,8 +804,7 @@ TEST_CASE("history::Store refuses a database of another program") {
             db.exec("PRAGMA user_version = 2");
         }
         std::string before = read_bytes(path);
-        std::string message =
-            database_error_of([&] { Store store(path, Store::Mode::create); });
+        std::string message = database_error_of([&] { Store store(path, Store::Mode::create); });
         CHECK(message.find("another program") != std::string::npos);
         CHECK(read_bytes(path) == before);
     }

@@ -103,11 +103,11 @@ TEST_CASE("history::decode_values accepts whitespace") {
 }
 
 TEST_CASE("history::decode_values throws DatabaseError for malformed text") {
-    const char* malformed[] = {
-        "",        " ",       "[",      "]",      "[1,",   "[1",     "[1 2]",  "{}",
-        "[a]",     "[1,]",    "[,1]",   "[,]",    "1",     "[1]]x",  "[1]x",   "[\"1\"]",
-        "[nul]",  "[true]",  "[[1]]",  "[1;2]",  "[--1]", "[nan]",  "[inf]",  "[-inf]",
-        "[1] [2]", "[+1]",    "[0x10]", "[1,,2]", "x[1]",  "[ 1 2 ]"};
+    const char* malformed[] = {"",        " ",     "[",      "]",       "[1,",   "[1",
+                               "[1 2]",   "{}",    "[a]",    "[1,]",    "[,1]",  "[,]",
+                               "1",       "[1]]x", "[1]x",   "[\"1\"]", "[nul]", "[true]",
+                               "[[1]]",   "[1;2]", "[--1]",  "[nan]",   "[inf]", "[-inf]",
+                               "[1] [2]", "[+1]",  "[0x10]", "[1,,2]",  "x[1]",  "[ 1 2 ]"};
     for (const char* text : malformed) {
         std::string shown = std::string("'") + text + "'";
         CAPTURE(shown);

@@ -18,9 +18,13 @@ using farm::core::Compression;
 
 namespace {
 
-fs::path fresh(const std::string& name) { return farm::test::fresh_folder("output_size", name); }
+fs::path fresh(const std::string& name) {
+    return farm::test::fresh_folder("output_size", name);
+}
 
-void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
+void write(const fs::path& file, const std::string& text) {
+    farm::test::write_file(file, text);
+}
 
 std::string repetitive(std::size_t size) {
     std::string text;

@@ -18,9 +18,13 @@ using namespace farm::pnpm;
 namespace {
 
 // Every test builds its project in its own folder under the runner's temporary folder.
-fs::path fresh(const std::string& name) { return farm::test::fresh_folder("project", name); }
+fs::path fresh(const std::string& name) {
+    return farm::test::fresh_folder("project", name);
+}
 
-void write(const fs::path& file, const std::string& text) { farm::test::write_file(file, text); }
+void write(const fs::path& file, const std::string& text) {
+    farm::test::write_file(file, text);
+}
 
 void write_package(const fs::path& dir, const std::string& name, bool has_build,
                    const std::vector<std::string>& deps = {}) {
