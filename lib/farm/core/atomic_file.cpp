@@ -14,7 +14,8 @@ namespace farm::core {
 
 namespace fs = std::filesystem;
 
-void write_file_atomically(const fs::path& target, std::string_view content) {
+void write_file_atomically(const fs::path& target, std::string_view content,
+                           std::optional<mode_t> mode) {
     fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string temporary = (folder / ("." + target.filename().string() + ".farm-XXXXXX")).string();
     int fd = mkstemp(temporary.data());
@@ -29,9 +30,13 @@ void write_file_atomically(const fs::path& target, std::string_view content) {
                          std::strerror(saved) + " (the file was left as it was)");
     };
     // mkstemp creates 0600; an export is an ordinary file the user shares.
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
+    if (mode) {
+        fchmod(fd, *mode & 07777);
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     std::size_t written = 0;
     while (written < content.size()) {
         ssize_t n = write(fd, content.data() + written, content.size() - written);

@@ -4,11 +4,15 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string_view>
+#include <sys/types.h>
 
 namespace farm::core {
 
-// Throws farm::UsageError naming the file when it cannot be written.
-void write_file_atomically(const std::filesystem::path& target, std::string_view content);
+// Throws farm::UsageError naming the file when it cannot be written. The new file gets `mode`
+// (a rewrite keeps the permissions of the file it replaces), else 0666 less the umask.
+void write_file_atomically(const std::filesystem::path& target, std::string_view content,
+                           std::optional<mode_t> mode = std::nullopt);
 
 } // namespace farm::core

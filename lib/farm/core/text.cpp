@@ -58,6 +58,17 @@ bool needs_quotes(std::string_view word) {
 
 } // namespace
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) {
+            out += separator;
+        }
+        out += parts[i];
+    }
+    return out;
+}
+
 std::string join_command_line(const std::vector<std::string>& argv) {
     std::string line;
     for (const std::string& word : argv) {

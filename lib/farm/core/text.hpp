@@ -17,6 +17,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+// "a, b, c" for {"a", "b", "c"} with ", " as the separator.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
 // Joins argv the way a user would type it in sh: words with special characters are quoted.
 std::string join_command_line(const std::vector<std::string>& argv);
 

@@ -116,9 +116,8 @@ void append_line(std::string& out, char marker, const Line& line) {
 
 } // namespace
 
-std::string unified_diff(std::string_view before, std::string_view after,
-                         std::string_view old_name, std::string_view new_name,
-                         int context_lines) {
+std::string unified_diff(std::string_view before, std::string_view after, std::string_view old_name,
+                         std::string_view new_name, int context_lines) {
     if (before == after) {
         return {};
     }

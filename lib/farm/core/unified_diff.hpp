@@ -14,8 +14,7 @@
 namespace farm::core {
 
 // `old_name` / `new_name` go on the `---` / `+++` lines ("a/.npmrc", "/dev/null" for a new file).
-std::string unified_diff(std::string_view before, std::string_view after,
-                         std::string_view old_name, std::string_view new_name,
-                         int context_lines = 3);
+std::string unified_diff(std::string_view before, std::string_view after, std::string_view old_name,
+                         std::string_view new_name, int context_lines = 3);
 
 } // namespace farm::core

@@ -1,0 +1,127 @@
+#include "commands/optimize_pnpm_measure.hpp"
+
+#include "commands/terminal.hpp"
+#include "farm/analysis/compare.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/paths.hpp"
+#include "farm/core/text.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/history/store.hpp"
+#include "farm/pnpm/settings_trial.hpp"
+#include "farm/report/format.hpp"
+#include "farm/sys/context.hpp"
+
+#include <iostream>
+
+namespace farm::commands {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<double> walls(const std::vector<measure::IterationRecord>& iterations) {
+    std::vector<double> values;
+    for (const measure::IterationRecord& it : iterations) {
+        values.push_back(it.metric("wall_s").value_or(0));
+    }
+    return values;
+}
+
+history::Run trial_run(const std::string& side, const std::vector<measure::IterationRecord>& its,
+                       const pnpm::SettingsTrial& trial, const PnpmPlanning& planning,
+                       const std::string& started_at) {
+    history::Run run;
+    run.kind = "install";
+    run.subject = "optimize:pnpm:" + side;
+    run.command = core::join_command_line(core::redact_secrets(trial.argv));
+    run.folder = planning.root.string();
+    run.started_at = started_at;
+    run.duration_s = trial.total_wall_s;
+    run.status = history::status_for(trial.outcome);
+    run.context = sys::collect_context(planning.root);
+    run.context.tool_versions["pnpm"] = planning.toolchain->pnpm_version.text;
+    run.context.project["settings"] = side;
+    run.context.project["settings_file"] = pnpm::file_name_of(planning.plan.target);
+    run.iterations = its;
+    return run;
+}
+
+} // namespace
+
+nlohmann::json measure_settings_change(const PnpmPlanning& planning, const OptimizePnpmOptions& o) {
+    if (!planning.toolchain) {
+        throw UsageError("--measure runs pnpm installs, and no pnpm runs here; install pnpm or "
+                         "name it with --pnpm");
+    }
+    pnpm::Project project = pnpm::load_project(planning.root);
+    if (!project.lockfile) {
+        throw UsageError("--measure times warm installs from the lockfile, and " +
+                         planning.root.string() +
+                         " has no pnpm-lock.yaml; run `pnpm install` there first");
+    }
+    exec::install_interrupt_handlers();
+    std::string started_at = core::utc_now_iso8601();
+    pnpm::SettingsTrial trial;
+    {
+        ProgressLine progress("");
+        trial = pnpm::run_settings_trial(
+            project, planning.toolchain->pnpm, planning.plan, o.runs,
+            [&](const std::string& side, std::size_t current, std::size_t total) {
+                measure::Progress p;
+                p.current = current;
+                p.planned = total;
+                progress.update("install with the " + side + " settings", p);
+            });
+    }
+    if (trial.outcome == measure::Outcome::interrupted) {
+        throw Error("interrupted; the settings files are as they were", ExitCode::interrupted);
+    }
+    if (trial.outcome == measure::Outcome::failed) {
+        throw CommandError(trial.failure + " (the settings files are as they were)");
+    }
+
+    std::vector<double> before = walls(trial.before), after = walls(trial.after);
+    analysis::CompareSettings settings;
+    settings.threshold_pct = 0; // the question is only whether it is faster, and how sure
+    settings.min_samples = 2;
+    analysis::MetricComparison c = analysis::compare_samples(before, after, "wall_s", settings);
+
+    history::Store store(core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db),
+                                               core::find_project_root(planning.root)),
+                         history::Store::Mode::create);
+    std::int64_t before_id =
+        store.record(trial_run("before", trial.before, trial, planning, started_at));
+    std::int64_t after_id =
+        store.record(trial_run("after", trial.after, trial, planning, started_at));
+
+    nlohmann::json doc = {{"runs_per_side", o.runs},
+                          {"command", core::join_command_line(trial.argv)},
+                          {"metric", "wall_s"},
+                          {"before_median_s", c.baseline_median},
+                          {"after_median_s", c.candidate_median},
+                          {"change_pct", c.change_pct ? nlohmann::json(*c.change_pct) : nullptr},
+                          {"p_value", c.p_value ? nlohmann::json(*c.p_value) : nullptr},
+                          {"verdict", analysis::to_string(c.verdict)},
+                          {"run_ids", {before_id, after_id}}};
+    if (!o.json) {
+        char change[32] = "n/a";
+        if (c.change_pct) {
+            std::snprintf(change, sizeof change, "%+.1f%%", *c.change_pct);
+        }
+        char p[32] = "n/a";
+        if (c.p_value) {
+            std::snprintf(p, sizeof p, "%.3f", *c.p_value);
+        }
+        std::cout << "\nwarm install (" << core::join_command_line(trial.argv) << "), median of "
+                  << o.runs << " runs per side, interleaved:\n"
+                  << "  before " << report::format_value(c.baseline_median, "s") << "   after "
+                  << report::format_value(c.candidate_median, "s") << "   change " << change
+                  << "   p = " << p << " (Mann-Whitney U)   " << analysis::to_string(c.verdict)
+                  << "\n  recorded as runs #" << before_id << " and #" << after_id << " in "
+                  << store.path().string() << "\n";
+        std::cout.flush();
+    }
+    return doc;
+}
+
+} // namespace farm::commands

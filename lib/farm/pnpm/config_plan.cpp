@@ -1,0 +1,228 @@
+#include "farm/pnpm/config_plan.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/json_file.hpp"
+#include "farm/pnpm/npmrc.hpp"
+#include "farm/pnpm/workspace_yaml.hpp"
+
+namespace farm::pnpm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LoadedFile {
+    fs::path path;
+    bool existed = false;
+    std::string text;
+};
+
+LoadedFile load(const fs::path& path) {
+    LoadedFile file{path, fs::exists(path), ""};
+    if (file.existed) {
+        file.text = core::read_text_file(path);
+    }
+    return file;
+}
+
+// An .npmrc that farm is about to rewrite must read cleanly: a line npm cannot read as
+// `key=value` means the file is not what it looks like, and guessing around it could change
+// what it means.
+void require_readable(const Npmrc& npmrc, const fs::path& path) {
+    std::vector<std::size_t> bad = npmrc.malformed_lines();
+    if (!bad.empty()) {
+        throw UsageError(path.string() + ":" + std::to_string(bad.front()) +
+                         ":1: this line is not `key=value`, a comment or a [section]; fix or "
+                         "remove it (farm does not rewrite a file it cannot read)");
+    }
+}
+
+bool is_list_key(const std::string& key) {
+    return key.size() > 2 && key.ends_with("[]");
+}
+
+class Planner {
+  public:
+    Planner(const fs::path& root, const Version& version, const PlanOptions& options)
+        : m_options(options), m_npmrc_file(load(root / ".npmrc")),
+          m_yaml_file(load(root / "pnpm-workspace.yaml")),
+          m_npmrc(Npmrc::parse(m_npmrc_file.text)) {
+        m_plan.version = version;
+        m_plan.target = settings_file_for(version);
+        if (m_yaml_file.existed) {
+            m_yaml.emplace(WorkspaceYaml::parse(m_yaml_file.text, m_yaml_file.path.string()));
+        }
+    }
+
+    ConfigPlan run() {
+        bool to_yaml = m_plan.target == SettingsFile::workspace_yaml;
+        if (to_yaml && !m_yaml) {
+            m_yaml.emplace(WorkspaceYaml::parse("", m_yaml_file.path.string()));
+        }
+        if (!to_yaml) {
+            require_readable(m_npmrc, m_npmrc_file.path);
+            note_ignored_yaml();
+        } else if (m_options.migrate) {
+            require_readable(m_npmrc, m_npmrc_file.path);
+            migrate();
+        } else {
+            note_npmrc_settings();
+        }
+        for (const SpeedSetting& setting :
+             speed_settings_for(m_plan.version, m_options.facts, m_options.layout)) {
+            apply(setting, to_yaml);
+        }
+        finish(m_npmrc_file, SettingsFile::npmrc, m_npmrc.text());
+        if (m_yaml) {
+            finish(m_yaml_file, SettingsFile::workspace_yaml, m_yaml->text());
+        }
+        return std::move(m_plan);
+    }
+
+  private:
+    // The value pnpm uses now for `setting`, and where it comes from.
+    std::optional<std::string> current(const SpeedSetting& setting, bool to_yaml) const {
+        if (to_yaml) {
+            if (std::optional<std::string> value = m_yaml->get(setting.key)) {
+                return value;
+            }
+            if (ignores_npmrc_settings(m_plan.version)) {
+                return std::nullopt;
+            }
+        }
+        return m_npmrc.get(kebab_case(setting.key));
+    }
+
+    void apply(const SpeedSetting& setting, bool to_yaml) {
+        std::string key = to_yaml ? setting.key : kebab_case(setting.key);
+        std::optional<std::string> now = current(setting, to_yaml);
+        if (now && setting.keep_user_value) {
+            if (*now != setting.value) {
+                m_plan.notes.push_back(key + " is kept at " + *now +
+                                       " as the project set it (farm would choose " +
+                                       setting.value + ")");
+            }
+            return;
+        }
+        std::optional<std::string> effective = now ? now : setting.pnpm_default;
+        if (effective == setting.value) {
+            return;
+        }
+        bool changed = to_yaml ? m_yaml->set(key, setting.value) : m_npmrc.set(key, setting.value);
+        if (!changed) {
+            return;
+        }
+        SettingChange change;
+        change.file = to_yaml ? SettingsFile::workspace_yaml : SettingsFile::npmrc;
+        change.key = key;
+        change.old_value = now;
+        change.new_value = setting.value;
+        change.why = setting.why;
+        change.changes_layout = setting.changes_layout;
+        change.warning = setting.warning;
+        m_plan.changes.push_back(change);
+        if (to_yaml && !ignores_npmrc_settings(m_plan.version)) {
+            if (std::optional<std::string> old = m_npmrc.get(kebab_case(setting.key))) {
+                m_plan.notes.push_back(kebab_case(setting.key) + "=" + *old +
+                                       " is also in .npmrc; pnpm-workspace.yaml wins "
+                                       "(--migrate moves .npmrc settings into it)");
+            }
+        }
+    }
+
+    // pnpm >= 10.6: every setting of .npmrc that is not about auth or registries goes to the
+    // YAML, unless the YAML already sets it (then it wins already, and the .npmrc line goes).
+    void migrate() {
+        for (const NpmrcEntry& entry : m_npmrc.entries()) {
+            if (is_protected_key(entry.key)) {
+                continue;
+            }
+            if (is_list_key(entry.key) || entry.value.find("${") != std::string::npos) {
+                m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + " (" +
+                                       entry.key +
+                                       ") is left in place: a list or an environment "
+                                       "reference has no one-line YAML form farm writes");
+                continue;
+            }
+            if (!m_npmrc.get(entry.key)) {
+                continue; // an earlier assignment of a key already moved
+            }
+            std::string key = camel_case(entry.key);
+            std::string value = *m_npmrc.get(entry.key);
+            SettingChange change;
+            change.file = SettingsFile::workspace_yaml;
+            change.key = key;
+            change.migrated = true;
+            change.why = "moved from .npmrc (" + entry.key + ")";
+            if (std::optional<std::string> there = m_yaml->get(key)) {
+                change.old_value = there;
+                change.new_value = *there;
+                change.why = "already in pnpm-workspace.yaml; the .npmrc line (" + entry.key + "=" +
+                             value + ") is removed";
+            } else {
+                m_yaml->set(key, value);
+                change.new_value = value;
+            }
+            m_npmrc.erase(entry.key);
+            m_plan.changes.push_back(change);
+        }
+    }
+
+    void note_npmrc_settings() {
+        for (const NpmrcEntry& entry : m_npmrc.entries()) {
+            if (is_protected_key(entry.key)) {
+                continue;
+            }
+            if (ignores_npmrc_settings(m_plan.version)) {
+                m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + ": " +
+                                       entry.key + " is ignored by pnpm " + m_plan.version.text +
+                                       " (settings belong in pnpm-workspace.yaml; --migrate "
+                                       "moves them)");
+            } else if (m_yaml && m_yaml->get(camel_case(entry.key))) {
+                m_plan.notes.push_back(entry.key + " is set in both .npmrc (line " +
+                                       std::to_string(entry.line) +
+                                       ") and pnpm-workspace.yaml; the YAML wins (--migrate "
+                                       "keeps one)");
+            }
+        }
+    }
+
+    void note_ignored_yaml() {
+        if (!m_yaml) {
+            return;
+        }
+        for (const SpeedSetting& setting : speed_settings_for(m_plan.version, {}, true)) {
+            if (m_yaml->get(setting.key)) {
+                m_plan.notes.push_back(setting.key + " in pnpm-workspace.yaml is ignored by pnpm " +
+                                       m_plan.version.text +
+                                       " (settings are read from there from pnpm 10.6 on)");
+            }
+        }
+    }
+
+    void finish(const LoadedFile& file, SettingsFile which, const std::string& after) {
+        if (after == file.text && (file.existed || after.empty())) {
+            return;
+        }
+        m_plan.files.push_back({which, file.path, file.existed, file.text, after});
+    }
+
+    PlanOptions m_options;
+    LoadedFile m_npmrc_file;
+    LoadedFile m_yaml_file;
+    Npmrc m_npmrc;
+    std::optional<WorkspaceYaml> m_yaml;
+    ConfigPlan m_plan;
+};
+
+} // namespace
+
+ConfigPlan plan_config(const fs::path& root, const Version& version, const PlanOptions& options) {
+    if (options.migrate && !version.at_least(10, 6)) {
+        throw UsageError("--migrate moves .npmrc settings into pnpm-workspace.yaml, which pnpm " +
+                         version.text + " does not read (10.6 and later do)");
+    }
+    return Planner(root, version, options).run();
+}
+
+} // namespace farm::pnpm

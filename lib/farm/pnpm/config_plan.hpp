@@ -1,0 +1,68 @@
+// Plans the rewrite of a project's pnpm settings for speed: which file, which keys, which new
+// bytes. Writes nothing; config_rewrite.hpp carries a plan out.
+//
+// Guarantees:
+//   - Settings go to the file the version reads (speed_settings.hpp): .npmrc with kebab-case
+//     keys before pnpm 10.6, pnpm-workspace.yaml with camelCase keys from 10.6 on (planned as a
+//     new file when missing; a single-package project gets no `packages:` list).
+//   - The new text comes from the byte-preserving editors (npmrc.hpp, workspace_yaml.hpp):
+//     every line the plan does not own stays byte for byte, and auth, registry, proxy and
+//     certificate lines of .npmrc are never changed. Planning twice on the result changes
+//     nothing.
+//   - A file that farm would edit and cannot read is refused with farm::UsageError naming the
+//     file, line and column; nothing is planned for it.
+//   - A setting present in both files is reported, and what pnpm >= 11 would ignore in .npmrc.
+//     `migrate` (pnpm >= 10.6) moves every non-auth setting from .npmrc into the YAML.
+#pragma once
+
+#include "farm/pnpm/speed_settings.hpp"
+#include "farm/pnpm/toolchain.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::pnpm {
+
+struct PlannedFile {
+    SettingsFile which = SettingsFile::npmrc;
+    std::filesystem::path path;
+    bool existed = false;
+    std::string before; // empty when it did not exist
+    std::string after;
+};
+
+struct SettingChange {
+    SettingsFile file = SettingsFile::npmrc;
+    std::string key; // as written in that file
+    std::optional<std::string> old_value;
+    std::string new_value; // empty when the key is removed (migrated away)
+    std::string why;
+    bool changes_layout = false;
+    std::string warning;
+    bool migrated = false; // moved from .npmrc by --migrate
+};
+
+struct ConfigPlan {
+    Version version;
+    SettingsFile target = SettingsFile::npmrc;
+    std::vector<PlannedFile> files; // only the files whose bytes change
+    std::vector<SettingChange> changes;
+    // Settings found in both files, settings pnpm ignores, values kept as the user set them,
+    // a store on another filesystem: one line each, for the user to read.
+    std::vector<std::string> notes;
+
+    bool has_changes() const { return !files.empty(); }
+};
+
+struct PlanOptions {
+    MachineFacts facts;
+    bool layout = false;  // add layout-changing settings
+    bool migrate = false; // move .npmrc settings into pnpm-workspace.yaml (pnpm >= 10.6)
+};
+
+ConfigPlan plan_config(const std::filesystem::path& root, const Version& version,
+                       const PlanOptions& options);
+
+} // namespace farm::pnpm
