@@ -5,6 +5,9 @@
 #include "farm/pnpm/npmrc.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace farm::pnpm {
 
 namespace fs = std::filesystem;
@@ -62,6 +65,7 @@ class Planner {
         if (!to_yaml) {
             require_readable(m_npmrc, m_npmrc_file.path);
             note_ignored_yaml();
+            note_unset_variables();
         } else if (m_options.migrate) {
             require_readable(m_npmrc, m_npmrc_file.path);
             migrate();
@@ -72,6 +76,7 @@ class Planner {
              speed_settings_for(m_plan.version, m_options.facts, m_options.layout)) {
             apply(setting, to_yaml);
         }
+        note_import_method(to_yaml);
         finish(m_npmrc_file, SettingsFile::npmrc, m_npmrc.text());
         if (m_yaml) {
             finish(m_yaml_file, SettingsFile::workspace_yaml, m_yaml->text());
@@ -168,6 +173,20 @@ class Planner {
         }
     }
 
+    // pnpm's `auto` hard-links when it can and copies when it must; a fixed method is left as
+    // the project chose it (perhaps after measuring), but said.
+    void note_import_method(bool to_yaml) {
+        SpeedSetting probe{"packageImportMethod", "auto", "", "auto", true, false, ""};
+        std::optional<std::string> method = current(probe, to_yaml);
+        if (method && *method != "auto") {
+            m_plan.notes.push_back(
+                std::string(to_yaml ? "packageImportMethod" : "package-import-method") + " is " +
+                *method +
+                " and is left so; pnpm's default `auto` hard-links from the store when it is "
+                "on the project's filesystem (try it with --measure)");
+        }
+    }
+
     void note_npmrc_settings() {
         for (const NpmrcEntry& entry : m_npmrc.entries()) {
             if (is_protected_key(entry.key)) {
@@ -184,6 +203,31 @@ class Planner {
                                        ") and pnpm-workspace.yaml; the YAML wins (--migrate "
                                        "keeps one)");
             }
+        }
+    }
+
+    // pnpm before 11 reads the whole .npmrc through npm's config loader, which gives up on a
+    // file with a `${VAR}` whose variable is unset: pnpm warns "Failed to replace env in
+    // config" and `pnpm config get` then answers `undefined` for every key of the file.
+    void note_unset_variables() {
+        const std::string& text = m_npmrc_file.text;
+        std::vector<std::string> unset;
+        for (std::size_t at = text.find("${"); at != std::string::npos;
+             at = text.find("${", at + 2)) {
+            std::size_t end = text.find('}', at);
+            if (end == std::string::npos) {
+                break;
+            }
+            std::string name = text.substr(at + 2, end - at - 2);
+            if (!name.empty() && std::getenv(name.c_str()) == nullptr &&
+                std::find(unset.begin(), unset.end(), name) == unset.end()) {
+                unset.push_back(name);
+            }
+        }
+        for (const std::string& name : unset) {
+            m_plan.notes.push_back(".npmrc refers to ${" + name +
+                                   "}, which is not set here: pnpm warns about it and `pnpm "
+                                   "config get` reads nothing from this file until it is set");
         }
     }
 
