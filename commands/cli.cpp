@@ -1,5 +1,6 @@
 #include "commands/cli.hpp"
 
+#include "commands/optimize_advice.hpp"
 #include "commands/perf_build.hpp"
 #include "commands/perf_report.hpp"
 #include "farm/core/text.hpp"
@@ -16,6 +17,10 @@ const std::vector<CommandInfo>& command_table() {
          "time a command over many runs (CPU, memory of the whole process tree) and record it"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
+        {"optimize:build", "[--since AGE|DATE] [--json]",
+         "advice on builds and installs from the history: priority, evidence, action"},
+        {"optimize:ai", "[--since AGE|DATE] [--json]",
+         "advice on AI providers and models from the history: priority, evidence, action"},
     };
     return table;
 }
@@ -119,6 +124,10 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     perf->require_subcommand(1);
     register_perf_build(*perf, invocation);
     register_perf_report(*perf, invocation);
+    CLI::App* optimize = app.add_subcommand("optimize", "advice from the history");
+    optimize->require_subcommand(0, 1);
+    register_optimize_build(*optimize, invocation);
+    register_optimize_ai(*optimize, invocation);
 }
 
 } // namespace farm::commands
