@@ -1,5 +1,7 @@
 #include "commands/cli.hpp"
 
+#include "commands/optimize.hpp"
+#include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
 #include "commands/perf_build.hpp"
 #include "commands/perf_report.hpp"
@@ -17,8 +19,14 @@ const std::vector<CommandInfo>& command_table() {
          "time a command over many runs (CPU, memory of the whole process tree) and record it"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
+        {"optimize", "[--apply] [--since AGE|DATE] [--json]",
+         "all advice in one prioritised list (pnpm settings shown, written only with --apply)"},
         {"optimize:pnpm", "[OPTIONS] [DIR]",
          "rewrite pnpm's settings for faster installs, in the file the pnpm version reads"},
+        {"optimize:build", "[--since AGE|DATE] [--json]",
+         "advice on builds and installs from the history: priority, evidence, action"},
+        {"optimize:ai", "[--since AGE|DATE] [--json]",
+         "advice on AI providers and models from the history: priority, evidence, action"},
     };
     return table;
 }
@@ -123,8 +131,11 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     register_perf_build(*perf, invocation);
     register_perf_report(*perf, invocation);
     CLI::App* optimize = app.add_subcommand("optimize", "optimisation advice and pnpm settings");
-    optimize->require_subcommand(1);
+    optimize->require_subcommand(0, 1);
     register_optimize_pnpm(*optimize, invocation);
+    register_optimize_build(*optimize, invocation);
+    register_optimize_ai(*optimize, invocation);
+    register_optimize_all(*optimize, invocation);
 }
 
 } // namespace farm::commands

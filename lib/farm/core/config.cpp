@@ -135,7 +135,8 @@ void read_build(const ConfigReader& r, const json& build, BuildConfig& out) {
 
 void read_thresholds(const ConfigReader& r, const json& t, Thresholds& out) {
     r.check_keys(t, "thresholds",
-                 {"build_slow_s", "install_slow_s", "output_large_bytes", "store_hit_rate_min"});
+                 {"build_slow_s", "install_slow_s", "output_large_bytes", "store_hit_rate_min",
+                  "build_memory_bytes"});
     if (t.contains("build_slow_s")) {
         out.build_slow_s = r.number(t["build_slow_s"], "thresholds.build_slow_s", 0, 1e9);
     }
@@ -148,6 +149,9 @@ void read_thresholds(const ConfigReader& r, const json& t, Thresholds& out) {
     if (t.contains("store_hit_rate_min")) {
         out.store_hit_rate_min =
             r.number(t["store_hit_rate_min"], "thresholds.store_hit_rate_min", 0, 1);
+    }
+    if (t.contains("build_memory_bytes")) {
+        out.build_memory_bytes = r.size(t["build_memory_bytes"], "thresholds.build_memory_bytes");
     }
 }
 

@@ -35,6 +35,7 @@ struct Thresholds {
     double install_slow_s = 60;
     std::int64_t output_large_bytes = 5'000'000;
     double store_hit_rate_min = 0.70;
+    std::int64_t build_memory_bytes = 2'000'000'000; // a build's peak memory (optimize:build)
 };
 
 // `farm perf:report --compare`: the significance level and the noise floor per kind of run.

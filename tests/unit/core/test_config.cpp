@@ -106,6 +106,7 @@ TEST_CASE("core::load_config defaults") {
     CHECK(config.thresholds.install_slow_s == 60);
     CHECK(config.thresholds.output_large_bytes == 5000000);
     CHECK(config.thresholds.store_hit_rate_min == doctest::Approx(0.70));
+    CHECK(config.thresholds.build_memory_bytes == 2000000000);
 
     SUBCASE("an empty object is the defaults too") {
         write(root / "farm.config.json", "{}");
@@ -134,7 +135,8 @@ TEST_CASE("core::load_config a full file") {
     "build_slow_s": 12.5,
     "install_slow_s": 90,
     "output_large_bytes": "2 MB",
-    "store_hit_rate_min": 0.9
+    "store_hit_rate_min": 0.9,
+    "build_memory_bytes": "1.5 GiB"
   }
 }
 )");
@@ -159,6 +161,7 @@ TEST_CASE("core::load_config a full file") {
     CHECK(config.thresholds.install_slow_s == 90);
     CHECK(config.thresholds.output_large_bytes == 2000000);
     CHECK(config.thresholds.store_hit_rate_min == doctest::Approx(0.9));
+    CHECK(config.thresholds.build_memory_bytes == 1610612736);
 }
 
 TEST_CASE("core::load_config an explicit path") {
@@ -227,6 +230,7 @@ TEST_CASE("core::load_config wrong types and ranges") {
         {R"({"thresholds": {"store_hit_rate_min": 70}})", "thresholds.store_hit_rate_min"},
         {R"({"thresholds": {"output_large_bytes": "5 XB"}})", "thresholds.output_large_bytes"},
         {R"({"thresholds": {"output_large_bytes": -1}})", "thresholds.output_large_bytes"},
+        {R"({"thresholds": {"build_memory_bytes": "2 gigs"}})", "thresholds.build_memory_bytes"},
         {R"({"thresholds": {"output_large_bytes": 18446744073709551615}})",
          "thresholds.output_large_bytes"},
     };

@@ -1,0 +1,56 @@
+#include "farm/analysis/optimize_advice.hpp"
+
+#include <algorithm>
+
+namespace farm::analysis {
+
+const char* to_string(Priority priority) {
+    switch (priority) {
+    case Priority::high:
+        return "HIGH";
+    case Priority::medium:
+        return "MEDIUM";
+    case Priority::low:
+        return "LOW";
+    }
+    return "LOW";
+}
+
+void sort_by_priority(std::vector<Recommendation>& recommendations) {
+    std::stable_sort(recommendations.begin(), recommendations.end(),
+                     [](const Recommendation& a, const Recommendation& b) {
+                         return int(a.priority) < int(b.priority);
+                     });
+}
+
+bool history_has_runs(history::Store& store, const std::vector<std::string>& kinds,
+                      const AdviceWindow& window) {
+    for (const std::string& kind : kinds) {
+        history::RunQuery query;
+        query.kind = kind;
+        query.since = window.since;
+        query.per_subject = 1;
+        if (!store.recent_runs(query).empty()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const std::vector<std::string>& build_advice_kinds() {
+    static const std::vector<std::string> kinds = {"build", "install", "size"};
+    return kinds;
+}
+
+const std::vector<std::string>& ai_advice_kinds() {
+    static const std::vector<std::string> kinds = {"ai"};
+    return kinds;
+}
+
+std::vector<Recommendation> advise_ai_from_history(history::Store& store,
+                                                   const core::Config& config,
+                                                   const AdviceWindow& window) {
+    return advise_ai_from_history(store, config, window, AiAdviceSettings{});
+}
+
+} // namespace farm::analysis
