@@ -238,7 +238,7 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         ended += collect_finished();
         SteadyTime now = std::chrono::steady_clock::now();
         ended += expire_first_bytes(now);
-        if (ended > 0 || m_running.empty() || now >= until) {
+        if (ended > 0 || now >= until) {
             return ended;
         }
         SteadyTime wake_at = until;
@@ -362,6 +362,9 @@ void StreamClient::finish(Transfer& transfer, int curl_code) {
 
 void StreamClient::complete(Transfer& transfer) {
     transfer.outcome.done = std::chrono::steady_clock::now();
+    long connects = 0;
+    curl().easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &connects);
+    transfer.outcome.new_connection = connects > 0;
     curl().multi_remove_handle(multi_of(m_multi), transfer.easy);
     auto position =
         std::find_if(m_running.begin(), m_running.end(),

@@ -59,6 +59,7 @@ struct StreamOutcome {
     std::optional<SteadyTime> first_byte; // first byte of the response head
     SteadyTime done;
     std::uint64_t body_bytes = 0;
+    bool new_connection = false; // false: it went over a kept-alive connection
 
     bool ok() const { return failure == StreamFailure::none; }
 };
@@ -91,7 +92,8 @@ class StreamClient {
     TransferId start(const HttpRequest& request, StreamTimeouts timeouts, StreamHandlers handlers);
 
     // Drives the transfers until at least one has ended (its on_done was called), `until` has
-    // passed, `wake_fd` (when >= 0) is readable, or nothing is running. Returns how many ended.
+    // passed or `wake_fd` (when >= 0) is readable; with nothing running it just waits for the
+    // latter two. Returns how many ended.
     std::size_t poll(SteadyTime until, int wake_fd = -1);
 
     // Ends a running request now with this failure (timeout or cancelled) and calls its on_done.
