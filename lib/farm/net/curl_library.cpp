@@ -46,8 +46,18 @@ const CurlLibrary& curl() {
         resolve(handle, "curl_easy_strerror", library.easy_strerror, missing);
         resolve(handle, "curl_slist_append", library.slist_append, missing);
         resolve(handle, "curl_slist_free_all", library.slist_free_all, missing);
+        resolve(handle, "curl_easy_reset", library.easy_reset, missing);
+        resolve(handle, "curl_multi_init", library.multi_init, missing);
+        resolve(handle, "curl_multi_cleanup", library.multi_cleanup, missing);
+        resolve(handle, "curl_multi_setopt", library.multi_setopt, missing);
+        resolve(handle, "curl_multi_add_handle", library.multi_add_handle, missing);
+        resolve(handle, "curl_multi_remove_handle", library.multi_remove_handle, missing);
+        resolve(handle, "curl_multi_perform", library.multi_perform, missing);
+        resolve(handle, "curl_multi_poll", library.multi_poll, missing);
+        resolve(handle, "curl_multi_info_read", library.multi_info_read, missing);
+        resolve(handle, "curl_multi_strerror", library.multi_strerror, missing);
         if (!missing.empty()) {
-            failure = "the installed libcurl lacks " + missing + ": install libcurl4 7.61 or later";
+            failure = "the installed libcurl lacks " + missing + ": install libcurl4 7.66 or later";
         }
     });
     if (!failure.empty()) {

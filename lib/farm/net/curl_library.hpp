@@ -20,6 +20,18 @@ struct CurlLibrary {
     const char* (*easy_strerror)(CURLcode code);
     curl_slist* (*slist_append)(curl_slist* list, const char* text);
     void (*slist_free_all)(curl_slist* list);
+    void (*easy_reset)(CURL* handle);
+    // The multi interface (many transfers on one thread; curl_multi_poll needs libcurl 7.66).
+    CURLM* (*multi_init)();
+    CURLMcode (*multi_cleanup)(CURLM* multi);
+    CURLMcode (*multi_setopt)(CURLM* multi, CURLMoption option, ...);
+    CURLMcode (*multi_add_handle)(CURLM* multi, CURL* handle);
+    CURLMcode (*multi_remove_handle)(CURLM* multi, CURL* handle);
+    CURLMcode (*multi_perform)(CURLM* multi, int* running);
+    CURLMcode (*multi_poll)(CURLM* multi, curl_waitfd extra_fds[], unsigned int extra_nfds,
+                            int timeout_ms, int* ready);
+    CURLMsg* (*multi_info_read)(CURLM* multi, int* queued);
+    const char* (*multi_strerror)(CURLMcode code);
 };
 
 // Loads libcurl once (thread-safe) and returns its functions. Throws farm::NetworkError saying

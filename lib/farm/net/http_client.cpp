@@ -1,22 +1,19 @@
-// A Transfer owns one curl easy handle configured from an HttpRequest and collects the answer into
-// an HttpResponse. send() performs it with curl_easy_perform; the multi interface will add the
-// same Transfer to a multi handle instead, which is why configuration and the turning of curl's
-// result code into a response or an error live in the Transfer and not in send().
+// A Transfer owns one curl easy handle configured from an HttpRequest (easy_setup.hpp, shared
+// with the StreamClient) and collects the answer into an HttpResponse; send() performs it with
+// curl_easy_perform and turns curl's result code into a response or an error.
 #include "farm/net/http_client.hpp"
 
 #include "farm/net/curl_library.hpp"
+#include "farm/net/easy_setup.hpp"
 
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
-#include "farm/core/version.hpp"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <sstream>
 
@@ -24,29 +21,10 @@ namespace farm::net {
 
 namespace {
 
-void ensure_curl_initialised() {
-    // curl_global_init is not safe to race with itself or with handles being created; if it
-    // fails, call_once lets the next send() try again.
-    static std::once_flag once;
-    std::call_once(once, [] {
-        CURLcode code = curl().global_init(CURL_GLOBAL_DEFAULT);
-        if (code != CURLE_OK) {
-            throw NetworkError(std::string("cannot initialise libcurl: ") +
-                               curl().easy_strerror(code));
-        }
-    });
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) ==
                std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-bool has_header(const HttpHeaders& headers, std::string_view name) {
-    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
-        return equals_ignoring_case(header.first, name);
     });
 }
 
@@ -67,56 +45,21 @@ std::pair<std::size_t, std::size_t> authority_bounds(std::string_view url) {
     return {start, end == std::string_view::npos ? url.size() : end};
 }
 
-// scheme://host:port, for errors about the server rather than one of its paths.
-std::string origin_for_messages(std::string_view url) {
-    std::string display = url_for_messages(url);
-    return display.substr(0, authority_bounds(display).second);
-}
-
 std::string format_seconds(double seconds) {
     std::ostringstream out;
     out << seconds << " s";
     return out.str();
 }
 
-long to_milliseconds(double seconds) {
-    if (seconds <= 0) {
-        return 0;
-    }
-    return std::max(1L, std::lround(seconds * 1000));
-}
-
-void check_request(const HttpRequest& request) {
-    if (request.url.empty()) {
-        throw UsageError("an HTTP request needs a URL");
-    }
-    if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(),
-                                               [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        throw UsageError("'" + request.method + "' is not an HTTP method (GET, POST, PUT...)");
-    }
-    for (const auto& [name, value] : request.headers) {
-        if (name.empty() || name.find_first_of(": \t\r\n") != std::string::npos ||
-            value.find_first_of("\r\n") != std::string::npos) {
-            // The value is left out: it may be a secret.
-            throw UsageError("the HTTP header '" + name.substr(0, 64) +
-                             "' has an empty name or a line break in it");
-        }
-    }
-}
-
 struct EasyDeleter {
     void operator()(CURL* easy) const { curl().easy_cleanup(easy); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* list) const { curl().slist_free_all(list); }
 };
 
 class Transfer {
   public:
     explicit Transfer(HttpRequest request) : m_request(std::move(request)) {
         check_request(m_request);
-        ensure_curl_initialised();
-        m_easy.reset(curl().easy_init());
+        m_easy.reset(initialised_curl().easy_init());
         if (!m_easy) {
             throw NetworkError("cannot create a libcurl handle (out of memory?)");
         }
@@ -150,60 +93,12 @@ class Transfer {
         }
     }
 
-    void add_header_line(const std::string& line) {
-        curl_slist* list = curl().slist_append(m_headers.get(), line.c_str());
-        if (list == nullptr) {
-            throw NetworkError("cannot build the HTTP request headers (out of memory?)");
-        }
-        m_headers.release();
-        m_headers.reset(list);
-    }
-
     void configure() {
-        set(CURLOPT_URL, m_request.url.c_str());
-        set(CURLOPT_ERRORBUFFER, m_error);
-        // Timeouts must not use signals: farm has threads, and later many transfers at once.
-        set(CURLOPT_NOSIGNAL, 1L);
-        set(CURLOPT_CONNECTTIMEOUT_MS, to_milliseconds(m_request.connect_timeout_s));
-        set(CURLOPT_TIMEOUT_MS, to_milliseconds(m_request.total_timeout_s));
-#if LIBCURL_VERSION_NUM >= 0x075500
-        set(CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-        set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-        set(CURLOPT_USERAGENT, (std::string("farm/") + farm::version).c_str());
+        configure_request(m_easy.get(), m_request, m_headers, m_error);
         set(CURLOPT_WRITEFUNCTION, &Transfer::on_body);
         set(CURLOPT_WRITEDATA, this);
         set(CURLOPT_HEADERFUNCTION, &Transfer::on_header);
         set(CURLOPT_HEADERDATA, this);
-
-        const std::string& method = m_request.method;
-        bool sends_body =
-            !m_request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
-        if (method == "HEAD") {
-            set(CURLOPT_NOBODY, 1L);
-        } else if (sends_body) {
-            set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_request.body.size()));
-            set(CURLOPT_POSTFIELDS, m_request.body.data());
-            if (method != "POST") {
-                set(CURLOPT_CUSTOMREQUEST, method.c_str());
-            }
-        } else if (method != "GET") {
-            set(CURLOPT_CUSTOMREQUEST, method.c_str());
-        }
-
-        for (const auto& [name, value] : m_request.headers) {
-            // "Name;" is curl's way to send a header with an empty value ("Name:" removes it).
-            add_header_line(value.empty() ? name + ";" : name + ": " + value);
-        }
-        if (sends_body && !has_header(m_request.headers, "Content-Type")) {
-            add_header_line("Content-Type:"); // not curl's form-urlencoded guess
-        }
-        if (!has_header(m_request.headers, "Expect")) {
-            // Without this curl waits up to a second for "100 Continue" before a large body.
-            add_header_line("Expect:");
-        }
-        set(CURLOPT_HTTPHEADER, m_headers.get());
     }
 
     // Callbacks must not let an exception cross curl's C frames; a short count makes curl stop
@@ -266,7 +161,7 @@ class Transfer {
 
     HttpRequest m_request; // a copy: curl reads the body from it (POSTFIELDS is not copied)
     std::unique_ptr<CURL, EasyDeleter> m_easy;
-    std::unique_ptr<curl_slist, SlistDeleter> m_headers;
+    HeaderList m_headers;
     char m_error[CURL_ERROR_SIZE] = {};
     HttpResponse m_response;
 };

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The AI load engine (net::StreamClient + ai::run_load) against the scripted mock server:
+#   bench/ai_load.sh [build-dir]      (default build; needs farm_mock_llm and farm_bench_stream;
+#                                      wrk, when installed, gives the raw request rate beside it)
+# 1. requests/s at concurrency 32, streamed Ollama /api/generate, 4 chunks, no scripted delay;
+# 2. memory over 100,000 requests (resident size after 10,000 and at the end);
+# 3. TTFT accuracy: the mock sends the first chunk 20 ms after the request, the median measured
+#    time to the first body byte minus 20 ms is what the client adds.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(realpath "${1:-$root/build}")"
+mock="$build/tests/farm_mock_llm"
+driver="$build/tests/farm_bench_stream"
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_mock() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    "$mock" --host 127.0.0.1 --port 0 "$@" >"$work/mock.out" &
+    server_pid=$!
+    for _ in $(seq 50); do
+        grep -q "listening on" "$work/mock.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    port="$(awk '/listening on/ {print $3}' "$work/mock.out")"
+    url="http://127.0.0.1:$port/api/generate"
+}
+
+echo "## 1. requests/s at concurrency 32 (mock: --ttft-ms 0 --itl-ms 0 --chunks 4)"
+start_mock --ttft-ms 0 --itl-ms 0 --chunks 4
+for run in 1 2 3; do
+    "$driver" --url "$url" --requests 20000 --concurrency 32 --warmup 200
+done
+if command -v wrk >/dev/null; then
+    cat >"$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"model":"m","prompt":"hello"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+    echo "wrk, same server, same request, 32 connections, 2 threads, 10 s:"
+    wrk -t2 -c32 -d10s -s "$work/post.lua" "$url" | grep -E "Requests/sec|Latency|requests in"
+fi
+
+echo
+echo "## 2. memory over 100,000 requests"
+"$driver" --url "$url" --requests 100000 --concurrency 32
+
+echo
+echo "## 3. TTFT accuracy (mock: --ttft-ms 20), concurrency 32 and 1"
+start_mock --ttft-ms 20 --itl-ms 0 --chunks 4
+"$driver" --url "$url" --requests 2000 --concurrency 32 --warmup 32
+"$driver" --url "$url" --requests 200 --concurrency 1 --warmup 5

@@ -1,0 +1,74 @@
+// Drives a load of HTTP requests against one server and reports each request's raw outcome.
+//
+// Two ways to load the server, as the serving benchmarks do:
+// - fixed concurrency: C requests in flight at all times until N have been sent;
+// - request rate: arrivals at R requests/s with exponential gaps (a Poisson process, seeded, so
+//   that a test sees the same schedule every time), at most max_concurrency in flight; a request
+//   that is due while the cap is reached waits for a free slot (`scheduled` keeps when it was due).
+// Warm-up requests go first, with the same pacing, and are not part of the result.
+//
+// The generator knows nothing of AI: a factory builds request number i, and the caller's handlers
+// see every body piece with its arrival time and every outcome, so the provider layer plugs its
+// SSE/NDJSON parsers in here. One thread, one net::StreamClient (connections kept alive).
+//
+// Guarantees: the run ends when every request has ended, when the deadline passes (requests in
+// flight are cancelled and end as timeout, the rest are not sent and counted in not_started) or
+// when Ctrl-C/SIGTERM arrives (exec/interrupt.hpp: in-flight requests end as cancelled, within
+// milliseconds). Every request that was started ends in exactly one on_done call.
+#pragma once
+
+#include "farm/net/stream_client.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace farm::ai {
+
+struct LoadPlan {
+    std::size_t requests = 1;          // measured requests
+    std::size_t warmup = 0;            // sent first, not recorded
+    std::size_t concurrency = 1;       // fixed-concurrency mode (rate == 0)
+    double rate = 0;                   // > 0: Poisson arrivals at this many requests/s
+    std::size_t max_concurrency = 256; // the cap in rate mode
+    double deadline_s = 0;             // the whole run, warm-up included; 0: none
+    std::uint64_t seed = 1;            // of the arrival gaps
+    net::StreamTimeouts timeouts;      // connect and total timeouts come with each request
+    bool keep_results = true;          // false: only the callbacks see outcomes (long runs)
+};
+
+// Which request a callback is about: warm-ups are numbered 0..warmup-1, measured ones
+// 0..requests-1.
+struct RequestTag {
+    std::size_t index = 0;
+    bool warmup = false;
+};
+
+struct LoadHandlers {
+    std::function<net::HttpRequest(RequestTag tag)> make_request; // required
+    std::function<void(RequestTag tag, int status)> on_headers;
+    // Return false to stop that request (it ends as stream_error).
+    std::function<bool(RequestTag tag, std::string_view piece, net::SteadyTime at)> on_body;
+    std::function<void(RequestTag tag, const net::StreamOutcome& outcome)> on_done;
+};
+
+struct RequestResult {
+    std::size_t index = 0;     // among the measured requests
+    net::SteadyTime scheduled; // when it was due; equals outcome.sent unless it had to wait
+    net::StreamOutcome outcome;
+};
+
+struct LoadResult {
+    std::vector<RequestResult> requests; // measured requests that were started, by index
+    double wall_s = 0;           // first measured request sent -> last one ended (or the stop)
+    std::size_t not_started = 0; // measured requests never sent (deadline or interrupt)
+    bool deadline_passed = false;
+    bool interrupted = false;
+};
+
+// Runs the plan. Throws farm::UsageError for an impossible plan (no requests, concurrency 0, a
+// negative rate) or a request that cannot be sent, farm::NetworkError when libcurl is missing.
+LoadResult run_load(const LoadPlan& plan, const LoadHandlers& handlers);
+
+} // namespace farm::ai

@@ -1,0 +1,159 @@
+#include "farm/net/easy_setup.hpp"
+
+#include "farm/net/curl_library.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/version.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <mutex>
+#include <string>
+
+namespace farm::net {
+
+namespace {
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+bool has_header(const HttpHeaders& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
+        return equals_ignoring_case(header.first, name);
+    });
+}
+
+long to_milliseconds(double seconds) {
+    if (seconds <= 0) {
+        return 0;
+    }
+    return std::max(1L, std::lround(seconds * 1000));
+}
+
+class Configurer {
+  public:
+    Configurer(CURL* easy, const HttpRequest& request, HeaderList& headers)
+        : m_easy(easy), m_request(request), m_headers(headers) {}
+
+    template <typename T>
+    void set(CURLoption option, T value) {
+        CURLcode code = curl().easy_setopt(m_easy, option, value);
+        if (code != CURLE_OK) {
+            throw NetworkError(std::string("cannot set up the request to ") +
+                               url_for_messages(m_request.url) + ": " + curl().easy_strerror(code));
+        }
+    }
+
+    void add_header_line(const std::string& line) {
+        curl_slist* list = curl().slist_append(m_headers.get(), line.c_str());
+        if (list == nullptr) {
+            throw NetworkError("cannot build the HTTP request headers (out of memory?)");
+        }
+        m_headers.release();
+        m_headers.reset(list);
+    }
+
+  private:
+    CURL* m_easy;
+    const HttpRequest& m_request;
+    HeaderList& m_headers;
+};
+
+} // namespace
+
+void SlistDeleter::operator()(curl_slist* list) const {
+    curl().slist_free_all(list);
+}
+
+const CurlLibrary& initialised_curl() {
+    // curl_global_init is not safe to race with itself or with handles being created; if it
+    // fails, call_once lets the next caller try again.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        CURLcode code = curl().global_init(CURL_GLOBAL_DEFAULT);
+        if (code != CURLE_OK) {
+            throw NetworkError(std::string("cannot initialise libcurl: ") +
+                               curl().easy_strerror(code));
+        }
+    });
+    return curl();
+}
+
+void check_request(const HttpRequest& request) {
+    if (request.url.empty()) {
+        throw UsageError("an HTTP request needs a URL");
+    }
+    if (request.method.empty() || !std::all_of(request.method.begin(), request.method.end(),
+                                               [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        throw UsageError("'" + request.method + "' is not an HTTP method (GET, POST, PUT...)");
+    }
+    for (const auto& [name, value] : request.headers) {
+        if (name.empty() || name.find_first_of(": \t\r\n") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos) {
+            // The value is left out: it may be a secret.
+            throw UsageError("the HTTP header '" + name.substr(0, 64) +
+                             "' has an empty name or a line break in it");
+        }
+    }
+}
+
+void configure_request(CURL* easy, const HttpRequest& request, HeaderList& headers,
+                       char* error_buffer) {
+    Configurer setup(easy, request, headers);
+    setup.set(CURLOPT_URL, request.url.c_str());
+    setup.set(CURLOPT_ERRORBUFFER, error_buffer);
+    // Timeouts must not use signals: farm has threads, and many transfers at once.
+    setup.set(CURLOPT_NOSIGNAL, 1L);
+    setup.set(CURLOPT_CONNECTTIMEOUT_MS, to_milliseconds(request.connect_timeout_s));
+    setup.set(CURLOPT_TIMEOUT_MS, to_milliseconds(request.total_timeout_s));
+#if LIBCURL_VERSION_NUM >= 0x075500
+    setup.set(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    setup.set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    static const std::string user_agent = std::string("farm/") + farm::version;
+    setup.set(CURLOPT_USERAGENT, user_agent.c_str());
+
+    const std::string& method = request.method;
+    bool sends_body =
+        !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+    if (method == "HEAD") {
+        setup.set(CURLOPT_NOBODY, 1L);
+    } else if (sends_body) {
+        setup.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        setup.set(CURLOPT_POSTFIELDS, request.body.data());
+        if (method != "POST") {
+            setup.set(CURLOPT_CUSTOMREQUEST, method.c_str());
+        }
+    } else if (method != "GET") {
+        setup.set(CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+
+    for (const auto& [name, value] : request.headers) {
+        // "Name;" is curl's way to send a header with an empty value ("Name:" removes it).
+        setup.add_header_line(value.empty() ? name + ";" : name + ": " + value);
+    }
+    if (sends_body && !has_header(request.headers, "Content-Type")) {
+        setup.add_header_line("Content-Type:"); // not curl's form-urlencoded guess
+    }
+    if (!has_header(request.headers, "Expect")) {
+        // Without this curl waits up to a second for "100 Continue" before a large body.
+        setup.add_header_line("Expect:");
+    }
+    setup.set(CURLOPT_HTTPHEADER, headers.get());
+}
+
+std::string origin_for_messages(std::string_view url) {
+    std::string display = url_for_messages(url);
+    std::size_t scheme_end = display.find("://");
+    std::size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+    std::size_t end = display.find_first_of("/?#", start);
+    return end == std::string::npos ? display : display.substr(0, end);
+}
+
+} // namespace farm::net

@@ -1,0 +1,38 @@
+// How an HttpRequest becomes a configured curl easy handle: shared by send() (one request,
+// curl_easy_perform) and StreamClient (many at once, curl's multi interface), so that both send
+// the same bytes for the same request and check it the same way.
+//
+// Guarantees: check_request() rejects what cannot be sent without ever quoting a header's value
+// (it may be a secret); configure_request() leaves the write and header callbacks to the caller.
+#pragma once
+
+#include "farm/net/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace farm::net {
+
+struct SlistDeleter {
+    void operator()(curl_slist* list) const;
+};
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// Runs curl_global_init once per process (thread-safe) and returns the library.
+const struct CurlLibrary& initialised_curl();
+
+// Throws farm::UsageError for an empty URL, a bad method, or a header that cannot be sent.
+void check_request(const HttpRequest& request);
+
+// Sets URL, method, body, headers, timeouts, protocols and user agent on a fresh (or reset)
+// handle. The handle keeps pointers into `request` (URL, body) and `error_buffer`
+// (CURL_ERROR_SIZE bytes): both must outlive the transfer. `headers` receives the header list
+// the handle uses. Throws farm::NetworkError when curl refuses an option.
+void configure_request(CURL* easy, const HttpRequest& request, HeaderList& headers,
+                       char* error_buffer);
+
+// scheme://host:port of the URL without credentials, for errors about the server itself.
+std::string origin_for_messages(std::string_view url);
+
+} // namespace farm::net

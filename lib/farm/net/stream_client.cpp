@@ -1,0 +1,417 @@
+// The event loop: curl_multi_perform moves every transfer forward (calling the header and write
+// callbacks below), curl_multi_info_read reports the ones that ended, and curl_multi_poll sleeps
+// until a socket is ready, curl's own next timer, the nearest first-byte deadline or the caller's
+// deadline. First-byte timeouts are ours because curl only knows connect and total timeouts.
+//
+// A Transfer is the state of one request; it is recycled through m_idle with its easy handle
+// (curl_easy_reset keeps the handle's caches) and its string buffers, which is what keeps memory
+// flat over hundreds of thousands of requests.
+#include "farm/net/stream_client.hpp"
+
+#include "farm/net/curl_library.hpp"
+#include "farm/net/easy_setup.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <climits>
+#include <sstream>
+#include <stdexcept>
+
+namespace farm::net {
+
+namespace {
+
+constexpr std::size_t error_body_limit = 300; // bytes of an error response quoted in messages
+
+std::string format_seconds(double seconds) {
+    std::ostringstream out;
+    out << seconds << " s";
+    return out.str();
+}
+
+std::string one_line(std::string_view text) {
+    std::string line;
+    for (char c : text) {
+        line += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+    }
+    std::size_t end = line.find_last_not_of(' ');
+    return end == std::string::npos ? std::string() : line.substr(0, end + 1);
+}
+
+CURLM* multi_of(void* multi) {
+    return static_cast<CURLM*>(multi);
+}
+
+} // namespace
+
+struct StreamClient::Transfer {
+    CURL* easy = nullptr;
+    HeaderList headers;
+    HttpRequest request; // curl reads the URL and body from here
+    StreamHandlers handlers;
+    StreamOutcome outcome;
+    std::optional<SteadyTime> first_byte_deadline;
+    double first_byte_timeout_s = 0;
+    std::string error_body; // the start of a non-2xx body, for the message
+    bool reader_stopped = false;
+    char error[CURL_ERROR_SIZE] = {};
+
+    ~Transfer() {
+        if (easy != nullptr) {
+            curl().easy_cleanup(easy);
+        }
+    }
+
+    static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self) {
+        Transfer& transfer = *static_cast<Transfer*>(self);
+        std::size_t length = size * count;
+        if (!transfer.outcome.first_byte) {
+            transfer.outcome.first_byte = std::chrono::steady_clock::now();
+        }
+        std::string_view line(data, length);
+        if (line.starts_with("HTTP/")) {
+            std::size_t space = line.find(' ');
+            transfer.outcome.status =
+                space == std::string_view::npos
+                    ? 0
+                    : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+        } else if ((line == "\r\n" || line == "\n") && transfer.outcome.status >= 200) {
+            // The end of the final head (a 100 Continue head is followed by another one).
+            if (transfer.handlers.on_headers) {
+                try {
+                    transfer.handlers.on_headers(transfer.outcome.status);
+                } catch (...) {
+                    transfer.reader_stopped = true;
+                    return 0;
+                }
+            }
+        }
+        return length;
+    }
+
+    static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
+        Transfer& transfer = *static_cast<Transfer*>(self);
+        std::size_t length = size * count;
+        SteadyTime now = std::chrono::steady_clock::now();
+        transfer.outcome.body_bytes += length;
+        std::string_view piece(data, length);
+        if (transfer.outcome.status >= 300 && transfer.error_body.size() < error_body_limit) {
+            transfer.error_body.append(
+                piece.substr(0, error_body_limit - transfer.error_body.size()));
+        }
+        if (transfer.handlers.on_body) {
+            bool go_on = false;
+            try {
+                go_on = transfer.handlers.on_body(piece, now);
+            } catch (...) {
+                // Exceptions must not cross curl's C frames.
+            }
+            if (!go_on) {
+                transfer.reader_stopped = true;
+                return 0;
+            }
+        }
+        return length;
+    }
+};
+
+std::string_view to_string(StreamFailure failure) {
+    switch (failure) {
+    case StreamFailure::none:
+        return "";
+    case StreamFailure::connect:
+        return "connect";
+    case StreamFailure::http_status:
+        return "http_status";
+    case StreamFailure::timeout:
+        return "timeout";
+    case StreamFailure::stream_error:
+        return "stream_error";
+    case StreamFailure::incomplete:
+        return "incomplete";
+    case StreamFailure::cancelled:
+        return "cancelled";
+    }
+    return "";
+}
+
+StreamClient::StreamClient(std::size_t keep_alive_connections) {
+    m_multi = initialised_curl().multi_init();
+    if (m_multi == nullptr) {
+        throw NetworkError("cannot create a libcurl multi handle (out of memory?)");
+    }
+    curl().multi_setopt(multi_of(m_multi), CURLMOPT_MAXCONNECTS,
+                        static_cast<long>(std::max<std::size_t>(keep_alive_connections, 1)));
+}
+
+StreamClient::~StreamClient() {
+    for (std::unique_ptr<Transfer>& transfer : m_running) {
+        curl().multi_remove_handle(multi_of(m_multi), transfer->easy);
+    }
+    m_running.clear();
+    m_idle.clear();
+    curl().multi_cleanup(multi_of(m_multi));
+}
+
+TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeouts,
+                               StreamHandlers handlers) {
+    if (m_inside_curl) {
+        throw std::logic_error("StreamClient::start called from on_headers or on_body");
+    }
+    check_request(request);
+    std::unique_ptr<Transfer> transfer;
+    if (!m_idle.empty()) {
+        transfer = std::move(m_idle.back());
+        m_idle.pop_back();
+    } else {
+        transfer = std::make_unique<Transfer>();
+        transfer->easy = curl().easy_init();
+        if (transfer->easy == nullptr) {
+            throw NetworkError("cannot create a libcurl handle (out of memory?)");
+        }
+    }
+    // Assignment, not construction: the strings keep their capacity from earlier requests.
+    transfer->request.method = request.method;
+    transfer->request.url = request.url;
+    transfer->request.headers = request.headers;
+    transfer->request.body = request.body;
+    transfer->request.connect_timeout_s = request.connect_timeout_s;
+    transfer->request.total_timeout_s = request.total_timeout_s;
+    transfer->request.peer_name = request.peer_name;
+    transfer->handlers = std::move(handlers);
+    transfer->first_byte_timeout_s = timeouts.first_byte_s;
+    transfer->error_body.clear();
+    transfer->reader_stopped = false;
+    transfer->error[0] = '\0';
+    transfer->outcome.id = m_next_id++;
+    transfer->outcome.status = 0;
+    transfer->outcome.failure = StreamFailure::none;
+    transfer->outcome.message.clear();
+    transfer->outcome.first_byte.reset();
+    transfer->outcome.body_bytes = 0;
+
+    CURL* easy = transfer->easy;
+    curl().easy_reset(easy);
+    transfer->headers.reset();
+    try {
+        configure_request(easy, transfer->request, transfer->headers, transfer->error);
+    } catch (...) {
+        m_idle.push_back(std::move(transfer));
+        throw;
+    }
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl().easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl().easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
+    curl().easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+
+    transfer->outcome.sent = std::chrono::steady_clock::now();
+    transfer->first_byte_deadline.reset();
+    if (timeouts.first_byte_s > 0) {
+        transfer->first_byte_deadline =
+            transfer->outcome.sent +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(timeouts.first_byte_s));
+    }
+    CURLMcode code = curl().multi_add_handle(multi_of(m_multi), easy);
+    if (code != CURLM_OK) {
+        m_idle.push_back(std::move(transfer));
+        throw NetworkError(std::string("cannot start the request to ") +
+                           url_for_messages(request.url) + ": " + curl().multi_strerror(code));
+    }
+    TransferId id = transfer->outcome.id;
+    m_running.push_back(std::move(transfer));
+    return id;
+}
+
+std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
+    std::size_t ended = 0;
+    while (true) {
+        int still_running = 0;
+        m_inside_curl = true;
+        curl().multi_perform(multi_of(m_multi), &still_running);
+        m_inside_curl = false;
+        ended += collect_finished();
+        SteadyTime now = std::chrono::steady_clock::now();
+        ended += expire_first_bytes(now);
+        if (ended > 0 || now >= until) {
+            return ended;
+        }
+        SteadyTime wake_at = until;
+        for (const std::unique_ptr<Transfer>& transfer : m_running) {
+            if (transfer->first_byte_deadline && !transfer->outcome.first_byte) {
+                wake_at = std::min(wake_at, *transfer->first_byte_deadline);
+            }
+        }
+        // Rounded up, so that the wait never ends just before the deadline it waits for.
+        auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
+        int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
+        curl_waitfd extra{wake_fd, CURL_WAIT_POLLIN, 0};
+        int ready = 0;
+        curl().multi_poll(multi_of(m_multi), wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
+                          timeout_ms, &ready);
+        if (wake_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN) != 0) {
+            return ended;
+        }
+    }
+}
+
+std::size_t StreamClient::collect_finished() {
+    std::size_t ended = 0;
+    int queued = 0;
+    while (CURLMsg* message = curl().multi_info_read(multi_of(m_multi), &queued)) {
+        if (message->msg != CURLMSG_DONE) {
+            continue;
+        }
+        Transfer* transfer = nullptr;
+        curl().easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+        CURLcode code = message->data.result;
+        finish(*transfer, code); // `message` is invalid after the handle is removed
+        ++ended;
+    }
+    return ended;
+}
+
+std::size_t StreamClient::expire_first_bytes(SteadyTime now) {
+    std::vector<TransferId> expired;
+    for (const std::unique_ptr<Transfer>& transfer : m_running) {
+        if (transfer->first_byte_deadline && !transfer->outcome.first_byte &&
+            now >= *transfer->first_byte_deadline) {
+            expired.push_back(transfer->outcome.id);
+        }
+    }
+    for (TransferId id : expired) {
+        for (const std::unique_ptr<Transfer>& transfer : m_running) {
+            if (transfer->outcome.id == id) {
+                transfer->outcome.failure = StreamFailure::timeout;
+                transfer->outcome.message = "no answer from " +
+                                            url_for_messages(transfer->request.url) + " within " +
+                                            format_seconds(transfer->first_byte_timeout_s);
+                complete(*transfer);
+                break;
+            }
+        }
+    }
+    return expired.size();
+}
+
+void StreamClient::finish(Transfer& transfer, int curl_code) {
+    StreamOutcome& outcome = transfer.outcome;
+    std::string url = url_for_messages(transfer.request.url);
+    std::string peer =
+        transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
+    auto code = static_cast<CURLcode>(curl_code);
+    std::string detail =
+        transfer.error[0] != '\0' ? std::string(transfer.error) : curl().easy_strerror(code);
+    detail = core::redact_secrets(one_line(detail));
+    curl_off_t connected_after_us = 0;
+    curl().easy_getinfo(transfer.easy, CURLINFO_CONNECT_TIME_T, &connected_after_us);
+
+    switch (code) {
+    case CURLE_OK:
+        if (outcome.status < 200 || outcome.status >= 300) {
+            outcome.failure = StreamFailure::http_status;
+            outcome.message = "HTTP " + std::to_string(outcome.status) + " from " + peer + url;
+            std::string quoted = core::redact_secrets(one_line(transfer.error_body));
+            if (!quoted.empty()) {
+                outcome.message += ": " + quoted;
+            }
+        }
+        break;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        outcome.failure = StreamFailure::connect;
+        outcome.message = "'" + url + "' is not a usable http or https URL: " + detail;
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+        outcome.failure = StreamFailure::connect;
+        outcome.message =
+            "cannot reach " + peer + origin_for_messages(transfer.request.url) + ": " + detail;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (connected_after_us == 0) {
+            outcome.failure = StreamFailure::connect;
+            outcome.message =
+                "cannot reach " + peer + origin_for_messages(transfer.request.url) + ": " + detail;
+        } else {
+            outcome.failure = StreamFailure::timeout;
+            outcome.message = "no complete answer from " + peer + url + " within " +
+                              format_seconds(transfer.request.total_timeout_s);
+        }
+        break;
+    case CURLE_WRITE_ERROR:
+        if (transfer.reader_stopped) {
+            outcome.failure = StreamFailure::stream_error;
+            outcome.message = "the reader stopped the answer from " + peer + url;
+            break;
+        }
+        [[fallthrough]];
+    default:
+        outcome.failure = StreamFailure::incomplete;
+        outcome.message = "the answer from " + peer + url + " broke off: " + detail;
+        break;
+    }
+    complete(transfer);
+}
+
+void StreamClient::complete(Transfer& transfer) {
+    transfer.outcome.done = std::chrono::steady_clock::now();
+    long connects = 0;
+    curl().easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &connects);
+    transfer.outcome.new_connection = connects > 0;
+    curl().multi_remove_handle(multi_of(m_multi), transfer.easy);
+    auto position =
+        std::find_if(m_running.begin(), m_running.end(),
+                     [&](const std::unique_ptr<Transfer>& t) { return t.get() == &transfer; });
+    std::unique_ptr<Transfer> owned = std::move(*position);
+    m_running.erase(position);
+    // The handler may start the next request, which may reuse this Transfer: take what the
+    // callback needs out of it first.
+    std::function<void(const StreamOutcome&)> on_done = std::move(owned->handlers.on_done);
+    owned->handlers = {};
+    StreamOutcome outcome = std::move(owned->outcome);
+    owned->outcome.message = std::string();
+    m_idle.push_back(std::move(owned));
+    if (on_done) {
+        on_done(outcome);
+    }
+}
+
+bool StreamClient::cancel(TransferId id, StreamFailure why, const std::string& message) {
+    if (m_inside_curl) {
+        throw std::logic_error("StreamClient::cancel called from on_headers or on_body");
+    }
+    for (const std::unique_ptr<Transfer>& transfer : m_running) {
+        if (transfer->outcome.id == id) {
+            transfer->outcome.failure = why;
+            transfer->outcome.message = message;
+            complete(*transfer);
+            return true;
+        }
+    }
+    return false;
+}
+
+std::size_t StreamClient::cancel_all(StreamFailure why, const std::string& message) {
+    std::vector<TransferId> ids;
+    for (const std::unique_ptr<Transfer>& transfer : m_running) {
+        ids.push_back(transfer->outcome.id);
+    }
+    std::size_t cancelled = 0;
+    for (TransferId id : ids) {
+        cancelled += cancel(id, why, message) ? 1 : 0;
+    }
+    return cancelled;
+}
+
+std::size_t StreamClient::running() const {
+    return m_running.size();
+}
+
+} // namespace farm::net

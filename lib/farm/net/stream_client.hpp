@@ -1,0 +1,121 @@
+// Many HTTP requests at once on one thread, each answer handed over piece by piece as it arrives.
+//
+// A StreamClient owns one curl multi handle. start() adds a request and returns at once; poll()
+// waits (curl_multi_poll: no busy loop) until a transfer ends, a deadline passes or a wake-up file
+// descriptor becomes readable, calling each request's handlers on the way: on_headers with the
+// status once the response head is complete, on_body with every piece of the body and the
+// steady_clock time it arrived, on_done exactly once with the outcome. The AI load generator
+// builds on it; it knows nothing of SSE or JSON.
+//
+// Guarantees:
+// - Connections are kept alive and reused across requests to the same server (the multi handle's
+//   connection cache), easy handles and their buffers are recycled: memory stays flat however
+//   many requests go through one client.
+// - Every started request ends in exactly one on_done call: a response (any status), a failure
+//   classified as connect, http_status, timeout, stream_error, incomplete or cancelled.
+// - Messages name the URL without credentials (url_for_messages) and never contain request
+//   headers; the quoted start of an error response's body has secrets redacted.
+// - Proxies come from the environment and TLS is verified, as curl does by default; HTTP/2 is
+//   used where the server offers it over TLS, with requests multiplexed on one connection.
+// - Not thread-safe: one thread drives a client. on_headers and on_body run inside curl and must
+//   not call start() or cancel() (on_body returns false to stop its own transfer); on_done may.
+#pragma once
+
+#include "farm/net/http_client.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace farm::net {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using TransferId = std::uint64_t;
+
+enum class StreamFailure {
+    none,
+    connect,      // no connection: refused, unresolvable, connect timeout, unusable URL
+    http_status,  // a complete response with a status outside 2xx
+    timeout,      // no first byte in time, total timeout, or cancelled by a deadline
+    stream_error, // the reader refused the body (on_body returned false)
+    incomplete,   // the connection broke before the response was complete
+    cancelled,    // cancel() without a deadline: an interrupt, the caller gave up
+};
+
+// "connect", "http_status", "timeout", "stream_error", "incomplete", "cancelled"; "" for none.
+std::string_view to_string(StreamFailure failure);
+
+struct StreamOutcome {
+    TransferId id = 0;
+    int status = 0; // 0 when no response head arrived
+    StreamFailure failure = StreamFailure::none;
+    std::string message;                  // empty when failure == none
+    SteadyTime sent;                      // when start() handed the request to curl
+    std::optional<SteadyTime> first_byte; // first byte of the response head
+    SteadyTime done;
+    std::uint64_t body_bytes = 0;
+    bool new_connection = false; // false: it went over a kept-alive connection
+
+    bool ok() const { return failure == StreamFailure::none; }
+};
+
+struct StreamHandlers {
+    std::function<void(int status)> on_headers;
+    // Every piece of the body of every response (error responses included), in order. Return
+    // false to stop the transfer: it ends as stream_error.
+    std::function<bool(std::string_view piece, SteadyTime at)> on_body;
+    std::function<void(const StreamOutcome& outcome)> on_done;
+};
+
+struct StreamTimeouts {
+    // No byte of the response within this many seconds of start(): timeout. 0: none.
+    double first_byte_s = 0;
+    // The connect and total timeouts are the request's own (HttpRequest).
+};
+
+class StreamClient {
+  public:
+    // keep_alive_connections: how many idle connections the client keeps open for reuse; give at
+    // least the number of requests you run at once.
+    explicit StreamClient(std::size_t keep_alive_connections = 64);
+    ~StreamClient(); // cancels what is still running, without calling on_done
+    StreamClient(const StreamClient&) = delete;
+    StreamClient& operator=(const StreamClient&) = delete;
+
+    // Starts a request now (its `sent` time). Throws farm::UsageError for a request that cannot
+    // be sent (see check_request), farm::NetworkError when curl cannot take it.
+    TransferId start(const HttpRequest& request, StreamTimeouts timeouts, StreamHandlers handlers);
+
+    // Drives the transfers until at least one has ended (its on_done was called), `until` has
+    // passed or `wake_fd` (when >= 0) is readable; with nothing running it just waits for the
+    // latter two. Returns how many ended.
+    std::size_t poll(SteadyTime until, int wake_fd = -1);
+
+    // Ends a running request now with this failure (timeout or cancelled) and calls its on_done.
+    // Unknown or ended ids are ignored. Returns whether one was cancelled.
+    bool cancel(TransferId id, StreamFailure why, const std::string& message);
+    // Cancels every running request; returns how many.
+    std::size_t cancel_all(StreamFailure why, const std::string& message);
+
+    std::size_t running() const;
+
+  private:
+    struct Transfer;
+    void finish(Transfer& transfer, int curl_code);
+    std::size_t collect_finished();
+    std::size_t expire_first_bytes(SteadyTime now);
+    void complete(Transfer& transfer);
+
+    void* m_multi = nullptr; // CURLM*
+    std::vector<std::unique_ptr<Transfer>> m_running;
+    std::vector<std::unique_ptr<Transfer>> m_idle;
+    TransferId m_next_id = 1;
+    bool m_inside_curl = false;
+};
+
+} // namespace farm::net

@@ -1,0 +1,88 @@
+// The parts of farm_mock_llm (see mock_llm_server.cpp): the script from the command line, one
+// HTTP/1.1 connection (requests in, heads, Content-Length and chunked bodies out), and the
+// server that answers each request the way the script says.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mock_llm {
+
+enum class Fault {
+    none,
+    close_mid_stream,
+    http_500,
+    http_429,
+    stall,
+    malformed_line,
+    error_in_stream
+};
+
+struct Script {
+    std::string host = "127.0.0.1";
+    int port = 0;
+    int ttft_ms = 0;
+    int itl_ms = 0;
+    int chunks = 5;
+    std::string chunk_text = "tok ";
+    bool usage = true;
+    std::string model; // empty: any model is served
+    Fault fault = Fault::none;
+    int fault_every = 1;
+};
+
+extern const char* const usage;
+
+// Fills `script` from argv; returns a message for the first bad option, "" when all is well.
+std::string parse_arguments(int argc, char** argv, Script& script);
+
+struct Request {
+    std::string method;
+    std::string path; // without the query
+    std::string body;
+    bool keep_alive = true;
+};
+
+class Connection {
+  public:
+    explicit Connection(int fd) : m_fd(fd) {}
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Reads the next request; false when the client closed or sent something unusable.
+    bool read_request(Request& request);
+    bool send(std::string_view bytes);
+    // content_length < 0: the body follows in chunks (send_chunk, end_chunks).
+    bool send_head(int status, std::string_view content_type, long content_length,
+                   std::string_view extra_headers = {});
+    bool send_chunk(std::string_view data);
+    bool end_chunks();
+    // For the stall fault: blocks until the client hangs up.
+    void wait_for_close();
+    // For the close-mid-stream fault: drops the connection without ending the body.
+    void abort();
+    bool open() const { return m_fd >= 0; }
+
+  private:
+    int m_fd;
+    std::string m_buffer;
+};
+
+class Server {
+  public:
+    explicit Server(Script script) : m_script(std::move(script)) {}
+    void serve_connection(int fd);
+
+  private:
+    // Answers one request; false when the connection must be closed afterwards.
+    bool answer(Connection& connection, const Request& request);
+    Fault next_fault();
+
+    Script m_script;
+    std::atomic<std::uint64_t> m_counted{0};
+};
+
+} // namespace mock_llm

@@ -1,0 +1,93 @@
+// farm_mock_llm: a scripted LLM server for tests and benchmarks. It speaks the wire formats of
+// OpenAI (/v1/chat/completions, /v1/embeddings, /v1/models), Ollama (/api/chat, /api/generate,
+// /api/embed, /api/tags) and Hugging Face TGI (/generate_stream, /generate) over HTTP/1.1 with
+// keep-alive, one thread per connection, and answers with timing set on its command line:
+//
+//   farm_mock_llm [--host 127.0.0.1] [--port 0] [--ttft-ms 0] [--itl-ms 0] [--chunks 5]
+//                 [--chunk-text "tok "] [--usage on|off] [--model NAME]
+//                 [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream]
+//                 [--fault-every K]
+//
+// The first content chunk leaves at (request read) + ttft, each next one itl later, timed with
+// sleep_until on the steady clock so a test can hold a client to the script within a millisecond.
+// An OpenAI stream starts with a role chunk of empty content right after the head, as real
+// servers do, so that a client must look for the first chunk *with content*. Each content chunk
+// counts as one token in the usage the server reports. With --fault, every K-th generation or
+// embedding request (counted from 1 across connections) gets the fault. With --model, any other
+// model name is answered 404 with the provider's error JSON. It prints "listening on PORT" once
+// it accepts connections and runs until killed.
+#include "mock_llm_script.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+int listen_socket(const std::string& host, int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        std::perror("farm_mock_llm: socket");
+        std::exit(1);
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+        std::cerr << "farm_mock_llm: --host must be an IPv4 address, not '" << host << "'\n";
+        std::exit(2);
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        listen(fd, 1024) != 0) {
+        std::perror("farm_mock_llm: bind/listen");
+        std::exit(1);
+    }
+    return fd;
+}
+
+int bound_port(int fd) {
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    return ntohs(address.sin_port);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    mock_llm::Script script;
+    std::string problem = mock_llm::parse_arguments(argc, argv, script);
+    if (!problem.empty()) {
+        std::cerr << "farm_mock_llm: " << problem << "\n" << mock_llm::usage;
+        return 2;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    int listener = listen_socket(script.host, script.port);
+    std::printf("listening on %d\n", bound_port(listener));
+    std::fflush(stdout);
+
+    mock_llm::Server server(script);
+    while (true) {
+        int client = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        if (client < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE) {
+                continue;
+            }
+            std::perror("farm_mock_llm: accept");
+            return 1;
+        }
+        int one = 1;
+        setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        std::thread([&server, client] { server.serve_connection(client); }).detach();
+    }
+}
