@@ -1,15 +1,18 @@
 #include "commands/cli.hpp"
 
+#include "commands/completion.hpp"
 #include "commands/optimize.hpp"
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
 #include "commands/perf_build.hpp"
 #include "commands/perf_report.hpp"
+#include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
 #include "farm/core/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <sstream>
 
 namespace farm::commands {
 
@@ -27,6 +30,19 @@ const std::vector<CommandInfo>& command_table() {
          "advice on builds and installs from the history: priority, evidence, action"},
         {"optimize:ai", "[--since AGE|DATE] [--json]",
          "advice on AI providers and models from the history: priority, evidence, action"},
+        {"completion", "bash|zsh|fish|man",
+         "print a shell completion script, or the manual page (man), for farm"},
+    };
+    return table;
+}
+
+const std::vector<ExitCodeInfo>& exit_code_table() {
+    static const std::vector<ExitCodeInfo> table = {
+        {int(ExitCode::ok), "ok"},
+        {int(ExitCode::check_failed), "a check failed"},
+        {int(ExitCode::usage), "usage or configuration error"},
+        {int(ExitCode::command_failed), "the measured command failed"},
+        {int(ExitCode::interrupted), "interrupted"},
     };
     return table;
 }
@@ -97,10 +113,24 @@ std::string top_level_help() {
     out += "\nOptions:\n"
            "  -h, --help       this help; `farm COMMAND --help` for a command's options\n"
            "  --version        print farm's version\n\n"
-           "History: .farm/perf.db in the project root; --db PATH or FARM_DB choose another.\n"
-           "Exit codes: 0 ok, 1 a check failed, 2 usage or configuration error, 3 the measured\n"
-           "command failed, 130 interrupted.\n";
-    return out;
+           "History: .farm/perf.db in the project root; --db PATH or FARM_DB choose another.\n";
+    std::string line = "Exit codes:";
+    for (std::size_t i = 0; i < exit_code_table().size(); ++i) {
+        const ExitCodeInfo& c = exit_code_table()[i];
+        std::string item = std::to_string(c.code) + " " + c.meaning +
+                           (i + 1 < exit_code_table().size() ? "," : ".");
+        std::istringstream words(item);
+        std::string word;
+        while (words >> word) {
+            if (line.size() + 1 + word.size() > 86) {
+                out += line + "\n";
+                line = word;
+            } else {
+                line += " " + word;
+            }
+        }
+    }
+    return out + line + "\n";
 }
 
 std::optional<std::string> unknown_command_message(const Arguments& arguments) {
@@ -136,6 +166,7 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     register_optimize_build(*optimize, invocation);
     register_optimize_ai(*optimize, invocation);
     register_optimize_all(*optimize, invocation);
+    register_completion(app, invocation);
 }
 
 } // namespace farm::commands

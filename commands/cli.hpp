@@ -21,6 +21,14 @@ struct CommandInfo {
 
 const std::vector<CommandInfo>& command_table();
 
+struct ExitCodeInfo {
+    int code;
+    const char* meaning; // "a check failed"
+};
+
+// The documented exit codes, for the help and the manual page.
+const std::vector<ExitCodeInfo>& exit_code_table();
+
 struct Arguments {
     std::vector<std::string> words;    // for CLI11, colon forms split: {"perf", "build", ...}
     std::vector<std::string> trailing; // everything after the first `--`

@@ -8,9 +8,10 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev doctest-dev
   libyaml-cpp-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev
 )
-# Tools the test suite drives for real (the CLI tests and benchmarks).
+# Tools the test suite drives for real (the CLI tests and benchmarks; zsh and fish load the
+# completion scripts).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(procps python3 git prometheus-pushgateway chromium)
+  packages+=(procps python3 git prometheus-pushgateway chromium zsh fish)
 fi
 
 # Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.
