@@ -106,6 +106,15 @@ TEST_CASE("pnpm::write_plan writes the files and keeps the old ones as .bak, .ba
     REQUIRE(result2.backups.size() == 1);
     CHECK(result2.backups[0] == root / ".npmrc.bak.1");
     CHECK(read(root / ".npmrc") == again.files[0].after);
+
+    // The same old content again: the backup that holds it is named, no third copy is made.
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan third = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    RewriteResult result3 = write_plan(third, true, {});
+    REQUIRE(result3.backups.size() == 1);
+    CHECK(result3.backups[0] == root / ".npmrc.bak");
+    CHECK(names_in(root) ==
+          std::set<std::string>{".npmrc", ".npmrc.bak", ".npmrc.bak.1", "package.json"});
 }
 
 TEST_CASE("pnpm::write_plan without backup leaves no .bak") {
