@@ -8,6 +8,7 @@
 #include "farm/pnpm/npmrc.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
+#include <algorithm>
 #include <sys/stat.h>
 
 namespace farm::pnpm {
@@ -143,7 +144,18 @@ RewriteResult write_plan(const ConfigPlan& plan, bool backup, const SettingReade
             core::write_file_atomically(file.path, file.after, state.mode);
         }
         std::vector<std::string> unanswered;
-        for (const SettingChange& change : plan.changes) {
+        for (std::size_t i = 0; i < plan.changes.size(); ++i) {
+            const SettingChange& change = plan.changes[i];
+            // --migrate may move a key and a speed setting then change it: only its last change
+            // says what the file holds.
+            bool superseded =
+                std::any_of(plan.changes.begin() + std::ptrdiff_t(i) + 1, plan.changes.end(),
+                            [&](const SettingChange& later) {
+                                return later.file == change.file && later.key == change.key;
+                            });
+            if (superseded) {
+                continue;
+            }
             const PlannedFile* file = nullptr;
             for (const PlannedFile& f : plan.files) {
                 if (f.which == change.file) {

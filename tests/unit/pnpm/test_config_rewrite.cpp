@@ -1,0 +1,297 @@
+#include "farm/pnpm/config_rewrite.hpp"
+
+#include "farm/core/error.hpp"
+#include "farm/core/json_file.hpp"
+#include "support/files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+using namespace farm::pnpm;
+namespace fs = std::filesystem;
+
+namespace {
+
+Version version(const std::string& text) {
+    std::optional<Version> parsed = parse_version(text);
+    REQUIRE(parsed.has_value());
+    return *parsed;
+}
+
+fs::path project(const std::string& name) {
+    fs::path root = farm::test::fresh_folder("config_rewrite", name);
+    farm::test::write_file(root / "package.json", "{\"name\": \"app\", \"version\": \"1.0.0\"}\n");
+    return root;
+}
+
+std::string read(const fs::path& path) {
+    return farm::core::read_text_file(path);
+}
+
+// Every file of a folder with its bytes: a restore must give back exactly this.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+    std::map<std::string, std::string> files;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+        files[e.path().filename().string()] = read(e.path());
+    }
+    return files;
+}
+
+std::set<std::string> names_in(const fs::path& dir) {
+    std::set<std::string> names;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+        names.insert(e.path().filename().string());
+    }
+    return names;
+}
+
+mode_t mode_of(const fs::path& path) {
+    struct stat info {};
+    REQUIRE(stat(path.c_str(), &info) == 0);
+    return info.st_mode & 07777;
+}
+
+// The values a pnpm that reads the planned files would answer.
+std::map<std::string, std::string> planned_values(const ConfigPlan& plan) {
+    std::map<std::string, std::string> values;
+    for (const SettingChange& c : plan.changes) {
+        values[c.key] = c.new_value;
+    }
+    return values;
+}
+
+const std::string npmrc_9 = "# team settings\n"
+                            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"
+                            "prefer-offline=false\n";
+
+// A pnpm 12 project whose plan edits .npmrc (--migrate) and creates pnpm-workspace.yaml.
+ConfigPlan migrate_plan(const fs::path& root) {
+    farm::test::write_file(root / ".npmrc", "registry=https://registry.npmjs.org/\n"
+                                            "save-exact=true\n");
+    return plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, true});
+}
+
+} // namespace
+
+TEST_CASE("pnpm::write_plan writes the files and keeps the old ones as .bak, .bak.1") {
+    fs::path root = project("backups");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    REQUIRE(plan.files.size() == 1);
+    RewriteResult result = write_plan(plan, true, {});
+    CHECK(read(root / ".npmrc") == plan.files[0].after);
+    CHECK(read(root / ".npmrc.bak") == npmrc_9);
+    REQUIRE(result.backups.size() == 1);
+    CHECK(result.backups[0] == root / ".npmrc.bak");
+    CHECK(result.verified_by_pnpm.empty());
+    REQUIRE(result.notes.size() == 1);
+    CHECK(result.notes[0].find("parsing the files back only") != std::string::npos);
+
+    // Another content: the first backup stays, the new old file goes to .bak.1.
+    std::string second = "prefer-offline=false\nchild-concurrency=2\n";
+    farm::test::write_file(root / ".npmrc", second);
+    ConfigPlan again = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    REQUIRE(again.has_changes());
+    RewriteResult result2 = write_plan(again, true, {});
+    CHECK(read(root / ".npmrc.bak") == npmrc_9);
+    CHECK(read(root / ".npmrc.bak.1") == second);
+    REQUIRE(result2.backups.size() == 1);
+    CHECK(result2.backups[0] == root / ".npmrc.bak.1");
+    CHECK(read(root / ".npmrc") == again.files[0].after);
+
+    // The same old content again: the backup that holds it is named, no third copy is made.
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan third = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    RewriteResult result3 = write_plan(third, true, {});
+    REQUIRE(result3.backups.size() == 1);
+    CHECK(result3.backups[0] == root / ".npmrc.bak");
+    CHECK(names_in(root) ==
+          std::set<std::string>{".npmrc", ".npmrc.bak", ".npmrc.bak.1", "package.json"});
+}
+
+TEST_CASE("pnpm::write_plan without backup leaves no .bak") {
+    fs::path root = project("no-backup");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    RewriteResult result = write_plan(plan, false, {});
+    CHECK(result.backups.empty());
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
+    CHECK(read(root / ".npmrc") == plan.files[0].after);
+}
+
+TEST_CASE("pnpm::write_plan keeps the file's permissions") {
+    fs::path root = project("mode");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    REQUIRE(chmod((root / ".npmrc").c_str(), 0640) == 0);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    write_plan(plan, true, {});
+    CHECK(mode_of(root / ".npmrc") == 0640);
+    CHECK(read(root / ".npmrc") == plan.files[0].after);
+    // The backup holds a token reference: it is no more readable than the original.
+    CHECK(mode_of(root / ".npmrc.bak") == 0640);
+}
+
+TEST_CASE("pnpm::write_plan refuses a read-only file and leaves nothing behind") {
+    fs::path root = project("read-only");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    REQUIRE(chmod((root / ".npmrc").c_str(), 0444) == 0);
+    std::map<std::string, std::string> before = snapshot(root);
+    CHECK_THROWS_AS(write_plan(plan, true, {}), farm::UsageError);
+    try {
+        write_plan(plan, true, {});
+    } catch (const farm::UsageError& e) {
+        CHECK(std::string(e.what()).find("read-only") != std::string::npos);
+    }
+    CHECK(snapshot(root) == before);
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
+    CHECK(mode_of(root / ".npmrc") == 0444);
+    chmod((root / ".npmrc").c_str(), 0644);
+}
+
+TEST_CASE("pnpm::write_plan refuses a file changed since planning") {
+    fs::path root = project("changed");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    std::string edited = npmrc_9 + "save-exact=true\n";
+    farm::test::write_file(root / ".npmrc", edited);
+    CHECK_THROWS_AS(write_plan(plan, true, {}), farm::UsageError);
+    CHECK(read(root / ".npmrc") == edited);
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
+
+    SUBCASE("a file created since planning counts too") {
+        fs::path fresh = project("changed-created");
+        ConfigPlan created =
+            plan_config(fresh, version("12.21.0"), PlanOptions{{8, false}, false, false});
+        REQUIRE(created.has_changes());
+        farm::test::write_file(fresh / "pnpm-workspace.yaml", "packages: []\n");
+        CHECK_THROWS_AS(write_plan(created, true, {}), farm::UsageError);
+        CHECK(read(fresh / "pnpm-workspace.yaml") == "packages: []\n");
+    }
+}
+
+TEST_CASE("pnpm::write_plan asks pnpm and lists what it confirmed") {
+    fs::path root = project("verified");
+    ConfigPlan plan = migrate_plan(root);
+    REQUIRE(plan.files.size() == 2);
+    std::map<std::string, std::string> values = planned_values(plan);
+    std::vector<std::string> asked;
+    SettingReader reader = [&](const std::string& key) -> std::optional<std::string> {
+        asked.push_back(key);
+        // The files on disk already hold the new values when pnpm is asked.
+        CHECK(read(root / "pnpm-workspace.yaml").find(key + ":") != std::string::npos);
+        return values.at(key);
+    };
+    RewriteResult result = write_plan(plan, true, reader);
+    std::vector<std::string> expected;
+    for (const SettingChange& c : plan.changes) {
+        if (!c.migrated && !c.new_value.empty()) {
+            expected.push_back(c.key);
+        }
+    }
+    CHECK_FALSE(expected.empty());
+    CHECK(result.verified_by_pnpm == expected);
+    CHECK(asked == expected);
+    CHECK(result.notes.empty());
+    CHECK(read(root / ".npmrc") == "registry=https://registry.npmjs.org/\n");
+    CHECK(read(root / ".npmrc.bak") == "registry=https://registry.npmjs.org/\nsave-exact=true\n");
+    CHECK_FALSE(fs::exists(root / "pnpm-workspace.yaml.bak")); // it did not exist before
+}
+
+TEST_CASE("pnpm::write_plan says so when pnpm answers undefined") {
+    fs::path root = project("undefined");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    RewriteResult result = write_plan(
+        plan, true, [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+    CHECK(result.verified_by_pnpm.empty());
+    REQUIRE(result.notes.size() == 1);
+    CHECK(result.notes[0].find("`undefined`") != std::string::npos);
+    CHECK(result.notes[0].find("prefer-offline") != std::string::npos);
+    CHECK(read(root / ".npmrc") == plan.files[0].after);
+}
+
+TEST_CASE("pnpm::write_plan restores every file when pnpm reads another value") {
+    fs::path root = project("restore");
+    ConfigPlan plan = migrate_plan(root);
+    REQUIRE(plan.files.size() == 2);
+    // An old backup with other content stays; this run's backup goes to .npmrc.bak.1.
+    farm::test::write_file(root / ".npmrc.bak", "an older backup\n");
+    std::map<std::string, std::string> before = snapshot(root);
+
+    auto check_restored = [&](const std::string& message) {
+        CHECK(message.find("restored") != std::string::npos);
+        CHECK(snapshot(root) == before);
+        CHECK_FALSE(fs::exists(root / "pnpm-workspace.yaml"));
+        CHECK_FALSE(fs::exists(root / ".npmrc.bak.1"));
+    };
+
+    SUBCASE("a wrong value") {
+        std::string message;
+        try {
+            write_plan(plan, true, [](const std::string&) -> std::optional<std::string> {
+                return std::string("false");
+            });
+        } catch (const farm::Error& e) {
+            message = e.what();
+        }
+        CHECK(message.find("pnpm reads") != std::string::npos);
+        check_restored(message);
+    }
+    SUBCASE("pnpm fails") {
+        std::string message;
+        int calls = 0;
+        try {
+            write_plan(plan, true, [&](const std::string& key) -> std::optional<std::string> {
+                if (++calls == 2) {
+                    throw farm::CommandError("`pnpm config get " + key + "` failed");
+                }
+                return planned_values(plan).at(key);
+            });
+        } catch (const farm::Error& e) {
+            message = e.what();
+        }
+        CHECK(calls == 2);
+        CHECK(message.find("pnpm config get") != std::string::npos);
+        check_restored(message);
+    }
+}
+
+TEST_CASE("pnpm::write_plan restores an edited file with its permissions") {
+    fs::path root = project("restore-mode");
+    farm::test::write_file(root / ".npmrc", npmrc_9);
+    REQUIRE(chmod((root / ".npmrc").c_str(), 0600) == 0);
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    CHECK_THROWS_AS(write_plan(plan, true,
+                               [](const std::string&) -> std::optional<std::string> {
+                                   return std::string("nonsense");
+                               }),
+                    farm::Error);
+    CHECK(read(root / ".npmrc") == npmrc_9);
+    CHECK(mode_of(root / ".npmrc") == 0600);
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
+}
+
+TEST_CASE("pnpm::write_plan of --migrate with a slow boolean checks the final value") {
+    // prefer-offline=false moves to the YAML and is then turned to true: two changes of one key.
+    fs::path root = project("migrate-and-speed");
+    farm::test::write_file(root / ".npmrc", "registry=https://registry.npmjs.org/\n"
+                                            "prefer-offline=false\n");
+    ConfigPlan plan = plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, true});
+    RewriteResult result = write_plan(plan, true, [](const std::string& key) {
+        return key == "preferOffline" ? std::optional<std::string>("true")
+                                      : std::optional<std::string>("8");
+    });
+    CHECK(std::find(result.verified_by_pnpm.begin(), result.verified_by_pnpm.end(),
+                    "preferOffline") != result.verified_by_pnpm.end());
+    CHECK(read(root / ".npmrc") == "registry=https://registry.npmjs.org/\n");
+    CHECK(read(root / "pnpm-workspace.yaml").find("preferOffline: true") != std::string::npos);
+}
