@@ -1,20 +1,13 @@
 #include "farm/ai/ndjson_parser.hpp"
 
+#include "farm/ai/server_json.hpp"
+
 namespace farm::ai {
 
 namespace {
 
 bool is_blank(std::string_view line) {
     return line.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column
-// 5: "; the column is the useful part, the rest is noise for the reader.
-std::string parse_problem(const nlohmann::json::parse_error& error) {
-    std::string what = error.what();
-    std::size_t colon = what.find(": ");
-    std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-    return "column " + std::to_string(error.byte) + ": " + reason;
 }
 
 // Length of the valid UTF-8 sequence at the start of `text`, 0 when there is none.
@@ -74,8 +67,9 @@ void NdjsonParser::take_line(std::vector<NdjsonLine>& out) {
         parsed.value = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& error) {
         parsed.value = nullptr;
-        parsed.error = "byte " + std::to_string(m_line_offset) + ": not JSON (" +
-                       parse_problem(error) + "): " + excerpt(line);
+        parsed.error = "byte " + std::to_string(m_line_offset) + ": not JSON (" + "column " +
+                       std::to_string(error.byte) + ": " + json_parse_problem(error) +
+                       "): " + excerpt(line);
     }
     out.push_back(std::move(parsed));
     m_line.clear();

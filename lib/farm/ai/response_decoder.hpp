@@ -29,6 +29,7 @@
 
 #include "farm/ai/ndjson_parser.hpp"
 #include "farm/ai/provider_request.hpp"
+#include "farm/ai/server_json.hpp"
 #include "farm/ai/sse_parser.hpp"
 
 #include <cstddef>
@@ -119,13 +120,5 @@ class ResponseDecoder {
     std::string m_body;         // whole body (non-streamed) or its start (streamed, diagnosis)
     std::size_t m_messages = 0; // events or lines seen
 };
-
-// The server's own words from an error body (a non-2xx answer or an error inside a stream):
-// `{"error": "..."}`, `{"error": {"message", "type", "code"}}`, `{"detail": ...}`,
-// `{"message": ...}`, else the body's start. One line, at most about 300 bytes.
-std::string error_message_from_body(std::string_view body);
-
-// UTF-8 code points in text (bytes that do not continue a sequence).
-std::size_t utf8_length(std::string_view text);
 
 } // namespace farm::ai
