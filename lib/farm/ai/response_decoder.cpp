@@ -174,9 +174,9 @@ void ResponseDecoder::on_line(const NdjsonLine& line, double at_ms) {
     if (!line.ok()) {
         fail(ErrorClass::stream_error, line.error);
     } else if (!line.value.is_object()) {
-        fail(ErrorClass::stream_error,
-             "byte " + std::to_string(line.offset) + ": a line is not a JSON object: " +
-                 excerpt(line.value.dump(-1, ' ', false, json::error_handler_t::replace)));
+        fail(ErrorClass::stream_error, "byte " + std::to_string(line.offset) +
+                                           ": a line is a JSON " + line.value.type_name() +
+                                           ", not an object");
     } else {
         on_object(line.value, line.offset, at_ms);
     }

@@ -285,3 +285,10 @@ TEST_CASE("ai::error_message_from_body finds the server's words") {
     CHECK(error_message_from_body("") == "(empty body)");
     CHECK(error_message_from_body(std::string(1000, 'x')).size() == 303);
 }
+
+TEST_CASE("ai::ResponseDecoder rejects an Ollama line that is not an object") {
+    DecodedResponse response =
+        decode(WireFormat::ollama_generate, true, "{\"response\":\"a\"}\n[1]\n");
+    CHECK(response.error == ErrorClass::stream_error);
+    CHECK(response.error_message == "byte 17: a line is a JSON array, not an object");
+}
