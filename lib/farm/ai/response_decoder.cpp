@@ -1,0 +1,353 @@
+#include "farm/ai/response_decoder.hpp"
+
+#include "farm/ai/server_json.hpp"
+
+namespace farm::ai {
+
+namespace {
+
+using nlohmann::json;
+
+// Streamed bodies keep this much of their start, to explain a stream that had no events (a
+// server that answered a stream request with a plain JSON error).
+constexpr std::size_t kept_stream_start = 64 * 1024;
+
+} // namespace
+
+std::string_view to_string(ErrorClass error) {
+    switch (error) {
+    case ErrorClass::none:
+        return "none";
+    case ErrorClass::connect:
+        return "connect";
+    case ErrorClass::http_status:
+        return "http_status";
+    case ErrorClass::timeout:
+        return "timeout";
+    case ErrorClass::stream_error:
+        return "stream_error";
+    case ErrorClass::incomplete:
+        return "incomplete";
+    }
+    return "?";
+}
+
+ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed)
+    : m_format(format), m_streamed(streamed) {}
+
+void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
+    if (bytes.empty()) {
+        return;
+    }
+    if (!m_result.first_byte_ms) {
+        m_result.first_byte_ms = at_ms;
+    }
+    m_result.last_byte_ms = at_ms;
+    m_result.bytes += bytes.size();
+    if (!m_streamed) {
+        m_body.append(bytes);
+        return;
+    }
+    if (m_body.size() < kept_stream_start) {
+        m_body.append(bytes.substr(0, kept_stream_start - m_body.size()));
+    }
+    if (stopped()) {
+        return;
+    }
+    if (m_format == WireFormat::ollama_chat || m_format == WireFormat::ollama_generate ||
+        m_format == WireFormat::ollama_embed) {
+        m_lines.clear();
+        m_ndjson.feed(bytes, m_lines);
+        for (const NdjsonLine& line : m_lines) {
+            on_line(line, at_ms);
+        }
+    } else {
+        m_events.clear();
+        m_sse.feed(bytes, m_events);
+        for (const SseEvent& event : m_events) {
+            on_event(event, at_ms);
+        }
+    }
+}
+
+void ResponseDecoder::finish(double at_ms) {
+    if (m_streamed && !stopped()) {
+        m_events.clear();
+        m_lines.clear();
+        m_sse.finish(m_events);
+        m_ndjson.finish(m_lines);
+        for (const SseEvent& event : m_events) {
+            on_event(event, at_ms);
+        }
+        for (const NdjsonLine& line : m_lines) {
+            on_line(line, at_ms);
+        }
+    }
+    if (!m_streamed) {
+        finish_body(at_ms);
+    }
+    if (!m_result.ok()) {
+        return;
+    }
+    if (!m_result.complete) {
+        // A server that answers a stream request with one JSON error object sends no events.
+        std::string error =
+            m_messages == 0 ? object_error(json::parse(m_body, nullptr, false)) : "";
+        if (!error.empty()) {
+            fail(ErrorClass::stream_error, "the server answered with an error: " + error);
+        } else {
+            fail(ErrorClass::incomplete, missing_end_message());
+        }
+        return;
+    }
+    bool embed = m_format == WireFormat::openai_embedding || m_format == WireFormat::ollama_embed;
+    if (embed && m_result.facts.embeddings == 0) {
+        fail(ErrorClass::stream_error, "the answer holds no embedding");
+    } else if (!embed && m_result.text.empty()) {
+        fail(ErrorClass::stream_error,
+             std::string("the answer carried no content") +
+                 (m_result.facts.output_tokens ? " (only usage or final facts)" : ""));
+    }
+}
+
+void ResponseDecoder::finish_body(double at_ms) {
+    std::string_view body = trim(m_body);
+    json parsed;
+    try {
+        parsed = json::parse(body);
+    } catch (const json::parse_error& error) {
+        fail(ErrorClass::stream_error,
+             "the body is not JSON (" + json_parse_problem(error) + "): " + excerpt(body));
+        return;
+    }
+    // TGI's compatibility route answers generate with a one-element array.
+    if (m_format == WireFormat::tgi_generate && parsed.is_array() && parsed.size() == 1) {
+        parsed = json(parsed[0]);
+    }
+    if (!parsed.is_object()) {
+        fail(ErrorClass::stream_error, "the body is not a JSON object: " + excerpt(body));
+        return;
+    }
+    ++m_messages;
+    on_object(parsed, 0, at_ms);
+    if (m_result.ok()) {
+        m_result.complete = true;
+    }
+}
+
+void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
+    if (stopped()) {
+        return;
+    }
+    ++m_messages;
+    std::string where = "byte " + std::to_string(event.offset) + ": ";
+    if (event.type == "error") {
+        fail(ErrorClass::stream_error,
+             where + "the server sent an error event: " + error_message_from_body(event.data));
+        return;
+    }
+    std::string_view data = trim(event.data);
+    if (data == "[DONE]" && m_format != WireFormat::tgi_generate) {
+        m_result.complete = true;
+        return;
+    }
+    json object;
+    try {
+        object = json::parse(data);
+    } catch (const json::parse_error& error) {
+        fail(ErrorClass::stream_error, where + "event data is not JSON (" +
+                                           json_parse_problem(error) + "): " + excerpt(data));
+        return;
+    }
+    if (!object.is_object()) {
+        fail(ErrorClass::stream_error, where + "event data is not a JSON object: " + excerpt(data));
+        return;
+    }
+    on_object(object, event.offset, at_ms);
+}
+
+void ResponseDecoder::on_line(const NdjsonLine& line, double at_ms) {
+    if (stopped()) {
+        return;
+    }
+    ++m_messages;
+    if (!line.ok()) {
+        fail(ErrorClass::stream_error, line.error);
+    } else if (!line.value.is_object()) {
+        fail(ErrorClass::stream_error, "byte " + std::to_string(line.offset) +
+                                           ": a line is a JSON " + line.value.type_name() +
+                                           ", not an object");
+    } else {
+        on_object(line.value, line.offset, at_ms);
+    }
+}
+
+void ResponseDecoder::on_object(const json& object, std::size_t offset, double at_ms) {
+    std::string error = object_error(object);
+    if (!error.empty()) {
+        std::string where = m_streamed ? "byte " + std::to_string(offset) + ": " : "";
+        fail(ErrorClass::stream_error, where + "the server reported an error: " + error);
+        return;
+    }
+    switch (m_format) {
+    case WireFormat::openai_chat:
+    case WireFormat::openai_completion:
+    case WireFormat::openai_embedding:
+        on_openai(object, offset, at_ms);
+        break;
+    case WireFormat::ollama_chat:
+    case WireFormat::ollama_generate:
+    case WireFormat::ollama_embed:
+        on_ollama(object, offset, at_ms);
+        break;
+    case WireFormat::tgi_generate:
+        on_tgi(object, offset, at_ms);
+        break;
+    }
+}
+
+void ResponseDecoder::on_openai(const json& object, std::size_t offset, double at_ms) {
+    FinalFacts& facts = m_result.facts;
+    const json* usage = member(object, "usage");
+    if (usage != nullptr && usage->is_object()) {
+        if (std::optional<std::int64_t> prompt = integer_member(*usage, "prompt_tokens")) {
+            facts.input_tokens = prompt;
+        }
+        if (std::optional<std::int64_t> completion = integer_member(*usage, "completion_tokens")) {
+            facts.output_tokens = completion;
+        }
+    }
+    if (m_format == WireFormat::openai_embedding) {
+        const json* data = member(object, "data");
+        if (data != nullptr && data->is_array()) {
+            for (const json& item : *data) {
+                const json* vector = member(item, "embedding");
+                if (vector != nullptr && (vector->is_array() || vector->is_string())) {
+                    if (facts.embeddings++ == 0 && vector->is_array()) {
+                        facts.embedding_dimensions = vector->size();
+                    }
+                }
+            }
+        }
+        return;
+    }
+    const json* choices = member(object, "choices");
+    if (choices == nullptr || !choices->is_array() || choices->empty()) {
+        return;
+    }
+    const json& choice = (*choices)[0];
+    std::string_view finish = string_member(choice, "finish_reason");
+    if (!finish.empty()) {
+        facts.finish_reason = finish;
+    }
+    // Streamed chat has delta, non-streamed chat message, completions text.
+    const json* message = member(choice, m_streamed ? "delta" : "message");
+    if (message != nullptr && message->is_object()) {
+        std::string text(string_member(*message, "reasoning_content"));
+        text += string_member(*message, "content");
+        add_content(text, offset, at_ms);
+    } else {
+        add_content(string_member(choice, "text"), offset, at_ms);
+    }
+}
+
+void ResponseDecoder::on_ollama(const json& object, std::size_t offset, double at_ms) {
+    FinalFacts& facts = m_result.facts;
+    if (m_format == WireFormat::ollama_embed) {
+        const json* embeddings = member(object, "embeddings");
+        if (embeddings != nullptr && embeddings->is_array()) {
+            facts.embeddings = embeddings->size();
+            if (!embeddings->empty() && (*embeddings)[0].is_array()) {
+                facts.embedding_dimensions = (*embeddings)[0].size();
+            }
+        }
+    } else if (m_format == WireFormat::ollama_chat) {
+        const json* message = member(object, "message");
+        if (message != nullptr) {
+            std::string text(string_member(*message, "thinking"));
+            text += string_member(*message, "content");
+            add_content(text, offset, at_ms);
+        }
+    } else {
+        std::string text(string_member(object, "thinking"));
+        text += string_member(object, "response");
+        add_content(text, offset, at_ms);
+    }
+    const json* done = member(object, "done");
+    bool final_line = (done != nullptr && done->is_boolean() && done->get<bool>()) ||
+                      m_format == WireFormat::ollama_embed;
+    if (!final_line) {
+        return;
+    }
+    facts.input_tokens = integer_member(object, "prompt_eval_count");
+    facts.output_tokens = integer_member(object, "eval_count");
+    facts.total_duration_ns = integer_member(object, "total_duration");
+    facts.load_duration_ns = integer_member(object, "load_duration");
+    facts.prompt_eval_duration_ns = integer_member(object, "prompt_eval_duration");
+    facts.eval_duration_ns = integer_member(object, "eval_duration");
+    facts.finish_reason = string_member(object, "done_reason");
+    if (m_streamed) {
+        m_result.complete = true;
+    }
+}
+
+void ResponseDecoder::on_tgi(const json& object, std::size_t offset, double at_ms) {
+    FinalFacts& facts = m_result.facts;
+    if (m_streamed) {
+        const json* token = member(object, "token");
+        const json* special = token != nullptr ? member(*token, "special") : nullptr;
+        bool is_special = special != nullptr && special->is_boolean() && special->get<bool>();
+        if (token != nullptr && !is_special) {
+            add_content(string_member(*token, "text"), offset, at_ms);
+        }
+    } else {
+        add_content(string_member(object, "generated_text"), offset, at_ms);
+    }
+    const json* details = member(object, "details");
+    if (details != nullptr && details->is_object()) {
+        facts.finish_reason = string_member(*details, "finish_reason");
+        facts.output_tokens = integer_member(*details, "generated_tokens");
+        facts.input_tokens = integer_member(*details, "input_length");
+    }
+    const json* generated = member(object, "generated_text");
+    bool last = (generated != nullptr && !generated->is_null()) ||
+                (details != nullptr && !details->is_null());
+    if (m_streamed && last) {
+        m_result.complete = true;
+    }
+}
+
+void ResponseDecoder::add_content(std::string_view text, std::size_t offset, double at_ms) {
+    if (text.empty()) {
+        return;
+    }
+    std::size_t chars = utf8_length(text);
+    m_result.text.append(text);
+    m_result.text_chars += chars;
+    if (m_streamed) {
+        m_result.chunks.push_back(ContentChunk{at_ms, chars, offset});
+    }
+}
+
+void ResponseDecoder::fail(ErrorClass error, std::string message) {
+    if (m_result.ok()) {
+        m_result.error = error;
+        m_result.error_message = std::move(message);
+    }
+}
+
+std::string ResponseDecoder::missing_end_message() const {
+    std::string end =
+        m_format == WireFormat::tgi_generate ? "a last event with details"
+        : m_format == WireFormat::ollama_chat || m_format == WireFormat::ollama_generate
+            ? "a line with \"done\": true"
+            : "data: [DONE]";
+    std::string what =
+        m_format == WireFormat::ollama_chat || m_format == WireFormat::ollama_generate ? " lines"
+                                                                                       : " events";
+    return "the stream ended without " + end + " after " + std::to_string(m_messages) + what +
+           " (" + std::to_string(m_result.chunks.size()) + " with content, " +
+           std::to_string(m_result.bytes) + " bytes)";
+}
+
+} // namespace farm::ai

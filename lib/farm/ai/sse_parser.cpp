@@ -1,0 +1,114 @@
+#include "farm/ai/sse_parser.hpp"
+
+namespace farm::ai {
+
+namespace {
+
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+} // namespace
+
+void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+    for (char c : bytes) {
+        std::size_t here = m_offset++;
+        if (!m_past_start) {
+            // The BOM is matched byte by byte, since a piece may end inside it.
+            if (c == utf8_bom[m_bom_matched]) {
+                if (++m_bom_matched == utf8_bom.size()) {
+                    m_past_start = true;
+                    m_line_offset = m_offset;
+                }
+                continue;
+            }
+            m_past_start = true;
+            // A partial BOM is ordinary text of the first line.
+            m_line.assign(utf8_bom.substr(0, m_bom_matched));
+            m_line_offset = 0;
+        }
+        if (m_after_cr) {
+            m_after_cr = false;
+            if (c == '\n') {
+                m_line_offset = m_offset;
+                continue;
+            }
+        }
+        if (c == '\r' || c == '\n') {
+            m_after_cr = c == '\r';
+            take_line(out);
+            m_line_offset = m_offset;
+            continue;
+        }
+        if (m_line.empty()) {
+            m_line_offset = here;
+        }
+        m_line.push_back(c);
+    }
+}
+
+void SseParser::finish(std::vector<SseEvent>& out) {
+    if (!m_past_start && m_bom_matched > 0) {
+        m_line.assign(utf8_bom.substr(0, m_bom_matched));
+        m_line_offset = 0;
+    }
+    m_past_start = true;
+    if (!m_line.empty()) {
+        take_line(out);
+    }
+    if (m_has_data) {
+        dispatch(out);
+    }
+    m_event = SseEvent();
+    m_event_started = false;
+    m_has_data = false;
+}
+
+void SseParser::take_line(std::vector<SseEvent>& out) {
+    std::string_view line = m_line;
+    if (line.empty()) {
+        dispatch(out);
+        return;
+    }
+    if (line.front() == ':') {
+        m_line.clear();
+        return;
+    }
+    std::size_t colon = line.find(':');
+    std::string_view name = line.substr(0, colon);
+    std::string_view value;
+    if (colon != std::string_view::npos) {
+        value = line.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ') {
+            value.remove_prefix(1);
+        }
+    }
+    if (!m_event_started) {
+        m_event_started = true;
+        m_event.offset = m_line_offset;
+    }
+    if (name == "data") {
+        if (m_has_data) {
+            m_event.data.push_back('\n');
+        }
+        m_event.data.append(value);
+        m_has_data = true;
+    } else if (name == "event") {
+        m_event.type.assign(value);
+    } else if (name == "id") {
+        // The standard ignores an id with a NUL in it.
+        if (value.find('\0') == std::string_view::npos) {
+            m_event.id.assign(value);
+        }
+    }
+    m_line.clear();
+}
+
+void SseParser::dispatch(std::vector<SseEvent>& out) {
+    if (m_has_data) {
+        out.push_back(std::move(m_event));
+    }
+    m_event = SseEvent();
+    m_event_started = false;
+    m_has_data = false;
+}
+
+} // namespace farm::ai

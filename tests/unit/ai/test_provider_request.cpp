@@ -1,0 +1,100 @@
+#include "farm/ai/provider_request.hpp"
+
+#include "farm/core/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+using namespace farm::ai;
+using nlohmann::json;
+
+namespace {
+
+json body_of(ProviderType provider, Operation operation, std::optional<int> max_tokens = 64) {
+    return json::parse(
+        request_body(RequestSpec{provider, operation, "m", "Say \"hi\"\n", max_tokens}));
+}
+
+} // namespace
+
+TEST_CASE("ai::request_body for OpenAI-compatible servers") {
+    CHECK(body_of(ProviderType::openai, Operation::chat_stream) ==
+          json::parse(R"({"model":"m","messages":[{"role":"user","content":"Say \"hi\"\n"}],
+                          "max_tokens":64,"stream":true,
+                          "stream_options":{"include_usage":true}})"));
+    CHECK(body_of(ProviderType::openai, Operation::chat) ==
+          json::parse(R"({"model":"m","messages":[{"role":"user","content":"Say \"hi\"\n"}],
+                          "max_tokens":64,"stream":false})"));
+    CHECK(body_of(ProviderType::openai, Operation::generate, std::nullopt) ==
+          json::parse(R"({"model":"m","prompt":"Say \"hi\"\n","stream":false})"));
+    CHECK(body_of(ProviderType::openai, Operation::generate_stream)["stream_options"] ==
+          json::parse(R"({"include_usage":true})"));
+    CHECK(body_of(ProviderType::openai, Operation::embed) ==
+          json::parse(R"({"model":"m","input":"Say \"hi\"\n"})"));
+}
+
+TEST_CASE("ai::request_body for Ollama") {
+    CHECK(body_of(ProviderType::ollama, Operation::chat_stream) ==
+          json::parse(R"({"model":"m","messages":[{"role":"user","content":"Say \"hi\"\n"}],
+                          "stream":true,"options":{"num_predict":64}})"));
+    CHECK(body_of(ProviderType::ollama, Operation::generate, std::nullopt) ==
+          json::parse(R"({"model":"m","prompt":"Say \"hi\"\n","stream":false})"));
+    CHECK(body_of(ProviderType::ollama, Operation::embed) ==
+          json::parse(R"({"model":"m","input":"Say \"hi\"\n"})"));
+}
+
+TEST_CASE("ai::request_body for TGI") {
+    json expected = json::parse(
+        R"({"inputs":"Say \"hi\"\n","parameters":{"details":true,"max_new_tokens":64}})");
+    CHECK(body_of(ProviderType::tgi, Operation::generate_stream) == expected);
+    CHECK(body_of(ProviderType::tgi, Operation::generate) == expected);
+    CHECK(body_of(ProviderType::tgi, Operation::chat_stream)["stream_options"]["include_usage"] ==
+          true);
+    CHECK_THROWS_AS(body_of(ProviderType::tgi, Operation::embed), farm::UsageError);
+}
+
+TEST_CASE("ai::request_body replaces bytes that are not UTF-8") {
+    std::string body = request_body(RequestSpec{ProviderType::ollama,
+                                                Operation::generate,
+                                                "m",
+                                                "a\xFF"
+                                                "b",
+                                                {}});
+    CHECK(json::parse(body)["prompt"] == "a\xEF\xBF\xBD"
+                                         "b");
+}
+
+TEST_CASE("ai::endpoint_path and endpoint_url") {
+    CHECK(endpoint_path(ProviderType::openai, Operation::chat) == "/v1/chat/completions");
+    CHECK(endpoint_path(ProviderType::openai, Operation::generate_stream) == "/v1/completions");
+    CHECK(endpoint_path(ProviderType::openai, Operation::embed) == "/v1/embeddings");
+    CHECK(endpoint_path(ProviderType::ollama, Operation::chat_stream) == "/api/chat");
+    CHECK(endpoint_path(ProviderType::ollama, Operation::generate) == "/api/generate");
+    CHECK(endpoint_path(ProviderType::ollama, Operation::embed) == "/api/embed");
+    CHECK(endpoint_path(ProviderType::tgi, Operation::generate) == "/generate");
+    CHECK(endpoint_path(ProviderType::tgi, Operation::generate_stream) == "/generate_stream");
+    CHECK(endpoint_path(ProviderType::tgi, Operation::chat) == "/v1/chat/completions");
+    CHECK(endpoint_url("http://127.0.0.1:8000/v1/", ProviderType::openai, Operation::chat) ==
+          "http://127.0.0.1:8000/v1/chat/completions");
+    CHECK(endpoint_url("https://api.example.com", ProviderType::openai, Operation::embed) ==
+          "https://api.example.com/v1/embeddings");
+    CHECK(endpoint_url("http://h:11434//", ProviderType::ollama, Operation::chat) ==
+          "http://h:11434/api/chat");
+    CHECK(endpoint_url("http://h/proxy", ProviderType::tgi, Operation::generate_stream) ==
+          "http://h/proxy/generate_stream");
+}
+
+TEST_CASE("ai::parse_operation and parse_provider_type") {
+    CHECK(parse_operation("chat_stream") == Operation::chat_stream);
+    CHECK(parse_provider_type("tgi") == ProviderType::tgi);
+    CHECK(to_string(Operation::generate_stream) == "generate_stream");
+    CHECK(is_streamed(Operation::generate_stream));
+    CHECK_FALSE(is_streamed(Operation::embed));
+    CHECK_THROWS_WITH_AS(parse_operation("chat-stream"),
+                         "unknown operation 'chat-stream' (did you mean 'chat_stream'?); choose "
+                         "one of: chat chat_stream generate generate_stream embed",
+                         farm::UsageError);
+    CHECK_THROWS_AS(parse_provider_type("vllm"), farm::UsageError);
+    CHECK(wire_format(ProviderType::tgi, Operation::chat_stream) == WireFormat::openai_chat);
+}
