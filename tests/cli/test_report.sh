@@ -76,7 +76,7 @@ echo a > a && git add a && git commit -qm one
 base_commit=$(git rev-parse HEAD)
 for i in 1 2; do "$FARM" perf:build --runs 5 --name g -- sleep 0.01 >/dev/null; done
 git checkout -qb feature && echo b > b && git add b && git commit -qm two
-"$FARM" perf:build --runs 5 --name g -- sleep 0.03 >/dev/null
+"$FARM" perf:build --runs 5 --name g -- sleep 0.3 >/dev/null  # far apart: the machine may be loaded
 # main moves on without runs: its tip has none, so `--baseline main` takes main's recorded runs.
 git checkout -q main && echo c > c && git add c && git commit -qm three && git checkout -q feature
 run_farm perf:report --compare --subject g
