@@ -6,7 +6,7 @@ ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc)
 FARM      := $(BUILD_DIR)/farm
 
-.PHONY: all deps test-deps test-tools build asan demo test unit clean format
+.PHONY: all deps test-deps test-tools build asan fuzz demo test unit clean format
 
 all: build
 
@@ -25,6 +25,11 @@ asan: deps
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DFARM_SANITIZE=ON -DFARM_UNIT_ONLY=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS) --target farm_unit_tests
 
+# The parsers of AI providers' streams under libFuzzer (clang), a bounded time each.
+FUZZ_SECONDS ?= 10
+fuzz: test-deps
+	@FARM_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh >/dev/null
+
 demo: build
 	@scripts/demo.sh $(FARM)
 
@@ -37,6 +42,7 @@ test-tools: build
 test: test-deps build asan test-tools
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure
+	@$(MAKE) --no-print-directory fuzz
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L unit
@@ -45,4 +51,4 @@ format:
 	@find apps commands lib tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz

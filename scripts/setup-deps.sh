@@ -9,9 +9,9 @@ packages=(
   libyaml-cpp-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev
 )
 # Tools the test suite drives for real (the CLI tests and benchmarks; zsh and fish load the
-# completion scripts).
+# completion scripts; clang builds the libFuzzer targets).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(procps python3 git prometheus-pushgateway chromium zsh fish)
+  packages+=(procps python3 git prometheus-pushgateway chromium zsh fish clang)
 fi
 
 # Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.

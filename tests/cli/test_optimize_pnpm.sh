@@ -206,4 +206,21 @@ expect_eq "$(json_get "$OUT" 'd["measure"]["before_median_s"] > 0 and d["measure
 expect_eq "$(runs_in_db)" "2" "--measure: stored in the history"
 cmp -s "$WORK/ws-before" ws/pnpm-workspace.yaml && pass || fail "--measure --dry-run left the settings changed"
 
+# `farm optimize`: the pnpm settings as one prioritised list with the history's advice, written
+# only with --apply.
+project all 12.21.0
+pnpm_bin=$pnpm12
+cd all
+run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db" --json
+expect_rc 0 "farm optimize"
+expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_setting']" "farm optimize: pnpm settings listed"
+expect_eq "$(json_get "$OUT" 'len(d["skipped"])')" "2" "farm optimize: no history for builds and AI, said"
+expect_eq "$(ls -A)" "package.json" "farm optimize: a dry run by default"
+run_farm optimize --pnpm "$pnpm12" --apply
+expect_rc 0 "farm optimize --apply"
+expect_eq "$(config_get . preferOffline)" "true" "farm optimize --apply: written and read by pnpm"
+run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db" --json
+expect_eq "$(json_get "$OUT" 'len([r for r in d["recommendations"] if r["rule"] == "pnpm_setting"])')" "0" "farm optimize after --apply: nothing left"
+cd ..
+
 finish

@@ -101,6 +101,8 @@ class Planner {
     void apply(const SpeedSetting& setting, bool to_yaml) {
         std::string key = to_yaml ? setting.key : kebab_case(setting.key);
         std::optional<std::string> now = current(setting, to_yaml);
+        // A key already in both files was reported by note_npmrc_settings.
+        bool yaml_had_key = to_yaml && m_yaml->get(setting.key).has_value();
         if (now && setting.keep_user_value) {
             if (*now != setting.value) {
                 m_plan.notes.push_back(key + " is kept at " + *now +
@@ -126,7 +128,7 @@ class Planner {
         change.changes_layout = setting.changes_layout;
         change.warning = setting.warning;
         m_plan.changes.push_back(change);
-        if (to_yaml && !ignores_npmrc_settings(m_plan.version)) {
+        if (to_yaml && !yaml_had_key && !ignores_npmrc_settings(m_plan.version)) {
             if (std::optional<std::string> old = m_npmrc.get(kebab_case(setting.key))) {
                 m_plan.notes.push_back(kebab_case(setting.key) + "=" + *old +
                                        " is also in .npmrc; pnpm-workspace.yaml wins "
