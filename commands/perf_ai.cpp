@@ -94,7 +94,9 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         for (const AiResultView& v : views) {
             message += (message.empty() ? "" : "; ") + failure_summary(v);
         }
-        throw CommandError(message);
+        // The results are already printed (a JSON document included): say why, exit 3.
+        std::cerr << "farm: error: " << message << "\n";
+        invocation.exit_code = int(ExitCode::command_failed);
     }
 }
 

@@ -247,7 +247,8 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             }
         }
     }
-    throw CommandError(failures.empty() ? "nothing was measured" : failures);
+    std::cerr << "farm: error: " << (failures.empty() ? "nothing was measured" : failures) << "\n";
+    invocation.exit_code = int(ExitCode::command_failed);
 }
 
 } // namespace
