@@ -38,6 +38,7 @@ demo: build
 test-tools: build
 	@scripts/ensure-pnpm.sh 9 >/dev/null
 	@scripts/ensure-pnpm.sh 12 >/dev/null
+	@scripts/ensure-mock-llm.sh >/dev/null
 
 test: test-deps build asan test-tools
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -4,6 +4,7 @@
 #                                      wrk, when installed, gives the raw request rate beside it)
 # 1. requests/s at concurrency 32, streamed Ollama /api/generate, 4 chunks, no scripted delay;
 # 2. memory over 100,000 requests (resident size after 10,000 and at the end);
+# 1b. the same through `farm perf:ai` (the whole command: decoding, metrics, records);
 # 3. TTFT accuracy: the mock sends the first chunk 20 ms after the request, the median measured
 #    time to the first body byte minus 20 ms is what the client adds.
 set -euo pipefail
@@ -47,6 +48,18 @@ LUA
 fi
 
 echo
+echo "## 1b. the whole command: farm perf:ai, same server, same request (decoding, metrics, records)"
+farm="$build/farm"
+base="${url%/api/generate}"
+for run in 1 2 3; do
+    /usr/bin/time -f "farm perf:ai: %e s wall, %M KiB max RSS" "$farm" perf:ai --provider ollama \
+        --operation generate_stream --url "$base" --model m --requests 20000 --concurrency 32 \
+        --warmup 200 --no-record --json 2>"$work/time.txt" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print("farm perf:ai requests/s %.0f, errors %d" % (r["request_throughput"], r["errors"]["count"]))'
+    cat "$work/time.txt"
+done
+
+echo
 echo "## 2. memory over 100,000 requests"
 "$driver" --url "$url" --requests 100000 --concurrency 32
 
@@ -55,3 +68,6 @@ echo "## 3. TTFT accuracy (mock: --ttft-ms 20), concurrency 32 and 1"
 start_mock --ttft-ms 20 --itl-ms 0 --chunks 4
 "$driver" --url "$url" --requests 2000 --concurrency 32 --warmup 32
 "$driver" --url "$url" --requests 200 --concurrency 1 --warmup 5
+"$build/farm" perf:ai --provider ollama --operation generate_stream --url "${url%/api/generate}" \
+    --model m --requests 2000 --concurrency 32 --warmup 32 --no-record --json |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print("farm perf:ai median TTFT %.3f ms (scripted 20 ms)" % r["ttft_ms"]["median"])'

@@ -4,6 +4,7 @@
 #include "commands/optimize.hpp"
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
+#include "commands/perf_ai.hpp"
 #include "commands/perf_build.hpp"
 #include "commands/perf_report.hpp"
 #include "farm/core/error.hpp"
@@ -20,6 +21,10 @@ const std::vector<CommandInfo>& command_table() {
     static const std::vector<CommandInfo> table = {
         {"perf:build", "[OPTIONS] -- COMMAND [ARGS...]",
          "time a command over many runs (CPU, memory of the whole process tree) and record it"},
+        {"perf:ai", "[OPTIONS]",
+         "benchmark AI providers: TTFT, ITL, TPOT, latency, tokens/s, errors, GPU; recorded"},
+        {"perf:benchmark", "[OPTIONS]",
+         "sweep AI load levels (concurrency or rate): throughput vs latency, knee, goodput"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
         {"optimize", "[--apply] [--since AGE|DATE] [--json]",
@@ -160,6 +165,8 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     perf->require_subcommand(1);
     register_perf_build(*perf, invocation);
     register_perf_report(*perf, invocation);
+    register_perf_ai(*perf, invocation);
+    register_perf_benchmark(*perf, invocation);
     CLI::App* optimize = app.add_subcommand("optimize", "optimisation advice and pnpm settings");
     optimize->require_subcommand(0, 1);
     register_optimize_pnpm(*optimize, invocation);

@@ -83,14 +83,14 @@ complete_bash() {
         _farm farm "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
         printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' _ "$bash_file" "$1" "${2:-}"
 }
-expect_eq "$(complete_bash "farm perf:b")" "build" \
-    "perf:b with ':' in COMP_WORDBREAKS: bash replaces only 'b'"
-expect_eq "$(complete_bash "farm perf:b" " ")" "perf:build" "perf:b without ':' in COMP_WORDBREAKS"
+expect_eq "$(complete_bash "farm perf:bu")" "build" \
+    "perf:bu with ':' in COMP_WORDBREAKS: bash replaces only 'bu'"
+expect_eq "$(complete_bash "farm perf:bu" " ")" "perf:build" "perf:bu without ':' in COMP_WORDBREAKS"
 expect_eq "$(complete_bash "farm perf:build --ins")" "--install" "an option of perf:build"
 expect_eq "$(complete_bash "farm perf:build --install " | tr '\n' ' ')" "cold none noop warm " \
     "the values of --install, from its check"
 expect_eq "$(complete_bash "farm perf:build --install=c")" "cold" "--install=VALUE"
-expect_eq "$(complete_bash "farm perf b")" "build" "the space form"
+expect_eq "$(complete_bash "farm perf bu")" "build" "the space form"
 expect_eq "$(complete_bash "farm perf:rep")" "report" "perf:report"
 expect_eq "$(complete_bash "farm compl")" "completion" "a command without a group"
 expect_eq "$(complete_bash "farm completion " | tr '\n' ' ')" "bash fish man zsh " \
@@ -131,7 +131,7 @@ if command -v fish >/dev/null; then
     out=$(fish --no-config -c "source '$fish_file'" 2>&1)
     expect_eq "$out" "" "fish loads farm.fish"
     out=$(PATH="$(dirname "$FARM"):$PATH" fish --no-config -c "source '$fish_file'
-        complete -C'farm perf:b'; complete -C'farm perf build --install '
+        complete -C'farm perf:bu'; complete -C'farm perf build --install '
         complete -C'farm perf:report --subject '" 2>&1 | cut -f1 | tr '\n' ' ')
     expect_eq "$out" "perf:build cold none noop warm web:build " "fish completes commands and values"
 else

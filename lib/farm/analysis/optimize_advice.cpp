@@ -50,7 +50,20 @@ const std::vector<std::string>& ai_advice_kinds() {
 std::vector<Recommendation> advise_ai_from_history(history::Store& store,
                                                    const core::Config& config,
                                                    const AdviceWindow& window) {
-    return advise_ai_from_history(store, config, window, AiAdviceSettings{});
+    return advise_ai_from_history(store, config, window, ai_advice_settings(config));
+}
+
+AiAdviceSettings ai_advice_settings(const core::Config& config) {
+    AiAdviceSettings settings;
+    for (const auto& [type, t] : config.ai.thresholds) {
+        settings.thresholds[type] = AiThresholds{t.slow_ms, t.fast_ms};
+    }
+    return settings;
+}
+
+const AiThresholds& ai_thresholds_for(const AiAdviceSettings& settings, const std::string& type) {
+    auto it = settings.thresholds.find(type);
+    return it == settings.thresholds.end() ? settings.unknown_provider : it->second;
 }
 
 } // namespace farm::analysis

@@ -70,8 +70,8 @@ struct AiThresholds {
     double fast_ms = 0;
 };
 
-// The AI rules' settings. farm.config.json has no `ai` section yet: these are the defaults from
-// the seeds, and a config section can fill this struct later.
+// The AI rules' settings: the defaults from the seeds; ai_advice_settings() applies the
+// config's `ai.thresholds`.
 struct AiAdviceSettings {
     std::map<std::string, AiThresholds> thresholds = {
         {"ollama", {5000, 500}},
@@ -85,6 +85,12 @@ struct AiAdviceSettings {
     // Repeats answered in at least this fraction of their first answer's time show no cache.
     double cached_repeat_ratio = 0.8;
 };
+
+// The defaults with farm.config.json's `ai.thresholds.<type>` in place of theirs. The overload of
+// advise_ai_from_history without settings uses it.
+AiAdviceSettings ai_advice_settings(const core::Config& config);
+// The thresholds of a provider type, unknown_provider for a type not in the map.
+const AiThresholds& ai_thresholds_for(const AiAdviceSettings& settings, const std::string& type);
 
 std::vector<Recommendation> advise_builds_from_history(history::Store& store,
                                                        const core::Config& config,

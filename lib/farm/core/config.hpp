@@ -44,11 +44,36 @@ struct CompareConfig {
     std::map<std::string, double> threshold_pct; // kind -> %; absent kinds use the defaults
 };
 
+// One AI server farm can benchmark (`ai.providers[]`). The API key itself is never here: only the
+// name of the environment variable that holds it.
+struct AiProviderConfig {
+    std::string name;        // how the user calls it: --provider NAME
+    std::string type;        // "openai", "ollama" or "tgi"
+    std::string base_url;    // "http://127.0.0.1:11434"
+    std::string model;       // may be empty: --model or the server's first model
+    std::string api_key_env; // may be empty: no Authorization header
+    double connect_timeout_s = 10;
+    double first_byte_timeout_s = 60;
+    double total_timeout_s = 300;
+};
+
+// Response-time thresholds of one provider type, on the median e2e_ms of a subject.
+struct AiThresholdConfig {
+    double slow_ms = 0;
+    double fast_ms = 0;
+};
+
+struct AiConfig {
+    std::vector<AiProviderConfig> providers;
+    std::map<std::string, AiThresholdConfig> thresholds; // provider type -> thresholds (given)
+};
+
 struct Config {
     std::optional<std::filesystem::path> file; // the file it came from, if any
     BuildConfig build;
     Thresholds thresholds;
     CompareConfig compare;
+    AiConfig ai;
 };
 
 // Reads `explicit_path`, else PROJECT_ROOT/farm.config.json when it exists, else the defaults.

@@ -77,3 +77,127 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
 }
 
 } // namespace farm::core
+
+namespace farm::core {
+
+namespace {
+
+// Walks valid JSON text without building values, to find where a value starts.
+class JsonSkimmer {
+  public:
+    explicit JsonSkimmer(std::string_view text) : m_text(text) {}
+
+    std::size_t at() const { return m_at; }
+
+    void skip_space() {
+        while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at]))) {
+            ++m_at;
+        }
+    }
+    bool take(char c) {
+        skip_space();
+        if (m_at < m_text.size() && m_text[m_at] == c) {
+            ++m_at;
+            return true;
+        }
+        return false;
+    }
+    // A string token, decoded; nullopt when none starts here.
+    std::optional<std::string> string() {
+        skip_space();
+        std::size_t start = m_at;
+        if (m_at >= m_text.size() || m_text[m_at] != '"') {
+            return std::nullopt;
+        }
+        ++m_at;
+        while (m_at < m_text.size() && m_text[m_at] != '"') {
+            m_at += m_text[m_at] == '\\' ? 2 : 1;
+        }
+        ++m_at;
+        try {
+            return nlohmann::json::parse(m_text.substr(start, m_at - start)).get<std::string>();
+        } catch (const nlohmann::json::exception&) {
+            return std::nullopt;
+        }
+    }
+    void skip_value() {
+        skip_space();
+        if (m_at >= m_text.size()) {
+            return;
+        }
+        char c = m_text[m_at];
+        if (c == '"') {
+            string();
+        } else if (c == '{' || c == '[') {
+            char close = c == '{' ? '}' : ']';
+            ++m_at;
+            while (!take(close) && m_at < m_text.size()) {
+                if (c == '{') {
+                    string();
+                    take(':');
+                }
+                skip_value();
+                take(',');
+            }
+        } else {
+            while (m_at < m_text.size() &&
+                   std::string_view(",]} \t\r\n").find(m_text[m_at]) == std::string_view::npos) {
+                ++m_at;
+            }
+        }
+    }
+
+  private:
+    std::string_view m_text;
+    std::size_t m_at = 0;
+};
+
+} // namespace
+
+std::optional<std::size_t> json_value_offset(std::string_view text, std::string_view path) {
+    JsonSkimmer skimmer(text);
+    std::size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '.') {
+            ++i;
+        }
+        if (i < path.size() && path[i] == '[') {
+            std::size_t close = path.find(']', i);
+            if (close == std::string_view::npos || !skimmer.take('[')) {
+                return std::nullopt;
+            }
+            std::size_t wanted = std::stoul(std::string(path.substr(i + 1, close - i - 1)));
+            for (std::size_t n = 0; n < wanted; ++n) {
+                skimmer.skip_value();
+                if (!skimmer.take(',')) {
+                    return std::nullopt;
+                }
+            }
+            i = close + 1;
+            continue;
+        }
+        std::size_t end = path.find_first_of(".[", i);
+        std::string key(path.substr(i, end == std::string_view::npos ? path.size() - i : end - i));
+        i = end == std::string_view::npos ? path.size() : end;
+        if (!skimmer.take('{')) {
+            return std::nullopt;
+        }
+        while (true) {
+            std::optional<std::string> name = skimmer.string();
+            if (!name || !skimmer.take(':')) {
+                return std::nullopt;
+            }
+            if (*name == key) {
+                break;
+            }
+            skimmer.skip_value();
+            if (!skimmer.take(',')) {
+                return std::nullopt;
+            }
+        }
+    }
+    skimmer.skip_space();
+    return skimmer.at();
+}
+
+} // namespace farm::core

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,12 @@ struct TextPosition {
     std::size_t column = 1;
 };
 TextPosition position_of(std::string_view text, std::size_t byte_offset);
+
+// The byte offset in `text` (valid JSON) of the value at `path`, written as config messages
+// write it: keys joined with '.', array elements as [i] ("ai.providers[1].type"); empty for the
+// top level. Lets a reader that found a wrong value point at it with position_of. nullopt when
+// there is no such value.
+std::optional<std::size_t> json_value_offset(std::string_view text, std::string_view path);
 
 // Reads a whole file; throws farm::UsageError naming it when it cannot.
 std::string read_text_file(const std::filesystem::path& path);

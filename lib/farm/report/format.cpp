@@ -35,6 +35,10 @@ std::string format_value(double value, const std::string& unit) {
         }
         return with_digits(value, "s");
     }
+    if (unit == "ms") {
+        // AI latencies: "850.0 ms", "12.35 s", the same scale as durations in seconds.
+        return format_value(value / 1e3, "s");
+    }
     if (unit == "bytes") {
         const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
         int index = 0;
@@ -86,6 +90,16 @@ std::string metric_label(const std::string& name) {
         {"cpu_cores", "CPU cores used (tree)"},
         {"max_rss_bytes", "max RSS (largest process)"},
         {"tree_peak_rss_bytes", "peak RSS (process tree)"},
+        {"ttft_ms", "time to first token"},
+        {"itl_ms", "inter-token latency"},
+        {"tpot_ms", "time per output token"},
+        {"e2e_ms", "end-to-end latency"},
+        {"input_tokens", "input tokens"},
+        {"output_tokens", "output tokens"},
+        {"failed", "failed requests"},
+        {"server_tokens_per_s", "server tokens/s"},
+        {"gpu_util_pct", "GPU utilisation"},
+        {"gpu_memory_used_bytes", "GPU memory used"},
     };
     auto it = labels.find(name);
     return it == labels.end() ? name : it->second;

@@ -1,6 +1,7 @@
 #include "farm/core/config.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_file.hpp"
 
 #include "support/files.hpp"
 
@@ -254,4 +255,76 @@ TEST_CASE("core::load_config syntax errors") {
         std::string message = error_for("syntax-stray", "{\n  \"build\": {}\n  ;\n}\n");
         CHECK_MESSAGE(contains(message, "farm.config.json:3:3:"), message);
     }
+}
+
+TEST_CASE("core::load_config the ai section") {
+    fs::path root = fresh("ai-full");
+    write(root / "farm.config.json", R"({"ai": {
+        "providers": [
+            {"name": "local", "type": "ollama", "base_url": "http://127.0.0.1:11434",
+             "model": "llama3.1", "timeouts": {"connect_s": 2, "first_byte_s": 30, "total_s": 90}},
+            {"name": "cloud", "type": "openai", "base_url": "https://api.example.com/v1",
+             "api_key_env": "EXAMPLE_KEY"}
+        ],
+        "thresholds": {"ollama": {"slow_ms": 3000, "fast_ms": 300}}
+    }})");
+    Config config = load_config(root);
+    REQUIRE(config.ai.providers.size() == 2);
+    CHECK(config.ai.providers[0].name == "local");
+    CHECK(config.ai.providers[0].type == "ollama");
+    CHECK(config.ai.providers[0].connect_timeout_s == 2);
+    CHECK(config.ai.providers[0].first_byte_timeout_s == 30);
+    CHECK(config.ai.providers[0].total_timeout_s == 90);
+    CHECK(config.ai.providers[1].api_key_env == "EXAMPLE_KEY");
+    CHECK(config.ai.providers[1].model.empty());
+    REQUIRE(config.ai.thresholds.count("ollama") == 1);
+    CHECK(config.ai.thresholds["ollama"].slow_ms == 3000);
+    CHECK(config.ai.thresholds["ollama"].fast_ms == 300);
+}
+
+TEST_CASE("core::load_config a malformed ai entry: file, line, column, path") {
+    struct Case {
+        const char* text;
+        const char* where;
+        const char* position;
+    };
+    const Case cases[] = {
+        {"{\"ai\": {\"providers\": [\n  {\"name\": \"a\", \"type\": \"olama\", \"base_url\": "
+         "\"http://h\"}\n]}}",
+         "ai.providers[0].type", ":2:25:"},
+        {"{\"ai\": {\n  \"providers\": {}\n}}", "ai.providers", ":2:16:"},
+        {"{\"ai\": {\"providers\": [{\"name\": \"a\", \"type\": \"tgi\"}]}}", "ai.providers[0]",
+         ":1:23:"},
+        {"{\"ai\": {\"providers\": [{\"name\": \"a\", \"type\": \"tgi\", \"base_url\": \"h\"}]}}",
+         "ai.providers[0].base_url", ""},
+        {"{\"ai\": {\"providers\": [{\"name\": \"a\", \"type\": \"tgi\", \"base_url\": "
+         "\"http://h\", \"timeouts\": {\"total\": 3}}]}}",
+         "ai.providers[0].timeouts.total", ""},
+        {"{\"ai\": {\"thresholds\": {\"hf\": {\"slow_ms\": 1, \"fast_ms\": 1}}}}",
+         "ai.thresholds.hf", ""},
+        {"{\"ai\": {\"thresholds\": {\"tgi\": {\"slow_ms\": 1, \"fast_ms\": 2}}}}",
+         "ai.thresholds.tgi.fast_ms", ""},
+        {"{\"ai\": {\"thresholds\": {\"tgi\": {\"slow_ms\": \"1\", \"fast_ms\": 0}}}}",
+         "ai.thresholds.tgi.slow_ms", ""},
+        {"{\"ai\": {\"providers\": [{\"name\": \"a\", \"type\": \"tgi\", \"base_url\": "
+         "\"http://h\"}, {\"name\": \"a\", \"type\": \"tgi\", \"base_url\": \"http://h\"}]}}",
+         "ai.providers[1].name", ""},
+    };
+    int i = 0;
+    for (const Case& c : cases) {
+        std::string message = error_for("ai-bad-" + std::to_string(i++), c.text);
+        INFO(std::string(c.text));
+        CHECK_MESSAGE(contains(message, std::string(": ") + c.where + ":"), message);
+        CHECK_MESSAGE(contains(message, std::string("farm.config.json") + c.position), message);
+    }
+}
+
+TEST_CASE("core::json_value_offset") {
+    std::string text = R"({"a": {"b": [10, {"c": "x,]}"}, 30]}, "d": true})";
+    CHECK(json_value_offset(text, "") == 0);
+    CHECK(text.substr(*json_value_offset(text, "a.b[1].c"), 3) == "\"x,");
+    CHECK(text.substr(*json_value_offset(text, "a.b[2]"), 2) == "30");
+    CHECK(text.substr(*json_value_offset(text, "d"), 4) == "true");
+    CHECK_FALSE(json_value_offset(text, "a.z"));
+    CHECK_FALSE(json_value_offset(text, "a.b[3]"));
 }

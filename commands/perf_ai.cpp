@@ -1,0 +1,132 @@
+#include "commands/perf_ai.hpp"
+
+#include "commands/cli.hpp"
+#include "commands/perf_ai_session.hpp"
+#include "commands/terminal.hpp"
+#include "farm/core/error.hpp"
+#include "farm/report/advice_view.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+namespace farm::commands {
+
+namespace {
+
+ai::LoadPlan load_plan_from(const PerfAiOptions& o) {
+    ai::LoadPlan load;
+    load.requests = o.requests;
+    load.warmup = o.warmup;
+    load.concurrency = o.concurrency;
+    load.rate = o.rate;
+    load.max_concurrency = o.max_concurrency;
+    return load;
+}
+
+void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
+                 Invocation& invocation) {
+    invocation.json = o.json;
+    AiSession session(o, argv);
+    for (const std::string& note : session.notes()) {
+        std::cerr << "farm: " << note << "\n";
+    }
+    ai::LoadPlan load = load_plan_from(o);
+    std::string load_key = o.rate > 0 ? "rate" : "concurrency";
+    std::string load_value = o.rate > 0 ? std::to_string(o.rate) : std::to_string(o.concurrency);
+
+    std::vector<AiResultView> views;
+    bool interrupted = false;
+    for (const ai::Target& target : session.targets()) {
+        if (!o.json) {
+            std::cerr << "farm: " << target.name << "/" << target.model << "/"
+                      << ai::to_string(session.operation()) << ": " << o.requests << " requests at "
+                      << load_key << " " << load_value << "...\n";
+        }
+        AiRunOutcome outcome = session.run(target, load, load_key, load_value);
+        views.push_back(std::move(outcome.view));
+        if (outcome.interrupted) {
+            interrupted = true;
+            break;
+        }
+    }
+    session.finish();
+    std::vector<analysis::Recommendation> advice = session.advice();
+
+    if (o.json) {
+        nlohmann::json results = nlohmann::json::array();
+        for (const AiResultView& v : views) {
+            results.push_back(result_to_json(v));
+        }
+        nlohmann::json doc = {{"schema", "farm.ai/1"},
+                              {"gpu_name", session.gpu_name()},
+                              {"interrupted", interrupted},
+                              {"results", results},
+                              {"advice", report::advice_to_json(advice)}};
+        std::cout << doc.dump(2) << "\n";
+    } else {
+        bool color = stdout_wants_color();
+        std::cout << render_ai_table(views, color);
+        std::cout << render_ai_errors(views);
+        std::cout << render_gpu_line(session.gpu_name(), session.gpu_overall());
+        if (session.recording()) {
+            std::cout << "recorded in " << session.db_path() << "\n";
+        }
+        if (!advice.empty()) {
+            std::cout << "\nAdvice:\n" << report::render_advice(advice, color);
+        }
+        if (interrupted) {
+            std::cout << "interrupted: the requests that ended are shown"
+                      << (session.recording() ? " and recorded as interrupted" : "") << "\n";
+        }
+    }
+    std::cout.flush();
+    if (interrupted) {
+        invocation.exit_code = int(ExitCode::interrupted);
+        return;
+    }
+    bool all_failed = !views.empty();
+    for (const AiResultView& v : views) {
+        all_failed = all_failed && v.summary.succeeded == 0;
+    }
+    if (all_failed) {
+        std::string message;
+        for (const AiResultView& v : views) {
+            message += (message.empty() ? "" : "; ") + failure_summary(v);
+        }
+        // The results are already printed (a JSON document included): say why, exit 3.
+        std::cerr << "farm: error: " << message << "\n";
+        invocation.exit_code = int(ExitCode::command_failed);
+    }
+}
+
+} // namespace
+
+void register_perf_ai(CLI::App& perf, Invocation& invocation) {
+    auto options = std::make_shared<PerfAiOptions>();
+    CLI::App* cmd = perf.add_subcommand(
+        "ai", "Benchmark AI providers: TTFT, ITL, TPOT, end-to-end latency, tokens/s, errors.\n"
+              "Usage: farm perf:ai [OPTIONS]");
+    add_ai_target_options(*cmd, *options);
+    cmd->add_option("-n,--requests", options->requests, "measured requests per provider")
+        ->check(CLI::Range(std::size_t(1), std::size_t(100000000)))
+        ->capture_default_str();
+    CLI::Option* concurrency =
+        cmd->add_option("-c,--concurrency", options->concurrency, "requests in flight at once")
+            ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+            ->capture_default_str();
+    cmd->add_option("--rate", options->rate,
+                    "requests per second with Poisson arrivals (instead of --concurrency)")
+        ->check(CLI::PositiveNumber)
+        ->excludes(concurrency);
+    cmd->add_option("--max-concurrency", options->max_concurrency,
+                    "with --rate: at most this many requests in flight")
+        ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+        ->capture_default_str();
+    cmd->add_flag("--json", options->json, "print one JSON document (farm.ai/1)");
+    cmd->callback([options, &invocation] {
+        run_perf_ai(*options, describe_command("perf:ai", *options), invocation);
+    });
+}
+
+} // namespace farm::commands

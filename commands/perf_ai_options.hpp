@@ -1,0 +1,115 @@
+// The options of `farm perf:ai`, which `farm perf:benchmark` shares (a sweep is perf:ai's run at
+// several load levels), and the steps both commands take before and after their runs: which
+// servers to load, which prompts to send, how each run is stored and shown.
+#pragma once
+
+#include "farm/ai/benchmark.hpp"
+#include "farm/ai/benchmark_summary.hpp"
+#include "farm/analysis/optimize_advice.hpp"
+#include "farm/core/config.hpp"
+#include "farm/history/run.hpp"
+
+#include <cstddef>
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace farm::commands {
+
+struct Invocation;
+
+struct PerfAiOptions {
+    std::string provider; // a type (openai, ollama, tgi) or a configured provider's name
+    std::string model;
+    std::string url;
+    std::string api_key_env;
+    std::string operation = "chat_stream";
+    std::size_t requests = 20;
+    std::size_t concurrency = 1;
+    double rate = 0;
+    std::size_t max_concurrency = 256;
+    std::size_t warmup = 1;
+    std::string prompt;
+    std::string prompts_file;
+    std::size_t input_length = 0;
+    int max_tokens = 0;
+    double timeout_s = 0;
+    double duration_s = 0;
+    std::string db;
+    bool no_record = false;
+    bool json = false;
+    std::string export_requests;
+    std::string config;
+};
+
+// The command line a run is stored with: the command and the options that shape the load (the
+// server and key are in the run's context or nowhere).
+std::vector<std::string> describe_command(const std::string& command, const PerfAiOptions& options);
+
+// Adds the options perf:ai and perf:benchmark share (all but the load ones) to `cmd`.
+void add_ai_target_options(CLI::App& cmd, PerfAiOptions& options);
+
+// One server to load, with what the user should read about how it was chosen.
+struct ResolvedTargets {
+    std::vector<ai::Target> targets;
+    std::vector<std::string> notes; // "found Ollama at http://127.0.0.1:11434 (3 models)"
+};
+
+// From the flags, else the config's providers, else the local ports. Throws farm::UsageError
+// when nothing can be benchmarked, saying how to point farm at a server.
+ResolvedTargets resolve_targets(const PerfAiOptions& options, const core::Config& config);
+
+// The prompts of the run: --prompt, --prompts-file, else built-in ones of about --input-length
+// tokens. Throws farm::UsageError for an unreadable or empty file (with its line).
+std::vector<std::string> resolve_prompts(const PerfAiOptions& options);
+
+// Fills `run` (its command, folder, started_at and git/host context already set) for one
+// benchmark: kind "ai", subject provider/model/operation plus `subject_suffix`, the contract's
+// context (provider_type, base_url without credentials, operation, stream, token_source, the load
+// as load_key=load_value, gpu), status and iterations.
+void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,
+                 const ai::BenchmarkResult& result, const std::string& load_key,
+                 const std::string& load_value, const std::string& gpu_name,
+                 const std::string& subject_suffix = "");
+
+// Everything about one benchmark the table, the JSON and the advice need.
+struct AiResultView {
+    ai::Target target;
+    ai::Operation operation = ai::Operation::chat_stream;
+    ai::BenchmarkSummary summary;
+    std::map<std::string, std::string> first_error;
+    std::optional<sys::GpuStats> gpu;
+    std::string verdict; // empty without a successful request
+    std::int64_t run_id = 0;
+};
+
+AiResultView make_view(const ai::Target& target, ai::Operation operation,
+                       const ai::BenchmarkResult& result, const analysis::AiAdviceSettings& advice,
+                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id);
+
+// The side-by-side table of perf:ai (one row per result).
+std::string render_ai_table(const std::vector<AiResultView>& views, bool color);
+// The errors of each result, one line per class with its first message.
+std::string render_ai_errors(const std::vector<AiResultView>& views);
+// "GPU: NAME · util mean 40.0% max 90.0% · memory ... · temp ... · power ..." or
+// "GPU telemetry: not available".
+std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu);
+// One element of the JSON results[] (docs/json.md, farm.ai/1).
+nlohmann::json result_to_json(const AiResultView& view);
+nlohmann::json stats_to_json(const std::optional<ai::MetricStats>& stats);
+
+// The CSV header of --export-requests, and one row.
+std::string export_csv_header();
+std::string export_csv_row(const ai::Target& target, ai::Operation operation,
+                           const ai::RequestReport& request);
+
+// Millisecond text for tables: "52.3", "1.2k"; "-" when absent.
+std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field);
+
+} // namespace farm::commands

@@ -1,0 +1,151 @@
+#include "commands/perf_ai_session.hpp"
+
+#include "farm/core/atomic_file.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/paths.hpp"
+#include "farm/core/text.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/net/http_client.hpp"
+#include "farm/sys/context.hpp"
+
+#include <algorithm>
+
+namespace farm::commands {
+
+AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string>& argv)
+    : m_options(options), m_command(core::join_command_line(core::redact_secrets(argv))),
+      m_operation(ai::parse_operation(options.operation)), m_nvml(sys::Nvml::open()) {
+    exec::install_interrupt_handlers();
+    std::filesystem::path cwd = std::filesystem::current_path();
+    m_root = core::find_project_root(cwd);
+    m_config = core::load_config(
+        m_root, options.config.empty() ? std::nullopt
+                                       : std::optional<std::filesystem::path>(options.config));
+    m_advice = analysis::ai_advice_settings(m_config);
+    m_prompts = resolve_prompts(options);
+    if (!options.no_record) {
+        m_store = std::make_unique<history::Store>(
+            core::resolve_db_path(options.db.empty() ? std::nullopt : std::optional(options.db),
+                                  m_root),
+            history::Store::Mode::create);
+    }
+    m_targets = resolve_targets(options, m_config);
+    for (const ai::Target& target : m_targets.targets) {
+        ai::wire_format(target.type, m_operation); // TGI embed: refused before anything is sent
+    }
+    m_context = sys::collect_context(m_root);
+    m_gpu_name = sys::gpu_context_label(m_nvml);
+    if (m_nvml.available()) {
+        m_gpu = std::make_unique<sys::GpuSampler>(m_nvml);
+        m_gpu->start();
+    }
+    if (!options.export_requests.empty()) {
+        m_csv = export_csv_header();
+    }
+}
+
+AiSession::~AiSession() {
+    if (m_gpu) {
+        m_gpu->stop();
+    }
+}
+
+std::string AiSession::db_path() const {
+    return m_store ? m_store->path().string() : std::string();
+}
+
+AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
+                            const std::string& load_key, const std::string& load_value,
+                            const std::string& subject_suffix, const ai::Slo* slo) {
+    ai::BenchmarkPlan plan;
+    plan.target = target;
+    plan.operation = m_operation;
+    plan.prompts = m_prompts;
+    if (m_options.max_tokens > 0) {
+        plan.max_tokens = m_options.max_tokens;
+    }
+    plan.load = load;
+    plan.load.deadline_s = m_options.duration_s;
+    plan.gpu = m_gpu.get();
+
+    history::Run run;
+    run.command = m_command;
+    run.folder = std::filesystem::current_path().string();
+    run.context = m_context;
+    run.started_at = core::utc_now_iso8601();
+    bool export_rows = !m_options.export_requests.empty();
+    ai::BenchmarkResult result = ai::run_benchmark(plan, [&](const ai::RequestReport& request) {
+        if (export_rows) {
+            m_csv += export_csv_row(target, m_operation, request);
+        }
+    });
+    run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
+    if (!m_first_start) {
+        m_first_start = result.started;
+    }
+    m_last_end = result.ended;
+
+    std::optional<sys::GpuStats> gpu;
+    if (m_gpu) {
+        gpu = m_gpu->summary(result.started, result.ended).all;
+    }
+    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
+    std::int64_t run_id = 0;
+    if (m_store && !run.iterations.empty()) {
+        run_id = m_store->record(run);
+        m_run_ids.push_back(run_id);
+    }
+    AiRunOutcome outcome;
+    outcome.view = make_view(target, m_operation, result, m_advice, gpu, run_id);
+    outcome.interrupted = result.interrupted;
+    if (slo != nullptr) {
+        outcome.meeting_slo = ai::requests_meeting(*slo, result.iterations);
+    }
+    return outcome;
+}
+
+std::optional<sys::GpuStats> AiSession::gpu_overall() const {
+    if (!m_gpu || !m_first_start) {
+        return std::nullopt;
+    }
+    return m_gpu->summary(*m_first_start, m_last_end).all;
+}
+
+void AiSession::finish() {
+    if (m_gpu) {
+        m_gpu->stop();
+    }
+    if (!m_options.export_requests.empty()) {
+        core::write_file_atomically(m_options.export_requests, m_csv);
+    }
+}
+
+std::vector<analysis::Recommendation> AiSession::advice() {
+    std::vector<analysis::Recommendation> mine;
+    if (!m_store || m_run_ids.empty()) {
+        return mine;
+    }
+    for (analysis::Recommendation& r :
+         analysis::advise_ai_from_history(*m_store, m_config, {}, m_advice)) {
+        bool ours =
+            std::any_of(r.evidence_runs.begin(), r.evidence_runs.end(), [this](std::int64_t id) {
+                return std::find(m_run_ids.begin(), m_run_ids.end(), id) != m_run_ids.end();
+            });
+        if (ours) {
+            mine.push_back(std::move(r));
+        }
+    }
+    analysis::sort_by_priority(mine);
+    return mine;
+}
+
+std::string failure_summary(const AiResultView& view) {
+    std::string url = net::url_for_messages(view.target.base_url);
+    if (view.first_error.empty()) {
+        return "no request to " + url + " succeeded";
+    }
+    const auto& [error_class, message] = *view.first_error.begin();
+    return "every request to " + url + " failed (" + error_class + "): " + message;
+}
+
+} // namespace farm::commands

@@ -1,0 +1,77 @@
+// What perf:ai and perf:benchmark hold while their benchmarks run: the config, the servers and
+// prompts, the history store, the GPU sampler and the rows of --export-requests. A session runs
+// one benchmark at a time (one server, one operation, one load level) and stores each as a run.
+#pragma once
+
+#include "commands/perf_ai_options.hpp"
+#include "farm/ai/sweep.hpp"
+#include "farm/history/store.hpp"
+#include "farm/sys/gpu_sampler.hpp"
+#include "farm/sys/nvml.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::commands {
+
+struct AiRunOutcome {
+    AiResultView view;
+    std::size_t meeting_slo = 0; // requests meeting every SLO (when one was given)
+    bool interrupted = false;
+};
+
+class AiSession {
+  public:
+    // Loads the config, resolves servers and prompts, opens the store: every usage error comes
+    // before anything is sent.
+    AiSession(const PerfAiOptions& options, const std::vector<std::string>& argv);
+    ~AiSession();
+    AiSession(const AiSession&) = delete;
+    AiSession& operator=(const AiSession&) = delete;
+
+    const std::vector<ai::Target>& targets() const { return m_targets.targets; }
+    const std::vector<std::string>& notes() const { return m_targets.notes; }
+    ai::Operation operation() const { return m_operation; }
+    const std::string& gpu_name() const { return m_gpu_name; }
+
+    // One benchmark, stored as a run (unless --no-record) with context load_key=load_value and
+    // the subject provider/model/operation + subject_suffix.
+    AiRunOutcome run(const ai::Target& target, const ai::LoadPlan& load,
+                     const std::string& load_key, const std::string& load_value,
+                     const std::string& subject_suffix = "", const ai::Slo* slo = nullptr);
+
+    // The GPU over the whole session so far; nullopt without telemetry.
+    std::optional<sys::GpuStats> gpu_overall() const;
+    // Stops sampling and writes --export-requests.
+    void finish();
+    // The AI advice of optimize:ai on the runs this session stored.
+    std::vector<analysis::Recommendation> advice();
+    bool recording() const { return m_store != nullptr; }
+    std::string db_path() const;
+
+  private:
+    PerfAiOptions m_options;
+    std::string m_command;
+    std::filesystem::path m_root;
+    core::Config m_config;
+    analysis::AiAdviceSettings m_advice;
+    ResolvedTargets m_targets;
+    ai::Operation m_operation;
+    std::vector<std::string> m_prompts;
+    std::unique_ptr<history::Store> m_store;
+    sys::RunContext m_context;
+    sys::Nvml m_nvml;
+    std::unique_ptr<sys::GpuSampler> m_gpu;
+    std::string m_gpu_name;
+    std::optional<std::chrono::steady_clock::time_point> m_first_start;
+    std::chrono::steady_clock::time_point m_last_end;
+    std::string m_csv;
+    std::vector<std::int64_t> m_run_ids;
+};
+
+// The first failure of a result as one line for "every request failed" messages.
+std::string failure_summary(const AiResultView& view);
+
+} // namespace farm::commands

@@ -1,0 +1,326 @@
+// perf:ai's preparations: which servers, which prompts, and how a run is stored.
+#include "commands/perf_ai_options.hpp"
+
+#include "farm/ai/discovery.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/json_file.hpp"
+#include "farm/core/text.hpp"
+#include "farm/net/http_client.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+namespace farm::commands {
+
+void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
+    cmd.add_option("--provider", o.provider,
+                   "openai, ollama, tgi, or the name of a provider in farm.config.json "
+                   "(default: every configured provider, else the servers found on local ports)");
+    cmd.add_option("--model", o.model,
+                   "the model to ask (default: configured, else the first "
+                   "the server lists)");
+    cmd.add_option("--url", o.url, "the server's base URL, e.g. http://127.0.0.1:11434");
+    cmd.add_option("--api-key-env", o.api_key_env,
+                   "name of the environment variable holding the API key (the key is never "
+                   "printed or stored)");
+    cmd.add_option("--operation", o.operation, "what each request asks for")
+        ->check(CLI::IsMember({"chat", "chat_stream", "generate", "generate_stream", "embed"}))
+        ->capture_default_str();
+    cmd.add_option("--warmup", o.warmup, "requests sent first and not measured")
+        ->capture_default_str();
+    cmd.add_option("--prompt", o.prompt, "the prompt every request sends");
+    cmd.add_option("--prompts-file", o.prompts_file,
+                   "prompts, one per line (or JSONL lines {\"prompt\": ...}), used in turn");
+    cmd.add_option("--input-length", o.input_length, "built-in prompts of about this many tokens")
+        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)));
+    cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
+        ->check(CLI::Range(1, 1000000));
+    cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--duration", o.duration_s,
+                   "end each run after SECONDS (requests in flight end as timeouts)")
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--config", o.config,
+                   "farm config file (default: farm.config.json in the project root)");
+    cmd.add_option("--db", o.db, "history database (default .farm/perf.db, or FARM_DB)");
+    cmd.add_flag("--no-record", o.no_record, "do not store the runs in the history");
+    cmd.add_option("--export-requests", o.export_requests,
+                   "write one CSV row per measured request to FILE.csv");
+}
+
+std::vector<std::string> describe_command(const std::string& command, const PerfAiOptions& o) {
+    std::vector<std::string> argv = {"farm",      command,      "--operation",
+                                     o.operation, "--requests", std::to_string(o.requests)};
+    if (o.rate > 0) {
+        argv.insert(argv.end(), {"--rate", std::to_string(o.rate)});
+    } else {
+        argv.insert(argv.end(), {"--concurrency", std::to_string(o.concurrency)});
+    }
+    if (!o.model.empty()) {
+        argv.insert(argv.end(), {"--model", o.model});
+    }
+    return argv;
+}
+
+namespace {
+
+// The key from the variable the user named; the key itself never leaves the Target.
+std::string api_key_from(const std::string& variable, const std::string& where) {
+    if (variable.empty()) {
+        return {};
+    }
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr || *value == '\0') {
+        throw UsageError(where + " names the environment variable " + variable +
+                         " for the API key, and it is not set");
+    }
+    return value;
+}
+
+std::string first_model(const ai::Target& target) {
+    std::vector<ai::ProbeResult> found =
+        ai::probe_servers({ai::ServerCandidate{target.name, target.type, target.base_url}}, 2.0);
+    if (!found.empty() && !found.front().models.empty()) {
+        return found.front().models.front();
+    }
+    throw UsageError("no model given for " + net::url_for_messages(target.base_url) +
+                     " and the server lists none" +
+                     (found.empty() || found.front().problem.empty()
+                          ? std::string()
+                          : " (" + found.front().problem + ")") +
+                     ": give one with --model");
+}
+
+ai::Target from_config(const core::AiProviderConfig& p) {
+    ai::Target target;
+    target.name = p.name;
+    target.type = ai::parse_provider_type(p.type);
+    target.base_url = p.base_url;
+    target.model = p.model;
+    target.connect_timeout_s = p.connect_timeout_s;
+    target.first_byte_timeout_s = p.first_byte_timeout_s;
+    target.total_timeout_s = p.total_timeout_s;
+    target.api_key = api_key_from(p.api_key_env, "provider '" + p.name + "' (api_key_env)");
+    return target;
+}
+
+const core::AiProviderConfig* configured(const core::Config& config, const std::string& name) {
+    for (const core::AiProviderConfig& p : config.ai.providers) {
+        if (p.name == name) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<ai::Target> probe_local(std::optional<ai::ProviderType> type,
+                                    std::vector<std::string>& notes) {
+    std::vector<ai::ServerCandidate> candidates;
+    for (const ai::ServerCandidate& c : ai::local_server_candidates()) {
+        if (!type || c.type == *type) {
+            candidates.push_back(c);
+        }
+    }
+    std::vector<ai::Target> targets;
+    std::string tried;
+    for (const ai::ProbeResult& r : ai::probe_servers(candidates)) {
+        tried += "\n  " + r.candidate.label + " " + r.candidate.base_url + ": " +
+                 (r.found ? "found" : r.problem);
+        if (!r.found) {
+            continue;
+        }
+        notes.push_back("found " + r.candidate.label + " at " + r.candidate.base_url + " (" +
+                        std::to_string(r.models.size()) +
+                        (r.models.size() == 1 ? " model)" : " models)"));
+        if (r.models.empty()) {
+            notes.push_back("  it lists no model: give one with --model to benchmark it");
+            continue;
+        }
+        ai::Target target;
+        target.name = std::string(ai::to_string(r.candidate.type));
+        target.type = r.candidate.type;
+        target.base_url = r.candidate.base_url;
+        target.model = r.models.front();
+        targets.push_back(target);
+    }
+    if (targets.empty()) {
+        throw UsageError(
+            "no AI server configured and none answers on the usual local ports:" + tried +
+            "\nPoint farm at a server with --provider TYPE --url URL --model MODEL "
+            "(e.g. --provider ollama --url http://127.0.0.1:11434 --model "
+            "llama3.1), or add it to farm.config.json under ai.providers (see "
+            "docs/config.md).");
+    }
+    return targets;
+}
+
+} // namespace
+
+ResolvedTargets resolve_targets(const PerfAiOptions& o, const core::Config& config) {
+    ResolvedTargets resolved;
+    const core::AiProviderConfig* named =
+        o.provider.empty() ? nullptr : configured(config, o.provider);
+    std::optional<ai::ProviderType> type;
+    if (!o.provider.empty() && named == nullptr) {
+        type = ai::parse_provider_type(o.provider);
+    }
+    if (named != nullptr) {
+        resolved.targets.push_back(from_config(*named));
+    } else if (!o.url.empty()) {
+        ai::Target target;
+        if (!type) {
+            type = o.url.find(":11434") != std::string::npos ? ai::ProviderType::ollama
+                                                             : ai::ProviderType::openai;
+            resolved.notes.push_back("--provider not given: speaking " +
+                                     std::string(ai::to_string(*type)) + " to " +
+                                     net::url_for_messages(o.url));
+        }
+        target.type = *type;
+        target.name = std::string(ai::to_string(*type));
+        resolved.targets.push_back(target);
+    } else {
+        for (const core::AiProviderConfig& p : config.ai.providers) {
+            if (!type || p.type == ai::to_string(*type)) {
+                resolved.targets.push_back(from_config(p));
+            }
+        }
+        if (resolved.targets.empty()) {
+            resolved.targets = probe_local(type, resolved.notes);
+        }
+    }
+    for (ai::Target& target : resolved.targets) {
+        if (!o.url.empty()) {
+            target.base_url = o.url;
+        }
+        if (!target.base_url.starts_with("http://") && !target.base_url.starts_with("https://")) {
+            throw UsageError("--url: '" + net::url_for_messages(target.base_url) +
+                             "' is not an http:// or https:// URL");
+        }
+        if (!o.model.empty()) {
+            target.model = o.model;
+        }
+        if (!o.api_key_env.empty()) {
+            target.api_key = api_key_from(o.api_key_env, "--api-key-env");
+        }
+        if (o.timeout_s > 0) {
+            target.first_byte_timeout_s = o.timeout_s;
+            target.total_timeout_s = o.timeout_s;
+            target.connect_timeout_s = std::min(target.connect_timeout_s, o.timeout_s);
+        }
+        if (target.model.empty()) {
+            target.model = first_model(target);
+            resolved.notes.push_back("model not given: using " + target.model + ", the first " +
+                                     net::url_for_messages(target.base_url) + " lists");
+        }
+    }
+    return resolved;
+}
+
+namespace {
+
+const char* const builtin_prompts[] = {
+    "Explain in three sentences why a lockfile makes installs reproducible.",
+    "Write a haiku about a build that finally passes.",
+    "List five ways to make a web page load faster, one line each.",
+    "What is the difference between latency and throughput? Answer briefly.",
+    "Summarise what a content delivery network does in two sentences.",
+};
+
+std::vector<std::string> prompts_of_length(std::size_t tokens) {
+    // About four characters per token, as the chars/4 estimate counts them.
+    const std::string filler = "The quick brown fox jumps over the lazy dog near the river bank. ";
+    std::vector<std::string> prompts;
+    std::size_t variant = 0;
+    for (const char* ask : builtin_prompts) {
+        std::string prompt = "Variant " + std::to_string(++variant) + ". Read this text: ";
+        while (prompt.size() + std::string(ask).size() + 1 < tokens * 4) {
+            prompt += filler;
+        }
+        prompt.resize(std::max<std::size_t>(tokens * 4, std::string(ask).size() + 1) -
+                      std::string(ask).size() - 1);
+        prompts.push_back(prompt + " " + ask);
+    }
+    return prompts;
+}
+
+std::vector<std::string> prompts_from_file(const std::string& file) {
+    std::string text = core::read_text_file(file);
+    std::vector<std::string> prompts;
+    std::istringstream lines(text);
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        if (line.find_first_not_of(" \t") == std::string::npos) {
+            continue;
+        }
+        if (line.front() == '{') {
+            nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+            if (value.is_discarded() || !value.contains("prompt") || !value["prompt"].is_string()) {
+                throw UsageError(file + ":" + std::to_string(number) +
+                                 ":1: a JSON line needs a string \"prompt\" (one prompt per line, "
+                                 "or JSONL lines {\"prompt\": \"...\"})");
+            }
+            prompts.push_back(value["prompt"].get<std::string>());
+        } else {
+            prompts.push_back(line);
+        }
+    }
+    if (prompts.empty()) {
+        throw UsageError(file + ": holds no prompt (one prompt per line)");
+    }
+    return prompts;
+}
+
+} // namespace
+
+std::vector<std::string> resolve_prompts(const PerfAiOptions& o) {
+    int given = int(!o.prompt.empty()) + int(!o.prompts_file.empty()) + int(o.input_length > 0);
+    if (given > 1) {
+        throw UsageError("give one of --prompt, --prompts-file and --input-length");
+    }
+    if (!o.prompt.empty()) {
+        return {o.prompt};
+    }
+    if (!o.prompts_file.empty()) {
+        return prompts_from_file(o.prompts_file);
+    }
+    if (o.input_length > 0) {
+        return prompts_of_length(o.input_length);
+    }
+    return {std::begin(builtin_prompts), std::end(builtin_prompts)};
+}
+
+void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,
+                 const ai::BenchmarkResult& result, const std::string& load_key,
+                 const std::string& load_value, const std::string& gpu_name,
+                 const std::string& subject_suffix) {
+    run.kind = "ai";
+    run.subject = target.name + "/" + target.model + "/" + std::string(ai::to_string(operation)) +
+                  subject_suffix;
+    std::map<std::string, std::string>& facts = run.context.project;
+    facts["provider_type"] = std::string(ai::to_string(target.type));
+    facts["base_url"] = net::url_for_messages(target.base_url);
+    facts["operation"] = std::string(ai::to_string(operation));
+    facts["stream"] = ai::is_streamed(operation) ? "true" : "false";
+    std::string source = ai::common_token_source(result);
+    if (!source.empty()) {
+        facts["token_source"] = source;
+    }
+    facts[load_key] = load_value;
+    facts["gpu"] = gpu_name;
+    bool all_failed =
+        std::all_of(result.iterations.begin(), result.iterations.end(),
+                    [](const measure::IterationRecord& it) { return it.exit_code != 0; });
+    run.status = result.interrupted ? history::RunStatus::interrupted
+                 : all_failed       ? history::RunStatus::failed
+                                    : history::RunStatus::ok;
+    run.iterations = result.iterations;
+}
+
+} // namespace farm::commands

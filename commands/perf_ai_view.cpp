@@ -1,0 +1,212 @@
+// How perf:ai and perf:benchmark show a benchmark: the side-by-side table, the error lines, the
+// GPU line, the JSON result (farm.ai/1) and the --export-requests CSV.
+#include "commands/perf_ai_options.hpp"
+
+#include "farm/net/http_client.hpp"
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+#include <cstdio>
+
+namespace farm::commands {
+
+namespace {
+
+std::string number(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string ms_text(double value) {
+    return number(value, value < 10 ? 2 : value < 100 ? 1 : 0);
+}
+
+std::string latency_cell(const std::optional<ai::MetricStats>& stats) {
+    if (!stats) {
+        return "-";
+    }
+    return ms_text(stats->median) + " / " + ms_text(stats->p90) + " / " + ms_text(stats->p95) +
+           " / " + ms_text(stats->p99);
+}
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos) {
+        return text;
+    }
+    std::string out = "\"";
+    for (char c : text) {
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return out + "\"";
+}
+
+std::string csv_metric(const measure::IterationRecord& record, const char* name) {
+    std::optional<double> value = record.metric(name);
+    return value ? number(*value, 3) : std::string();
+}
+
+} // namespace
+
+std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field) {
+    return stats ? ms_text((*stats).*field) : std::string("-");
+}
+
+AiResultView make_view(const ai::Target& target, ai::Operation operation,
+                       const ai::BenchmarkResult& result, const analysis::AiAdviceSettings& advice,
+                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id) {
+    AiResultView view;
+    view.target = target;
+    view.operation = operation;
+    view.summary = ai::summarize_benchmark(result);
+    view.first_error = result.first_error;
+    view.gpu = gpu;
+    view.run_id = run_id;
+    if (view.summary.e2e_ms) {
+        const analysis::AiThresholds& t =
+            analysis::ai_thresholds_for(advice, std::string(ai::to_string(target.type)));
+        view.verdict = ai::verdict_for(view.summary.e2e_ms->median, t.slow_ms, t.fast_ms);
+    }
+    return view;
+}
+
+std::string render_ai_table(const std::vector<AiResultView>& views, bool color) {
+    report::Table table({"provider/model/operation", "requests", "errors",
+                         "TTFT ms med/p90/p95/p99", "ITL ms med/p90/p95/p99",
+                         "TPOT ms med/p90/p95/p99", "E2E ms med/p90/p95/p99", "out tok/s", "req/s",
+                         "tokens from", "verdict"});
+    for (const AiResultView& v : views) {
+        const ai::BenchmarkSummary& s = v.summary;
+        table.add_row(
+            {v.target.name + "/" + v.target.model + "/" + std::string(ai::to_string(v.operation)),
+             std::to_string(s.requests), std::to_string(s.errors), latency_cell(s.ttft_ms),
+             latency_cell(s.itl_ms), latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
+             number(s.output_token_throughput, 1), number(s.request_throughput, 2),
+             s.token_source.empty() ? "-" : s.token_source, v.verdict.empty() ? "-" : v.verdict});
+    }
+    return table.render(color);
+}
+
+std::string render_ai_errors(const std::vector<AiResultView>& views) {
+    std::string out;
+    for (const AiResultView& v : views) {
+        for (const auto& [error_class, count] : v.summary.errors_by_class) {
+            auto first = v.first_error.find(error_class);
+            out += "  " + v.target.name + "/" + v.target.model + ": " + std::to_string(count) +
+                   " of " + std::to_string(v.summary.requests) + " failed (" + error_class + ")";
+            if (first != v.first_error.end() && !first->second.empty()) {
+                out += ": " + first->second;
+            }
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu) {
+    if (!gpu || gpu->samples == 0) {
+        return "GPU telemetry: not available\n";
+    }
+    std::string out = "GPU: " + gpu_name;
+    if (gpu->utilization_mean_pct) {
+        out += " · util mean " + number(*gpu->utilization_mean_pct, 1) + "% max " +
+               number(gpu->utilization_max_pct.value_or(0), 1) + "%";
+    }
+    if (gpu->memory_used_max_bytes) {
+        out +=
+            " · memory max " + report::format_value(double(*gpu->memory_used_max_bytes), "bytes");
+        if (gpu->memory_total_bytes) {
+            out += " of " + report::format_value(double(*gpu->memory_total_bytes), "bytes");
+        }
+    }
+    if (gpu->temperature_max_c) {
+        out += " · temp max " + number(*gpu->temperature_max_c, 0) + " °C";
+    }
+    if (gpu->power_mean_w) {
+        out += " · power mean " + number(*gpu->power_mean_w, 0) + " W";
+    }
+    return out + " (" + std::to_string(gpu->samples) + " samples)\n";
+}
+
+nlohmann::json stats_to_json(const std::optional<ai::MetricStats>& stats) {
+    if (!stats) {
+        return nullptr;
+    }
+    return {{"count", stats->count},   {"mean", stats->mean}, {"median", stats->median},
+            {"p90", stats->p90},       {"p95", stats->p95},   {"p99", stats->p99},
+            {"stddev", stats->stddev}, {"min", stats->min},   {"max", stats->max}};
+}
+
+nlohmann::json result_to_json(const AiResultView& v) {
+    const ai::BenchmarkSummary& s = v.summary;
+    nlohmann::json by_class = nlohmann::json::object();
+    for (const auto& [error_class, count] : s.errors_by_class) {
+        by_class[error_class] = count;
+    }
+    nlohmann::json messages = nlohmann::json::object();
+    for (const auto& [error_class, message] : v.first_error) {
+        messages[error_class] = message;
+    }
+    nlohmann::json out = {
+        {"provider", v.target.name},
+        {"provider_type", std::string(ai::to_string(v.target.type))},
+        {"base_url", net::url_for_messages(v.target.base_url)},
+        {"model", v.target.model},
+        {"operation", std::string(ai::to_string(v.operation))},
+        {"requests", s.requests},
+        {"succeeded", s.succeeded},
+        {"errors", {{"count", s.errors}, {"by_class", by_class}, {"first_message", messages}}},
+        {"ttft_ms", stats_to_json(s.ttft_ms)},
+        {"itl_ms", stats_to_json(s.itl_ms)},
+        {"tpot_ms", stats_to_json(s.tpot_ms)},
+        {"e2e_ms", stats_to_json(s.e2e_ms)},
+        {"output_tokens", stats_to_json(s.output_tokens)},
+        {"input_tokens", stats_to_json(s.input_tokens)},
+        {"token_source",
+         s.token_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.token_source)},
+        {"wall_s", s.wall_s},
+        {"request_throughput", s.request_throughput},
+        {"output_token_throughput", s.output_token_throughput},
+        {"verdict", v.verdict.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.verdict)},
+        {"run_id", v.run_id > 0 ? nlohmann::json(v.run_id) : nlohmann::json(nullptr)},
+    };
+    if (v.gpu && v.gpu->samples > 0) {
+        nlohmann::json gpu = {{"samples", v.gpu->samples}};
+        auto put = [&gpu](const char* key, const auto& value) {
+            if (value) {
+                gpu[key] = *value;
+            }
+        };
+        put("utilization_mean_pct", v.gpu->utilization_mean_pct);
+        put("utilization_max_pct", v.gpu->utilization_max_pct);
+        put("memory_used_mean_bytes", v.gpu->memory_used_mean_bytes);
+        put("memory_used_max_bytes", v.gpu->memory_used_max_bytes);
+        put("memory_total_bytes", v.gpu->memory_total_bytes);
+        put("temperature_max_c", v.gpu->temperature_max_c);
+        put("power_mean_w", v.gpu->power_mean_w);
+        out["gpu"] = gpu;
+    }
+    return out;
+}
+
+std::string export_csv_header() {
+    return "provider,model,operation,index,prompt_index,status,error_class,ttft_ms,e2e_ms,itl_ms,"
+           "tpot_ms,input_tokens,output_tokens,token_source\n";
+}
+
+std::string export_csv_row(const ai::Target& target, ai::Operation operation,
+                           const ai::RequestReport& r) {
+    bool ok = r.error == ai::ErrorClass::none;
+    std::string row = csv_field(target.name) + "," + csv_field(target.model) + "," +
+                      std::string(ai::to_string(operation)) + "," + std::to_string(r.index) + "," +
+                      std::to_string(r.prompt_index) + "," + (ok ? "ok" : "failed") + "," +
+                      std::string(ok ? "" : ai::to_string(r.error)) + ",";
+    for (const char* metric :
+         {"ttft_ms", "e2e_ms", "itl_ms", "tpot_ms", "input_tokens", "output_tokens"}) {
+        row += csv_metric(r.record, metric) + ",";
+    }
+    row += r.output_token_source ? std::string(ai::to_string(*r.output_token_source)) : "";
+    return row + "\n";
+}
+
+} // namespace farm::commands

@@ -1,0 +1,282 @@
+// `farm perf:benchmark`: perf:ai's run at several load levels, one stored run per level.
+#include "commands/cli.hpp"
+#include "commands/perf_ai.hpp"
+#include "commands/perf_ai_session.hpp"
+#include "commands/terminal.hpp"
+#include "farm/core/error.hpp"
+#include "farm/report/advice_view.hpp"
+#include "farm/report/table.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace farm::commands {
+
+namespace {
+
+struct PerfBenchmarkOptions {
+    PerfAiOptions ai;
+    std::string concurrency_levels = "1,2,4,8,16,32";
+    std::string rates;
+    std::string slo;
+};
+
+struct Level {
+    double load = 0;
+    AiRunOutcome outcome;
+    double goodput = 0;
+};
+
+struct Sweep {
+    ai::Target target;
+    std::vector<Level> levels;
+    std::optional<ai::Knee> knee;
+};
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string level_name(bool rate_mode, double load) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, rate_mode ? "r=%g" : "c=%g", load);
+    return buffer;
+}
+
+std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
+    if (o.requests > 0) {
+        return o.requests;
+    }
+    // Enough requests for the level to reach its steady state, and a bounded run.
+    return std::max<std::size_t>(20, std::size_t(4 * (rate_mode ? 1.0 : load)));
+}
+
+std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
+    std::vector<std::string> header = {"level",     "requests",    "errors",     "req/s",
+                                       "out tok/s", "TTFT med ms", "E2E med ms", "E2E p99 ms"};
+    if (!slo.empty()) {
+        header.push_back("goodput req/s");
+    }
+    report::Table table(header);
+    double top = 0;
+    for (const Level& level : sweep.levels) {
+        const ai::BenchmarkSummary& s = level.outcome.view.summary;
+        top = std::max(top, s.request_throughput);
+        std::vector<std::string> row = {level_name(rate_mode, level.load),
+                                        std::to_string(s.requests),
+                                        std::to_string(s.errors),
+                                        fixed(s.request_throughput, 2),
+                                        fixed(s.output_token_throughput, 1),
+                                        ms_cell(s.ttft_ms, &ai::MetricStats::median),
+                                        ms_cell(s.e2e_ms, &ai::MetricStats::median),
+                                        ms_cell(s.e2e_ms, &ai::MetricStats::p99)};
+        if (!slo.empty()) {
+            row.push_back(fixed(level.goodput, 2));
+        }
+        table.add_row(row);
+    }
+    const ai::Target& t = sweep.target;
+    std::string out = t.name + "/" + t.model + " (" + t.base_url + ")\n" + table.render(color);
+    out += "\nthroughput (bar) against median latency:\n";
+    for (const Level& level : sweep.levels) {
+        const ai::BenchmarkSummary& s = level.outcome.view.summary;
+        std::size_t width = top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
+        std::string bar;
+        for (std::size_t i = 0; i < width; ++i) {
+            bar += "█";
+        }
+        std::string name = level_name(rate_mode, level.load);
+        out += "  " + name + std::string(name.size() < 8 ? 8 - name.size() : 1, ' ') + bar +
+               std::string(41 - width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
+               (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + "\n";
+    }
+    if (!sweep.knee) {
+        out += "knee: needs at least two levels\n";
+    } else {
+        const Level& knee = sweep.levels[sweep.knee->index];
+        const ai::BenchmarkSummary& s = knee.outcome.view.summary;
+        std::string at = level_name(rate_mode, knee.load) + " (" + fixed(s.request_throughput, 2) +
+                         " req/s, median e2e " +
+                         (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + ")";
+        out += sweep.knee->beyond_range
+                   ? "knee: not reached up to " + at +
+                         ": throughput still grows >= 10% per level with latency < +50%\n"
+                   : "knee: " + at + ": past it throughput grows < 10% or median latency >= +50%\n";
+    }
+    if (!slo.empty()) {
+        out += "goodput: requests per second meeting every SLO (" + ai::to_string(slo) + ")\n";
+    }
+    return out;
+}
+
+nlohmann::json sweep_to_json(const Sweep& sweep, bool rate_mode) {
+    nlohmann::json levels = nlohmann::json::array();
+    for (const Level& level : sweep.levels) {
+        levels.push_back({{rate_mode ? "rate" : "concurrency", level.load},
+                          {"goodput", level.goodput},
+                          {"meeting_slo", level.outcome.meeting_slo},
+                          {"result", result_to_json(level.outcome.view)}});
+    }
+    nlohmann::json knee = nullptr;
+    if (sweep.knee) {
+        knee = {{rate_mode ? "rate" : "concurrency", sweep.levels[sweep.knee->index].load},
+                {"index", sweep.knee->index},
+                {"beyond_range", sweep.knee->beyond_range}};
+    }
+    return {{"provider", sweep.target.name},
+            {"model", sweep.target.model},
+            {"levels", levels},
+            {"knee", knee}};
+}
+
+void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
+    invocation.json = o.ai.json;
+    bool rate_mode = !o.rates.empty();
+    std::vector<double> loads =
+        rate_mode ? ai::parse_levels(o.rates, "--rates", false)
+                  : ai::parse_levels(o.concurrency_levels, "--concurrency-levels", true);
+    ai::Slo slo = o.slo.empty() ? ai::Slo{} : ai::parse_slo(o.slo);
+    AiSession session(o.ai, describe_command("perf:benchmark", o.ai));
+    for (const std::string& note : session.notes()) {
+        std::cerr << "farm: " << note << "\n";
+    }
+    std::vector<Sweep> sweeps;
+    bool interrupted = false;
+    for (const ai::Target& target : session.targets()) {
+        Sweep sweep;
+        sweep.target = target;
+        for (double load : loads) {
+            ai::LoadPlan plan;
+            plan.requests = requests_for(o.ai, load, rate_mode);
+            plan.warmup = o.ai.warmup;
+            plan.concurrency = rate_mode ? 1 : std::size_t(load);
+            plan.rate = rate_mode ? load : 0;
+            plan.max_concurrency = o.ai.max_concurrency;
+            std::string name = level_name(rate_mode, load);
+            if (!o.ai.json) {
+                std::cerr << "farm: " << target.name << "/" << target.model << " " << name << ": "
+                          << plan.requests << " requests...\n";
+            }
+            Level level;
+            level.load = load;
+            level.outcome = session.run(target, plan, rate_mode ? "rate" : "concurrency",
+                                        fixed(load, rate_mode ? 3 : 0), "/" + name, &slo);
+            double wall = level.outcome.view.summary.wall_s;
+            level.goodput = wall > 0 ? double(level.outcome.meeting_slo) / wall : 0;
+            interrupted = level.outcome.interrupted;
+            sweep.levels.push_back(std::move(level));
+            if (interrupted) {
+                break;
+            }
+        }
+        std::vector<ai::SweepPoint> points;
+        for (const Level& level : sweep.levels) {
+            const ai::BenchmarkSummary& s = level.outcome.view.summary;
+            points.push_back({level.load, s.request_throughput, s.e2e_ms ? s.e2e_ms->median : 0});
+        }
+        sweep.knee = ai::find_knee(points);
+        sweeps.push_back(std::move(sweep));
+        if (interrupted) {
+            break;
+        }
+    }
+    session.finish();
+    std::vector<analysis::Recommendation> advice = session.advice();
+
+    if (o.ai.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const Sweep& sweep : sweeps) {
+            list.push_back(sweep_to_json(sweep, rate_mode));
+        }
+        nlohmann::json slo_json = nullptr;
+        if (!slo.empty()) {
+            slo_json = nlohmann::json::object();
+            for (auto [name, value] : {std::pair{"ttft_ms", slo.ttft_ms},
+                                       {"itl_ms", slo.itl_ms},
+                                       {"tpot_ms", slo.tpot_ms},
+                                       {"e2e_ms", slo.e2e_ms}}) {
+                if (value) {
+                    slo_json[name] = *value;
+                }
+            }
+        }
+        nlohmann::json doc = {{"schema", "farm.benchmark/1"},
+                              {"mode", rate_mode ? "rate" : "concurrency"},
+                              {"operation", std::string(ai::to_string(session.operation()))},
+                              {"slo", slo_json},
+                              {"interrupted", interrupted},
+                              {"sweeps", list},
+                              {"advice", report::advice_to_json(advice)}};
+        std::cout << doc.dump(2) << "\n";
+    } else {
+        bool color = stdout_wants_color();
+        for (const Sweep& sweep : sweeps) {
+            std::cout << render_sweep(sweep, rate_mode, slo, color) << "\n";
+            std::vector<AiResultView> views;
+            for (const Level& level : sweep.levels) {
+                views.push_back(level.outcome.view);
+            }
+            std::cout << render_ai_errors(views);
+        }
+        std::cout << render_gpu_line(session.gpu_name(), session.gpu_overall());
+        if (session.recording()) {
+            std::cout << "recorded in " << session.db_path() << " (one run per level)\n";
+        }
+        if (!advice.empty()) {
+            std::cout << "\nAdvice:\n" << report::render_advice(advice, color);
+        }
+    }
+    std::cout.flush();
+    if (interrupted) {
+        invocation.exit_code = int(ExitCode::interrupted);
+        return;
+    }
+    std::string failures;
+    for (const Sweep& sweep : sweeps) {
+        for (const Level& level : sweep.levels) {
+            if (level.outcome.view.summary.succeeded > 0) {
+                return;
+            }
+            if (failures.empty()) {
+                failures = failure_summary(level.outcome.view);
+            }
+        }
+    }
+    std::cerr << "farm: error: " << (failures.empty() ? "nothing was measured" : failures) << "\n";
+    invocation.exit_code = int(ExitCode::command_failed);
+}
+
+} // namespace
+
+void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
+    auto options = std::make_shared<PerfBenchmarkOptions>();
+    options->ai.requests = 0;
+    CLI::App* cmd = perf.add_subcommand(
+        "benchmark", "Sweep AI load levels: throughput against latency, the knee, goodput.\n"
+                     "Usage: farm perf:benchmark [OPTIONS]");
+    add_ai_target_options(*cmd, options->ai);
+    cmd->add_option("-n,--requests", options->ai.requests,
+                    "measured requests per level (default: 4 x the concurrency, at least 20)")
+        ->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
+    CLI::Option* levels = cmd->add_option("--concurrency-levels", options->concurrency_levels,
+                                          "concurrency levels to sweep, increasing")
+                              ->capture_default_str();
+    cmd->add_option("--rates", options->rates,
+                    "request rates (requests/s, Poisson arrivals) to sweep instead, e.g. 1,2,5")
+        ->excludes(levels);
+    cmd->add_option("--max-concurrency", options->ai.max_concurrency,
+                    "with --rates: at most this many requests in flight")
+        ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+        ->capture_default_str();
+    cmd->add_option("--slo", options->slo,
+                    "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=5s");
+    cmd->add_flag("--json", options->ai.json, "print one JSON document (farm.benchmark/1)");
+    cmd->callback([options, &invocation] { run_perf_benchmark(*options, invocation); });
+}
+
+} // namespace farm::commands

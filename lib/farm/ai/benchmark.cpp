@@ -1,0 +1,278 @@
+// The per-request glue: request i's decoder lives from its first body byte to its on_done; error
+// answers (non-2xx) are kept aside, bounded, to quote the server's words.
+#include "farm/ai/benchmark.hpp"
+
+#include "farm/ai/server_json.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+namespace farm::ai {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t error_body_limit = 4096;
+
+struct InFlight {
+    std::unique_ptr<ResponseDecoder> decoder;
+    std::size_t prompt_index = 0;
+    int status = 0;
+    std::string error_body; // of a non-2xx answer
+};
+
+ErrorClass error_class_of(net::StreamFailure failure) {
+    switch (failure) {
+    case net::StreamFailure::connect:
+        return ErrorClass::connect;
+    case net::StreamFailure::http_status:
+        return ErrorClass::http_status;
+    case net::StreamFailure::timeout:
+        return ErrorClass::timeout;
+    case net::StreamFailure::stream_error:
+        return ErrorClass::stream_error;
+    case net::StreamFailure::incomplete:
+        return ErrorClass::incomplete;
+    case net::StreamFailure::none:
+    case net::StreamFailure::cancelled:
+        break;
+    }
+    return ErrorClass::none;
+}
+
+// Secrets out of a message that may quote the server: the usual patterns, and the key itself
+// in case a server echoes it.
+std::string clean(std::string message, const std::string& api_key) {
+    if (!api_key.empty()) {
+        for (std::size_t at = message.find(api_key); at != std::string::npos;
+             at = message.find(api_key, at)) {
+            message.replace(at, api_key.size(), "***");
+        }
+    }
+    return core::redact_secrets(message);
+}
+
+class Benchmark {
+  public:
+    Benchmark(const BenchmarkPlan& plan,
+              const std::function<void(const RequestReport&)>& on_request)
+        : m_plan(plan), m_on_request(on_request), m_origin(Clock::now()),
+          m_format(wire_format(plan.target.type, plan.operation)),
+          m_streamed(is_streamed(plan.operation)),
+          m_url(endpoint_url(plan.target.base_url, plan.target.type, plan.operation)) {
+        if (plan.prompts.empty()) {
+            throw UsageError("a benchmark needs at least one prompt");
+        }
+        if (plan.target.model.empty()) {
+            throw UsageError("no model to benchmark on " + plan.target.base_url +
+                             ": give one with --model");
+        }
+        for (const std::string& prompt : plan.prompts) {
+            RequestSpec spec{plan.target.type, plan.operation, plan.target.model, prompt,
+                             plan.max_tokens};
+            m_bodies.push_back(request_body(spec));
+            m_prompt_chars.push_back(utf8_length(prompt));
+        }
+        m_headers = {{"Content-Type", "application/json"}, {"Accept", "*/*"}};
+        if (!plan.target.api_key.empty()) {
+            m_headers.emplace_back("Authorization", "Bearer " + plan.target.api_key);
+        }
+    }
+
+    BenchmarkResult run() {
+        LoadPlan load = m_plan.load;
+        load.timeouts.first_byte_s = m_plan.target.first_byte_timeout_s;
+        load.keep_results = false;
+        LoadHandlers handlers;
+        handlers.make_request = [this](RequestTag tag) { return make_request(tag); };
+        handlers.on_headers = [this](RequestTag tag, int status) {
+            if (!tag.warmup) {
+                slot(tag).status = status;
+            }
+        };
+        handlers.on_body = [this](RequestTag tag, std::string_view piece, net::SteadyTime at) {
+            if (!tag.warmup) {
+                on_body(slot(tag), piece, at);
+            }
+            return true;
+        };
+        handlers.on_done = [this](RequestTag tag, const net::StreamOutcome& outcome) {
+            if (tag.warmup) {
+                return;
+            }
+            if (!m_first_sent || outcome.sent < *m_first_sent) {
+                m_first_sent = outcome.sent;
+            }
+            on_done(tag, outcome);
+        };
+        m_result.started = Clock::now();
+        LoadResult load_result = run_load(load, handlers);
+        m_result.ended = Clock::now();
+        if (m_first_sent) {
+            m_result.started = *m_first_sent;
+        }
+        m_result.wall_s = load_result.wall_s;
+        m_result.not_started = load_result.not_started;
+        m_result.interrupted = load_result.interrupted;
+        m_result.deadline_passed = load_result.deadline_passed;
+        std::sort(m_result.iterations.begin(), m_result.iterations.end(),
+                  [](const measure::IterationRecord& a, const measure::IterationRecord& b) {
+                      return a.index < b.index;
+                  });
+        return std::move(m_result);
+    }
+
+  private:
+    double ms(net::SteadyTime at) const {
+        return std::chrono::duration<double, std::milli>(at - m_origin).count();
+    }
+
+    InFlight& slot(RequestTag tag) { return m_in_flight[tag.index]; }
+
+    net::HttpRequest make_request(RequestTag tag) {
+        std::size_t prompt = tag.index % m_bodies.size();
+        net::HttpRequest request;
+        request.method = "POST";
+        request.url = m_url;
+        request.headers = m_headers;
+        request.body = m_bodies[prompt];
+        request.connect_timeout_s = m_plan.target.connect_timeout_s;
+        request.total_timeout_s = m_plan.target.total_timeout_s;
+        request.peer_name = m_plan.target.name;
+        if (!tag.warmup) {
+            InFlight& state = slot(tag);
+            state.prompt_index = prompt;
+            state.decoder = std::make_unique<ResponseDecoder>(m_format, m_streamed);
+        }
+        return request;
+    }
+
+    void on_body(InFlight& state, std::string_view piece, net::SteadyTime at) {
+        bool error_answer = state.status != 0 && (state.status < 200 || state.status >= 300);
+        if (error_answer) {
+            std::size_t room =
+                error_body_limit - std::min(error_body_limit, state.error_body.size());
+            state.error_body.append(piece.substr(0, room));
+        } else if (state.decoder) {
+            state.decoder->feed(piece, ms(at));
+        }
+    }
+
+    void on_done(RequestTag tag, const net::StreamOutcome& outcome) {
+        auto it = m_in_flight.find(tag.index);
+        if (outcome.failure == net::StreamFailure::cancelled) {
+            if (it != m_in_flight.end()) {
+                m_in_flight.erase(it);
+            }
+            return; // Ctrl-C: not a measurement
+        }
+        InFlight state = it == m_in_flight.end() ? InFlight{} : std::move(it->second);
+        if (it != m_in_flight.end()) {
+            m_in_flight.erase(it);
+        }
+        RequestRecord record;
+        record.streamed = m_streamed;
+        record.sent_ms = ms(outcome.sent);
+        record.end_ms = ms(outcome.done);
+        record.http_status = outcome.status;
+        record.prompt_chars = m_prompt_chars[state.prompt_index];
+        if (outcome.failure != net::StreamFailure::none) {
+            record.transport_error = error_class_of(outcome.failure);
+            if (outcome.failure == net::StreamFailure::http_status) {
+                std::string said = error_message_from_body(state.error_body);
+                record.transport_message = "HTTP " + std::to_string(outcome.status) + " from " +
+                                           net::url_for_messages(m_url) +
+                                           (said.empty() ? std::string() : ": " + said);
+            } else {
+                record.transport_message = outcome.message;
+            }
+        }
+        if (state.decoder) {
+            if (outcome.ok()) {
+                state.decoder->finish(*record.end_ms);
+            }
+            record.response = state.decoder->result();
+        }
+        RequestMetrics metrics = request_metrics(record);
+
+        RequestReport report;
+        report.index = tag.index;
+        report.prompt_index = state.prompt_index;
+        report.error = record.error();
+        report.output_token_source = metrics.output_token_source;
+        report.record.index = int(tag.index);
+        report.record.exit_code = record.failed() ? 1 : 0;
+        report.record.metrics = std::move(metrics.metrics);
+        report.record.metrics.push_back({"prompt_index", "count", double(state.prompt_index)});
+        if (record.failed()) {
+            report.error_message = clean(record.error_message(), m_plan.target.api_key);
+            std::string name(to_string(report.error));
+            ++m_result.errors_by_class[name];
+            m_result.first_error.emplace(name, report.error_message);
+        } else {
+            m_result.itl_gaps_ms.insert(m_result.itl_gaps_ms.end(), metrics.itl_gaps_ms.begin(),
+                                        metrics.itl_gaps_ms.end());
+            if (metrics.output_token_source) {
+                ++m_result.token_sources[std::string(to_string(*metrics.output_token_source))];
+            }
+            add_gpu(report.record, outcome);
+        }
+        if (m_on_request) {
+            m_on_request(report);
+        }
+        m_result.iterations.push_back(std::move(report.record));
+    }
+
+    void add_gpu(measure::IterationRecord& record, const net::StreamOutcome& outcome) const {
+        if (m_plan.gpu == nullptr || !m_plan.gpu->available()) {
+            return;
+        }
+        sys::GpuStats stats = m_plan.gpu->summary(outcome.sent, outcome.done).all;
+        if (stats.utilization_mean_pct) {
+            record.metrics.push_back({"gpu_util_pct", "%", *stats.utilization_mean_pct});
+        }
+        if (stats.memory_used_mean_bytes) {
+            record.metrics.push_back(
+                {"gpu_memory_used_bytes", "bytes", *stats.memory_used_mean_bytes});
+        }
+        if (stats.memory_total_bytes) {
+            record.metrics.push_back(
+                {"gpu_memory_total_bytes", "bytes", double(*stats.memory_total_bytes)});
+        }
+    }
+
+    const BenchmarkPlan& m_plan;
+    const std::function<void(const RequestReport&)>& m_on_request;
+    net::SteadyTime m_origin;
+    WireFormat m_format;
+    bool m_streamed;
+    std::string m_url;
+    std::vector<std::string> m_bodies;
+    std::vector<std::size_t> m_prompt_chars;
+    net::HttpHeaders m_headers;
+    std::unordered_map<std::size_t, InFlight> m_in_flight;
+    std::optional<net::SteadyTime> m_first_sent;
+    BenchmarkResult m_result;
+};
+
+} // namespace
+
+BenchmarkResult run_benchmark(const BenchmarkPlan& plan,
+                              const std::function<void(const RequestReport&)>& on_request) {
+    Benchmark benchmark(plan, on_request);
+    return benchmark.run();
+}
+
+std::string common_token_source(const BenchmarkResult& result) {
+    if (result.token_sources.empty()) {
+        return {};
+    }
+    return result.token_sources.size() == 1 ? result.token_sources.begin()->first : "mixed";
+}
+
+} // namespace farm::ai

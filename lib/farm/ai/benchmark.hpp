@@ -1,0 +1,89 @@
+// One AI benchmark: one provider, model and operation at one load level, from the requests sent
+// to the per-request records the history keeps (docs/metrics.md, "AI requests").
+//
+// This is where the layers meet: provider_request builds each request, load_generator sends them
+// (fixed concurrency or Poisson arrivals, warm-up, deadline, Ctrl-C), a ResponseDecoder per
+// request turns the body into content chunks as it arrives, request_metrics turns what was seen
+// into the contract's metrics, and a running GpuSampler (when given) adds the GPU's mean use over
+// each request's own interval.
+//
+// Guarantees:
+// - Every measured request that was started ends in exactly one IterationRecord (exit_code 1 and
+//   failed=1 when it failed), except requests cancelled by Ctrl-C: those are not measurements.
+//   Warm-up requests are never recorded.
+// - All times come from one steady clock; a request's times start when it was handed to curl.
+// - The API key goes into the Authorization header and nowhere else; error messages quote the
+//   server's words with secrets redacted.
+// - Memory: one decoder per request in flight; the load generator keeps no outcomes.
+#pragma once
+
+#include "farm/ai/load_generator.hpp"
+#include "farm/ai/provider_request.hpp"
+#include "farm/ai/request_metrics.hpp"
+#include "farm/measure/sample.hpp"
+#include "farm/sys/gpu_sampler.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::ai {
+
+// The server to load. `name` is how the user called it (a config name, else the type).
+struct Target {
+    std::string name;
+    ProviderType type = ProviderType::openai;
+    std::string base_url;
+    std::string model;
+    std::string api_key; // empty: no Authorization header; never stored or shown
+    double connect_timeout_s = 10;
+    double first_byte_timeout_s = 60; // 0: none
+    double total_timeout_s = 300;     // 0: none
+};
+
+struct BenchmarkPlan {
+    Target target;
+    Operation operation = Operation::chat_stream;
+    std::vector<std::string> prompts; // request i (warm-ups too) sends prompts[i % size]
+    std::optional<int> max_tokens;
+    LoadPlan load; // its timeouts and keep_results are set from the target by run_benchmark
+    const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
+};
+
+// One measured request, as the history and --export-requests keep it.
+struct RequestReport {
+    std::size_t index = 0;
+    std::size_t prompt_index = 0;
+    ErrorClass error = ErrorClass::none;
+    std::string error_message; // secrets redacted; empty when it succeeded
+    std::optional<TokenSource> output_token_source;
+    measure::IterationRecord record; // index = request index, the contract's metrics
+};
+
+struct BenchmarkResult {
+    std::vector<measure::IterationRecord> iterations; // by request index
+    std::vector<double> itl_gaps_ms;                  // every gap of every successful request
+    std::map<std::string, std::size_t> errors_by_class;
+    std::map<std::string, std::string> first_error;   // class -> its first message
+    std::map<std::string, std::size_t> token_sources; // output token source -> requests
+    double wall_s = 0; // first measured request sent -> last one ended
+    std::size_t not_started = 0;
+    bool interrupted = false;
+    bool deadline_passed = false;
+    net::SteadyTime started; // of the measured phase, for the GPU summary
+    net::SteadyTime ended;
+};
+
+// Runs the plan; `on_request` sees each measured request as it ends (in the order they end).
+// Throws farm::UsageError for an impossible plan (an operation the provider does not have, no
+// prompt, no model), farm::NetworkError when libcurl is missing.
+BenchmarkResult run_benchmark(const BenchmarkPlan& plan,
+                              const std::function<void(const RequestReport&)>& on_request = {});
+
+// The output token source shared by every successful request, "mixed" when they differ, empty
+// when no request succeeded.
+std::string common_token_source(const BenchmarkResult& result);
+
+} // namespace farm::ai

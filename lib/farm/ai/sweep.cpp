@@ -1,0 +1,168 @@
+#include "farm/ai/sweep.hpp"
+
+#include "farm/core/error.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace farm::ai {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t end = text.find(separator, start);
+        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) {
+            return parts;
+        }
+        start = end + 1;
+    }
+}
+
+std::string_view trim_spaces(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && text.back() == ' ') {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+// The number at the start of `text`; `rest` gets what follows.
+std::optional<double> leading_number(std::string_view text, std::string_view& rest) {
+    double value = 0;
+    std::from_chars_result r = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (r.ec != std::errc() || !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    rest = text.substr(std::size_t(r.ptr - text.data()));
+    return value;
+}
+
+std::string number_text(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+    return buffer;
+}
+
+} // namespace
+
+std::vector<double> parse_levels(std::string_view text, std::string_view option, bool integers) {
+    std::vector<double> levels;
+    std::string what = integers ? "whole numbers of 1 or more" : "positive numbers";
+    for (std::string_view item : split(text, ',')) {
+        item = trim_spaces(item);
+        std::string_view rest;
+        std::optional<double> value = leading_number(item, rest);
+        bool ok = value && rest.empty() && *value > 0 &&
+                  (!integers || (*value >= 1 && *value == std::floor(*value) && *value <= 1e6));
+        if (!ok) {
+            throw UsageError(std::string(option) + ": '" + std::string(item) + "' is not one of " +
+                             what + "; write a list like " + (integers ? "1,2,4,8" : "0.5,1,2,5"));
+        }
+        if (!levels.empty() && *value <= levels.back()) {
+            throw UsageError(std::string(option) + ": levels must increase, and " +
+                             std::string(item) + " follows " + number_text(levels.back()));
+        }
+        levels.push_back(*value);
+    }
+    return levels;
+}
+
+Slo parse_slo(std::string_view text) {
+    Slo slo;
+    const char* how =
+        "write --slo like ttft=500ms,tpot=50ms,e2e=5s (ttft, itl, tpot, e2e; ms or s)";
+    for (std::string_view item : split(text, ',')) {
+        item = trim_spaces(item);
+        std::size_t equals = item.find('=');
+        if (item.empty() || equals == std::string_view::npos) {
+            throw UsageError("--slo: '" + std::string(item) + "' is not NAME=VALUE; " + how);
+        }
+        std::string_view name = trim_spaces(item.substr(0, equals));
+        std::string_view value_text = trim_spaces(item.substr(equals + 1));
+        std::string_view unit;
+        std::optional<double> value = leading_number(value_text, unit);
+        unit = trim_spaces(unit);
+        if (!value || *value <= 0 || (unit != "ms" && unit != "s")) {
+            throw UsageError("--slo: '" + std::string(value_text) + "' in '" + std::string(item) +
+                             "' is not a positive time with its unit (500ms, 5s); " + how);
+        }
+        double ms = unit == "s" ? *value * 1000 : *value;
+        std::optional<double>* slot = name == "ttft"   ? &slo.ttft_ms
+                                      : name == "itl"  ? &slo.itl_ms
+                                      : name == "tpot" ? &slo.tpot_ms
+                                      : name == "e2e"  ? &slo.e2e_ms
+                                                       : nullptr;
+        if (slot == nullptr) {
+            throw UsageError("--slo: unknown metric '" + std::string(name) + "'; " + how);
+        }
+        if (*slot) {
+            throw UsageError("--slo: " + std::string(name) + " is given twice");
+        }
+        *slot = ms;
+    }
+    return slo;
+}
+
+std::string to_string(const Slo& slo) {
+    std::string out;
+    auto add = [&out](const char* name, const std::optional<double>& ms) {
+        if (ms) {
+            out += (out.empty() ? "" : ", ") + std::string(name) + "<=" + number_text(*ms) + "ms";
+        }
+    };
+    add("ttft", slo.ttft_ms);
+    add("itl", slo.itl_ms);
+    add("tpot", slo.tpot_ms);
+    add("e2e", slo.e2e_ms);
+    return out;
+}
+
+bool meets_slo(const Slo& slo, const measure::IterationRecord& request) {
+    if (request.exit_code != 0) {
+        return false;
+    }
+    auto within = [&request](const char* metric, const std::optional<double>& ceiling) {
+        if (!ceiling) {
+            return true;
+        }
+        std::optional<double> value = request.metric(metric);
+        return value && *value <= *ceiling;
+    };
+    return within("ttft_ms", slo.ttft_ms) && within("itl_ms", slo.itl_ms) &&
+           within("tpot_ms", slo.tpot_ms) && within("e2e_ms", slo.e2e_ms);
+}
+
+std::size_t requests_meeting(const Slo& slo,
+                             const std::vector<measure::IterationRecord>& requests) {
+    std::size_t n = 0;
+    for (const measure::IterationRecord& request : requests) {
+        n += meets_slo(slo, request) ? 1 : 0;
+    }
+    return n;
+}
+
+std::optional<Knee> find_knee(const std::vector<SweepPoint>& points) {
+    if (points.size() < 2) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 1; i < points.size(); ++i) {
+        const SweepPoint& before = points[i - 1];
+        const SweepPoint& now = points[i];
+        bool more_throughput = now.throughput >= before.throughput * (1 + knee_min_throughput_gain);
+        bool latency_held =
+            now.median_latency_ms < before.median_latency_ms * (1 + knee_max_latency_gain);
+        if (!(more_throughput && latency_held)) {
+            return Knee{i - 1, false};
+        }
+    }
+    return Knee{points.size() - 1, true};
+}
+
+} // namespace farm::ai

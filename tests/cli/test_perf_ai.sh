@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# farm perf:ai against the scripted mock server (farm_mock_llm, given in MOCK_LLM) on loopback:
+# the measured metrics match the script, faults become error classes, results are stored, the
+# API key never shows, and the three wire formats and three operations work. At the end, an
+# integration run against @dwmkerr/mock-llm (npm), a server this project did not write.
+source "$(dirname "$0")/lib.sh"
+: "${MOCK_LLM:?MOCK_LLM must point to the built farm_mock_llm}"
+
+MOCK_PIDS=()
+stop_mocks() { for p in "${MOCK_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+trap 'stop_mocks; rm -rf "$WORK"' EXIT
+
+# start_mock ARGS...: starts farm_mock_llm on an ephemeral loopback port, sets MOCK_URL.
+start_mock() {
+    local out="$WORK/mock.$RANDOM"
+    "$MOCK_LLM" --host 127.0.0.1 --port 0 "$@" >"$out" 2>&1 &
+    MOCK_PIDS+=($!)
+    for _ in $(seq 100); do
+        grep -q "listening on" "$out" 2>/dev/null && break
+        sleep 0.05
+    done
+    MOCK_URL="http://127.0.0.1:$(awk '/listening on/ {print $3}' "$out")"
+}
+
+SECRET="farmtestkey-$RANDOM$RANDOM-zz"
+export FARM_TEST_KEY="$SECRET"
+
+# --- scripted timing: TTFT 50 ms, ITL 10 ms, 8 chunks, no usage: tokens from chunks ---------
+start_mock --ttft-ms 50 --itl-ms 10 --chunks 8 --usage off
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 6 --warmup 1 \
+    --api-key-env FARM_TEST_KEY --json --export-requests "$WORK/requests.csv"
+expect_rc 0 "openai chat_stream against the mock"
+expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.ai/1" "schema"
+r='d["results"][0]'
+expect_eq "$(json_get "$OUT" "$r[\"requests\"]")" "6" "requests"
+expect_eq "$(json_get "$OUT" "$r[\"errors\"][\"count\"]")" "0" "no errors"
+expect_eq "$(json_get "$OUT" "50 <= $r[\"ttft_ms\"][\"median\"] < 150")" "True" "median TTFT in [50,150)"
+# The mock sleeps until each chunk's scheduled time, so single gaps jitter around 10 ms (one
+# late chunk makes one gap long and the next short): the median may be a hair under 10.
+expect_eq "$(json_get "$OUT" "9.5 <= $r[\"itl_ms\"][\"median\"] < 60")" "True" "median ITL in [9.5,60)"
+expect_eq "$(json_get "$OUT" "9.9 <= $r[\"itl_ms\"][\"mean\"] < 60")" "True" "mean ITL in [9.9,60)"
+expect_eq "$(json_get "$OUT" "$r[\"output_tokens\"][\"median\"]")" "8.0" "8 tokens from 8 chunks"
+expect_eq "$(json_get "$OUT" "$r[\"token_source\"]")" "chunks" "token source chunks"
+for field in provider model operation requests errors ttft_ms itl_ms tpot_ms e2e_ms \
+    output_tokens token_source request_throughput output_token_throughput run_id; do
+    expect_eq "$(json_get "$OUT" "'$field' in $r")" "True" "JSON field $field"
+done
+for stat in mean median p90 p95 p99 stddev; do
+    expect_eq "$(json_get "$OUT" "'$stat' in $r[\"e2e_ms\"]")" "True" "e2e_ms.$stat"
+done
+expect_eq "$(json_get "$OUT" "$r[\"errors\"][\"by_class\"]")" "{}" "errors.by_class"
+expect_eq "$(($(wc -l <"$WORK/requests.csv") - 1))" "6" "CSV has one row per request"
+expect_contains "$(head -1 "$WORK/requests.csv")" "prompt_index,status,error_class,ttft_ms" "CSV header"
+expect_eq "$(runs_in_db)" "1" "the run is in the history"
+
+# --- usage on: the server's count wins ------------------------------------------------------
+stop_mocks; MOCK_PIDS=()
+start_mock --ttft-ms 0 --itl-ms 0 --chunks 5 --usage on
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 3 --json
+expect_eq "$(json_get "$OUT" 'd["results"][0]["token_source"]')" "server" "usage on: server tokens"
+expect_eq "$(json_get "$OUT" 'd["results"][0]["output_tokens"]["median"]')" "5.0" "server count"
+
+# --- the table --------------------------------------------------------------------------------
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 3 --no-record
+expect_rc 0 "table run"
+expect_contains "$OUT" "openai/m/chat_stream" "table row names the subject"
+expect_contains "$OUT" "TTFT ms" "table header"
+expect_contains "$OUT" "fast" "verdict against the openai thresholds"
+expect_contains "$OUT" "GPU" "GPU line"
+
+# --- three operations and three wire formats ------------------------------------------------
+for provider in openai ollama tgi; do
+    for op in chat_stream chat embed; do
+        [[ $provider == tgi && $op == embed ]] && continue
+        run_farm perf:ai --provider "$provider" --url "$MOCK_URL" --model m --requests 2 \
+            --operation "$op" --json --no-record
+        expect_rc 0 "$provider $op"
+        expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["count"]')" "0" "$provider $op: no error ($ERR)"
+    done
+done
+run_farm perf:ai --provider tgi --url "$MOCK_URL" --model m --operation generate_stream \
+    --requests 2 --json --no-record
+expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["count"]')" "0" "tgi generate_stream"
+run_farm perf:ai --provider tgi --url "$MOCK_URL" --model m --operation embed --no-record
+expect_rc 2 "tgi has no embeddings"
+
+# --- faults -----------------------------------------------------------------------------------
+stop_mocks; MOCK_PIDS=()
+start_mock --fault http-500 --fault-every 2 --chunks 3
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 10 --warmup 0 --json --no-record
+expect_rc 0 "half the requests fail: not every one"
+expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["by_class"]')" "{'http_status': 5}" "half http_status"
+
+stop_mocks; MOCK_PIDS=()
+start_mock --fault stall --chunks 3
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 2 --warmup 0 \
+    --timeout 0.5 --json --no-record
+expect_rc 3 "every request stalls"
+expect_eq "$(json_get "$OUT" 'list(d["results"][0]["errors"]["by_class"])')" "['timeout']" "stall -> timeout"
+
+run_farm perf:ai --provider openai --url "http://127.0.0.1:9" --model m --requests 2 --warmup 0 --no-record
+expect_rc 3 "unreachable server"
+expect_contains "$ERR" "http://127.0.0.1:9" "the message names the URL"
+
+stop_mocks; MOCK_PIDS=()
+start_mock --model llama3.1 --chunks 3
+run_farm perf:ai --provider ollama --url "$MOCK_URL" --model nosuchmodel --requests 2 --warmup 0 --no-record
+expect_rc 3 "unknown model"
+expect_contains "$OUT$ERR" "nosuchmodel" "the server's message about the model"
+expect_contains "$OUT$ERR" "not found" "the server's words"
+
+# --- history and report -----------------------------------------------------------------------
+run_farm perf:ai --provider ollama --url "$MOCK_URL" --model llama3.1 --requests 3 \
+    --api-key-env FARM_TEST_KEY
+expect_rc 0 "ollama run recorded"
+run_farm perf:report --kind ai
+expect_rc 0 "perf:report --kind ai"
+expect_contains "$OUT" "ollama/llama3.1/chat_stream" "report lists the AI subject"
+expect_contains "$OUT" "ms" "report shows milliseconds"
+
+# --- the key never shows ----------------------------------------------------------------------
+dump=$(python3 -c 'import sqlite3,sys; print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$FARM_DB")
+expect_not_contains "$dump" "$SECRET" "key not in the database"
+expect_not_contains "$(cat "$WORK/requests.csv")" "$SECRET" "key not in the CSV"
+expect_not_contains "$OUT$ERR" "$SECRET" "key not in the output"
+
+# --- config: providers and a malformed entry -------------------------------------------------
+cat >farm.config.json <<JSON
+{
+  "ai": {
+    "providers": [
+      {"name": "local", "type": "ollama", "base_url": "$MOCK_URL", "model": "llama3.1"},
+      {"name": "compat", "type": "openai", "base_url": "$MOCK_URL", "model": "llama3.1",
+       "api_key_env": "FARM_TEST_KEY", "timeouts": {"connect_s": 2, "total_s": 20}}
+    ],
+    "thresholds": {"ollama": {"slow_ms": 0.001, "fast_ms": 0}}
+  }
+}
+JSON
+run_farm perf:ai --requests 2 --config farm.config.json
+expect_rc 0 "two configured providers"
+expect_contains "$OUT" "local/llama3.1/chat_stream" "first provider"
+expect_contains "$OUT" "compat/llama3.1/chat_stream" "second provider side by side"
+expect_contains "$OUT" "slow" "ollama thresholds from the config"
+expect_not_contains "$OUT$ERR" "$SECRET" "key not shown with config"
+printf '{\n  "ai": {\n    "providers": [\n      {"name": "x", "type": "olama", "base_url": "http://h"}\n    ]\n  }\n}\n' >bad.json
+run_farm perf:ai --config bad.json
+expect_rc 2 "malformed provider"
+expect_contains "$ERR" "bad.json:4:" "file and line"
+expect_contains "$ERR" "ai.providers[0].type" "path of the entry"
+expect_contains "$ERR" "did you mean 'ollama'" "closest type"
+rm farm.config.json
+
+# --- @dwmkerr/mock-llm: a server this project did not write --------------------------------
+if [[ -n "${FARM_SOURCE_DIR:-}" ]] && mock_bin=$("$FARM_SOURCE_DIR/scripts/ensure-mock-llm.sh" 2>"$WORK/npm.err"); then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    HOST=127.0.0.1 PORT=$port "$mock_bin" >"$WORK/mockllm.log" 2>&1 &
+    MOCK_PIDS+=($!)
+    for _ in $(seq 100); do
+        curl -s "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    run_farm perf:ai --provider openai --url "http://127.0.0.1:$port" --model gpt-4o \
+        --requests 4 --json --no-record
+    expect_rc 0 "@dwmkerr/mock-llm answers"
+    expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["count"]')" "0" "mock-llm: no error ($ERR)"
+    expect_eq "$(json_get "$OUT" 'd["results"][0]["token_source"]')" "chunks" "mock-llm sends no usage"
+else
+    echo "SKIP [$TEST_NAME] @dwmkerr/mock-llm not installable here: $(tail -1 "$WORK/npm.err" 2>/dev/null)"
+fi
+
+finish

@@ -1,0 +1,142 @@
+// ai::run_benchmark and summarize_benchmark against farm_mock_llm: the measured metrics match the
+// server's script, faults become error classes, and the summary's statistics are those of the
+// records.
+#include "farm/ai/benchmark.hpp"
+#include "farm/ai/benchmark_summary.hpp"
+#include "farm/ai/discovery.hpp"
+#include "farm/core/error.hpp"
+
+#include "support/mock_llm.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace farm;
+using farm::test::MockLlm;
+
+namespace {
+
+ai::BenchmarkPlan plan_for(const MockLlm& server, ai::ProviderType type, ai::Operation op,
+                           std::size_t requests, std::size_t concurrency = 1) {
+    ai::BenchmarkPlan plan;
+    plan.target.name = std::string(ai::to_string(type));
+    plan.target.type = type;
+    plan.target.base_url = server.url("");
+    plan.target.model = "m";
+    plan.target.total_timeout_s = 10;
+    plan.operation = op;
+    plan.prompts = {"one", "two", "three"};
+    plan.load.requests = requests;
+    plan.load.concurrency = concurrency;
+    return plan;
+}
+
+} // namespace
+
+TEST_CASE("ai::run_benchmark measures what the server was scripted to do") {
+    MockLlm server({"--ttft-ms", "40", "--itl-ms", "5", "--chunks", "6", "--usage", "off"});
+    std::vector<ai::RequestReport> seen;
+    ai::BenchmarkResult result = ai::run_benchmark(
+        plan_for(server, ai::ProviderType::openai, ai::Operation::chat_stream, 6, 2),
+        [&seen](const ai::RequestReport& r) { seen.push_back(r); });
+    REQUIRE(result.iterations.size() == 6);
+    CHECK(seen.size() == 6);
+    CHECK(result.errors_by_class.empty());
+    CHECK(ai::common_token_source(result) == "chunks");
+    CHECK(result.itl_gaps_ms.size() == 6 * 5);
+    for (std::size_t i = 0; i < result.iterations.size(); ++i) {
+        const measure::IterationRecord& it = result.iterations[i];
+        CHECK(it.index == int(i));
+        CHECK(it.exit_code == 0);
+        CHECK(it.metric("prompt_index") == double(i % 3));
+        CHECK(it.metric("output_tokens") == 6);
+        CHECK(*it.metric("ttft_ms") >= 40);
+        CHECK(*it.metric("ttft_ms") < 90);
+        CHECK(*it.metric("e2e_ms") >= 65);
+    }
+    ai::BenchmarkSummary s = ai::summarize_benchmark(result);
+    CHECK(s.requests == 6);
+    CHECK(s.succeeded == 6);
+    REQUIRE(s.ttft_ms);
+    CHECK(s.ttft_ms->count == 6);
+    CHECK(s.ttft_ms->p90 <= s.ttft_ms->p99);
+    REQUIRE(s.itl_ms);
+    CHECK(s.itl_ms->count == 30);
+    CHECK(s.itl_ms->mean == doctest::Approx(5).epsilon(0.3));
+    CHECK(s.request_throughput > 0);
+    CHECK(s.output_token_throughput == doctest::Approx(s.request_throughput * 6));
+}
+
+TEST_CASE("ai::run_benchmark counts failures by class") {
+    SUBCASE("HTTP 500 on every second request") {
+        MockLlm server({"--fault", "http-500", "--fault-every", "2"});
+        ai::BenchmarkResult result = ai::run_benchmark(
+            plan_for(server, ai::ProviderType::ollama, ai::Operation::chat_stream, 8));
+        CHECK(result.errors_by_class == std::map<std::string, std::size_t>{{"http_status", 4}});
+        REQUIRE(result.first_error.count("http_status") == 1);
+        CHECK(result.first_error["http_status"].find("HTTP 500") != std::string::npos);
+        ai::BenchmarkSummary s = ai::summarize_benchmark(result);
+        CHECK(s.errors == 4);
+        CHECK(s.succeeded == 4);
+    }
+    SUBCASE("a stream that ends early") {
+        MockLlm server({"--fault", "close-mid-stream", "--chunks", "4"});
+        ai::BenchmarkResult result = ai::run_benchmark(
+            plan_for(server, ai::ProviderType::openai, ai::Operation::chat_stream, 2));
+        CHECK(result.errors_by_class.size() == 1);
+        CHECK(result.iterations.at(0).exit_code == 1);
+        CHECK(result.iterations.at(0).metric("failed") == 1);
+        CHECK_FALSE(result.iterations.at(0).metric("ttft_ms"));
+    }
+    SUBCASE("an unknown model: the server's words") {
+        MockLlm server({"--model", "llama3.1"});
+        ai::BenchmarkResult result =
+            ai::run_benchmark(plan_for(server, ai::ProviderType::ollama, ai::Operation::chat, 1));
+        REQUIRE(result.first_error.count("http_status") == 1);
+        CHECK(result.first_error["http_status"].find("not found") != std::string::npos);
+    }
+}
+
+TEST_CASE("ai::run_benchmark refuses what cannot be sent") {
+    MockLlm server({});
+    ai::BenchmarkPlan plan = plan_for(server, ai::ProviderType::tgi, ai::Operation::embed, 1);
+    CHECK_THROWS_AS(ai::run_benchmark(plan), UsageError);
+    plan = plan_for(server, ai::ProviderType::openai, ai::Operation::chat, 1);
+    plan.prompts.clear();
+    CHECK_THROWS_AS(ai::run_benchmark(plan), UsageError);
+}
+
+TEST_CASE("ai::verdict_for") {
+    CHECK(ai::verdict_for(400, 5000, 500) == "fast");
+    CHECK(ai::verdict_for(500, 5000, 500) == "fast");
+    CHECK(ai::verdict_for(501, 5000, 500) == "ok");
+    CHECK(ai::verdict_for(5000, 5000, 500) == "ok");
+    CHECK(ai::verdict_for(5001, 5000, 500) == "slow");
+}
+
+TEST_CASE("ai::metric_stats") {
+    CHECK_FALSE(ai::metric_stats({}));
+    std::vector<double> values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    std::optional<ai::MetricStats> s = ai::metric_stats(values);
+    REQUIRE(s);
+    CHECK(s->median == 5.5);
+    CHECK(s->p90 == doctest::Approx(9.1));
+    CHECK(s->p99 == doctest::Approx(9.91));
+    CHECK(s->mean == 5.5);
+}
+
+TEST_CASE("ai::probe_servers") {
+    MockLlm server({"--model", "llama3.1"});
+    std::vector<ai::ProbeResult> found =
+        ai::probe_servers({{"mock ollama", ai::ProviderType::ollama, server.url("")},
+                           {"mock openai", ai::ProviderType::openai, server.url("")},
+                           {"nobody", ai::ProviderType::openai, "http://127.0.0.1:9"}});
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].found);
+    CHECK(found[0].models == std::vector<std::string>{"llama3.1"});
+    CHECK(found[1].found);
+    CHECK(found[1].models == std::vector<std::string>{"llama3.1"});
+    CHECK_FALSE(found[2].found);
+    CHECK(found[2].problem.find("127.0.0.1:9") != std::string::npos);
+}
