@@ -5,6 +5,7 @@
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
 #include "commands/perf_build.hpp"
+#include "commands/perf_dev.hpp"
 #include "commands/perf_report.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
@@ -20,6 +21,8 @@ const std::vector<CommandInfo>& command_table() {
     static const std::vector<CommandInfo> table = {
         {"perf:build", "[OPTIONS] -- COMMAND [ARGS...]",
          "time a command over many runs (CPU, memory of the whole process tree) and record it"},
+        {"perf:dev", "[OPTIONS]",
+         "start the dev services, time start-up and hot reload, sample CPU/memory, stop them"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
         {"optimize", "[--apply] [--since AGE|DATE] [--json]",
@@ -159,6 +162,7 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     CLI::App* perf = app.add_subcommand("perf", "measure and report");
     perf->require_subcommand(1);
     register_perf_build(*perf, invocation);
+    register_perf_dev(*perf, invocation);
     register_perf_report(*perf, invocation);
     CLI::App* optimize = app.add_subcommand("optimize", "optimisation advice and pnpm settings");
     optimize->require_subcommand(0, 1);
