@@ -34,11 +34,11 @@ ServiceSpec shell_service(const std::string& name, const std::string& script,
 TEST_CASE("dev::measure_dev times start-up and reloads, and stops every service") {
     std::ofstream("watched.txt") << "one\n";
     DevPlan plan;
-    // A "server": ready after 0.2 s, then says "reloaded" whenever watched.txt changes size.
+    // A "server": ready after 0.2 s, then says "reloaded" whenever watched.txt changes.
     ServiceSpec spec = shell_service(
         "web",
-        "sleep 0.2; echo ready; size=$(wc -c < watched.txt); while true; do "
-        "s=$(wc -c < watched.txt); if [ \"$s\" != \"$size\" ]; then size=$s; echo reloaded; fi; "
+        "sleep 0.2; echo ready; old=$(cat watched.txt); while true; do "
+        "new=$(cat watched.txt); if [ \"$new\" != \"$old\" ]; then old=$new; echo reloaded; fi; "
         "sleep 0.01; done",
         "^ready$");
     spec.command.cwd = std::filesystem::current_path();
