@@ -6,6 +6,7 @@
 #include "commands/optimize_pnpm.hpp"
 #include "commands/perf_ai.hpp"
 #include "commands/perf_build.hpp"
+#include "commands/perf_dev.hpp"
 #include "commands/perf_report.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
@@ -25,6 +26,8 @@ const std::vector<CommandInfo>& command_table() {
          "benchmark AI providers: TTFT, ITL, TPOT, latency, tokens/s, errors, GPU; recorded"},
         {"perf:benchmark", "[OPTIONS]",
          "sweep AI load levels (concurrency or rate): throughput vs latency, knee, goodput"},
+        {"perf:dev", "[OPTIONS]",
+         "start the dev services, time start-up and hot reload, sample CPU/memory, stop them"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
         {"optimize", "[--apply] [--since AGE|DATE] [--json]",
@@ -164,6 +167,7 @@ void register_all_commands(CLI::App& app, Invocation& invocation) {
     CLI::App* perf = app.add_subcommand("perf", "measure and report");
     perf->require_subcommand(1);
     register_perf_build(*perf, invocation);
+    register_perf_dev(*perf, invocation);
     register_perf_report(*perf, invocation);
     register_perf_ai(*perf, invocation);
     register_perf_benchmark(*perf, invocation);

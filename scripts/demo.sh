@@ -17,5 +17,8 @@ echo "== farm perf:build -- COMMAND: any command, timed like hyperfine (tree mem
 "$farm" perf:build --runs 10 --name "node: hash the web bundle" \
     -- node -e "const c=require('crypto');let h='';for(let i=0;i<20000;i++)h=c.createHash('sha256').update(h+i).digest('hex')"
 echo
+echo "== farm perf:dev: the example dev server's start-up and hot reload (examples/devserver)"
+(cd "$root/examples/devserver" && "$farm" perf:dev --runs 2 --reloads 2 --duration 0.5 --no-record)
+echo
 echo "== farm perf:report: the history so far (examples/workspace/.farm/perf.db)"
 "$farm" perf:report --last 3

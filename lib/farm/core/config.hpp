@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace farm::core {
@@ -29,6 +30,58 @@ struct BuildConfig {
     std::vector<SizeBudget> budgets;
 };
 
+// `farm perf:dev`: how a service shows it is ready, and how a hot reload is caused and seen.
+enum class DevReadyKind {
+    printed_port, // the first http://localhost:NNNN it prints accepts connections (the default)
+    url,          // a GET of `url` answers 2xx
+    port,         // `host`:`port` accepts a TCP connection
+    output,       // a line of its output matches `pattern` (ECMAScript regular expression)
+};
+
+struct DevReady {
+    DevReadyKind kind = DevReadyKind::printed_port;
+    std::string url;
+    std::string host = "localhost";
+    int port = 0;
+    std::string pattern;
+};
+
+enum class DevReloadEdit {
+    touch,  // the file's modification time is set to now
+    append, // a line is appended (its original content is restored afterwards)
+};
+
+struct DevReload {
+    std::string file; // relative to the service's folder
+    DevReloadEdit edit = DevReloadEdit::touch;
+    std::string text = "farm reload"; // the appended line, followed by the reload's number
+    std::string pattern;              // reload done: an output line matches, or
+    std::string url;                  // reload done: the body of a GET of this URL changes
+};
+
+struct DevService {
+    std::string name;
+    std::vector<std::string> argv; // when the command is given as an array
+    std::string command_line;      // when given as a string (run by `sh -c` if it needs a shell)
+    std::string cwd;               // relative to the project root; empty: the root
+    std::vector<std::pair<std::string, std::string>> env;
+    std::string kind; // database, ollama, backend, frontend, other; empty: guessed from the name
+    DevReady ready;
+    std::optional<DevReload> reload;
+};
+
+struct DevConfig {
+    std::vector<DevService> services; // empty: `pnpm run dev` in the project root
+};
+
+// Start-up thresholds per kind of service and the hot-reload bands (from the seeds).
+struct DevThresholds {
+    std::map<std::string, double> startup_s = {
+        {"database", 5}, {"ollama", 10}, {"backend", 3}, {"frontend", 2}, {"other", 5}};
+    double reload_fast_s = 0.1;
+    double reload_slow_s = 0.5;
+};
+
 // The advice thresholds (from the seeds); each is a point past which farm says something.
 struct Thresholds {
     double build_slow_s = 30;
@@ -36,6 +89,7 @@ struct Thresholds {
     std::int64_t output_large_bytes = 5'000'000;
     double store_hit_rate_min = 0.70;
     std::int64_t build_memory_bytes = 2'000'000'000; // a build's peak memory (optimize:build)
+    DevThresholds dev;
 };
 
 // `farm perf:report --compare`: the significance level and the noise floor per kind of run.
@@ -71,6 +125,7 @@ struct AiConfig {
 struct Config {
     std::optional<std::filesystem::path> file; // the file it came from, if any
     BuildConfig build;
+    DevConfig dev;
     Thresholds thresholds;
     CompareConfig compare;
     AiConfig ai;

@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/exec/interrupt.hpp"
+#include "farm/exec/spawn.hpp"
 #include "farm/exec/tree_sampler.hpp"
 
 #include <algorithm>
@@ -9,20 +10,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <map>
-#include <mutex>
-
-extern char** environ;
 
 namespace farm::exec {
 
@@ -44,54 +36,6 @@ void keep_tail(std::string& tail, const char* data, std::size_t size) {
     if (tail.size() > 2 * tail_bytes) {
         tail.erase(0, tail.size() - tail_bytes);
     }
-}
-
-class FileDescriptor {
-  public:
-    FileDescriptor() = default;
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() { reset(); }
-    int get() const { return m_fd; }
-    void reset(int fd = -1) {
-        if (m_fd >= 0) {
-            close(m_fd);
-        }
-        m_fd = fd;
-    }
-
-  private:
-    int m_fd = -1;
-};
-
-std::vector<std::string> environment_for(const SpawnOptions& options) {
-    std::vector<std::string> env;
-    for (char** entry = environ; entry && *entry; ++entry) {
-        std::string_view item(*entry);
-        bool replaced =
-            std::any_of(options.extra_env.begin(), options.extra_env.end(), [&](const auto& kv) {
-                return item.size() > kv.first.size() && item.starts_with(kv.first) &&
-                       item[kv.first.size()] == '=';
-            });
-        if (!replaced) {
-            env.emplace_back(item);
-        }
-    }
-    for (const auto& [key, value] : options.extra_env) {
-        env.push_back(key + "=" + value);
-    }
-    return env;
-}
-
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-    std::vector<char*> pointers;
-    pointers.reserve(strings.size() + 1);
-    for (std::string& s : strings) {
-        pointers.push_back(s.data());
-    }
-    pointers.push_back(nullptr);
-    return pointers;
 }
 
 // Ends what is left of a process group: `first` now, SIGKILL when the grace period is over.
@@ -119,54 +63,6 @@ struct GroupStopper {
     }
 };
 
-// PATH is searched once per command name, not once per run: posix_spawnp would try every
-// folder of PATH with a failing execve in the child each time, and that cost would land inside
-// the measured time (about 0.3 ms a run with a long PATH).
-std::string resolve_executable(const std::string& name) {
-    if (name.find('/') != std::string::npos) {
-        return name;
-    }
-    static std::mutex mutex;
-    static std::map<std::pair<std::string, std::string>, std::string> cache;
-    const char* path_env = std::getenv("PATH");
-    std::string path = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
-    std::lock_guard<std::mutex> lock(mutex);
-    auto key = std::make_pair(path, name);
-    if (auto it = cache.find(key); it != cache.end()) {
-        return it->second;
-    }
-    std::string found;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t colon = path.find(':', start);
-        if (colon == std::string::npos) {
-            colon = path.size();
-        }
-        std::string dir = path.substr(start, colon - start);
-        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
-        struct stat info {};
-        if (stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-            access(candidate.c_str(), X_OK) == 0) {
-            found = candidate;
-            break;
-        }
-        start = colon + 1;
-    }
-    if (!found.empty()) {
-        cache[key] = found;
-    }
-    return found;
-}
-
-int open_pidfd(pid_t pid) {
-#ifdef SYS_pidfd_open
-    return int(syscall(SYS_pidfd_open, pid, 0));
-#else
-    (void)pid;
-    return -1;
-#endif
-}
-
 } // namespace
 
 void become_subreaper() {
@@ -189,83 +85,14 @@ std::string ProcessResult::describe_failure() const {
 }
 
 ProcessResult run_process(const SpawnOptions& options) {
-    if (options.argv.empty()) {
-        throw UsageError("no command to run: give it after `--`");
-    }
-    std::vector<std::string> argv = options.argv;
-    if (options.use_shell) {
-        std::string line;
-        for (const std::string& word : options.argv) {
-            line += (line.empty() ? "" : " ") + word;
-        }
-        argv = {"sh", "-c", line};
-    }
-    if (!options.cwd.empty() && !std::filesystem::is_directory(options.cwd)) {
-        throw UsageError("the folder to run in does not exist: " + options.cwd.string());
-    }
-    std::vector<std::string> env = environment_for(options);
-    std::vector<char*> argv_c = c_strings(argv);
-    std::vector<char*> env_c = c_strings(env);
-
-    bool capture = options.output == OutputMode::capture;
-    FileDescriptor out_read, out_write, err_read, err_write;
-    auto make_pipe = [](FileDescriptor& read_end, FileDescriptor& write_end) {
-        int ends[2] = {-1, -1};
-        if (pipe2(ends, O_CLOEXEC) != 0) {
-            throw Error(std::string("cannot create pipes for the child: ") + std::strerror(errno),
-                        ExitCode::command_failed);
-        }
-        read_end.reset(ends[0]);
-        write_end.reset(ends[1]);
-    };
-    if (capture) {
-        make_pipe(out_read, out_write);
-        make_pipe(err_read, err_write);
-    }
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (capture) {
-        posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
-    }
-    if (!options.cwd.empty()) {
-        posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
-    }
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) {
-        sigaddset(&defaults, s);
-    }
-    sigset_t no_mask;
-    sigemptyset(&no_mask);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setsigmask(&attributes, &no_mask);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                              POSIX_SPAWN_SETSIGMASK);
-
+    ChildCommand command{options.argv, options.use_shell, options.cwd, options.extra_env,
+                         options.output == OutputMode::capture};
+    SpawnedChild child = spawn_child(command);
+    pid_t pid = child.pid;
+    Clock::time_point start = child.started;
+    FileDescriptor& out_read = child.stdout_read;
+    FileDescriptor& err_read = child.stderr_read;
     ProcessResult result;
-    std::string executable = resolve_executable(argv[0]);
-    Clock::time_point start = Clock::now();
-    pid_t pid = 0;
-    int rc = executable.empty() ? ENOENT
-                                : posix_spawn(&pid, executable.c_str(), &actions, &attributes,
-                                              argv_c.data(), env_c.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (rc != 0) {
-        std::string what = rc == ENOENT ? "command not found" : std::strerror(rc);
-        throw CommandError("cannot start `" + argv[0] + "`: " + what +
-                           (rc == ENOENT ? " (check the name and PATH, or use --shell for a "
-                                           "shell built-in or pipeline)"
-                                         : ""));
-    }
-    out_write.reset();
-    err_write.reset();
     FileDescriptor pidfd(open_pidfd(pid));
 
     TreeSampler sampler;

@@ -203,8 +203,8 @@ void append_descendants_by_scan(pid_t root, std::vector<pid_t>& out) {
 
 } // namespace
 
-TreeSampler::TreeSampler()
-    : m_page_size(sysconf(_SC_PAGESIZE)), m_ticks_per_second(sysconf(_SC_CLK_TCK)) {
+TreeSampler::TreeSampler(pid_t root)
+    : m_page_size(sysconf(_SC_PAGESIZE)), m_ticks_per_second(sysconf(_SC_CLK_TCK)), m_root(root) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(getpid()), int(getpid()));
     m_children_files = access(path, R_OK) == 0;
@@ -215,7 +215,12 @@ void TreeSampler::sample() {
         return read_proc_file(path, out);
     };
     std::vector<pid_t> pending;
-    if (m_children_files) {
+    if (m_root > 0) {
+        pending.push_back(m_root);
+        if (!m_children_files) {
+            append_descendants_by_scan(m_root, pending);
+        }
+    } else if (m_children_files) {
         // farm's own thread count is not worth a read: list its threads.
         append_children_from_files(getpid(), 0, pending, read_file);
     } else {
@@ -248,6 +253,44 @@ void TreeSampler::sample() {
     ++m_samples;
     m_max_processes = std::max(m_max_processes, processes);
     m_peak_rss_bytes = std::max(m_peak_rss_bytes, rss_bytes);
+}
+
+std::vector<pid_t> process_tree(pid_t root) {
+    std::vector<pid_t> tree;
+    if (!process_alive(root)) {
+        return tree;
+    }
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", int(getpid()), int(getpid()));
+    if (access(path, R_OK) != 0) {
+        tree.push_back(root);
+        append_descendants_by_scan(root, tree);
+        return tree;
+    }
+    std::vector<pid_t> pending = {root};
+    while (!pending.empty()) {
+        pid_t pid = pending.back();
+        pending.pop_back();
+        StatFields fields;
+        if (!read_stat(pid, fields)) {
+            continue;
+        }
+        tree.push_back(pid);
+        append_children_from_files(pid, fields.threads, pending, read_small_file);
+    }
+    return tree;
+}
+
+bool process_alive(pid_t pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", int(pid));
+    std::string text;
+    if (pid <= 0 || !read_small_file(path, text)) {
+        return false;
+    }
+    std::size_t close_paren = text.rfind(')');
+    return close_paren != std::string::npos && close_paren + 2 < text.size() &&
+           text[close_paren + 2] != 'Z' && text[close_paren + 2] != 'X';
 }
 
 double TreeSampler::cpu_seconds() const {

@@ -16,17 +16,20 @@
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
+#include <vector>
 
 namespace farm::exec {
 
 class TreeSampler {
   public:
-    TreeSampler();
+    // root 0: farm's descendants (farm itself left out); otherwise `root` and its descendants,
+    // such as one dev service among several.
+    explicit TreeSampler(pid_t root = 0);
     ~TreeSampler();
     TreeSampler(const TreeSampler&) = delete;
     TreeSampler& operator=(const TreeSampler&) = delete;
 
-    // Takes one sample of farm's descendant tree.
+    // Takes one sample of the tree.
     void sample();
 
     std::int64_t peak_rss_bytes() const { return m_peak_rss_bytes; }
@@ -49,7 +52,14 @@ class TreeSampler {
     long m_page_size;
     long m_ticks_per_second;
     bool m_children_files;
+    pid_t m_root;
     std::unordered_map<std::string, int> m_open_files; // /proc path -> descriptor
 };
+
+// `root` (when it exists) and every descendant of it alive now.
+std::vector<pid_t> process_tree(pid_t root);
+
+// True when `pid` exists and is not a zombie.
+bool process_alive(pid_t pid);
 
 } // namespace farm::exec

@@ -1,0 +1,157 @@
+#include "commands/perf_dev.hpp"
+
+#include "commands/cli.hpp"
+#include "commands/terminal.hpp"
+#include "farm/core/config.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/paths.hpp"
+#include "farm/core/text.hpp"
+#include "farm/dev/session.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/exec/process.hpp"
+#include "farm/history/store.hpp"
+#include "farm/report/dev_record.hpp"
+#include "farm/report/dev_view.hpp"
+#include "farm/sys/context.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+namespace farm::commands {
+
+namespace {
+
+struct PerfDevOptions {
+    std::size_t runs = 3;
+    std::size_t reloads = 3;
+    double duration_s = 2;
+    double timeout_s = 30;
+    std::vector<std::string> services;
+    std::string config;
+    std::string db;
+    bool no_record = false;
+    bool json = false;
+};
+
+int exit_code_for(dev::DevOutcome outcome) {
+    switch (outcome) {
+    case dev::DevOutcome::completed:
+        return int(ExitCode::ok);
+    case dev::DevOutcome::failed:
+        return int(ExitCode::command_failed);
+    case dev::DevOutcome::interrupted:
+        return int(ExitCode::interrupted);
+    }
+    return int(ExitCode::command_failed);
+}
+
+history::RunStatus status_for(dev::DevOutcome outcome) {
+    return outcome == dev::DevOutcome::completed     ? history::RunStatus::ok
+           : outcome == dev::DevOutcome::interrupted ? history::RunStatus::interrupted
+                                                     : history::RunStatus::failed;
+}
+
+void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
+    invocation.json = o.json;
+    std::filesystem::path cwd = std::filesystem::current_path();
+    std::filesystem::path root = core::find_project_root(cwd);
+    core::Config config = core::load_config(
+        root, o.config.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.config));
+
+    dev::DevPlan plan;
+    plan.services = dev::plan_services(config.dev, root, o.services);
+    plan.runs = o.runs;
+    plan.reloads = o.reloads;
+    plan.duration_s = o.duration_s;
+    plan.timeout_s = o.timeout_s;
+
+    // Everything that can be refused is refused before the first service starts.
+    std::unique_ptr<history::Store> store;
+    if (!o.no_record) {
+        store = std::make_unique<history::Store>(
+            core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root),
+            history::Store::Mode::create);
+    }
+    dev::check_ports_free(plan.services);
+    exec::install_interrupt_handlers();
+    exec::become_subreaper();
+
+    history::Run base;
+    base.folder = root.string();
+    base.context = sys::collect_context(root);
+    base.started_at = core::utc_now_iso8601();
+
+    dev::DevResult result;
+    {
+        bool show = stderr_is_terminal() && !o.json;
+        result = dev::measure_dev(plan, [&](const std::string& step) {
+            if (show) {
+                std::cerr << "\r\x1b[K" << step << std::flush;
+            }
+        });
+        if (show) {
+            std::cerr << "\r\x1b[K" << std::flush;
+        }
+    }
+    base.duration_s = result.total_s;
+    base.status = status_for(result.outcome);
+    report::DevReport records = report::dev_runs(result, base);
+    report::DevView view = report::make_dev_view(result, records.findings, config.thresholds.dev);
+    if (store) {
+        for (history::Run& run : records.runs) {
+            run.id = store->record(run);
+            view.run_ids.push_back(run.id);
+        }
+    }
+
+    if (o.json) {
+        std::cout << report::dev_to_json(view).dump(2) << "\n";
+    } else {
+        std::cout << report::render_dev(view, stdout_wants_color());
+        if (store && !view.run_ids.empty()) {
+            std::cout << "  recorded as " << view.run_ids.size() << " runs (kind dev) in "
+                      << store->path().string() << "\n";
+        }
+    }
+    std::cout.flush();
+    if (!result.failure.empty()) {
+        std::cerr << "farm: " << result.failure << "\n";
+    }
+    invocation.exit_code = exit_code_for(result.outcome);
+}
+
+} // namespace
+
+void register_perf_dev(CLI::App& perf, Invocation& invocation) {
+    auto options = std::make_shared<PerfDevOptions>();
+    CLI::App* cmd = perf.add_subcommand(
+        "dev", "Start the dev services, time start-up until ready and hot reloads, sample CPU "
+               "and memory, stop them all.\nUsage: farm perf:dev [OPTIONS]");
+    cmd->add_option("-r,--runs", options->runs,
+                    "start-ups to time (each starts and stops every service)")
+        ->check(CLI::Range(std::size_t(1), std::size_t(1000)))
+        ->capture_default_str();
+    cmd->add_option("--reloads", options->reloads,
+                    "hot reloads to time per service with a reload setting (in the last run)")
+        ->check(CLI::Range(std::size_t(0), std::size_t(1000)))
+        ->capture_default_str();
+    cmd->add_option("-d,--duration", options->duration_s,
+                    "seconds of CPU and memory sampling after the services are ready, each run")
+        ->check(CLI::Range(0.0, 3600.0))
+        ->capture_default_str();
+    cmd->add_option("-t,--timeout", options->timeout_s,
+                    "seconds a service may take to be ready (and a reload to be seen)")
+        ->check(CLI::Range(0.1, 86400.0))
+        ->capture_default_str();
+    cmd->add_option("-s,--service", options->services,
+                    "measure only this service (repeatable; default: all of dev.services)");
+    cmd->add_option("--config", options->config,
+                    "farm config file (default: farm.config.json in the project root)");
+    cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
+    cmd->add_flag("--no-record", options->no_record, "do not store the results in the history");
+    cmd->add_flag("--json", options->json, "print one JSON document (schema farm.dev/1)");
+    cmd->callback([options, &invocation] { run_perf_dev(*options, invocation); });
+}
+
+} // namespace farm::commands

@@ -1,0 +1,40 @@
+// Which dev services `farm perf:dev` runs and how: farm.config.json's `dev.services`, or, without
+// them, `pnpm run dev` in the project root, ready when the address it prints accepts connections.
+//
+// A service's kind (database, ollama, backend, frontend, other) picks its start-up threshold; when
+// the config does not give it, it is guessed from the name ("postgres" is a database, "web" a
+// frontend). A command line given as one string runs without a shell unless it needs one (quotes,
+// pipes, variables, redirections...), so that a missing program is reported as such.
+#pragma once
+
+#include "farm/core/config.hpp"
+#include "farm/exec/spawn.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::dev {
+
+struct ServiceSpec {
+    std::string name;
+    std::string kind; // never empty
+    exec::ChildCommand command;
+    std::string command_text; // as written, for people and the history
+    core::DevReady ready;
+    std::optional<core::DevReload> reload;
+};
+
+// Throws farm::UsageError when `only` names a service that is not configured.
+std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
+                                       const std::filesystem::path& project_root,
+                                       const std::vector<std::string>& only = {});
+
+// database | ollama | backend | frontend | other, from words in the name.
+std::string guess_kind(const std::string& name);
+
+// What the ready check waits for, in words: "GET http://localhost:5173/ answers 2xx".
+std::string describe_ready(const core::DevReady& ready);
+
+} // namespace farm::dev

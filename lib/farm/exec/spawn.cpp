@@ -1,0 +1,197 @@
+#include "farm/exec/spawn.hpp"
+
+#include "farm/core/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <spawn.h>
+#include <string_view>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace farm::exec {
+
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+    if (this != &other) {
+        reset(other.m_fd);
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+void FileDescriptor::reset(int fd) {
+    if (m_fd >= 0) {
+        close(m_fd);
+    }
+    m_fd = fd;
+}
+
+namespace {
+
+std::vector<std::string> environment_for(const ChildCommand& command) {
+    std::vector<std::string> env;
+    for (char** entry = environ; entry && *entry; ++entry) {
+        std::string_view item(*entry);
+        bool replaced =
+            std::any_of(command.extra_env.begin(), command.extra_env.end(), [&](const auto& kv) {
+                return item.size() > kv.first.size() && item.starts_with(kv.first) &&
+                       item[kv.first.size()] == '=';
+            });
+        if (!replaced) {
+            env.emplace_back(item);
+        }
+    }
+    for (const auto& [key, value] : command.extra_env) {
+        env.push_back(key + "=" + value);
+    }
+    return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+    std::vector<char*> pointers;
+    pointers.reserve(strings.size() + 1);
+    for (std::string& s : strings) {
+        pointers.push_back(s.data());
+    }
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+// PATH is searched once per command name, not once per run: posix_spawnp would try every
+// folder of PATH with a failing execve in the child each time, and that cost would land inside
+// the measured time (about 0.3 ms a run with a long PATH).
+std::string resolve_executable(const std::string& name) {
+    if (name.find('/') != std::string::npos) {
+        return name;
+    }
+    static std::mutex mutex;
+    static std::map<std::pair<std::string, std::string>, std::string> cache;
+    const char* path_env = std::getenv("PATH");
+    std::string path = path_env ? path_env : "/usr/local/bin:/usr/bin:/bin";
+    std::lock_guard<std::mutex> lock(mutex);
+    auto key = std::make_pair(path, name);
+    if (auto it = cache.find(key); it != cache.end()) {
+        return it->second;
+    }
+    std::string found;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t colon = path.find(':', start);
+        if (colon == std::string::npos) {
+            colon = path.size();
+        }
+        std::string dir = path.substr(start, colon - start);
+        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+        struct stat info {};
+        if (stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+            access(candidate.c_str(), X_OK) == 0) {
+            found = candidate;
+            break;
+        }
+        start = colon + 1;
+    }
+    if (!found.empty()) {
+        cache[key] = found;
+    }
+    return found;
+}
+
+void make_pipe(FileDescriptor& read_end, FileDescriptor& write_end) {
+    int ends[2] = {-1, -1};
+    if (pipe2(ends, O_CLOEXEC) != 0) {
+        throw Error(std::string("cannot create pipes for the child: ") + std::strerror(errno),
+                    ExitCode::command_failed);
+    }
+    read_end.reset(ends[0]);
+    write_end.reset(ends[1]);
+}
+
+} // namespace
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return int(syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+SpawnedChild spawn_child(const ChildCommand& command) {
+    if (command.argv.empty()) {
+        throw UsageError("no command to run: give it after `--`");
+    }
+    std::vector<std::string> argv = command.argv;
+    if (command.use_shell) {
+        std::string line;
+        for (const std::string& word : command.argv) {
+            line += (line.empty() ? "" : " ") + word;
+        }
+        argv = {"sh", "-c", line};
+    }
+    if (!command.cwd.empty() && !std::filesystem::is_directory(command.cwd)) {
+        throw UsageError("the folder to run in does not exist: " + command.cwd.string());
+    }
+    std::vector<std::string> env = environment_for(command);
+    std::vector<char*> argv_c = c_strings(argv);
+    std::vector<char*> env_c = c_strings(env);
+
+    SpawnedChild child;
+    FileDescriptor out_write, err_write;
+    if (command.capture) {
+        make_pipe(child.stdout_read, out_write);
+        make_pipe(child.stderr_read, err_write);
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (command.capture) {
+        posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+    }
+    if (!command.cwd.empty()) {
+        posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());
+    }
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) {
+        sigaddset(&defaults, s);
+    }
+    sigset_t no_mask;
+    sigemptyset(&no_mask);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setsigmask(&attributes, &no_mask);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+                                              POSIX_SPAWN_SETSIGMASK);
+
+    std::string executable = resolve_executable(argv[0]);
+    child.started = std::chrono::steady_clock::now();
+    int rc = executable.empty() ? ENOENT
+                                : posix_spawn(&child.pid, executable.c_str(), &actions, &attributes,
+                                              argv_c.data(), env_c.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) {
+        std::string what = rc == ENOENT ? "command not found" : std::strerror(rc);
+        throw CommandError("cannot start `" + argv[0] + "`: " + what +
+                           (rc == ENOENT ? " (check the name and PATH, or use --shell for a "
+                                           "shell built-in or pipeline)"
+                                         : ""));
+    }
+    return child;
+}
+
+} // namespace farm::exec

@@ -1,0 +1,135 @@
+#include "farm/report/dev_view.hpp"
+
+#include "farm/measure/stats.hpp"
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+#include <algorithm>
+
+namespace farm::report {
+
+namespace {
+
+using nlohmann::json;
+
+const char* outcome_name(dev::DevOutcome outcome) {
+    switch (outcome) {
+    case dev::DevOutcome::completed:
+        return "ok";
+    case dev::DevOutcome::failed:
+        return "failed";
+    case dev::DevOutcome::interrupted:
+        return "interrupted";
+    }
+    return "failed";
+}
+
+std::string seconds_cell(const std::vector<double>& values,
+                         double (*pick)(std::span<const double>)) {
+    return values.empty() ? "-" : format_value(pick(values), "s");
+}
+
+double min_of(std::span<const double> v) {
+    return *std::min_element(v.begin(), v.end());
+}
+
+double max_of(std::span<const double> v) {
+    return *std::max_element(v.begin(), v.end());
+}
+
+double median_of(std::span<const double> v) {
+    return measure::median(v);
+}
+
+json summary_json(const std::vector<double>& values) {
+    if (values.empty()) {
+        return nullptr;
+    }
+    return {{"values", values},
+            {"median", measure::median(values)},
+            {"min", min_of(values)},
+            {"max", max_of(values)}};
+}
+
+} // namespace
+
+DevView make_dev_view(const dev::DevResult& result,
+                      const std::vector<analysis::DevServiceFindings>& findings,
+                      const core::DevThresholds& thresholds) {
+    DevView view;
+    view.result = &result;
+    for (const analysis::DevServiceFindings& f : findings) {
+        view.verdicts.push_back(analysis::judge_dev_service(f, thresholds));
+    }
+    view.advice = analysis::advise_dev(findings, thresholds);
+    return view;
+}
+
+std::string render_dev(const DevView& view, bool color) {
+    const dev::DevResult& result = *view.result;
+    Table table({"service", "kind", "start-up median", "min", "max", "verdict", "reload median",
+                 "reload", "CPU", "peak RSS"});
+    for (std::size_t i = 0; i < result.services.size(); ++i) {
+        const dev::ServiceMeasurement& s = result.services[i];
+        const analysis::DevVerdict& v = view.verdicts[i];
+        std::string startup_verdict =
+            v.startup.empty()
+                ? "-"
+                : v.startup + " (limit " + format_value(v.startup_threshold_s, "s") + ")";
+        table.add_row(
+            {s.name, s.kind, seconds_cell(s.startup_s, median_of),
+             seconds_cell(s.startup_s, min_of), seconds_cell(s.startup_s, max_of), startup_verdict,
+             seconds_cell(s.reload_s, median_of), v.reload.empty() ? "-" : v.reload,
+             s.cpu_cores_mean.empty() ? "-"
+                                      : format_value(measure::median(s.cpu_cores_mean), "cores"),
+             s.rss_peak_bytes.empty() ? "-" : format_value(max_of(s.rss_peak_bytes), "bytes")});
+    }
+    std::string out = table.render(color) + "\n";
+    for (const analysis::Advice& a : view.advice) {
+        out += "  advice [" + a.subject + "] " + a.finding + "\n";
+        for (const std::string& s : a.suggestions) {
+            out += "    - " + s + "\n";
+        }
+    }
+    if (!view.advice.empty()) {
+        out += "\n";
+    }
+    return out;
+}
+
+json dev_to_json(const DevView& view) {
+    const dev::DevResult& result = *view.result;
+    json services = json::array();
+    for (std::size_t i = 0; i < result.services.size(); ++i) {
+        const dev::ServiceMeasurement& s = result.services[i];
+        const analysis::DevVerdict& v = view.verdicts[i];
+        services.push_back(
+            {{"name", s.name},
+             {"kind", s.kind},
+             {"command", s.command},
+             {"startup_s", summary_json(s.startup_s)},
+             {"startup_threshold_s", v.startup_threshold_s},
+             {"startup_verdict", v.startup.empty() ? json(nullptr) : json(v.startup)},
+             {"reload_s", summary_json(s.reload_s)},
+             {"reload_verdict", v.reload.empty() ? json(nullptr) : json(v.reload)},
+             {"cpu_cores_mean", summary_json(s.cpu_cores_mean)},
+             {"rss_peak_bytes", summary_json(s.rss_peak_bytes)}});
+    }
+    json advice = json::array();
+    for (const analysis::Advice& a : view.advice) {
+        advice.push_back({{"subject", a.subject},
+                          {"rule", a.rule},
+                          {"finding", a.finding},
+                          {"suggestions", a.suggestions}});
+    }
+    return {{"schema", "farm.dev/1"},
+            {"status", outcome_name(result.outcome)},
+            {"duration_s", result.total_s},
+            {"services", services},
+            {"advice", advice},
+            {"run_ids", view.run_ids},
+            {"service_pids", result.service_pids},
+            {"failure", result.failure.empty() ? json(nullptr) : json(result.failure)}};
+}
+
+} // namespace farm::report
