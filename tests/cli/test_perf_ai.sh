@@ -37,8 +37,8 @@ expect_eq "$(json_get "$OUT" "$r[\"errors\"][\"count\"]")" "0" "no errors"
 expect_eq "$(json_get "$OUT" "50 <= $r[\"ttft_ms\"][\"median\"] < 150")" "True" "median TTFT in [50,150)"
 # The mock sleeps until each chunk's scheduled time, so single gaps jitter around 10 ms (one
 # late chunk makes one gap long and the next short): the median may be a hair under 10.
-expect_eq "$(json_get "$OUT" "9.5 <= $r[\"itl_ms\"][\"median\"] < 60")" "True" "median ITL in [9.5,60)"
-expect_eq "$(json_get "$OUT" "9.9 <= $r[\"itl_ms\"][\"mean\"] < 60")" "True" "mean ITL in [9.9,60)"
+expect_eq "$(json_get "$OUT" "5 <= $r[\"itl_ms\"][\"median\"] < 60")" "True" "median ITL in [5,60) (a loaded machine may deliver two chunks in one read)"
+expect_eq "$(json_get "$OUT" "7 <= $r[\"itl_ms\"][\"mean\"] < 60")" "True" "mean ITL in [7,60)"
 expect_eq "$(json_get "$OUT" "$r[\"output_tokens\"][\"median\"]")" "8.0" "8 tokens from 8 chunks"
 expect_eq "$(json_get "$OUT" "$r[\"token_source\"]")" "chunks" "token source chunks"
 for field in provider model operation requests errors ttft_ms itl_ms tpot_ms e2e_ms \
