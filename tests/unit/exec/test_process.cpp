@@ -317,10 +317,15 @@ TEST_CASE("exec::run_process measures the tree's RSS") {
     ProcessResult r = run_process(options);
     CHECK(r.exit_code == 0);
     CHECK(r.stderr_tail.empty());
+    // wait4's figure can include this process's own RSS at exec (docs/metrics.md), which is large
+    // under AddressSanitizer: the upper bound allows for it.
+    struct rusage self {};
+    getrusage(RUSAGE_SELF, &self);
+    std::int64_t own = std::int64_t(self.ru_maxrss) * 1024;
     CHECK(r.max_rss_bytes >= 195 * MiB);
-    CHECK(r.max_rss_bytes <= 300 * MiB);
+    CHECK(r.max_rss_bytes <= 300 * MiB + own);
     CHECK(r.tree_samples >= 10);
-    CHECK(double(r.tree_peak_rss_bytes) >= 1.6 * double(r.max_rss_bytes));
+    CHECK(double(r.tree_peak_rss_bytes) >= 1.6 * 195 * MiB);
     CHECK(r.tree_peak_rss_bytes <= 600 * MiB);
 }
 
