@@ -1,7 +1,9 @@
 #include "farm/core/config.hpp"
 
+#include "farm/core/config_reader.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/json_file.hpp"
+#include "farm/core/json_locate.hpp"
 #include "farm/core/text.hpp"
 
 #include <algorithm>
@@ -13,78 +15,127 @@
 
 namespace farm::core {
 
-namespace {
-
 using nlohmann::json;
 
-class ConfigReader {
-  public:
-    explicit ConfigReader(std::filesystem::path file) : m_file(std::move(file)) {}
+namespace detail {
 
-    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-        throw UsageError(m_file.string() + ": " + where + ": " + what + " (see docs/config.md)");
+void ConfigReader::fail(const std::string& where, const std::string& what) const {
+    std::string at;
+    if (std::optional<std::size_t> offset = locate_json_value(m_text, parse_json_path(where))) {
+        TextPosition p = position_of(m_text, *offset);
+        at = ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     }
+    throw UsageError(m_file.string() + at + ": " + where + ": " + what + " (see docs/config.md)");
+}
 
-    // Every key of `object` must be one of `known`.
-    void check_keys(const json& object, const std::string& where,
-                    const std::vector<std::string>& known) const {
-        if (!object.is_object()) {
-            fail(where.empty() ? "the top level" : where, "must be an object");
+void ConfigReader::check_keys(const json& object, const std::string& where,
+                              const std::vector<std::string>& known) const {
+    if (!object.is_object()) {
+        fail(where.empty() ? "the top level" : where, "must be an object");
+    }
+    for (const auto& [key, value] : object.items()) {
+        if (std::find(known.begin(), known.end(), key) != known.end()) {
+            continue;
         }
-        for (const auto& [key, value] : object.items()) {
-            if (std::find(known.begin(), known.end(), key) != known.end()) {
-                continue;
+        std::string message = "unknown key '" + key + "'";
+        if (std::optional<std::string> close = closest_match(key, known)) {
+            message += ": did you mean '" + *close + "'?";
+        }
+        fail(where.empty() ? key : where + "." + key, message);
+    }
+}
+
+double ConfigReader::number(const json& value, const std::string& where, double min,
+                            double max) const {
+    if (!value.is_number()) {
+        fail(where, "must be a number");
+    }
+    double v = value.get<double>();
+    if (!(v >= min && v <= max)) {
+        fail(where, "must be between " + json(min).dump() + " and " + json(max).dump());
+    }
+    return v;
+}
+
+std::string ConfigReader::string(const json& value, const std::string& where) const {
+    if (!value.is_string() || value.get<std::string>().empty()) {
+        fail(where, "must be a non-empty string");
+    }
+    return value.get<std::string>();
+}
+
+std::int64_t ConfigReader::size(const json& value, const std::string& where) const {
+    if (value.is_number_integer()) {
+        // nlohmann keeps a negative integer signed and a large one unsigned; a negative size,
+        // or one past what int64 holds (it would wrap to a negative one), is a typo.
+        bool in_range = value.is_number_unsigned()
+                            ? value.get<std::uint64_t>() <=
+                                  std::uint64_t(std::numeric_limits<std::int64_t>::max())
+                            : value.get<std::int64_t>() >= 0;
+        if (!in_range) {
+            fail(where, "must be a size of 0 bytes or more");
+        }
+        return value.get<std::int64_t>();
+    }
+    std::optional<std::int64_t> bytes =
+        value.is_string() ? parse_size(value.get<std::string>()) : std::nullopt;
+    if (!bytes) {
+        fail(where, "must be a size like \"250 kB\", \"1.5 MB\" or \"300 KiB\"");
+    }
+    return *bytes;
+}
+
+std::vector<std::string> ConfigReader::strings(const json& value, const std::string& where) const {
+    if (!value.is_array()) {
+        fail(where, "must be an array of strings");
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        out.push_back(string(value[i], where + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+}
+
+std::vector<SizeBudget> ConfigReader::size_budgets(const json& budgets,
+                                                   const std::string& where_all) const {
+    if (!budgets.is_array()) {
+        fail(where_all, "must be an array");
+    }
+    std::vector<SizeBudget> out;
+    for (std::size_t i = 0; i < budgets.size(); ++i) {
+        std::string where = where_all + "[" + std::to_string(i) + "]";
+        const json& b = budgets[i];
+        check_keys(b, where, {"path", "limit", "compression"});
+        if (!b.contains("path") || !b.contains("limit")) {
+            fail(where, "needs \"path\" and \"limit\"");
+        }
+        SizeBudget budget;
+        budget.path = string(b["path"], where + ".path");
+        budget.limit_bytes = size(b["limit"], where + ".limit");
+        budget.limit_text =
+            b["limit"].is_string() ? b["limit"].get<std::string>() : b["limit"].dump() + " B";
+        if (b.contains("compression")) {
+            std::string c = string(b["compression"], where + ".compression");
+            if (c == "brotli") {
+                budget.compression = Compression::brotli;
+            } else if (c == "gzip") {
+                budget.compression = Compression::gzip;
+            } else if (c == "none") {
+                budget.compression = Compression::none;
+            } else {
+                fail(where + ".compression", "must be \"brotli\", \"gzip\" or \"none\"");
             }
-            std::string message = "unknown key '" + key + "'";
-            if (std::optional<std::string> close = closest_match(key, known)) {
-                message += ": did you mean '" + *close + "'?";
-            }
-            fail(where.empty() ? key : where + "." + key, message);
         }
+        out.push_back(std::move(budget));
     }
+    return out;
+}
 
-    double number(const json& value, const std::string& where, double min, double max) const {
-        if (!value.is_number()) {
-            fail(where, "must be a number");
-        }
-        double v = value.get<double>();
-        if (!(v >= min && v <= max)) {
-            fail(where, "must be between " + json(min).dump() + " and " + json(max).dump());
-        }
-        return v;
-    }
+} // namespace detail
 
-    std::string string(const json& value, const std::string& where) const {
-        if (!value.is_string() || value.get<std::string>().empty()) {
-            fail(where, "must be a non-empty string");
-        }
-        return value.get<std::string>();
-    }
+namespace {
 
-    std::int64_t size(const json& value, const std::string& where) const {
-        if (value.is_number_integer()) {
-            // nlohmann keeps a negative integer signed and a large one unsigned; a negative size,
-            // or one past what int64 holds (it would wrap to a negative one), is a typo.
-            bool in_range = value.is_number_unsigned()
-                                ? value.get<std::uint64_t>() <=
-                                      std::uint64_t(std::numeric_limits<std::int64_t>::max())
-                                : value.get<std::int64_t>() >= 0;
-            if (!in_range) {
-                fail(where, "must be a size of 0 bytes or more");
-            }
-            return value.get<std::int64_t>();
-        }
-        std::optional<std::int64_t> bytes =
-            value.is_string() ? parse_size(value.get<std::string>()) : std::nullopt;
-        if (!bytes) {
-            fail(where, "must be a size like \"250 kB\", \"1.5 MB\" or \"300 KiB\"");
-        }
-        return *bytes;
-    }
-
-  private:
-    std::filesystem::path m_file;
-};
+using detail::ConfigReader;
 
 void read_build(const ConfigReader& r, const json& build, BuildConfig& out) {
     r.check_keys(build, "build", {"output_dirs", "budgets"});
@@ -100,36 +151,7 @@ void read_build(const ConfigReader& r, const json& build, BuildConfig& out) {
         }
     }
     if (build.contains("budgets")) {
-        const json& budgets = build["budgets"];
-        if (!budgets.is_array()) {
-            r.fail("build.budgets", "must be an array");
-        }
-        for (std::size_t i = 0; i < budgets.size(); ++i) {
-            std::string where = "build.budgets[" + std::to_string(i) + "]";
-            const json& b = budgets[i];
-            r.check_keys(b, where, {"path", "limit", "compression"});
-            if (!b.contains("path") || !b.contains("limit")) {
-                r.fail(where, "needs \"path\" and \"limit\"");
-            }
-            SizeBudget budget;
-            budget.path = r.string(b["path"], where + ".path");
-            budget.limit_bytes = r.size(b["limit"], where + ".limit");
-            budget.limit_text =
-                b["limit"].is_string() ? b["limit"].get<std::string>() : b["limit"].dump() + " B";
-            if (b.contains("compression")) {
-                std::string c = r.string(b["compression"], where + ".compression");
-                if (c == "brotli") {
-                    budget.compression = Compression::brotli;
-                } else if (c == "gzip") {
-                    budget.compression = Compression::gzip;
-                } else if (c == "none") {
-                    budget.compression = Compression::none;
-                } else {
-                    r.fail(where + ".compression", "must be \"brotli\", \"gzip\" or \"none\"");
-                }
-            }
-            out.budgets.push_back(std::move(budget));
-        }
+        out.budgets = r.size_budgets(build["budgets"], "build.budgets");
     }
 }
 
@@ -239,8 +261,8 @@ Config load_config(const std::filesystem::path& project_root,
         return config;
     }
     json root = read_json_file(file);
-    ConfigReader reader(file);
-    reader.check_keys(root, "", {"$schema", "build", "thresholds", "compare"});
+    ConfigReader reader(file, read_text_file(file));
+    reader.check_keys(root, "", {"$schema", "build", "thresholds", "compare", "test"});
     if (root.contains("build")) {
         read_build(reader, root["build"], config.build);
     }
@@ -249,6 +271,9 @@ Config load_config(const std::filesystem::path& project_root,
     }
     if (root.contains("compare")) {
         read_compare(reader, root["compare"], config.compare);
+    }
+    if (root.contains("test")) {
+        detail::read_test(reader, root["test"], config.test);
     }
     config.file = file;
     return config;
