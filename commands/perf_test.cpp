@@ -165,7 +165,8 @@ void register_perf_test(CLI::App& perf, Invocation& invocation) {
     cmd->add_flag("--load", options->load,
                   "AI suites: also run the load test, bounded in requests and duration (needs "
                   "perf:ai)");
-    cmd->add_option("--junit", options->junit, "also write the verdicts as JUnit XML to FILE");
+    cmd->add_option("--junit", options->junit, "also write the verdicts as JUnit XML to FILE")
+        ->type_name("FILE");
     cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
     cmd->add_option("--config", options->config,
                     "farm config file (default: farm.config.json in the project root)");

@@ -53,6 +53,18 @@ expect_rc 0 "--watch piped ends with 0"
 expect_eq "$(grep -c '^System' watch.out)" "1" "--watch piped prints one picture"
 expect_not_contains "$(cat watch.out)" $'\033[?1049h' "no alternate screen when piped"
 
+# --watch on a terminal (util-linux `script` gives it one): the alternate screen, redrawn, and
+# q leaves with 0 and the screen given back.
+if command -v script >/dev/null 2>&1; then
+    (sleep 2.5; printf q) | timeout 15 script -qfec "$FARM perf --watch" /dev/null >tty.out
+    RC=$?
+    expect_rc 0 "q leaves --watch with 0"
+    frames=$(grep -o 'Latest results' tty.out | wc -l)
+    if [[ $frames -ge 2 ]]; then pass; else fail "--watch redraws: $frames frames in 2.5 s"; fi
+    expect_contains "$(cat tty.out)" $'\033[?1049h' "the alternate screen is used"
+    expect_contains "$(tail -c 40 tty.out)" $'\033[?1049l' "and given back at the end"
+fi
+
 # The subcommands still work under perf.
 run_farm perf:report
 expect_rc 0 "perf:report still runs"

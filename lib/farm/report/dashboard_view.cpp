@@ -87,8 +87,14 @@ std::string render_system(const DashboardData& d) {
     out += "  load:   " + fixed(s.load.one, 2) + " " + fixed(s.load.five, 2) + " " +
            fixed(s.load.fifteen, 2) + " (1, 5, 15 min)\n";
     if (d.gpus.empty()) {
-        out += "  GPU: not available (" +
-               (d.gpu_unavailable.empty() ? std::string("no device") : d.gpu_unavailable) + ")\n";
+        // NVML's reason reads "GPU telemetry: not available (WHY)"; the section names the GPU.
+        std::string reason = d.gpu_unavailable;
+        const std::string prefix = "GPU telemetry: ";
+        if (reason.starts_with(prefix)) {
+            reason = reason.substr(prefix.size());
+        }
+        out += "  GPU:    " + (reason.empty() ? std::string("not available (no device)") : reason) +
+               "\n";
     }
     for (const sys::GpuReading& g : d.gpus) {
         out += "  " + gpu_line(g) + "\n";
@@ -120,7 +126,7 @@ std::string render_latest(const DashboardData& d, bool color) {
                        medians.size() > 1 ? format_change(medians.front(), medians.back()) : "-",
                        sparkline(medians)});
     }
-    return indented(table.render(color));
+    return table.render(color); // a table is indented already
 }
 
 std::string render_alerts(const DashboardData& d, bool color) {
@@ -133,12 +139,13 @@ std::string render_alerts(const DashboardData& d, bool color) {
         out += "  " + label + "  " + b.budget.path + ": ";
         if (b.size.files == 0) {
             out += "no file matches\n";
+            out += "          -> build first, or fix the path in farm.config.json\n";
         } else {
             out += format_value(double(b.measured_bytes), "bytes") + " " +
                    core::to_string(b.budget.compression) + " is over the budget of " +
                    b.budget.limit_text + "\n";
+            out += "          -> make the files smaller, or raise the limit in farm.config.json\n";
         }
-        out += "          -> make the files smaller, or raise the limit in farm.config.json\n";
     }
     if (!d.alerts_advice.empty()) {
         out += indented(render_advice(d.alerts_advice, color));
