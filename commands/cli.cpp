@@ -6,8 +6,10 @@
 #include "commands/optimize_pnpm.hpp"
 #include "commands/perf_ai.hpp"
 #include "commands/perf_build.hpp"
+#include "commands/perf_dashboard.hpp"
 #include "commands/perf_dev.hpp"
 #include "commands/perf_report.hpp"
+#include "commands/perf_test.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
 #include "farm/core/version.hpp"
@@ -20,6 +22,8 @@ namespace farm::commands {
 
 const std::vector<CommandInfo>& command_table() {
     static const std::vector<CommandInfo> table = {
+        {"perf", "[--watch] [--json]",
+         "the dashboard: system now, the latest result of each subject, alerts"},
         {"perf:build", "[OPTIONS] -- COMMAND [ARGS...]",
          "time a command over many runs (CPU, memory of the whole process tree) and record it"},
         {"perf:ai", "[OPTIONS]",
@@ -30,6 +34,8 @@ const std::vector<CommandInfo>& command_table() {
          "start the dev services, time start-up and hot reload, sample CPU/memory, stop them"},
         {"perf:report", "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous"},
+        {"perf:test", "[OPTIONS]",
+         "run the performance suites of farm.config.json against their thresholds (CI gate)"},
         {"optimize", "[--apply] [--since AGE|DATE] [--json]",
          "all advice in one prioritised list (pnpm settings shown, written only with --apply)"},
         {"optimize:pnpm", "[OPTIONS] [DIR]",
@@ -165,12 +171,14 @@ std::optional<std::string> unknown_command_message(const Arguments& arguments) {
 
 void register_all_commands(CLI::App& app, Invocation& invocation) {
     CLI::App* perf = app.add_subcommand("perf", "measure and report");
-    perf->require_subcommand(1);
+    perf->require_subcommand(0, 1);
+    register_perf_dashboard(*perf, invocation);
     register_perf_build(*perf, invocation);
     register_perf_dev(*perf, invocation);
     register_perf_report(*perf, invocation);
     register_perf_ai(*perf, invocation);
     register_perf_benchmark(*perf, invocation);
+    register_perf_test(*perf, invocation);
     CLI::App* optimize = app.add_subcommand("optimize", "optimisation advice and pnpm settings");
     optimize->require_subcommand(0, 1);
     register_optimize_pnpm(*optimize, invocation);

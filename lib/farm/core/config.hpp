@@ -122,6 +122,43 @@ struct AiConfig {
     std::map<std::string, AiThresholdConfig> thresholds; // provider type -> thresholds (given)
 };
 
+// `farm perf:test`: a limit on one metric of the suite's runs, checked against the median of
+// the newest run of each subject the glob matches.
+struct SuiteThreshold {
+    std::string subject = "*"; // glob (* and ?) over the suite's subjects
+    std::string metric;        // as recorded: wall_s, max_rss_bytes, ...
+    std::optional<double> max; // fails above
+    std::optional<double> min; // fails below
+};
+
+// One job of the performance suite. Kind "build" is read here in full; the settings of the
+// other kinds are kept as written (JSON text) for the runner of that kind to read.
+struct TestSuite {
+    std::string name;
+    std::string kind; // one of test_suite_kinds()
+    // kind build: a command (argv; a string runs through `sh -c`), else the pnpm project in `dir`
+    std::vector<std::string> command;
+    bool shell = false;
+    std::string dir;                      // relative to the project root; "" is the root
+    std::optional<std::size_t> runs;      // default 5
+    std::size_t warmup = 0;               // untimed runs first
+    double timeout_s = 0;                 // per run; 0: none
+    std::string install = "warm";         // pnpm project: warm, cold, noop or none
+    std::optional<std::string> script;    // pnpm project: build script; default "build"
+    bool no_build = false;                // pnpm project: "script": null measures the install only
+    std::vector<std::string> output_dirs; // pnpm project; empty: build.output_dirs
+    std::string settings_json;            // other kinds: their job settings, as an object
+    std::vector<SuiteThreshold> thresholds;
+    std::vector<SizeBudget> budgets; // checked after the job, relative to the project root
+};
+
+struct TestConfig {
+    std::vector<TestSuite> suites;
+};
+
+// "build", "dev", "ai": the job kinds a suite may name.
+const std::vector<std::string>& test_suite_kinds();
+
 struct Config {
     std::optional<std::filesystem::path> file; // the file it came from, if any
     BuildConfig build;
@@ -129,6 +166,7 @@ struct Config {
     Thresholds thresholds;
     CompareConfig compare;
     AiConfig ai;
+    TestConfig test;
 };
 
 // Reads `explicit_path`, else PROJECT_ROOT/farm.config.json when it exists, else the defaults.

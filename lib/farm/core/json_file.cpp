@@ -88,6 +88,7 @@ class JsonSkimmer {
     explicit JsonSkimmer(std::string_view text) : m_text(text) {}
 
     std::size_t at() const { return m_at; }
+    void seek(std::size_t at) { m_at = at; }
 
     void skip_space() {
         while (m_at < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_at]))) {
@@ -182,19 +183,28 @@ std::optional<std::size_t> json_value_offset(std::string_view text, std::string_
         if (!skimmer.take('{')) {
             return std::nullopt;
         }
-        while (true) {
-            std::optional<std::string> name = skimmer.string();
-            if (!name || !skimmer.take(':')) {
-                return std::nullopt;
-            }
-            if (*name == key) {
-                break;
-            }
-            skimmer.skip_value();
-            if (!skimmer.take(',')) {
+        // A key written twice: nlohmann keeps the last, so the whole object is read.
+        std::optional<std::size_t> found;
+        if (!skimmer.take('}')) {
+            do {
+                std::optional<std::string> name = skimmer.string();
+                if (!name || !skimmer.take(':')) {
+                    return std::nullopt;
+                }
+                if (*name == key) {
+                    skimmer.skip_space();
+                    found = skimmer.at();
+                }
+                skimmer.skip_value();
+            } while (skimmer.take(','));
+            if (!skimmer.take('}')) {
                 return std::nullopt;
             }
         }
+        if (!found) {
+            return std::nullopt;
+        }
+        skimmer.seek(*found);
     }
     skimmer.skip_space();
     return skimmer.at();

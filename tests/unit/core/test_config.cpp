@@ -318,13 +318,3 @@ TEST_CASE("core::load_config a malformed ai entry: file, line, column, path") {
         CHECK_MESSAGE(contains(message, std::string("farm.config.json") + c.position), message);
     }
 }
-
-TEST_CASE("core::json_value_offset") {
-    std::string text = R"({"a": {"b": [10, {"c": "x,]}"}, 30]}, "d": true})";
-    CHECK(json_value_offset(text, "") == 0);
-    CHECK(text.substr(*json_value_offset(text, "a.b[1].c"), 3) == "\"x,");
-    CHECK(text.substr(*json_value_offset(text, "a.b[2]"), 2) == "30");
-    CHECK(text.substr(*json_value_offset(text, "d"), 4) == "true");
-    CHECK_FALSE(json_value_offset(text, "a.z"));
-    CHECK_FALSE(json_value_offset(text, "a.b[3]"));
-}

@@ -116,3 +116,50 @@ TEST_CASE("core::read_text_file") {
     CHECK(read_text_file(write("bytes.bin", bytes)) == bytes);
     CHECK_THROWS_AS(read_text_file(fs::current_path() / "json_file" / "nope"), farm::UsageError);
 }
+
+namespace {
+
+// "LINE:COLUMN" of the value at `path` in `text`, "none" when there is none.
+std::string value_position(const std::string& text, const std::string& path) {
+    std::optional<std::size_t> offset = json_value_offset(text, path);
+    if (!offset) {
+        return "none";
+    }
+    TextPosition p = position_of(text, *offset);
+    return std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+} // namespace
+
+TEST_CASE("core::json_value_offset") {
+    const std::string text = "{\n"
+                             "  \"build\": {\"budgets\": [{\"path\": \"a\"}, {\"path\": \"b\"}]},\n"
+                             "  \"test\": {\n"
+                             "    \"suites\": [\n"
+                             "      {\"name\": \"x,]}\\\"\", \"kind\": \"benchmark\"},\n"
+                             "      {\"kind\": [1, {\"a\": 2}], \"name\": \"y\"}\n"
+                             "    ]\n"
+                             "  }\n"
+                             "}\n";
+    CHECK(value_position(text, "") == "1:1");
+    CHECK(value_position(text, "build") == "2:12");
+    CHECK(value_position(text, "build.budgets[1].path") == "2:49");
+    CHECK(value_position(text, "test.suites[0].kind") == "5:34");
+    CHECK(value_position(text, "test.suites[1].name") == "6:39");
+    CHECK(value_position(text, "test.suites[1].kind[1].a") == "6:26");
+    SUBCASE("paths that lead nowhere") {
+        CHECK(value_position(text, "test.suites[2]") == "none");
+        CHECK(value_position(text, "nothing") == "none");
+        CHECK(value_position(text, "build.budgets.path") == "none");
+        CHECK(value_position(text, "build.z") == "none");
+        CHECK(value_position(text, "the top level") == "none");
+    }
+    SUBCASE("a repeated key: the last one, as the parser keeps it") {
+        CHECK(value_position("{\"a\": 1, \"a\": 22}", "a") == "1:15");
+        CHECK(value_position("{\"a\": {\"b\": 1}, \"a\": {\"c\": 2}}", "a.c") == "1:28");
+    }
+    SUBCASE("an empty object and the whole document") {
+        CHECK(value_position("{}", "a") == "none");
+        CHECK(value_position("  [1]", "") == "1:3");
+    }
+}

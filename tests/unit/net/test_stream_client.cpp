@@ -198,7 +198,9 @@ TEST_CASE("net::StreamClient timeouts") {
         StreamOutcome outcome = one(chat(server, false), StreamTimeouts{0.2}, seen);
         CHECK(outcome.failure == StreamFailure::timeout);
         CHECK(outcome.message.find("no answer from") != std::string::npos);
-        CHECK(ms_between(outcome.sent, outcome.done) >= 200);
+        // curl starts its clock a moment before farm stamps `sent`, and checks it on its own
+        // cached time: a few milliseconds early is curl's precision, not a missed timeout.
+        CHECK(ms_between(outcome.sent, outcome.done) >= 200 - 10);
         CHECK(ms_between(outcome.sent, outcome.done) < 200 + 500);
     }
     SUBCASE("a stalled stream meets the total timeout") {
@@ -209,7 +211,7 @@ TEST_CASE("net::StreamClient timeouts") {
         StreamOutcome outcome = one(request, StreamTimeouts{0.1}, seen);
         CHECK(outcome.failure == StreamFailure::timeout);
         CHECK(outcome.status == 200); // the head came, nothing after it
-        CHECK(ms_between(outcome.sent, outcome.done) >= 300);
+        CHECK(ms_between(outcome.sent, outcome.done) >= 300 - 10); // as above
         CHECK(ms_between(outcome.sent, outcome.done) < 300 + 500);
     }
 }

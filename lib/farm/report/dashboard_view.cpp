@@ -1,0 +1,256 @@
+#include "farm/report/dashboard_view.hpp"
+
+#include "farm/report/advice_view.hpp"
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+#include "farm/report/trend_view.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace farm::report {
+
+namespace {
+
+// Every line of `text` two spaces in, so that sections read as blocks under their heading.
+std::string indented(const std::string& text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        end = end == std::string::npos ? text.size() : end;
+        out += "  " + text.substr(start, end - start) + "\n";
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string heading(const std::string& text, bool color) {
+    return color ? "\033[1m" + text + "\033[0m\n" : text + "\n";
+}
+
+std::string fixed(double value, int decimals) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string used_of(std::int64_t used, std::int64_t total) {
+    double pct = total > 0 ? 100.0 * double(used) / double(total) : 0;
+    return format_value(double(used), "bytes") + " of " + format_value(double(total), "bytes") +
+           " (" + fixed(pct, 0) + "%)";
+}
+
+std::string gpu_line(const sys::GpuReading& g) {
+    std::string out = "GPU " + std::to_string(g.index) + ":  " + g.name;
+    if (g.utilization_pct) {
+        out += ", " + fixed(*g.utilization_pct, 0) + "% busy";
+    }
+    if (g.memory_used_bytes && g.memory_total_bytes) {
+        out += ", memory " + used_of(*g.memory_used_bytes, *g.memory_total_bytes);
+    }
+    if (g.temperature_c) {
+        out += ", " + fixed(*g.temperature_c, 0) + " °C";
+    }
+    if (g.power_w) {
+        out += ", " + fixed(*g.power_w, 0) + " W";
+    }
+    return out;
+}
+
+// The newest run's first metric, the one each kind records first (wall_s for builds).
+const history::MetricSeries* primary_metric(const SubjectTrend& subject) {
+    if (subject.runs.empty() || subject.runs.back().metrics.empty()) {
+        return nullptr;
+    }
+    return &subject.runs.back().metrics.front();
+}
+
+std::vector<double> medians_of(const SubjectTrend& subject, const std::string& metric) {
+    std::vector<double> out;
+    for (const history::RunOverview& run : subject.runs) {
+        if (const history::MetricSeries* m = run.metric(metric)) {
+            out.push_back(m->summary.median);
+        }
+    }
+    return out;
+}
+
+std::string render_system(const DashboardData& d) {
+    const sys::SystemSnapshot& s = d.system;
+    std::string out;
+    out += "  CPU:    " + fixed(s.cpu_busy_pct, 1) + "% busy on " + std::to_string(s.cores) +
+           (s.cores == 1 ? " core" : " cores") + "\n";
+    out += "  memory: " + used_of(s.memory.used_bytes, s.memory.total_bytes) + " used\n";
+    out += "  disk:   " + used_of(s.disk.used_bytes, s.disk.used_bytes + s.disk.free_bytes) +
+           " used on " + s.disk.path.string() + "\n";
+    out += "  load:   " + fixed(s.load.one, 2) + " " + fixed(s.load.five, 2) + " " +
+           fixed(s.load.fifteen, 2) + " (1, 5, 15 min)\n";
+    if (d.gpus.empty()) {
+        // NVML's reason reads "GPU telemetry: not available (WHY)"; the section names the GPU.
+        std::string reason = d.gpu_unavailable;
+        const std::string prefix = "GPU telemetry: ";
+        if (reason.starts_with(prefix)) {
+            reason = reason.substr(prefix.size());
+        }
+        out += "  GPU:    " + (reason.empty() ? std::string("not available (no device)") : reason) +
+               "\n";
+    }
+    for (const sys::GpuReading& g : d.gpus) {
+        out += "  " + gpu_line(g) + "\n";
+    }
+    return out;
+}
+
+std::string render_latest(const DashboardData& d, bool color) {
+    if (d.subjects.empty()) {
+        return std::string("  ") +
+               (d.have_history ? "no runs in the history yet" : "no history yet") +
+               ": `farm perf:build` (or `farm perf:test`) records the first results\n";
+    }
+    Table table({"subject", "metric", "latest", "runs", "trend", "history"});
+    for (const SubjectTrend& subject : d.subjects) {
+        const history::MetricSeries* primary = primary_metric(subject);
+        if (!primary) {
+            table.add_row({subject.kind + " · " + subject.subject, "-", "-",
+                           std::to_string(subject.runs.size()), "-", ""});
+            continue;
+        }
+        std::vector<double> medians = medians_of(subject, primary->name);
+        std::string latest = format_value(primary->summary.median, primary->unit);
+        if (subject.runs.back().status != history::RunStatus::ok) {
+            latest += std::string(" (") + history::to_string(subject.runs.back().status) + ")";
+        }
+        table.add_row({subject.kind + " · " + subject.subject, metric_label(primary->name), latest,
+                       std::to_string(subject.runs.size()),
+                       medians.size() > 1 ? format_change(medians.front(), medians.back()) : "-",
+                       sparkline(medians)});
+    }
+    return table.render(color); // a table is indented already
+}
+
+std::string render_alerts(const DashboardData& d, bool color) {
+    std::string out;
+    for (const analysis::BudgetResult& b : d.budgets) {
+        if (b.passed) {
+            continue;
+        }
+        std::string label = color ? "\033[1;31mBUDGET\033[0m" : "BUDGET";
+        out += "  " + label + "  " + b.budget.path + ": ";
+        if (b.size.files == 0) {
+            out += "no file matches\n";
+            out += "          -> build first, or fix the path in farm.config.json\n";
+        } else {
+            out += format_value(double(b.measured_bytes), "bytes") + " " +
+                   core::to_string(b.budget.compression) + " is over the budget of " +
+                   b.budget.limit_text + "\n";
+            out += "          -> make the files smaller, or raise the limit in farm.config.json\n";
+        }
+    }
+    if (!d.alerts_advice.empty()) {
+        out += indented(render_advice(d.alerts_advice, color));
+    }
+    return out.empty() ? "  none\n" : out;
+}
+
+} // namespace
+
+std::vector<analysis::Recommendation>
+urgent_advice(std::vector<analysis::Recommendation> recommendations) {
+    recommendations.erase(std::remove_if(recommendations.begin(), recommendations.end(),
+                                         [](const analysis::Recommendation& r) {
+                                             return r.priority == analysis::Priority::low;
+                                         }),
+                          recommendations.end());
+    analysis::sort_by_priority(recommendations);
+    return recommendations;
+}
+
+std::string render_dashboard(const DashboardData& d, bool color) {
+    std::string out;
+    out += heading("System  (" + d.host + ", " + d.generated_at.substr(0, 19) + " UTC)", color);
+    out += render_system(d) + "\n";
+    out += heading("Latest results", color);
+    out += render_latest(d, color) + "\n";
+    out += heading("Alerts", color);
+    out += render_alerts(d, color);
+    return out;
+}
+
+nlohmann::json dashboard_to_json(const DashboardData& d) {
+    const sys::SystemSnapshot& s = d.system;
+    nlohmann::json gpus = nlohmann::json::array();
+    for (const sys::GpuReading& g : d.gpus) {
+        auto value = [](const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+        gpus.push_back({{"index", g.index},
+                        {"name", g.name},
+                        {"utilization_pct", value(g.utilization_pct)},
+                        {"memory_used_bytes", value(g.memory_used_bytes)},
+                        {"memory_total_bytes", value(g.memory_total_bytes)},
+                        {"temperature_c", value(g.temperature_c)},
+                        {"power_w", value(g.power_w)}});
+    }
+    nlohmann::json latest = nlohmann::json::array();
+    for (const SubjectTrend& subject : d.subjects) {
+        const history::MetricSeries* primary = primary_metric(subject);
+        nlohmann::json item = {{"kind", subject.kind},
+                               {"subject", subject.subject},
+                               {"runs", subject.runs.size()},
+                               {"run_id", subject.runs.empty() ? 0 : subject.runs.back().id},
+                               {"status", subject.runs.empty()
+                                              ? "ok"
+                                              : history::to_string(subject.runs.back().status)}};
+        if (primary) {
+            std::vector<double> medians = medians_of(subject, primary->name);
+            item["metric"] = primary->name;
+            item["unit"] = primary->unit;
+            item["latest"] = primary->summary.median;
+            item["medians"] = medians;
+            item["trend_pct"] =
+                medians.size() > 1 && medians.front() != 0
+                    ? nlohmann::json((medians.back() - medians.front()) / medians.front() * 100)
+                    : nlohmann::json(nullptr);
+        }
+        latest.push_back(item);
+    }
+    nlohmann::json budgets = nlohmann::json::array();
+    for (const analysis::BudgetResult& b : d.budgets) {
+        if (!b.passed) {
+            budgets.push_back({{"path", b.budget.path},
+                               {"limit_bytes", b.budget.limit_bytes},
+                               {"compression", core::to_string(b.budget.compression)},
+                               {"measured_bytes", b.measured_bytes},
+                               {"files", b.size.files}});
+        }
+    }
+    return {
+        {"schema", "farm.dashboard/1"},
+        {"generated_at", d.generated_at},
+        {"host", d.host},
+        {"system",
+         {{"cpu_busy_pct", s.cpu_busy_pct},
+          {"cores", s.cores},
+          {"memory",
+           {{"total_bytes", s.memory.total_bytes},
+            {"used_bytes", s.memory.used_bytes},
+            {"available_bytes", s.memory.available_bytes}}},
+          {"disk",
+           {{"path", s.disk.path.string()},
+            {"total_bytes", s.disk.total_bytes},
+            {"used_bytes", s.disk.used_bytes},
+            {"free_bytes", s.disk.free_bytes},
+            {"used_pct", s.disk.used_pct}}},
+          {"load", {s.load.one, s.load.five, s.load.fifteen}},
+          {"uptime_s", s.uptime_s},
+          {"gpus", gpus},
+          {"gpu_unavailable", d.gpu_unavailable.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(d.gpu_unavailable)}}},
+        {"database", d.database},
+        {"have_history", d.have_history},
+        {"latest", latest},
+        {"alerts",
+         {{"budgets", budgets}, {"advice", advice_to_json(d.alerts_advice)["recommendations"]}}},
+    };
+}
+
+} // namespace farm::report

@@ -1,0 +1,44 @@
+// The `farm perf` dashboard on one screen, in three sections:
+//   System          CPU busy %, memory, disk of the project's file system, load average, GPUs
+//   Latest results  each subject's newest run: its primary metric (the first one recorded), the
+//                   trend over the window (newest against oldest run) and a sparkline
+//   Alerts          every size budget the project breaches now, and the HIGH and MEDIUM advice
+//                   of the history (optimize:build and optimize:ai rules), most urgent first
+// rendered as terminal text (colour on request) or as the JSON document "farm.dashboard/1"
+// (docs/json.md). The data is gathered by the command; nothing here reads the machine.
+#pragma once
+
+#include "farm/analysis/budgets.hpp"
+#include "farm/analysis/optimize_advice.hpp"
+#include "farm/report/dataset.hpp"
+#include "farm/sys/nvml.hpp"
+#include "farm/sys/system_metrics.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace farm::report {
+
+struct DashboardData {
+    std::string generated_at; // ISO 8601 UTC
+    std::string host;
+    sys::SystemSnapshot system;
+    std::vector<sys::GpuReading> gpus;
+    std::string gpu_unavailable; // why there is no GPU line ("" when NVML answered)
+    std::string database;
+    bool have_history = false;
+    std::vector<SubjectTrend> subjects;
+    std::vector<analysis::BudgetResult> budgets;         // all checked, breached or not
+    std::vector<analysis::Recommendation> alerts_advice; // HIGH and MEDIUM only
+};
+
+// Keeps the HIGH and MEDIUM recommendations, in priority order.
+std::vector<analysis::Recommendation>
+urgent_advice(std::vector<analysis::Recommendation> recommendations);
+
+std::string render_dashboard(const DashboardData& data, bool color);
+
+nlohmann::json dashboard_to_json(const DashboardData& data);
+
+} // namespace farm::report

@@ -1,0 +1,126 @@
+#include "farm/report/suite_view.hpp"
+
+#include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
+
+namespace farm::report {
+
+namespace {
+
+std::string threshold_text(const analysis::CheckResult& c) {
+    std::string out;
+    if (c.max) {
+        out += "<= " + format_value(*c.max, c.unit);
+    }
+    if (c.min) {
+        out += std::string(out.empty() ? "" : ", ") + ">= " + format_value(*c.min, c.unit);
+    }
+    return out;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+nlohmann::json optional_number(const std::optional<double>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+const char* suite_status(const SuiteOutcome& suite) {
+    if (suite.skipped()) {
+        return "skipped";
+    }
+    return suite.failed() ? "failed" : "passed";
+}
+
+std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color) {
+    if (suites.empty()) {
+        return "No suites: add test.suites to farm.config.json (docs/config.md, \"test\").\n";
+    }
+    std::string out;
+    std::size_t passed = 0, failed = 0, skipped_suites = 0, failed_jobs = 0;
+    for (const SuiteOutcome& s : suites) {
+        out += "suite " + s.name + " (" + s.kind + ")";
+        if (s.skipped()) {
+            out += ": SKIP, " + s.job.skip_reason + "\n\n";
+            ++skipped_suites;
+            continue;
+        }
+        out += " · " + format_value(s.duration_s, "s") + "\n";
+        if (s.job.outcome != measure::Outcome::completed) {
+            out += "  FAIL  the job did not complete: " + s.job.failure + "\n\n";
+            ++failed_jobs;
+            continue;
+        }
+        if (s.checks.empty()) {
+            out += "  no thresholds or budgets: nothing to check\n\n";
+            continue;
+        }
+        Table table({"subject", "metric", "value", "threshold", "verdict"});
+        std::vector<std::string> reasons;
+        for (const analysis::CheckResult& c : s.checks) {
+            table.add_row({c.subject, c.metric, c.value ? format_value(*c.value, c.unit) : "-",
+                           threshold_text(c), analysis::to_string(c.verdict)});
+            if (c.verdict == analysis::CheckVerdict::fail) {
+                ++failed;
+                reasons.push_back(c.subject + ": " + c.message);
+            } else if (c.verdict == analysis::CheckVerdict::pass) {
+                ++passed;
+            }
+        }
+        out += table.render(color);
+        for (const std::string& reason : reasons) {
+            out += "  FAIL " + reason + "\n";
+        }
+        out += "\n";
+    }
+    out += plural(passed + failed, "check", "checks") + ": " + std::to_string(passed) +
+           " passed, " + std::to_string(failed) + " failed";
+    if (failed_jobs > 0) {
+        out += "; " + plural(failed_jobs, "job", "jobs") + " failed";
+    }
+    if (skipped_suites > 0) {
+        out += "; " + plural(skipped_suites, "suite", "suites") + " skipped";
+    }
+    return out + "\n";
+}
+
+nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites) {
+    nlohmann::json doc;
+    doc["schema"] = "farm.test/1";
+    bool passed = true;
+    doc["suites"] = nlohmann::json::array();
+    for (const SuiteOutcome& s : suites) {
+        passed = passed && !s.failed();
+        nlohmann::json suite;
+        suite["name"] = s.name;
+        suite["kind"] = s.kind;
+        suite["status"] = suite_status(s);
+        suite["reason"] = s.skipped() ? s.job.skip_reason : s.job.failure;
+        suite["duration_s"] = s.duration_s;
+        suite["run_ids"] = nlohmann::json::array();
+        for (const history::Run& run : s.job.runs) {
+            if (run.id != 0) {
+                suite["run_ids"].push_back(run.id);
+            }
+        }
+        suite["checks"] = nlohmann::json::array();
+        for (const analysis::CheckResult& c : s.checks) {
+            suite["checks"].push_back({{"subject", c.subject},
+                                       {"metric", c.metric},
+                                       {"unit", c.unit},
+                                       {"value", optional_number(c.value)},
+                                       {"max", optional_number(c.max)},
+                                       {"min", optional_number(c.min)},
+                                       {"verdict", analysis::to_string(c.verdict)},
+                                       {"message", c.message}});
+        }
+        doc["suites"].push_back(suite);
+    }
+    doc["passed"] = passed;
+    return doc;
+}
+
+} // namespace farm::report

@@ -1,0 +1,21 @@
+// How `farm perf:test` shows its verdicts: per suite, a table of its checks (subject, metric,
+// value, threshold, verdict), the reasons of the failures under it, and a closing count; and
+// the JSON document "farm.test/1" (docs/json.md) with the same content.
+#pragma once
+
+#include "farm/report/suite_run.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace farm::report {
+
+std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color);
+
+// "passed", "failed" or "skipped".
+const char* suite_status(const SuiteOutcome& suite);
+
+nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites);
+
+} // namespace farm::report

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `farm perf`, the dashboard, end to end: the hint on an empty history, the System, Latest
+# results and Alerts sections with a budget breach, --json, and --watch piped (prints once).
+source "$(dirname "$0")/lib.sh"
+
+# No history yet: the three sections, and the command that fills the history.
+run_farm perf
+expect_rc 0 "the dashboard with no history"
+expect_contains "$OUT" "System" "the system section"
+expect_contains "$OUT" "CPU:" "CPU busy"
+expect_contains "$OUT" "memory:" "memory"
+expect_contains "$OUT" "disk:" "disk"
+expect_contains "$OUT" "load:" "load average"
+expect_contains "$OUT" "GPU" "a GPU line (a device or why not)"
+expect_contains "$OUT" "Latest results" "the latest results section"
+expect_contains "$OUT" "no history yet" "says there is no history"
+expect_contains "$OUT" "farm perf:build" "says which command fills it"
+expect_contains "$OUT" "Alerts" "the alerts section"
+expect_not_contains "$OUT" $'\033[' "no escape codes when piped"
+
+# A history and a breached budget.
+run_farm perf:build --runs 3 --name quick -- sleep 0.01
+expect_rc 0 "a run recorded"
+mkdir -p dist
+head -c 20000 /dev/urandom >dist/app.js
+cat >farm.config.json <<'JSON'
+{"build": {"budgets": [{"path": "dist/*.js", "limit": "1 kB", "compression": "none"}]}}
+JSON
+run_farm perf
+expect_rc 0 "the dashboard with a history"
+expect_contains "$OUT" "build · quick" "the subject's latest result"
+expect_contains "$OUT" "wall time" "its primary metric"
+alerts=$(sed -n '/^Alerts/,$p' <<<"$OUT")
+expect_contains "$alerts" "BUDGET" "the breached budget is an alert"
+expect_contains "$alerts" "dist/*.js" "the alert names the budget"
+expect_contains "$alerts" "1 kB" "the alert says the limit"
+
+# --json: one document with the same content.
+run_farm perf --json
+expect_rc 0 "--json"
+expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.dashboard/1" "schema"
+expect_eq "$(json_get "$OUT" 'd["system"]["cores"] > 0')" "True" "cores"
+expect_eq "$(json_get "$OUT" 'd["system"]["memory"]["total_bytes"] > 0')" "True" "memory"
+expect_eq "$(json_get "$OUT" '[s["subject"] for s in d["latest"]]')" "['quick']" "latest subjects"
+expect_eq "$(json_get "$OUT" 'd["latest"][0]["metric"]')" "wall_s" "primary metric"
+expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["path"]')" "dist/*.js" "budget alert"
+expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["measured_bytes"]')" "20000" "its size"
+
+# --watch piped prints once and ends by itself.
+timeout 10 "$FARM" perf --watch >watch.out 2>watch.err
+RC=$?
+expect_rc 0 "--watch piped ends with 0"
+expect_eq "$(grep -c '^System' watch.out)" "1" "--watch piped prints one picture"
+expect_not_contains "$(cat watch.out)" $'\033[?1049h' "no alternate screen when piped"
+
+# --watch on a terminal (util-linux `script` gives it one): the alternate screen, redrawn, and
+# q leaves with 0 and the screen given back.
+if command -v script >/dev/null 2>&1; then
+    (sleep 2.5; printf q) | timeout 15 script -qfec "$FARM perf --watch" /dev/null >tty.out
+    RC=$?
+    expect_rc 0 "q leaves --watch with 0"
+    frames=$(grep -o 'Latest results' tty.out | wc -l)
+    if [[ $frames -ge 2 ]]; then pass; else fail "--watch redraws: $frames frames in 2.5 s"; fi
+    expect_contains "$(cat tty.out)" $'\033[?1049h' "the alternate screen is used"
+    expect_contains "$(tail -c 40 tty.out)" $'\033[?1049l' "and given back at the end"
+fi
+
+# The subcommands still work under perf.
+run_farm perf:report
+expect_rc 0 "perf:report still runs"
+expect_not_contains "$OUT" "System" "perf:report is not the dashboard"
+
+# A config that does not load: exit 2 with where.
+echo '{"build": {"budgets": [{"path": "x", "limit": "big"}]}}' >farm.config.json
+run_farm perf
+expect_rc 2 "a bad config"
+expect_contains "$ERR" "farm.config.json:1:" "the error has a line and column"
+
+finish
