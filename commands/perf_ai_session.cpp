@@ -139,13 +139,18 @@ std::vector<analysis::Recommendation> AiSession::advice() {
     return mine;
 }
 
-std::string failure_summary(const AiResultView& view) {
-    std::string url = net::url_for_messages(view.target.base_url);
-    if (view.first_error.empty()) {
+std::string failure_summary(const std::string& base_url,
+                            const std::map<std::string, std::string>& first_error) {
+    std::string url = net::url_for_messages(base_url);
+    if (first_error.empty()) {
         return "no request to " + url + " succeeded";
     }
-    const auto& [error_class, message] = *view.first_error.begin();
+    const auto& [error_class, message] = *first_error.begin();
     return "every request to " + url + " failed (" + error_class + "): " + message;
+}
+
+std::string failure_summary(const AiResultView& view) {
+    return failure_summary(view.target.base_url, view.first_error);
 }
 
 } // namespace farm::commands

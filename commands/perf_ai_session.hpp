@@ -73,5 +73,7 @@ class AiSession {
 
 // The first failure of a result as one line for "every request failed" messages.
 std::string failure_summary(const AiResultView& view);
+std::string failure_summary(const std::string& base_url,
+                            const std::map<std::string, std::string>& first_error);
 
 } // namespace farm::commands

@@ -4,6 +4,7 @@
 #include "commands/perf_test.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/perf_test_ai.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/config.hpp"
@@ -88,6 +89,7 @@ void run_perf_test(const PerfTestOptions& o, Invocation& invocation) {
         root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
     std::vector<const core::TestSuite*> suites = selected_suites(config, o.suites);
     std::map<std::string, report::SuiteRunner> runners = report::default_suite_runners();
+    runners["ai"] = run_ai_suite;
 
     exec::install_interrupt_handlers();
     exec::become_subreaper();
@@ -161,10 +163,10 @@ void register_perf_test(CLI::App& perf, Invocation& invocation) {
                 "Usage: farm perf:test [OPTIONS]");
     cmd->add_option("--suite", options->suites, "run only this suite (repeatable)");
     cmd->add_flag("--ai-providers", options->ai_providers,
-                  "AI suites: check every configured provider (needs perf:ai)");
+                  "AI suites: run against every provider of ai.providers");
     cmd->add_flag("--load", options->load,
-                  "AI suites: also run the load test, bounded in requests and duration (needs "
-                  "perf:ai)");
+                  "AI suites: also run each suite's load test (its \"load\" settings, bounded in "
+                  "requests and duration)");
     cmd->add_option("--junit", options->junit, "also write the verdicts as JUnit XML to FILE")
         ->type_name("FILE");
     cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");

@@ -36,8 +36,11 @@ void ProgressLine::update(const measure::Progress& p) {
     if (!m_enabled) {
         return;
     }
-    std::string line = m_label + "  " + (p.warmup ? "warm-up " : "run ") +
-                       std::to_string(p.current) + "/" + std::to_string(p.planned);
+    // A step without a count of runs ("run 1/3: web ready in 412 ms") is shown as it is.
+    std::string line = p.planned == 0
+                           ? m_label
+                           : m_label + "  " + (p.warmup ? "warm-up " : "run ") +
+                                 std::to_string(p.current) + "/" + std::to_string(p.planned);
     if (!p.warmup && p.mean_wall_s > 0) {
         line += " · " + report::format_value(p.mean_wall_s, "s") + " per run (mean so far)";
         line += " · ETA " + report::format_value(p.eta_s, "s");

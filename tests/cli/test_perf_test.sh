@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `farm perf:test`, the CI gate, end to end: a suite that meets its thresholds exits 0, one
 # that breaches them exits 1 with FAIL in the table, --junit writes XML that parses, --json,
-# kinds without a runner are skipped, and config errors (an unknown kind) give file:line:col.
+# and config errors (an unknown kind) give file:line:col. Suites of kind dev and ai:
+# test_perf_test_jobs.sh.
 source "$(dirname "$0")/lib.sh"
 
 # junit_get FILE PYTHON-EXPRESSION: evaluates it with `r` the parsed XML root.
@@ -35,7 +36,7 @@ expect_eq "$(junit_get pass.xml 'r.get("failures")')" "0" "JUnit: no failures"
 expect_eq "$(junit_get pass.xml 'len(r.findall("testsuite/testcase"))')" "1" "JUnit: one case"
 expect_eq "$(runs_in_db)" "1" "the suite's run is recorded"
 
-# The same command against a limit it cannot meet, a shell command beside it, and a dev suite.
+# The same command against a limit it cannot meet, and a shell command beside it.
 cat >farm.config.json <<'JSON'
 {
   "test": {
@@ -43,8 +44,7 @@ cat >farm.config.json <<'JSON'
       {"name": "quick", "kind": "build", "command": ["sleep", "0.01"], "runs": 3,
        "thresholds": [{"metric": "wall_s", "max": 0.001}, {"metric": "wall_s", "min": 0.001}]},
       {"name": "shell <&>", "kind": "build", "command": "true && true", "runs": 2,
-       "thresholds": [{"subject": "shell*", "metric": "wall_s", "max": 5}]},
-      {"name": "servers", "kind": "dev", "services": ["web"]}
+       "thresholds": [{"subject": "shell*", "metric": "wall_s", "max": 5}]}
     ]
   }
 }
@@ -53,18 +53,16 @@ run_farm perf:test --junit fail.xml
 expect_rc 1 "a breached threshold exits 1"
 expect_contains "$OUT" "FAIL" "the table says FAIL"
 expect_contains "$OUT" "<= 1.000 ms" "the table shows the threshold"
-expect_contains "$OUT" "perf:dev is not available" "the dev suite is skipped with the reason"
 expect_eq "$(junit_get fail.xml 'r.get("failures")')" "1" "JUnit: one failure"
 expect_eq "$(junit_get fail.xml 'len(r.findall(".//failure"))')" "1" "JUnit: one failure element"
 expect_eq "$(junit_get fail.xml 'r.find(".//failure/..").get("name")')" "quick wall_s" "JUnit: the failed case"
-expect_eq "$(junit_get fail.xml 'len(r.findall(".//skipped"))')" "1" "JUnit: the dev suite is skipped"
-expect_eq "$(junit_get fail.xml '[s.get("name") for s in r.findall("testsuite")]')" "['quick', 'shell <&>', 'servers']" "JUnit: names escaped and read back"
+expect_eq "$(junit_get fail.xml '[s.get("name") for s in r.findall("testsuite")]')" "['quick', 'shell <&>']" "JUnit: names escaped and read back"
 
 run_farm perf:test --json --no-record
 expect_rc 1 "--json keeps the exit code"
 expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.test/1" "schema"
 expect_eq "$(json_get "$OUT" 'd["passed"]')" "False" "not passed"
-expect_eq "$(json_get "$OUT" '[s["status"] for s in d["suites"]]')" "['failed', 'passed', 'skipped']" "suite statuses"
+expect_eq "$(json_get "$OUT" '[s["status"] for s in d["suites"]]')" "['failed', 'passed']" "suite statuses"
 expect_eq "$(json_get "$OUT" '[c["verdict"] for c in d["suites"][0]["checks"]]')" "['FAIL', 'PASS']" "check verdicts"
 
 run_farm perf:test --suite "shell <&>"

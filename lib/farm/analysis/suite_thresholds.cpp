@@ -62,18 +62,48 @@ std::string limit_words(const core::SuiteThreshold& t) {
     return out;
 }
 
+double statistic(const std::vector<double>& values, const std::string& stat) {
+    if (stat == "mean") {
+        return measure::mean(values);
+    }
+    if (stat == "min" || stat == "max") {
+        auto [low, high] = std::minmax_element(values.begin(), values.end());
+        return stat == "min" ? *low : *high;
+    }
+    if (stat.size() == 3 && stat[0] == 'p') {
+        return measure::percentile(values, std::stod(stat.substr(1)));
+    }
+    return measure::median(values);
+}
+
+// The share of the run's iterations that failed (a non-zero exit, a failed request).
+std::optional<double> error_rate(const history::Run& run) {
+    if (run.iterations.empty()) {
+        return std::nullopt;
+    }
+    auto failed =
+        std::count_if(run.iterations.begin(), run.iterations.end(),
+                      [](const measure::IterationRecord& it) { return it.exit_code != 0; });
+    return double(failed) / double(run.iterations.size());
+}
+
 CheckResult check_one(const std::string& suite, const core::SuiteThreshold& t,
                       const history::Run& run) {
     CheckResult r;
     r.suite = suite;
     r.subject = run.subject;
-    r.metric = t.metric;
+    r.metric =
+        t.stat == "median" || t.metric == error_rate_metric ? t.metric : t.metric + " " + t.stat;
     r.max = t.max;
     r.min = t.min;
+    if (t.metric == error_rate_metric) {
+        r.unit = "ratio"; // a share: 0.25 is one in four
+        r.value = error_rate(run);
+    }
     for (const history::MetricSeries& series : history::series_of(run.iterations)) {
         if (series.name == t.metric && !series.values.empty()) {
             r.unit = series.unit;
-            r.value = measure::median(series.values);
+            r.value = statistic(series.values, t.stat);
         }
     }
     if (!r.value) {
@@ -85,7 +115,8 @@ CheckResult check_one(const std::string& suite, const core::SuiteThreshold& t,
     bool below = t.min && *r.value < *t.min;
     r.verdict = (above || below) ? CheckVerdict::fail : CheckVerdict::pass;
     if (r.verdict == CheckVerdict::fail) {
-        r.message = t.metric + " median " + number_text(*r.value) + " is not " + limit_words(t);
+        std::string what = t.metric == error_rate_metric ? t.metric : t.metric + " " + t.stat;
+        r.message = what + " " + number_text(*r.value) + " is not " + limit_words(t);
     }
     return r;
 }

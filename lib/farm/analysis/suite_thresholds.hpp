@@ -2,9 +2,11 @@
 // made, and each size budget's result, as one list of verdicts (subject, metric, value, limit,
 // pass or fail) that the table, the JSON document and the JUnit file all show.
 //
-// A threshold is checked on the median of each matching run's iterations (failed iterations
-// included: a run is judged as it was recorded). A threshold that matches no run, or a metric
-// that no matching run measured, fails: a renamed subject or metric must not pass silently.
+// A threshold is checked on a statistic (median by default; mean, p90, p95, p99, min, max) of
+// each matching run's iterations (failed iterations included: a run is judged as it was
+// recorded), or on the run's error_rate: the share of its iterations that failed. A threshold that
+// matches no run, or a metric that no matching run measured, fails: a renamed subject or metric
+// must not pass silently.
 #pragma once
 
 #include "farm/analysis/budgets.hpp"
@@ -16,6 +18,9 @@
 #include <vector>
 
 namespace farm::analysis {
+
+// The metric name of a threshold on the share of failed iterations.
+inline constexpr const char* error_rate_metric = "error_rate";
 
 enum class CheckVerdict { pass, fail, skipped };
 

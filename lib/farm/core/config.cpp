@@ -286,6 +286,7 @@ Config load_config(const std::filesystem::path& project_root,
     }
     if (root.contains("test")) {
         detail::read_test(reader, root["test"], config.test);
+        detail::check_test_references(reader, config);
     }
     config.file = file;
     return config;

@@ -122,17 +122,49 @@ struct AiConfig {
     std::map<std::string, AiThresholdConfig> thresholds; // provider type -> thresholds (given)
 };
 
-// `farm perf:test`: a limit on one metric of the suite's runs, checked against the median of
-// the newest run of each subject the glob matches.
+// `farm perf:test`: a limit on one statistic of one metric of the suite's runs, checked on the
+// run of each subject the glob matches.
 struct SuiteThreshold {
-    std::string subject = "*"; // glob (* and ?) over the suite's subjects
-    std::string metric;        // as recorded: wall_s, max_rss_bytes, ...
-    std::optional<double> max; // fails above
-    std::optional<double> min; // fails below
+    std::string subject = "*";   // glob (* and ?) over the suite's subjects
+    std::string metric;          // as recorded (wall_s, ttft_ms, startup_s), or error_rate
+    std::string stat = "median"; // one of suite_threshold_stats()
+    std::optional<double> max;   // fails above
+    std::optional<double> min;   // fails below
 };
 
-// One job of the performance suite. Kind "build" is read here in full; the settings of the
-// other kinds are kept as written (JSON text) for the runner of that kind to read.
+// "median", "mean", "p90", "p95", "p99", "min", "max": what a threshold takes of a metric.
+const std::vector<std::string>& suite_threshold_stats();
+
+// A suite of kind "dev": `farm perf:dev` over some of dev.services.
+struct TestDevJob {
+    std::vector<std::string> services; // empty: every service of dev.services
+    std::size_t runs = 3;
+    std::size_t reloads = 3;
+    double duration_s = 2;
+    double timeout_s = 60;
+};
+
+// How much load an AI suite sends. Every load is bounded in count and time.
+struct TestAiLoad {
+    std::size_t requests = 10;
+    std::size_t concurrency = 1;
+    std::size_t warmup = 1;
+    double duration_s = 120; // the run stops here even with requests left
+};
+
+// A suite of kind "ai": `farm perf:ai` against configured providers.
+struct TestAiJob {
+    std::vector<std::string> providers; // names in ai.providers; empty: the first one
+    std::string model;                  // empty: the provider's
+    std::string operation = "chat_stream";
+    std::string prompt;              // empty: the built-in prompts
+    int max_tokens = 0;              // 0: the server's default
+    double timeout_s = 0;            // per request; 0: the provider's timeouts
+    TestAiLoad check;                // the run every invocation makes
+    TestAiLoad load{200, 8, 0, 120}; // the extra run of --load (subject suffix " load")
+};
+
+// One job of the performance suite.
 struct TestSuite {
     std::string name;
     std::string kind; // one of test_suite_kinds()
@@ -147,7 +179,8 @@ struct TestSuite {
     std::optional<std::string> script;    // pnpm project: build script; default "build"
     bool no_build = false;                // pnpm project: "script": null measures the install only
     std::vector<std::string> output_dirs; // pnpm project; empty: build.output_dirs
-    std::string settings_json;            // other kinds: their job settings, as an object
+    TestDevJob dev;                       // kind dev
+    TestAiJob ai;                         // kind ai
     std::vector<SuiteThreshold> thresholds;
     std::vector<SizeBudget> budgets; // checked after the job, relative to the project root
 };

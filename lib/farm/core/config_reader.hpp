@@ -45,5 +45,7 @@ void read_dev_thresholds(const ConfigReader& reader, const nlohmann::json& thres
                          DevThresholds& out);
 void read_ai(const ConfigReader& reader, const nlohmann::json& ai, AiConfig& out);
 void read_test(const ConfigReader& reader, const nlohmann::json& test, TestConfig& out);
+// The services and providers the test suites name exist in the dev and ai sections.
+void check_test_references(const ConfigReader& reader, const Config& config);
 
 } // namespace farm::core::detail

@@ -16,6 +16,12 @@ const std::vector<std::string>& test_suite_kinds() {
     return kinds;
 }
 
+const std::vector<std::string>& suite_threshold_stats() {
+    static const std::vector<std::string> stats = {"median", "mean", "p90", "p95",
+                                                   "p99",    "min",  "max"};
+    return stats;
+}
+
 namespace detail {
 
 namespace {
@@ -23,6 +29,28 @@ namespace {
 const std::vector<std::string>& common_keys() {
     static const std::vector<std::string> keys = {"name", "kind", "thresholds", "budgets"};
     return keys;
+}
+
+// A string that must be one of `allowed`, with the closest one suggested.
+std::string one_of(const ConfigReader& r, const json& value, const std::string& where,
+                   const std::vector<std::string>& allowed) {
+    std::string text = r.string(value, where);
+    if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+        std::string message = "'" + text + "' is not one of " + join(allowed, ", ");
+        if (std::optional<std::string> close = closest_match(text, allowed)) {
+            message += ": did you mean '" + *close + "'?";
+        }
+        r.fail(where, message);
+    }
+    return text;
+}
+
+std::size_t count(const ConfigReader& r, const json& value, const std::string& where,
+                  std::size_t min, std::size_t max) {
+    if (!value.is_number_integer()) {
+        r.fail(where, "must be a whole number");
+    }
+    return std::size_t(r.number(value, where, double(min), double(max)));
 }
 
 std::vector<SuiteThreshold> read_thresholds(const ConfigReader& r, const json& list,
@@ -34,7 +62,7 @@ std::vector<SuiteThreshold> read_thresholds(const ConfigReader& r, const json& l
     for (std::size_t i = 0; i < list.size(); ++i) {
         std::string where = where_all + "[" + std::to_string(i) + "]";
         const json& t = list[i];
-        r.check_keys(t, where, {"metric", "max", "min", "subject"});
+        r.check_keys(t, where, {"metric", "stat", "max", "min", "subject"});
         if (!t.contains("metric") || (!t.contains("max") && !t.contains("min"))) {
             r.fail(where, "needs \"metric\" and a \"max\" or a \"min\"");
         }
@@ -42,6 +70,9 @@ std::vector<SuiteThreshold> read_thresholds(const ConfigReader& r, const json& l
         threshold.metric = r.string(t["metric"], where + ".metric");
         if (t.contains("subject")) {
             threshold.subject = r.string(t["subject"], where + ".subject");
+        }
+        if (t.contains("stat")) {
+            threshold.stat = one_of(r, t["stat"], where + ".stat", suite_threshold_stats());
         }
         // A limit on bytes may be written as a size ("250 kB"), any other as a number.
         auto limit = [&](const char* key) {
@@ -118,6 +149,75 @@ void read_build_job(const ConfigReader& r, const json& s, const std::string& whe
     }
 }
 
+void read_dev_job(const ConfigReader& r, const json& s, const std::string& where, TestDevJob& job) {
+    std::vector<std::string> keys = common_keys();
+    keys.insert(keys.end(), {"services", "runs", "reloads", "duration_s", "timeout_s"});
+    r.check_keys(s, where, keys);
+    if (s.contains("services")) {
+        job.services = r.strings(s["services"], where + ".services");
+    }
+    if (s.contains("runs")) {
+        job.runs = count(r, s["runs"], where + ".runs", 1, 1000);
+    }
+    if (s.contains("reloads")) {
+        job.reloads = count(r, s["reloads"], where + ".reloads", 0, 1000);
+    }
+    if (s.contains("duration_s")) {
+        job.duration_s = r.number(s["duration_s"], where + ".duration_s", 0, 3600);
+    }
+    if (s.contains("timeout_s")) {
+        job.timeout_s = r.number(s["timeout_s"], where + ".timeout_s", 0.1, 3600);
+    }
+}
+
+void read_ai_load(const ConfigReader& r, const json& s, const std::string& where,
+                  TestAiLoad& load) {
+    if (s.contains("requests")) {
+        load.requests = count(r, s["requests"], where + ".requests", 1, 10000000);
+    }
+    if (s.contains("concurrency")) {
+        load.concurrency = count(r, s["concurrency"], where + ".concurrency", 1, 10000);
+    }
+    if (s.contains("warmup")) {
+        load.warmup = count(r, s["warmup"], where + ".warmup", 0, 10000);
+    }
+    if (s.contains("duration_s")) {
+        load.duration_s = r.number(s["duration_s"], where + ".duration_s", 0.1, 86400);
+    }
+}
+
+void read_ai_job(const ConfigReader& r, const json& s, const std::string& where, TestAiJob& job) {
+    std::vector<std::string> keys = common_keys();
+    keys.insert(keys.end(), {"providers", "model", "operation", "prompt", "max_tokens", "timeout_s",
+                             "requests", "concurrency", "warmup", "duration_s", "load"});
+    r.check_keys(s, where, keys);
+    if (s.contains("providers")) {
+        job.providers = r.strings(s["providers"], where + ".providers");
+    }
+    if (s.contains("model")) {
+        job.model = r.string(s["model"], where + ".model");
+    }
+    if (s.contains("operation")) {
+        job.operation = one_of(r, s["operation"], where + ".operation",
+                               {"chat_stream", "chat", "generate_stream", "generate", "embed"});
+    }
+    if (s.contains("prompt")) {
+        job.prompt = r.string(s["prompt"], where + ".prompt");
+    }
+    if (s.contains("max_tokens")) {
+        job.max_tokens = int(count(r, s["max_tokens"], where + ".max_tokens", 1, 1000000));
+    }
+    if (s.contains("timeout_s")) {
+        job.timeout_s = r.number(s["timeout_s"], where + ".timeout_s", 0.1, 3600);
+    }
+    read_ai_load(r, s, where, job.check);
+    if (s.contains("load")) {
+        r.check_keys(s["load"], where + ".load",
+                     {"requests", "concurrency", "warmup", "duration_s"});
+        read_ai_load(r, s["load"], where + ".load", job.load);
+    }
+}
+
 TestSuite read_suite(const ConfigReader& r, const json& s, const std::string& where) {
     if (!s.is_object()) {
         r.fail(where, "must be an object: {\"name\", \"kind\", ...}");
@@ -138,14 +238,10 @@ TestSuite read_suite(const ConfigReader& r, const json& s, const std::string& wh
     }
     if (suite.kind == "build") {
         read_build_job(r, s, where, suite);
+    } else if (suite.kind == "dev") {
+        read_dev_job(r, s, where, suite.dev);
     } else {
-        json settings = json::object();
-        for (const auto& [key, value] : s.items()) {
-            if (std::find(common_keys().begin(), common_keys().end(), key) == common_keys().end()) {
-                settings[key] = value;
-            }
-        }
-        suite.settings_json = settings.dump();
+        read_ai_job(r, s, where, suite.ai);
     }
     if (s.contains("thresholds")) {
         suite.thresholds = read_thresholds(r, s["thresholds"], where + ".thresholds");
@@ -175,6 +271,37 @@ void read_test(const ConfigReader& r, const json& test, TestConfig& out) {
             r.fail(where + ".name", "another suite is already named '" + suite.name + "'");
         }
         out.suites.push_back(std::move(suite));
+    }
+}
+
+void check_test_references(const ConfigReader& r, const Config& config) {
+    std::vector<std::string> services, providers;
+    for (const DevService& service : config.dev.services) {
+        services.push_back(service.name);
+    }
+    for (const AiProviderConfig& provider : config.ai.providers) {
+        providers.push_back(provider.name);
+    }
+    auto check = [&](const std::vector<std::string>& named, const std::vector<std::string>& known,
+                     const std::string& where, const std::string& section) {
+        for (std::size_t i = 0; i < named.size(); ++i) {
+            if (std::find(known.begin(), known.end(), named[i]) != known.end()) {
+                continue;
+            }
+            std::string message = "'" + named[i] + "' is not in " + section;
+            if (std::optional<std::string> close = closest_match(named[i], known)) {
+                message += ": did you mean '" + *close + "'?";
+            } else if (known.empty()) {
+                message += " (it has none)";
+            }
+            r.fail(where + "[" + std::to_string(i) + "]", message);
+        }
+    };
+    for (std::size_t i = 0; i < config.test.suites.size(); ++i) {
+        const TestSuite& suite = config.test.suites[i];
+        std::string where = "test.suites[" + std::to_string(i) + "]";
+        check(suite.dev.services, services, where + ".services", "dev.services");
+        check(suite.ai.providers, providers, where + ".providers", "ai.providers");
     }
 }
 

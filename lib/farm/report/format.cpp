@@ -59,7 +59,7 @@ std::string format_value(double value, const std::string& unit) {
         std::snprintf(buffer, sizeof buffer, "%.0f", value);
         return buffer;
     }
-    if (unit == "cores") {
+    if (unit == "cores" || unit == "ratio") {
         char buffer[32];
         std::snprintf(buffer, sizeof buffer, "%.2f", value);
         return buffer;

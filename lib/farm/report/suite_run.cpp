@@ -3,8 +3,10 @@
 #include "farm/analysis/budgets.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
+#include "farm/dev/session.hpp"
 #include "farm/pnpm/install_scenario.hpp"
 #include "farm/pnpm/project_benchmark.hpp"
+#include "farm/report/dev_record.hpp"
 #include "farm/report/project_record.hpp"
 #include "farm/sys/context.hpp"
 
@@ -90,12 +92,42 @@ JobResult run_build_job(const core::TestSuite& suite, const SuiteEnvironment& en
     return suite.command.empty() ? run_project_job(suite, env) : run_command_job(suite, env);
 }
 
-SuiteRunner not_in_this_build(const std::string& command) {
-    return [command](const core::TestSuite&, const SuiteEnvironment&) {
-        JobResult job;
-        job.skip_reason = command + " is not available in this build";
-        return job;
-    };
+JobResult run_dev_job(const core::TestSuite& suite, const SuiteEnvironment& env) {
+    dev::DevPlan plan;
+    plan.services = dev::plan_services(env.config->dev, env.project_root, suite.dev.services);
+    plan.runs = suite.dev.runs;
+    plan.reloads = suite.dev.reloads;
+    plan.duration_s = suite.dev.duration_s;
+    plan.timeout_s = suite.dev.timeout_s;
+    dev::check_ports_free(plan.services);
+
+    history::Run base;
+    base.folder = env.project_root.string();
+    base.context = sys::collect_context(env.project_root);
+    base.started_at = core::utc_now_iso8601();
+    dev::DevResult result = dev::measure_dev(plan, [&](const std::string& step) {
+        if (env.progress) {
+            env.progress(suite.name + " · " + step, measure::Progress{});
+        }
+    });
+    base.duration_s = result.total_s;
+    JobResult job;
+    switch (result.outcome) {
+    case dev::DevOutcome::completed:
+        base.status = history::RunStatus::ok;
+        break;
+    case dev::DevOutcome::failed:
+        base.status = history::RunStatus::failed;
+        job.outcome = measure::Outcome::failed;
+        break;
+    case dev::DevOutcome::interrupted:
+        base.status = history::RunStatus::interrupted;
+        job.outcome = measure::Outcome::interrupted;
+        break;
+    }
+    job.failure = result.failure;
+    job.runs = dev_runs(result, base).runs;
+    return job;
 }
 
 } // namespace
@@ -103,8 +135,7 @@ SuiteRunner not_in_this_build(const std::string& command) {
 std::map<std::string, SuiteRunner> default_suite_runners() {
     return {
         {"build", run_build_job},
-        {"dev", not_in_this_build("perf:dev")},
-        {"ai", not_in_this_build("perf:ai")},
+        {"dev", run_dev_job},
     };
 }
 
@@ -122,12 +153,25 @@ SuiteOutcome run_suite(const core::TestSuite& suite, const SuiteEnvironment& env
     outcome.name = suite.name;
     outcome.kind = suite.kind;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    outcome.job = runner->second(suite, environment);
+    try {
+        outcome.job = runner->second(suite, environment);
+    } catch (const DatabaseError&) {
+        throw; // the history is broken for every suite
+    } catch (const Error& e) {
+        // A suite that cannot start (a port in use, no server, a missing project) fails alone:
+        // the gate still reports the others and writes its JUnit file.
+        outcome.job = JobResult{};
+        outcome.job.outcome = measure::Outcome::failed;
+        outcome.job.failure = e.what();
+    }
     outcome.duration_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (outcome.skipped() || outcome.job.outcome != measure::Outcome::completed) {
-        return outcome; // thresholds of a job that did not finish would judge partial numbers
+    if (outcome.skipped() || outcome.job.outcome == measure::Outcome::interrupted) {
+        return outcome; // a job cut short by the user is not judged
     }
+    // A failed job still fails the suite; its checks are shown beside the failure because the
+    // runs it did make (the other providers of an AI suite, the runs before a failing one) say
+    // how far off it was.
     outcome.checks =
         analysis::check_suite_thresholds(suite.name, suite.thresholds, outcome.job.runs);
     for (const analysis::BudgetResult& budget :

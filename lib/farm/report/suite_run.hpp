@@ -3,10 +3,10 @@
 // pnpm::benchmark_project and project_runs for a pnpm project), then checks each suite's
 // thresholds and budgets. Recording the runs and rendering the verdicts are left to the caller.
 //
-// Each kind of job has a runner in a table (kind -> function); a kind whose runner is not in
-// this build (dev, ai) is reported as skipped with the reason, so that a new runner only has
-// to be added to the table. A suite whose job fails (its command exits non-zero, times out)
-// fails, with the reason; the other suites still run. An interrupt stops at once.
+// Each kind of job has a runner in a table (kind -> function): build and dev here, ai added by
+// the command (it shares perf:ai's server resolution). A suite whose job fails (its command
+// exits non-zero, times out, a service never gets ready, a port is taken, a server is not
+// there) fails, with the reason; the other suites still run. An interrupt stops at once.
 #pragma once
 
 #include "farm/analysis/suite_thresholds.hpp"
@@ -43,7 +43,7 @@ struct JobResult {
 
 using SuiteRunner = std::function<JobResult(const core::TestSuite&, const SuiteEnvironment&)>;
 
-// kind -> runner: "build" measures; "dev" and "ai" skip until their runners are added here.
+// kind -> runner: "build" (a command or a pnpm project) and "dev" (the dev services).
 std::map<std::string, SuiteRunner> default_suite_runners();
 
 struct SuiteOutcome {
@@ -56,7 +56,8 @@ struct SuiteOutcome {
     bool failed() const; // the job failed or a check failed
 };
 
-// Runs one suite and checks it. Throws farm::UsageError for a kind with no runner at all.
+// Runs one suite and checks it. Throws farm::UsageError for a kind with no runner at all, and
+// farm::DatabaseError as it comes; any other farm::Error of the job fails the suite.
 SuiteOutcome run_suite(const core::TestSuite& suite, const SuiteEnvironment& environment,
                        const std::map<std::string, SuiteRunner>& runners);
 

@@ -49,13 +49,13 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
             continue;
         }
         out += " · " + format_value(s.duration_s, "s") + "\n";
-        if (s.job.outcome != measure::Outcome::completed) {
-            out += "  FAIL  the job did not complete: " + s.job.failure + "\n\n";
+        bool job_failed = s.job.outcome != measure::Outcome::completed;
+        if (job_failed) {
+            out += "  FAIL  the job did not complete: " + s.job.failure + "\n";
             ++failed_jobs;
-            continue;
         }
         if (s.checks.empty()) {
-            out += "  no thresholds or budgets: nothing to check\n\n";
+            out += job_failed ? "\n" : "  no thresholds or budgets: nothing to check\n\n";
             continue;
         }
         Table table({"subject", "metric", "value", "threshold", "verdict"});

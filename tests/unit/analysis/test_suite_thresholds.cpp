@@ -58,6 +58,38 @@ TEST_CASE("analysis::check_suite_thresholds") {
         CHECK(r[1].message.find("at most 1.9") != std::string::npos);
         CHECK(analysis::any_failed(r));
     }
+    SUBCASE("another statistic than the median") {
+        core::SuiteThreshold p90 = threshold("build:web", "wall_s", 2.5);
+        p90.stat = "p90";
+        core::SuiteThreshold top = threshold("build:web", "wall_s", 3.0);
+        top.stat = "max";
+        core::SuiteThreshold mean = threshold("build:web", "wall_s", std::nullopt, 2.0);
+        mean.stat = "mean";
+        std::vector<analysis::CheckResult> r =
+            analysis::check_suite_thresholds("s", {p90, top, mean}, runs);
+        REQUIRE(r.size() == 3);
+        CHECK(r[0].metric == "wall_s p90");
+        CHECK(r[0].value == doctest::Approx(2.8)); // between 2 and 3, linear
+        CHECK(r[0].verdict == CheckVerdict::fail);
+        CHECK(r[0].message.find("wall_s p90 2.8 is not at most 2.5") != std::string::npos);
+        CHECK(r[1].value == std::optional<double>(3.0));
+        CHECK(r[1].verdict == CheckVerdict::pass);
+        CHECK(r[2].value == std::optional<double>(2.0));
+        CHECK(r[2].verdict == CheckVerdict::pass);
+    }
+    SUBCASE("error_rate: the share of failed iterations") {
+        history::Run requests = run_of("local/m/chat_stream", {1, 1, 1, 1});
+        requests.iterations[1].exit_code = 1;
+        std::vector<analysis::CheckResult> r = analysis::check_suite_thresholds(
+            "s",
+            {threshold("local/*", "error_rate", 0.25), threshold("local/*", "error_rate", 0.0)},
+            {requests});
+        REQUIRE(r.size() == 2);
+        CHECK(r[0].value == std::optional<double>(0.25));
+        CHECK(r[0].verdict == CheckVerdict::pass);
+        CHECK(r[1].verdict == CheckVerdict::fail);
+        CHECK(r[1].message.find("error_rate 0.25 is not at most 0") != std::string::npos);
+    }
     SUBCASE("a glob checks every matching run") {
         std::vector<analysis::CheckResult> r = analysis::check_suite_thresholds(
             "s", {threshold("build:*", "wall_s", std::nullopt, 1.0)}, runs);

@@ -36,7 +36,11 @@ bool contains(const std::string& text, const std::string& part) {
 } // namespace
 
 TEST_CASE("core::load_config test.suites") {
-    fs::path root = with_config("full", R"({"test": {"suites": [
+    fs::path root = with_config("full", R"({
+ "dev": {"services": [{"name": "api", "command": "node api.js", "ready": {"port": 3000}}]},
+ "ai": {"providers": [{"name": "local", "type": "ollama", "base_url": "http://127.0.0.1:11434"},
+                      {"name": "cloud", "type": "openai", "base_url": "http://127.0.0.1:8000"}]},
+ "test": {"suites": [
   {"name": "cli", "kind": "build", "command": ["pnpm", "run", "build"], "runs": 3, "warmup": 1,
    "timeout_s": 60,
    "thresholds": [{"metric": "wall_s", "max": 2.5}, {"subject": "c*", "metric": "x", "min": 1},
@@ -45,8 +49,13 @@ TEST_CASE("core::load_config test.suites") {
   {"name": "sh", "kind": "build", "command": "make -j2 | tee log"},
   {"name": "web", "kind": "build", "dir": "packages/web", "install": "noop", "script": null,
    "output_dirs": ["out"]},
-  {"name": "servers", "kind": "dev", "services": ["api"], "runs": 2},
-  {"name": "models", "kind": "ai", "thresholds": [{"metric": "ttft_ms", "max": 500}]}
+  {"name": "servers", "kind": "dev", "services": ["api"], "runs": 2, "reloads": 0,
+   "duration_s": 0.5, "timeout_s": 20},
+  {"name": "models", "kind": "ai", "providers": ["cloud", "local"], "model": "m",
+   "operation": "chat", "prompt": "hi", "max_tokens": 16, "requests": 4, "concurrency": 2,
+   "load": {"requests": 50, "duration_s": 10},
+   "thresholds": [{"metric": "ttft_ms", "stat": "p95", "max": 500},
+                  {"metric": "error_rate", "max": 0}]}
 ]}})");
     Config config = load_config(root);
     REQUIRE(config.test.suites.size() == 5);
@@ -81,8 +90,26 @@ TEST_CASE("core::load_config test.suites") {
 
     const TestSuite& servers = config.test.suites[3];
     CHECK(servers.kind == "dev");
-    CHECK(servers.settings_json == R"({"runs":2,"services":["api"]})");
-    CHECK(config.test.suites[4].thresholds.size() == 1);
+    CHECK(servers.dev.services == std::vector<std::string>{"api"});
+    CHECK(servers.dev.runs == 2);
+    CHECK(servers.dev.reloads == 0);
+    CHECK(servers.dev.duration_s == 0.5);
+    CHECK(servers.dev.timeout_s == 20);
+
+    const TestSuite& models = config.test.suites[4];
+    CHECK(models.ai.providers == std::vector<std::string>{"cloud", "local"});
+    CHECK(models.ai.model == "m");
+    CHECK(models.ai.operation == "chat");
+    CHECK(models.ai.prompt == "hi");
+    CHECK(models.ai.max_tokens == 16);
+    CHECK(models.ai.check.requests == 4);
+    CHECK(models.ai.check.concurrency == 2);
+    CHECK(models.ai.load.requests == 50);
+    CHECK(models.ai.load.concurrency == 8); // the default of a load run
+    CHECK(models.ai.load.duration_s == 10);
+    REQUIRE(models.thresholds.size() == 2);
+    CHECK(models.thresholds[0].stat == "p95");
+    CHECK(models.thresholds[1].stat == "median");
 }
 
 TEST_CASE("core::load_config test.suites errors") {
@@ -128,6 +155,25 @@ TEST_CASE("core::load_config test.suites errors") {
          "test.suites[1].name"},
         {R"({"test": {"suites": [{"name": "a", "kind": "dev", "budgets": [{"path": "x"}]}]}})",
          "test.suites[0].budgets[0]"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "build",
+            "thresholds": [{"metric": "m", "stat": "p50", "max": 1}]}]}})",
+         "test.suites[0].thresholds[0].stat"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "dev", "runs": 0}]}})",
+         "test.suites[0].runs"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "dev", "reloads": 1.5}]}})",
+         "test.suites[0].reloads"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "dev", "requests": 3}]}})",
+         "test.suites[0].requests"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "dev", "services": ["web"]}]}})",
+         "test.suites[0].services[0]"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "ai", "operation": "chatstream"}]}})",
+         "test.suites[0].operation"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "ai", "concurrency": 0}]}})",
+         "test.suites[0].concurrency"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "ai", "load": {"rate": 3}}]}})",
+         "test.suites[0].load.rate"},
+        {R"({"test": {"suites": [{"name": "a", "kind": "ai", "providers": ["x"]}]}})",
+         "test.suites[0].providers[0]"},
     };
     int i = 0;
     for (const Case& c : cases) {
