@@ -59,6 +59,13 @@ report::DashboardData gather(DashboardSources& sources, std::size_t last) {
         report::ReportQuery query;
         query.last = last;
         data.subjects = report::load_trends(store, query);
+        std::vector<history::Run> latest;
+        for (const report::SubjectTrend& trend : data.subjects) {
+            if (!trend.runs.empty()) {
+                latest.push_back(store.load_run(trend.runs.back().id));
+            }
+        }
+        data.thresholds = analysis::threshold_alerts(sources.config, latest);
         analysis::AdviceWindow window;
         std::vector<analysis::Recommendation> advice =
             analysis::advise_builds_from_history(store, sources.config, window);

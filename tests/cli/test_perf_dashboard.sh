@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `farm perf`, the dashboard, end to end: the hint on an empty history, the System, Latest
-# results and Alerts sections with a budget breach, --json, and --watch piped (prints once).
+# results and Alerts sections with a budget and a suite threshold breached, --json, and --watch piped (prints once).
 source "$(dirname "$0")/lib.sh"
 
 # No history yet: the three sections, and the command that fills the history.
@@ -24,7 +24,9 @@ expect_rc 0 "a run recorded"
 mkdir -p dist
 head -c 20000 /dev/urandom >dist/app.js
 cat >farm.config.json <<'JSON'
-{"build": {"budgets": [{"path": "dist/*.js", "limit": "1 kB", "compression": "none"}]}}
+{"build": {"budgets": [{"path": "dist/*.js", "limit": "1 kB", "compression": "none"}]},
+ "test": {"suites": [{"name": "quick", "kind": "build", "command": ["sleep", "0.01"],
+   "thresholds": [{"metric": "wall_s", "max": 0.001}, {"metric": "wall_s", "max": 60}]}]}}
 JSON
 run_farm perf
 expect_rc 0 "the dashboard with a history"
@@ -34,6 +36,9 @@ alerts=$(sed -n '/^Alerts/,$p' <<<"$OUT")
 expect_contains "$alerts" "BUDGET" "the breached budget is an alert"
 expect_contains "$alerts" "dist/*.js" "the alert names the budget"
 expect_contains "$alerts" "1 kB" "the alert says the limit"
+expect_contains "$alerts" "THRESHOLD  quick: wall_s median" "the breached suite threshold is an alert"
+expect_contains "$alerts" "at most 0.001" "with its limit"
+expect_eq "$(grep -c THRESHOLD <<<"$alerts")" "1" "the threshold that holds is no alert"
 
 # --json: one document with the same content.
 run_farm perf --json
@@ -45,6 +50,7 @@ expect_eq "$(json_get "$OUT" '[s["subject"] for s in d["latest"]]')" "['quick']"
 expect_eq "$(json_get "$OUT" 'd["latest"][0]["metric"]')" "wall_s" "primary metric"
 expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["path"]')" "dist/*.js" "budget alert"
 expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["measured_bytes"]')" "20000" "its size"
+expect_eq "$(json_get "$OUT" '[(t["source"], t["subject"]) for t in d["alerts"]["thresholds"]]')" "[(\"test suite 'quick'\", 'quick')]" "threshold alert"
 
 # --watch piped prints once and ends by itself.
 timeout 10 "$FARM" perf --watch >watch.out 2>watch.err

@@ -147,6 +147,12 @@ std::string render_alerts(const DashboardData& d, bool color) {
             out += "          -> make the files smaller, or raise the limit in farm.config.json\n";
         }
     }
+    for (const analysis::ThresholdAlert& t : d.thresholds) {
+        std::string label = color ? "\033[1;31mTHRESHOLD\033[0m" : "THRESHOLD";
+        out += "  " + label + "  " + t.subject + ": " + t.finding + " (" + t.source + ", run " +
+               std::to_string(t.run_id) + ")\n";
+        out += "          -> " + t.action + "\n";
+    }
     if (!d.alerts_advice.empty()) {
         out += indented(render_advice(d.alerts_advice, color));
     }
@@ -213,6 +219,14 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
         }
         latest.push_back(item);
     }
+    nlohmann::json thresholds = nlohmann::json::array();
+    for (const analysis::ThresholdAlert& t : d.thresholds) {
+        thresholds.push_back({{"source", t.source},
+                              {"subject", t.subject},
+                              {"finding", t.finding},
+                              {"action", t.action},
+                              {"run_id", t.run_id}});
+    }
     nlohmann::json budgets = nlohmann::json::array();
     for (const analysis::BudgetResult& b : d.budgets) {
         if (!b.passed) {
@@ -249,7 +263,9 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
         {"have_history", d.have_history},
         {"latest", latest},
         {"alerts",
-         {{"budgets", budgets}, {"advice", advice_to_json(d.alerts_advice)["recommendations"]}}},
+         {{"budgets", budgets},
+          {"thresholds", thresholds},
+          {"advice", advice_to_json(d.alerts_advice)["recommendations"]}}},
     };
 }
 

@@ -2,14 +2,16 @@
 //   System          CPU busy %, memory, disk of the project's file system, load average, GPUs
 //   Latest results  each subject's newest run: its primary metric (the first one recorded), the
 //                   trend over the window (newest against oldest run) and a sparkline
-//   Alerts          every size budget the project breaches now, and the HIGH and MEDIUM advice
-//                   of the history (optimize:build and optimize:ai rules), most urgent first
+//   Alerts          every size budget the project breaches now, every threshold the newest runs
+//                   breach (test suites, thresholds.dev), and the HIGH and MEDIUM advice of the
+//                   history (optimize:build and optimize:ai rules), most urgent first
 // rendered as terminal text (colour on request) or as the JSON document "farm.dashboard/1"
 // (docs/json.md). The data is gathered by the command; nothing here reads the machine.
 #pragma once
 
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/optimize_advice.hpp"
+#include "farm/analysis/threshold_alerts.hpp"
 #include "farm/report/dataset.hpp"
 #include "farm/sys/nvml.hpp"
 #include "farm/sys/system_metrics.hpp"
@@ -30,6 +32,7 @@ struct DashboardData {
     bool have_history = false;
     std::vector<SubjectTrend> subjects;
     std::vector<analysis::BudgetResult> budgets;         // all checked, breached or not
+    std::vector<analysis::ThresholdAlert> thresholds;    // breaches only
     std::vector<analysis::Recommendation> alerts_advice; // HIGH and MEDIUM only
 };
 

@@ -15,6 +15,7 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             run.kind = "dev";
             run.subject = "startup:" + s.name;
             run.command = s.command;
+            run.context.project["service_kind"] = s.kind; // the start-up threshold depends on it
             for (std::size_t i = 0; i < s.startup_s.size(); ++i) {
                 measure::IterationRecord iteration;
                 iteration.index = int(i);
@@ -34,6 +35,7 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             run.kind = "dev";
             run.subject = "reload:" + s.name;
             run.command = s.command;
+            run.context.project["service_kind"] = s.kind;
             for (std::size_t i = 0; i < s.reload_s.size(); ++i) {
                 measure::IterationRecord iteration;
                 iteration.index = int(i);

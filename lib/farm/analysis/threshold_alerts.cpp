@@ -1,0 +1,112 @@
+#include "farm/analysis/threshold_alerts.hpp"
+
+#include "farm/analysis/dev_advice.hpp"
+#include "farm/analysis/suite_thresholds.hpp"
+#include "farm/measure/stats.hpp"
+
+#include <algorithm>
+
+namespace farm::analysis {
+
+namespace {
+
+bool named(const std::vector<std::string>& names, const std::string& name) {
+    return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool starts_with_any(const std::string& subject, std::initializer_list<const char*> prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](const char* p) { return subject.starts_with(p); });
+}
+
+std::vector<double> values_of(const history::Run& run, const std::string& metric) {
+    for (const history::MetricSeries& series : history::series_of(run.iterations)) {
+        if (series.name == metric) {
+            return series.values;
+        }
+    }
+    return {};
+}
+
+void add_dev_alerts(const core::Config& config, const std::vector<history::Run>& latest,
+                    std::vector<ThresholdAlert>& out) {
+    for (const history::Run& run : latest) {
+        if (run.kind != "dev") {
+            continue;
+        }
+        bool startup = run.subject.starts_with("startup:");
+        bool reload = run.subject.starts_with("reload:");
+        std::vector<double> values = values_of(run, startup ? "startup_s" : "reload_s");
+        if ((!startup && !reload) || values.empty()) {
+            continue;
+        }
+        DevServiceFindings findings;
+        findings.name = run.subject.substr(run.subject.find(':') + 1);
+        auto kind = run.context.project.find("service_kind");
+        findings.kind = kind != run.context.project.end() ? kind->second : "other";
+        if (startup) {
+            findings.startup_median_s = measure::median(values);
+            findings.startup_runs = values.size();
+        } else {
+            findings.reload_median_s = measure::median(values);
+            findings.reloads = values.size();
+        }
+        for (const Advice& advice : advise_dev({findings}, config.thresholds.dev)) {
+            out.push_back({"thresholds.dev", advice.subject, advice.finding,
+                           advice.suggestions.empty() ? "" : advice.suggestions.front(), run.id});
+        }
+    }
+}
+
+} // namespace
+
+bool suite_covers(const core::TestSuite& suite, const history::Run& run) {
+    if (run.kind != suite.kind) {
+        return false;
+    }
+    if (suite.kind == "build") {
+        return suite.command.empty() ? starts_with_any(run.subject, {"install:", "build:", "size:"})
+                                     : run.subject == suite.name;
+    }
+    if (suite.kind == "dev") {
+        std::size_t colon = run.subject.find(':');
+        return colon != std::string::npos &&
+               named(suite.dev.services, run.subject.substr(colon + 1));
+    }
+    // ai: provider/model/operation, and @load after it for the load run
+    std::size_t slash = run.subject.find('/');
+    std::string operation = run.subject.substr(run.subject.rfind('/') + 1);
+    operation = operation.substr(0, operation.find('@'));
+    return slash != std::string::npos && operation == suite.ai.operation &&
+           named(suite.ai.providers, run.subject.substr(0, slash));
+}
+
+std::vector<ThresholdAlert> threshold_alerts(const core::Config& config,
+                                             const std::vector<history::Run>& latest) {
+    std::vector<ThresholdAlert> out;
+    for (const core::TestSuite& suite : config.test.suites) {
+        std::vector<history::Run> covered;
+        for (const history::Run& run : latest) {
+            if (suite_covers(suite, run)) {
+                covered.push_back(run);
+            }
+        }
+        for (const CheckResult& check :
+             check_suite_thresholds(suite.name, suite.thresholds, covered)) {
+            if (check.verdict != CheckVerdict::fail || !check.value) {
+                continue;
+            }
+            auto run = std::find_if(covered.begin(), covered.end(), [&](const history::Run& r) {
+                return r.subject == check.subject;
+            });
+            out.push_back({"test suite '" + suite.name + "'", check.subject, check.message,
+                           "run `farm perf:test --suite " + suite.name +
+                               "` after a fix; the limit is in farm.config.json (test.suites)",
+                           run == covered.end() ? 0 : run->id});
+        }
+    }
+    add_dev_alerts(config, latest, out);
+    return out;
+}
+
+} // namespace farm::analysis

@@ -1,0 +1,35 @@
+// The thresholds the newest run of each subject breaches, for the dashboard's alerts: every
+// threshold of a perf:test suite, checked on the runs that suite makes (as perf:test would), and
+// the dev services' start-up and hot-reload thresholds (thresholds.dev). Size budgets and the
+// advice of the history rules are checked elsewhere (budgets.hpp, optimize_advice.hpp).
+//
+// Only a breach is an alert: a threshold whose subject has no run yet, or whose metric the run
+// did not measure, is not (perf:test fails those; the dashboard shows what is, not what is not).
+#pragma once
+
+#include "farm/core/config.hpp"
+#include "farm/history/run.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace farm::analysis {
+
+struct ThresholdAlert {
+    std::string source;  // "test suite 'cli'", "thresholds.dev"
+    std::string subject; // the breaching run's subject
+    std::string finding; // what was measured against what limit
+    std::string action;  // what to do
+    std::int64_t run_id = 0;
+};
+
+// Whether `run` is one the suite makes: its command's subject, its pnpm project's subjects,
+// its services' startup:/reload: subjects, its providers' provider/model/operation subjects.
+bool suite_covers(const core::TestSuite& suite, const history::Run& run);
+
+// `latest`: the newest run of each subject, with its iterations.
+std::vector<ThresholdAlert> threshold_alerts(const core::Config& config,
+                                             const std::vector<history::Run>& latest);
+
+} // namespace farm::analysis
