@@ -1,6 +1,7 @@
 #include "commands/completion.hpp"
 
 #include "commands/cli.hpp"
+#include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
 #include "farm/core/version.hpp"
@@ -26,7 +27,7 @@ const std::vector<std::pair<std::string, shell::ValueKind>>& well_known_values()
         {"--export", shell::ValueKind::file},       {"--import", shell::ValueKind::file},
         {"--pnpm", shell::ValueKind::file},         {"--output-dir", shell::ValueKind::directory},
         {"dir", shell::ValueKind::directory},       {"--subject", shell::ValueKind::subject},
-        {"--provider", shell::ValueKind::provider},
+        {"--provider", shell::ValueKind::provider}, {"--suite", shell::ValueKind::suite},
     };
     return table;
 }
@@ -153,6 +154,27 @@ void print_subjects(const std::string& db) {
     }
 }
 
+// Values for `--provider` (the providers of farm.config.json, then the provider types) and
+// `--suite` (its test suites). A config that does not load prints nothing, as above.
+void print_config_names(const std::string& list) {
+    try {
+        core::Config config = core::load_config(core::find_project_root(fs::current_path()));
+        if (list == "providers") {
+            for (const core::AiProviderConfig& p : config.ai.providers) {
+                std::cout << p.name << "\n";
+            }
+            for (const char* type : {"openai", "ollama", "tgi"}) {
+                std::cout << type << "\n";
+            }
+        } else {
+            for (const core::TestSuite& s : config.test.suites) {
+                std::cout << s.name << "\n";
+            }
+        }
+    } catch (const std::exception&) {
+    }
+}
+
 struct CompletionOptions {
     std::string shell;
     std::string list;
@@ -164,8 +186,9 @@ void run_completion(const CompletionOptions& o, CLI::App& root) {
         print_subjects(o.db);
         return;
     }
-    if (o.list == "providers") {
-        return; // no AI provider is configured anywhere yet: nothing to offer
+    if (o.list == "providers" || o.list == "suites") {
+        print_config_names(o.list);
+        return;
     }
     if (o.shell.empty()) {
         throw UsageError("give a shell: farm completion bash|zsh|fish, or farm completion man "
@@ -226,7 +249,7 @@ void register_completion(CLI::App& app, Invocation& invocation) {
         ->check(CLI::IsMember({"bash", "zsh", "fish", "man"}));
     // What the scripts call at completion time; not for people, so hidden (no group).
     cmd->add_option("--list", options->list, "print the values of a kind, one a line")
-        ->check(CLI::IsMember({"subjects", "providers"}))
+        ->check(CLI::IsMember({"subjects", "providers", "suites"}))
         ->group("");
     cmd->add_option("--db", options->db, "history database for --list subjects")->group("");
     CLI::App* root = &app;

@@ -92,7 +92,7 @@ _farm_option_kind() {
     'perf:report --keep-last') _farm_kind=text ;;
     'perf:report --db') _farm_kind=file ;;
     'perf:report --config') _farm_kind=file ;;
-    'perf:test --suite') _farm_kind=text ;;
+    'perf:test --suite') _farm_kind=suite ;;
     'perf:test --junit') _farm_kind=file ;;
     'perf:test --pnpm') _farm_kind=file ;;
     'perf:test --config') _farm_kind=file ;;
@@ -170,7 +170,7 @@ _farm_complete_value() {
         fi
         COMPREPLY+=("${values[@]}")
         ;;
-    subject | provider)
+    subject | provider | suite)
         # Asks farm itself (the history, the config); it prints nothing on any error.
         mapfile -t values < <("$_farm_program" completion --list "${_farm_kind}s" \
             ${_farm_db:+--db "$_farm_db"} 2>/dev/null)

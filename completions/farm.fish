@@ -179,7 +179,7 @@ complete -c farm -n '__farm_using perf:report' -l db -r -F -d 'history database 
 complete -c farm -n '__farm_using perf:report' -l config -r -F -d 'farm config file (default: farm.config.json in the project root)'
 complete -c farm -n '__farm_using perf:report' -l json -d 'print one JSON document (schema farm.report/1)'
 complete -c farm -n '__farm_using perf:test' -s h -l help -d 'Print this help message and exit'
-complete -c farm -n '__farm_using perf:test' -l suite -x -d 'run only this suite (repeatable)'
+complete -c farm -n '__farm_using perf:test' -l suite -x -a '(__farm_list suites)' -d 'run only this suite (repeatable)'
 complete -c farm -n '__farm_using perf:test' -l ai-providers -d 'AI suites: run against every provider of ai.providers'
 complete -c farm -n '__farm_using perf:test' -l load -d 'AI suites: also run each suite\'s load test (its "load" settings, bounded in requests and duration)'
 complete -c farm -n '__farm_using perf:test' -l junit -r -F -d 'also write the verdicts as JUnit XML to FILE'

@@ -109,7 +109,18 @@ FARM_DB="$WORK/other.db" "$FARM" perf:build --runs 1 --name api -- true >/dev/nu
 run_farm completion --list subjects
 expect_eq "$OUT" "web:build" "--list subjects"
 run_farm completion --list providers
-expect_eq "$OUT$ERR" "" "--list providers: no provider configured"
+expect_eq "$(tr '\n' ' ' <<<"$OUT")$ERR" "openai ollama tgi " "--list providers: the types when none is configured"
+cat >farm.config.json <<'JSON'
+{"ai": {"providers": [{"name": "local", "type": "ollama", "base_url": "http://127.0.0.1:11434"}]},
+ "test": {"suites": [{"name": "cli", "kind": "build", "command": ["true"]},
+                     {"name": "chat", "kind": "ai"}]}}
+JSON
+expect_eq "$(complete_bash "$FARM perf:ai --provider l")" "local" "--provider from the config"
+expect_eq "$(complete_bash "$FARM perf:test --suite " | tr '\n' ' ')" "chat cli " "--suite from the config"
+echo '{"test": ' >farm.config.json
+run_farm completion --list suites
+expect_eq "$OUT$ERR" "" "--list suites: a config that does not load gives nothing"
+rm farm.config.json
 expect_eq "$(complete_bash "$FARM perf:report --subject ")" "web:build" "--subject from the history"
 expect_eq "$(complete_bash "$FARM perf:report --db $WORK/other.db --subject ")" "api" \
     "--subject from the history --db names"

@@ -50,6 +50,8 @@ const char* kind_name(ValueKind kind) {
         return "subject";
     case ValueKind::provider:
         return "provider";
+    case ValueKind::suite:
+        return "suite";
     }
     return "";
 }
@@ -137,7 +139,7 @@ _farm_complete_value() {
         fi
         COMPREPLY+=("${values[@]}")
         ;;
-    subject | provider)
+    subject | provider | suite)
         # Asks farm itself (the history, the config); it prints nothing on any error.
         mapfile -t values < <("$_farm_program" completion --list "${_farm_kind}s" \
             ${_farm_db:+--db "$_farm_db"} 2>/dev/null)

@@ -20,6 +20,7 @@ enum class ValueKind {
     directory, // a path to a folder
     subject,   // a subject from the history (`completion --list subjects`)
     provider,  // an AI provider from the config (`completion --list providers`)
+    suite,     // a perf:test suite from the config (`completion --list suites`)
 };
 
 struct OptionModel {

@@ -39,6 +39,8 @@ std::string value_arguments(const OptionModel& option) {
         return " -x -a '(__farm_list subjects)'";
     case ValueKind::provider:
         return " -x -a '(__farm_list providers)'";
+    case ValueKind::suite:
+        return " -x -a '(__farm_list suites)'";
     }
     return "";
 }

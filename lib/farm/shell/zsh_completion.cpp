@@ -47,6 +47,8 @@ std::string action_for(const OptionModel& option) {
         return "_farm_list subjects";
     case ValueKind::provider:
         return "_farm_list providers";
+    case ValueKind::suite:
+        return "_farm_list suites";
     }
     return " ";
 }
