@@ -20,5 +20,11 @@ echo
 echo "== farm perf:dev: the example dev server's start-up and hot reload (examples/devserver)"
 (cd "$root/examples/devserver" && "$farm" perf:dev --runs 2 --reloads 2 --duration 0.5 --no-record)
 echo
+echo "== farm perf:test: the suites of examples/workspace/farm.config.json as a CI gate (JUnit too)"
+"$farm" perf:test --junit .farm/perf-test.xml
+echo
 echo "== farm perf:report: the history so far (examples/workspace/.farm/perf.db)"
 "$farm" perf:report --last 3
+echo
+echo "== farm perf: the dashboard (printed once when piped; --watch redraws it on a terminal)"
+"$farm" perf | cat
