@@ -4,23 +4,7 @@
 # API key never shows, and the three wire formats and three operations work. At the end, an
 # integration run against @dwmkerr/mock-llm (npm), a server this project did not write.
 source "$(dirname "$0")/lib.sh"
-: "${MOCK_LLM:?MOCK_LLM must point to the built farm_mock_llm}"
-
-MOCK_PIDS=()
-stop_mocks() { for p in "${MOCK_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_mocks; rm -rf "$WORK"' EXIT
-
-# start_mock ARGS...: starts farm_mock_llm on an ephemeral loopback port, sets MOCK_URL.
-start_mock() {
-    local out="$WORK/mock.$RANDOM"
-    "$MOCK_LLM" --host 127.0.0.1 --port 0 "$@" >"$out" 2>&1 &
-    MOCK_PIDS+=($!)
-    for _ in $(seq 100); do
-        grep -q "listening on" "$out" 2>/dev/null && break
-        sleep 0.05
-    done
-    MOCK_URL="http://127.0.0.1:$(awk '/listening on/ {print $3}' "$out")"
-}
+source "$(dirname "$0")/mock_llm.sh"
 
 SECRET="farmtestkey-$RANDOM$RANDOM-zz"
 export FARM_TEST_KEY="$SECRET"

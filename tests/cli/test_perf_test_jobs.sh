@@ -5,24 +5,7 @@
 # provider, --load's bounded extra run, and a provider nobody answers for failing its suite alone.
 source "$(dirname "$0")/lib.sh"
 : "${FARM_SOURCE_DIR:?FARM_SOURCE_DIR must point to the source tree}"
-: "${MOCK_LLM:?MOCK_LLM must point to the built farm_mock_llm}"
-
-MOCK_PIDS=()
-stop_mocks() { for p in "${MOCK_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_mocks; rm -rf "$WORK"' EXIT
-
-# start_mock VAR ARGS...: starts farm_mock_llm on an ephemeral loopback port, sets VAR to its URL.
-start_mock() {
-    local var=$1 out="$WORK/mock.$RANDOM"
-    shift
-    "$MOCK_LLM" --host 127.0.0.1 --port 0 "$@" >"$out" 2>&1 &
-    MOCK_PIDS+=($!)
-    for _ in $(seq 100); do
-        grep -q "listening on" "$out" 2>/dev/null && break
-        sleep 0.05
-    done
-    printf -v "$var" 'http://127.0.0.1:%s' "$(awk '/listening on/ {print $3}' "$out")"
-}
+source "$(dirname "$0")/mock_llm.sh"
 
 junit_get() {
     python3 -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); print(eval(sys.argv[2]))' "$1" "$2"
@@ -34,9 +17,9 @@ subjects_of_kind() {
 cp -r "$FARM_SOURCE_DIR/examples/devserver" app
 cd app || exit 2
 port=$((20000 + $$ % 20000))
-start_mock FAST --ttft-ms 20 --itl-ms 2 --chunks 6
-start_mock SLOW --ttft-ms 300 --itl-ms 2 --chunks 3
-start_mock FLAKY --ttft-ms 5 --chunks 3 --fault http-500 --fault-every 2
+start_mock --ttft-ms 20 --itl-ms 2 --chunks 6 && FAST=$MOCK_URL
+start_mock --ttft-ms 300 --itl-ms 2 --chunks 3 && SLOW=$MOCK_URL
+start_mock --ttft-ms 5 --chunks 3 --fault http-500 --fault-every 2 && FLAKY=$MOCK_URL
 dead_port=$((port + 1))
 
 # write_config SUITES-JSON

@@ -1,6 +1,8 @@
 #include "farm/report/junit.hpp"
 
+#include "farm/report/export_text.hpp"
 #include "farm/report/format.hpp"
+#include "farm/report/suite_view.hpp"
 
 #include <cstdio>
 
@@ -12,17 +14,6 @@ std::string seconds_text(double seconds) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3f", seconds);
     return buffer;
-}
-
-std::string limit_text(const analysis::CheckResult& c) {
-    std::string out;
-    if (c.max) {
-        out += "<= " + format_value(*c.max, c.unit);
-    }
-    if (c.min) {
-        out += std::string(out.empty() ? "" : ", ") + ">= " + format_value(*c.min, c.unit);
-    }
-    return out;
 }
 
 struct Counts {
@@ -49,34 +40,16 @@ Counts counts_of(const SuiteOutcome& suite) {
 } // namespace
 
 std::string xml_escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
+    // XML 1.0 allows no control characters but tab, newline and carriage return; the rest is
+    // escaped as HTML text is (&#39; for the apostrophe is XML too).
+    std::string allowed;
+    allowed.reserve(text.size());
     for (char ch : text) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            // XML 1.0 allows no control characters but tab, newline and carriage return.
-            if (c >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
-                out += ch;
-            }
+        if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
+            allowed += ch;
         }
     }
-    return out;
+    return html_escape(allowed);
 }
 
 std::string render_junit(const std::vector<SuiteOutcome>& suites, const std::string& timestamp) {
@@ -117,7 +90,7 @@ std::string render_junit(const std::vector<SuiteOutcome>& suites, const std::str
                    xml_escape(check.subject + " " + check.metric) + "\" time=\"0\">";
             std::string detail =
                 (check.value ? format_value(*check.value, check.unit) : std::string("no value")) +
-                ", limit " + limit_text(check);
+                ", limit " + threshold_text(check);
             if (check.verdict == analysis::CheckVerdict::fail) {
                 out += "\n      <failure type=\"threshold\" message=\"" +
                        xml_escape(check.message) + "\">" + xml_escape(detail) + "</failure>\n    ";

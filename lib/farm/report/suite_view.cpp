@@ -7,17 +7,6 @@ namespace farm::report {
 
 namespace {
 
-std::string threshold_text(const analysis::CheckResult& c) {
-    std::string out;
-    if (c.max) {
-        out += "<= " + format_value(*c.max, c.unit);
-    }
-    if (c.min) {
-        out += std::string(out.empty() ? "" : ", ") + ">= " + format_value(*c.min, c.unit);
-    }
-    return out;
-}
-
 std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -121,6 +110,17 @@ nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites) {
     }
     doc["passed"] = passed;
     return doc;
+}
+
+std::string threshold_text(const analysis::CheckResult& c) {
+    std::string out;
+    if (c.max) {
+        out += "<= " + format_value(*c.max, c.unit);
+    }
+    if (c.min) {
+        out += std::string(out.empty() ? "" : ", ") + ">= " + format_value(*c.min, c.unit);
+    }
+    return out;
 }
 
 } // namespace farm::report

@@ -16,6 +16,9 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
 // "passed", "failed" or "skipped".
 const char* suite_status(const SuiteOutcome& suite);
 
+// "<= 300.0 ms", ">= 10.00", "<= 2.000 s, >= 1.000 s": a check's limits in its unit.
+std::string threshold_text(const analysis::CheckResult& check);
+
 nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites);
 
 } // namespace farm::report
