@@ -8,18 +8,7 @@ std::optional<MetricStats> metric_stats(std::span<const double> values) {
     if (values.empty()) {
         return std::nullopt;
     }
-    measure::Summary summary = measure::summarize(values);
-    MetricStats stats;
-    stats.count = values.size();
-    stats.mean = summary.mean;
-    stats.median = summary.median;
-    stats.stddev = summary.stddev;
-    stats.min = summary.min;
-    stats.max = summary.max;
-    stats.p90 = measure::percentile(values, 90);
-    stats.p95 = measure::percentile(values, 95);
-    stats.p99 = measure::percentile(values, 99);
-    return stats;
+    return measure::summarize(values);
 }
 
 std::vector<double> successful_values(const std::vector<measure::IterationRecord>& iterations,

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "farm/ai/benchmark.hpp"
+#include "farm/measure/stats.hpp"
 
 #include <map>
 #include <optional>
@@ -22,17 +23,9 @@
 
 namespace farm::ai {
 
-struct MetricStats {
-    std::size_t count = 0;
-    double mean = 0;
-    double median = 0;
-    double p90 = 0;
-    double p95 = 0;
-    double p99 = 0;
-    double stddev = 0;
-    double min = 0;
-    double max = 0;
-};
+// The statistics of one AI metric: measure::Summary (count, mean, median, p90, p95, p99,
+// stddev, min, max, and the median's 95% confidence interval).
+using MetricStats = measure::Summary;
 
 // nullopt for no values.
 std::optional<MetricStats> metric_stats(std::span<const double> values);

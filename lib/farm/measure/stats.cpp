@@ -311,7 +311,9 @@ Summary summarize(std::span<const double> values) {
     summary.stddev = sample_stddev(values);
     summary.min = sorted.front();
     summary.max = sorted.back();
+    summary.p90 = sorted_quantile(sorted, 0.90);
     summary.p95 = sorted_quantile(sorted, 0.95);
+    summary.p99 = sorted_quantile(sorted, 0.99);
     std::pair<double, double> ci = bootstrap_median_ci(values);
     summary.ci95_low = ci.first;
     summary.ci95_high = ci.second;

@@ -28,7 +28,9 @@ struct Summary {
     double stddev = 0;
     double min = 0;
     double max = 0;
+    double p90 = 0;
     double p95 = 0;
+    double p99 = 0;
     double ci95_low = 0;
     double ci95_high = 0;
 };

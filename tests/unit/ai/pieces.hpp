@@ -66,4 +66,17 @@ inline std::vector<Cut> all_cuts_in_two_and_three(std::string_view bytes) {
     return cuts;
 }
 
+// Feeds a stream parser (feed(piece, out) and finish(out)) the pieces of `cut` and returns what
+// it gave.
+template <typename Parser, typename Item>
+std::vector<Item> parse_pieces(const Cut& cut) {
+    Parser parser;
+    std::vector<Item> items;
+    for (std::string_view piece : cut) {
+        parser.feed(piece, items);
+    }
+    parser.finish(items);
+    return items;
+}
+
 } // namespace farm::test

@@ -13,13 +13,7 @@ using farm::ai::NdjsonParser;
 namespace {
 
 std::vector<NdjsonLine> parse(const farm::test::Cut& cut) {
-    NdjsonParser parser;
-    std::vector<NdjsonLine> lines;
-    for (std::string_view piece : cut) {
-        parser.feed(piece, lines);
-    }
-    parser.finish(lines);
-    return lines;
+    return farm::test::parse_pieces<NdjsonParser, NdjsonLine>(cut);
 }
 
 std::vector<NdjsonLine> parse(std::string_view bytes) {

@@ -13,13 +13,7 @@ using farm::ai::SseParser;
 namespace {
 
 std::vector<SseEvent> parse(const farm::test::Cut& cut) {
-    SseParser parser;
-    std::vector<SseEvent> events;
-    for (std::string_view piece : cut) {
-        parser.feed(piece, events);
-    }
-    parser.finish(events);
-    return events;
+    return farm::test::parse_pieces<SseParser, SseEvent>(cut);
 }
 
 std::vector<SseEvent> parse(std::string_view bytes) {

@@ -47,6 +47,11 @@ TEST_CASE("measure::summarize") {
         CHECK(s.min == 11.8);
         CHECK(s.max == 14.5);
         CHECK(s.p95 == doctest::Approx(13.87).epsilon(1e-12));
+        CHECK(s.p90 == doctest::Approx(percentile(summary_sample, 90)));
+        CHECK(s.p99 == doctest::Approx(percentile(summary_sample, 99)));
+        CHECK(s.p90 <= s.p95);
+        CHECK(s.p95 <= s.p99);
+        CHECK(s.p99 <= s.max);
         CHECK(s.ci95_low <= s.median);
         CHECK(s.ci95_high >= s.median);
         CHECK(s.ci95_low >= s.min);
@@ -62,6 +67,8 @@ TEST_CASE("measure::summarize") {
         CHECK(s.min == 3.25);
         CHECK(s.max == 3.25);
         CHECK(s.p95 == 3.25);
+        CHECK(s.p90 == 3.25);
+        CHECK(s.p99 == 3.25);
         CHECK(s.ci95_low == 3.25);
         CHECK(s.ci95_high == 3.25);
     }
