@@ -40,7 +40,10 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         m_gpu->start();
     }
     if (!options.export_requests.empty()) {
-        m_csv = export_csv_header();
+        // Rows go to the file as requests end: a long run does not hold them in memory, and
+        // the file appears (whole) only when the session finishes.
+        m_csv = std::make_unique<core::AtomicFileWriter>(options.export_requests);
+        m_csv->append(export_csv_header());
     }
 }
 
@@ -73,10 +76,10 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     run.folder = std::filesystem::current_path().string();
     run.context = m_context;
     run.started_at = core::utc_now_iso8601();
-    bool export_rows = !m_options.export_requests.empty();
+    bool export_rows = m_csv != nullptr;
     ai::BenchmarkResult result = ai::run_benchmark(plan, [&](const ai::RequestReport& request) {
         if (export_rows) {
-            m_csv += export_csv_row(target, m_operation, request);
+            m_csv->append(export_csv_row(target, m_operation, request));
         }
     });
     run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
@@ -115,8 +118,9 @@ void AiSession::finish() {
     if (m_gpu) {
         m_gpu->stop();
     }
-    if (!m_options.export_requests.empty()) {
-        core::write_file_atomically(m_options.export_requests, m_csv);
+    if (m_csv) {
+        m_csv->commit();
+        m_csv.reset();
     }
 }
 

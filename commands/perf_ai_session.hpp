@@ -5,6 +5,7 @@
 
 #include "commands/perf_ai_options.hpp"
 #include "farm/ai/sweep.hpp"
+#include "farm/core/atomic_file.hpp"
 #include "farm/history/store.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 #include "farm/sys/nvml.hpp"
@@ -67,7 +68,7 @@ class AiSession {
     std::string m_gpu_name;
     std::optional<std::chrono::steady_clock::time_point> m_first_start;
     std::chrono::steady_clock::time_point m_last_end;
-    std::string m_csv;
+    std::unique_ptr<core::AtomicFileWriter> m_csv; // --export-requests, until finish()
     std::vector<std::int64_t> m_run_ids;
 };
 
