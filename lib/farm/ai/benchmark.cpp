@@ -215,8 +215,9 @@ class Benchmark {
             ++m_result.errors_by_class[name];
             m_result.first_error.emplace(name, report.error_message);
         } else {
-            m_result.itl_gaps_ms.insert(m_result.itl_gaps_ms.end(), metrics.itl_gaps_ms.begin(),
-                                        metrics.itl_gaps_ms.end());
+            for (double gap : metrics.itl_gaps_ms) {
+                m_result.itl_gaps_ms.add(gap);
+            }
             if (metrics.output_token_source) {
                 ++m_result.token_sources[std::string(to_string(*metrics.output_token_source))];
             }

@@ -14,12 +14,15 @@
 // - All times come from one steady clock; a request's times start when it was handed to curl.
 // - The API key goes into the Authorization header and nowhere else; error messages quote the
 //   server's words with secrets redacted.
-// - Memory: one decoder per request in flight; the load generator keeps no outcomes.
+// - Memory: one decoder per request in flight; the load generator keeps no outcomes; the
+//   result keeps one record per measured request (the history stores each) and every ITL gap
+//   in a fixed-size histogram.
 #pragma once
 
 #include "farm/ai/load_generator.hpp"
 #include "farm/ai/provider_request.hpp"
 #include "farm/ai/request_metrics.hpp"
+#include "farm/measure/log_histogram.hpp"
 #include "farm/measure/sample.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 
@@ -64,7 +67,9 @@ struct RequestReport {
 
 struct BenchmarkResult {
     std::vector<measure::IterationRecord> iterations; // by request index
-    std::vector<double> itl_gaps_ms;                  // every gap of every successful request
+    // Every gap of every successful request, in fixed memory (their number grows with requests
+    // times output tokens): exact mean, stddev, min, max; percentiles within 0.4%.
+    measure::LogHistogram itl_gaps_ms;
     std::map<std::string, std::size_t> errors_by_class;
     std::map<std::string, std::string> first_error;   // class -> its first message
     std::map<std::string, std::size_t> token_sources; // output token source -> requests

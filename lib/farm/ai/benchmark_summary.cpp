@@ -37,7 +37,9 @@ BenchmarkSummary summarize_benchmark(const BenchmarkResult& result) {
     s.errors_by_class = result.errors_by_class;
     std::vector<double> output = successful_values(result.iterations, "output_tokens");
     s.ttft_ms = metric_stats(successful_values(result.iterations, "ttft_ms"));
-    s.itl_ms = metric_stats(result.itl_gaps_ms);
+    if (result.itl_gaps_ms.count() > 0) {
+        s.itl_ms = result.itl_gaps_ms.summary();
+    }
     s.tpot_ms = metric_stats(successful_values(result.iterations, "tpot_ms"));
     s.e2e_ms = metric_stats(successful_values(result.iterations, "e2e_ms"));
     s.output_tokens = metric_stats(output);

@@ -44,7 +44,7 @@ TEST_CASE("ai::run_benchmark measures what the server was scripted to do") {
     CHECK(seen.size() == 6);
     CHECK(result.errors_by_class.empty());
     CHECK(ai::common_token_source(result) == "chunks");
-    CHECK(result.itl_gaps_ms.size() == 6 * 5);
+    CHECK(result.itl_gaps_ms.count() == 6 * 5);
     for (std::size_t i = 0; i < result.iterations.size(); ++i) {
         const measure::IterationRecord& it = result.iterations[i];
         CHECK(it.index == int(i));
