@@ -92,17 +92,16 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     if (m_gpu) {
         gpu = m_gpu->summary(result.started, result.ended).all;
     }
-    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
-    std::int64_t run_id = 0;
-    if (m_store && !run.iterations.empty()) {
-        run_id = m_store->record(run);
-        m_run_ids.push_back(run_id);
-    }
     AiRunOutcome outcome;
-    outcome.view = make_view(target, m_operation, result, m_advice, gpu, run_id);
+    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0);
     outcome.interrupted = result.interrupted;
     if (slo != nullptr) {
         outcome.meeting_slo = ai::requests_meeting(*slo, result.iterations);
+    }
+    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
+    if (m_store && !run.iterations.empty()) {
+        outcome.view.run_id = m_store->record(run);
+        m_run_ids.push_back(outcome.view.run_id);
     }
     return outcome;
 }

@@ -297,7 +297,7 @@ std::vector<std::string> resolve_prompts(const PerfAiOptions& o) {
 }
 
 void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,
-                 const ai::BenchmarkResult& result, const std::string& load_key,
+                 ai::BenchmarkResult& result, const std::string& load_key,
                  const std::string& load_value, const std::string& gpu_name,
                  const std::string& subject_suffix) {
     run.kind = "ai";
@@ -320,7 +320,7 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     run.status = result.interrupted ? history::RunStatus::interrupted
                  : all_failed       ? history::RunStatus::failed
                                     : history::RunStatus::ok;
-    run.iterations = result.iterations;
+    run.iterations = std::move(result.iterations); // one copy of every request's record, not two
 }
 
 } // namespace farm::commands
