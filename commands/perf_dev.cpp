@@ -46,12 +46,6 @@ int exit_code_for(dev::DevOutcome outcome) {
     return int(ExitCode::command_failed);
 }
 
-history::RunStatus status_for(dev::DevOutcome outcome) {
-    return outcome == dev::DevOutcome::completed     ? history::RunStatus::ok
-           : outcome == dev::DevOutcome::interrupted ? history::RunStatus::interrupted
-                                                     : history::RunStatus::failed;
-}
-
 void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     invocation.json = o.json;
     std::filesystem::path cwd = std::filesystem::current_path();
@@ -95,7 +89,7 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
         }
     }
     base.duration_s = result.total_s;
-    base.status = status_for(result.outcome);
+    base.status = report::dev_run_status(result.outcome);
     report::DevReport records = report::dev_runs(result, base);
     report::DevView view = report::make_dev_view(result, records.findings, config.thresholds.dev);
     if (store) {

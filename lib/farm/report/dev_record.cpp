@@ -4,6 +4,12 @@
 
 namespace farm::report {
 
+history::RunStatus dev_run_status(dev::DevOutcome outcome) {
+    return outcome == dev::DevOutcome::completed     ? history::RunStatus::ok
+           : outcome == dev::DevOutcome::interrupted ? history::RunStatus::interrupted
+                                                     : history::RunStatus::failed;
+}
+
 DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
     DevReport report;
     for (const dev::ServiceMeasurement& s : result.services) {

@@ -18,6 +18,9 @@ struct DevReport {
     std::vector<analysis::DevServiceFindings> findings;
 };
 
+// How a dev measurement's outcome is recorded: ok, failed or interrupted.
+history::RunStatus dev_run_status(dev::DevOutcome outcome);
+
 // `base` carries the context, folder, status, start time and duration shared by every run.
 DevReport dev_runs(const dev::DevResult& result, const history::Run& base);
 

@@ -111,20 +111,11 @@ JobResult run_dev_job(const core::TestSuite& suite, const SuiteEnvironment& env)
         }
     });
     base.duration_s = result.total_s;
+    base.status = dev_run_status(result.outcome);
     JobResult job;
-    switch (result.outcome) {
-    case dev::DevOutcome::completed:
-        base.status = history::RunStatus::ok;
-        break;
-    case dev::DevOutcome::failed:
-        base.status = history::RunStatus::failed;
-        job.outcome = measure::Outcome::failed;
-        break;
-    case dev::DevOutcome::interrupted:
-        base.status = history::RunStatus::interrupted;
-        job.outcome = measure::Outcome::interrupted;
-        break;
-    }
+    job.outcome = result.outcome == dev::DevOutcome::completed     ? measure::Outcome::completed
+                  : result.outcome == dev::DevOutcome::interrupted ? measure::Outcome::interrupted
+                                                                   : measure::Outcome::failed;
     job.failure = result.failure;
     job.runs = dev_runs(result, base).runs;
     return job;
