@@ -72,10 +72,10 @@ std::vector<std::string> resolve_prompts(const PerfAiOptions& options);
 // Fills `run` (its command, folder, started_at and git/host context already set) for one
 // benchmark: kind "ai", subject provider/model/operation plus `subject_suffix`, the contract's
 // context (provider_type, base_url without credentials, operation, stream, token_source, the load
-// as load_key=load_value, gpu), status and iterations. The iterations are moved out of `result`:
-// take what else needs them (the summary, the SLO count) first.
+// as load_key=load_value, gpu) and status. The iterations stay in result.requests: store them
+// with Store::record(run, result.requests), or read them into run.iterations.
 void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,
-                 ai::BenchmarkResult& result, const std::string& load_key,
+                 const ai::BenchmarkResult& result, const std::string& load_key,
                  const std::string& load_value, const std::string& gpu_name,
                  const std::string& subject_suffix = "");
 

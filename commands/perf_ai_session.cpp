@@ -96,11 +96,11 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0);
     outcome.interrupted = result.interrupted;
     if (slo != nullptr) {
-        outcome.meeting_slo = ai::requests_meeting(*slo, result.iterations);
+        outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
     }
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
-    if (m_store && !run.iterations.empty()) {
-        outcome.view.run_id = m_store->record(run);
+    if (m_store && !result.requests.empty()) {
+        outcome.view.run_id = m_store->record(run, result.requests);
         m_run_ids.push_back(outcome.view.run_id);
     }
     return outcome;

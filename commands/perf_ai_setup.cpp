@@ -297,7 +297,7 @@ std::vector<std::string> resolve_prompts(const PerfAiOptions& o) {
 }
 
 void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,
-                 ai::BenchmarkResult& result, const std::string& load_key,
+                 const ai::BenchmarkResult& result, const std::string& load_key,
                  const std::string& load_value, const std::string& gpu_name,
                  const std::string& subject_suffix) {
     run.kind = "ai";
@@ -314,13 +314,9 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     }
     facts[load_key] = load_value;
     facts["gpu"] = gpu_name;
-    bool all_failed =
-        std::all_of(result.iterations.begin(), result.iterations.end(),
-                    [](const measure::IterationRecord& it) { return it.exit_code != 0; });
-    run.status = result.interrupted ? history::RunStatus::interrupted
-                 : all_failed       ? history::RunStatus::failed
-                                    : history::RunStatus::ok;
-    run.iterations = std::move(result.iterations); // one copy of every request's record, not two
+    run.status = result.interrupted                 ? history::RunStatus::interrupted
+                 : result.requests.succeeded() == 0 ? history::RunStatus::failed
+                                                    : history::RunStatus::ok;
 }
 
 } // namespace farm::commands

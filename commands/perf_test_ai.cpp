@@ -104,12 +104,12 @@ report::JobResult run_ai_suite(const core::TestSuite& suite, const report::Suite
             run.started_at = core::utc_now_iso8601();
             ai::BenchmarkResult result = ai::run_benchmark(plan);
             run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
-            bool any_ok = false;
-            for (const measure::IterationRecord& it : result.iterations) {
-                any_ok = any_ok || it.exit_code == 0;
-            }
+            bool any_ok = result.requests.succeeded() > 0;
             fill_ai_run(run, target, operation, result, "concurrency",
                         std::to_string(plan.load.concurrency), gpu_name, step.suffix);
+            // A suite's runs are checked against its thresholds before they are stored: held
+            // in memory, as a suite's bounded request count allows.
+            run.iterations = result.requests.records();
             if (!run.iterations.empty()) {
                 job.runs.push_back(std::move(run));
             }

@@ -120,10 +120,6 @@ class Benchmark {
         m_result.not_started = load_result.not_started;
         m_result.interrupted = load_result.interrupted;
         m_result.deadline_passed = load_result.deadline_passed;
-        std::sort(m_result.iterations.begin(), m_result.iterations.end(),
-                  [](const measure::IterationRecord& a, const measure::IterationRecord& b) {
-                      return a.index < b.index;
-                  });
         return std::move(m_result);
     }
 
@@ -226,7 +222,7 @@ class Benchmark {
         if (m_on_request) {
             m_on_request(report);
         }
-        m_result.iterations.push_back(std::move(report.record));
+        m_result.requests.append(report.record);
     }
 
     void add_gpu(measure::IterationRecord& record, const net::StreamOutcome& outcome) const {

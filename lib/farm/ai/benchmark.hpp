@@ -14,15 +14,16 @@
 // - All times come from one steady clock; a request's times start when it was handed to curl.
 // - The API key goes into the Authorization header and nowhere else; error messages quote the
 //   server's words with secrets redacted.
-// - Memory: one decoder per request in flight; the load generator keeps no outcomes; the
-//   result keeps one record per measured request (the history stores each) and every ITL gap
-//   in a fixed-size histogram.
+// - Memory stays flat however many requests are sent: one decoder per request in flight, no
+//   outcomes kept by the load generator, the per-request records spooled to a temporary file
+//   (the history stores each), every ITL gap in a fixed-size histogram.
 #pragma once
 
 #include "farm/ai/load_generator.hpp"
 #include "farm/ai/provider_request.hpp"
 #include "farm/ai/request_metrics.hpp"
 #include "farm/measure/log_histogram.hpp"
+#include "farm/measure/record_spool.hpp"
 #include "farm/measure/sample.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 
@@ -66,7 +67,9 @@ struct RequestReport {
 };
 
 struct BenchmarkResult {
-    std::vector<measure::IterationRecord> iterations; // by request index
+    // One record per measured request, in the order they ended (records() orders them by
+    // request index); on disk, not in memory.
+    measure::RecordSpool requests;
     // Every gap of every successful request, in fixed memory (their number grows with requests
     // times output tokens): exact mean, stddev, min, max; percentiles within 0.4%.
     measure::LogHistogram itl_gaps_ms;

@@ -11,46 +11,31 @@ std::optional<MetricStats> metric_stats(std::span<const double> values) {
     return measure::summarize(values);
 }
 
-std::vector<double> successful_values(const std::vector<measure::IterationRecord>& iterations,
-                                      const std::string& metric) {
-    std::vector<double> values;
-    for (const measure::IterationRecord& it : iterations) {
-        if (it.exit_code != 0) {
-            continue;
-        }
-        if (std::optional<double> v = it.metric(metric)) {
-            values.push_back(*v);
-        }
-    }
-    return values;
-}
-
 BenchmarkSummary summarize_benchmark(const BenchmarkResult& result) {
     BenchmarkSummary s;
-    s.requests = result.iterations.size();
-    for (const measure::IterationRecord& it : result.iterations) {
-        if (it.exit_code == 0) {
-            ++s.succeeded;
-        }
-    }
+    const measure::RecordSpool& requests = result.requests;
+    s.requests = requests.size();
+    s.succeeded = requests.succeeded();
     s.errors = s.requests - s.succeeded;
     s.errors_by_class = result.errors_by_class;
-    std::vector<double> output = successful_values(result.iterations, "output_tokens");
-    s.ttft_ms = metric_stats(successful_values(result.iterations, "ttft_ms"));
+    s.ttft_ms = metric_stats(requests.values("ttft_ms", true));
     if (result.itl_gaps_ms.count() > 0) {
         s.itl_ms = result.itl_gaps_ms.summary();
     }
-    s.tpot_ms = metric_stats(successful_values(result.iterations, "tpot_ms"));
-    s.e2e_ms = metric_stats(successful_values(result.iterations, "e2e_ms"));
-    s.output_tokens = metric_stats(output);
-    s.input_tokens = metric_stats(successful_values(result.iterations, "input_tokens"));
-    s.token_source = common_token_source(result);
-    s.wall_s = result.wall_s;
-    if (result.wall_s > 0) {
-        double tokens = 0;
+    s.tpot_ms = metric_stats(requests.values("tpot_ms", true));
+    s.e2e_ms = metric_stats(requests.values("e2e_ms", true));
+    double tokens = 0;
+    {
+        std::vector<double> output = requests.values("output_tokens", true);
         for (double v : output) {
             tokens += v;
         }
+        s.output_tokens = metric_stats(output);
+    }
+    s.input_tokens = metric_stats(requests.values("input_tokens", true));
+    s.token_source = common_token_source(result);
+    s.wall_s = result.wall_s;
+    if (result.wall_s > 0) {
         s.request_throughput = double(s.succeeded) / result.wall_s;
         s.output_token_throughput = tokens / result.wall_s;
     }

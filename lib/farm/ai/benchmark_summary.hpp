@@ -30,10 +30,6 @@ using MetricStats = measure::Summary;
 // nullopt for no values.
 std::optional<MetricStats> metric_stats(std::span<const double> values);
 
-// The values of `metric` over the successful iterations (exit_code 0) that have it.
-std::vector<double> successful_values(const std::vector<measure::IterationRecord>& iterations,
-                                      const std::string& metric);
-
 struct BenchmarkSummary {
     std::size_t requests = 0; // measured requests that ended (not cancelled)
     std::size_t succeeded = 0;

@@ -139,12 +139,10 @@ bool meets_slo(const Slo& slo, const measure::IterationRecord& request) {
            within("tpot_ms", slo.tpot_ms) && within("e2e_ms", slo.e2e_ms);
 }
 
-std::size_t requests_meeting(const Slo& slo,
-                             const std::vector<measure::IterationRecord>& requests) {
+std::size_t requests_meeting(const Slo& slo, const measure::RecordSpool& requests) {
     std::size_t n = 0;
-    for (const measure::IterationRecord& request : requests) {
-        n += meets_slo(slo, request) ? 1 : 0;
-    }
+    requests.for_each(
+        [&](const measure::IterationRecord& request) { n += meets_slo(slo, request) ? 1 : 0; });
     return n;
 }
 

@@ -14,6 +14,7 @@
 //   level scales the knee is the last one and `beyond_range` says the curve had not bent yet.
 #pragma once
 
+#include "farm/measure/record_spool.hpp"
 #include "farm/measure/sample.hpp"
 
 #include <optional>
@@ -43,7 +44,7 @@ Slo parse_slo(std::string_view text);
 std::string to_string(const Slo& slo);
 
 bool meets_slo(const Slo& slo, const measure::IterationRecord& request);
-std::size_t requests_meeting(const Slo& slo, const std::vector<measure::IterationRecord>& requests);
+std::size_t requests_meeting(const Slo& slo, const measure::RecordSpool& requests);
 
 struct SweepPoint {
     double load = 0;              // concurrency or rate

@@ -1,9 +1,11 @@
 // The AI rules of optimize_advice.hpp: the newest run of each AI subject in the window, read with
-// its context (provider type, streaming, base URL) and every request.
+// its context (provider type, streaming, base URL) and, rule by rule, the few metrics each rule
+// pairs per request (a run of a million requests is never read whole).
 #include "farm/analysis/optimize_advice.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -61,16 +63,25 @@ bool server_is_local(const history::Run& run) {
     return false;
 }
 
-bool succeeded(const measure::IterationRecord& it) {
-    return it.exit_code == 0 && it.metric("failed").value_or(0) == 0;
+// The metrics a rule reads, with what tells a failed request.
+history::RunColumns columns_of(history::Store& store, const history::Run& run,
+                               std::vector<std::string> metrics) {
+    metrics.push_back("failed");
+    return store.load_columns(run.id, metrics);
 }
 
-std::vector<double> values_of(const history::Run& run, const std::string& metric) {
+bool succeeded(const history::RunColumns& c, std::size_t i) {
+    double failed = c.at("failed", i);
+    return c.exit_codes[i] == 0 && !(std::isfinite(failed) && failed != 0);
+}
+
+// The measured values of `metric` over the successful requests.
+std::vector<double> values_of(const history::RunColumns& c, const std::string& metric) {
     std::vector<double> values;
-    for (const measure::IterationRecord& it : run.iterations) {
-        std::optional<double> v = it.metric(metric);
-        if (succeeded(it) && v) {
-            values.push_back(*v);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        double v = c.at(metric, i);
+        if (succeeded(c, i) && std::isfinite(v)) {
+            values.push_back(v);
         }
     }
     return values;
@@ -94,9 +105,9 @@ std::string speed_action(const std::string& provider) {
            "sooner.";
 }
 
-void slow_response(std::vector<Recommendation>& out, const history::Run& run, const AiThresholds& t,
-                   const std::string& provider) {
-    std::vector<double> e2e = values_of(run, "e2e_ms");
+void slow_response(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
+                   const AiThresholds& t, const std::string& provider) {
+    std::vector<double> e2e = values_of(columns_of(store, run, {"e2e_ms"}), "e2e_ms");
     if (e2e.empty()) {
         return;
     }
@@ -116,12 +127,14 @@ void slow_response(std::vector<Recommendation>& out, const history::Run& run, co
     }
 }
 
-void gpu_use(std::vector<Recommendation>& out, const history::Run& run, const AiAdviceSettings& s,
-             const std::string& provider) {
+void gpu_use(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
+             const AiAdviceSettings& s, const std::string& provider) {
     if (!server_is_local(run)) {
         return;
     }
-    std::vector<double> util = values_of(run, "gpu_util_pct");
+    history::RunColumns c =
+        columns_of(store, run, {"gpu_util_pct", "gpu_memory_used_bytes", "gpu_memory_total_bytes"});
+    std::vector<double> util = values_of(c, "gpu_util_pct");
     if (!util.empty() && measure::median(util) < s.gpu_util_low_pct) {
         out.push_back(
             make(Priority::medium, run, "ai_low_gpu_util",
@@ -134,11 +147,11 @@ void gpu_use(std::vector<Recommendation>& out, const history::Run& run, const Ai
                        "(a higher concurrency) so that batches keep it busy."));
     }
     std::vector<double> fractions;
-    for (const measure::IterationRecord& it : run.iterations) {
-        std::optional<double> used = it.metric("gpu_memory_used_bytes");
-        std::optional<double> total = it.metric("gpu_memory_total_bytes");
-        if (succeeded(it) && used && total && *total > 0) {
-            fractions.push_back(*used / *total);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        double used = c.at("gpu_memory_used_bytes", i);
+        double total = c.at("gpu_memory_total_bytes", i);
+        if (succeeded(c, i) && std::isfinite(used) && std::isfinite(total) && total > 0) {
+            fractions.push_back(used / total);
         }
     }
     if (!fractions.empty() && measure::median(fractions) > s.gpu_memory_high_fraction) {
@@ -153,13 +166,13 @@ void gpu_use(std::vector<Recommendation>& out, const history::Run& run, const Ai
     }
 }
 
-void no_streaming(std::vector<Recommendation>& out, const history::Run& run,
+void no_streaming(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
                   const AiThresholds& t) {
     std::string operation = operation_of(run);
     if (streamed(run) || (operation != "chat" && operation != "generate")) {
         return;
     }
-    std::vector<double> e2e = values_of(run, "e2e_ms");
+    std::vector<double> e2e = values_of(columns_of(store, run, {"e2e_ms"}), "e2e_ms");
     if (e2e.empty() || measure::median(e2e) <= t.fast_ms) {
         return;
     }
@@ -172,9 +185,10 @@ void no_streaming(std::vector<Recommendation>& out, const history::Run& run,
                            operation + "_stream with farm perf:ai to see the difference."));
 }
 
-void cold_load(std::vector<Recommendation>& out, const history::Run& run,
+void cold_load(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
                const AiAdviceSettings& s) {
-    std::vector<double> loads = values_of(run, "server_load_ms");
+    std::vector<double> loads =
+        values_of(columns_of(store, run, {"server_load_ms"}), "server_load_ms");
     std::size_t cold = 0;
     double worst = 0;
     for (double v : loads) {
@@ -195,18 +209,19 @@ void cold_load(std::vector<Recommendation>& out, const history::Run& run,
                        "and raise OLLAMA_MAX_LOADED_MODELS when several models take turns."));
 }
 
-void repeated_prompts(std::vector<Recommendation>& out, const history::Run& run,
-                      const AiAdviceSettings& s) {
+void repeated_prompts(std::vector<Recommendation>& out, history::Store& store,
+                      const history::Run& run, const AiAdviceSettings& s) {
     std::map<double, std::size_t> seen;
     std::vector<double> firsts;
     std::vector<double> repeats;
-    for (const measure::IterationRecord& it : run.iterations) {
-        std::optional<double> prompt = it.metric("prompt_index");
-        std::optional<double> e2e = it.metric("e2e_ms");
-        if (!succeeded(it) || !prompt || !e2e) {
+    history::RunColumns c = columns_of(store, run, {"prompt_index", "e2e_ms"});
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        double prompt = c.at("prompt_index", i);
+        double e2e = c.at("e2e_ms", i);
+        if (!succeeded(c, i) || !std::isfinite(prompt) || !std::isfinite(e2e)) {
             continue;
         }
-        (seen[*prompt]++ == 0 ? firsts : repeats).push_back(*e2e);
+        (seen[prompt]++ == 0 ? firsts : repeats).push_back(e2e);
     }
     if (repeats.size() < 2 || firsts.empty()) {
         return;
@@ -241,16 +256,16 @@ std::vector<Recommendation> advise_ai_from_history(history::Store& store,
     query.per_subject = 1;
     std::vector<Recommendation> out;
     for (const history::RunOverview& overview : store.recent_runs(query)) {
-        history::Run run = store.load_run(overview.id);
+        history::Run run = store.load_run_header(overview.id);
         std::string provider = provider_type_of(run);
         auto it = settings.thresholds.find(provider);
         const AiThresholds& t =
             it == settings.thresholds.end() ? settings.unknown_provider : it->second;
-        slow_response(out, run, t, provider);
-        gpu_use(out, run, settings, provider);
-        no_streaming(out, run, t);
-        cold_load(out, run, settings);
-        repeated_prompts(out, run, settings);
+        slow_response(out, store, run, t, provider);
+        gpu_use(out, store, run, settings, provider);
+        no_streaming(out, store, run, t);
+        cold_load(out, store, run, settings);
+        repeated_prompts(out, store, run, settings);
     }
     sort_by_priority(out);
     return out;

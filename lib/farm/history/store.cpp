@@ -58,39 +58,6 @@ void check_ownership(SQLite::Database& db, const fs::path& path) {
     }
 }
 
-std::string map_json(const std::map<std::string, std::string>& map) {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& [key, value] : map) {
-        j[key] = value;
-    }
-    return j.dump();
-}
-
-std::map<std::string, std::string> map_from_json(const std::string& text) {
-    std::map<std::string, std::string> map;
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_object()) {
-        for (const auto& [key, value] : j.items()) {
-            if (value.is_string()) {
-                map[key] = value.get<std::string>();
-            }
-        }
-    }
-    return map;
-}
-
-// One array per metric, one entry per iteration (NaN where the iteration lacks the metric), so
-// that values find their iteration again when read back.
-std::vector<double> aligned_values(const std::vector<measure::IterationRecord>& iterations,
-                                   const std::string& metric) {
-    std::vector<double> values;
-    values.reserve(iterations.size());
-    for (const measure::IterationRecord& it : iterations) {
-        values.push_back(it.metric(metric).value_or(std::numeric_limits<double>::quiet_NaN()));
-    }
-    return values;
-}
-
 } // namespace
 
 Store::Store(const fs::path& path, Mode mode) : m_path(path) {
@@ -172,67 +139,6 @@ SQLite::Statement& Store::cached(const std::string& sql) {
         statement->clearBindings();
     }
     return *statement;
-}
-
-std::int64_t Store::record(const Run& run) {
-    try {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement insert_run(*m_db, R"sql(
-            INSERT INTO runs (kind, subject, command, folder, started_at, status, git_commit,
-                              git_branch, git_dirty, host_name, cpu_model, cpu_cores,
-                              memory_bytes, kernel, os, tool_versions, duration_s, project)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
-        const sys::RunContext& c = run.context;
-        insert_run.bind(1, run.kind);
-        insert_run.bind(2, run.subject);
-        insert_run.bind(3, run.command);
-        insert_run.bind(4, run.folder);
-        insert_run.bind(5, run.started_at);
-        insert_run.bind(6, to_string(run.status));
-        insert_run.bind(7, c.git.commit);
-        insert_run.bind(8, c.git.branch);
-        insert_run.bind(9, c.git.dirty ? 1 : 0);
-        insert_run.bind(10, c.host.name);
-        insert_run.bind(11, c.host.cpu_model);
-        insert_run.bind(12, c.host.cores);
-        insert_run.bind(13, std::int64_t(c.host.memory_bytes));
-        insert_run.bind(14, c.host.kernel);
-        insert_run.bind(15, c.host.os);
-        insert_run.bind(16, map_json(c.tool_versions));
-        insert_run.bind(17, run.duration_s);
-        insert_run.bind(18, map_json(c.project));
-        insert_run.exec();
-        std::int64_t id = m_db->getLastInsertRowid();
-
-        SQLite::Statement insert_iteration(
-            *m_db, "INSERT INTO iterations (run_id, idx, exit_code, signal) VALUES (?, ?, ?, ?)");
-        for (const measure::IterationRecord& it : run.iterations) {
-            insert_iteration.bind(1, id);
-            insert_iteration.bind(2, it.index);
-            insert_iteration.bind(3, it.exit_code);
-            insert_iteration.bind(4, it.signal);
-            insert_iteration.exec();
-            insert_iteration.reset();
-        }
-        SQLite::Statement insert_metric(*m_db, R"sql(
-            INSERT INTO metrics (run_id, name, unit, vals, count, mean, median, stddev, min, max,
-                                 p95, ci95_low, ci95_high)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
-        for (const MetricSeries& series : series_of(run.iterations)) {
-            insert_metric.bind(1, id);
-            insert_metric.bind(2, series.name);
-            insert_metric.bind(3, series.unit);
-            insert_metric.bind(4, encode_values(aligned_values(run.iterations, series.name)));
-            bind_summary_columns(insert_metric, 5, series.summary);
-            insert_metric.exec();
-            insert_metric.reset();
-        }
-        transaction.commit();
-        return id;
-    } catch (const SQLite::Exception& e) {
-        throw DatabaseError("could not record the run in " + m_path.string() + ": " + e.what() +
-                            " (nothing of this run was stored)");
-    }
 }
 
 namespace {
@@ -429,69 +335,6 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
                             e.what());
     }
     return runs;
-}
-
-Run Store::load_run(std::int64_t id) {
-    try {
-        SQLite::Statement select(*m_db, R"sql(
-            SELECT kind, subject, command, folder, started_at, status, git_commit, git_branch,
-                   git_dirty, host_name, cpu_model, cpu_cores, memory_bytes, kernel, os,
-                   tool_versions, duration_s, project
-            FROM runs WHERE id = ?)sql");
-        select.bind(1, id);
-        if (!select.executeStep()) {
-            throw DatabaseError("there is no run " + std::to_string(id) + " in " + m_path.string());
-        }
-        Run run;
-        run.id = id;
-        run.kind = select.getColumn(0).getString();
-        run.subject = select.getColumn(1).getString();
-        run.command = select.getColumn(2).getString();
-        run.folder = select.getColumn(3).getString();
-        run.started_at = select.getColumn(4).getString();
-        run.status = run_status_from_string(select.getColumn(5).getString());
-        run.context.git.commit = select.getColumn(6).getString();
-        run.context.git.branch = select.getColumn(7).getString();
-        run.context.git.dirty = select.getColumn(8).getInt() != 0;
-        run.context.git.available = !run.context.git.commit.empty();
-        run.context.host.name = select.getColumn(9).getString();
-        run.context.host.cpu_model = select.getColumn(10).getString();
-        run.context.host.cores = select.getColumn(11).getInt();
-        run.context.host.memory_bytes = select.getColumn(12).getInt64();
-        run.context.host.kernel = select.getColumn(13).getString();
-        run.context.host.os = select.getColumn(14).getString();
-        run.context.tool_versions = map_from_json(select.getColumn(15).getString());
-        run.context.project = map_from_json(select.getColumn(17).getString());
-        run.duration_s = select.getColumn(16).getDouble();
-
-        SQLite::Statement iterations(
-            *m_db, "SELECT idx, exit_code, signal FROM iterations WHERE run_id = ? ORDER BY idx");
-        iterations.bind(1, id);
-        while (iterations.executeStep()) {
-            measure::IterationRecord record;
-            record.index = iterations.getColumn(0).getInt();
-            record.exit_code = iterations.getColumn(1).getInt();
-            record.signal = iterations.getColumn(2).getInt();
-            run.iterations.push_back(std::move(record));
-        }
-        SQLite::Statement metrics(
-            *m_db, "SELECT name, unit, vals FROM metrics WHERE run_id = ? ORDER BY rowid");
-        metrics.bind(1, id);
-        while (metrics.executeStep()) {
-            std::string name = metrics.getColumn(0).getString();
-            std::string unit = metrics.getColumn(1).getString();
-            std::vector<double> values = decode_values(metrics.getColumn(2).getString());
-            for (std::size_t i = 0; i < values.size() && i < run.iterations.size(); ++i) {
-                if (std::isfinite(values[i])) { // null: not measured in this iteration
-                    run.iterations[i].metrics.push_back({name, unit, values[i]});
-                }
-            }
-        }
-        return run;
-    } catch (const SQLite::Exception& e) {
-        throw DatabaseError("could not read run " + std::to_string(id) + " from " +
-                            m_path.string() + ": " + e.what());
-    }
 }
 
 std::vector<PruneResult> Store::prune(const std::optional<std::string>& older_than,

@@ -10,10 +10,13 @@
 #pragma once
 
 #include "farm/history/run.hpp"
+#include "farm/measure/record_spool.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +47,18 @@ struct PruneResult {
     std::size_t runs = 0;
 };
 
+// Some metrics of one run, one value per iteration (ordered by index): what a rule that pairs
+// metrics of one iteration needs, at 8 bytes per iteration and metric instead of a whole Run.
+struct RunColumns {
+    std::vector<int> exit_codes;
+    // NaN where an iteration lacks the metric; a metric the run never measured is absent.
+    std::map<std::string, std::vector<double>> values;
+
+    std::size_t size() const { return exit_codes.size(); }
+    // NaN when the run or the iteration lacks it.
+    double at(const std::string& metric, std::size_t iteration) const;
+};
+
 class Store {
   public:
     enum class Mode {
@@ -59,6 +74,9 @@ class Store {
 
     // Computes each metric's summary, stores everything in one transaction, returns the run id.
     std::int64_t record(const Run& run);
+    // The same for a run whose iterations were spooled (run.iterations is not read): memory
+    // stays within one metric's values at a time, however many iterations there are.
+    std::int64_t record(const Run& run, const measure::RecordSpool& iterations);
 
     // The most recent runs of each matching subject, newest first within a subject, subjects
     // in alphabetical order of (kind, subject).
@@ -66,6 +84,10 @@ class Store {
 
     // One run with every iteration; throws DatabaseError when there is no such run.
     Run load_run(std::int64_t id);
+    // The same without its iterations.
+    Run load_run_header(std::int64_t id);
+    // Every iteration's exit code and the named metrics of one run.
+    RunColumns load_columns(std::int64_t id, const std::vector<std::string>& metrics);
 
     // Removes runs that started before `older_than` (ISO 8601 UTC) and/or all but the newest
     // `keep_last` runs of each subject, among the subjects of `kind` and `subject_glob` (all when
@@ -82,6 +104,15 @@ class Store {
     const std::filesystem::path& path() const { return m_path; }
 
   private:
+    // What record() needs of the iterations, wherever they are kept.
+    struct IterationSource {
+        std::function<void(const std::function<void(const measure::IterationRecord&)>&)> each;
+        std::vector<measure::RecordSpool::Metric> metrics; // in order of first appearance
+        // One value per iteration, ordered by index, NaN where one lacks the metric.
+        std::function<std::vector<double>(const std::string&)> values_by_index;
+    };
+    std::int64_t record(const Run& run, const IterationSource& iterations);
+
     // A prepared statement for `sql`, reset and unbound; reports prepare the same few
     // statements hundreds of times.
     SQLite::Statement& cached(const std::string& sql);

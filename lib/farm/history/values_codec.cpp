@@ -11,6 +11,9 @@ namespace farm::history {
 
 std::string encode_values(const std::vector<double>& values) {
     std::string text = "[";
+    // At most 24 characters a value and its comma: one allocation, of which only what is
+    // written is ever touched.
+    text.reserve(2 + values.size() * 25);
     char buffer[32];
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (i > 0) {

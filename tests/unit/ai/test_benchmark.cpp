@@ -40,13 +40,14 @@ TEST_CASE("ai::run_benchmark measures what the server was scripted to do") {
     ai::BenchmarkResult result = ai::run_benchmark(
         plan_for(server, ai::ProviderType::openai, ai::Operation::chat_stream, 6, 2),
         [&seen](const ai::RequestReport& r) { seen.push_back(r); });
-    REQUIRE(result.iterations.size() == 6);
+    REQUIRE(result.requests.size() == 6);
+    std::vector<measure::IterationRecord> records = result.requests.records();
     CHECK(seen.size() == 6);
     CHECK(result.errors_by_class.empty());
     CHECK(ai::common_token_source(result) == "chunks");
     CHECK(result.itl_gaps_ms.count() == 6 * 5);
-    for (std::size_t i = 0; i < result.iterations.size(); ++i) {
-        const measure::IterationRecord& it = result.iterations[i];
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const measure::IterationRecord& it = records[i];
         CHECK(it.index == int(i));
         CHECK(it.exit_code == 0);
         CHECK(it.metric("prompt_index") == double(i % 3));
@@ -85,9 +86,10 @@ TEST_CASE("ai::run_benchmark counts failures by class") {
         ai::BenchmarkResult result = ai::run_benchmark(
             plan_for(server, ai::ProviderType::openai, ai::Operation::chat_stream, 2));
         CHECK(result.errors_by_class.size() == 1);
-        CHECK(result.iterations.at(0).exit_code == 1);
-        CHECK(result.iterations.at(0).metric("failed") == 1);
-        CHECK_FALSE(result.iterations.at(0).metric("ttft_ms"));
+        std::vector<measure::IterationRecord> records = result.requests.records();
+        CHECK(records.at(0).exit_code == 1);
+        CHECK(records.at(0).metric("failed") == 1);
+        CHECK_FALSE(records.at(0).metric("ttft_ms"));
     }
     SUBCASE("an unknown model: the server's words") {
         MockLlm server({"--model", "llama3.1"});

@@ -68,7 +68,12 @@ TEST_CASE("ai::meets_slo and requests_meeting") {
     no_ttft.metrics = {{"e2e_ms", "ms", 10}};
     CHECK_FALSE(ai::meets_slo(slo, no_ttft)); // a metric it does not have does not meet it
     CHECK(ai::meets_slo(ai::Slo{}, no_ttft));
-    CHECK(ai::requests_meeting(slo, {request(10, 20), request(200, 300), request(10, 20, 1)}) == 1);
+    measure::RecordSpool requests;
+    for (const measure::IterationRecord& r :
+         {request(10, 20), request(200, 300), request(10, 20, 1)}) {
+        requests.append(r);
+    }
+    CHECK(ai::requests_meeting(slo, requests) == 1);
 }
 
 TEST_CASE("ai::find_knee") {
