@@ -61,8 +61,14 @@ report::DashboardData gather(DashboardSources& sources, std::size_t last) {
         data.subjects = report::load_trends(store, query);
         std::vector<history::Run> latest;
         for (const report::SubjectTrend& trend : data.subjects) {
-            if (!trend.runs.empty()) {
-                latest.push_back(store.load_run(trend.runs.back().id));
+            if (trend.runs.empty()) {
+                continue;
+            }
+            // Reread every frame: only what a threshold looks at.
+            std::int64_t id = trend.runs.back().id;
+            if (auto metrics =
+                    analysis::threshold_metrics(sources.config, store.load_run_header(id))) {
+                latest.push_back(store.load_run(id, metrics));
             }
         }
         data.thresholds = analysis::threshold_alerts(sources.config, latest);

@@ -81,6 +81,33 @@ bool suite_covers(const core::TestSuite& suite, const history::Run& run) {
            named(suite.ai.providers, run.subject.substr(0, slash));
 }
 
+std::optional<std::vector<std::string>> threshold_metrics(const core::Config& config,
+                                                          const history::Run& run) {
+    std::optional<std::vector<std::string>> metrics;
+    auto add = [&metrics](const std::string& name) {
+        if (!metrics) {
+            metrics.emplace();
+        }
+        if (!name.empty() && std::find(metrics->begin(), metrics->end(), name) == metrics->end()) {
+            metrics->push_back(name);
+        }
+    };
+    for (const core::TestSuite& suite : config.test.suites) {
+        if (!suite_covers(suite, run)) {
+            continue;
+        }
+        for (const core::SuiteThreshold& t : suite.thresholds) {
+            add(t.metric == error_rate_metric ? std::string() : t.metric);
+        }
+    }
+    if (run.kind == "dev" && run.subject.starts_with("startup:")) {
+        add("startup_s");
+    } else if (run.kind == "dev" && run.subject.starts_with("reload:")) {
+        add("reload_s");
+    }
+    return metrics;
+}
+
 std::vector<ThresholdAlert> threshold_alerts(const core::Config& config,
                                              const std::vector<history::Run>& latest) {
     std::vector<ThresholdAlert> out;

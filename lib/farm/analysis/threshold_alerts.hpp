@@ -11,6 +11,7 @@
 #include "farm/history/run.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,14 @@ struct ThresholdAlert {
 // its services' startup:/reload: subjects, its providers' provider/model/operation subjects.
 bool suite_covers(const core::TestSuite& suite, const history::Run& run);
 
-// `latest`: the newest run of each subject, with its iterations.
+// The metrics threshold_alerts reads of `run` (given without its iterations): none when it does
+// not look at the run at all, an empty list when the exit codes alone matter. A run of a million
+// requests is then read with one metric, not whole.
+std::optional<std::vector<std::string>> threshold_metrics(const core::Config& config,
+                                                          const history::Run& run);
+
+// `latest`: the newest run of each subject, with its iterations (at least the metrics
+// threshold_metrics names).
 std::vector<ThresholdAlert> threshold_alerts(const core::Config& config,
                                              const std::vector<history::Run>& latest);
 

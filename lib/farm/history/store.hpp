@@ -82,8 +82,10 @@ class Store {
     // in alphabetical order of (kind, subject).
     std::vector<RunOverview> recent_runs(const RunQuery& query);
 
-    // One run with every iteration; throws DatabaseError when there is no such run.
-    Run load_run(std::int64_t id);
+    // One run with every iteration; throws DatabaseError when there is no such run. With
+    // `only_metrics`, the iterations carry those metrics alone (none: just exit codes).
+    Run load_run(std::int64_t id,
+                 const std::optional<std::vector<std::string>>& only_metrics = std::nullopt);
     // The same without its iterations.
     Run load_run_header(std::int64_t id);
     // Every iteration's exit code and the named metrics of one run.

@@ -5,6 +5,7 @@
 #include "farm/history/values_codec.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -76,7 +77,7 @@ Run Store::load_run_header(std::int64_t id) {
     }
 }
 
-Run Store::load_run(std::int64_t id) {
+Run Store::load_run(std::int64_t id, const std::optional<std::vector<std::string>>& only_metrics) {
     Run run = load_run_header(id);
     try {
         SQLite::Statement iterations(
@@ -94,6 +95,10 @@ Run Store::load_run(std::int64_t id) {
         metrics.bind(1, id);
         while (metrics.executeStep()) {
             std::string name = metrics.getColumn(0).getString();
+            if (only_metrics && std::find(only_metrics->begin(), only_metrics->end(), name) ==
+                                    only_metrics->end()) {
+                continue; // its values are not even decoded
+            }
             std::string unit = metrics.getColumn(1).getString();
             std::vector<double> values = decode_values(metrics.getColumn(2).getString());
             for (std::size_t i = 0; i < values.size() && i < run.iterations.size(); ++i) {

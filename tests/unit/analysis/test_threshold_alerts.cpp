@@ -101,3 +101,35 @@ TEST_CASE("analysis::threshold_alerts") {
         CHECK(analysis::threshold_alerts(config, {}).empty());
     }
 }
+
+TEST_CASE("analysis::threshold_metrics names what the alerts read of a run") {
+    core::Config config;
+    core::TestSuite chat = suite_of("chat", "ai");
+    chat.ai.operation = "chat_stream";
+    core::SuiteThreshold ttft;
+    ttft.metric = "ttft_ms";
+    ttft.max = 500;
+    core::SuiteThreshold errors;
+    errors.metric = "error_rate";
+    errors.max = 0.01;
+    core::SuiteThreshold again = ttft;
+    again.stat = "p95";
+    chat.thresholds = {ttft, errors, again};
+    config.test.suites.push_back(chat);
+
+    using Names = std::optional<std::vector<std::string>>;
+    CHECK(
+        analysis::threshold_metrics(config, run_of("ai", "local/m/chat_stream", "e2e_ms", {}, 1)) ==
+        Names(std::vector<std::string>{"ttft_ms"}));
+    CHECK(analysis::threshold_metrics(config, run_of("ai", "local/m/embed", "e2e_ms", {}, 1)) ==
+          std::nullopt);
+    CHECK(analysis::threshold_metrics(config, run_of("build", "cli", "wall_s", {}, 1)) ==
+          std::nullopt);
+    CHECK(analysis::threshold_metrics(config, run_of("dev", "reload:web", "reload_s", {}, 1)) ==
+          Names(std::vector<std::string>{"reload_s"}));
+
+    chat.thresholds = {errors};
+    config.test.suites = {chat};
+    CHECK(analysis::threshold_metrics(config, run_of("ai", "local/m/chat_stream", "e2e_ms", {},
+                                                     1)) == Names(std::vector<std::string>{}));
+}

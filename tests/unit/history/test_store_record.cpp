@@ -161,6 +161,14 @@ TEST_CASE("history::Store reads a run's header alone, or a few of its metrics by
     CHECK_THROWS_AS(store.load_run_header(id + 1), farm::DatabaseError);
 
     Run whole = store.load_run(id);
+    Run some = store.load_run(id, std::vector<std::string>{"ttft_ms"});
+    REQUIRE(some.iterations.size() == 40);
+    for (std::size_t i = 0; i < 40; ++i) {
+        CHECK(some.iterations[i].exit_code == whole.iterations[i].exit_code);
+        CHECK(some.iterations[i].metrics.size() == (whole.iterations[i].exit_code == 0 ? 1 : 0));
+        CHECK(some.iterations[i].metric("ttft_ms") == whole.iterations[i].metric("ttft_ms"));
+    }
+    CHECK(store.load_run(id, std::vector<std::string>{}).iterations.at(3).metrics.empty());
     RunColumns columns = store.load_columns(id, {"e2e_ms", "failed", "never_measured"});
     REQUIRE(columns.size() == 40);
     CHECK(columns.values.count("never_measured") == 0);
