@@ -6,7 +6,10 @@
 # 2. memory over 100,000 requests (resident size after 10,000 and at the end);
 # 1b. the same through `farm perf:ai` (the whole command: decoding, metrics, records);
 # 3. TTFT accuracy: the mock sends the first chunk 20 ms after the request, the median measured
-#    time to the first body byte minus 20 ms is what the client adds.
+#    time to the first body byte minus 20 ms is what the client adds;
+# 4. memory of the whole command: farm perf:ai's peak resident size at 1,000, 10,000 and 100,000
+#    requests, without and with recording to the history (set FARM_BENCH_QUICK=1 to stop at
+#    10,000).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(realpath "${1:-$root/build}")"
@@ -71,3 +74,27 @@ start_mock --ttft-ms 20 --itl-ms 0 --chunks 4
 "$build/farm" perf:ai --provider ollama --operation generate_stream --url "${url%/api/generate}" \
     --model m --requests 2000 --concurrency 32 --warmup 32 --no-record --json |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print("farm perf:ai median TTFT %.3f ms (scripted 20 ms)" % r["ttft_ms"]["median"])'
+
+echo
+echo "## 4. farm perf:ai peak memory against the number of requests (mock: --ttft-ms 0 --chunks 4)"
+start_mock --ttft-ms 0 --itl-ms 0 --chunks 4
+base="${url%/api/generate}"
+counts="1000 10000 100000"
+[ "${FARM_BENCH_QUICK:-0}" = 1 ] && counts="1000 10000"
+for n in $counts; do
+    for mode in no-record record; do
+        rm -f "$work"/mem.db*
+        store=(--no-record)
+        [ "$mode" = record ] && store=(--db "$work/mem.db")
+        /usr/bin/time -f "%M" -o "$work/rss.txt" "$farm" perf:ai --provider ollama \
+            --operation generate_stream --url "$base" --model m --requests "$n" \
+            --concurrency 32 "${store[@]}" --json >"$work/mem.json"
+        python3 - "$work/mem.json" "$n" "$mode" "$(cat "$work/rss.txt")" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("%7s requests, %-9s: max RSS %6.1f MiB (%d ok, %d errors)" % (
+    sys.argv[2], sys.argv[3], int(sys.argv[4]) / 1024, r["requests"] - r["errors"]["count"],
+    r["errors"]["count"]))
+PY
+    done
+done
