@@ -5,6 +5,8 @@
 #include "farm/history/values_codec.hpp"
 #include "farm/measure/stats.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <SQLiteCpp/Database.h>
@@ -19,18 +21,9 @@
 namespace fs = std::filesystem;
 using farm::DatabaseError;
 using namespace farm::history;
+using farm::test::fresh_db;
 
 namespace {
-
-// A path in the test's temporary folder, with no database or side file left from a previous
-// subcase.
-fs::path fresh_db(const std::string& name) {
-    fs::path path = fs::current_path() / name;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        fs::remove(fs::path(path.string() + suffix));
-    }
-    return path;
-}
 
 bool has_column(SQLite::Database& db, const std::string& table, const std::string& column) {
     SQLite::Statement query(db, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");

@@ -4,6 +4,8 @@
 #include "farm/history/schema.hpp"
 #include "farm/measure/stats.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <SQLiteCpp/Database.h>
@@ -28,18 +30,9 @@ using farm::DatabaseError;
 using namespace farm::history;
 using farm::measure::IterationRecord;
 using farm::measure::MetricValue;
+using farm::test::fresh_db;
 
 namespace {
-
-// A path in the test's temporary folder, with no database or side file left from a previous
-// subcase.
-fs::path fresh_db(const std::string& name) {
-    fs::path path = fs::current_path() / name;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        fs::remove(fs::path(path.string() + suffix));
-    }
-    return path;
-}
 
 std::string read_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -5,6 +5,8 @@
 #include "farm/core/error.hpp"
 #include "farm/measure/record_spool.hpp"
 
+#include "support/files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -21,16 +23,9 @@ namespace fs = std::filesystem;
 using namespace farm::history;
 using farm::measure::IterationRecord;
 using farm::measure::RecordSpool;
+using farm::test::fresh_db;
 
 namespace {
-
-fs::path fresh_db(const std::string& name) {
-    fs::path path = fs::current_path() / name;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        fs::remove(fs::path(path.string() + suffix));
-    }
-    return path;
-}
 
 Run header(const std::string& subject) {
     Run run;

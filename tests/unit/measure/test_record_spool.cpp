@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include "support/environment.hpp"
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -57,28 +59,6 @@ void check_same(const IterationRecord& got, const IterationRecord& want) {
         CHECK(same_bits(got.metrics[i].value, want.metrics[i].value));
     }
 }
-
-// Sets an environment variable for one scope.
-class ScopedEnv {
-  public:
-    ScopedEnv(const char* name, const char* value) : m_name(name) {
-        if (const char* old = std::getenv(name)) {
-            m_old = old;
-        }
-        ::setenv(name, value, 1);
-    }
-    ~ScopedEnv() {
-        if (m_old) {
-            ::setenv(m_name, m_old->c_str(), 1);
-        } else {
-            ::unsetenv(m_name);
-        }
-    }
-
-  private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
 
 } // namespace
 
@@ -191,7 +171,8 @@ TEST_CASE("measure::RecordSpool moves, and says where it cannot write") {
     CHECK(first.size() == 0);                                     // NOLINT(bugprone-use-after-move)
     CHECK_THROWS_AS(first.append(record(1, 0, {})), farm::Error); // NOLINT(bugprone-use-after-move)
 
-    ScopedEnv tmpdir("TMPDIR", "/nonexistent/farm-spool-test");
+    farm::test::ScopedEnvironment environment;
+    environment.set("TMPDIR", "/nonexistent/farm-spool-test");
     try {
         RecordSpool nowhere;
         FAIL("a spool in a missing folder was created");

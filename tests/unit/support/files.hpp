@@ -16,6 +16,16 @@ inline std::filesystem::path fresh_folder(const std::string& group, const std::s
     return dir;
 }
 
+// NAME under the current folder for a SQLite database, with no database or side file (-wal,
+// -shm, -journal) left from an earlier test case.
+inline std::filesystem::path fresh_db(const std::string& name) {
+    std::filesystem::path path = std::filesystem::current_path() / name;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::remove(std::filesystem::path(path.string() + suffix));
+    }
+    return path;
+}
+
 // Writes `text` to `file` byte for byte, creating its folders.
 inline void write_file(const std::filesystem::path& file, const std::string& text) {
     std::filesystem::create_directories(file.parent_path());
