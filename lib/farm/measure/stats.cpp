@@ -202,22 +202,52 @@ double percentile(std::span<const double> values, double p) {
 
 namespace {
 
-// P(Binomial(n, p) >= m), summed in log space so that n in the thousands stays exact enough.
+// P(Binomial(n, p) >= m), exact to rounding. Only the tail away from the mode is summed (the
+// upper one, or 1 minus the lower one): there every step shrinks the terms, so the sum stops
+// after a few hundred terms once they no longer change it, and each step is one multiplication
+// (in log space) instead of three lgamma calls. Summing every term of the upper tail took
+// 0.1 s a call at n = 100,000, and a median interval makes about 34 calls.
 double binomial_at_least(std::size_t n, double p, std::size_t m) {
-    if (p <= 0) {
-        return m == 0 ? 1.0 : 0.0;
+    if (m == 0) {
+        return 1.0;
+    }
+    if (m > n || p <= 0) {
+        return 0.0;
     }
     if (p >= 1) {
         return 1.0;
     }
-    double log_n = std::lgamma(double(n) + 1);
+    auto log_pmf = [&](std::size_t k) {
+        return std::lgamma(double(n) + 1) - std::lgamma(double(k) + 1) -
+               std::lgamma(double(n - k) + 1) + double(k) * std::log(p) +
+               double(n - k) * std::log1p(-p);
+    };
+    constexpr double smallest_log = -745; // exp() of less is 0
+    double log_odds = std::log(p) - std::log1p(-p);
     double total = 0;
-    for (std::size_t k = m; k <= n; ++k) {
-        double log_pmf = log_n - std::lgamma(double(k) + 1) - std::lgamma(double(n - k) + 1) +
-                         double(k) * std::log(p) + double(n - k) * std::log1p(-p);
-        total += std::exp(log_pmf);
+    if (double(m) > double(n + 1) * p) { // m is above the mode: the terms fall from m upward
+        double log_term = log_pmf(m);
+        for (std::size_t k = m; k <= n && log_term > smallest_log; ++k) {
+            double term = std::exp(log_term);
+            total += term;
+            if (term < total * 1e-17) {
+                break;
+            }
+            log_term += std::log(double(n - k) / double(k + 1)) + log_odds;
+        }
+        return std::min(total, 1.0);
     }
-    return std::min(total, 1.0);
+    // The terms fall from m - 1 downward: 1 - P(X <= m - 1).
+    double log_term = log_pmf(m - 1);
+    for (std::size_t k = m - 1; log_term > smallest_log; --k) {
+        double term = std::exp(log_term);
+        total += term;
+        if (term < total * 1e-17 || k == 0) {
+            break;
+        }
+        log_term += std::log(double(k) / double(n - k + 1)) - log_odds;
+    }
+    return std::clamp(1.0 - total, 0.0, 1.0);
 }
 
 // The bootstrap distribution of an order statistic is known exactly, with no resampling: the

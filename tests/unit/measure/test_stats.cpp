@@ -149,6 +149,18 @@ TEST_CASE("measure::bootstrap_median_ci") {
         CHECK(ci.second >= m);
         CHECK(ci.second - ci.first < 20);
     }
+    SUBCASE("100,000 samples: the exact bootstrap's ranks, as the normal limit puts them") {
+        // Values 0..n-1 make each value its rank. The m-th smallest of n draws is at most rank
+        // j with probability P(Binomial(n, j/n) >= m); for n this large the 2.5% and 97.5%
+        // points sit 1.96 sqrt(n)/2 = 309.9 ranks either side of the median.
+        std::vector<double> values;
+        for (int i = 0; i < 100000; ++i) {
+            values.push_back(double((i * 7919) % 100000)); // every rank once, not in order
+        }
+        std::pair<double, double> ci = bootstrap_median_ci(values);
+        CHECK(ci.first == doctest::Approx(49999.5 - 309.9).epsilon(0.00005));
+        CHECK(ci.second == doctest::Approx(49999.5 + 309.9).epsilon(0.00005));
+    }
     SUBCASE("invalid arguments throw") {
         CHECK_THROWS_AS(bootstrap_median_ci(summary_sample, 1.0), farm::Error);
         CHECK_THROWS_AS(bootstrap_median_ci(summary_sample, 0.0), farm::Error);
