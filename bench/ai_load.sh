@@ -9,7 +9,7 @@
 #    time to the first body byte minus 20 ms is what the client adds;
 # 4. memory of the whole command: farm perf:ai's peak resident size at 1,000, 10,000 and 100,000
 #    requests, without and with recording to the history (set FARM_BENCH_QUICK=1 to stop at
-#    10,000).
+#    10,000), then perf:report's CSV and JSON export of the largest recorded run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(realpath "${1:-$root/build}")"
@@ -97,4 +97,11 @@ print("%7s requests, %-9s: max RSS %6.1f MiB (%d ok, %d errors)" % (
     r["errors"]["count"]))
 PY
     done
+done
+# The history now holds the last recording run (the largest): export it whole.
+for ext in csv json; do
+    /usr/bin/time -f "perf:report --export .$ext of that run: %e s wall, %M KiB max RSS" \
+        "$farm" perf:report --db "$work/mem.db" --kind ai --export "$work/export.$ext" 2>&1 |
+        grep -v '^wrote'
+    echo "  file: $(du -h "$work/export.$ext" | cut -f1)"
 done

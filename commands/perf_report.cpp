@@ -191,8 +191,11 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
                   << o.push_url << "\n";
     }
     if (format) {
-        core::write_file_atomically(o.export_file,
-                                    report::render_export(*format, data, sys::collect_host().name));
+        // Written as it is made: an export of runs of a million requests is hundreds of MB.
+        core::AtomicFileWriter file(o.export_file);
+        report::write_export(*format, data, sys::collect_host().name,
+                             [&file](std::string_view piece) { file.append(piece); });
+        file.commit();
         std::cerr << "wrote " << o.export_file << "\n";
     }
     if (o.json) {

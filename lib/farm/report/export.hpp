@@ -12,8 +12,10 @@
 #include "farm/report/dataset.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace farm::report {
 
@@ -27,5 +29,9 @@ const char* supported_export_extensions();
 
 // `host` labels the Prometheus samples; the other formats do not use it.
 std::string render_export(ExportFormat format, const ReportData& report, const std::string& host);
+// The same text handed to `write` in pieces: CSV and JSON, whose size grows with every value of
+// every run, are written as they are made instead of being held whole.
+void write_export(ExportFormat format, const ReportData& report, const std::string& host,
+                  const std::function<void(std::string_view)>& write);
 
 } // namespace farm::report

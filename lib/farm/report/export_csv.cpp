@@ -45,8 +45,15 @@ std::string run_columns(const SubjectTrend& subject, const history::RunOverview&
 
 } // namespace
 
-std::string report_to_csv(const ReportData& report) {
+void write_csv(const ReportData& report, const std::function<void(std::string_view)>& write) {
+    constexpr std::size_t piece = 64 * 1024;
     std::string out = header;
+    auto row_done = [&] {
+        if (out.size() >= piece) {
+            write(out);
+            out.clear();
+        }
+    };
     for (const SubjectTrend& subject : report.subjects) {
         for (const history::RunOverview& run : subject.runs) {
             std::string prefix = run_columns(subject, run);
@@ -55,16 +62,24 @@ std::string report_to_csv(const ReportData& report) {
                     "," + csv_field(metric.name) + "," + csv_field(metric.unit) + ",";
                 if (metric.values.empty()) {
                     out += prefix + suffix + csv_number(metric.summary.median) + "\r\n";
+                    row_done();
                     continue;
                 }
                 for (std::size_t i = 0; i < metric.values.size(); ++i) {
-                    out +=
-                        prefix + std::to_string(i) + suffix + csv_number(metric.values[i]) + "\r\n";
+                    out.append(prefix).append(std::to_string(i)).append(suffix);
+                    out.append(csv_number(metric.values[i])).append("\r\n");
+                    row_done();
                 }
             }
         }
     }
-    return out;
+    write(out);
+}
+
+std::string report_to_csv(const ReportData& report) {
+    std::string text;
+    write_csv(report, [&text](std::string_view piece) { text.append(piece); });
+    return text;
 }
 
 std::vector<std::vector<std::string>> parse_csv(std::string_view text) {

@@ -18,6 +18,7 @@
 
 #include "farm/report/dataset.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@
 namespace farm::report {
 
 std::string report_to_csv(const ReportData& report);
+// The same text handed to `write` in pieces of about 64 KiB: a report of millions of values
+// never holds its whole CSV (about 80 bytes a value) in memory.
+void write_csv(const ReportData& report, const std::function<void(std::string_view)>& write);
 
 // Splits RFC 4180 text into records of fields: quoted fields may hold commas, doubled quotes and
 // line breaks; records end with CRLF or LF; a final line break does not start an empty record.
