@@ -1,6 +1,6 @@
 // The AI rules of optimize_advice.hpp: the newest run of each AI subject in the window, read with
-// its context (provider type, streaming, base URL) and, rule by rule, the few metrics each rule
-// pairs per request (a run of a million requests is never read whole).
+// its context (provider type, streaming, base URL) and the few metrics the rules read of each
+// request (rule_metrics; a run of a million requests is never read whole).
 #include "farm/analysis/optimize_advice.hpp"
 #include "farm/measure/stats.hpp"
 
@@ -63,12 +63,14 @@ bool server_is_local(const history::Run& run) {
     return false;
 }
 
-// The metrics a rule reads, with what tells a failed request.
-history::RunColumns columns_of(history::Store& store, const history::Run& run,
-                               std::vector<std::string> metrics) {
-    metrics.push_back("failed");
-    return store.load_columns(run.id, metrics);
-}
+// Every metric the rules below read, and what tells a failed request.
+const std::vector<std::string> rule_metrics = {"e2e_ms",
+                                               "gpu_util_pct",
+                                               "gpu_memory_used_bytes",
+                                               "gpu_memory_total_bytes",
+                                               "server_load_ms",
+                                               "prompt_index",
+                                               "failed"};
 
 bool succeeded(const history::RunColumns& c, std::size_t i) {
     double failed = c.at("failed", i);
@@ -105,9 +107,10 @@ std::string speed_action(const std::string& provider) {
            "sooner.";
 }
 
-void slow_response(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
-                   const AiThresholds& t, const std::string& provider) {
-    std::vector<double> e2e = values_of(columns_of(store, run, {"e2e_ms"}), "e2e_ms");
+void slow_response(std::vector<Recommendation>& out, const history::Run& run,
+                   const history::RunColumns& c, const AiThresholds& t,
+                   const std::string& provider) {
+    std::vector<double> e2e = values_of(c, "e2e_ms");
     if (e2e.empty()) {
         return;
     }
@@ -127,13 +130,11 @@ void slow_response(std::vector<Recommendation>& out, history::Store& store, cons
     }
 }
 
-void gpu_use(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
-             const AiAdviceSettings& s, const std::string& provider) {
+void gpu_use(std::vector<Recommendation>& out, const history::Run& run,
+             const history::RunColumns& c, const AiAdviceSettings& s, const std::string& provider) {
     if (!server_is_local(run)) {
         return;
     }
-    history::RunColumns c =
-        columns_of(store, run, {"gpu_util_pct", "gpu_memory_used_bytes", "gpu_memory_total_bytes"});
     std::vector<double> util = values_of(c, "gpu_util_pct");
     if (!util.empty() && measure::median(util) < s.gpu_util_low_pct) {
         out.push_back(
@@ -166,13 +167,13 @@ void gpu_use(std::vector<Recommendation>& out, history::Store& store, const hist
     }
 }
 
-void no_streaming(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
-                  const AiThresholds& t) {
+void no_streaming(std::vector<Recommendation>& out, const history::Run& run,
+                  const history::RunColumns& c, const AiThresholds& t) {
     std::string operation = operation_of(run);
     if (streamed(run) || (operation != "chat" && operation != "generate")) {
         return;
     }
-    std::vector<double> e2e = values_of(columns_of(store, run, {"e2e_ms"}), "e2e_ms");
+    std::vector<double> e2e = values_of(c, "e2e_ms");
     if (e2e.empty() || measure::median(e2e) <= t.fast_ms) {
         return;
     }
@@ -185,10 +186,9 @@ void no_streaming(std::vector<Recommendation>& out, history::Store& store, const
                            operation + "_stream with farm perf:ai to see the difference."));
 }
 
-void cold_load(std::vector<Recommendation>& out, history::Store& store, const history::Run& run,
-               const AiAdviceSettings& s) {
-    std::vector<double> loads =
-        values_of(columns_of(store, run, {"server_load_ms"}), "server_load_ms");
+void cold_load(std::vector<Recommendation>& out, const history::Run& run,
+               const history::RunColumns& c, const AiAdviceSettings& s) {
+    std::vector<double> loads = values_of(c, "server_load_ms");
     std::size_t cold = 0;
     double worst = 0;
     for (double v : loads) {
@@ -209,12 +209,11 @@ void cold_load(std::vector<Recommendation>& out, history::Store& store, const hi
                        "and raise OLLAMA_MAX_LOADED_MODELS when several models take turns."));
 }
 
-void repeated_prompts(std::vector<Recommendation>& out, history::Store& store,
-                      const history::Run& run, const AiAdviceSettings& s) {
+void repeated_prompts(std::vector<Recommendation>& out, const history::Run& run,
+                      const history::RunColumns& c, const AiAdviceSettings& s) {
     std::map<double, std::size_t> seen;
     std::vector<double> firsts;
     std::vector<double> repeats;
-    history::RunColumns c = columns_of(store, run, {"prompt_index", "e2e_ms"});
     for (std::size_t i = 0; i < c.size(); ++i) {
         double prompt = c.at("prompt_index", i);
         double e2e = c.at("e2e_ms", i);
@@ -261,11 +260,12 @@ std::vector<Recommendation> advise_ai_from_history(history::Store& store,
         auto it = settings.thresholds.find(provider);
         const AiThresholds& t =
             it == settings.thresholds.end() ? settings.unknown_provider : it->second;
-        slow_response(out, store, run, t, provider);
-        gpu_use(out, store, run, settings, provider);
-        no_streaming(out, store, run, t);
-        cold_load(out, store, run, settings);
-        repeated_prompts(out, store, run, settings);
+        history::RunColumns columns = store.load_columns(run.id, rule_metrics);
+        slow_response(out, run, columns, t, provider);
+        gpu_use(out, run, columns, settings, provider);
+        no_streaming(out, run, columns, t);
+        cold_load(out, run, columns, settings);
+        repeated_prompts(out, run, columns, settings);
     }
     sort_by_priority(out);
     return out;
