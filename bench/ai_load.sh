@@ -9,7 +9,8 @@
 #    time to the first body byte minus 20 ms is what the client adds;
 # 4. memory of the whole command: farm perf:ai's peak resident size at 1,000, 10,000 and 100,000
 #    requests, without and with recording to the history (set FARM_BENCH_QUICK=1 to stop at
-#    10,000), then perf:report's CSV and JSON export of the largest recorded run.
+#    10,000), the resident size each second during the largest run, then perf:report's CSV and
+#    JSON export of the largest recorded run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(realpath "${1:-$root/build}")"
@@ -98,6 +99,18 @@ print("%7s requests, %-9s: max RSS %6.1f MiB (%d ok, %d errors)" % (
 PY
     done
 done
+# Resident size while a run goes on, once a second (the last reading may fall in the store).
+echo "resident size during a $n-request recording run, each second (MiB):"
+rm -f "$work"/flat.db*
+"$farm" perf:ai --provider ollama --operation generate_stream --url "$base" --model m \
+    --requests "$n" --concurrency 32 --db "$work/flat.db" >/dev/null 2>&1 &
+farm_pid=$!
+while kill -0 "$farm_pid" 2>/dev/null; do
+    awk '/^VmRSS/ {printf "%.1f ", $2 / 1024}' "/proc/$farm_pid/status" 2>/dev/null || true
+    sleep 1
+done
+wait "$farm_pid"
+echo
 # The history now holds the last recording run (the largest): export it whole.
 for ext in csv json; do
     /usr/bin/time -f "perf:report --export .$ext of that run: %e s wall, %M KiB max RSS" \
