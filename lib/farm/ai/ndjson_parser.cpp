@@ -65,11 +65,12 @@ void NdjsonParser::take_line(std::vector<NdjsonLine>& out) {
     parsed.offset = m_line_offset;
     try {
         parsed.value = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
+        const auto* syntax = dynamic_cast<const nlohmann::json::parse_error*>(&error);
         parsed.value = nullptr;
-        parsed.error = "byte " + std::to_string(m_line_offset) + ": not JSON (" + "column " +
-                       std::to_string(error.byte) + ": " + json_parse_problem(error) +
-                       "): " + excerpt(line);
+        parsed.error = "byte " + std::to_string(m_line_offset) + ": not JSON (" +
+                       (syntax ? "column " + std::to_string(syntax->byte) + ": " : "") +
+                       json_parse_problem(error) + "): " + excerpt(line);
     }
     out.push_back(std::move(parsed));
     m_line.clear();

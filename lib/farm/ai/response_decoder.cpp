@@ -115,7 +115,7 @@ void ResponseDecoder::finish_body(double at_ms) {
     json parsed;
     try {
         parsed = json::parse(body);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
         fail(ErrorClass::stream_error,
              "the body is not JSON (" + json_parse_problem(error) + "): " + excerpt(body));
         return;
@@ -154,7 +154,7 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
     json object;
     try {
         object = json::parse(data);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {
         fail(ErrorClass::stream_error, where + "event data is not JSON (" +
                                            json_parse_problem(error) + "): " + excerpt(data));
         return;

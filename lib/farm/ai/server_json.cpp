@@ -91,9 +91,14 @@ std::string_view trim(std::string_view text) {
     return text.substr(start, end - start + 1);
 }
 
-std::string json_parse_problem(const json::parse_error& error) {
+std::string json_parse_problem(const json::exception& error) {
     std::string what = error.what();
-    std::size_t colon = what.find(": ");
+    std::size_t tag_end =
+        what.starts_with("[json.exception.") ? what.find("] ") : std::string::npos;
+    if (tag_end != std::string::npos) {
+        what.erase(0, tag_end + 2);
+    }
+    std::size_t colon = what.starts_with("parse error") ? what.find(": ") : std::string::npos;
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 

@@ -29,9 +29,10 @@ std::string object_error(const nlohmann::json& object);
 // `{"message": ...}`, else the body's start. One line, at most about 300 bytes.
 std::string error_message_from_body(std::string_view body);
 
-// nlohmann's parse error without its "[json.exception...] parse error at line 1, column 5: "
-// prefix.
-std::string json_parse_problem(const nlohmann::json::parse_error& error);
+// What nlohmann found wrong, without its "[json.exception...] parse error at line 1, column 5: "
+// prefix. Catch nlohmann::json::exception, not only parse_error: a number no double can hold
+// ("1e999") is an out_of_range, even from parse().
+std::string json_parse_problem(const nlohmann::json::exception& error);
 
 // Text without leading and trailing spaces, tabs, CRs and LFs.
 std::string_view trim(std::string_view text);

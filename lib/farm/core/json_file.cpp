@@ -73,6 +73,18 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
         throw UsageError(path.string() + ":" + std::to_string(at.line) + ":" +
                          std::to_string(at.column) + ": not valid JSON (" +
                          (colon == std::string::npos ? what : what.substr(colon)) + ")");
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number no double can hold ("1e999"): nlohmann names the token but not where it is.
+        std::string what = e.what();
+        std::size_t quote = what.find('\'');
+        std::string token = quote == std::string::npos
+                                ? std::string()
+                                : what.substr(quote + 1, what.rfind('\'') - quote - 1);
+        std::size_t offset = token.empty() ? std::string::npos : text.find(token);
+        TextPosition at = position_of(text, offset == std::string::npos ? 0 : offset);
+        throw UsageError(path.string() + ":" + std::to_string(at.line) + ":" +
+                         std::to_string(at.column) + ": a number too large for a double (" +
+                         (token.empty() ? what : token) + ")");
     }
 }
 

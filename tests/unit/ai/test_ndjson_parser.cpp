@@ -71,6 +71,15 @@ TEST_CASE("ai::NdjsonParser reports a line that is not JSON with its byte offset
     CHECK(lines[3].error.starts_with("byte " + std::to_string(input.find("{\"c\"")) + ":"));
 }
 
+TEST_CASE("ai::NdjsonParser reports a number no double can hold as a bad line, not a crash") {
+    std::vector<NdjsonLine> lines = parse("{\"eval_count\":1e999}\n{\"a\":1}\n");
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].value.is_null());
+    CHECK(lines[0].error == "byte 0: not JSON (number overflow parsing '1e999'): "
+                            "{\"eval_count\":1e999}");
+    CHECK(lines[1].ok());
+}
+
 TEST_CASE("ai::NdjsonParser gives the same lines for every cut of its input") {
     std::string input =
         "{\"t\":\"caf\xC3\xA9\"}\r\n\n{\"t\":\"\xF0\x9F\x8C\xB1\"}\nnope\n{\"e\":1}";

@@ -244,6 +244,19 @@ TEST_CASE("ai::ResponseDecoder takes an SSE error event and reasoning content") 
     CHECK(response.text == "hmmyes");
 }
 
+TEST_CASE("ai::ResponseDecoder fails a request whose JSON holds a number no double can hold") {
+    DecodedResponse streamed = decode(WireFormat::openai_chat, true,
+                                      "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                                      "data: {\"usage\":{\"completion_tokens\":9e9999}}\n\n");
+    CHECK(streamed.error == ErrorClass::stream_error);
+    CHECK(streamed.error_message.find(
+              "event data is not JSON (number overflow parsing '9e9999')") != std::string::npos);
+    DecodedResponse whole = decode(WireFormat::ollama_chat, false, "{\"eval_count\":-1E400}");
+    CHECK(whole.error == ErrorClass::stream_error);
+    CHECK(whole.error_message ==
+          "the body is not JSON (number overflow parsing '-1E400'): {\"eval_count\":-1E400}");
+}
+
 TEST_CASE("ai::ResponseDecoder rejects non-streamed bodies that are not an answer") {
     DecodedResponse response = decode(WireFormat::ollama_chat, false, "<html>busy</html>");
     CHECK(response.error == ErrorClass::stream_error);

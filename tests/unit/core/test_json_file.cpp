@@ -109,6 +109,14 @@ TEST_CASE("core::read_json_file") {
         std::string message = error_of(file);
         CHECK_MESSAGE(message.find(file.string() + ":2:11:") != std::string::npos, message);
     }
+    SUBCASE("a number no double can hold points at it") {
+        fs::path file = write("huge.json", "{\n  \"timeout_s\": 1e999\n}\n");
+        std::string message = error_of(file);
+        CHECK_MESSAGE(
+            message.find(file.string() + ":2:16: a number too large for a double (1e999)") !=
+                std::string::npos,
+            message);
+    }
 }
 
 TEST_CASE("core::read_text_file") {
