@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace farm::history {
@@ -35,6 +36,16 @@ struct Run {
     RunStatus status = RunStatus::ok;
     sys::RunContext context;
     std::vector<measure::IterationRecord> iterations;
+    // The commands timed together in one `perf:build -c A -c B` call share a batch id; empty for a
+    // run measured alone.
+    std::string batch_id;
+    // The seed that shuffled the order of an interleaved batch's commands in each round.
+    std::optional<std::uint64_t> order_seed;
+    // {NAME} values of a parameter scan or list, in the order the parameters were given.
+    std::vector<std::pair<std::string, std::string>> parameters;
+    // With --shell: the shell's own start-up (median of empty runs), already subtracted from
+    // wall_s of every iteration.
+    std::optional<double> shell_overhead_s;
 };
 
 // All values of one metric over a run's iterations, with their summary.
