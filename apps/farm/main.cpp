@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
     invocation.trailing = arguments.trailing;
     invocation.has_trailing = arguments.has_trailing;
     farm::commands::register_all_commands(app, invocation);
+    // A command's callback, which sets `json`, never runs when parsing fails: a script that asked
+    // for JSON still gets a farm.error/1 document for a mistyped option.
+    invocation.json = std::find(arguments.words.begin(), arguments.words.end(), "--json") !=
+                      arguments.words.end();
 
     std::vector<std::string> reversed(arguments.words.rbegin(), arguments.words.rend());
     try {

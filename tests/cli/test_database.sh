@@ -49,6 +49,23 @@ fi
 expect_rc 2 "an unwritable database"
 expect_contains "$ERR" "perf.db" "the message names the path"
 
+# A farm database whose user_version farm never wrote (negative, zero with farm's tables, newer):
+# refused with exit 2 and left byte-identical. A negative version once indexed the migration
+# steps out of bounds (SIGSEGV): a crafted .farm/perf.db in a cloned repository chose the jump.
+"$FARM" perf:build --runs 2 --db good.db -- true >/dev/null 2>&1
+for version in -1 -2147483648 0 99; do
+    cp good.db "crafted$version.db"
+    python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("pragma user_version=%d" % int(sys.argv[2])); c.commit()' "crafted$version.db" "$version"
+    sum_before=$(sha256sum "crafted$version.db")
+    for command in "perf:build --runs 2 -- true" "perf:report" "perf:report --compare" "optimize:build"; do
+        # shellcheck disable=SC2086
+        FARM_DB="crafted$version.db" run_farm $command
+        expect_rc 2 "user_version $version: farm $command refuses it (rc 139 is the old crash)"
+        expect_contains "$ERR" "crafted$version.db" "user_version $version: the file is named"
+    done
+    expect_eq "$(sha256sum "crafted$version.db")" "$sum_before" "user_version $version: the file is byte-identical"
+done
+
 # perf:report with no history yet.
 run_farm perf:report --db "$WORK/none.db"
 expect_rc 0 "a report without history"

@@ -62,4 +62,12 @@ run_farm perf:report --json
 expect_eq "$(json_get "$OUT" 'len(d["subjects"])')" "1" "both forms record one subject"
 expect_eq "$(json_get "$OUT" 'len(d["subjects"][0]["runs"])')" "2" "with two runs"
 
+# --json asked with a command-line mistake: the error is a farm.error/1 document on stdout too.
+run_farm perf:build --json --runs nope -- true
+expect_rc 2 "a parse error is a usage error"
+expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.error/1" "a parse error with --json is a JSON document"
+expect_contains "$(json_get "$OUT" 'd["error"]')" "--runs" "the document names the option"
+run_farm perf:report --no-such-flag --json
+expect_eq "$(json_get "$OUT" 'd["exit_code"]')" "2" "an unknown option with --json"
+
 finish

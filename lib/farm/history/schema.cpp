@@ -115,7 +115,13 @@ int schema_version(SQLite::Database& db) {
 
 void migrate(SQLite::Database& db, int target) {
     int version = schema_version(db);
-    if (version > latest_schema_version) {
+    if (version < 0) {
+        // The steps below are indexed by the version: a negative one must never reach them.
+        throw DatabaseError("the history database " + db.getFilename() + " has schema version " +
+                            std::to_string(version) +
+                            ", which farm never writes: use another file with --db");
+    }
+    if (version > latest_schema_version || target > latest_schema_version) {
         throw DatabaseError("the history database " + db.getFilename() + " has schema version " +
                             std::to_string(version) + ", newer than this farm understands (" +
                             std::to_string(latest_schema_version) +

@@ -42,6 +42,15 @@ void check_ownership(SQLite::Database& db, const fs::path& path) {
     int version = state.getColumn(0).getInt();
     int tables = state.getColumn(1).getInt();
     state.reset();
+    // A version farm never wrote is refused before anything reads it: migrate() indexes its
+    // table of steps by this number, and a crafted file must not choose where that lands.
+    if (version < 0 || version > latest_schema_version) {
+        refuse(path,
+               "its schema version " + std::to_string(version) +
+                   (version < 0 ? " was never written by farm"
+                                : " is newer than this farm understands (" +
+                                      std::to_string(latest_schema_version) + "): upgrade farm"));
+    }
     if (version == 0) {
         if (tables > 0) {
             refuse(path, "it is a SQLite database of another program (it has tables but no farm "
