@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <linux/perf_event.h>
+#include <optional>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -73,31 +74,15 @@ int open_group(const std::vector<CounterSpec>& specs, bool inherit, std::vector<
     return 0;
 }
 
-struct Count {
-    double value = 0;
-    bool scaled = false;
-    bool ok = false;
-};
-
-Count scaled_count(std::uint64_t value, std::uint64_t enabled, std::uint64_t running) {
-    if (running == 0) {
-        return {0, false, enabled == 0}; // never scheduled while enabled: nothing to estimate
-    }
-    if (running < enabled) {
-        return {double(value) * double(enabled) / double(running), true, true};
-    }
-    return {double(value), false, true};
-}
-
-Count read_single(int fd) {
+std::optional<RawCount> read_single(int fd) {
     std::uint64_t data[3] = {};
     if (read(fd, data, sizeof data) != ssize_t(sizeof data)) {
-        return {};
+        return std::nullopt;
     }
-    return scaled_count(data[0], data[1], data[2]);
+    return RawCount{data[0], data[1], data[2]};
 }
 
-std::vector<Count> read_group(const std::vector<int>& fds) {
+std::vector<RawCount> read_group(const std::vector<int>& fds) {
     // nr, time_enabled, time_running, then one value per member.
     std::vector<std::uint64_t> data(3 + fds.size());
     ssize_t want = ssize_t(data.size() * sizeof(std::uint64_t));
@@ -105,18 +90,45 @@ std::vector<Count> read_group(const std::vector<int>& fds) {
         data[0] != fds.size()) {
         return {};
     }
-    std::vector<Count> counts;
+    std::vector<RawCount> counts;
     for (std::size_t i = 0; i < fds.size(); ++i) {
-        counts.push_back(scaled_count(data[3 + i], data[1], data[2]));
+        counts.push_back({data[3 + i], data[1], data[2]});
     }
     return counts;
 }
 
-void switch_group(const std::vector<int>& fds, unsigned long request) {
-    if (!fds.empty()) {
-        ioctl(fds.front(), PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
-        ioctl(fds.front(), request, PERF_IOC_FLAG_GROUP);
+// Every counter of both sets, tree first; empty when one could not be read.
+std::vector<RawCount> read_all(const std::vector<int>& tree, const std::vector<int>& self) {
+    std::vector<RawCount> counts;
+    for (int fd : tree) {
+        std::optional<RawCount> count = read_single(fd);
+        if (!count) {
+            return {};
+        }
+        counts.push_back(*count);
     }
+    std::vector<RawCount> own = read_group(self);
+    if (own.size() != self.size()) {
+        return {};
+    }
+    counts.insert(counts.end(), own.begin(), own.end());
+    return counts;
+}
+
+// The count between two readings, scaled up when the kernel multiplexed the counter (perf
+// stat's estimate); nullopt when it was enabled but never scheduled.
+std::optional<double> count_between(const RawCount& from, const RawCount& to, bool& was_scaled) {
+    std::uint64_t value = to.value - from.value;
+    std::uint64_t enabled = to.enabled - from.enabled;
+    std::uint64_t running = to.running - from.running;
+    if (running == 0) {
+        return enabled == 0 ? std::optional<double>(0) : std::nullopt;
+    }
+    if (running < enabled) {
+        was_scaled = true;
+        return double(value) * double(enabled) / double(running);
+    }
+    return double(value);
 }
 
 } // namespace
@@ -144,6 +156,8 @@ void TreeCounters::close_all() {
     }
     m_tree.clear();
     m_self.clear();
+    m_at_start.clear();
+    m_started = false;
 }
 
 std::optional<std::string> TreeCounters::open(const std::vector<CounterSpec>& specs) {
@@ -161,31 +175,41 @@ std::optional<std::string> TreeCounters::open(const std::vector<CounterSpec>& sp
 }
 
 void TreeCounters::start() {
-    // Farm's own set first and the tree's last, so that the tree's set never runs while farm's
-    // is off: what farm does between the two calls is subtracted, not added.
-    switch_group(m_self, PERF_EVENT_IOC_ENABLE);
-    switch_group(m_tree, PERF_EVENT_IOC_ENABLE);
+    if (!is_open()) {
+        return;
+    }
+    // Counting starts once, at the first run, and never stops: a run is the difference of two
+    // readings. PERF_EVENT_IOC_RESET cannot serve: it clears a counter's own count but not what
+    // exited children folded into it, so the second run would include the first.
+    if (!m_started) {
+        ioctl(m_self.front(), PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+        ioctl(m_tree.front(), PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+        m_started = true;
+    }
+    m_at_start = read_all(m_tree, m_self);
 }
 
 std::vector<CounterReading> TreeCounters::stop() {
-    if (!is_open()) {
+    if (!is_open() || m_at_start.empty()) {
         return {};
     }
-    ioctl(m_tree.front(), PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
-    ioctl(m_self.front(), PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
-    std::vector<Count> self = read_group(m_self);
-    if (self.size() != m_specs.size()) {
+    std::vector<RawCount> at_stop = read_all(m_tree, m_self);
+    std::vector<RawCount> at_start = std::move(m_at_start);
+    m_at_start.clear();
+    if (at_stop.size() != at_start.size()) {
         return {};
     }
+    std::size_t n = m_specs.size();
     std::vector<CounterReading> readings;
-    for (std::size_t i = 0; i < m_specs.size(); ++i) {
-        Count tree = read_single(m_tree[i]);
-        if (!tree.ok || !self[i].ok) {
+    for (std::size_t i = 0; i < n; ++i) {
+        bool was_scaled = false;
+        std::optional<double> tree = count_between(at_start[i], at_stop[i], was_scaled);
+        std::optional<double> self = count_between(at_start[n + i], at_stop[n + i], was_scaled);
+        if (!tree || !self) {
             return {};
         }
-        double value = tree.value - self[i].value;
-        readings.push_back(
-            {m_specs[i].metric, value > 0 ? value : 0, tree.scaled || self[i].scaled});
+        double value = *tree - *self;
+        readings.push_back({m_specs[i].metric, value > 0 ? value : 0, was_scaled});
     }
     return readings;
 }

@@ -38,6 +38,13 @@ struct CounterReading {
     bool scaled = false; // multiplexed: estimated from the time the counter actually ran
 };
 
+// A counter as the kernel reports it: the count, and how long it was enabled and running.
+struct RawCount {
+    std::uint64_t value = 0;
+    std::uint64_t enabled = 0;
+    std::uint64_t running = 0;
+};
+
 class TreeCounters {
   public:
     TreeCounters() = default;
@@ -50,16 +57,19 @@ class TreeCounters {
     std::optional<std::string> open(const std::vector<CounterSpec>& specs = hardware_counters());
     bool is_open() const { return !m_tree.empty(); }
 
-    // Resets and enables both sets; call just before starting the child.
+    // Takes the counters' reading at the start of a run; call just before starting the child.
     void start();
-    // Disables both sets and returns the tree's counts; call after the child and its group were
-    // reaped. Empty when the counters could not be read.
+    // The tree's counts since start(); call after the child and its group were reaped. Empty
+    // when the counters could not be read.
     std::vector<CounterReading> stop();
 
   private:
     std::vector<CounterSpec> m_specs;
     std::vector<int> m_tree; // inherit: farm and everything it starts
     std::vector<int> m_self; // farm's own thread alone
+    bool m_started = false;
+    // Every counter's reading when the run started (tree's, then farm's own).
+    std::vector<RawCount> m_at_start;
     void close_all();
 };
 
