@@ -52,7 +52,8 @@ std::string why_refused(int error) {
 }
 
 // Opens one group (the first spec leads it); returns the fds or the errno of the first failure.
-int open_group(const std::vector<CounterSpec>& specs, bool inherit, std::vector<int>& fds) {
+int open_group(const std::vector<CounterSpec>& specs, bool inherit, bool user_only,
+               std::vector<int>& fds) {
     for (const CounterSpec& spec : specs) {
         perf_event_attr attr{};
         attr.size = sizeof attr;
@@ -61,6 +62,7 @@ int open_group(const std::vector<CounterSpec>& specs, bool inherit, std::vector<
         attr.disabled = fds.empty() ? 1 : 0; // the leader switches the whole group
         attr.inherit = inherit ? 1 : 0;
         attr.exclude_hv = 1;
+        attr.exclude_kernel = user_only ? 1 : 0;
         // A group read is refused for inherited counters; each is read on its own below.
         attr.read_format = inherit
                                ? (PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING)
@@ -163,15 +165,25 @@ void TreeCounters::close_all() {
 std::optional<std::string> TreeCounters::open(const std::vector<CounterSpec>& specs) {
     close_all();
     m_specs = specs;
-    int error = open_group(specs, true, m_tree);
-    if (error == 0) {
-        error = open_group(specs, false, m_self);
-    }
-    if (error != 0) {
+    // perf_event_paranoid 2 (the kernel's default) lets an ordinary user count user space only:
+    // that is tried second, and the result says which it was.
+    int error = 0;
+    for (bool user_only : {false, true}) {
         close_all();
-        return why_refused(error);
+        error = open_group(specs, true, user_only, m_tree);
+        if (error == 0) {
+            error = open_group(specs, false, user_only, m_self);
+        }
+        if (error == 0) {
+            m_user_space_only = user_only;
+            return std::nullopt;
+        }
+        if (error != EACCES && error != EPERM) {
+            break;
+        }
     }
-    return std::nullopt;
+    close_all();
+    return why_refused(error);
 }
 
 void TreeCounters::start() {

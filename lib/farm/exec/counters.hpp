@@ -56,6 +56,8 @@ class TreeCounters {
     // the caller to add) and leaves nothing open.
     std::optional<std::string> open(const std::vector<CounterSpec>& specs = hardware_counters());
     bool is_open() const { return !m_tree.empty(); }
+    // True where the kernel lets farm count user space only (perf_event_paranoid 2, not root).
+    bool user_space_only() const { return m_user_space_only; }
 
     // Takes the counters' reading at the start of a run; call just before starting the child.
     void start();
@@ -68,6 +70,7 @@ class TreeCounters {
     std::vector<int> m_tree; // inherit: farm and everything it starts
     std::vector<int> m_self; // farm's own thread alone
     bool m_started = false;
+    bool m_user_space_only = false;
     // Every counter's reading when the run started (tree's, then farm's own).
     std::vector<RawCount> m_at_start;
     void close_all();
