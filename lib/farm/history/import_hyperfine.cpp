@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <type_traits>
 
 namespace farm::history {
 
@@ -126,6 +128,49 @@ void ResultReader::restore_metrics(Run& run, const Json& metrics, const std::str
     }
 }
 
+void restore_map(std::map<std::string, std::string>& map, const Json& object) {
+    if (!object.is_object()) {
+        return;
+    }
+    for (const auto& [key, value] : object.items()) {
+        if (value.is_string()) {
+            map[key] = value.get<std::string>();
+        }
+    }
+}
+
+// A member of `object` when it has the type of `fallback`, else `fallback`.
+template <typename T>
+T field_or(const Json& object, const char* key, T fallback) {
+    if (!object.is_object() || !object.contains(key)) {
+        return fallback;
+    }
+    const Json& value = object[key];
+    bool same = std::is_same_v<T, std::string> ? value.is_string()
+                : std::is_same_v<T, bool>      ? value.is_boolean()
+                                               : value.is_number_integer();
+    return same ? value.get<T>() : fallback;
+}
+
+// Context is description, not measurement: whatever has the right type is kept.
+void restore_context(sys::RunContext& c, const Json& context) {
+    Json git = context.contains("git") ? context["git"] : Json::object();
+    c.git.commit = field_or(git, "commit", std::string());
+    c.git.branch = field_or(git, "branch", std::string());
+    c.git.dirty = field_or(git, "dirty", false);
+    c.git.available = !c.git.commit.empty();
+    Json host = context.contains("host") ? context["host"] : Json::object();
+    c.host.name = field_or(host, "name", std::string());
+    c.host.cpu_model = field_or(host, "cpu_model", std::string());
+    c.host.cores = int(field_or(host, "cores", std::int64_t(0)));
+    c.host.memory_bytes = field_or(host, "memory_bytes", std::int64_t(0));
+    c.host.kernel = field_or(host, "kernel", std::string());
+    c.host.os = field_or(host, "os", std::string());
+    restore_map(c.tool_versions,
+                context.contains("tool_versions") ? context["tool_versions"] : Json::object());
+    restore_map(c.project, context.contains("project") ? context["project"] : Json::object());
+}
+
 void ResultReader::restore_farm_part(Run& run, const Json& farm, const std::string& where) const {
     run.kind = text(farm, "kind", where).value_or(run.kind);
     run.subject = text(farm, "subject", where).value_or(run.subject);
@@ -172,28 +217,7 @@ void ResultReader::restore_farm_part(Run& run, const Json& farm, const std::stri
         restore_metrics(run, *metrics, where);
     }
     if (const Json* context = member(farm, "context", where, &Json::is_object, "an object")) {
-        // Context is description, not measurement: whatever has the right type is kept.
-        const Json& git = context->value("git", Json::object());
-        run.context.git.commit = git.value("commit", "");
-        run.context.git.branch = git.value("branch", "");
-        run.context.git.dirty = git.value("dirty", false);
-        run.context.git.available = !run.context.git.commit.empty();
-        const Json& host = context->value("host", Json::object());
-        run.context.host.name = host.value("name", "");
-        run.context.host.cpu_model = host.value("cpu_model", "");
-        run.context.host.cores = host.value("cores", 0);
-        run.context.host.memory_bytes = host.value("memory_bytes", std::int64_t(0));
-        run.context.host.kernel = host.value("kernel", "");
-        run.context.host.os = host.value("os", "");
-        for (const char* part : {"tool_versions", "project"}) {
-            auto& map =
-                std::string(part) == "project" ? run.context.project : run.context.tool_versions;
-            for (const auto& [key, value] : context->value(part, Json::object()).items()) {
-                if (value.is_string()) {
-                    map[key] = value.get<std::string>();
-                }
-            }
-        }
+        restore_context(run.context, *context);
     }
 }
 

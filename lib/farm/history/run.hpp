@@ -75,7 +75,8 @@ struct RunOverview {
     std::string git_commit;
     std::string git_branch;
     bool git_dirty = false;
-    std::vector<MetricSeries> metrics; // summaries only
+    std::vector<std::pair<std::string, std::string>> parameters; // {NAME} values, given order
+    std::vector<MetricSeries> metrics;                           // summaries only
 
     const MetricSeries* metric(const std::string& name) const;
 };

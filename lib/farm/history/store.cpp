@@ -26,22 +26,19 @@ namespace fs = std::filesystem;
 namespace {
 
 // How long a write waits for another process's lock before it fails. FARM_DB_BUSY_TIMEOUT_MS
-// (0 to 3600000, read once; anything else is ignored) shortens it, so that a test can reproduce
-// a lock held past the timeout without waiting 30 s.
+// (0 to 3600000; anything else is ignored), read when a database is opened, shortens it so that
+// a test can reproduce a lock held past the timeout without waiting 30 s.
 int busy_timeout_ms() {
-    static const int timeout = [] {
-        constexpr int fallback = 30000;
-        const char* text = std::getenv("FARM_DB_BUSY_TIMEOUT_MS");
-        if (text == nullptr || *text == '\0') {
-            return fallback;
-        }
-        int value = 0;
-        const char* end = text + std::strlen(text);
-        std::from_chars_result r = std::from_chars(text, end, value);
-        bool valid = r.ec == std::errc() && r.ptr == end && value >= 0 && value <= 3600000;
-        return valid ? value : fallback;
-    }();
-    return timeout;
+    constexpr int fallback = 30000;
+    const char* text = std::getenv("FARM_DB_BUSY_TIMEOUT_MS");
+    if (text == nullptr || *text == '\0') {
+        return fallback;
+    }
+    int value = 0;
+    const char* end = text + std::strlen(text);
+    std::from_chars_result r = std::from_chars(text, end, value);
+    bool valid = r.ec == std::errc() && r.ptr == end && value >= 0 && value <= 3600000;
+    return valid ? value : fallback;
 }
 
 [[noreturn]] void refuse(const fs::path& path, const std::string& why) {
@@ -277,7 +274,8 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         }
         SQLite::Statement& select =
             cached(R"sql(
-            SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
+            SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty,
+                   parameters
             FROM runs WHERE kind = :k AND subject = :s AND )sql" +
                    run_conditions(per) + " ORDER BY started_at DESC, id DESC LIMIT :limit");
         // SIZE_MAX ("every run") would wrap to -1 as an int64; -1 happens to mean "no limit" to
@@ -305,6 +303,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
                 run.git_commit = select.getColumn(6).getString();
                 run.git_branch = select.getColumn(7).getString();
                 run.git_dirty = select.getColumn(8).getInt() != 0;
+                run.parameters = parameters_from_json(select.getColumn(9).getString());
                 position_of[run.id] = runs.size();
                 runs.push_back(std::move(run));
             }
