@@ -4,6 +4,7 @@
 #include "farm/history/hyperfine_json.hpp"
 
 #include "farm/core/atomic_file.hpp"
+#include "farm/core/error.hpp"
 #include "farm/history/import_hyperfine.hpp"
 
 #include "support/files.hpp"

@@ -97,6 +97,24 @@ TEST_CASE("history::record_or_keep records all runs in one transaction") {
     CHECK(store.size().first == 4);
 }
 
+TEST_CASE("history::record_or_keep stores none of the runs when one of them fails") {
+    fs::path db = farm::test::fresh_db("record-or-keep-atomic.db");
+    std::vector<Run> runs = batch();
+    {
+        Store store(db, Store::Mode::create);
+        Run earlier = runs[0];
+        earlier.import_digest = "0123456789abcdef";
+        store.record(earlier);
+    }
+    runs[1].import_digest = "0123456789abcdef"; // the second run breaks a unique index
+    RecordOutcome outcome = record_or_keep(db, runs, nullptr);
+    CHECK_FALSE(outcome.recorded);
+    CHECK(outcome.error.find("UNIQUE") != std::string::npos);
+    Store store(db, Store::Mode::existing);
+    CHECK(store.size().first == 1); // the first run of the batch was rolled back with it
+    CHECK(fs::exists(outcome.unsaved_file));
+}
+
 TEST_CASE("history::record_or_keep keeps the runs beside a database with a damaged schema") {
     fs::path db = farm::test::fresh_db("record-or-keep-damaged.db");
     { Store store(db, Store::Mode::create); }
