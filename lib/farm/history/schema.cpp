@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,7 @@ void migrate(SQLite::Database& db, int target) {
     }
     using Step = void (*)(SQLite::Database&);
     const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4};
+    static_assert(std::size(steps) == latest_schema_version, "one migration step per version");
     for (; version < target; ++version) {
         steps[version](db);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
