@@ -71,12 +71,18 @@ void reap_stray_zombies() {
 ChildLife::ChildLife(pid_t leader, Reach reach)
     : m_leader(leader), m_reach(reach), m_pidfd(open_pidfd(leader)) {}
 
+// Only an owner that left early (an exception from an output callback) gets here before ended:
+// nothing of the reach may outlive it, and the leader is not left a zombie.
 ChildLife::~ChildLife() {
+    if (m_stage != Stage::ended) {
+        signal_reach(SIGKILL);
+    }
+    if (m_stage == Stage::running || m_stage == Stage::stopping) {
+        wait4(m_leader, &m_status, 0, &m_usage);
+        release_claim(m_leader);
+    }
     if (m_pidfd >= 0) {
         close(m_pidfd);
-    }
-    if (m_stage != Stage::reaped && m_stage != Stage::ended) {
-        release_claim(m_leader);
     }
 }
 

@@ -40,6 +40,7 @@ class ChildLife {
     enum class Stage { running, stopping, reaped, ended };
 
     ChildLife(pid_t leader, Reach reach);
+    // Before ended (the owner left through an exception): SIGKILL to the reach, the leader reaped.
     ~ChildLife();
     ChildLife(const ChildLife&) = delete;
     ChildLife& operator=(const ChildLife&) = delete;

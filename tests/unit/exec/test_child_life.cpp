@@ -8,12 +8,14 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <string>
-#include <vector>
 #include <csignal>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace farm::exec;
 using namespace exec_test;
@@ -100,4 +102,15 @@ TEST_CASE("exec::run_process reaps zombies farm adopted, never one that a Servic
     if (!pid_gone(stray)) {
         waitpid(stray, nullptr, 0);
     }
+}
+
+TEST_CASE("exec::run_process leaves nothing running when an output callback throws") {
+    SpawnOptions options = shell("echo $$ > thrower.pid; echo line; exec sleep 30");
+    options.on_stdout = [](std::string_view) { throw std::runtime_error("callback failed"); };
+    CHECK_THROWS_AS(run_process(options), std::runtime_error);
+    std::vector<pid_t> pids = read_pids("thrower.pid");
+    REQUIRE(pids.size() == 1);
+    CHECK(pid_gone(pids[0]));
+    CHECK(group_gone(pids[0]));
+    kill_and_reap_group(pids[0]);
 }
