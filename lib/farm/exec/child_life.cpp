@@ -155,9 +155,17 @@ bool ChildLife::reap_and_check_left() {
     return left;
 }
 
+// An empty group stays empty (no process can join a group that no longer exists), so a reach
+// found empty with the leader reaped needs no second look: the common end of a run costs one
+// waitpid and one kill.
 void ChildLife::stop_leftovers(double grace_s) {
-    if (!m_stop_sent && reap_and_check_left()) {
+    if (m_stop_sent || m_nothing_left) {
+        return;
+    }
+    if (reap_and_check_left()) {
         stop(SIGTERM, grace_s);
+    } else {
+        m_nothing_left = m_stage == Stage::reaped;
     }
 }
 
@@ -170,7 +178,7 @@ void ChildLife::finish(double grace_s) {
     }
     stop_leftovers(grace_s);
     Clock::time_point give_up = Clock::time_point::max();
-    while (reap_and_check_left()) {
+    while (!m_nothing_left && reap_and_check_left()) {
         Clock::time_point now = Clock::now();
         kill_if_due(now);
         if (m_killed && give_up == Clock::time_point::max()) {

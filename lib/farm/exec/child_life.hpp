@@ -80,6 +80,7 @@ class ChildLife {
     Stage m_stage = Stage::running;
     std::vector<pid_t> m_outside_group; // Reach::tree: found when stopping began
     bool m_stop_sent = false;
+    bool m_nothing_left = false; // the leader reaped and nothing of the reach left
     bool m_killed = false;
     Clock::time_point m_kill_at = Clock::time_point::max();
     bool m_status_known = false;
