@@ -3,6 +3,7 @@
 #include "commands/cli.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/version.hpp"
+#include "farm/exec/interrupt.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -35,6 +36,7 @@ std::string usage_of(const std::string& command) {
 } // namespace
 
 int main(int argc, char** argv) {
+    farm::exec::restore_child_signal(); // before any child: an inherited SIG_IGN hides their exits
     // Scripts call `farm --version` to probe for farm: answer before building the whole CLI.
     if (argc == 2 && std::string_view(argv[1]) == "--version") {
         std::cout << "farm " << farm::version << "\n";

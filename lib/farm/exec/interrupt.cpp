@@ -26,7 +26,16 @@ extern "C" void on_interrupt(int signal_number) {
 
 } // namespace
 
+void restore_child_signal() {
+    struct sigaction current {};
+    if (sigaction(SIGCHLD, nullptr, &current) == 0 &&
+        (current.sa_handler == SIG_IGN || (current.sa_flags & SA_NOCLDWAIT) != 0)) {
+        signal(SIGCHLD, SIG_DFL);
+    }
+}
+
 void install_interrupt_handlers() {
+    restore_child_signal();
     if (g_pipe[0] < 0) {
         if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
             g_pipe[0] = g_pipe[1] = -1;
@@ -36,8 +45,13 @@ void install_interrupt_handlers() {
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    for (int handled : {SIGINT, SIGTERM, SIGQUIT}) {
+        sigaction(handled, &action, nullptr);
+    }
+    struct sigaction hangup {};
+    if (sigaction(SIGHUP, nullptr, &hangup) == 0 && hangup.sa_handler != SIG_IGN) {
+        sigaction(SIGHUP, &action, nullptr);
+    }
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -47,6 +61,10 @@ bool interrupted() {
 
 int interrupt_signal() {
     return g_signal.load();
+}
+
+int signal_to_forward() {
+    return g_signal.load() == SIGINT ? SIGINT : SIGTERM;
 }
 
 int interrupt_fd() {

@@ -5,12 +5,16 @@
 // runs, so a child that writes any amount of output never blocks; a caller may watch stdout as it
 // streams. wait4 gives the child's user and system CPU, the largest single process's RSS (its own
 // or a waited-for descendant's) and how it ended; wall time is taken from the monotonic clock.
-// A TreeSampler beside it gives the peak RSS of the whole process tree.
+// A TreeSampler beside it gives the peak RSS and the CPU time of the run's whole process tree,
+// processes that existed before the run left out. The child's life, from running to its group
+// ended, is the state machine of child_life.hpp.
 //
-// Guarantees: when run() returns, nothing of the child's process group is left running. A
+// Guarantees: when run_process returns (or an output callback's exception leaves it), nothing of
+// the child's process group is left running, and no orphan farm adopted is left a zombie. A
 // timeout or an interrupt (see interrupt.hpp) sends SIGTERM to the whole group (SIGINT for
 // Ctrl-C), then SIGKILL after the grace period. A command that cannot be started throws
-// farm::CommandError; everything else is reported in the result.
+// farm::CommandError; everything else is reported in the result. With SIGCHLD ignored (see
+// restore_child_signal) the exit status is lost: exit_code -1, signal 0, "exit status unknown".
 #pragma once
 
 #include <cstdint>
@@ -50,7 +54,7 @@ struct ProcessResult {
     std::int64_t max_rss_bytes = 0;       // largest single process (wait4)
     std::int64_t tree_peak_rss_bytes = 0; // peak of the sum over the tree (sampler), >= max_rss
     double tree_cpu_s = 0;                // CPU of the whole tree, including unwaited descendants
-    int exit_code = -1;                   // -1 when ended by a signal
+    int exit_code = -1;                   // -1 when ended by a signal, or unknown
     int signal = 0;                       // the signal that ended it, 0 if it exited
     bool timed_out = false;
     bool interrupted = false;

@@ -6,6 +6,9 @@
 // never blocks on a full pipe, and keeps its recent lines with their arrival time (LineRing);
 // callers read them at their own pace.
 //
+// Its life, from running to reaped and ended, is the ChildLife every child of farm has
+// (child_life.hpp), reaching the child's whole tree.
+//
 // Guarantees: stop() ends the whole process group, and any process of the child's tree that left
 // the group (setsid, a new group), with SIGTERM, then SIGKILL after the grace period; it returns
 // once none of them is left (or after a bounded wait for a process stuck in the kernel), having
@@ -13,11 +16,14 @@
 // farm::CommandError from the constructor and leaves nothing behind.
 #pragma once
 
+#include "farm/exec/child_life.hpp"
 #include "farm/exec/line_ring.hpp"
+#include "farm/exec/pipes.hpp"
 #include "farm/exec/spawn.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <sys/types.h>
@@ -50,20 +56,17 @@ class Service {
     void stop(double grace_s = 2.0);
 
   private:
-    void pump(int out_fd, int err_fd, int wake_fd);
-    void reap_nonblocking();
+    void pump();
 
     pid_t m_pid = 0;
     std::chrono::steady_clock::time_point m_started{};
-    FileDescriptor m_stdout;
-    FileDescriptor m_stderr;
+    std::unique_ptr<ChildLife> m_life;
+    std::unique_ptr<OutputPipes> m_pipes; // read by the pump thread only
     FileDescriptor m_wake_read;
     FileDescriptor m_wake_write;
     std::thread m_pump;
     mutable std::mutex m_mutex; // guards m_lines
     LineRing m_lines;
-    bool m_reaped = false;
-    int m_status = 0;
     bool m_stopped = false;
 };
 

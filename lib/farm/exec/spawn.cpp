@@ -1,6 +1,7 @@
 #include "farm/exec/spawn.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/exec/child_life.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -164,10 +165,14 @@ SpawnedChild spawn_child(const ChildCommand& command) {
     }
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
+    // Every signal the child could inherit as ignored (SIGINT and SIGQUIT from a shell's
+    // background job, SIGCHLD from a supervisor, SIGPIPE from farm) starts at its default; only
+    // an ignored SIGHUP stays so, as nohup asked for the whole command.
     sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) {
-        sigaddset(&defaults, s);
+    sigfillset(&defaults);
+    struct sigaction hangup {};
+    if (sigaction(SIGHUP, nullptr, &hangup) == 0 && hangup.sa_handler == SIG_IGN) {
+        sigdelset(&defaults, SIGHUP);
     }
     sigset_t no_mask;
     sigemptyset(&no_mask);
@@ -179,9 +184,14 @@ SpawnedChild spawn_child(const ChildCommand& command) {
 
     std::string executable = resolve_executable(argv[0]);
     child.started = std::chrono::steady_clock::now();
-    int rc = executable.empty() ? ENOENT
-                                : posix_spawn(&child.pid, executable.c_str(), &actions, &attributes,
+    int rc = executable.empty()
+                 ? ENOENT
+                 : spawn_claimed(
+                       [&](pid_t* pid) {
+                           return posix_spawn(pid, executable.c_str(), &actions, &attributes,
                                               argv_c.data(), env_c.data());
+                       },
+                       &child.pid);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (rc != 0) {

@@ -1,7 +1,7 @@
 #include "farm/exec/process.hpp"
 
+#include "exec/children.hpp"
 #include "farm/core/error.hpp"
-#include "farm/exec/interrupt.hpp"
 
 #include <doctest/doctest.h>
 
@@ -21,6 +21,7 @@
 #include <vector>
 
 using namespace farm::exec;
+using namespace exec_test;
 
 // These tests run real child processes (sh, sleep, head, python3). Each test binary run starts in
 // a fresh temporary folder (tests/unit/main.cpp), so the shells write their pid files there.
@@ -31,72 +32,12 @@ namespace {
 
 constexpr std::int64_t MiB = 1024 * 1024;
 
-SpawnOptions shell(const std::string& script) {
-    SpawnOptions options;
-    options.argv = {"sh", "-c", script};
-    return options;
-}
-
-struct Timed {
-    ProcessResult result;
-    double seconds = 0;
-};
-
-Timed timed_run(const SpawnOptions& options) {
-    auto start = std::chrono::steady_clock::now();
-    Timed timed;
-    timed.result = run_process(options);
-    timed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return timed;
-}
-
-std::vector<pid_t> read_pids(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::vector<pid_t> pids;
-    long pid = 0;
-    while (in >> pid) {
-        pids.push_back(pid_t(pid));
-    }
-    return pids;
-}
-
-// Gone means no process at all under that pid, not even a zombie waiting to be reaped.
-bool pid_gone(pid_t pid) {
-    return kill(pid, 0) == -1 && errno == ESRCH;
-}
-bool group_gone(pid_t group) {
-    return kill(-group, 0) == -1 && errno == ESRCH;
-}
-
 double own_cpu_seconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_utime.tv_sec) + double(usage.ru_utime.tv_usec) / 1e6 +
            double(usage.ru_stime.tv_sec) + double(usage.ru_stime.tv_usec) / 1e6;
 }
-
-// Whatever a failed test left behind is killed and reaped, so that it cannot disturb the next.
-void kill_and_reap_group(pid_t group) {
-    if (group > 0 && kill(-group, SIGKILL) == 0) {
-        while (waitpid(-group, nullptr, 0) > 0) {
-        }
-    }
-}
-
-// Undoes an interrupt test: the thread that sent the signal is joined first, so that no signal
-// can arrive after the flag is cleared, and the flag is cleared even when a check failed.
-struct InterruptGuard {
-    std::thread sender;
-    InterruptGuard() = default;
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-    ~InterruptGuard() {
-        if (sender.joinable()) {
-            sender.join();
-        }
-        reset_interrupt();
-    }
-};
 
 } // namespace
 
@@ -411,45 +352,4 @@ TEST_CASE("exec::run_process environment, stdin, folder and shell") {
         r = run_process(options);
         CHECK(r.stdout_tail == "a b\nc\n");
     }
-}
-
-TEST_CASE("exec::run_process interrupt") {
-    install_interrupt_handlers();
-    int signal_number = SIGINT;
-    SUBCASE("SIGINT") {
-        signal_number = SIGINT;
-    }
-    SUBCASE("SIGTERM") {
-        signal_number = SIGTERM;
-    }
-    CAPTURE(signal_number);
-    {
-        InterruptGuard guard;
-        guard.sender = std::thread([signal_number] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(300));
-            kill(getpid(), signal_number);
-        });
-        SpawnOptions options = shell("echo $$ > interrupt.pid; exec sleep 30");
-        Timed t = timed_run(options);
-        guard.sender.join();
-        std::vector<pid_t> pids = read_pids("interrupt.pid");
-        REQUIRE(pids.size() == 1);
-        CHECK(t.result.interrupted);
-        CHECK_FALSE(t.result.timed_out);
-        CHECK_FALSE(t.result.succeeded());
-        CHECK(t.result.describe_failure() == "interrupted");
-        // The signal farm got is the one forwarded to the child.
-        CHECK(t.result.signal == signal_number);
-        CHECK(t.seconds < 10);
-        CHECK(group_gone(pids[0]));
-        CHECK(interrupted());
-        CHECK(interrupt_signal() == signal_number);
-        kill_and_reap_group(pids[0]);
-    }
-    // The guard cleared the interrupt: the next run is not interrupted.
-    CHECK_FALSE(interrupted());
-    CHECK(interrupt_signal() == 0);
-    ProcessResult after = run_process(shell("sleep 0.1"));
-    CHECK(after.succeeded());
-    CHECK_FALSE(after.interrupted);
 }

@@ -64,6 +64,43 @@ bool wait_for_byte(int fd, int timeout_ms) {
     return read(fd, &byte, 1) == 1;
 }
 
+// A child of the test process in a group of its own that spins until killed.
+void fork_spinner(ForkedGroup& group) {
+    group.child = fork();
+    if (group.child == 0) {
+        setpgid(0, 0);
+        volatile unsigned long counter = 0;
+        for (;;) {
+            counter = counter + 1;
+        }
+    }
+    setpgid(group.child, group.child);
+}
+
+double process_cpu_seconds(pid_t pid) {
+    farm::exec::ProcStat stat;
+    if (!farm::exec::read_proc_stat(pid, stat)) {
+        return 0;
+    }
+    return double(stat.cpu_ticks) / double(sysconf(_SC_CLK_TCK));
+}
+
+// Waits until `pid` has used `seconds` of CPU, for at most 20 s (the machine may be busy).
+bool wait_for_cpu(pid_t pid, double seconds) {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (process_cpu_seconds(pid) < seconds && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return process_cpu_seconds(pid) >= seconds;
+}
+
+farm::exec::ProcessResult run_sleep(const char* seconds) {
+    farm::exec::SpawnOptions options;
+    options.argv = {"sleep", seconds};
+    options.sample_hz = 20;
+    return farm::exec::run_process(options);
+}
+
 } // namespace
 
 TEST_CASE("exec::TreeSampler sees the RSS of a child and of a grandchild") {
@@ -159,4 +196,69 @@ TEST_CASE("exec::TreeSampler CPU time of a busy child grows") {
     group.child = -1;
     sampler.sample();
     CHECK(sampler.cpu_seconds() >= seen);
+}
+
+// The bound is not a timing one: charged with the busy process, a run would show at least the
+// 0.3 s it had used before the run began.
+TEST_CASE("exec::run_process does not charge a run with a busy process that existed before it") {
+    ForkedGroup busy;
+    fork_spinner(busy);
+    REQUIRE(busy.child > 0);
+    REQUIRE(wait_for_cpu(busy.child, 0.3));
+    farm::exec::ProcessResult r = run_sleep("0.5");
+    CHECK(r.exit_code == 0);
+    CHECK(r.tree_samples >= 1);
+    CHECK(r.tree_cpu_s < 0.2);
+}
+
+TEST_CASE("exec::run_process does not charge a run with an older process adopted during it") {
+    farm::exec::become_subreaper();
+    int pid_pipe[2];
+    REQUIRE(pipe(pid_pipe) == 0);
+    // The parent (a group of its own) forks the spinner and waits; the run kills the parent, so
+    // that the spinner, started long before the run, becomes a child of this process mid-run.
+    ForkedGroup parent;
+    parent.child = fork();
+    REQUIRE(parent.child >= 0);
+    if (parent.child == 0) {
+        setpgid(0, 0);
+        pid_t spinner = fork();
+        if (spinner == 0) {
+            volatile unsigned long counter = 0;
+            for (;;) {
+                counter = counter + 1;
+            }
+        }
+        [[maybe_unused]] ssize_t written = write(pid_pipe[1], &spinner, sizeof spinner);
+        for (;;) {
+            pause();
+        }
+    }
+    setpgid(parent.child, parent.child);
+    close(pid_pipe[1]);
+    pid_t spinner = 0;
+    REQUIRE(read(pid_pipe[0], &spinner, sizeof spinner) == sizeof spinner);
+    close(pid_pipe[0]);
+    REQUIRE(wait_for_cpu(spinner, 0.3));
+
+    farm::exec::SpawnOptions options;
+    options.argv = {"sh", "-c", "kill -KILL " + std::to_string(parent.child) + "; sleep 0.5"};
+    options.sample_hz = 20;
+    farm::exec::ProcessResult r = farm::exec::run_process(options);
+    CHECK(r.exit_code == 0);
+    CHECK(r.tree_samples >= 1);
+    CHECK(r.tree_cpu_s < 0.2);
+    // The spinner is this process's child now, in the parent's group: the guard reaps it.
+}
+
+TEST_CASE("exec::TreeSampler leaves out what exclude_present saw") {
+    ForkedGroup busy;
+    fork_spinner(busy);
+    REQUIRE(busy.child > 0);
+    REQUIRE(wait_for_cpu(busy.child, 0.05));
+    TreeSampler sampler;
+    sampler.exclude_present();
+    sampler.sample();
+    CHECK(sampler.max_processes_seen() == 0);
+    CHECK(sampler.cpu_seconds() == 0);
 }
