@@ -182,6 +182,9 @@ ProcessResult run_process(const SpawnOptions& options) {
     if (options.sample_hz > 0) {
         sampler.exclude_present(); // before the spawn: whatever runs now is not this run's
     }
+    if (options.counters) {
+        options.counters->start();
+    }
     SpawnedChild child = spawn_child(command);
     ChildLife life(child.pid, Reach::group);
     sampler.count_from(child.pid);
@@ -197,6 +200,9 @@ ProcessResult run_process(const SpawnOptions& options) {
                       [&] { life.kill_if_due(Clock::now()); });
     life.finish(leftover_grace_s);
     reap_stray_zombies();
+    if (options.counters) {
+        result.counters = options.counters->stop(); // the whole group has exited and folded in
+    }
 
     fill_result(result, life, sampler, child.started);
     return result;

@@ -17,6 +17,8 @@
 // restore_child_signal) the exit status is lost: exit_code -1, signal 0, "exit status unknown".
 #pragma once
 
+#include "farm/exec/counters.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -45,6 +47,8 @@ struct SpawnOptions {
     // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
     std::function<void(std::string_view)> on_stderr;
+    // Hardware counters read around the run (opened once by the caller for all its runs).
+    TreeCounters* counters = nullptr;
 };
 
 struct ProcessResult {
@@ -61,6 +65,7 @@ struct ProcessResult {
     std::size_t tree_samples = 0;
     std::string stdout_tail; // last bytes of stdout (capture mode)
     std::string stderr_tail; // last bytes of stderr (capture mode)
+    std::vector<CounterReading> counters; // empty when not asked or not readable
 
     bool succeeded() const { return exit_code == 0 && !timed_out && !interrupted; }
     // "exit code 2", "killed by SIGKILL", "timed out", "interrupted"

@@ -151,6 +151,9 @@ IterationRecord to_iteration_record(const Iteration& iteration) {
         {"max_rss_bytes", "bytes", double(p.max_rss_bytes)},
         {"tree_peak_rss_bytes", "bytes", double(p.tree_peak_rss_bytes)},
     };
+    for (const exec::CounterReading& counter : p.counters) {
+        record.metrics.push_back({counter.metric, "count", counter.value});
+    }
     return record;
 }
 

@@ -58,7 +58,8 @@ struct Progress {
 RunResult run_plan(const RunPlan& plan, const std::function<void(const Progress&)>& on_progress);
 
 // The per-iteration metrics of a process: wall_s, user_s, sys_s, cpu_cores (tree CPU / wall),
-// max_rss_bytes (largest single process) and tree_peak_rss_bytes (sampled over the tree).
+// max_rss_bytes (largest single process), tree_peak_rss_bytes (sampled over the tree) and, with
+// --counters, instructions, cycles, branch_misses and cache_misses of the tree (unit "count").
 IterationRecord to_iteration_record(const Iteration& iteration);
 
 // Number of timed runs for a budget, given the first run's duration (hyperfine's rule).
