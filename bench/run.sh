@@ -11,14 +11,17 @@ trap 'rm -rf "$work"' EXIT
 export FARM_DB="$work/bench.db"
 
 echo "## 1. farm perf:build --runs 1000 -- true  vs  hyperfine -N --runs 1000 true (whole processes)"
+echo "##    and two commands, 500 runs each (1000 runs in all), to compare the per-run overhead"
 hyperfine --warmup 1 --runs 10 --export-json "$work/spawn.json" \
     "$farm perf:build --runs 1000 --no-record -- true" \
-    "hyperfine -N --runs 1000 --style none true"
+    "hyperfine -N --runs 1000 --style none true" \
+    "$farm perf:build --runs 500 --no-record -c true -c true"
 python3 - "$work/spawn.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-f, h = r[0]["median"], r[1]["median"]
-print(f"median of 10: farm {f*1000:.0f} ms, hyperfine {h*1000:.0f} ms, farm/hyperfine = {f/h:.3f}")
+f, h, two = r[0]["median"], r[1]["median"], r[2]["median"]
+print(f"median of 10: farm {f*1000:.0f} ms, hyperfine {h*1000:.0f} ms, farm/hyperfine = {f/h:.3f} (target <= 0.8)")
+print(f"two commands x 500 runs: {two*1000:.0f} ms, {two/f:.3f}x one command x 1000 runs (target 1.0)")
 PY
 
 echo
