@@ -85,8 +85,10 @@ std::string ProcessResult::describe_failure() const {
 }
 
 ProcessResult run_process(const SpawnOptions& options) {
-    ChildCommand command{options.argv, options.use_shell, options.cwd, options.extra_env,
-                         options.output == OutputMode::capture};
+    ChildCommand command{options.argv,       options.use_shell,
+                         options.cwd,        options.extra_env,
+                         options.output == OutputMode::capture, output_path_for(options),
+                         options.input_file};
     SpawnedChild child = spawn_child(command);
     pid_t pid = child.pid;
     Clock::time_point start = child.started;
