@@ -108,7 +108,7 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
     cmd.add_option("--conclude", o.conclude, "shell command after each run, untimed");
     cmd.add_option("--cleanup", o.cleanup,
                    "shell command once after a command's runs, also after a failure or Ctrl-C");
-    cmd.add_flag("-i,--ignore-failure{all}", o.ignore_failure,
+    cmd.add_flag("-i{all},--ignore-failure{all}", o.ignore_failure,
                  "keep going when a command exits non-zero (its runs are recorded); "
                  "--ignore-failure=1,2 accepts only those exit codes");
     cmd.add_flag("--shell{sh}", o.shell,

@@ -162,6 +162,7 @@ RunResult CommandLoop::finish(bool interrupted) {
         if (already_ended) {
             m_result.outcome = earlier.outcome;
             m_result.failure = std::move(earlier.failure);
+            m_ended = true;
         }
         add_time(started);
     }
