@@ -87,14 +87,25 @@ report::ReportQuery query_from(const PerfReportOptions& o) {
     return q;
 }
 
+// Each result is looked up by its content hash first: a file imported twice adds nothing. The
+// new runs are recorded in one transaction.
 void import_runs(const PerfReportOptions& o, const fs::path& db_path) {
     std::vector<history::Run> runs = history::runs_from_hyperfine(
         o.import_file, o.subject.empty() ? std::nullopt : std::optional(o.subject));
     history::Store store(db_path, history::Store::Mode::create);
+    std::vector<history::Run> fresh;
     for (history::Run& run : runs) {
-        run.id = store.record(run);
-        std::cout << "imported " << run.iterations.size() << " runs of `" << run.command << "` as #"
-                  << run.id << " (" << run.subject << ")\n";
+        if (std::optional<std::int64_t> id = store.imported_run(run.import_digest)) {
+            std::cout << "`" << run.command << "` (" << run.subject << ") was already imported as #"
+                      << *id << "; not added again\n";
+        } else {
+            fresh.push_back(std::move(run));
+        }
+    }
+    std::vector<std::int64_t> ids = store.record_all(fresh);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        std::cout << "imported " << fresh[i].iterations.size() << " runs of `" << fresh[i].command
+                  << "` as #" << ids[i] << " (" << fresh[i].subject << ")\n";
     }
 }
 
@@ -123,6 +134,96 @@ void prune_runs(const PerfReportOptions& o, const fs::path& db_path) {
               << db_path.string() << "\n";
 }
 
+std::optional<report::ExportFormat> export_format_of(const PerfReportOptions& o) {
+    if (o.export_file.empty()) {
+        return std::nullopt;
+    }
+    std::optional<report::ExportFormat> format = report::export_format_for(o.export_file);
+    if (!format) {
+        throw UsageError("cannot export to " + o.export_file +
+                         ": the extension picks the format; use one of " +
+                         report::supported_export_extensions());
+    }
+    return format;
+}
+
+report::CompareRequest compare_request(const PerfReportOptions& o, const core::Config& config,
+                                       const report::ReportQuery& query, const fs::path& root) {
+    report::CompareRequest request;
+    request.scope = query;
+    if (!o.baseline.empty()) {
+        request.baseline = o.baseline;
+    }
+    request.baseline_runs = o.baseline_runs;
+    request.metrics = o.metrics;
+    request.alpha = o.alpha > 0 ? o.alpha : config.compare.alpha;
+    if (o.threshold >= 0) {
+        request.threshold_pct = o.threshold;
+    }
+    request.threshold_by_kind = config.compare.threshold_pct;
+    request.repository = root;
+    return request;
+}
+
+// The trends and the comparison the options ask for; an empty report without a history.
+report::ReportData load_report(const PerfReportOptions& o, const fs::path& root,
+                               const fs::path& db_path, bool with_values) {
+    core::Config config = core::load_config(
+        root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
+    report::ReportData data;
+    data.database = db_path.string();
+    data.generated_at = core::utc_now_iso8601();
+    if (!fs::exists(db_path)) {
+        return data;
+    }
+    report::ReportQuery query = query_from(o);
+    query.with_values = with_values;
+    history::Store store(db_path, history::Store::Mode::existing);
+    // A comparison shown in the terminal needs no trends; everything else shows them.
+    if (!o.compare || o.json || with_values || !o.push_url.empty()) {
+        data.subjects = report::load_trends(store, query);
+    }
+    if (o.compare) {
+        data.comparison = report::compare_history(store, compare_request(o, config, query, root));
+    }
+    return data;
+}
+
+void push_report(const PerfReportOptions& o, const report::ReportData& data) {
+    std::string host = sys::collect_host().name;
+    std::string exposition = report::report_to_prometheus(data, host);
+    std::vector<report::PushGroup> groups = report::group_exposition_by_subject(exposition, host);
+    report::push_to_gateway(o.push_url, "farm", groups);
+    std::cerr << "pushed the latest results of " << data.subjects.size() << " subjects to "
+              << o.push_url << "\n";
+}
+
+void export_report(const PerfReportOptions& o, report::ExportFormat format,
+                   const report::ReportData& data) {
+    // Written as it is made: an export of runs of a million requests is hundreds of MB.
+    core::AtomicFileWriter file(o.export_file);
+    report::write_export(format, data, sys::collect_host().name,
+                         [&file](std::string_view piece) { file.append(piece); });
+    file.commit();
+    std::cerr << "wrote " << o.export_file << "\n";
+}
+
+void print_report(const PerfReportOptions& o, const report::ReportData& data,
+                  const fs::path& db_path) {
+    if (o.json) {
+        std::cout << report::report_to_json(data).dump(2) << "\n";
+    } else if (o.compare) {
+        std::cout << (data.comparison
+                          ? report::render_comparison(*data.comparison, stdout_wants_color())
+                          : report::render_trends({}, false));
+    } else if (o.export_file.empty() && o.push_url.empty()) {
+        std::cout << report::render_trends(data.subjects, stdout_wants_color());
+        if (!data.subjects.empty()) {
+            std::cout << "history: " << db_path.string() << "\n";
+        }
+    }
+}
+
 void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
     invocation.json = o.json;
     fs::path root = core::find_project_root(fs::current_path());
@@ -136,81 +237,15 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
         prune_runs(o, db_path);
         return;
     }
-    std::optional<report::ExportFormat> format;
-    if (!o.export_file.empty()) {
-        format = report::export_format_for(o.export_file);
-        if (!format) {
-            throw UsageError("cannot export to " + o.export_file +
-                             ": the extension picks the "
-                             "format; use one of " +
-                             report::supported_export_extensions());
-        }
-    }
-    core::Config config = core::load_config(
-        root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
-
-    report::ReportData data;
-    data.database = db_path.string();
-    data.generated_at = core::utc_now_iso8601();
-    report::ReportQuery query = query_from(o);
-    query.with_values = format.has_value();
-    bool have_history = fs::exists(db_path);
-    std::unique_ptr<history::Store> store;
-    if (have_history) {
-        store = std::make_unique<history::Store>(db_path, history::Store::Mode::existing);
-        // A comparison shown in the terminal needs no trends; everything else shows them.
-        bool trends_needed = !o.compare || o.json || format || !o.push_url.empty();
-        if (trends_needed) {
-            data.subjects = report::load_trends(*store, query);
-        }
-    }
-    if (o.compare && store) {
-        report::CompareRequest request;
-        request.scope = query;
-        if (!o.baseline.empty()) {
-            request.baseline = o.baseline;
-        }
-        request.baseline_runs = o.baseline_runs;
-        request.metrics = o.metrics;
-        request.alpha = o.alpha > 0 ? o.alpha : config.compare.alpha;
-        if (o.threshold >= 0) {
-            request.threshold_pct = o.threshold;
-        }
-        request.threshold_by_kind = config.compare.threshold_pct;
-        request.repository = root;
-        data.comparison = report::compare_history(*store, request);
-    }
-
+    std::optional<report::ExportFormat> format = export_format_of(o);
+    report::ReportData data = load_report(o, root, db_path, format.has_value());
     if (!o.push_url.empty()) {
-        std::string host = sys::collect_host().name;
-        std::string exposition = report::report_to_prometheus(data, host);
-        std::vector<report::PushGroup> groups =
-            report::group_exposition_by_subject(exposition, host);
-        report::push_to_gateway(o.push_url, "farm", groups);
-        std::cerr << "pushed the latest results of " << data.subjects.size() << " subjects to "
-                  << o.push_url << "\n";
+        push_report(o, data);
     }
     if (format) {
-        // Written as it is made: an export of runs of a million requests is hundreds of MB.
-        core::AtomicFileWriter file(o.export_file);
-        report::write_export(*format, data, sys::collect_host().name,
-                             [&file](std::string_view piece) { file.append(piece); });
-        file.commit();
-        std::cerr << "wrote " << o.export_file << "\n";
+        export_report(o, *format, data);
     }
-    if (o.json) {
-        nlohmann::json j = report::report_to_json(data);
-        std::cout << j.dump(2) << "\n";
-    } else if (o.compare) {
-        std::cout << (data.comparison
-                          ? report::render_comparison(*data.comparison, stdout_wants_color())
-                          : report::render_trends({}, false));
-    } else if (o.export_file.empty() && o.push_url.empty()) {
-        std::cout << report::render_trends(data.subjects, stdout_wants_color());
-        if (have_history && !data.subjects.empty()) {
-            std::cout << "history: " << db_path.string() << "\n";
-        }
-    }
+    print_report(o, data, db_path);
     if (data.comparison && data.comparison->any_slower() && o.fail_on == "slower") {
         invocation.exit_code = int(ExitCode::check_failed);
     }

@@ -46,6 +46,9 @@ struct Run {
     // With --shell: the shell's own start-up (median of empty runs), already subtracted from
     // wall_s of every iteration.
     std::optional<double> shell_overhead_s;
+    // For a run imported from a hyperfine result: the content hash of that result, so that the
+    // same file imported again adds nothing. Empty for a run farm measured.
+    std::string import_digest;
 };
 
 // All values of one metric over a run's iterations, with their summary.
@@ -72,7 +75,8 @@ struct RunOverview {
     std::string git_commit;
     std::string git_branch;
     bool git_dirty = false;
-    std::vector<MetricSeries> metrics; // summaries only
+    std::vector<std::pair<std::string, std::string>> parameters; // {NAME} values, given order
+    std::vector<MetricSeries> metrics;                           // summaries only
 
     const MetricSeries* metric(const std::string& name) const;
 };

@@ -95,6 +95,20 @@ void migrate_to_3(SQLite::Database& db) {
     db.exec("ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT '{}'");
 }
 
+// Commands timed together in one call, their parameters and the subtracted shell start-up. The
+// import digest is unique where set: a hyperfine result imported twice is found, not duplicated.
+void migrate_to_4(SQLite::Database& db) {
+    db.exec(R"sql(
+        ALTER TABLE runs ADD COLUMN batch_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN order_seed INTEGER NULL;
+        ALTER TABLE runs ADD COLUMN parameters TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE runs ADD COLUMN shell_overhead_s REAL NULL;
+        ALTER TABLE runs ADD COLUMN import_digest TEXT NULL;
+        CREATE UNIQUE INDEX runs_by_import_digest ON runs (import_digest)
+            WHERE import_digest IS NOT NULL;
+    )sql");
+}
+
 } // namespace
 
 void bind_summary_columns(SQLite::Statement& statement, int first, const measure::Summary& s) {
@@ -122,7 +136,7 @@ void migrate(SQLite::Database& db, int target) {
                             "): upgrade farm, or use another file with --db");
     }
     using Step = void (*)(SQLite::Database&);
-    const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3};
+    const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4};
     for (; version < target; ++version) {
         steps[version](db);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));

@@ -8,6 +8,9 @@
 // Version 2: per-metric summary columns on metrics (backfilled), runs.duration_s, time index.
 // Version 3: runs.project (JSON object of facts about the measured project); metric values may
 //            be null for an iteration that did not measure the metric.
+// Version 4: runs.batch_id, order_seed, parameters (JSON array of [name, value] pairs, in the
+//            order given), shell_overhead_s (the commands of one multi-command call), and
+//            runs.import_digest (unique where set) so that a hyperfine result is imported once.
 #pragma once
 
 #include "farm/measure/stats.hpp"
@@ -17,7 +20,7 @@
 
 namespace farm::history {
 
-inline constexpr int latest_schema_version = 3;
+inline constexpr int latest_schema_version = 4;
 
 int schema_version(SQLite::Database& db);
 

@@ -7,8 +7,11 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -22,7 +25,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int busy_timeout_ms = 30000;
+// How long a write waits for another process's lock before it fails. FARM_DB_BUSY_TIMEOUT_MS
+// (0 to 3600000; anything else is ignored), read when a database is opened, shortens it so that
+// a test can reproduce a lock held past the timeout without waiting 30 s.
+int busy_timeout_ms() {
+    constexpr int fallback = 30000;
+    const char* text = std::getenv("FARM_DB_BUSY_TIMEOUT_MS");
+    if (text == nullptr || *text == '\0') {
+        return fallback;
+    }
+    int value = 0;
+    const char* end = text + std::strlen(text);
+    std::from_chars_result r = std::from_chars(text, end, value);
+    bool valid = r.ec == std::errc() && r.ptr == end && value >= 0 && value <= 3600000;
+    return valid ? value : fallback;
+}
 
 [[noreturn]] void refuse(const fs::path& path, const std::string& why) {
     throw DatabaseError("cannot use the history database " + path.string() + ": " + why +
@@ -82,7 +99,7 @@ Store::Store(const fs::path& path, Mode mode) : m_path(path) {
     }
     try {
         int flags = SQLite::OPEN_READWRITE | (mode == Mode::create ? SQLite::OPEN_CREATE : 0);
-        m_db = std::make_unique<SQLite::Database>(path, flags, busy_timeout_ms);
+        m_db = std::make_unique<SQLite::Database>(path, flags, busy_timeout_ms());
         m_db->exec("PRAGMA foreign_keys = ON");
         check_ownership(*m_db, path);
         if (history::schema_version(*m_db) < latest_schema_version) {
@@ -257,7 +274,8 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         }
         SQLite::Statement& select =
             cached(R"sql(
-            SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty
+            SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty,
+                   parameters
             FROM runs WHERE kind = :k AND subject = :s AND )sql" +
                    run_conditions(per) + " ORDER BY started_at DESC, id DESC LIMIT :limit");
         // SIZE_MAX ("every run") would wrap to -1 as an int64; -1 happens to mean "no limit" to
@@ -285,6 +303,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
                 run.git_commit = select.getColumn(6).getString();
                 run.git_branch = select.getColumn(7).getString();
                 run.git_dirty = select.getColumn(8).getInt() != 0;
+                run.parameters = parameters_from_json(select.getColumn(9).getString());
                 position_of[run.id] = runs.size();
                 runs.push_back(std::move(run));
             }
@@ -335,70 +354,6 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
                             e.what());
     }
     return runs;
-}
-
-std::vector<PruneResult> Store::prune(const std::optional<std::string>& older_than,
-                                      const std::optional<std::size_t>& keep_last,
-                                      const std::optional<std::string>& kind,
-                                      const std::optional<std::string>& subject_glob) {
-    std::vector<PruneResult> removed;
-    try {
-        SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
-        m_db->exec("DROP TABLE IF EXISTS temp.doomed");
-        m_db->exec("CREATE TEMP TABLE doomed (id INTEGER PRIMARY KEY)");
-        SQLite::Statement select(*m_db, R"sql(
-            INSERT INTO temp.doomed (id)
-            SELECT id FROM (SELECT id, started_at, row_number() OVER (
-                                PARTITION BY kind, subject ORDER BY started_at DESC, id DESC)
-                                AS position
-                            FROM runs
-                            WHERE (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR subject GLOB ?4))
-            WHERE (?1 IS NOT NULL AND started_at < ?1) OR (?2 IS NOT NULL AND position > ?2))sql");
-        if (older_than) {
-            select.bind(1, *older_than);
-        }
-        if (keep_last) {
-            select.bind(2, std::int64_t(*keep_last));
-        }
-        if (kind) {
-            select.bind(3, *kind);
-        }
-        if (subject_glob) {
-            select.bind(4, *subject_glob);
-        }
-        select.exec();
-        SQLite::Statement summary(*m_db, R"sql(
-            SELECT kind, subject, count(*) FROM runs WHERE id IN (SELECT id FROM temp.doomed)
-            GROUP BY kind, subject ORDER BY kind, subject)sql");
-        while (summary.executeStep()) {
-            removed.push_back({summary.getColumn(0).getString(), summary.getColumn(1).getString(),
-                               std::size_t(summary.getColumn(2).getInt64())});
-        }
-        m_db->exec("DELETE FROM metrics WHERE run_id IN (SELECT id FROM temp.doomed)");
-        m_db->exec("DELETE FROM iterations WHERE run_id IN (SELECT id FROM temp.doomed)");
-        m_db->exec("DELETE FROM runs WHERE id IN (SELECT id FROM temp.doomed)");
-        m_db->exec("DROP TABLE temp.doomed");
-        transaction.commit();
-        if (!removed.empty()) {
-            m_db->exec("VACUUM");
-        }
-    } catch (const SQLite::Exception& e) {
-        throw DatabaseError("could not prune the history database " + m_path.string() + ": " +
-                            e.what() + " (nothing was removed)");
-    }
-    return removed;
-}
-
-std::pair<std::size_t, std::size_t> Store::size() {
-    try {
-        std::size_t runs = std::size_t(m_db->execAndGet("SELECT count(*) FROM runs").getInt64());
-        std::size_t iterations =
-            std::size_t(m_db->execAndGet("SELECT count(*) FROM iterations").getInt64());
-        return {runs, iterations};
-    } catch (const SQLite::Exception& e) {
-        throw DatabaseError("could not read the history database " + m_path.string() + ": " +
-                            e.what());
-    }
 }
 
 } // namespace farm::history

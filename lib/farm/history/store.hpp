@@ -6,6 +6,8 @@
 // - A file that is not a SQLite database, or is one that farm did not create, or was created by
 //   a newer farm, is refused with a DatabaseError naming it; it is never overwritten or
 //   recreated. Older schemas are migrated in place, in one transaction.
+// - A write waits up to 30 s for another process's lock (FARM_DB_BUSY_TIMEOUT_MS, 0 to 3600000,
+//   changes that; tests use it to reproduce a lock held past the timeout quickly).
 // - Nothing of the environment is stored; command lines arrive already redacted.
 #pragma once
 
@@ -77,6 +79,12 @@ class Store {
     // The same for a run whose iterations were spooled (run.iterations is not read): memory
     // stays within one metric's values at a time, however many iterations there are.
     std::int64_t record(const Run& run, const measure::RecordSpool& iterations);
+    // Several runs (the commands of one call) in ONE transaction: all of them or none. Returns
+    // their ids in order.
+    std::vector<std::int64_t> record_all(const std::vector<Run>& runs);
+
+    // The run imported from the hyperfine result with this content hash (Run::import_digest).
+    std::optional<std::int64_t> imported_run(const std::string& digest);
 
     // The most recent runs of each matching subject, newest first within a subject, subjects
     // in alphabetical order of (kind, subject).
@@ -114,6 +122,9 @@ class Store {
         std::function<std::vector<double>(const std::string&)> values_by_index;
     };
     std::int64_t record(const Run& run, const IterationSource& iterations);
+    // The inserts of record(), inside the caller's transaction.
+    std::int64_t insert(const Run& run, const IterationSource& iterations);
+    static IterationSource in_memory(const Run& run);
 
     // A prepared statement for `sql`, reset and unbound; reports prepare the same few
     // statements hundreds of times.

@@ -43,7 +43,8 @@ Run Store::load_run_header(std::int64_t id) {
         SQLite::Statement select(*m_db, R"sql(
             SELECT kind, subject, command, folder, started_at, status, git_commit, git_branch,
                    git_dirty, host_name, cpu_model, cpu_cores, memory_bytes, kernel, os,
-                   tool_versions, duration_s, project
+                   tool_versions, duration_s, project, batch_id, order_seed, parameters,
+                   shell_overhead_s, import_digest
             FROM runs WHERE id = ?)sql");
         select.bind(1, id);
         if (!select.executeStep()) {
@@ -70,6 +71,17 @@ Run Store::load_run_header(std::int64_t id) {
         run.context.tool_versions = map_from_json(select.getColumn(15).getString());
         run.context.project = map_from_json(select.getColumn(17).getString());
         run.duration_s = select.getColumn(16).getDouble();
+        run.batch_id = select.getColumn(18).getString();
+        if (!select.getColumn(19).isNull()) {
+            run.order_seed = static_cast<std::uint64_t>(select.getColumn(19).getInt64());
+        }
+        run.parameters = parameters_from_json(select.getColumn(20).getString());
+        if (!select.getColumn(21).isNull()) {
+            run.shell_overhead_s = select.getColumn(21).getDouble();
+        }
+        if (!select.getColumn(22).isNull()) {
+            run.import_digest = select.getColumn(22).getString();
+        }
         return run;
     } catch (const SQLite::Exception& e) {
         throw DatabaseError("could not read run " + std::to_string(id) + " from " +
@@ -140,6 +152,20 @@ RunColumns Store::load_columns(std::int64_t id, const std::vector<std::string>& 
                             m_path.string() + ": " + e.what());
     }
     return columns;
+}
+
+std::optional<std::int64_t> Store::imported_run(const std::string& digest) {
+    try {
+        SQLite::Statement& select = cached("SELECT id FROM runs WHERE import_digest = ?");
+        select.bind(1, digest);
+        if (select.executeStep()) {
+            return select.getColumn(0).getInt64();
+        }
+        return std::nullopt;
+    } catch (const SQLite::Exception& e) {
+        throw DatabaseError("could not read the history database " + m_path.string() + ": " +
+                            e.what());
+    }
 }
 
 } // namespace farm::history

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace farm::history {
@@ -102,6 +103,32 @@ std::vector<double> decode_values(std::string_view text) {
         return fail(i);
     }
     return fail(i);
+}
+
+std::string parameters_json(const ParameterList& parameters) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [name, value] : parameters) {
+        list.push_back({name, value});
+    }
+    return list.dump();
+}
+
+ParameterList parameters_from_json(std::string_view text) {
+    nlohmann::json list = nlohmann::json::parse(text, nullptr, false);
+    ParameterList parameters;
+    bool valid = list.is_array();
+    for (std::size_t i = 0; valid && i < list.size(); ++i) {
+        const nlohmann::json& pair = list[i];
+        valid = pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
+        if (valid) {
+            parameters.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+        }
+    }
+    if (!valid) {
+        throw DatabaseError("damaged parameter list in the history database: " +
+                            std::string(text.substr(0, 80)));
+    }
+    return parameters;
 }
 
 } // namespace farm::history

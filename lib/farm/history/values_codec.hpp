@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace farm::history {
@@ -15,5 +16,12 @@ std::string encode_values(const std::vector<double>& values);
 // null reads back as NaN. Throws farm::DatabaseError for text that is not a JSON array of
 // numbers and nulls.
 std::vector<double> decode_values(std::string_view text);
+
+// A run's {NAME} values as stored in runs.parameters: [["NAME", "VALUE"], ...] in the order the
+// parameters were given (an object would lose it). decode throws farm::DatabaseError for text of
+// another shape.
+using ParameterList = std::vector<std::pair<std::string, std::string>>;
+std::string parameters_json(const ParameterList& parameters);
+ParameterList parameters_from_json(std::string_view text);
 
 } // namespace farm::history

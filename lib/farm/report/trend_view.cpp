@@ -42,6 +42,17 @@ std::optional<double> latest_median(const SubjectTrend& subject, const std::stri
     return std::nullopt;
 }
 
+// "  t=0.1 mode=fast": the {NAME} values of the subject's latest run, if it had any.
+std::string parameters_label(const SubjectTrend& subject) {
+    std::string label;
+    if (!subject.runs.empty()) {
+        for (const auto& [name, value] : subject.runs.back().parameters) {
+            label += "  " + name + "=" + value;
+        }
+    }
+    return label;
+}
+
 } // namespace
 
 std::string sparkline(const std::vector<double>& values) {
@@ -85,7 +96,7 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
         if (interrupted > 0) {
             out += ", " + std::to_string(interrupted) + " interrupted";
         }
-        out += ")\n";
+        out += ")" + parameters_label(subject) + "\n";
         Table table({"metric", "latest", "median of runs", "trend", "history"});
         for (const MetricTrend& t : metric_trends(subject)) {
             std::string trend =

@@ -252,3 +252,46 @@ TEST_CASE("history::Store rolls a failed migration back and names the file") {
     CHECK(db.execAndGet("SELECT count(*) FROM runs").getInt() == 1);
     CHECK(db.execAndGet("SELECT count(*) FROM metrics").getInt() == 2);
 }
+
+TEST_CASE("history::Store migrates version 3 to 4 and keeps a batch's columns") {
+    fs::path path = fresh_db("history-schema-v3.db");
+    std::int64_t old_id = 0;
+    {
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Transaction transaction(db);
+        migrate(db, 3);
+        transaction.commit();
+        old_id = insert_v1_run(db, "app", "2024-01-01T10:00:00.000Z", 1);
+    }
+    Store store(path, Store::Mode::existing);
+    CHECK(store.schema_version() == 4);
+    Run old = store.load_run(old_id);
+    CHECK(old.batch_id.empty());
+    CHECK_FALSE(old.order_seed);
+    CHECK(old.parameters.empty());
+    CHECK_FALSE(old.shell_overhead_s);
+    CHECK(old.import_digest.empty());
+
+    Run run;
+    run.kind = "build";
+    run.subject = "sleep {t}";
+    run.started_at = "2024-02-01T10:00:00.000Z";
+    run.batch_id = "20240201T100000Z-1";
+    run.order_seed = 0xFEDC'BA98'7654'3210ULL; // above INT64_MAX: kept bit for bit
+    run.parameters = {{"t", "0.1"}, {"mode", "a b"}};
+    run.shell_overhead_s = 0.0021;
+    run.import_digest = "0123456789abcdef";
+    run.iterations.push_back({0, 0, 0, {{"wall_s", "s", 0.1}}});
+    std::int64_t id = store.record(run);
+    for (const Run& back : {store.load_run(id), store.load_run_header(id)}) {
+        CHECK(back.batch_id == run.batch_id);
+        CHECK(back.order_seed == run.order_seed);
+        CHECK(back.parameters == run.parameters);
+        CHECK(back.shell_overhead_s == run.shell_overhead_s);
+        CHECK(back.import_digest == run.import_digest);
+    }
+    CHECK(store.imported_run("0123456789abcdef") == id);
+    CHECK_FALSE(store.imported_run("fedcba9876543210"));
+    // A digest is unique: the same result cannot be stored twice, even by a racing import.
+    CHECK_THROWS_AS(store.record(run), DatabaseError);
+}
