@@ -18,6 +18,11 @@ expect_eq "$(json_get "$OUT" '[len(r["runs"]) for r in d["runs"]]')" "[10, 10]" 
 expect_eq "$(json_get "$OUT" 'len({r["batch_id"] for r in d["runs"]}) == 1 and len(d["batch_id"]) == 16')" \
     "True" "the runs share a 16-hex batch id"
 expect_eq "$(runs_in_db)" "2" "each command is its own run in the history"
+db_query() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())' "$FARM_DB" "$1"; }
+expect_eq "$(db_query 'select count(distinct batch_id), count(*) from runs where batch_id != ""')" \
+    "[(1, 2)]" "the history stores the shared batch id"
+expect_eq "$(db_query 'select count(*) from runs where order_seed is not null')" "[(2,)]" \
+    "the history stores the seed"
 
 run_farm perf:build --runs 3 -c 'sleep 0.05' -c 'sleep 0.1'
 expect_contains "$OUT" '`sleep 0.05` ran ' "the relative line names the faster"
@@ -76,6 +81,9 @@ expect_eq "$(json_get "$OUT" 'sorted(r["subject"] for r in d["runs"])')" \
     "['p-1-x', 'p-1-y', 'p-2-x', 'p-2-y']" "names take the values"
 expect_eq "$(json_get "$OUT" 'd["runs"][0]["parameters"] == {"n": "1", "m": "x"}')" "True" \
     "the values are in the JSON"
+expect_eq "$(db_query "select count(*) from runs where subject = 'p-2-y' and parameters like '%\"n\"%\"2\"%' and parameters like '%\"m\"%\"y\"%'")" \
+    "[(1,)]" "the values are in the history"
+expect_eq "$(db_query "select count(*) from runs where subject like 'p-%'")" "[(4,)]" "four subjects"
 run_farm perf:build --runs 1 --json -c 'sh -c "echo {t} >> steps"' --parameter-scan t 0 0.2 \
     --parameter-step-size 0.1
 expect_eq "$(sort steps | tr '\n' ' ')" "0.0 0.1 0.2 " "a decimal scan"
@@ -133,6 +141,8 @@ expect_rc 2 "a missing --input"
 run_farm perf:build --runs 3 --shell --json -- 'true'
 expect_rc 0 "--shell"
 expect_eq "$(json_get "$OUT" 'd["shell_overhead_s"] > 0')" "True" "the subtracted figure is in JSON"
+expect_eq "$(db_query 'select count(*) from runs where shell_overhead_s > 0')" "[(1,)]" \
+    "the subtracted figure is in the history"
 run_farm perf:build --runs 2 --shell=sh -c 'true'
 expect_contains "$OUT" "start-up subtracted" "the table says so"
 
@@ -162,5 +172,25 @@ expect_contains "$ERR" "bad.json" "the error names the file"
 run_farm perf:build --runs 1 --config missing.json -c true
 expect_rc 2 "a missing config"
 expect_contains "$ERR" "missing.json" "the error names the missing file"
+
+# A result is printed before it is stored: with the database locked past the busy timeout the
+# tables (or the whole --json document) are still printed, the runs kept in a file, exit 2.
+"$FARM" perf:build --db "$WORK/locked.db" --runs 1 -- true >/dev/null || fail "a first run"
+python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("begin exclusive"); print("locked", flush=True); time.sleep(30)' "$WORK/locked.db" >lock.out &
+holder=$!
+for _ in $(seq 50); do grep -q locked lock.out 2>/dev/null && break; sleep 0.1; done
+FARM_DB_BUSY_TIMEOUT_MS=200 run_farm perf:build --db "$WORK/locked.db" --runs 2 -c true -c 'sleep 0.01'
+text_rc=$RC text_out=$OUT text_err=$ERR
+FARM_DB_BUSY_TIMEOUT_MS=200 run_farm perf:build --db "$WORK/locked.db" --runs 2 --json -c true -c 'sleep 0.01'
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+RC=$text_rc ERR=$text_err expect_rc 2 "storing failed: exit 2"
+expect_contains "$text_out" "Relative speed" "the tables were printed all the same"
+expect_contains "$text_err" "locked.db" "the database is named"
+expect_contains "$text_err" ".unsaved-" "the kept file is named"
+expect_rc 2 "storing failed with --json: exit 2"
+expect_eq "$(json_get "$OUT" 'd["recorded"]')" "False" "the document says recorded: false"
+expect_eq "$(json_get "$OUT" 'len(d["runs"])')" "2" "the document is complete"
+expect_contains "$(json_get "$OUT" 'd["unsaved_file"]')" ".unsaved-" "and where the runs are"
 
 finish
