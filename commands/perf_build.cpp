@@ -82,8 +82,9 @@ void add_command_options(CLI::App& cmd, PerfBuildOptions& o) {
     cmd.add_flag("--no-interleave", o.no_interleave,
                  "run each command's runs together, one command after the other, as hyperfine "
                  "(default: rounds that run every command once, in a shuffled order)");
-    cmd.add_option("--seed", o.seed, "the seed that shuffles the order of each round "
-                                     "(default: random; printed, so a run can be repeated)");
+    cmd.add_option("--seed", o.seed,
+                   "the seed that shuffles the order of each round "
+                   "(default: random; printed, so a run can be repeated)");
     cmd.add_option("--parameter-scan", o.parameter_scan,
                    "NAME MIN MAX: time each command for every value of {NAME} from MIN to MAX")
         ->expected(3)
@@ -119,8 +120,9 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "inherit (the terminal) or a FILE");
     cmd.add_flag("--show-output", o.show_output,
                  "let the commands (or pnpm) write to the terminal: --output inherit");
-    cmd.add_option("--input", o.input, "a file for the commands' standard input "
-                                       "(default: /dev/null)");
+    cmd.add_option("--input", o.input,
+                   "a file for the commands' standard input "
+                   "(default: /dev/null)");
     cmd.add_option("-t,--timeout", o.timeout_s,
                    "end a run after SECONDS (its whole process group: TERM, then KILL)")
         ->check(CLI::PositiveNumber);

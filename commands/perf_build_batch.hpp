@@ -34,7 +34,7 @@ struct TimedCommand {
 
 struct CommandsPlan {
     std::vector<TimedCommand> commands;
-    measure::BatchPlan batch; // batch.commands[i] runs commands[i]
+    measure::BatchPlan batch;             // batch.commands[i] runs commands[i]
     std::optional<std::size_t> reference; // --reference, else the fastest
     std::optional<double> shell_overhead_s;
     std::string shell; // the shell of --shell, for the notes

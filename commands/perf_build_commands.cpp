@@ -173,13 +173,14 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
                 {&runs, &failures, &relative, plan.batch.interleave, stored.recorded, ""});
         }
         document["recorded"] = stored.recorded;
-        document["unsaved_file"] =
-            stored.unsaved_file.empty() ? nlohmann::json(nullptr)
-                                        : nlohmann::json(stored.unsaved_file.string());
+        document["unsaved_file"] = stored.unsaved_file.empty()
+                                       ? nlohmann::json(nullptr)
+                                       : nlohmann::json(stored.unsaved_file.string());
         std::cout << document.dump(2) << "\n";
     } else if (store && stored.recorded) {
-        std::cout << "  recorded " << (runs.size() == 1 ? "as run #" + std::to_string(runs[0].id)
-                                                        : std::to_string(runs.size()) + " runs")
+        std::cout << "  recorded "
+                  << (runs.size() == 1 ? "as run #" + std::to_string(runs[0].id)
+                                       : std::to_string(runs.size()) + " runs")
                   << " in " << store->path().string() << "\n";
     }
     std::cout.flush();

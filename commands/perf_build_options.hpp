@@ -36,7 +36,7 @@ struct PerfBuildOptions {
     std::string cleanup;
     // "" (failures end the command), "all" (-i) or exit codes "1,2".
     std::string ignore_failure;
-    std::string shell; // "" (no shell) or the shell program of --shell[=SHELL]
+    std::string shell;           // "" (no shell) or the shell program of --shell[=SHELL]
     std::string output = "null"; // null, pipe, inherit or a file
     bool show_output = false;    // --output inherit
     std::string input;           // stdin of the commands; "" is /dev/null

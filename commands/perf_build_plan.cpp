@@ -54,8 +54,8 @@ std::vector<CommandTemplate> templates_of(const PerfBuildOptions& o, const Invoc
             throw UsageError("give the command to time after `--`, for example: "
                              "farm perf:build --runs 10 -- pnpm run build");
         }
-        templates.push_back({core::join_command_line(invocation.trailing), invocation.trailing,
-                             true, "", ""});
+        templates.push_back(
+            {core::join_command_line(invocation.trailing), invocation.trailing, true, "", ""});
     }
     for (const std::string& command : o.commands) {
         templates.push_back({command, {}, false, "", ""});
@@ -189,8 +189,8 @@ CommandsPlan plan_commands(const PerfBuildOptions& o, const Invocation& invocati
 
     measure::RunPlan common = run_plan_from(o);
     set_output(o, common.command);
-    common.hook_output = o.show_output || o.output == "inherit" ? exec::OutputMode::inherit
-                                                                : exec::OutputMode::null;
+    common.hook_output =
+        o.show_output || o.output == "inherit" ? exec::OutputMode::inherit : exec::OutputMode::null;
     if (!o.ignore_failure.empty() && o.ignore_failure != "all") {
         common.accepted_exit_codes = exit_codes_of(o.ignore_failure);
     }
@@ -210,9 +210,10 @@ CommandsPlan plan_commands(const PerfBuildOptions& o, const Invocation& invocati
             command.shown = t.from_trailing ? core::join_command_line(core::redact_secrets(
                                                   substituted_words(t.argv, binding)))
                                             : core::redact_secrets(command.typed);
-            command.subject = t.name.empty()
-                                  ? command.shown
-                                  : core::redact_secrets(measure::substitute_parameters(t.name, binding));
+            command.subject =
+                t.name.empty()
+                    ? command.shown
+                    : core::redact_secrets(measure::substitute_parameters(t.name, binding));
             command.parameters = binding;
             plan.batch.commands.push_back(std::move(run_plan));
             plan.commands.push_back(std::move(command));

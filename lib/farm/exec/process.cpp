@@ -85,9 +85,12 @@ std::string ProcessResult::describe_failure() const {
 }
 
 ProcessResult run_process(const SpawnOptions& options) {
-    ChildCommand command{options.argv,       options.use_shell,
-                         options.cwd,        options.extra_env,
-                         options.output == OutputMode::capture, output_path_for(options),
+    ChildCommand command{options.argv,
+                         options.use_shell,
+                         options.cwd,
+                         options.extra_env,
+                         options.output == OutputMode::capture,
+                         output_path_for(options),
                          options.input_file};
     SpawnedChild child = spawn_child(command);
     pid_t pid = child.pid;

@@ -37,11 +37,11 @@ struct SpawnOptions {
     // Added to (or replacing in) farm's own environment for the child.
     std::vector<std::pair<std::string, std::string>> extra_env;
     OutputMode output = OutputMode::capture;
-    std::filesystem::path output_file;             // OutputMode::file
+    std::filesystem::path output_file;              // OutputMode::file
     std::filesystem::path input_file = "/dev/null"; // the child's stdin
-    double timeout_s = 0;      // 0: none
-    double kill_grace_s = 2.0; // SIGTERM to SIGKILL
-    double sample_hz = 20.0;   // tree sampler rate; 0 disables sampling
+    double timeout_s = 0;                           // 0: none
+    double kill_grace_s = 2.0;                      // SIGTERM to SIGKILL
+    double sample_hz = 20.0;                        // tree sampler rate; 0 disables sampling
     // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
     std::function<void(std::string_view)> on_stderr;

@@ -1,8 +1,8 @@
 // Starting a child the way every part of exec/ does: posix_spawn of a resolved executable (or
-// `sh -c`), in a process group of its own whose id is its pid, stdin from /dev/null (or a file), default
-// signal dispositions and an empty signal mask, stdout and stderr through pipes when captured,
-// else to a file, /dev/null or farm's own.
-// Shared by run_process (one measured child) and Service (a long-running one).
+// `sh -c`), in a process group of its own whose id is its pid, stdin from /dev/null (or a file),
+// default signal dispositions and an empty signal mask, stdout and stderr through pipes when
+// captured, else to a file, /dev/null or farm's own. Shared by run_process (one measured child) and
+// Service (a long-running one).
 #pragma once
 
 #include <chrono>

@@ -89,7 +89,8 @@ Parameter parameter_scan(std::string name, std::string_view min_text, std::strin
     if (max < min) {
         throw UsageError(where + ": MAX is below MIN");
     }
-    int decimals = std::max({decimals_of(min_text), decimals_of(max_text), decimals_of(*step_text)});
+    int decimals =
+        std::max({decimals_of(min_text), decimals_of(max_text), decimals_of(*step_text)});
     double scale = std::pow(10.0, decimals);
     // Counting whole steps (not adding the step up) keeps rounding errors from adding up, and a
     // tolerance of a millionth of a step keeps MAX itself when it is reached.

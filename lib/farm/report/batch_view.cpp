@@ -86,8 +86,8 @@ std::string render_relative(const std::vector<history::Run>& runs, const Relativ
         double high = faster ? s.ci95_high : 1 / s.ci95_low;
         out += "  " + reference + " ran " + number(factor) + " ± " + number((high - low) / 2) +
                " times " + (faster ? "faster" : "slower") + " than `" + runs[row.run].subject +
-               "` (95% CI " + number(low) + " … " + number(high) + ", Mann-Whitney p = " +
-               p_text(s.p_value) + ")\n";
+               "` (95% CI " + number(low) + " … " + number(high) +
+               ", Mann-Whitney p = " + p_text(s.p_value) + ")\n";
     }
     for (std::size_t i : block.left_out) {
         out += "  not compared: `" + runs[i].subject + "` (" + history::to_string(runs[i].status) +
@@ -96,8 +96,7 @@ std::string render_relative(const std::vector<history::Run>& runs, const Relativ
     return out;
 }
 
-nlohmann::json relative_to_json(const std::vector<history::Run>& runs,
-                                const RelativeBlock& block) {
+nlohmann::json relative_to_json(const std::vector<history::Run>& runs, const RelativeBlock& block) {
     using nlohmann::json;
     json rows = json::array();
     for (const RelativeRow& row : block.rows) {
@@ -127,9 +126,8 @@ nlohmann::json batch_to_json(const BatchDocument& d) {
     j["schema"] = "farm.batch/1";
     j["batch_id"] = runs.empty() ? json(nullptr) : json(runs.front().batch_id);
     j["interleaved"] = d.interleaved;
-    j["order_seed"] = !runs.empty() && runs.front().order_seed
-                          ? json(*runs.front().order_seed)
-                          : json(nullptr);
+    j["order_seed"] =
+        !runs.empty() && runs.front().order_seed ? json(*runs.front().order_seed) : json(nullptr);
     json list = json::array();
     for (std::size_t i = 0; i < runs.size(); ++i) {
         list.push_back(run_to_json(runs[i], (*d.failures)[i]));

@@ -26,8 +26,8 @@ struct RelativeRow {
 
 struct RelativeBlock {
     std::size_t reference = 0;
-    std::vector<RelativeRow> rows;      // every compared run but the reference
-    std::vector<std::size_t> left_out;  // failed, interrupted or without a run
+    std::vector<RelativeRow> rows;     // every compared run but the reference
+    std::vector<std::size_t> left_out; // failed, interrupted or without a run
 };
 
 // nullopt when fewer than two runs can be compared, or the asked-for reference cannot be.
@@ -36,8 +36,7 @@ std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& run
 
 std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block);
 
-nlohmann::json relative_to_json(const std::vector<history::Run>& runs,
-                                const RelativeBlock& block);
+nlohmann::json relative_to_json(const std::vector<history::Run>& runs, const RelativeBlock& block);
 
 struct BatchDocument {
     const std::vector<history::Run>* runs = nullptr;

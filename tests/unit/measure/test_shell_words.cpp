@@ -42,7 +42,6 @@ TEST_CASE("measure::split_shell_words refuses an unterminated quote, naming the 
     CHECK_THROWS_AS(split_shell_words("echo 'oops"), farm::UsageError);
     CHECK_THROWS_WITH(split_shell_words("echo 'oops"),
                       doctest::Contains("`echo 'oops` has an unterminated ' quote"));
-    CHECK_THROWS_WITH(split_shell_words("echo \"oops"),
-                      doctest::Contains("unterminated \" quote"));
+    CHECK_THROWS_WITH(split_shell_words("echo \"oops"), doctest::Contains("unterminated \" quote"));
     CHECK_THROWS_WITH(split_shell_words("echo oops\\"), doctest::Contains("backslash"));
 }
