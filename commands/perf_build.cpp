@@ -109,12 +109,16 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
     cmd.add_option("--conclude", o.conclude, "shell command after each run, untimed");
     cmd.add_option("--cleanup", o.cleanup,
                    "shell command once after a command's runs, also after a failure or Ctrl-C");
-    cmd.add_flag("-i{all},--ignore-failure{all}", o.ignore_failure,
-                 "keep going when a command exits non-zero (its runs are recorded); "
-                 "--ignore-failure=1,2 accepts only those exit codes");
-    cmd.add_flag("--shell{sh}", o.shell,
-                 "run commands through `sh -c` (or --shell=SHELL); its start-up is measured "
-                 "and subtracted");
+    // Both take an optional value (-i, --ignore-failure=1,2; --shell, --shell=bash): given
+    // without one they are filled in by fill_optional_values().
+    cmd.add_option("-i,--ignore-failure", o.ignore_failure,
+                   "keep going when a command exits non-zero (its runs are recorded); "
+                   "--ignore-failure=1,2 accepts only those exit codes")
+        ->expected(0, 1);
+    cmd.add_option("--shell", o.shell,
+                   "run commands through `sh -c` (or --shell=SHELL); its start-up is measured "
+                   "and subtracted")
+        ->expected(0, 1);
     cmd.add_option("--output", o.output,
                    "where the commands' output goes: null (default), pipe (read by farm), "
                    "inherit (the terminal) or a FILE");
@@ -134,6 +138,16 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "also write the results to FILE, hyperfine's format by extension: .json, "
                    ".csv or .md (repeatable; works with --no-record)")
         ->allow_extra_args(false);
+}
+
+// -i and --shell given without a value.
+void fill_optional_values(const CLI::App& cmd, PerfBuildOptions& o) {
+    if (cmd.get_option("--ignore-failure")->count() > 0 && o.ignore_failure.empty()) {
+        o.ignore_failure = "all";
+    }
+    if (cmd.get_option("--shell")->count() > 0 && o.shell.empty()) {
+        o.shell = "sh";
+    }
 }
 
 // The pnpm project mode's own options.
@@ -192,7 +206,8 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
     cmd->add_flag("--json", options->json,
                   "print one JSON document (farm.run/1; farm.batch/1 for several commands; "
                   "farm.project/1 for a pnpm project)");
-    cmd->callback([options, &invocation, runs, min_runs, max_runs, budget] {
+    cmd->callback([cmd, options, &invocation, runs, min_runs, max_runs, budget] {
+        fill_optional_values(*cmd, *options);
         options->run_count_given =
             runs->count() + min_runs->count() + max_runs->count() + budget->count() > 0;
         options->min_runs_given = min_runs->count() > 0;
