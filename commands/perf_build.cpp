@@ -2,19 +2,11 @@
 
 #include "commands/cli.hpp"
 #include "commands/perf_build_options.hpp"
-#include "commands/terminal.hpp"
 #include "farm/core/error.hpp"
-#include "farm/core/paths.hpp"
-#include "farm/core/text.hpp"
-#include "farm/exec/interrupt.hpp"
-#include "farm/history/store.hpp"
 #include "farm/measure/runner.hpp"
-#include "farm/report/run_view.hpp"
-#include "farm/sys/context.hpp"
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <iostream>
+#include <algorithm>
 #include <memory>
 
 namespace farm::commands {
@@ -33,8 +25,8 @@ int exit_code_for(measure::Outcome outcome, bool checks_failed) {
 
 measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
     measure::RunPlan plan;
-    plan.command.use_shell = o.shell;
     plan.command.output = o.show_output ? exec::OutputMode::inherit : exec::OutputMode::capture;
+    plan.hook_output = o.show_output ? exec::OutputMode::inherit : exec::OutputMode::null;
     plan.command.timeout_s = o.timeout_s;
     plan.command.sample_hz = o.sample_hz;
     if (o.runs > 0) {
@@ -42,21 +34,17 @@ measure::RunPlan run_plan_from(const PerfBuildOptions& o) {
     }
     plan.min_runs = o.min_runs;
     if (o.max_runs > 0) {
-        if (o.max_runs < o.min_runs) {
+        // As hyperfine: --max-runs alone lowers the minimum; with both, they must agree.
+        if (o.max_runs < o.min_runs && o.min_runs_given) {
             throw UsageError("--max-runs " + std::to_string(o.max_runs) + " is below --min-runs " +
                              std::to_string(o.min_runs));
         }
+        plan.min_runs = std::min(o.min_runs, o.max_runs);
         plan.max_runs = o.max_runs;
     }
     plan.time_budget_s = o.time_budget_s;
     plan.warmup = o.warmup;
-    if (!o.prepare.empty()) {
-        plan.prepare = o.prepare;
-    }
-    if (!o.cleanup.empty()) {
-        plan.cleanup = o.cleanup;
-    }
-    plan.ignore_failure = o.ignore_failure;
+    plan.ignore_failure = !o.ignore_failure.empty();
     return plan;
 }
 
@@ -64,71 +52,118 @@ namespace {
 
 void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
     invocation.json = o.json;
-    if (!invocation.has_trailing) {
+    if (!invocation.has_trailing && o.commands.empty()) {
         run_perf_build_project(o, invocation);
         return;
     }
-    if (invocation.trailing.empty()) {
-        throw UsageError("give the command to time after `--`, for example: "
-                         "farm perf:build --runs 10 -- pnpm run build");
-    }
     if (!o.dir.empty()) {
-        throw UsageError("give either a project folder or a command after `--`, not both");
+        throw UsageError("give either a project folder or commands (-c, or after `--`), not both");
     }
-    exec::install_interrupt_handlers();
-    exec::become_subreaper();
+    run_perf_build_commands(o, invocation);
+}
 
-    measure::RunPlan plan = run_plan_from(o);
-    plan.command.argv = invocation.trailing;
-    std::filesystem::path cwd = std::filesystem::current_path();
-    std::filesystem::path root = core::find_project_root(cwd);
-    // An unusable database is reported before anything runs, not after minutes of measuring.
-    std::unique_ptr<history::Store> store;
-    if (!o.no_record) {
-        store = std::make_unique<history::Store>(
-            core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root),
-            history::Store::Mode::create);
-    }
+} // namespace
 
-    history::Run run;
-    run.kind = "build";
-    run.command = core::join_command_line(core::redact_secrets(invocation.trailing));
-    run.subject = o.name.empty() ? run.command : core::redact_secrets(o.name);
-    run.folder = cwd.string();
-    run.context = sys::collect_context(root);
-    run.started_at = core::utc_now_iso8601();
+namespace {
 
-    measure::RunResult result;
-    {
-        ProgressLine progress(run.subject);
-        result = measure::run_plan(plan, [&](const measure::Progress& p) { progress.update(p); });
-    }
-    run.duration_s = result.total_wall_s;
-    run.status = history::status_for(result.outcome);
-    for (const measure::Iteration& iteration : result.iterations) {
-        run.iterations.push_back(measure::to_iteration_record(iteration));
-    }
-    std::string failure = result.failure;
-    if (result.outcome == measure::Outcome::interrupted) {
-        failure = "interrupted after " + std::to_string(run.iterations.size()) +
-                  " completed runs; the partial result is shown" +
-                  (store ? " and recorded as interrupted" : "");
-    }
-    if (store) {
-        run.id = store->record(run);
-    }
+// -c, --name, --reference, the order of the runs and the parameters.
+void add_command_options(CLI::App& cmd, PerfBuildOptions& o) {
+    cmd.add_option("-c,--command", o.commands,
+                   "a command to time (repeatable); split into words as a POSIX shell would, "
+                   "run without a shell unless --shell")
+        ->allow_extra_args(false);
+    cmd.add_option("-n,--name", o.names,
+                   "subject name in the history, one per command (default: the command as "
+                   "typed); {NAME} parameters are replaced")
+        ->allow_extra_args(false);
+    cmd.add_option("--reference", o.reference,
+                   "the command (as typed, or its name) the others are compared with (default: "
+                   "the fastest)");
+    cmd.add_flag("--no-interleave", o.no_interleave,
+                 "run each command's runs together, one command after the other, as hyperfine "
+                 "(default: rounds that run every command once, in a shuffled order)");
+    cmd.add_option("--seed", o.seed,
+                   "the seed that shuffles the order of each round "
+                   "(default: random; printed, so a run can be repeated)");
+    cmd.add_option("--parameter-scan", o.parameter_scan,
+                   "NAME MIN MAX: time each command for every value of {NAME} from MIN to MAX")
+        ->expected(3)
+        ->allow_extra_args(false);
+    cmd.add_option("--parameter-step-size", o.parameter_step,
+                   "the step of --parameter-scan (decimals allowed; default 1)");
+    cmd.add_option("--parameter-list", o.parameter_lists,
+                   "NAME a,b,c: time each command for every value of {NAME} (repeatable: every "
+                   "combination)")
+        ->expected(2)
+        ->allow_extra_args(false);
+}
 
-    if (o.json) {
-        std::cout << report::run_to_json(run, failure).dump(2) << "\n";
-    } else {
-        std::cout << report::render_run_table(run, failure, stdout_wants_color());
-        if (store) {
-            std::cout << "  recorded as run #" << run.id << " in " << store->path().string()
-                      << "\n";
-        }
+// Hooks, output and input, the shell, and what counts as a failure.
+void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
+    cmd.add_option("-w,--warmup", o.warmup, "untimed runs of each command before the timed ones");
+    cmd.add_option("--setup", o.setup, "shell command once before a command's runs");
+    cmd.add_option("-p,--prepare", o.prepare,
+                   "shell command before each run, untimed (clear caches); once for all "
+                   "commands, or once per command")
+        ->allow_extra_args(false);
+    cmd.add_option("--conclude", o.conclude, "shell command after each run, untimed");
+    cmd.add_option("--cleanup", o.cleanup,
+                   "shell command once after a command's runs, also after a failure or Ctrl-C");
+    // Both take an optional value (-i, --ignore-failure=1,2; --shell, --shell=bash): given
+    // without one they are filled in by fill_optional_values().
+    cmd.add_option("-i,--ignore-failure", o.ignore_failure,
+                   "keep going when a command exits non-zero (its runs are recorded); "
+                   "--ignore-failure=1,2 accepts only those exit codes")
+        ->expected(0, 1);
+    cmd.add_option("--shell", o.shell,
+                   "run commands through `sh -c` (or --shell=SHELL); its start-up is measured "
+                   "and subtracted")
+        ->expected(0, 1);
+    cmd.add_option("--output", o.output,
+                   "where the commands' output goes: null (default), pipe (read by farm), "
+                   "inherit (the terminal) or a FILE");
+    cmd.add_flag("--show-output", o.show_output,
+                 "let the commands (or pnpm) write to the terminal: --output inherit");
+    cmd.add_option("--input", o.input,
+                   "a file for the commands' standard input "
+                   "(default: /dev/null)");
+    cmd.add_option("-t,--timeout", o.timeout_s,
+                   "end a run after SECONDS (its whole process group: TERM, then KILL)")
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--sample-hz", o.sample_hz,
+                   "process-tree sampling rate for tree RSS and CPU; 0 turns it off")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+    cmd.add_option("--export", o.exports,
+                   "also write the results to FILE, hyperfine's format by extension: .json, "
+                   ".csv or .md (repeatable; works with --no-record)")
+        ->allow_extra_args(false);
+}
+
+// -i and --shell given without a value.
+void fill_optional_values(const CLI::App& cmd, PerfBuildOptions& o) {
+    if (cmd.get_option("--ignore-failure")->count() > 0 && o.ignore_failure.empty()) {
+        o.ignore_failure = "all";
     }
-    std::cout.flush();
-    invocation.exit_code = exit_code_for(result.outcome);
+    if (cmd.get_option("--shell")->count() > 0 && o.shell.empty()) {
+        o.shell = "sh";
+    }
+}
+
+// The pnpm project mode's own options.
+void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
+    cmd.add_option("--install", o.install,
+                   "pnpm project: warm (node_modules removed, store kept), cold (empty store: "
+                   "needs the registry), noop (node_modules kept) or none")
+        ->check(CLI::IsMember({"warm", "cold", "noop", "none"}))
+        ->capture_default_str();
+    cmd.add_option("--script", o.script, "pnpm project: the script each package builds with")
+        ->capture_default_str();
+    cmd.add_flag("--no-build", o.no_build, "pnpm project: measure the install only");
+    cmd.add_option("--output-dir", o.output_dirs,
+                   "pnpm project: a build output folder to measure (repeatable; default from "
+                   "farm.config.json, else dist, build, out, .next)");
+    cmd.add_option("--pnpm", o.pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
 }
 
 } // namespace
@@ -136,11 +171,12 @@ void run_perf_build(const PerfBuildOptions& o, Invocation& invocation) {
 void register_perf_build(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfBuildOptions>();
     CLI::App* cmd = perf.add_subcommand(
-        "build", "Measure a pnpm project's install and builds, or time any command.\n"
+        "build", "Measure a pnpm project's install and builds, or time and compare commands.\n"
                  "Usage: farm perf:build [OPTIONS] [DIR]\n"
+                 "       farm perf:build [OPTIONS] -c COMMAND [-c COMMAND...]\n"
                  "       farm perf:build [OPTIONS] -- COMMAND [ARGS...]");
     cmd->add_option("dir", options->dir,
-                    "pnpm project to measure (default: the project root); not with `--`");
+                    "pnpm project to measure (default: the project root); not with commands");
     CLI::Option* runs = cmd->add_option("-r,--runs", options->runs,
                                         "exact number of timed runs (default: fill the time "
                                         "budget; 5 for a pnpm project)")
@@ -150,7 +186,8 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
             ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
             ->excludes(runs);
     CLI::Option* max_runs =
-        cmd->add_option("-M,--max-runs", options->max_runs, "at most this many timed runs")
+        cmd->add_option("-M,--max-runs", options->max_runs,
+                        "at most this many timed runs (alone, it also lowers the minimum)")
             ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
             ->excludes(runs);
     CLI::Option* budget = cmd->add_option("--time-budget", options->time_budget_s,
@@ -159,46 +196,21 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
                               ->check(CLI::PositiveNumber)
                               ->excludes(runs)
                               ->capture_default_str();
-    cmd->add_option("-w,--warmup", options->warmup, "untimed runs before the timed ones");
-    cmd->add_option("-p,--prepare", options->prepare,
-                    "shell command before each run, untimed (clear caches, reset state)");
-    cmd->add_option("-c,--cleanup", options->cleanup, "shell command after the last run");
-    cmd->add_flag("-i,--ignore-failure", options->ignore_failure,
-                  "keep going when the command exits non-zero (its runs are recorded)");
-    cmd->add_flag("--shell", options->shell, "run the command through `sh -c` (pipes, built-ins)");
-    cmd->add_flag("--show-output", options->show_output,
-                  "let the command (or pnpm) write to the terminal instead of capturing it");
-    cmd->add_option("-t,--timeout", options->timeout_s,
-                    "end a run after SECONDS (its whole process group: TERM, then KILL)")
-        ->check(CLI::PositiveNumber);
-    cmd->add_option("--sample-hz", options->sample_hz,
-                    "process-tree sampling rate for tree RSS and CPU; 0 turns it off")
-        ->check(CLI::Range(0.0, 1000.0))
-        ->capture_default_str();
-    cmd->add_option("-n,--name", options->name,
-                    "subject name in the history (default: the command line as typed)");
-    cmd->add_option("--install", options->install,
-                    "pnpm project: warm (node_modules removed, store kept), cold (empty store: "
-                    "needs the registry), noop (node_modules kept) or none")
-        ->check(CLI::IsMember({"warm", "cold", "noop", "none"}))
-        ->capture_default_str();
-    cmd->add_option("--script", options->script,
-                    "pnpm project: the script each package builds with")
-        ->capture_default_str();
-    cmd->add_flag("--no-build", options->no_build, "pnpm project: measure the install only");
-    cmd->add_option("--output-dir", options->output_dirs,
-                    "pnpm project: a build output folder to measure (repeatable; default from "
-                    "farm.config.json, else dist, build, out, .next)");
-    cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
+    add_command_options(*cmd, *options);
+    add_run_options(*cmd, *options);
+    add_project_options(*cmd, *options);
     cmd->add_option("--config", options->config,
                     "farm config file (default: farm.config.json in the project root)");
     cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd->add_flag("--no-record", options->no_record, "do not store this run in the history");
     cmd->add_flag("--json", options->json,
-                  "print one JSON document (farm.run/1, or farm.project/1 for a pnpm project)");
-    cmd->callback([options, &invocation, runs, min_runs, max_runs, budget] {
+                  "print one JSON document (farm.run/1; farm.batch/1 for several commands; "
+                  "farm.project/1 for a pnpm project)");
+    cmd->callback([cmd, options, &invocation, runs, min_runs, max_runs, budget] {
+        fill_optional_values(*cmd, *options);
         options->run_count_given =
             runs->count() + min_runs->count() + max_runs->count() + budget->count() > 0;
+        options->min_runs_given = min_runs->count() > 0;
         run_perf_build(*options, invocation);
     });
 }

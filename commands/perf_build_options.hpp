@@ -1,10 +1,12 @@
-// The options of `farm perf:build`, shared by its two modes: timing a command given after `--`
-// (perf_build.cpp) and measuring a pnpm project (perf_build_project.cpp).
+// The options of `farm perf:build`, shared by its two modes: timing commands (given with -c, or
+// one after `--`: perf_build_commands.cpp) and measuring a pnpm project (perf_build_project.cpp).
 #pragma once
 
 #include "farm/measure/runner.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,15 +21,32 @@ struct PerfBuildOptions {
     std::size_t max_runs = 0;
     double time_budget_s = 3.0;
     bool run_count_given = false; // any of --runs, --min-runs, --max-runs, --time-budget
+    bool min_runs_given = false;
     std::size_t warmup = 0;
-    std::string prepare;
+    // Commands mode: the commands (-c, repeatable), their names and how they take turns.
+    std::vector<std::string> commands;
+    std::vector<std::string> names; // one per command
+    bool no_interleave = false;
+    std::optional<std::uint64_t> seed;
+    std::string reference; // a command as typed, or its name
+    // Hooks (hyperfine 1.20); prepare is one for all commands or one per command.
+    std::string setup;
+    std::vector<std::string> prepare;
+    std::string conclude;
     std::string cleanup;
-    bool ignore_failure = false;
-    bool shell = false;
-    bool show_output = false;
+    // "" (failures end the command), "all" (-i) or exit codes "1,2".
+    std::string ignore_failure;
+    std::string shell;           // "" (no shell) or the shell program of --shell[=SHELL]
+    std::string output = "null"; // null, pipe, inherit or a file
+    bool show_output = false;    // --output inherit
+    std::string input;           // stdin of the commands; "" is /dev/null
+    // {NAME} parameters: --parameter-scan NAME MIN MAX, --parameter-list NAME a,b,c.
+    std::vector<std::string> parameter_scan;
+    std::string parameter_step;
+    std::vector<std::vector<std::string>> parameter_lists;
+    std::vector<std::string> exports; // --export FILE (format by extension)
     double timeout_s = 0;
     double sample_hz = 20;
-    std::string name;
     std::string db;
     bool no_record = false;
     bool json = false;
@@ -48,5 +67,7 @@ int exit_code_for(measure::Outcome outcome, bool checks_failed = false);
 measure::RunPlan run_plan_from(const PerfBuildOptions& options);
 
 void run_perf_build_project(const PerfBuildOptions& options, Invocation& invocation);
+// The commands mode: -c CMD (repeatable) or one command after `--`.
+void run_perf_build_commands(const PerfBuildOptions& options, Invocation& invocation);
 
 } // namespace farm::commands

@@ -16,12 +16,25 @@ _farm_option_kind() {
     'perf:build -m' | 'perf:build --min-runs') _farm_kind=text ;;
     'perf:build -M' | 'perf:build --max-runs') _farm_kind=text ;;
     'perf:build --time-budget') _farm_kind=text ;;
+    'perf:build -c' | 'perf:build --command') _farm_kind=text ;;
+    'perf:build -n' | 'perf:build --name') _farm_kind=text ;;
+    'perf:build --reference') _farm_kind=text ;;
+    'perf:build --seed') _farm_kind=text ;;
+    'perf:build --parameter-scan') _farm_kind=text ;;
+    'perf:build --parameter-step-size') _farm_kind=text ;;
+    'perf:build --parameter-list') _farm_kind=text ;;
     'perf:build -w' | 'perf:build --warmup') _farm_kind=text ;;
+    'perf:build --setup') _farm_kind=text ;;
     'perf:build -p' | 'perf:build --prepare') _farm_kind=text ;;
-    'perf:build -c' | 'perf:build --cleanup') _farm_kind=text ;;
+    'perf:build --conclude') _farm_kind=text ;;
+    'perf:build --cleanup') _farm_kind=text ;;
+    'perf:build -i' | 'perf:build --ignore-failure') _farm_kind=text ;;
+    'perf:build --shell') _farm_kind=text ;;
+    'perf:build --output') _farm_kind=text ;;
+    'perf:build --input') _farm_kind=text ;;
     'perf:build -t' | 'perf:build --timeout') _farm_kind=text ;;
     'perf:build --sample-hz') _farm_kind=text ;;
-    'perf:build -n' | 'perf:build --name') _farm_kind=text ;;
+    'perf:build --export') _farm_kind=file ;;
     'perf:build --install') _farm_kind=choice _farm_choices=(warm cold noop none) ;;
     'perf:build --script') _farm_kind=text ;;
     'perf:build --output-dir') _farm_kind=directory ;;
@@ -130,7 +143,7 @@ _farm_options() {
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
-    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -w --warmup -p --prepare -c --cleanup -i --ignore-failure --shell --show-output -t --timeout --sample-hz -n --name --install --script --no-build --output-dir --pnpm --config --db --no-record --json) ;;
+    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --export --install --script --no-build --output-dir --pnpm --config --db --no-record --json) ;;
     perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
     perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
     perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;

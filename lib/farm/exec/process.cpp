@@ -176,8 +176,13 @@ std::string ProcessResult::describe_failure() const {
 }
 
 ProcessResult run_process(const SpawnOptions& options) {
-    ChildCommand command{options.argv, options.use_shell, options.cwd, options.extra_env,
-                         options.output == OutputMode::capture};
+    ChildCommand command{options.argv,
+                         options.use_shell,
+                         options.cwd,
+                         options.extra_env,
+                         options.output == OutputMode::capture,
+                         output_path_for(options),
+                         options.input_file};
     TreeSampler sampler;
     if (options.sample_hz > 0) {
         sampler.exclude_present(); // before the spawn: whatever runs now is not this run's

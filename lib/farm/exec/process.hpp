@@ -32,6 +32,8 @@ namespace farm::exec {
 enum class OutputMode {
     capture, // read through pipes; the last bytes are kept for error messages
     inherit, // the child writes to farm's own stdout and stderr (--show-output)
+    null,    // stdout and stderr go straight to /dev/null (no pipe to read: as hyperfine)
+    file,    // stdout to output_file (truncated at each start), stderr to /dev/null
 };
 
 struct SpawnOptions {
@@ -41,9 +43,11 @@ struct SpawnOptions {
     // Added to (or replacing in) farm's own environment for the child.
     std::vector<std::pair<std::string, std::string>> extra_env;
     OutputMode output = OutputMode::capture;
-    double timeout_s = 0;      // 0: none
-    double kill_grace_s = 2.0; // SIGTERM to SIGKILL
-    double sample_hz = 20.0;   // tree sampler rate; 0 disables sampling
+    std::filesystem::path output_file;              // OutputMode::file
+    std::filesystem::path input_file = "/dev/null"; // the child's stdin
+    double timeout_s = 0;                           // 0: none
+    double kill_grace_s = 2.0;                      // SIGTERM to SIGKILL
+    double sample_hz = 20.0;                        // tree sampler rate; 0 disables sampling
     // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
     std::function<void(std::string_view)> on_stderr;
@@ -77,5 +81,14 @@ struct ProcessResult {
 void become_subreaper();
 
 ProcessResult run_process(const SpawnOptions& options);
+
+// Where a child's stdout goes when it is not captured: /dev/null, the output file, or empty
+// (farm's own, inherited).
+inline std::filesystem::path output_path_for(const SpawnOptions& options) {
+    if (options.output == OutputMode::null) {
+        return "/dev/null";
+    }
+    return options.output == OutputMode::file ? options.output_file : std::filesystem::path();
+}
 
 } // namespace farm::exec

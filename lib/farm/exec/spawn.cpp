@@ -155,10 +155,15 @@ SpawnedChild spawn_child(const ChildCommand& command) {
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, command.input_file.c_str(), O_RDONLY,
+                                     0);
     if (command.capture) {
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
+    } else if (!command.output_file.empty()) {
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, command.output_file.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     }
     if (!command.cwd.empty()) {
         posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());

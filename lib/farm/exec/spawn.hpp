@@ -1,7 +1,8 @@
 // Starting a child the way every part of exec/ does: posix_spawn of a resolved executable (or
-// `sh -c`), in a process group of its own whose id is its pid, stdin from /dev/null, default
-// signal dispositions and an empty signal mask, stdout and stderr through pipes when captured.
-// Shared by run_process (one measured child) and Service (a long-running one).
+// `sh -c`), in a process group of its own whose id is its pid, stdin from /dev/null (or a file),
+// default signal dispositions and an empty signal mask, stdout and stderr through pipes when
+// captured, else to a file, /dev/null or farm's own. Shared by run_process (one measured child) and
+// Service (a long-running one).
 #pragma once
 
 #include <chrono>
@@ -35,7 +36,11 @@ struct ChildCommand {
     bool use_shell = false;        // run `sh -c "argv joined"` instead
     std::filesystem::path cwd;     // empty: farm's current folder
     std::vector<std::pair<std::string, std::string>> extra_env;
-    bool capture = true; // pipes for stdout and stderr; otherwise farm's own are inherited
+    bool capture = true; // pipes for stdout and stderr; otherwise see output_file
+    // Not captured: stdout goes to this file, created or truncated (stderr to /dev/null; both
+    // when it is /dev/null); empty: farm's own stdout and stderr are inherited.
+    std::filesystem::path output_file;
+    std::filesystem::path input_file = "/dev/null"; // the child's stdin
 };
 
 struct SpawnedChild {

@@ -1,11 +1,15 @@
-// The run loop: warm-up runs, timed runs, prepare and cleanup commands, and when to stop.
+// The run loop of one command: warm-up runs, timed runs, the hooks around them, and when to stop.
+// (batch.hpp runs several commands' loops together, interleaved or one after the other.)
 //
 // Like hyperfine: with an exact --runs the loop runs that many times; otherwise it runs once,
 // then as many times as fill the time budget (default 3 s), at least min_runs (default 10) and at
 // most max_runs. Warm-up runs are not recorded. FARM_ITERATION is set in the child's environment
-// (0, 1, ... for timed runs; warmup-0, ... for warm-ups). A failed iteration stops the loop unless
-// failures are ignored; an interrupt stops it at once. Completed iterations are always returned,
-// so a partial result can be shown and stored.
+// (0, 1, ... for timed runs; warmup-0, ... for warm-ups). Hooks as hyperfine 1.20: setup once
+// before the command's runs, prepare before and conclude after each run (warm-ups included,
+// untimed), cleanup once after its runs, also after a failure or an interrupt. A failed iteration
+// or hook ends the loop unless failures are ignored (a failed hook always ends it); an interrupt
+// ends it at once. Completed iterations are always returned, so a partial result can be shown and
+// stored.
 #pragma once
 
 #include "farm/exec/process.hpp"
@@ -27,9 +31,17 @@ struct RunPlan {
     std::size_t max_runs = std::numeric_limits<std::size_t>::max();
     double time_budget_s = 3.0;
     std::size_t warmup = 0;
-    std::optional<std::string> prepare; // shell command before each run, untimed
-    std::optional<std::string> cleanup; // shell command after the last run
+    // Hooks: shell commands (`sh -c`), untimed, their output where hook_output says.
+    std::optional<std::string> setup;    // once before the warm-ups and runs
+    std::optional<std::string> prepare;  // before each run
+    std::optional<std::string> conclude; // after each run
+    std::optional<std::string> cleanup;  // once after the runs, also after a failure or interrupt
+    exec::OutputMode hook_output = exec::OutputMode::null;
     bool ignore_failure = false;
+    // With ignore_failure: only these non-zero exit codes are accepted (empty: every failure).
+    std::vector<int> accepted_exit_codes;
+    // The shell's own start-up (--shell), subtracted from each run's wall time (not below 0).
+    double shell_overhead_s = 0;
     // Called in-process before each run (warm-ups included) with its FARM_ITERATION value,
     // untimed: resetting state that a shell command cannot reach (a parser, a folder).
     std::function<void(const std::string& iteration)> before_each;
@@ -56,6 +68,9 @@ struct Progress {
 };
 
 RunResult run_plan(const RunPlan& plan, const std::function<void(const Progress&)>& on_progress);
+
+// Whether a run's ending counts as a success under the plan's --ignore-failure.
+bool run_accepted(const RunPlan& plan, const exec::ProcessResult& process);
 
 // The per-iteration metrics of a process: wall_s, user_s, sys_s, cpu_cores (tree CPU / wall),
 // max_rss_bytes (largest single process), tree_peak_rss_bytes (sampled over the tree) and, with

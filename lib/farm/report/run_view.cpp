@@ -30,6 +30,13 @@ std::string render_run_table(const history::Run& run, const std::string& failure
     if (run.command != run.subject && !run.command.empty()) {
         out += "  command: " + run.command + "\n";
     }
+    if (!run.parameters.empty()) {
+        out += "  parameters:";
+        for (const auto& [name, value] : run.parameters) {
+            out += " " + name + "=" + value;
+        }
+        out += "\n";
+    }
     out += "  " + std::to_string(n) + (n == 1 ? " run" : " runs") + ", " + status;
     if (run.context.git.available) {
         out += ", git " + run.context.git.commit.substr(0, 10) +
@@ -58,6 +65,11 @@ std::string render_run_table(const history::Run& run, const std::string& failure
                        format_value(o.value, "s") + ")";
             }
             out += "\n";
+        }
+        if (run.shell_overhead_s) {
+            out += "\n  Wall time has the shell's own start-up subtracted: " +
+                   format_value(*run.shell_overhead_s, "s") +
+                   " (the median of empty runs of `SHELL -c ''`).";
         }
         out += "\n  Statistics over " + std::to_string(n) +
                " timed runs. RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the "
@@ -96,6 +108,14 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
     }
     j["outliers"] = std::move(outliers);
     j["failure"] = failure.empty() ? json(nullptr) : json(failure);
+    json parameters = json::object();
+    for (const auto& [name, value] : run.parameters) {
+        parameters[name] = value;
+    }
+    j["parameters"] = std::move(parameters);
+    j["shell_overhead_s"] = run.shell_overhead_s ? json(*run.shell_overhead_s) : json(nullptr);
+    j["batch_id"] = run.batch_id.empty() ? json(nullptr) : json(run.batch_id);
+    j["order_seed"] = run.order_seed ? json(*run.order_seed) : json(nullptr);
     return j;
 }
 

@@ -9,6 +9,8 @@
 
 #include "support/files.hpp"
 
+#include "farm/core/error.hpp"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>

@@ -1,0 +1,67 @@
+// The commands mode of `farm perf:build` in three steps, one file each:
+// - perf_build_plan.cpp: the options (and the command after `--`) become the commands to time,
+//   one per command and parameter combination, with their run plans;
+// - perf_build_commands.cpp: runs them, prints the result, then stores it (a result is printed
+//   before it is stored, so a storage failure never loses it) and writes the exports;
+// - perf_build_store.cpp: where the runs go: the history, or a file kept for a later import.
+#pragma once
+
+#include "commands/perf_build_options.hpp"
+#include "farm/history/run.hpp"
+#include "farm/measure/batch.hpp"
+#include "farm/measure/parameters.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace farm::history {
+class Store;
+}
+
+namespace farm::commands {
+
+struct Invocation;
+
+// One command to time, after {NAME} replacement.
+struct TimedCommand {
+    std::string typed;   // as the user wrote it (the words after `--` joined), secrets kept
+    std::string shown;   // as typed, secrets redacted: Run::command
+    std::string subject; // its --name, else `shown`
+    measure::ParameterBinding parameters;
+};
+
+struct CommandsPlan {
+    std::vector<TimedCommand> commands;
+    measure::BatchPlan batch;             // batch.commands[i] runs commands[i]
+    std::optional<std::size_t> reference; // --reference, else the fastest
+    std::optional<double> shell_overhead_s;
+    std::string shell; // the shell of --shell, for the notes
+};
+
+// Throws farm::UsageError for a contradiction of the options, naming it.
+CommandsPlan plan_commands(const PerfBuildOptions& options, const Invocation& invocation);
+
+// The median wall time of `runs` empty runs of `SHELL -c ''`, as hyperfine measures it.
+double measure_shell_overhead(const std::string& shell, std::size_t runs = 30);
+
+struct StoreOutcome {
+    bool recorded = false;
+    std::string error;                  // why not, naming the database
+    std::filesystem::path unsaved_file; // where the runs were kept instead
+};
+
+// Records all runs (setting their ids); when that fails keeps them in a file for
+// `farm perf:report --import` and says where.
+StoreOutcome store_runs(const std::filesystem::path& db_path, std::vector<history::Run>& runs,
+                        history::Store* store);
+
+// Writes each --export file in the format of its extension.
+void export_runs(const std::vector<std::string>& files, const std::vector<history::Run>& runs);
+
+// Throws farm::UsageError for a file whose extension is not an export format, before anything
+// runs.
+void check_export_files(const std::vector<std::string>& files);
+
+} // namespace farm::commands

@@ -1,0 +1,198 @@
+// `farm perf:build -c CMD [-c CMD...]` and `farm perf:build -- CMD ARGS`: times the commands
+// (interleaved, or one after the other), prints each one's table and how fast they were relative
+// to each other, then stores them (a result is printed before it is stored, so that a failure to
+// store never loses it) and writes the --export files.
+#include "commands/cli.hpp"
+#include "commands/perf_build_batch.hpp"
+#include "commands/terminal.hpp"
+#include "farm/core/config.hpp"
+#include "farm/core/error.hpp"
+#include "farm/core/paths.hpp"
+#include "farm/core/text.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/history/store.hpp"
+#include "farm/report/batch_view.hpp"
+#include "farm/report/run_view.hpp"
+#include "farm/sys/context.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <random>
+
+namespace farm::commands {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// 16 hexadecimal digits, shared by the runs of one call.
+std::string new_batch_id() {
+    std::random_device device;
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%08x%08x", unsigned(device()), unsigned(device()));
+    return buffer;
+}
+
+std::vector<history::Run> runs_of(const CommandsPlan& plan,
+                                  const std::vector<measure::RunResult>& results,
+                                  const history::Run& base, std::vector<std::string>& failures) {
+    std::vector<history::Run> runs;
+    bool batch = plan.commands.size() > 1;
+    std::string batch_id = batch ? new_batch_id() : "";
+    for (std::size_t i = 0; i < plan.commands.size(); ++i) {
+        const measure::RunResult& result = results[i];
+        history::Run run = base;
+        run.command = plan.commands[i].shown;
+        run.subject = plan.commands[i].subject;
+        run.parameters = plan.commands[i].parameters;
+        run.shell_overhead_s = plan.shell_overhead_s;
+        run.batch_id = batch_id;
+        if (batch && plan.batch.interleave) {
+            run.order_seed = plan.batch.seed;
+        }
+        run.duration_s = result.total_wall_s;
+        run.status = history::status_for(result.outcome);
+        for (const measure::Iteration& iteration : result.iterations) {
+            run.iterations.push_back(measure::to_iteration_record(iteration));
+        }
+        std::string failure = result.failure;
+        if (result.outcome == measure::Outcome::interrupted) {
+            failure = "interrupted after " + std::to_string(run.iterations.size()) +
+                      " completed runs; the partial result is shown";
+        }
+        failures.push_back(std::move(failure));
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+// Interrupted above failed above completed: the exit code of the whole call.
+measure::Outcome worst_outcome(const std::vector<measure::RunResult>& results) {
+    measure::Outcome worst = measure::Outcome::completed;
+    for (const measure::RunResult& result : results) {
+        if (result.outcome == measure::Outcome::interrupted) {
+            return result.outcome;
+        }
+        if (result.outcome == measure::Outcome::failed) {
+            worst = result.outcome;
+        }
+    }
+    return worst;
+}
+
+std::string order_note(const CommandsPlan& plan) {
+    if (plan.commands.size() < 2) {
+        return "";
+    }
+    if (!plan.batch.interleave) {
+        return "Each command's runs in one block, in the order given (--no-interleave).\n";
+    }
+    return "Interleaved: each round ran every command once, in an order shuffled with seed " +
+           std::to_string(plan.batch.seed) + " (--seed " + std::to_string(plan.batch.seed) +
+           " repeats it).\n";
+}
+
+std::string render_text(const CommandsPlan& plan, const std::vector<history::Run>& runs,
+                        const std::vector<std::string>& failures,
+                        const std::optional<report::RelativeBlock>& relative) {
+    std::string out;
+    bool color = stdout_wants_color();
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        out += (i > 0 ? "\n" : "") + report::render_run_table(runs[i], failures[i], color);
+    }
+    if (runs.size() > 1) {
+        out += "\n" + order_note(plan);
+    }
+    if (relative) {
+        out += "\n" + report::render_relative(runs, *relative);
+    }
+    return out;
+}
+
+// The database, opened before anything runs so that an unusable one is reported at once.
+std::unique_ptr<history::Store> open_store(const PerfBuildOptions& o, const fs::path& db_path) {
+    if (o.no_record) {
+        return nullptr;
+    }
+    return std::make_unique<history::Store>(db_path, history::Store::Mode::create);
+}
+
+} // namespace
+
+void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) {
+    CommandsPlan plan = plan_commands(o, invocation);
+    check_export_files(o.exports);
+    fs::path cwd = fs::current_path();
+    fs::path root = core::find_project_root(cwd);
+    // Read strictly, as in the project mode: a broken or missing --config is an error here too.
+    core::load_config(root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
+    fs::path db_path =
+        core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root);
+    std::unique_ptr<history::Store> store = open_store(o, db_path);
+    exec::install_interrupt_handlers();
+    exec::become_subreaper();
+
+    if (!plan.shell.empty()) {
+        plan.shell_overhead_s = measure_shell_overhead(plan.shell);
+        for (measure::RunPlan& command : plan.batch.commands) {
+            command.shell_overhead_s = *plan.shell_overhead_s;
+        }
+    }
+    history::Run base;
+    base.kind = "build";
+    base.folder = cwd.string();
+    base.context = sys::collect_context(root);
+    base.started_at = core::utc_now_iso8601();
+
+    std::vector<measure::RunResult> results;
+    {
+        ProgressLine progress("");
+        results = measure::run_batch(plan.batch, [&](std::size_t c, const measure::Progress& p) {
+            progress.update(plan.commands[c].subject, p);
+        });
+    }
+    std::vector<std::string> failures;
+    std::vector<history::Run> runs = runs_of(plan, results, base, failures);
+    std::optional<report::RelativeBlock> relative = report::relative_block(runs, plan.reference);
+
+    StoreOutcome stored{store != nullptr, "", ""};
+    if (!o.json) {
+        std::cout << render_text(plan, runs, failures, relative);
+        std::cout.flush();
+    }
+    if (store) {
+        stored = store_runs(db_path, runs, store.get());
+    }
+    if (o.json) {
+        nlohmann::json document;
+        if (runs.size() == 1) {
+            document = report::run_to_json(runs[0], failures[0]);
+        } else {
+            document = report::batch_to_json(
+                {&runs, &failures, &relative, plan.batch.interleave, stored.recorded, ""});
+        }
+        document["recorded"] = stored.recorded;
+        document["unsaved_file"] = stored.unsaved_file.empty()
+                                       ? nlohmann::json(nullptr)
+                                       : nlohmann::json(stored.unsaved_file.string());
+        std::cout << document.dump(2) << "\n";
+    } else if (store && stored.recorded) {
+        std::cout << "  recorded "
+                  << (runs.size() == 1 ? "as run #" + std::to_string(runs[0].id)
+                                       : std::to_string(runs.size()) + " runs")
+                  << " in " << store->path().string() << "\n";
+    }
+    std::cout.flush();
+    export_runs(o.exports, runs);
+    invocation.exit_code = exit_code_for(worst_outcome(results));
+    if (store && !stored.recorded) {
+        std::cerr << "farm: " << stored.error << "\n"
+                  << "farm: the runs were kept in " << stored.unsaved_file.string()
+                  << "; `farm perf:report --import " << stored.unsaved_file.string()
+                  << "` stores them later\n";
+        invocation.exit_code = int(ExitCode::usage);
+    }
+}
+
+} // namespace farm::commands
