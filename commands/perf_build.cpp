@@ -134,6 +134,9 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "process-tree sampling rate for tree RSS and CPU; 0 turns it off")
         ->check(CLI::Range(0.0, 1000.0))
         ->capture_default_str();
+    cmd.add_flag("--counters", o.counters,
+                 "also count instructions, cycles, branch misses and cache misses of the whole "
+                 "process tree (hardware counters, where the kernel allows them)");
     cmd.add_option("--export", o.exports,
                    "also write the results to FILE, hyperfine's format by extension: .json, "
                    ".csv or .md (repeatable; works with --no-record)")

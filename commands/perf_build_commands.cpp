@@ -9,6 +9,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
 #include "farm/core/text.hpp"
+#include "farm/exec/counters.hpp"
 #include "farm/exec/interrupt.hpp"
 #include "farm/history/store.hpp"
 #include "farm/report/batch_view.hpp"
@@ -110,6 +111,24 @@ std::string render_text(const CommandsPlan& plan, const std::vector<history::Run
     return out;
 }
 
+// With --counters: opens the hardware counters for every command's runs, and says what the user
+// gets: nothing to say when all is counted, else why not or what is left out.
+std::string open_counters(const PerfBuildOptions& o, exec::TreeCounters& counters,
+                          CommandsPlan& plan) {
+    if (!o.counters) {
+        return "";
+    }
+    if (std::optional<std::string> refused = counters.open()) {
+        return "counters not available: " + *refused;
+    }
+    for (measure::RunPlan& command : plan.batch.commands) {
+        command.command.counters = &counters;
+    }
+    return counters.user_space_only()
+               ? "counters: user space only (the kernel's perf_event_paranoid allows no more)"
+               : "";
+}
+
 // The database, opened before anything runs so that an unusable one is reported at once.
 std::unique_ptr<history::Store> open_store(const PerfBuildOptions& o, const fs::path& db_path) {
     if (o.no_record) {
@@ -139,6 +158,8 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
             command.shell_overhead_s = *plan.shell_overhead_s;
         }
     }
+    exec::TreeCounters counters;
+    std::string counters_note = open_counters(o, counters, plan);
     history::Run base;
     base.kind = "build";
     base.folder = cwd.string();
@@ -159,6 +180,9 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     StoreOutcome stored{store != nullptr, "", ""};
     if (!o.json) {
         std::cout << render_text(plan, runs, failures, relative);
+        if (!counters_note.empty()) {
+            std::cout << "\n" << counters_note << "\n";
+        }
         std::cout.flush();
     }
     if (store) {
@@ -171,6 +195,11 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
         } else {
             document = report::batch_to_json(
                 {&runs, &failures, &relative, plan.batch.interleave, stored.recorded, ""});
+        }
+        if (o.counters) {
+            document["counters"] = {{"available", counters.is_open()},
+                                    {"user_space_only", counters.user_space_only()},
+                                    {"note", counters_note}};
         }
         document["recorded"] = stored.recorded;
         document["unsaved_file"] = stored.unsaved_file.empty()

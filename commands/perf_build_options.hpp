@@ -47,6 +47,7 @@ struct PerfBuildOptions {
     std::vector<std::string> exports; // --export FILE (format by extension)
     double timeout_s = 0;
     double sample_hz = 20;
+    bool counters = false;
     std::string db;
     bool no_record = false;
     bool json = false;

@@ -67,8 +67,8 @@ struct ProcessResult {
     bool timed_out = false;
     bool interrupted = false;
     std::size_t tree_samples = 0;
-    std::string stdout_tail; // last bytes of stdout (capture mode)
-    std::string stderr_tail; // last bytes of stderr (capture mode)
+    std::string stdout_tail;              // last bytes of stdout (capture mode)
+    std::string stderr_tail;              // last bytes of stderr (capture mode)
     std::vector<CounterReading> counters; // empty when not asked or not readable
 
     bool succeeded() const { return exit_code == 0 && !timed_out && !interrupted; }
