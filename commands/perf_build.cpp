@@ -3,6 +3,7 @@
 #include "commands/cli.hpp"
 #include "commands/perf_build_options.hpp"
 #include "commands/terminal.hpp"
+#include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
 #include "farm/core/text.hpp"
@@ -156,7 +157,7 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
     CLI::Option* budget = cmd->add_option("--time-budget", options->time_budget_s,
                                           "seconds of timed runs to aim for when --runs is not "
                                           "given")
-                              ->check(CLI::PositiveNumber)
+                              ->check(seconds_check())
                               ->excludes(runs)
                               ->capture_default_str();
     cmd->add_option("-w,--warmup", options->warmup, "untimed runs before the timed ones");
@@ -170,10 +171,10 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
                   "let the command (or pnpm) write to the terminal instead of capturing it");
     cmd->add_option("-t,--timeout", options->timeout_s,
                     "end a run after SECONDS (its whole process group: TERM, then KILL)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_check());
     cmd->add_option("--sample-hz", options->sample_hz,
                     "process-tree sampling rate for tree RSS and CPU; 0 turns it off")
-        ->check(CLI::Range(0.0, 1000.0))
+        ->check(hertz_check(1000, ZeroIs::allowed))
         ->capture_default_str();
     cmd->add_option("-n,--name", options->name,
                     "subject name in the history (default: the command line as typed)");

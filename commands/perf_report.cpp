@@ -188,7 +188,7 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
             report::group_exposition_by_subject(exposition, host);
         report::push_to_gateway(o.push_url, "farm", groups);
         std::cerr << "pushed the latest results of " << data.subjects.size() << " subjects to "
-                  << o.push_url << "\n";
+                  << core::redact_secrets(o.push_url) << "\n";
     }
     if (format) {
         // Written as it is made: an export of runs of a million requests is hundreds of MB.

@@ -32,7 +32,7 @@ std::string file_time_iso8601(const fs::path& file) {
 
 std::vector<Run> runs_from_hyperfine(const fs::path& file,
                                      const std::optional<std::string>& subject) {
-    nlohmann::json doc = core::read_json_file(file);
+    nlohmann::json doc = core::read_json_file(file, "hyperfine export");
     auto fail = [&](const std::string& where, const std::string& what) -> std::vector<Run> {
         throw UsageError(file.string() + ": " + where + ": " + what +
                          " (expected hyperfine's --export-json format)");

@@ -17,7 +17,7 @@ namespace {
 
 Package read_package(const fs::path& dir) {
     fs::path file = dir / "package.json";
-    nlohmann::json manifest = core::read_json_file(file);
+    nlohmann::json manifest = core::read_json_file(file, "package manifest");
     if (!manifest.is_object()) {
         throw UsageError(file.string() + ":1:1: package.json must hold a JSON object");
     }
@@ -137,7 +137,7 @@ Project load_project(const fs::path& dir) {
     Project project;
     project.root = root;
     project.root_package = read_package(root);
-    nlohmann::json manifest = core::read_json_file(root / "package.json");
+    nlohmann::json manifest = core::read_json_file(root / "package.json", "package manifest");
     if (auto pm = manifest.find("packageManager"); pm != manifest.end() && pm->is_string()) {
         project.package_manager = pm->get<std::string>();
     }
