@@ -128,12 +128,13 @@ std::vector<ai::Target> probe_local(std::optional<ai::ProviderType> type,
     std::vector<ai::Target> targets;
     std::string tried;
     for (const ai::ProbeResult& r : ai::probe_servers(candidates)) {
-        tried += "\n  " + r.candidate.label + " " + net::url_for_messages(r.candidate.base_url) + ": " +
-                 (r.found ? "found" : r.problem);
+        tried += "\n  " + r.candidate.label + " " + net::url_for_messages(r.candidate.base_url) +
+                 ": " + (r.found ? "found" : r.problem);
         if (!r.found) {
             continue;
         }
-        notes.push_back("found " + r.candidate.label + " at " + net::url_for_messages(r.candidate.base_url) + " (" +
+        notes.push_back("found " + r.candidate.label + " at " +
+                        net::url_for_messages(r.candidate.base_url) + " (" +
                         std::to_string(r.models.size()) +
                         (r.models.size() == 1 ? " model)" : " models)"));
         if (r.models.empty()) {

@@ -18,7 +18,7 @@ mkdir proj && echo '{"name":"p"}' >proj/package.json
 # --- JSON nested 100,000 levels deep: a located error, not a stack overflow ---------------------
 python3 -c 'import sys; n=100000; sys.stdout.write("{\"build\":\n" + "["*n + "]"*n + "}\n")' \
     >proj/farm.config.json
-(cd proj && run_bounded perf:test)
+cd proj && run_bounded perf:test; cd "$WORK" || exit 2
 expect_rc 2 "a config nested 100000 levels deep"
 expect_contains "$ERR" "farm.config.json:2:512: arrays and objects nested deeper than 512 levels" \
     "the nesting error names the file, line and column"
@@ -35,7 +35,7 @@ cat >proj/farm.config.json <<'JSON'
   {"name": "cli", "kind": "build", "command": ["true"],
    "runs": 2.5}]}}
 JSON
-(cd proj && run_bounded perf:test)
+cd proj && run_bounded perf:test; cd "$WORK" || exit 2
 expect_rc 2 "\"runs\": 2.5"
 expect_contains "$ERR" "farm.config.json:3:12: test.suites[0].runs: must be a whole number" \
     "a fractional count names its place"
@@ -61,7 +61,7 @@ expect_contains "$ERR" "is 70 MiB, more than the 64 MiB farm reads" "the size an
 
 rm fifo.txt
 mkfifo proj/farm.config.json
-(cd proj && run_bounded perf:test)
+cd proj && run_bounded perf:test; cd "$WORK" || exit 2
 expect_rc 2 "a config that is a FIFO"
 expect_contains "$ERR" "farm.config.json: config file is a FIFO" "the config FIFO is named"
 rm proj/farm.config.json
@@ -91,7 +91,7 @@ expect_rc 2 "perf:dev --duration nan"
 run_bounded perf:build --runs 2 --json -- true mysql -uroot -pHunter2pw \
     'https://api.example.com/v1?api_key=K3yV4lue&model=x' --token=T0kenValue
 expect_rc 0 "a command with secrets is measured"
-expect_contains "$OUT" 'mysql -uroot -p*** ' "the -pVALUE password is masked in the JSON"
+expect_contains "$OUT" "mysql -uroot '-p***'" "the -pVALUE password is masked in the JSON"
 expect_contains "$OUT" 'api_key=***&model=x' "the URL's key is masked in the JSON"
 run_bounded perf:report --export report.json
 run_bounded perf:report --export report.csv

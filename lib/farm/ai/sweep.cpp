@@ -62,9 +62,9 @@ std::vector<double> parse_levels(std::string_view text, std::string_view option,
         std::string_view rest;
         std::optional<double> value = leading_number(item, rest);
         // A slower rate would wait longer than any duration farm takes (core/limits.hpp).
-        bool ok = value && rest.empty() && *value > 0 && *value <= 1e6 &&
-                  (integers ? *value >= 1 && *value == std::floor(*value)
-                            : *value >= core::min_rate_hz);
+        bool ok =
+            value && rest.empty() && *value > 0 && *value <= 1e6 &&
+            (integers ? *value >= 1 && *value == std::floor(*value) : *value >= core::min_rate_hz);
         if (!ok) {
             throw UsageError(std::string(option) + ": '" + std::string(item) + "' is not one of " +
                              what + "; write a list like " + (integers ? "1,2,4,8" : "0.5,1,2,5"));

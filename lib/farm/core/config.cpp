@@ -60,8 +60,8 @@ double ConfigReader::number(const json& value, const std::string& where, double 
 
 std::int64_t ConfigReader::integer(const json& value, const std::string& where, std::int64_t min,
                                    std::int64_t max) const {
-    std::string range = "a whole number between " + std::to_string(min) + " and " +
-                        std::to_string(max);
+    std::string range =
+        "a whole number between " + std::to_string(min) + " and " + std::to_string(max);
     if (!value.is_number()) {
         fail(where, "must be " + range);
     }

@@ -76,8 +76,9 @@ std::string describe_bytes(std::uintmax_t bytes) {
     if (unit == 0) {
         std::snprintf(text, sizeof text, "%ju bytes", bytes);
     } else {
-        std::snprintf(text, sizeof text, value == double(std::uintmax_t(value)) ? "%.0f %s" : "%.1f %s",
-                      value, units[unit]);
+        std::snprintf(text, sizeof text,
+                      value == double(std::uintmax_t(value)) ? "%.0f %s" : "%.1f %s", value,
+                      units[unit]);
     }
     return text;
 }

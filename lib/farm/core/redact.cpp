@@ -64,8 +64,7 @@ const PasswordOption* password_option_of(std::string_view word) {
         word.remove_prefix(slash + 1);
     }
     for (const PasswordOption& option : password_options) {
-        if (option.program_is_prefix ? word.starts_with(option.program)
-                                     : word == option.program) {
+        if (option.program_is_prefix ? word.starts_with(option.program) : word == option.program) {
             return &option;
         }
     }

@@ -100,7 +100,7 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
         spec.kind = s.kind.empty() ? guess_kind(s.name) : s.kind;
         spec.command = command_for(s, project_root);
         spec.command_text = s.argv.empty() ? core::redact_secrets(s.command_line)
-                                            : core::join_command_line(core::redact_secrets(s.argv));
+                                           : core::join_command_line(core::redact_secrets(s.argv));
         spec.ready = s.ready;
         spec.reload = s.reload;
         specs.push_back(std::move(spec));

@@ -50,7 +50,8 @@ TEST_CASE("core::read_input_file refuses what is not a regular file, at once") {
     // A FIFO with no writer: a blocking open would wait forever.
     fs::path fifo = dir / "fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK(error_of(fifo) == fifo.string() + ": prompts file is a FIFO (named pipe), not a regular file");
+    CHECK(error_of(fifo) ==
+          fifo.string() + ": prompts file is a FIFO (named pipe), not a regular file");
 
     CHECK(contains(error_of("/dev/zero"), "/dev/zero: prompts file is a character device"));
     CHECK(contains(error_of(dir / "missing"), "cannot be read: No such file or directory"));

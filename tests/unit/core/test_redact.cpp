@@ -60,8 +60,8 @@ TEST_CASE("core::redact_secrets leaves -p alone where it is no password") {
              "ssh -p 22 host",
              "docker run -p8080:80 nginx",
              "docker run -p 8080:80 mysql",
-             "mysql -p mydb",          // mysql asks for the password; mydb is the database
-             "mysql -P3306 -h db",     // -P is the port
+             "mysql -p mydb",      // mysql asks for the password; mydb is the database
+             "mysql -P3306 -h db", // -P is the port
              "mysql --port=3306 db",
              "echo mysql; cp -pR a b", // a new command after ;
              "mkdir -p build/out",
@@ -81,7 +81,8 @@ TEST_CASE("core::redact_secrets masks credentials in URL queries, any case") {
     CHECK(redact_secrets("http://h/p?key=abc#frag") == "http://h/p?key=***#frag");
     CHECK(redact_secrets("http://h/p?token=a&access_token=b&refresh_token=c") ==
           "http://h/p?token=***&access_token=***&refresh_token=***");
-    CHECK(redact_secrets("https://b.s3.amazonaws.com/o?X-Amz-Credential=AK%2F1&X-Amz-Signature=f00") ==
+    CHECK(redact_secrets(
+              "https://b.s3.amazonaws.com/o?X-Amz-Credential=AK%2F1&X-Amz-Signature=f00") ==
           "https://b.s3.amazonaws.com/o?X-Amz-Credential=***&X-Amz-Signature=***");
     CHECK(redact_secrets("https://x.blob.core.windows.net/c?sv=2020&sig=abc%3D") ==
           "https://x.blob.core.windows.net/c?sv=2020&sig=***");
