@@ -61,7 +61,7 @@ expect_contains "$ERR" "is a FIFO (named pipe), not a regular file" "a FIFO's ki
 run_bounded perf:ai --no-record --url http://127.0.0.1:9 --model m --prompts-file folder.txt
 expect_contains "$ERR" "is a directory, not a regular file" "a folder's kind is named"
 run_bounded perf:ai --no-record --url http://127.0.0.1:9 --model m --prompts-file huge.txt
-expect_contains "$ERR" "is 70 MiB, more than the 64 MiB farm reads" "the size and the limit"
+expect_contains "$ERR" "is 73400320 bytes (70 MiB), more than the 64 MiB farm reads" "the size and the limit"
 
 rm fifo.txt
 mkfifo proj/farm.config.json

@@ -58,8 +58,8 @@ const char* kind_of(mode_t mode) {
 [[noreturn]] void refuse_size(const std::filesystem::path& path, std::string_view what,
                               std::uintmax_t size, std::uintmax_t limit) {
     refuse(path, what,
-           "is " + describe_bytes(size) + ", more than the " + describe_bytes(limit) +
-               " farm reads (is it the right file?)");
+           "is " + std::to_string(size) + " bytes (" + describe_bytes(size) + "), more than the " +
+               describe_bytes(limit) + " farm reads (is it the right file?)");
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/glob.hpp"
+#include "farm/core/input_file.hpp"
 #include "farm/core/json_file.hpp"
 
 #include <algorithm>
@@ -49,7 +50,8 @@ Package read_package(const fs::path& dir) {
 std::vector<std::string> workspace_patterns(const fs::path& file) {
     YAML::Node doc;
     try {
-        doc = YAML::LoadFile(file.string());
+        // yaml-cpp refuses nesting past 2000 levels itself (YAML::DeepRecursion).
+        doc = YAML::Load(core::read_input_file(file, "pnpm workspace file"));
     } catch (const YAML::Exception& e) {
         throw UsageError(file.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
                          std::to_string(e.mark.column + 1) + ": not valid YAML (" + e.msg + ")");

@@ -62,7 +62,8 @@ TEST_CASE("core::read_input_file refuses a file past its limit with the sizes") 
     farm::test::write_file(dir / "big.txt", std::string(2048, 'x'));
     CHECK(error_of(dir / "big.txt", 1024) ==
           (dir / "big.txt").string() +
-              ": prompts file is 2 KiB, more than the 1 KiB farm reads (is it the right file?)");
+              ": prompts file is 2048 bytes (2 KiB), more than the 1 KiB farm reads (is it the "
+              "right file?)");
     CHECK(max_input_file_bytes == 64u * 1024 * 1024);
     CHECK(describe_bytes(max_input_file_bytes) == "64 MiB");
     CHECK(describe_bytes(70u * 1024 * 1024 + 512 * 1024) == "70.5 MiB");
