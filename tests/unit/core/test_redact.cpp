@@ -69,7 +69,7 @@ TEST_CASE("core::redact_secrets leaves -p alone where it is no password") {
              "PWD=/tmp OLDPWD=/ make",
              "node --max-old-space-size=4096 a.js",
          }) {
-        INFO(line);
+        INFO(std::string(line));
         CHECK(redact_secrets(line) == line);
     }
 }
@@ -102,7 +102,7 @@ TEST_CASE("core::redact_secrets leaves innocent URL queries alone") {
              "http://h/?key",
              "http://h/?api_key=",
          }) {
-        INFO(url);
+        INFO(std::string(url));
         CHECK(redact_secrets(url) == url);
     }
 }
