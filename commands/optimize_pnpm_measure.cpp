@@ -95,7 +95,7 @@ nlohmann::json measure_settings_change(const PnpmPlanning& planning, const Optim
         store.record(trial_run("after", trial.after, trial, planning, started_at));
 
     nlohmann::json doc = {{"runs_per_side", o.runs},
-                          {"command", core::join_command_line(trial.argv)},
+                          {"command", core::join_command_line(core::redact_secrets(trial.argv))},
                           {"metric", "wall_s"},
                           {"before_median_s", c.baseline_median},
                           {"after_median_s", c.candidate_median},

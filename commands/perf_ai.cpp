@@ -3,6 +3,7 @@
 #include "commands/cli.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
+#include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
 #include "farm/report/advice_view.hpp"
 
@@ -117,7 +118,7 @@ void register_perf_ai(CLI::App& perf, Invocation& invocation) {
             ->capture_default_str();
     cmd->add_option("--rate", options->rate,
                     "requests per second with Poisson arrivals (instead of --concurrency)")
-        ->check(CLI::PositiveNumber)
+        ->check(hertz_check(1e6))
         ->excludes(concurrency);
     cmd->add_option("--max-concurrency", options->max_concurrency,
                     "with --rate: at most this many requests in flight")

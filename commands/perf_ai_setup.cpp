@@ -1,8 +1,10 @@
 // perf:ai's preparations: which servers, which prompts, and how a run is stored.
 #include "commands/perf_ai_options.hpp"
+#include "commands/time_options.hpp"
 
 #include "farm/ai/discovery.hpp"
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 #include "farm/core/json_file.hpp"
 #include "farm/core/text.hpp"
 #include "farm/net/http_client.hpp"
@@ -38,10 +40,10 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
         ->check(CLI::Range(1, 1000000));
     cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_check());
     cmd.add_option("--duration", o.duration_s,
                    "end each run after SECONDS (requests in flight end as timeouts)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_check());
     cmd.add_option("--config", o.config,
                    "farm config file (default: farm.config.json in the project root)");
     cmd.add_option("--db", o.db, "history database (default .farm/perf.db, or FARM_DB)");
@@ -126,12 +128,13 @@ std::vector<ai::Target> probe_local(std::optional<ai::ProviderType> type,
     std::vector<ai::Target> targets;
     std::string tried;
     for (const ai::ProbeResult& r : ai::probe_servers(candidates)) {
-        tried += "\n  " + r.candidate.label + " " + r.candidate.base_url + ": " +
-                 (r.found ? "found" : r.problem);
+        tried += "\n  " + r.candidate.label + " " + net::url_for_messages(r.candidate.base_url) +
+                 ": " + (r.found ? "found" : r.problem);
         if (!r.found) {
             continue;
         }
-        notes.push_back("found " + r.candidate.label + " at " + r.candidate.base_url + " (" +
+        notes.push_back("found " + r.candidate.label + " at " +
+                        net::url_for_messages(r.candidate.base_url) + " (" +
                         std::to_string(r.models.size()) +
                         (r.models.size() == 1 ? " model)" : " models)"));
         if (r.models.empty()) {
@@ -246,7 +249,7 @@ std::vector<std::string> prompts_of_length(std::size_t tokens) {
 }
 
 std::vector<std::string> prompts_from_file(const std::string& file) {
-    std::string text = core::read_text_file(file);
+    std::string text = core::read_input_file(file, "prompts file");
     std::vector<std::string> prompts;
     std::istringstream lines(text);
     std::string line;
@@ -260,7 +263,7 @@ std::vector<std::string> prompts_from_file(const std::string& file) {
             continue;
         }
         if (line.front() == '{') {
-            nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+            nlohmann::json value = core::parse_json_or_discarded(line);
             if (value.is_discarded() || !value.contains("prompt") || !value["prompt"].is_string()) {
                 throw UsageError(file + ":" + std::to_string(number) +
                                  ":1: a JSON line needs a string \"prompt\" (one prompt per line, "

@@ -4,6 +4,7 @@
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/error.hpp"
+#include "farm/core/redact.hpp"
 #include "farm/report/advice_view.hpp"
 #include "farm/report/table.hpp"
 
@@ -81,7 +82,8 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
         table.add_row(row);
     }
     const ai::Target& t = sweep.target;
-    std::string out = t.name + "/" + t.model + " (" + t.base_url + ")\n" + table.render(color);
+    std::string out = t.name + "/" + t.model + " (" + core::redact_secrets(t.base_url) + ")\n" +
+                      table.render(color);
     out += "\nthroughput (bar) against median latency:\n";
     for (const Level& level : sweep.levels) {
         const ai::BenchmarkSummary& s = level.outcome.view.summary;

@@ -2,6 +2,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/perf_build_options.hpp"
+#include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
 #include "farm/measure/runner.hpp"
 
@@ -129,10 +130,10 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "(default: /dev/null)");
     cmd.add_option("-t,--timeout", o.timeout_s,
                    "end a run after SECONDS (its whole process group: TERM, then KILL)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_check());
     cmd.add_option("--sample-hz", o.sample_hz,
                    "process-tree sampling rate for tree RSS and CPU; 0 turns it off")
-        ->check(CLI::Range(0.0, 1000.0))
+        ->check(hertz_check(1000, ZeroIs::allowed))
         ->capture_default_str();
     cmd.add_flag("--counters", o.counters,
                  "also count instructions, cycles, branch misses and cache misses of the whole "
@@ -196,7 +197,7 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
     CLI::Option* budget = cmd->add_option("--time-budget", options->time_budget_s,
                                           "seconds of timed runs to aim for when --runs is not "
                                           "given")
-                              ->check(CLI::PositiveNumber)
+                              ->check(seconds_check())
                               ->excludes(runs)
                               ->capture_default_str();
     add_command_options(*cmd, *options);

@@ -2,6 +2,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/terminal.hpp"
+#include "commands/time_options.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -132,11 +133,11 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
         ->capture_default_str();
     cmd->add_option("-d,--duration", options->duration_s,
                     "seconds of CPU and memory sampling after the services are ready, each run")
-        ->check(CLI::Range(0.0, 3600.0))
+        ->check(seconds_check(ZeroIs::allowed, 0, 3600))
         ->capture_default_str();
     cmd->add_option("-t,--timeout", options->timeout_s,
                     "seconds a service may take to be ready (and a reload to be seen)")
-        ->check(CLI::Range(0.1, 86400.0))
+        ->check(seconds_check(ZeroIs::refused, 0.1, 86400))
         ->capture_default_str();
     cmd->add_option("-s,--service", options->services,
                     "measure only this service (repeatable; default: all of dev.services)");

@@ -195,7 +195,7 @@ void push_report(const PerfReportOptions& o, const report::ReportData& data) {
     std::vector<report::PushGroup> groups = report::group_exposition_by_subject(exposition, host);
     report::push_to_gateway(o.push_url, "farm", groups);
     std::cerr << "pushed the latest results of " << data.subjects.size() << " subjects to "
-              << o.push_url << "\n";
+              << core::redact_secrets(o.push_url) << "\n";
 }
 
 void export_report(const PerfReportOptions& o, report::ExportFormat format,

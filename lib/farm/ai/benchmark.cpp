@@ -69,7 +69,8 @@ class Benchmark {
             throw UsageError("a benchmark needs at least one prompt");
         }
         if (plan.target.model.empty()) {
-            throw UsageError("no model to benchmark on " + plan.target.base_url +
+            throw UsageError("no model to benchmark on " +
+                             core::redact_secrets(plan.target.base_url) +
                              ": give one with --model");
         }
         for (const std::string& prompt : plan.prompts) {

@@ -2,6 +2,7 @@
 
 #include "farm/ai/server_json.hpp"
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 #include "farm/net/http_client.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,11 +56,13 @@ std::vector<ProbeResult> probe_servers(const std::vector<ServerCandidate>& candi
         try {
             net::HttpResponse response = net::send(request);
             if (!response.ok()) {
-                result.problem = "HTTP " + std::to_string(response.status) + " from " + request.url;
+                result.problem = "HTTP " + std::to_string(response.status) + " from " +
+                                 net::url_for_messages(request.url);
             } else {
-                nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+                nlohmann::json body = core::parse_json_or_discarded(response.body);
                 if (body.is_discarded() || !body.is_object()) {
-                    result.problem = request.url + " did not answer with a list of models";
+                    result.problem = net::url_for_messages(request.url) +
+                                     " did not answer with a list of models";
                 } else {
                     result.found = true;
                     result.models = model_names(candidate.type, body);

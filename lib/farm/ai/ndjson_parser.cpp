@@ -1,6 +1,7 @@
 #include "farm/ai/ndjson_parser.hpp"
 
 #include "farm/ai/server_json.hpp"
+#include "farm/core/json_depth.hpp"
 
 namespace farm::ai {
 
@@ -64,7 +65,7 @@ void NdjsonParser::take_line(std::vector<NdjsonLine>& out) {
     NdjsonLine parsed;
     parsed.offset = m_line_offset;
     try {
-        parsed.value = nlohmann::json::parse(line);
+        parsed.value = core::parse_json(line);
     } catch (const nlohmann::json::exception& error) {
         const auto* syntax = dynamic_cast<const nlohmann::json::parse_error*>(&error);
         parsed.value = nullptr;

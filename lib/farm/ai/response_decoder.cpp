@@ -1,6 +1,7 @@
 #include "farm/ai/response_decoder.hpp"
 
 #include "farm/ai/server_json.hpp"
+#include "farm/core/json_depth.hpp"
 
 namespace farm::ai {
 
@@ -92,7 +93,7 @@ void ResponseDecoder::finish(double at_ms) {
     if (!m_result.complete) {
         // A server that answers a stream request with one JSON error object sends no events.
         std::string error =
-            m_messages == 0 ? object_error(json::parse(m_body, nullptr, false)) : "";
+            m_messages == 0 ? object_error(core::parse_json_or_discarded(m_body)) : "";
         if (!error.empty()) {
             fail(ErrorClass::stream_error, "the server answered with an error: " + error);
         } else {
@@ -114,7 +115,7 @@ void ResponseDecoder::finish_body(double at_ms) {
     std::string_view body = trim(m_body);
     json parsed;
     try {
-        parsed = json::parse(body);
+        parsed = core::parse_json(body);
     } catch (const json::exception& error) {
         fail(ErrorClass::stream_error,
              "the body is not JSON (" + json_parse_problem(error) + "): " + excerpt(body));
@@ -153,7 +154,7 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
     }
     json object;
     try {
-        object = json::parse(data);
+        object = core::parse_json(data);
     } catch (const json::exception& error) {
         fail(ErrorClass::stream_error, where + "event data is not JSON (" +
                                            json_parse_problem(error) + "): " + excerpt(data));

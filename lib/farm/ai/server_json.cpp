@@ -1,6 +1,7 @@
 #include "farm/ai/server_json.hpp"
 
 #include "farm/ai/ndjson_parser.hpp"
+#include "farm/core/json_depth.hpp"
 
 #include <limits>
 
@@ -103,7 +104,7 @@ std::string json_parse_problem(const json::exception& error) {
 }
 
 std::string error_message_from_body(std::string_view body) {
-    json parsed = json::parse(body, nullptr, false);
+    json parsed = core::parse_json_or_discarded(body);
     if (parsed.is_object()) {
         std::string message = object_error(parsed);
         for (const char* key : {"detail", "message"}) {

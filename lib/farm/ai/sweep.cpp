@@ -1,6 +1,7 @@
 #include "farm/ai/sweep.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/limits.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -54,13 +55,16 @@ std::string number_text(double value) {
 
 std::vector<double> parse_levels(std::string_view text, std::string_view option, bool integers) {
     std::vector<double> levels;
-    std::string what = integers ? "whole numbers of 1 or more" : "positive numbers";
+    std::string what = integers ? "whole numbers of 1 or more"
+                                : "rates between one in 30 days and 1000000 a second";
     for (std::string_view item : split(text, ',')) {
         item = trim_spaces(item);
         std::string_view rest;
         std::optional<double> value = leading_number(item, rest);
-        bool ok = value && rest.empty() && *value > 0 &&
-                  (!integers || (*value >= 1 && *value == std::floor(*value) && *value <= 1e6));
+        // A slower rate would wait longer than any duration farm takes (core/limits.hpp).
+        bool ok =
+            value && rest.empty() && *value > 0 && *value <= 1e6 &&
+            (integers ? *value >= 1 && *value == std::floor(*value) : *value >= core::min_rate_hz);
         if (!ok) {
             throw UsageError(std::string(option) + ": '" + std::string(item) + "' is not one of " +
                              what + "; write a list like " + (integers ? "1,2,4,8" : "0.5,1,2,5"));

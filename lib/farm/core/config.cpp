@@ -3,6 +3,7 @@
 #include "farm/core/config_reader.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/json_file.hpp"
+#include "farm/core/limits.hpp"
 #include "farm/core/text.hpp"
 
 #include <algorithm>
@@ -53,6 +54,49 @@ double ConfigReader::number(const json& value, const std::string& where, double 
     double v = value.get<double>();
     if (!(v >= min && v <= max)) {
         fail(where, "must be between " + json(min).dump() + " and " + json(max).dump());
+    }
+    return v;
+}
+
+std::int64_t ConfigReader::integer(const json& value, const std::string& where, std::int64_t min,
+                                   std::int64_t max) const {
+    std::string range =
+        "a whole number between " + std::to_string(min) + " and " + std::to_string(max);
+    if (!value.is_number()) {
+        fail(where, "must be " + range);
+    }
+    bool in_range = false;
+    if (value.is_number_unsigned()) {
+        std::uint64_t v = value.get<std::uint64_t>();
+        in_range = v <= std::uint64_t(max) && (min <= 0 || v >= std::uint64_t(min));
+    } else if (value.is_number_integer()) {
+        in_range = value.get<std::int64_t>() >= min && value.get<std::int64_t>() <= max;
+    } else {
+        // 2.5 would be cut to 2 without a word; 5.0 and 5e0 are written-out whole numbers.
+        double v = value.get<double>();
+        if (std::floor(v) != v) {
+            fail(where, "must be " + range + ", not " + value.dump());
+        }
+        in_range = v >= double(min) && v <= double(max);
+    }
+    if (!in_range) {
+        fail(where, "must be " + range);
+    }
+    return value.is_number_float() ? std::int64_t(value.get<double>()) : value.get<std::int64_t>();
+}
+
+double ConfigReader::seconds(const json& value, const std::string& where, double min) const {
+    if (!value.is_number()) {
+        fail(where, "must be a number of seconds");
+    }
+    double v = value.get<double>();
+    if (!(v >= min && v <= max_duration_s)) {
+        auto text = [](double seconds) {
+            return seconds == std::floor(seconds) ? std::to_string(std::int64_t(seconds))
+                                                  : json(seconds).dump();
+        };
+        fail(where, "must be between " + text(min) + " and " + text(max_duration_s) +
+                        " seconds (30 days)");
     }
     return v;
 }
@@ -163,10 +207,10 @@ void read_thresholds(const ConfigReader& r, const json& t, Thresholds& out) {
                  {"build_slow_s", "install_slow_s", "output_large_bytes", "store_hit_rate_min",
                   "build_memory_bytes", "dev"});
     if (t.contains("build_slow_s")) {
-        out.build_slow_s = r.number(t["build_slow_s"], "thresholds.build_slow_s", 0, 1e9);
+        out.build_slow_s = r.seconds(t["build_slow_s"], "thresholds.build_slow_s", 0);
     }
     if (t.contains("install_slow_s")) {
-        out.install_slow_s = r.number(t["install_slow_s"], "thresholds.install_slow_s", 0, 1e9);
+        out.install_slow_s = r.seconds(t["install_slow_s"], "thresholds.install_slow_s", 0);
     }
     if (t.contains("output_large_bytes")) {
         out.output_large_bytes = r.size(t["output_large_bytes"], "thresholds.output_large_bytes");
@@ -266,8 +310,9 @@ Config load_config(const std::filesystem::path& project_root,
     if (!explicit_path && !std::filesystem::exists(file)) {
         return config;
     }
-    json root = read_json_file(file);
-    ConfigReader reader(file, read_text_file(file));
+    std::string text = read_input_file(file, "config file");
+    json root = parse_json_text(file, text);
+    ConfigReader reader(file, std::move(text));
     reader.check_keys(root, "", {"$schema", "build", "dev", "thresholds", "compare", "ai", "test"});
     if (root.contains("build")) {
         read_build(reader, root["build"], config.build);

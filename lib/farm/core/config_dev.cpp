@@ -37,7 +37,7 @@ DevReady read_dev_ready(const ConfigReader& r, const json& ready, const std::str
         out.url = r.string(ready["url"], where + ".url");
     } else if (ready.contains("port")) {
         out.kind = DevReadyKind::port;
-        out.port = int(r.number(ready["port"], where + ".port", 1, 65535));
+        out.port = int(r.integer(ready["port"], where + ".port", 1, 65535));
         if (ready.contains("host")) {
             out.host = r.string(ready["host"], where + ".host");
         }

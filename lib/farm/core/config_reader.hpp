@@ -27,6 +27,11 @@ class ConfigReader {
                     const std::vector<std::string>& known) const;
     double number(const nlohmann::json& value, const std::string& where, double min,
                   double max) const;
+    // A whole number (5, 5.0 or 5e0, never 2.5) between min and max.
+    std::int64_t integer(const nlohmann::json& value, const std::string& where, std::int64_t min,
+                         std::int64_t max) const;
+    // A duration in seconds between min and core::max_duration_s (30 days).
+    double seconds(const nlohmann::json& value, const std::string& where, double min) const;
     std::string string(const nlohmann::json& value, const std::string& where) const;
     std::int64_t size(const nlohmann::json& value, const std::string& where) const;
     std::vector<std::string> strings(const nlohmann::json& value, const std::string& where) const;

@@ -47,10 +47,7 @@ std::string one_of(const ConfigReader& r, const json& value, const std::string& 
 
 std::size_t count(const ConfigReader& r, const json& value, const std::string& where,
                   std::size_t min, std::size_t max) {
-    if (!value.is_number_integer()) {
-        r.fail(where, "must be a whole number");
-    }
-    return std::size_t(r.number(value, where, double(min), double(max)));
+    return std::size_t(r.integer(value, where, std::int64_t(min), std::int64_t(max)));
 }
 
 std::vector<SuiteThreshold> read_thresholds(const ConfigReader& r, const json& list,
@@ -122,13 +119,13 @@ void read_build_job(const ConfigReader& r, const json& s, const std::string& whe
         suite.dir = r.string(s["dir"], where + ".dir");
     }
     if (s.contains("runs")) {
-        suite.runs = std::size_t(r.number(s["runs"], where + ".runs", 1, 1e6));
+        suite.runs = count(r, s["runs"], where + ".runs", 1, 1000000);
     }
     if (s.contains("warmup")) {
-        suite.warmup = std::size_t(r.number(s["warmup"], where + ".warmup", 0, 1e6));
+        suite.warmup = count(r, s["warmup"], where + ".warmup", 0, 1000000);
     }
     if (s.contains("timeout_s")) {
-        suite.timeout_s = r.number(s["timeout_s"], where + ".timeout_s", 0, 1e9);
+        suite.timeout_s = r.seconds(s["timeout_s"], where + ".timeout_s", 0);
     }
     if (s.contains("install")) {
         suite.install = r.string(s["install"], where + ".install");

@@ -1,13 +1,10 @@
 #include "farm/core/json_file.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace farm::core {
 
@@ -22,16 +19,6 @@ TextPosition position_of(std::string_view text, std::size_t byte_offset) {
         }
     }
     return position;
-}
-
-std::string read_text_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw UsageError("cannot read " + path.string() + ": " + std::strerror(errno));
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
 }
 
 namespace {
@@ -59,8 +46,17 @@ std::size_t token_start(std::string_view text, std::size_t end) {
 
 } // namespace
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-    std::string text = read_text_file(path);
+nlohmann::json read_json_file(const std::filesystem::path& path, std::string_view what) {
+    return parse_json_text(path, read_input_file(path, what));
+}
+
+nlohmann::json parse_json_text(const std::filesystem::path& path, std::string_view text) {
+    if (std::optional<std::size_t> offset = json_too_deep_at(text)) {
+        TextPosition at = position_of(text, *offset);
+        throw UsageError(path.string() + ":" + std::to_string(at.line) + ":" +
+                         std::to_string(at.column) + ": " + json_too_deep_problem() +
+                         " (farm reads at most " + std::to_string(max_json_depth) + ")");
+    }
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {

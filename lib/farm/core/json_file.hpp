@@ -1,6 +1,9 @@
 // Reads a JSON file a user wrote (package.json, farm.config.json) and reports bad input the
-// way an editor would: "FILE:LINE:COLUMN: what is wrong".
+// way an editor would: "FILE:LINE:COLUMN: what is wrong". The file is read with
+// read_input_file (bounded, regular files only) and its nesting is bounded (json_depth.hpp).
 #pragma once
+
+#include "farm/core/input_file.hpp"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -10,8 +13,15 @@
 
 namespace farm::core {
 
-// Throws farm::UsageError naming the file, line and column when it cannot be read or parsed.
-nlohmann::json read_json_file(const std::filesystem::path& path);
+// Reads `path` with read_input_file (so `what` names its kind in messages, and its size is
+// bounded) and parses it with parse_json_text.
+nlohmann::json read_json_file(const std::filesystem::path& path,
+                              std::string_view what = "JSON file");
+
+// Parses `text`, read from `path`. Throws farm::UsageError "PATH:LINE:COLUMN: ..." for a syntax
+// error, a number no double holds, or arrays and objects nested deeper than max_json_depth
+// (refused before anything is built: see json_depth.hpp).
+nlohmann::json parse_json_text(const std::filesystem::path& path, std::string_view text);
 
 // 1-based line and column of a byte offset in text.
 struct TextPosition {
@@ -25,8 +35,5 @@ TextPosition position_of(std::string_view text, std::size_t byte_offset);
 // top level. Lets a reader that found a wrong value point at it with position_of. nullopt when
 // there is no such value.
 std::optional<std::size_t> json_value_offset(std::string_view text, std::string_view path);
-
-// Reads a whole file; throws farm::UsageError naming it when it cannot.
-std::string read_text_file(const std::filesystem::path& path);
 
 } // namespace farm::core

@@ -1,14 +1,14 @@
 #include "farm/core/text.hpp"
 
+#include "farm/core/limits.hpp"
+
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <regex>
 
 namespace farm::core {
 
@@ -92,57 +92,6 @@ std::string join_command_line(const std::vector<std::string>& argv) {
     return line;
 }
 
-namespace {
-
-constexpr std::string_view mask = "***";
-
-const std::array<std::regex, 5>& secret_patterns() {
-    // Each pattern keeps group 1 (the name) and replaces the rest of the match with the mask.
-    static const std::array<std::regex, 5> patterns = {
-        std::regex(
-            R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*[= ])[^\s'"]+)re",
-            std::regex::icase),
-        std::regex(
-            R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)[^\s'"]+)re",
-            std::regex::icase),
-        std::regex(
-            R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|TOKEN|SECRET|PASSWORD|API_KEY)=)[^\s'"]+)re"),
-        std::regex(R"re(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@))re", std::regex::icase),
-        std::regex(
-            R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
-    };
-    return patterns;
-}
-
-} // namespace
-
-std::string redact_secrets(std::string_view text) {
-    std::string result(text);
-    for (const std::regex& pattern : secret_patterns()) {
-        result = std::regex_replace(result, pattern, "$1" + std::string(mask));
-    }
-    return result;
-}
-
-std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
-    std::vector<std::string> redacted;
-    redacted.reserve(argv.size());
-    bool next_is_secret = false;
-    static const std::regex secret_option(
-        R"re(--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*)re",
-        std::regex::icase);
-    for (const std::string& word : argv) {
-        if (next_is_secret) {
-            redacted.emplace_back(mask);
-            next_is_secret = false;
-            continue;
-        }
-        next_is_secret = std::regex_match(word, secret_option);
-        redacted.push_back(redact_secrets(word));
-    }
-    return redacted;
-}
-
 std::string fnv1a64_hex(std::string_view data) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
     for (unsigned char c : data) {
@@ -221,7 +170,9 @@ std::optional<double> parse_age(std::string_view text) {
         return std::nullopt;
     }
     try {
-        return std::stod(number) * unit;
+        double seconds = std::stod(number) * unit;
+        // Past this, "now minus the age" leaves the years a time_t and the text can hold.
+        return seconds <= max_age_s ? std::optional<double>(seconds) : std::nullopt;
     } catch (const std::exception&) {
         return std::nullopt;
     }

@@ -1,6 +1,9 @@
 // Small string helpers that several layers need: suggestions for typos, shell-style quoting of a
-// command line for display, and redaction of secrets before anything is shown or stored.
+// command line for display, hashes and times as text. Redaction of secrets (redact.hpp) is
+// included here for the many callers that take it from here.
 #pragma once
+
+#include "farm/core/redact.hpp"
 
 #include <optional>
 #include <string>
@@ -23,13 +26,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // Joins argv the way a user would type it in sh: words with special characters are quoted.
 std::string join_command_line(const std::vector<std::string>& argv);
 
-// Masks values that look like secrets: the value after `--token`, `--password`, `--api-key` and
-// similar options (`--token=X` and `--token X`), `Authorization:` headers, `_authToken=` npm
-// settings, URL credentials (`https://user:pass@host`) and well-known key prefixes (`sk-`,
-// `hf_`, `ghp_`, `npm_`). Used on every command line before it is printed or stored.
-std::string redact_secrets(std::string_view text);
-std::vector<std::string> redact_secrets(const std::vector<std::string>& argv);
-
 // FNV-1a 64-bit hash as 16 hex digits: a stable fingerprint of a file's content (a lockfile),
 // the same on every machine and build.
 std::string fnv1a64_hex(std::string_view data);
@@ -38,7 +34,8 @@ std::string fnv1a64_hex(std::string_view data);
 // in the order they were taken.
 std::string utc_now_iso8601();
 
-// "30d", "12h", "90m", "45s", "2w" -> seconds; nullopt when malformed.
+// "30d", "12h", "90m", "45s", "2w" -> seconds; nullopt when malformed or older than
+// core::max_age_s (100 years).
 std::optional<double> parse_age(std::string_view text);
 
 // ISO 8601 UTC with milliseconds for a Unix time in seconds.

@@ -1,27 +1,24 @@
 #include "farm/dev/reload_edit.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/input_file.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 namespace farm::dev {
 
 ReloadEdit::ReloadEdit(std::filesystem::path file, core::DevReloadEdit how, std::string text)
     : m_file(std::move(file)), m_how(how), m_text(std::move(text)) {
-    std::ifstream in(m_file, std::ios::binary);
-    if (!in || !std::filesystem::is_regular_file(m_file)) {
+    if (!std::filesystem::is_regular_file(m_file)) {
         throw UsageError("the reload file " + m_file.string() +
                          " does not exist; check dev.services[].reload.file in farm.config.json "
                          "(relative to the service's cwd)");
     }
-    std::ostringstream content;
-    content << in.rdbuf();
-    m_original = content.str();
+    m_original = core::read_text_file(m_file); // refuses a FIFO put there since, at once
 }
 
 ReloadEdit::~ReloadEdit() {

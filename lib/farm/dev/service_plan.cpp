@@ -99,7 +99,8 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
         spec.name = s.name;
         spec.kind = s.kind.empty() ? guess_kind(s.name) : s.kind;
         spec.command = command_for(s, project_root);
-        spec.command_text = s.argv.empty() ? s.command_line : core::join_command_line(s.argv);
+        spec.command_text = s.argv.empty() ? core::redact_secrets(s.command_line)
+                                           : core::join_command_line(core::redact_secrets(s.argv));
         spec.ready = s.ready;
         spec.reload = s.reload;
         specs.push_back(std::move(spec));
@@ -110,7 +111,7 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
 std::string describe_ready(const core::DevReady& ready) {
     switch (ready.kind) {
     case core::DevReadyKind::url:
-        return "GET " + ready.url + " to answer 2xx";
+        return "GET " + core::redact_secrets(ready.url) + " to answer 2xx";
     case core::DevReadyKind::port:
         return ready.host + ":" + std::to_string(ready.port) + " to accept connections";
     case core::DevReadyKind::output:

@@ -21,7 +21,7 @@ struct ServiceSpec {
     std::string name;
     std::string kind; // never empty
     exec::ChildCommand command;
-    std::string command_text; // as written, for people and the history
+    std::string command_text; // as written, secrets redacted, for people and the history
     core::DevReady ready;
     std::optional<core::DevReload> reload;
 };

@@ -1,6 +1,7 @@
 #include "farm/dev/session.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/redact.hpp"
 #include "farm/dev/readiness.hpp"
 #include "farm/dev/reload_edit.hpp"
 #include "farm/exec/interrupt.hpp"
@@ -230,7 +231,7 @@ double one_reload(const DevPlan& plan, Running& r, ReloadEdit& edit, std::size_t
         before = http_body(reload.url);
         if (!before) {
             throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "': GET " +
-                                                      reload.url +
+                                                      core::redact_secrets(reload.url) +
                                                       " does not answer 2xx, so its reload "
                                                       "cannot be seen (dev reload.url)"};
         }
@@ -256,13 +257,14 @@ double one_reload(const DevPlan& plan, Running& r, ReloadEdit& edit, std::size_t
         }
         check_alive(r, "during a reload");
         if (seconds(Clock::now() - edited) > plan.timeout_s) {
-            throw SessionStop{DevOutcome::failed,
-                              "service '" + r.spec->name + "': reload " + std::to_string(number) +
-                                  " was not seen after " + seconds_text(plan.timeout_s) +
-                                  " (waiting for " +
-                                  (done_pattern ? "an output line matching /" + reload.pattern + "/"
-                                                : "the body of GET " + reload.url + " to change") +
-                                  " after editing " + reload.file + ")." + last_output(*r.service)};
+            throw SessionStop{
+                DevOutcome::failed,
+                "service '" + r.spec->name + "': reload " + std::to_string(number) +
+                    " was not seen after " + seconds_text(plan.timeout_s) + " (waiting for " +
+                    (done_pattern
+                         ? "an output line matching /" + reload.pattern + "/"
+                         : "the body of GET " + core::redact_secrets(reload.url) + " to change") +
+                    " after editing " + reload.file + ")." + last_output(*r.service)};
         }
         stop_if_interrupted(done_pattern ? 0.002 : 0.005);
     }

@@ -255,7 +255,7 @@ Run ResultReader::run_from(const Json& result, const std::string& where) const {
 
 std::vector<Run> runs_from_hyperfine(const fs::path& file,
                                      const std::optional<std::string>& subject) {
-    Json doc = core::read_json_file(file);
+    Json doc = core::read_json_file(file, "hyperfine export");
     ResultReader reader(file);
     if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
         reader.fail("/", "no \"results\" array");

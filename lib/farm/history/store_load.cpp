@@ -2,6 +2,7 @@
 #include "farm/history/store.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 #include "farm/history/values_codec.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -17,7 +18,7 @@ namespace {
 
 std::map<std::string, std::string> map_from_json(const std::string& text) {
     std::map<std::string, std::string> map;
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json j = core::parse_json_or_discarded(text);
     if (j.is_object()) {
         for (const auto& [key, value] : j.items()) {
             if (value.is_string()) {

@@ -189,7 +189,7 @@ std::string url_for_messages(std::string_view url) {
     if (at != std::string_view::npos && at >= start) {
         display.erase(start, at + 1 - start);
     }
-    return display;
+    return core::redact_secrets(display);
 }
 
 std::string percent_encode(std::string_view text) {

@@ -53,7 +53,9 @@ struct HttpResponse {
 // (an empty URL, a header with a line break in it).
 HttpResponse send(const HttpRequest& request);
 
-// The URL as it may be shown to people: `scheme://user:password@host/...` loses `user:password@`.
+// The URL as it may be shown or stored: `scheme://user:password@host/...` loses
+// `user:password@`, and credentials in its query (`?api_key=...`) are masked
+// (core::redact_secrets).
 std::string url_for_messages(std::string_view url);
 
 // Percent-encodes everything but RFC 3986's unreserved characters (letters, digits, `-._~`), so

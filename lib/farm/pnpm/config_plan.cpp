@@ -1,7 +1,7 @@
 #include "farm/pnpm/config_plan.hpp"
 
 #include "farm/core/error.hpp"
-#include "farm/core/json_file.hpp"
+#include "farm/core/input_file.hpp"
 #include "farm/pnpm/npmrc.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
@@ -20,10 +20,10 @@ struct LoadedFile {
     std::string text;
 };
 
-LoadedFile load(const fs::path& path) {
+LoadedFile load(const fs::path& path, std::string_view what) {
     LoadedFile file{path, fs::exists(path), ""};
     if (file.existed) {
-        file.text = core::read_text_file(path);
+        file.text = core::read_input_file(path, what);
     }
     return file;
 }
@@ -47,8 +47,8 @@ bool is_list_key(const std::string& key) {
 class Planner {
   public:
     Planner(const fs::path& root, const Version& version, const PlanOptions& options)
-        : m_options(options), m_npmrc_file(load(root / ".npmrc")),
-          m_yaml_file(load(root / "pnpm-workspace.yaml")),
+        : m_options(options), m_npmrc_file(load(root / ".npmrc", "pnpm settings file")),
+          m_yaml_file(load(root / "pnpm-workspace.yaml", "pnpm workspace file")),
           m_npmrc(Npmrc::parse(m_npmrc_file.text)) {
         m_plan.version = version;
         m_plan.target = settings_file_for(version);

@@ -1,5 +1,7 @@
 #include "farm/pnpm/install_log.hpp"
 
+#include "farm/core/json_depth.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -86,7 +88,7 @@ void InstallLogParser::parse_line(std::string_view line) {
         return;
     }
     ++m_stats.lines;
-    json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    json event = core::parse_json_or_discarded(line);
     if (!event.is_object()) {
         ++m_stats.non_json_lines;
         return;

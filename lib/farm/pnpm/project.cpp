@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/glob.hpp"
+#include "farm/core/input_file.hpp"
 #include "farm/core/json_file.hpp"
 
 #include <algorithm>
@@ -17,7 +18,7 @@ namespace {
 
 Package read_package(const fs::path& dir) {
     fs::path file = dir / "package.json";
-    nlohmann::json manifest = core::read_json_file(file);
+    nlohmann::json manifest = core::read_json_file(file, "package manifest");
     if (!manifest.is_object()) {
         throw UsageError(file.string() + ":1:1: package.json must hold a JSON object");
     }
@@ -49,7 +50,8 @@ Package read_package(const fs::path& dir) {
 std::vector<std::string> workspace_patterns(const fs::path& file) {
     YAML::Node doc;
     try {
-        doc = YAML::LoadFile(file.string());
+        // yaml-cpp refuses nesting past 2000 levels itself (YAML::DeepRecursion).
+        doc = YAML::Load(core::read_input_file(file, "pnpm workspace file"));
     } catch (const YAML::Exception& e) {
         throw UsageError(file.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
                          std::to_string(e.mark.column + 1) + ": not valid YAML (" + e.msg + ")");
@@ -137,7 +139,7 @@ Project load_project(const fs::path& dir) {
     Project project;
     project.root = root;
     project.root_package = read_package(root);
-    nlohmann::json manifest = core::read_json_file(root / "package.json");
+    nlohmann::json manifest = core::read_json_file(root / "package.json", "package manifest");
     if (auto pm = manifest.find("packageManager"); pm != manifest.end() && pm->is_string()) {
         project.package_manager = pm->get<std::string>();
     }

@@ -183,3 +183,39 @@ TEST_CASE("core::load_config test.suites errors") {
         CHECK_MESSAGE(contains(message, "farm.config.json:"), message);
     }
 }
+
+TEST_CASE("core::load_config counts are whole numbers in range, located") {
+    std::string message = error_for("runs_fraction", R"({"test": {"suites": [
+  {"name": "cli", "kind": "build", "command": ["true"], "runs": 2.5}]}})");
+    CHECK_MESSAGE(contains(message, "farm.config.json:2:65: test.suites[0].runs: must be a whole "
+                                    "number between 1 and 1000000, not 2.5"),
+                  message);
+    // A whole number written with a fraction or an exponent is still one.
+    Config config = load_config(with_config("runs_written_out", R"({"test": {"suites": [
+  {"name": "cli", "kind": "build", "command": ["true"], "runs": 5.0, "warmup": 1e1}]}})"));
+    CHECK(config.test.suites[0].runs == std::optional<std::size_t>(5));
+    CHECK(config.test.suites[0].warmup == 10);
+    for (const char* bad : {"-1", "1e30", "18446744073709551615", "0.5", "\"3\""}) {
+        std::string text = std::string(R"({"test": {"suites": [{"name": "a", "kind": "dev", )") +
+                           R"("reloads": )" + bad + "}]}}";
+        INFO(bad);
+        CHECK(contains(error_for("reloads", text), ": test.suites[0].reloads: must be a whole "
+                                                   "number between 0 and 1000"));
+    }
+    CHECK(contains(error_for("max_tokens", R"({"test": {"suites": [{"name": "a", "kind": "ai",
+ "max_tokens": 16.5}]}})"),
+                   "test.suites[0].max_tokens: must be a whole number between 1 and 1000000"));
+}
+
+TEST_CASE("core::load_config durations are bounded by 30 days") {
+    std::string message = error_for("timeout_huge", R"({"test": {"suites": [
+  {"name": "cli", "kind": "build", "command": ["true"], "timeout_s": 1e300}]}})");
+    CHECK_MESSAGE(contains(message, "farm.config.json:2:70: test.suites[0].timeout_s: must be "
+                                    "between 0 and 2592000 seconds (30 days)"),
+                  message);
+    Config config = load_config(with_config("timeout_month", R"({"test": {"suites": [
+  {"name": "cli", "kind": "build", "command": ["true"], "timeout_s": 2592000}]}})"));
+    CHECK(config.test.suites[0].timeout_s == 2592000);
+    CHECK(contains(error_for("build_slow", R"({"thresholds": {"build_slow_s": 1e12}})"),
+                   "thresholds.build_slow_s: must be between 0 and 2592000 seconds"));
+}

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -116,6 +118,23 @@ TEST_CASE("core::read_json_file") {
             message.find(file.string() + ":2:16: a number too large for a double (1e999)") !=
                 std::string::npos,
             message);
+    }
+    SUBCASE("nesting 100000 levels deep is a located error, not a stack overflow") {
+        fs::path file = write("deep.json", "{\"a\":\n" + std::string(100000, '[') +
+                                               std::string(100000, ']') + "}\n");
+        std::string message = error_of(file);
+        // Level 513 is the 512th '[' of line 2.
+        CHECK_MESSAGE(message.find(file.string() +
+                                   ":2:512: arrays and objects nested deeper than 512 levels") !=
+                          std::string::npos,
+                      message);
+    }
+    SUBCASE("a FIFO is refused at once, with the kind of file named") {
+        fs::path fifo = fs::current_path() / "json_file" / "fifo.json";
+        fs::remove(fifo);
+        REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+        std::string message = error_of(fifo);
+        CHECK_MESSAGE(message.find("JSON file is a FIFO") != std::string::npos, message);
     }
 }
 

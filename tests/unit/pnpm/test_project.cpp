@@ -221,6 +221,23 @@ TEST_CASE("pnpm::load_project errors") {
         std::string message = usage_error_of(root / "nope");
         CHECK(message.find("nope") != std::string::npos);
     }
+    SUBCASE("pnpm-workspace.yaml nested 100000 levels deep") {
+        fs::path root = fresh("err-yaml-deep");
+        write(root / "package.json", "{\"name\": \"root\"}");
+        write(root / "pnpm-workspace.yaml",
+              "packages: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
+        std::string message = usage_error_of(root);
+        CHECK_MESSAGE(message.find("pnpm-workspace.yaml:") != std::string::npos, message);
+    }
+    SUBCASE("package.json larger than the input limit") {
+        fs::path root = fresh("err-json-huge");
+        write(root / "package.json", "{}");
+        fs::resize_file(root / "package.json", (std::uintmax_t(64) << 20) + 1);
+        std::string message = usage_error_of(root);
+        CHECK_MESSAGE(message.find("package.json: package manifest is 67108865 bytes (64.0 MiB), "
+                                   "more than the 64 MiB farm reads") != std::string::npos,
+                      message);
+    }
     SUBCASE("package.json with a missing comma") {
         fs::path root = fresh("err-json-comma");
         // The comma after "1.0.0" on line 3 is missing: the unexpected token is "private" on
