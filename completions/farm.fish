@@ -103,6 +103,7 @@ complete -c farm -n '__farm_using perf:build' -l show-output -d 'let the command
 complete -c farm -n '__farm_using perf:build' -l input -x -d 'a file for the commands\' standard input (default: /dev/null)'
 complete -c farm -n '__farm_using perf:build' -s t -l timeout -x -d 'end a run after SECONDS (its whole process group: TERM, then KILL)'
 complete -c farm -n '__farm_using perf:build' -l sample-hz -x -d 'process-tree sampling rate for tree RSS and CPU; 0 turns it off'
+complete -c farm -n '__farm_using perf:build' -l counters -d 'also count instructions, cycles, branch misses and cache misses of the whole process tree (hardware counters, where the kernel allows them)'
 complete -c farm -n '__farm_using perf:build' -l export -r -F -d 'also write the results to FILE, hyperfine\'s format by extension: .json, .csv or .md (repeatable; works with --no-record)'
 complete -c farm -n '__farm_using perf:build' -l install -x -a 'warm cold noop none' -d 'pnpm project: warm (node_modules removed, store kept), cold (empty store: needs the registry), noop (node_modules kept) or none'
 complete -c farm -n '__farm_using perf:build' -l script -x -d 'pnpm project: the script each package builds with'
