@@ -100,6 +100,7 @@ std::string last_output(const exec::Service& service) {
 
 void check_alive(Running& r, const std::string& when) {
     if (!r.service->running()) {
+        r.service->wait_for_output(0.5); // its last words are usually the reason
         throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "' exited (" +
                                                   r.service->describe_exit() + ") " + when + "." +
                                                   last_output(*r.service)};

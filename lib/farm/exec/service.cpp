@@ -62,8 +62,19 @@ void Service::pump() {
         woken = fds[pipe_count].revents != 0;
     }
     m_pipes->read_available();
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_lines.flush(Clock::now());
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_lines.flush(Clock::now());
+    }
+    m_output_ended = !m_pipes->open();
+}
+
+void Service::wait_for_output(double max_s) {
+    Clock::time_point until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(max_s));
+    while (!m_output_ended && Clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 bool Service::running() {

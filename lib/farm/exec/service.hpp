@@ -21,6 +21,7 @@
 #include "farm/exec/pipes.hpp"
 #include "farm/exec/spawn.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -52,6 +53,11 @@ class Service {
     std::vector<std::string> last_lines(std::size_t count) const;
     std::uint64_t last_sequence() const;
 
+    // Waits, at most `max_s`, until everything the child wrote has been read (its pipes ended):
+    // a child that printed its reason and exited has not always been read yet when running()
+    // turns false. Pipes held open by a descendant end the wait at the bound.
+    void wait_for_output(double max_s);
+
     // Ends the child's whole tree (see the guarantees above). Idempotent.
     void stop(double grace_s = 2.0);
 
@@ -68,6 +74,7 @@ class Service {
     mutable std::mutex m_mutex; // guards m_lines
     LineRing m_lines;
     bool m_stopped = false;
+    std::atomic<bool> m_output_ended{false};
 };
 
 } // namespace farm::exec
