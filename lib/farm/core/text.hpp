@@ -26,6 +26,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // Joins argv the way a user would type it in sh: words with special characters are quoted.
 std::string join_command_line(const std::vector<std::string>& argv);
 
+// A CSV field as RFC 4180 writes it: quoted (with quotes doubled) only when it holds a comma, a
+// quote or a line break.
+std::string csv_field(const std::string& text);
+
 // FNV-1a 64-bit hash as 16 hex digits: a stable fingerprint of a file's content (a lockfile),
 // the same on every machine and build.
 std::string fnv1a64_hex(std::string_view data);

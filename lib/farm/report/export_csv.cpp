@@ -1,6 +1,7 @@
 #include "farm/report/export_csv.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 #include "farm/report/export_text.hpp"
 
 #include <cmath>
@@ -12,30 +13,16 @@ namespace {
 const char* const header = "kind,subject,run_id,started_at,status,git_commit,git_branch,"
                            "iteration,metric,unit,value\r\n";
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (char c : text) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
-        }
-    }
-    return quoted + "\"";
-}
-
 std::string csv_number(double value) {
     return std::isfinite(value) ? exact_number(value) : "";
 }
 
 // The columns every row of one run shares, up to and including git_branch, with the comma.
 std::string run_columns(const SubjectTrend& subject, const history::RunOverview& run) {
-    return csv_field(subject.kind) + "," + csv_field(subject.subject) + "," +
-           std::to_string(run.id) + "," + csv_field(run.started_at) + "," +
-           history::to_string(run.status) + "," + csv_field(run.git_commit) + "," +
-           csv_field(run.git_branch) + ",";
+    return core::csv_field(subject.kind) + "," + core::csv_field(subject.subject) + "," +
+           std::to_string(run.id) + "," + core::csv_field(run.started_at) + "," +
+           history::to_string(run.status) + "," + core::csv_field(run.git_commit) + "," +
+           core::csv_field(run.git_branch) + ",";
 }
 
 [[noreturn]] void bad_csv(std::size_t line, std::size_t column, const std::string& problem) {
@@ -59,7 +46,7 @@ void write_csv(const ReportData& report, const std::function<void(std::string_vi
             std::string prefix = run_columns(subject, run);
             for (const history::MetricSeries& metric : run.metrics) {
                 std::string suffix =
-                    "," + csv_field(metric.name) + "," + csv_field(metric.unit) + ",";
+                    "," + core::csv_field(metric.name) + "," + core::csv_field(metric.unit) + ",";
                 if (metric.values.empty()) {
                     out += prefix + suffix + csv_number(metric.summary.median) + "\r\n";
                     row_done();

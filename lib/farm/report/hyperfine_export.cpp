@@ -2,6 +2,7 @@
 
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 #include "farm/history/hyperfine_json.hpp"
 
 #include <algorithm>
@@ -28,20 +29,6 @@ std::string rust_number(double value) {
     std::to_chars_result r =
         std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
     return std::string(buffer, r.ptr);
-}
-
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (char c : text) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
-        }
-    }
-    return quoted + "\"";
 }
 
 std::string csv_number(const std::optional<double>& value) {
@@ -151,14 +138,14 @@ std::string hyperfine_csv(const std::vector<history::Run>& runs) {
     }
     std::string text = "command,mean,stddev,median,user,system,min,max";
     for (const std::string& name : names) {
-        text += "," + csv_field("parameter_" + name);
+        text += "," + core::csv_field("parameter_" + name);
     }
     text += "\n";
     for (const history::Run& run : runs) {
         HyperfineFigures f = history::hyperfine_figures(run);
         // hyperfine writes `stddev.unwrap_or(0.0)`; farm only where there are statistics.
         std::optional<double> stddev = f.mean ? std::optional(f.stddev.value_or(0.0)) : f.stddev;
-        text += csv_field(run.command);
+        text += core::csv_field(run.command);
         for (const std::optional<double>& value :
              {f.mean, stddev, f.median, f.user, f.system, f.min, f.max}) {
             text += "," + csv_number(value);
@@ -166,7 +153,8 @@ std::string hyperfine_csv(const std::vector<history::Run>& runs) {
         for (const std::string& name : names) {
             auto it = std::find_if(run.parameters.begin(), run.parameters.end(),
                                    [&name](const auto& p) { return p.first == name; });
-            text += "," + (it == run.parameters.end() ? std::string() : csv_field(it->second));
+            text +=
+                "," + (it == run.parameters.end() ? std::string() : core::csv_field(it->second));
         }
         text += "\n";
     }
