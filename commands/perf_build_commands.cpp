@@ -140,6 +140,10 @@ std::unique_ptr<history::Store> open_store(const PerfBuildOptions& o, const fs::
 } // namespace
 
 void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) {
+    // First of all: a signal that comes before the handlers is lost where farm was started with
+    // SIGINT ignored (a background job of a script), and farm would then run to the end.
+    exec::install_interrupt_handlers();
+    exec::become_subreaper();
     CommandsPlan plan = plan_commands(o, invocation);
     check_export_files(o.exports);
     fs::path cwd = fs::current_path();
@@ -149,8 +153,6 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     fs::path db_path =
         core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db), root);
     std::unique_ptr<history::Store> store = open_store(o, db_path);
-    exec::install_interrupt_handlers();
-    exec::become_subreaper();
 
     if (!plan.shell.empty()) {
         plan.shell_overhead_s = measure_shell_overhead(plan.shell);
