@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 
 marker="98$$.5"   # a unique sleep duration, to find leftovers by command line
 
-left_over() { pgrep -f "sleep $marker" >/dev/null; }
+# Anchored: farm's own command line and the shell's also hold "sleep $marker".
+left_over() { pgrep -f "^sleep $marker" >/dev/null; }
 
 for signal in INT TERM; do
     "$FARM" perf:build --runs 100 --name "interrupt-$signal" --json -- \
@@ -21,7 +22,7 @@ for signal in INT TERM; do
     sleep 0.2
     if left_over; then
         fail "SIG$signal: processes of the measured tree are still running"
-        pkill -f "sleep $marker"
+        pkill -f "^sleep $marker"
     else
         pass
     fi
