@@ -60,10 +60,12 @@ std::string version_note(const pnpm::Project& project, const pnpm::Toolchain& to
 void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     if (!o.prepare.empty() || !o.cleanup.empty() || !o.setup.empty() || !o.conclude.empty() ||
         !o.shell.empty() || !o.names.empty() || !o.parameter_scan.empty() ||
-        !o.parameter_lists.empty() || !o.exports.empty() || !o.reference.empty()) {
+        !o.parameter_lists.empty() || !o.exports.empty() || !o.reference.empty() || o.counters ||
+        !o.input.empty()) {
         throw UsageError("--setup, --prepare, --conclude, --cleanup, --shell, --name, --reference, "
-                         "--export and the parameters apply to commands (-c, or after `--`); a "
-                         "pnpm project's steps are named after its packages");
+                         "--export, --counters, --input and the parameters apply to commands "
+                         "(-c, or after `--`); a pnpm project's steps are named after its "
+                         "packages");
     }
     exec::install_interrupt_handlers();
     exec::become_subreaper();

@@ -56,6 +56,11 @@ else
     expect_contains "$OUT" "counters not available: " "the table says why the counters are missing"
 fi
 
+# A pnpm project's steps are not counted: --counters there is refused, not silently ignored.
+run_farm perf:build --counters
+expect_rc 2 "--counters in the project mode"
+expect_contains "$ERR" "--counters" "the refusal names the option"
+
 # Without --counters nothing is said about counters, and no counter metric is stored.
 run_farm perf:build --runs 2 --json -- true
 expect_eq "$(json_get "$OUT" "'counters' in d")" "False" "no counters key without --counters"

@@ -33,7 +33,8 @@ int signal_to_forward();
 // A file descriptor that becomes readable when an interrupt arrives; -1 before installation.
 int interrupt_fd();
 
-// For tests: forget a previous interrupt.
+// Forgets a previous interrupt: for tests, and for running cleanup hooks after one (the caller
+// raises it again afterwards, so the interrupt still ends farm).
 void reset_interrupt();
 
 } // namespace farm::exec
