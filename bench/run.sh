@@ -12,15 +12,34 @@ export FARM_DB="$work/bench.db"
 
 echo "## 1. farm perf:build --runs 1000 -- true  vs  hyperfine -N --runs 1000 true (whole processes)"
 echo "##    and two commands, 500 runs each (1000 runs in all), to compare the per-run overhead"
+# The floor: a bare C loop of posix_spawn + waitpid of `true`, 1000 times, nothing else.
+cat >"$work/floor.c" <<'C'
+#include <spawn.h>
+#include <sys/wait.h>
+extern char **environ;
+int main(void) {
+    char *argv[] = {"true", 0};
+    for (int i = 0; i < 1000; i++) {
+        pid_t pid;
+        int status;
+        if (posix_spawn(&pid, "/usr/bin/true", 0, 0, argv, environ) == 0) waitpid(pid, &status, 0);
+    }
+    return 0;
+}
+C
+cc -O2 -o "$work/floor" "$work/floor.c"
 hyperfine --warmup 1 --runs 10 --export-json "$work/spawn.json" \
     "$farm perf:build --runs 1000 --no-record -- true" \
     "hyperfine -N --runs 1000 --style none true" \
-    "$farm perf:build --runs 500 --no-record -c true -c true"
+    "$farm perf:build --runs 500 --no-record -c true -c true" \
+    "$work/floor"
 python3 - "$work/spawn.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-f, h, two = r[0]["median"], r[1]["median"], r[2]["median"]
+f, h, two, floor = (x["median"] for x in r)
 print(f"median of 10: farm {f*1000:.0f} ms, hyperfine {h*1000:.0f} ms, farm/hyperfine = {f/h:.3f} (target <= 0.8)")
+print(f"floor (bare posix_spawn loop) {floor*1000:.0f} ms = {floor/h:.3f} of hyperfine; "
+      f"overhead over the floor per 1000 runs: farm {(f-floor)*1000:.0f} ms, hyperfine {(h-floor)*1000:.0f} ms")
 print(f"two commands x 500 runs: {two*1000:.0f} ms, {two/f:.3f}x one command x 1000 runs (target 1.0)")
 PY
 
