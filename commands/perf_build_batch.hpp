@@ -3,7 +3,7 @@
 //   one per command and parameter combination, with their run plans;
 // - perf_build_commands.cpp: runs them, prints the result, then stores it (a result is printed
 //   before it is stored, so a storage failure never loses it) and writes the exports;
-// - perf_build_store.cpp: where the runs go: the history, or a file kept for a later import.
+// - perf_build_store.cpp: the --export files.
 #pragma once
 
 #include "commands/perf_build_options.hpp"
@@ -43,19 +43,8 @@ struct CommandsPlan {
 // Throws farm::UsageError for a contradiction of the options, naming it.
 CommandsPlan plan_commands(const PerfBuildOptions& options, const Invocation& invocation);
 
-// The median wall time of `runs` empty runs of `SHELL -c ''`, as hyperfine measures it.
+// The median wall time of `runs` empty runs of `SHELL -c ''` (hyperfine: the mean of 50).
 double measure_shell_overhead(const std::string& shell, std::size_t runs = 30);
-
-struct StoreOutcome {
-    bool recorded = false;
-    std::string error;                  // why not, naming the database
-    std::filesystem::path unsaved_file; // where the runs were kept instead
-};
-
-// Records all runs (setting their ids); when that fails keeps them in a file for
-// `farm perf:report --import` and says where.
-StoreOutcome store_runs(const std::filesystem::path& db_path, std::vector<history::Run>& runs,
-                        history::Store* store);
 
 // Writes each --export file in the format of its extension.
 void export_runs(const std::vector<std::string>& files, const std::vector<history::Run>& runs);

@@ -11,6 +11,7 @@
 #include "farm/core/text.hpp"
 #include "farm/exec/counters.hpp"
 #include "farm/exec/interrupt.hpp"
+#include "farm/history/record_or_keep.hpp"
 #include "farm/history/store.hpp"
 #include "farm/report/batch_view.hpp"
 #include "farm/report/run_view.hpp"
@@ -179,7 +180,7 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     std::vector<history::Run> runs = runs_of(plan, results, base, failures);
     std::optional<report::RelativeBlock> relative = report::relative_block(runs, plan.reference);
 
-    StoreOutcome stored{store != nullptr, "", ""};
+    history::RecordOutcome stored;
     if (!o.json) {
         std::cout << render_text(plan, runs, failures, relative);
         if (!counters_note.empty()) {
@@ -188,15 +189,14 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
         std::cout.flush();
     }
     if (store) {
-        stored = store_runs(db_path, runs, store.get());
+        stored = history::record_or_keep(db_path, runs, store.get());
     }
     if (o.json) {
         nlohmann::json document;
         if (runs.size() == 1) {
             document = report::run_to_json(runs[0], failures[0]);
         } else {
-            document = report::batch_to_json(
-                {&runs, &failures, &relative, plan.batch.interleave, stored.recorded, ""});
+            document = report::batch_to_json({&runs, &failures, &relative, plan.batch.interleave});
         }
         if (o.counters) {
             document["counters"] = {{"available", counters.is_open()},
@@ -218,10 +218,12 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     export_runs(o.exports, runs);
     invocation.exit_code = exit_code_for(worst_outcome(results));
     if (store && !stored.recorded) {
-        std::cerr << "farm: " << stored.error << "\n"
-                  << "farm: the runs were kept in " << stored.unsaved_file.string()
-                  << "; `farm perf:report --import " << stored.unsaved_file.string()
-                  << "` stores them later\n";
+        std::cerr << "farm: " << stored.error << "\n";
+        if (!stored.unsaved_file.empty()) {
+            std::cerr << "farm: the runs were kept in " << stored.unsaved_file.string()
+                      << "; `farm perf:report --import " << stored.unsaved_file.string()
+                      << "` stores them later\n";
+        }
         invocation.exit_code = int(ExitCode::usage);
     }
 }

@@ -134,8 +134,6 @@ nlohmann::json batch_to_json(const BatchDocument& d) {
     }
     j["runs"] = std::move(list);
     j["relative"] = *d.relative ? relative_to_json(runs, **d.relative) : json(nullptr);
-    j["recorded"] = d.recorded;
-    j["unsaved_file"] = d.unsaved_file.empty() ? json(nullptr) : json(d.unsaved_file);
     return j;
 }
 

@@ -43,12 +43,10 @@ struct BatchDocument {
     const std::vector<std::string>* failures = nullptr; // one per run
     const std::optional<RelativeBlock>* relative = nullptr;
     bool interleaved = true;
-    bool recorded = false;
-    std::string unsaved_file; // when not recorded but kept
 };
 
 // {"schema": "farm.batch/1", "batch_id", "interleaved", "order_seed", "runs": [farm.run/1...],
-//  "relative", "recorded", "unsaved_file"}.
+//  "relative"}; the caller adds "recorded" and "unsaved_file" once storing was tried.
 nlohmann::json batch_to_json(const BatchDocument& document);
 
 } // namespace farm::report
