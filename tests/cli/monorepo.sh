@@ -1,0 +1,36 @@
+# Shared by the CLI tests that need a real pnpm + turbo monorepo (tests/fixtures/monorepo: turbo,
+# a Next.js app, a Vite app and a TypeScript library, with its committed pnpm 10 lockfile).
+# Source it after lib.sh. The registry is reached once per test run: the first test fills a store
+# kept beside the farm binary, every later install (in any test, run in parallel) is offline.
+MONOREPO_FIXTURE="${FARM_SOURCE_DIR:?}/tests/fixtures/monorepo"
+MONOREPO_CACHE="${FARM_TEST_CACHE:-$(dirname "$FARM")/test-cache}"
+MONOREPO_STORE="$MONOREPO_CACHE/monorepo-store"
+export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+# monorepo_pnpm: the pnpm 10 the fixture's packageManager names (installed locally when missing).
+monorepo_pnpm() {
+    "$FARM_SOURCE_DIR/scripts/ensure-pnpm.sh" 10
+}
+
+# monorepo_copy DEST: the fixture's sources in DEST, nothing installed or built.
+monorepo_copy() {
+    rm -rf "$1"
+    cp -r "$MONOREPO_FIXTURE" "$1"
+}
+
+# monorepo_install DEST: the fixture copied to DEST and installed (--frozen-lockfile) from the
+# shared store; the first caller of a test run downloads, the others wait for it on a lock.
+monorepo_install() {
+    local dest="$1" pnpm_bin
+    pnpm_bin=$(monorepo_pnpm) || return 1
+    monorepo_copy "$dest"
+    mkdir -p "$MONOREPO_CACHE"
+    (
+        flock 9
+        local offline=--offline
+        [[ -f "$MONOREPO_STORE/.filled" ]] || offline=
+        (cd "$dest" && "$pnpm_bin" install --frozen-lockfile $offline --store-dir "$MONOREPO_STORE" \
+            --config.manage-package-manager-versions=false --reporter=silent) || exit 1
+        touch "$MONOREPO_STORE/.filled"
+    ) 9>"$MONOREPO_CACHE/monorepo.lock"
+}
