@@ -2,7 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/exec/interrupt.hpp"
-#include "farm/pnpm/toolchain.hpp"
+#include "farm/pnpm/install_run.hpp"
 
 #include <map>
 #include <memory>
@@ -12,83 +12,71 @@ namespace farm::pnpm {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A temporary folder for the cold scenario's store and cache, removed when done.
-class ScratchFolder {
-  public:
-    ScratchFolder() {
-        std::string pattern = (fs::temp_directory_path() / "farm-pnpm-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw Error("cannot create a temporary folder for the pnpm store");
-        }
-        m_path = pattern;
+const char* to_string(BuildRunner runner) {
+    switch (runner) {
+    case BuildRunner::turbo:
+        return "turbo";
+    case BuildRunner::nx:
+        return "nx";
+    case BuildRunner::pnpm:
+        break;
     }
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    ScratchFolder(const ScratchFolder&) = delete;
-    ScratchFolder& operator=(const ScratchFolder&) = delete;
-    const fs::path& path() const { return m_path; }
-
-  private:
-    fs::path m_path;
-};
-
-measure::RunPlan step_plan(const ProjectBenchmarkPlan& plan, std::vector<std::string> argv,
-                           const fs::path& cwd) {
-    measure::RunPlan step = plan.runs;
-    step.command.argv = std::move(argv);
-    step.command.use_shell = false;
-    step.command.cwd = cwd;
-    for (const auto& kv : pnpm_environment()) {
-        step.command.extra_env.push_back(kv);
-    }
-    return step;
+    return "pnpm";
 }
 
-InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scratch,
-                           const StepProgress& progress) {
-    InstallStep step = plan_install(plan.project, plan.pnpm, plan.install, scratch);
-    measure::RunPlan run_plan = step_plan(plan, step.argv, plan.project.root);
-    if (step.needs_priming) {
-        run_plan.warmup = std::max<std::size_t>(run_plan.warmup, 1);
+const char* to_string(BuildState state) {
+    switch (state) {
+    case BuildState::incremental:
+        return "incremental";
+    case BuildState::cached:
+        return "cached";
+    case BuildState::clean:
+        break;
     }
-    // One parser per run, found by its FARM_ITERATION label; warm-ups' parsers are dropped.
-    auto parsers = std::make_shared<std::map<std::string, InstallLogParser>>();
-    auto current = std::make_shared<InstallLogParser*>(nullptr);
-    run_plan.before_each = [parsers, current,
-                            reset = step.reset_before_each](const std::string& iteration) {
-        for (const fs::path& folder : reset) {
-            std::error_code ec;
-            fs::remove_all(folder, ec);
-        }
-        *current = &(*parsers)[iteration];
-    };
-    auto feed = [current](std::string_view bytes) {
-        if (*current) {
-            (*current)->feed(bytes);
-        }
-    };
-    run_plan.command.on_stdout = feed;
-    run_plan.command.on_stderr = feed;
+    return "clean";
+}
 
-    std::string label = std::string("install (") + to_string(plan.install) + ")";
-    InstallOutcome outcome;
-    outcome.argv = step.argv;
-    outcome.run =
-        measure::run_plan(run_plan, [&](const measure::Progress& p) { progress(label, p); });
-    for (const measure::Iteration& iteration : outcome.run.iterations) {
-        InstallLogParser& parser = (*parsers)[std::to_string(iteration.index)];
-        parser.finish();
-        outcome.stats.push_back(parser.stats());
+const char* to_string(PackageStatus status) {
+    switch (status) {
+    case PackageStatus::failed:
+        return "failed";
+    case PackageStatus::skipped:
+        return "skipped";
+    case PackageStatus::not_run:
+        return "not_run";
+    case PackageStatus::ok:
+        break;
     }
-    if (outcome.run.outcome == measure::Outcome::failed && !outcome.stats.empty() &&
-        !outcome.stats.back().error_message.empty()) {
-        outcome.run.failure += "\npnpm says: " + outcome.stats.back().error_message;
+    return "ok";
+}
+
+std::optional<measure::OutputSize> measure_package_output(const ProjectBenchmarkPlan& plan,
+                                                          const Package& package) {
+    std::vector<fs::path> folders;
+    for (const std::string& dir : plan.output_dirs) {
+        folders.push_back(package.dir / dir);
     }
-    return outcome;
+    return measure::measure_folders(folders);
+}
+
+namespace {
+
+// Every run of one package's build script, then its output when they all completed.
+PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& package,
+                           const StepProgress& progress) {
+    PackageBuild build;
+    build.package = &package;
+    bool whole_project = &package == &plan.project.root_package;
+    build.argv = whole_project ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
+                               : std::vector<std::string>{plan.pnpm, "--filter", package.name,
+                                                          "run", *plan.script};
+    std::string label = "build " + package.name;
+    build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
+                                  [&](const measure::Progress& p) { progress(label, p); });
+    if (build.run.outcome == measure::Outcome::completed) {
+        build.output = measure_package_output(plan, package);
+    }
+    return build;
 }
 
 } // namespace
@@ -123,22 +111,9 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
         if (result.outcome != measure::Outcome::completed) {
             break;
         }
-        PackageBuild build;
-        build.package = package;
-        bool whole_project = package == &plan.project.root_package;
-        build.argv = whole_project ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
-                                   : std::vector<std::string>{plan.pnpm, "--filter", package->name,
-                                                              "run", *plan.script};
-        std::string label = "build " + package->name;
-        build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
-                                      [&](const measure::Progress& p) { progress(label, p); });
-        if (build.run.outcome == measure::Outcome::completed) {
-            std::vector<fs::path> folders;
-            for (const std::string& dir : plan.output_dirs) {
-                folders.push_back(package->dir / dir);
-            }
-            build.output = measure::measure_folders(folders);
-        } else {
+        PackageBuild build = build_package(plan, *package, progress);
+        if (build.run.outcome != measure::Outcome::completed) {
+            build.status = PackageStatus::failed;
             stop(build.run.outcome, "build of " + package->name + ": " + build.run.failure);
         }
         result.builds.push_back(std::move(build));

@@ -22,6 +22,23 @@
 
 namespace farm::pnpm {
 
+// Who runs the builds: the workspace's task runner (turbo, nx) or farm itself, one package at a
+// time through `pnpm --filter NAME run SCRIPT`.
+enum class BuildRunner { pnpm, turbo, nx };
+const char* to_string(BuildRunner runner);
+
+// What each build run starts from: `clean` removes outputs and build caches before every run,
+// `incremental` removes nothing, `cached` keeps the runner's cache (every task a hit).
+enum class BuildState { clean, incremental, cached };
+const char* to_string(BuildState state);
+
+// What happened to one package's build in this call.
+//   ok: every run completed; failed: a run failed or was stopped; skipped: not run because a
+//   workspace dependency failed (PackageBuild::blocked_by names it); not_run: not reached (an
+//   earlier failure ended the call without --keep-going).
+enum class PackageStatus { ok, failed, skipped, not_run };
+const char* to_string(PackageStatus status);
+
 struct ProjectBenchmarkPlan {
     Project project;
     std::string pnpm; // binary
@@ -31,6 +48,9 @@ struct ProjectBenchmarkPlan {
     // Counts, warm-ups, timeout, output mode, sampling, failure handling; the command is set
     // per step. Without an exact count each step fills its own time budget.
     measure::RunPlan runs;
+    BuildRunner runner = BuildRunner::pnpm;
+    BuildState build_state = BuildState::clean;
+    bool keep_going = false; // after a failure, build what does not depend on it
 };
 
 struct InstallOutcome {
@@ -44,6 +64,8 @@ struct PackageBuild {
     std::vector<std::string> argv;
     measure::RunResult run;
     std::optional<measure::OutputSize> output; // measured after the last run, when it succeeded
+    PackageStatus status = PackageStatus::ok;
+    std::string blocked_by; // skipped: the dependency whose build failed
 };
 
 struct ProjectBenchmarkResult {
@@ -56,6 +78,10 @@ struct ProjectBenchmarkResult {
 
 // Step names passed to the progress callback: "install (warm)", "build @example/web".
 using StepProgress = std::function<void(const std::string& step, const measure::Progress&)>;
+
+// What a package's build wrote to its output folders, measured after a successful build.
+std::optional<measure::OutputSize> measure_package_output(const ProjectBenchmarkPlan& plan,
+                                                          const Package& package);
 
 // Throws farm::UsageError when the script exists in no package.
 ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
