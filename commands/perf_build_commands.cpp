@@ -108,6 +108,8 @@ std::string render_text(const CommandsPlan& plan, const std::vector<history::Run
     }
     if (relative) {
         out += "\n" + report::render_relative(runs, *relative);
+    } else if (std::string why = report::why_no_relative(runs, plan.reference); !why.empty()) {
+        out += "\n" + why;
     }
     return out;
 }

@@ -34,6 +34,10 @@ run_farm perf:build --runs 3 --json --reference slow -n fast -n slow -c 'sleep 0
 expect_eq "$(json_get "$OUT" 'd["relative"]["reference"]')" "slow" "--reference takes a name"
 expect_eq "$(json_get "$OUT" 'd["relative"]["results"][0]["ratio"] < 1')" "True" \
     "against a slower reference the ratio is below 1"
+# A reference that fails: no comparison, and the output says why instead of dropping it silently.
+run_farm perf:build --runs 2 --reference bad -n good -n bad -c 'sleep 0.01' -c false
+expect_contains "$OUT" "no relative speeds: the reference \`bad\` did not complete a run" \
+    "a failed reference is named"
 run_farm perf:build --runs 1 -n only-one -c true -c false
 expect_rc 2 "fewer names than commands"
 expect_contains "$ERR" "one --name per command" "the error says why"

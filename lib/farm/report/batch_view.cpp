@@ -73,6 +73,26 @@ std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& run
     return block;
 }
 
+std::string why_no_relative(const std::vector<history::Run>& runs,
+                            std::optional<std::size_t> reference) {
+    if (runs.size() < 2 || relative_block(runs, reference)) {
+        return {};
+    }
+    if (reference && !comparable(runs[*reference])) {
+        return "  no relative speeds: the reference `" + runs[*reference].subject +
+               "` did not complete a run (--reference names a command that works)\n";
+    }
+    std::size_t completed = 0;
+    for (const history::Run& run : runs) {
+        completed += comparable(run) ? 1 : 0;
+    }
+    if (completed < 2) {
+        return "  no relative speeds: " + std::to_string(completed) + " of " +
+               std::to_string(runs.size()) + " commands completed a run\n";
+    }
+    return "  no relative speeds: the reference's median time is 0\n";
+}
+
 std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block) {
     const std::string reference = "`" + runs[block.reference].subject + "`";
     std::string out = "Relative speed (wall time, ratio of medians; ± is half the 95% bootstrap "

@@ -36,6 +36,11 @@ std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& run
 
 std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block);
 
+// Why relative_block gave nothing, as a line for the text output ("" when there is a block, or
+// for a single run, where no comparison is expected).
+std::string why_no_relative(const std::vector<history::Run>& runs,
+                            std::optional<std::size_t> reference);
+
 nlohmann::json relative_to_json(const std::vector<history::Run>& runs, const RelativeBlock& block);
 
 struct BatchDocument {
