@@ -59,10 +59,10 @@ std::string failure_summary(const SubjectTrend& subject) {
         out += (out.empty() ? "" : ", ") + std::to_string(counts.interrupted) + " interrupted";
     }
     const history::RunOverview& newest = *counts.newest_failure;
-    out += ", not used as numbers; newest: #" + std::to_string(newest.id) + " " +
-           newest.started_at.substr(0, 19) + ", " +
-           (subject.newest_failure.empty() ? history::to_string(newest.status)
-                                           : subject.newest_failure);
+    out +=
+        ", not used as numbers; newest: #" + std::to_string(newest.id) + " " +
+        newest.started_at.substr(0, 19) + ", " +
+        (newest.failure_reason.empty() ? history::to_string(newest.status) : newest.failure_reason);
     return out;
 }
 

@@ -17,9 +17,6 @@ struct SubjectTrend {
     std::string kind;
     std::string subject;
     std::vector<history::RunOverview> runs; // oldest first; metrics[].values filled for exports
-    // Why the newest failed or interrupted run in the window ended ("exit code 3 in run 1 of
-    // 1"); empty when every run completed.
-    std::string newest_failure;
 };
 
 // Whether a run is a measurement: it completed (status ok). The same rule as

@@ -172,8 +172,10 @@ std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& 
     }
     for (SubjectTrend& t : trends) {
         std::reverse(t.runs.begin(), t.runs.end()); // oldest first
-        if (const history::RunOverview* failed = count_runs(t).newest_failure) {
-            t.newest_failure = failure_reason(store, *failed);
+        auto newest_failure = std::find_if(t.runs.rbegin(), t.runs.rend(),
+                                           [](const auto& run) { return !is_completed(run); });
+        if (newest_failure != t.runs.rend()) {
+            newest_failure->failure_reason = failure_reason(store, *newest_failure);
         }
     }
     return trends;

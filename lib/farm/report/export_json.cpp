@@ -277,18 +277,17 @@ void add_run_counts(json& item, const SubjectTrend& subject) {
         item["newest_failure"] = {{"run_id", failed->id},
                                   {"started_at", failed->started_at},
                                   {"status", history::to_string(failed->status)},
-                                  {"reason", subject.newest_failure}};
+                                  {"reason", failed->failure_reason}};
     }
     json trends = json::object();
     for (const MetricTrend& t : completed_trends(subject)) {
         double first = t.medians.front(), last = t.medians.back();
-        trends[t.name] = {
-            {"unit", t.unit},
-            {"latest", last},
-            {"median_of_runs", measure::median(t.medians)},
-            {"change_pct", t.medians.size() > 1 && first != 0
-                               ? json((last - first) / std::fabs(first) * 100.0)
-                               : json(nullptr)}};
+        trends[t.name] = {{"unit", t.unit},
+                          {"latest", last},
+                          {"median_of_runs", measure::median(t.medians)},
+                          {"change_pct", t.medians.size() > 1 && first != 0
+                                             ? json((last - first) / std::fabs(first) * 100.0)
+                                             : json(nullptr)}};
     }
     item["trend"] = std::move(trends);
 }
@@ -333,13 +332,17 @@ ReportData report_from_json(const nlohmann::json& document) {
         SubjectTrend subject;
         subject.kind = string_at(member(j, path, "kind"), path + ".kind");
         subject.subject = string_at(member(j, path, "subject"), path + ".subject");
-        if (auto failure = j.find("newest_failure"); failure != j.end() && failure->is_object()) {
-            subject.newest_failure = failure->value("reason", "");
-        }
         const json& runs = array_at(member(j, path, "runs"), path + ".runs");
         for (std::size_t r = 0; r < runs.size(); ++r) {
             subject.runs.push_back(
                 run_from_json(runs[r], path + ".runs[" + std::to_string(r) + "]", subject));
+        }
+        if (auto failure = j.find("newest_failure"); failure != j.end() && failure->is_object()) {
+            for (history::RunOverview& run : subject.runs) {
+                if (run.id == failure->value("run_id", std::int64_t(0))) {
+                    run.failure_reason = failure->value("reason", "");
+                }
+            }
         }
         report.subjects.push_back(std::move(subject));
     }

@@ -109,7 +109,9 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
                 findings.store_dir = s.store_dir;
             }
         }
-        report.install = findings;
+        if (run.status == history::RunStatus::ok) { // a failed install is never a number
+            report.install = findings;
+        }
         report.runs.push_back(std::move(run));
     }
 

@@ -167,7 +167,10 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             find_run(report, std::string("install:") + pnpm::to_string(plan.install));
         out += std::string("install (") + pnpm::to_string(plan.install) +
                "): " + (run ? run->command : "") + "\n";
-        if (run && !run->iterations.empty()) {
+        if (run && run->status != history::RunStatus::ok) {
+            out += std::string("  ") + history::to_string(run->status) +
+                   ": no time or count is shown for it (see below)\n";
+        } else if (run && !run->iterations.empty()) {
             std::optional<double> rate = overall_hit_rate(*result.install);
             std::vector<history::MetricSeries> series = history::series_of(run->iterations);
             auto median = [&](const char* name) { return median_metric(*run, name); };

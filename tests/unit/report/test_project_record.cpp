@@ -24,6 +24,14 @@ measure::RunResult runs_of(std::vector<double> walls, int last_exit_code = 0) {
     return run;
 }
 
+pnpm::PackageBuild build_of(const pnpm::Package& package, measure::RunResult run) {
+    pnpm::PackageBuild build;
+    build.package = &package;
+    build.argv = {"pnpm", "--filter", package.name, "run", "build"};
+    build.run = std::move(run);
+    return build;
+}
+
 pnpm::Package package(const std::string& name) {
     pnpm::Package p;
     p.name = name;
@@ -51,16 +59,16 @@ TEST_CASE("report::project_runs records a failed package as failed and no total"
 
     pnpm::ProjectBenchmarkResult result;
     result.outcome = measure::Outcome::failed;
-    pnpm::PackageBuild tool{&p[0], {"pnpm", "--filter", "tool", "run", "build"}, runs_of({30.0})};
+    pnpm::PackageBuild tool = build_of(p[0], runs_of({30.0}));
     tool.output = measure::OutputSize{};
     tool.output->files = 2;
     tool.output->bytes = 100;
-    pnpm::PackageBuild lib{&p[1], {"pnpm", "--filter", "lib", "run", "build"}, runs_of({4.0}, 3)};
+    pnpm::PackageBuild lib = build_of(p[1], runs_of({4.0}, 3));
     lib.status = pnpm::PackageStatus::failed;
-    pnpm::PackageBuild ui{&p[2], {}, {}};
+    pnpm::PackageBuild ui = build_of(p[2], {});
     ui.status = pnpm::PackageStatus::skipped;
     ui.blocked_by = "lib";
-    pnpm::PackageBuild web{&p[3], {}, {}};
+    pnpm::PackageBuild web = build_of(p[3], {});
     web.status = pnpm::PackageStatus::not_run;
     result.builds = {tool, lib, ui, web};
 

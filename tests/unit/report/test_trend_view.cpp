@@ -32,15 +32,15 @@ history::RunOverview build_run(std::int64_t id, const std::string& subject, doub
 
 // The reported history: the first build failed after 3.6 s, then two builds of about 80 s.
 std::vector<report::SubjectTrend> failed_then_ok() {
-    report::SubjectTrend web{"build", "build:web", {}, ""};
+    report::SubjectTrend web{"build", "build:web", {}};
     web.runs = {build_run(1, "build:web", 3.6, history::RunStatus::failed),
                 build_run(3, "build:web", 79.7), build_run(5, "build:web", 80.1)};
-    web.newest_failure = "exit code 3 in run 1 of 1";
-    report::SubjectTrend api{"build", "build:api", {}, ""};
+    web.runs[0].failure_reason = "exit code 3 in run 1 of 1";
+    report::SubjectTrend api{"build", "build:api", {}};
     api.runs = {build_run(2, "build:api", 20.0), build_run(4, "build:api", 22.0)};
-    report::SubjectTrend lib{"build", "build:lib", {}, ""};
+    report::SubjectTrend lib{"build", "build:lib", {}};
     lib.runs = {build_run(6, "build:lib", 0.5, history::RunStatus::interrupted)};
-    lib.newest_failure = "interrupted";
+    lib.runs[0].failure_reason = "interrupted";
     return {api, lib, web};
 }
 
@@ -55,8 +55,9 @@ TEST_CASE("report::render_trends reads completed runs only") {
     CHECK_FALSE(contains(text, "3.600 s"));
     // Counted, with the newest failure's reason.
     CHECK(contains(text, "build · build:web  (3 runs, 1 failed)"));
-    CHECK(contains(text, "1 failed, not used as numbers; newest: #1 2026-12-06T04:01:00, exit code 3 "
-                         "in run 1 of 1"));
+    CHECK(contains(text,
+                   "1 failed, not used as numbers; newest: #1 2026-12-06T04:01:00, exit code 3 "
+                   "in run 1 of 1"));
     CHECK(contains(text, "build · build:lib  (1 run, 1 interrupted)"));
     CHECK(contains(text, "no completed run in the window"));
     // The slowest packages: web's completed 80.1 s first, lib's interrupted 0.5 s nowhere.
@@ -76,7 +77,8 @@ TEST_CASE("report::report_to_json counts failed runs and trends over completed o
     CHECK(web["newest_failure"]["run_id"] == 1);
     CHECK(web["newest_failure"]["reason"] == "exit code 3 in run 1 of 1");
     CHECK(web["trend"]["wall_s"]["latest"] == 80.1);
-    CHECK(web["trend"]["wall_s"]["change_pct"].get<double>() == doctest::Approx(0.5019).epsilon(0.001));
+    CHECK(web["trend"]["wall_s"]["change_pct"].get<double>() ==
+          doctest::Approx(0.5019).epsilon(0.001));
     CHECK(web["runs"].size() == 3); // every run is still listed, with its status
     CHECK(j["subjects"][1]["trend"].empty());
     CHECK(j["subjects"][0]["newest_failure"].is_null());
