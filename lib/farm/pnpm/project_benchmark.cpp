@@ -5,10 +5,10 @@
 #include "farm/pnpm/install_run.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string_view>
-#include <memory>
 #include <unistd.h>
 
 namespace farm::pnpm {
@@ -130,8 +130,7 @@ std::string build_failure_message(const Package& package, const measure::RunResu
 namespace {
 
 // A package whose build did not run in this call: skipped or not_run, no runs, no output.
-PackageBuild unbuilt_package(const Package& package, PackageStatus status,
-                             std::string blocked_by) {
+PackageBuild unbuilt_package(const Package& package, PackageStatus status, std::string blocked_by) {
     PackageBuild build;
     build.package = &package;
     build.status = status;
@@ -149,9 +148,9 @@ void build_in_order(const ProjectBenchmarkPlan& plan, const std::vector<const Pa
     for (const Package* package : order) {
         std::string blocked_by = failed_dependency(plan.project, *package, failed);
         // An interrupt, a failed install, or a failure without --keep-going ends the builds.
-        bool stopped = exec::interrupted() || result.outcome == measure::Outcome::interrupted ||
-                       (result.outcome == measure::Outcome::failed &&
-                        (!plan.keep_going || failed.empty()));
+        bool stopped =
+            exec::interrupted() || result.outcome == measure::Outcome::interrupted ||
+            (result.outcome == measure::Outcome::failed && (!plan.keep_going || failed.empty()));
         if (!blocked_by.empty()) {
             result.builds.push_back(
                 unbuilt_package(*package, PackageStatus::skipped, std::move(blocked_by)));

@@ -121,8 +121,8 @@ std::string render_latest(const DashboardData& d, bool color) {
         std::vector<double> medians = medians_of(subject, primary->name);
         std::string latest = format_value(primary->summary.median, primary->unit);
         if (subject.runs.back().status != history::RunStatus::ok) {
-            latest += std::string(" (newest run ") + history::to_string(subject.runs.back().status) +
-                      ")";
+            latest +=
+                std::string(" (newest run ") + history::to_string(subject.runs.back().status) + ")";
         }
         table.add_row({subject.kind + " · " + subject.subject, metric_label(primary->name), latest,
                        std::to_string(subject.runs.size()),

@@ -40,13 +40,14 @@ TEST_CASE("pnpm::failed_dependency blocks dependents, direct and transitive, and
     project.root = "/ws";
     project.is_workspace = true;
     project.packages = {
-        package("lib", {"is-number"}),          // fails
-        package("types", {"lib"}, false),       // no build script, depends on lib
-        package("ui", {"lib", "react"}),        // direct dependent
-        package("web", {"ui", "next"}),         // transitive, through ui
-        package("api", {"types"}),              // transitive, through a package without the script
-        package("tool", {"is-number"}),         // independent
-        package("a", {"b"}), package("b", {"a"}) // a cycle, independent of lib
+        package("lib", {"is-number"}),    // fails
+        package("types", {"lib"}, false), // no build script, depends on lib
+        package("ui", {"lib", "react"}),  // direct dependent
+        package("web", {"ui", "next"}),   // transitive, through ui
+        package("api", {"types"}),        // transitive, through a package without the script
+        package("tool", {"is-number"}),   // independent
+        package("a", {"b"}),
+        package("b", {"a"}) // a cycle, independent of lib
     };
     std::set<std::string> failed = {"lib"};
     CHECK(failed_dependency(project, find(project, "ui"), failed) == "lib");
