@@ -40,7 +40,8 @@ expect_eq "$(json_get "$OUT" '[p["blocked_by"] for p in d["packages"]]')" "[None
 expect_eq "$(json_get "$OUT" 'd["failure"].splitlines()[0]')" "build of @example/shared failed: shared: DATABASE_URL is not set" "the library's own message comes first"
 expect_contains "$(json_get "$OUT" 'd["failure"]')" "exit code 3" "then how the run ended"
 expect_eq "$(json_get "$OUT" 'd["total"]')" "None" "no total when a package failed"
-expect_eq "$(json_get "$OUT" 'd["packages"][0]["output"]')" "None" "a failed build's output is not measured"
+expect_eq "$(json_get "$OUT" '[d["packages"][0]["build"], d["packages"][0]["output"]]')" "[None, None]" "a failed build is no time and no output"
+expect_eq "$(json_get "$OUT" '[r["exit_code"] for r in d["packages"][0]["runs"]]')" "[3]" "its run says how it ended"
 
 # --keep-going builds what does not depend on the failure.
 run_farm perf:build --pnpm "$pnpm_bin" --runs 1 --install none --keep-going --json ws

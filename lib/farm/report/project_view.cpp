@@ -126,7 +126,10 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
         p["command"] = run ? run->command : "";
         p["status"] = pnpm::to_string(build.status);
         p["blocked_by"] = build.blocked_by.empty() ? json(nullptr) : json(build.blocked_by);
-        p["build"] = run ? summary_to_json(history::series_of(run->iterations)) : json::object();
+        // A failed build's times are no summary of the build: its runs say how it ended.
+        p["build"] = run && build.status == pnpm::PackageStatus::ok
+                         ? summary_to_json(history::series_of(run->iterations))
+                         : json(nullptr);
         p["runs"] = run ? iterations_to_json(*run) : json::array();
         p["output"] = build.output ? output_json(*build.output) : json(nullptr);
         packages.push_back(std::move(p));
