@@ -164,6 +164,9 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
     cmd.add_option("--script", o.script, "pnpm project: the script each package builds with")
         ->capture_default_str();
     cmd.add_flag("--no-build", o.no_build, "pnpm project: measure the install only");
+    cmd.add_flag("--keep-going", o.keep_going,
+                 "pnpm project: after a package's build fails, still build the packages that do "
+                 "not depend on it");
     cmd.add_option("--output-dir", o.output_dirs,
                    "pnpm project: a build output folder to measure (repeatable; default from "
                    "farm.config.json, else dist, build, out, .next)");

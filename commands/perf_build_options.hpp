@@ -56,6 +56,7 @@ struct PerfBuildOptions {
     std::string install = "warm";
     std::string script = "build";
     bool no_build = false;
+    bool keep_going = false; // after a failed package, build what does not depend on it
     std::string pnpm;
     std::string config;
     std::vector<std::string> output_dirs;

@@ -80,6 +80,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     plan.pnpm = toolchain.pnpm;
     plan.install = *pnpm::parse_install_scenario(o.install);
     plan.script = o.no_build ? std::nullopt : std::optional(o.script);
+    plan.keep_going = o.keep_going;
     plan.output_dirs = o.output_dirs.empty() ? config.build.output_dirs : o.output_dirs;
     plan.runs = run_plan_from(o);
     if (!o.run_count_given) {

@@ -77,6 +77,9 @@ struct RunOverview {
     bool git_dirty = false;
     std::vector<std::pair<std::string, std::string>> parameters; // {NAME} values, given order
     std::vector<MetricSeries> metrics;                           // summaries only
+    // Why a failed or interrupted run ended ("exit code 3 in run 1 of 1"), where a report
+    // loaded it (report::load_trends does for each subject's newest failure); else empty.
+    std::string failure_reason;
 
     const MetricSeries* metric(const std::string& name) const;
 };

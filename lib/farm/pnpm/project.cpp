@@ -217,4 +217,28 @@ std::vector<const Package*> build_order(const Project& project, const std::strin
     return order;
 }
 
+std::string failed_dependency(const Project& project, const Package& package,
+                              const std::set<std::string>& failed) {
+    std::map<std::string, const Package*> by_name;
+    for (const Package& p : project.packages) {
+        by_name[p.name] = &p;
+    }
+    std::set<const Package*> seen{&package}; // a cycle is walked once
+    std::function<std::string(const Package&)> search = [&](const Package& p) -> std::string {
+        for (const std::string& dep : p.dependencies) {
+            if (failed.count(dep) && dep != package.name) {
+                return dep;
+            }
+            auto it = by_name.find(dep);
+            if (it != by_name.end() && seen.insert(it->second).second) {
+                if (std::string found = search(*it->second); !found.empty()) {
+                    return found;
+                }
+            }
+        }
+        return "";
+    };
+    return search(package);
+}
+
 } // namespace farm::pnpm

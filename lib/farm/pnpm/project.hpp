@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,11 @@ Project load_project(const std::filesystem::path& dir);
 // folder order). In a workspace the root package is included only when no workspace package
 // has the script. Packages in a dependency cycle keep their folder order among themselves.
 std::vector<const Package*> build_order(const Project& project, const std::string& script);
+
+// The first package of `failed` that `package` depends on, directly or through other workspace
+// packages (whatever their scripts), searched depth-first in dependency order; "" when none.
+// A build that fails blocks every package above it in the graph, not only its direct dependents.
+std::string failed_dependency(const Project& project, const Package& package,
+                              const std::set<std::string>& failed);
 
 } // namespace farm::pnpm

@@ -6,6 +6,9 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <sstream>
+#include <string_view>
 #include <unistd.h>
 
 namespace farm::pnpm {
@@ -79,6 +82,98 @@ PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& pack
     return build;
 }
 
+// pnpm's own lines around a failed script: the `> name@1.0.0 build /dir` banner, the folder it
+// names, ERR_PNPM_*, ELIFECYCLE, "Exit status N" and its warnings. What is left is the package's.
+bool is_pnpm_line(const std::string& line) {
+    std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) {
+        return true;
+    }
+    std::string_view text = std::string_view(line).substr(start);
+    return text.starts_with("> ") || text.starts_with("ERR_PNPM_") ||
+           text.starts_with("ELIFECYCLE") || text.starts_with("Exit status ") ||
+           text.starts_with("WARN ") || text.starts_with("undefined") ||
+           (text.ends_with(":") && text.starts_with("/"));
+}
+
+} // namespace
+
+// measure::RunResult::failure is "run N failed (...)", then "; its last output:\n" and the
+// output's tail (stderr's, else stdout's).
+std::string build_failure_message(const Package& package, const measure::RunResult& run) {
+    if (run.outcome == measure::Outcome::interrupted) {
+        return "build of " + package.name + " interrupted";
+    }
+    const std::string marker = "; its last output:\n";
+    std::size_t at = run.failure.find(marker);
+    std::string how = run.failure.substr(0, at);
+    std::vector<std::string> own;
+    if (at != std::string::npos) {
+        std::istringstream tail(run.failure.substr(at + marker.size()));
+        for (std::string line; std::getline(tail, line);) {
+            if (!is_pnpm_line(line)) {
+                own.push_back(line);
+            }
+        }
+    }
+    constexpr std::size_t shown = 5; // the last lines say what went wrong
+    std::string message;
+    for (std::size_t i = own.size() > shown ? own.size() - shown : 0; i < own.size(); ++i) {
+        message += (message.empty() ? "" : "\n    ") + own[i];
+    }
+    if (message.empty()) {
+        return "build of " + package.name + " failed: " + run.failure;
+    }
+    return "build of " + package.name + " failed: " + message + "\n    (" + how + ")";
+}
+
+namespace {
+
+// A package whose build did not run in this call: skipped or not_run, no runs, no output.
+PackageBuild unbuilt_package(const Package& package, PackageStatus status, std::string blocked_by) {
+    PackageBuild build;
+    build.package = &package;
+    build.status = status;
+    build.blocked_by = std::move(blocked_by);
+    build.run.outcome = measure::Outcome::failed;
+    return build;
+}
+
+// Builds `order` one package at a time. After a failure, a package that depends on a failed one
+// is skipped (blocked_by names that one); the others are built with --keep-going and are not_run
+// without it. An interrupt ends the call: what was not reached is not_run.
+void build_in_order(const ProjectBenchmarkPlan& plan, const std::vector<const Package*>& order,
+                    const StepProgress& progress, ProjectBenchmarkResult& result) {
+    std::set<std::string> failed;
+    for (const Package* package : order) {
+        std::string blocked_by = failed_dependency(plan.project, *package, failed);
+        // An interrupt, a failed install, or a failure without --keep-going ends the builds.
+        bool stopped =
+            exec::interrupted() || result.outcome == measure::Outcome::interrupted ||
+            (result.outcome == measure::Outcome::failed && (!plan.keep_going || failed.empty()));
+        if (!blocked_by.empty()) {
+            result.builds.push_back(
+                unbuilt_package(*package, PackageStatus::skipped, std::move(blocked_by)));
+            continue;
+        }
+        if (stopped) {
+            result.builds.push_back(unbuilt_package(*package, PackageStatus::not_run, ""));
+            continue;
+        }
+        PackageBuild build = build_package(plan, *package, progress);
+        if (build.run.outcome != measure::Outcome::completed) {
+            build.status = PackageStatus::failed;
+            failed.insert(package->name);
+            if (result.outcome == measure::Outcome::completed ||
+                build.run.outcome == measure::Outcome::interrupted) {
+                result.outcome = build.run.outcome;
+                result.failure = build_failure_message(*package, build.run);
+            }
+        }
+        result.builds.push_back(std::move(build));
+    }
+}
+
 } // namespace
 
 ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
@@ -107,17 +202,7 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
             stop(result.install->run.outcome, "install: " + result.install->run.failure);
         }
     }
-    for (const Package* package : order) {
-        if (result.outcome != measure::Outcome::completed) {
-            break;
-        }
-        PackageBuild build = build_package(plan, *package, progress);
-        if (build.run.outcome != measure::Outcome::completed) {
-            build.status = PackageStatus::failed;
-            stop(build.run.outcome, "build of " + package->name + ": " + build.run.failure);
-        }
-        result.builds.push_back(std::move(build));
-    }
+    build_in_order(plan, order, progress, result);
     if (!had_lockfile && fs::exists(plan.project.root / "pnpm-lock.yaml")) {
         std::error_code ec;
         fs::remove(plan.project.root / "pnpm-lock.yaml", ec);

@@ -83,6 +83,10 @@ using StepProgress = std::function<void(const std::string& step, const measure::
 std::optional<measure::OutputSize> measure_package_output(const ProjectBenchmarkPlan& plan,
                                                           const Package& package);
 
+// Why a package's build failed, its own message first, in words: the last lines it printed
+// (pnpm's banner, ERR_PNPM_* and "Exit status" lines left out), then how the run ended.
+std::string build_failure_message(const Package& package, const measure::RunResult& run);
+
 // Throws farm::UsageError when the script exists in no package.
 ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
                                          const StepProgress& progress);

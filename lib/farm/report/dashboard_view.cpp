@@ -58,22 +58,24 @@ std::string gpu_line(const sys::GpuReading& g) {
     return out;
 }
 
-// The newest run's first metric, the one each kind records first (wall_s for builds).
+// The newest completed run's first metric, the one each kind records first (wall_s for builds):
+// a failed run's numbers are not a measurement.
 const history::MetricSeries* primary_metric(const SubjectTrend& subject) {
-    if (subject.runs.empty() || subject.runs.back().metrics.empty()) {
-        return nullptr;
+    for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
+        if (is_completed(*run)) {
+            return run->metrics.empty() ? nullptr : &run->metrics.front();
+        }
     }
-    return &subject.runs.back().metrics.front();
+    return nullptr;
 }
 
 std::vector<double> medians_of(const SubjectTrend& subject, const std::string& metric) {
-    std::vector<double> out;
-    for (const history::RunOverview& run : subject.runs) {
-        if (const history::MetricSeries* m = run.metric(metric)) {
-            out.push_back(m->summary.median);
+    for (const MetricTrend& t : completed_trends(subject)) {
+        if (t.name == metric) {
+            return t.medians;
         }
     }
-    return out;
+    return {};
 }
 
 std::string render_system(const DashboardData& d) {
@@ -119,7 +121,8 @@ std::string render_latest(const DashboardData& d, bool color) {
         std::vector<double> medians = medians_of(subject, primary->name);
         std::string latest = format_value(primary->summary.median, primary->unit);
         if (subject.runs.back().status != history::RunStatus::ok) {
-            latest += std::string(" (") + history::to_string(subject.runs.back().status) + ")";
+            latest +=
+                std::string(" (newest run ") + history::to_string(subject.runs.back().status) + ")";
         }
         table.add_row({subject.kind + " · " + subject.subject, metric_label(primary->name), latest,
                        std::to_string(subject.runs.size()),

@@ -10,4 +10,60 @@ bool Comparison::any_slower() const {
     });
 }
 
+bool is_completed(const history::RunOverview& run) {
+    return run.status == history::RunStatus::ok;
+}
+
+std::vector<MetricTrend> completed_trends(const SubjectTrend& subject) {
+    std::vector<MetricTrend> trends;
+    for (const history::RunOverview& run : subject.runs) {
+        if (!is_completed(run)) {
+            continue; // a build that failed in 4 s is not a 4 s build
+        }
+        for (const history::MetricSeries& m : run.metrics) {
+            auto it = std::find_if(trends.begin(), trends.end(),
+                                   [&](const MetricTrend& t) { return t.name == m.name; });
+            if (it == trends.end()) {
+                trends.push_back({m.name, m.unit, {}});
+                it = trends.end() - 1;
+            }
+            it->medians.push_back(m.summary.median);
+        }
+    }
+    return trends;
+}
+
+RunCounts count_runs(const SubjectTrend& subject) {
+    RunCounts counts;
+    for (const history::RunOverview& run : subject.runs) {
+        counts.completed += run.status == history::RunStatus::ok;
+        counts.failed += run.status == history::RunStatus::failed;
+        counts.interrupted += run.status == history::RunStatus::interrupted;
+        if (!is_completed(run)) {
+            counts.newest_failure = &run; // runs are oldest first
+        }
+    }
+    return counts;
+}
+
+std::string failure_summary(const SubjectTrend& subject) {
+    RunCounts counts = count_runs(subject);
+    if (!counts.newest_failure) {
+        return "";
+    }
+    std::string out;
+    if (counts.failed > 0) {
+        out += std::to_string(counts.failed) + " failed";
+    }
+    if (counts.interrupted > 0) {
+        out += (out.empty() ? "" : ", ") + std::to_string(counts.interrupted) + " interrupted";
+    }
+    const history::RunOverview& newest = *counts.newest_failure;
+    out +=
+        ", not used as numbers; newest: #" + std::to_string(newest.id) + " " +
+        newest.started_at.substr(0, 19) + ", " +
+        (newest.failure_reason.empty() ? history::to_string(newest.status) : newest.failure_reason);
+    return out;
+}
+
 } // namespace farm::report

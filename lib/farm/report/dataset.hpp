@@ -19,6 +19,32 @@ struct SubjectTrend {
     std::vector<history::RunOverview> runs; // oldest first; metrics[].values filled for exports
 };
 
+// Whether a run is a measurement: it completed (status ok). The same rule as
+// history::RunQuery::ok_only, which --compare's baselines and optimize's advice query with;
+// every trend, median of runs and ranking reads these runs only. Failed and interrupted runs
+// are counted and named, never numbers.
+bool is_completed(const history::RunOverview& run);
+
+// One metric's run medians over a subject's completed runs, oldest first.
+struct MetricTrend {
+    std::string name;
+    std::string unit;
+    std::vector<double> medians;
+};
+std::vector<MetricTrend> completed_trends(const SubjectTrend& subject);
+
+struct RunCounts {
+    std::size_t completed = 0;
+    std::size_t failed = 0;
+    std::size_t interrupted = 0;
+    const history::RunOverview* newest_failure = nullptr; // failed or interrupted
+};
+RunCounts count_runs(const SubjectTrend& subject);
+
+// "1 failed, 1 interrupted, not used as numbers; newest: #4 2026-11-21T10:05:00, exit code 3 in
+// run 1 of 1"; empty when every run completed. What every renderer says of the left-out runs.
+std::string failure_summary(const SubjectTrend& subject);
+
 struct Comparison {
     std::vector<analysis::MetricComparison> rows;
     // Per subject, how its baseline was chosen: "merge-base 1a2b3c4 of HEAD and main (3 runs)".

@@ -1,6 +1,7 @@
 #include "farm/report/dataset_builder.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/exec/process.hpp"
 #include "farm/sys/context.hpp"
 
 #include <algorithm>
@@ -112,6 +113,27 @@ Baseline explicit_baseline(history::Store& store, const history::RunOverview& ca
     return b;
 }
 
+// Why a failed or interrupted run ended, from what the history keeps of it: its iterations'
+// exit codes and signals ("exit code 3 in run 1 of 1").
+std::string failure_reason(history::Store& store, const history::RunOverview& run) {
+    if (run.status == history::RunStatus::interrupted) {
+        return "interrupted";
+    }
+    history::Run full = store.load_run(run.id, std::vector<std::string>{});
+    for (std::size_t i = full.iterations.size(); i-- > 0;) {
+        const measure::IterationRecord& it = full.iterations[i];
+        if (it.exit_code != 0 || it.signal != 0) {
+            exec::ProcessResult ended;
+            ended.exit_code = it.exit_code;
+            ended.signal = it.signal;
+            return ended.describe_failure() + " in run " + std::to_string(i + 1) + " of " +
+                   std::to_string(full.iterations.size());
+        }
+    }
+    return full.iterations.empty() ? "failed before a run completed"
+                                   : "failed after its runs (a hook command)";
+}
+
 std::vector<double> pooled_values(const std::vector<history::RunOverview>& runs,
                                   const std::string& metric) {
     std::vector<double> values;
@@ -150,6 +172,11 @@ std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& 
     }
     for (SubjectTrend& t : trends) {
         std::reverse(t.runs.begin(), t.runs.end()); // oldest first
+        auto newest_failure = std::find_if(t.runs.rbegin(), t.runs.rend(),
+                                           [](const auto& run) { return !is_completed(run); });
+        if (newest_failure != t.runs.rend()) {
+            newest_failure->failure_reason = failure_reason(store, *newest_failure);
+        }
     }
     return trends;
 }

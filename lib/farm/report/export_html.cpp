@@ -187,6 +187,9 @@ std::string subject_section(const SubjectTrend& subject) {
     if (subject.runs.empty()) {
         return out + "<p class=\"note\">No runs in this report's window.</p>\n</section>\n";
     }
+    if (std::string failures = failure_summary(subject); !failures.empty()) {
+        out += "<p class=\"note\">Runs " + html_escape(failures) + ".</p>\n";
+    }
     std::vector<std::string> metrics = metric_names(subject);
     out += "<div class=\"charts\">\n";
     for (const std::string& metric : metrics) {

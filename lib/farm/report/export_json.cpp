@@ -1,6 +1,7 @@
 #include "farm/report/export_json.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/measure/stats.hpp"
 
 #include <cmath>
 #include <limits>
@@ -263,6 +264,34 @@ Comparison comparison_from_json(const json& j, const std::string& path) {
     return comparison;
 }
 
+// What a subject's runs come to, computed as the terminal report does: the counts of completed,
+// failed and interrupted runs, the newest failure, and each metric's trend over completed runs
+// only (a failed run is never a baseline).
+void add_run_counts(json& item, const SubjectTrend& subject) {
+    RunCounts counts = count_runs(subject);
+    item["completed_runs"] = counts.completed;
+    item["failed_runs"] = counts.failed;
+    item["interrupted_runs"] = counts.interrupted;
+    item["newest_failure"] = nullptr;
+    if (const history::RunOverview* failed = counts.newest_failure) {
+        item["newest_failure"] = {{"run_id", failed->id},
+                                  {"started_at", failed->started_at},
+                                  {"status", history::to_string(failed->status)},
+                                  {"reason", failed->failure_reason}};
+    }
+    json trends = json::object();
+    for (const MetricTrend& t : completed_trends(subject)) {
+        double first = t.medians.front(), last = t.medians.back();
+        trends[t.name] = {{"unit", t.unit},
+                          {"latest", last},
+                          {"median_of_runs", measure::median(t.medians)},
+                          {"change_pct", t.medians.size() > 1 && first != 0
+                                             ? json((last - first) / std::fabs(first) * 100.0)
+                                             : json(nullptr)}};
+    }
+    item["trend"] = std::move(trends);
+}
+
 } // namespace
 
 nlohmann::json report_to_json(const ReportData& report) {
@@ -272,8 +301,10 @@ nlohmann::json report_to_json(const ReportData& report) {
         for (const history::RunOverview& run : subject.runs) {
             runs.push_back(run_to_json(run));
         }
-        subjects.push_back(
-            {{"kind", subject.kind}, {"subject", subject.subject}, {"runs", std::move(runs)}});
+        json item = {{"kind", subject.kind}, {"subject", subject.subject}};
+        add_run_counts(item, subject);
+        item["runs"] = std::move(runs);
+        subjects.push_back(std::move(item));
     }
     return {
         {"schema", schema_name},
@@ -305,6 +336,13 @@ ReportData report_from_json(const nlohmann::json& document) {
         for (std::size_t r = 0; r < runs.size(); ++r) {
             subject.runs.push_back(
                 run_from_json(runs[r], path + ".runs[" + std::to_string(r) + "]", subject));
+        }
+        if (auto failure = j.find("newest_failure"); failure != j.end() && failure->is_object()) {
+            for (history::RunOverview& run : subject.runs) {
+                if (run.id == failure->value("run_id", std::int64_t(0))) {
+                    run.failure_reason = failure->value("reason", "");
+                }
+            }
         }
         report.subjects.push_back(std::move(subject));
     }

@@ -118,6 +118,9 @@ std::string subject_section(const SubjectTrend& subject) {
     if (subject.runs.empty()) {
         return out + "No runs in this report's window.\n\n";
     }
+    if (std::string failures = failure_summary(subject); !failures.empty()) {
+        out += "Runs " + markdown_escape(failures) + ".\n\n";
+    }
     std::vector<std::string> names = metric_names(subject);
     std::vector<std::string> header = {"run", "started (UTC)", "status", "git"};
     std::vector<bool> numeric = {true, false, false, false};

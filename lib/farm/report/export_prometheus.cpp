@@ -4,6 +4,7 @@
 #include "farm/report/export_text.hpp"
 #include "farm/report/format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -206,14 +207,21 @@ std::string report_to_prometheus(const ReportData& report, const std::string& ho
         }
         const history::RunOverview& latest = subject.runs.back();
         std::string labels = label("subject", subject.subject) + "," + label("host", host);
-        for (const history::MetricSeries& metric : latest.metrics) {
+        // The gauges hold the newest completed run's numbers: a failed run's are not a
+        // measurement (farm_run_ok below says the latest run failed).
+        auto completed =
+            std::find_if(subject.runs.rbegin(), subject.runs.rend(),
+                         [](const history::RunOverview& r) { return is_completed(r); });
+        const std::vector<history::MetricSeries> none;
+        for (const history::MetricSeries& metric :
+             completed == subject.runs.rend() ? none : completed->metrics) {
             bool percent = metric.unit == "%";
-            std::string help = metric_label(metric.name) + " of the latest " + subject.kind +
-                               " run of each subject: the median over its iterations (farm "
-                               "metric " +
-                               metric.name + ", " +
-                               (percent ? "in %, here as a 0-1 ratio" : "unit " + metric.unit) +
-                               ")";
+            std::string help =
+                metric_label(metric.name) + " of the latest completed " + subject.kind +
+                " run of each subject: the median over its iterations (farm "
+                "metric " +
+                metric.name + ", " +
+                (percent ? "in %, here as a 0-1 ratio" : "unit " + metric.unit) + ")";
             metrics.add(prometheus_name(subject.kind, metric.name, metric.unit), help, labels,
                         percent ? metric.summary.median / 100 : metric.summary.median);
         }

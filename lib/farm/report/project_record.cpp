@@ -109,28 +109,40 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
                 findings.store_dir = s.store_dir;
             }
         }
-        report.install = findings;
+        if (run.status == history::RunStatus::ok) { // a failed install is never a number
+            report.install = findings;
+        }
         report.runs.push_back(std::move(run));
     }
 
     std::size_t common_runs = SIZE_MAX;
+    bool every_package_ok = true;
     for (const pnpm::PackageBuild& build : result.builds) {
+        every_package_ok = every_package_ok && build.status == pnpm::PackageStatus::ok;
+        if (build.status == pnpm::PackageStatus::skipped ||
+            build.status == pnpm::PackageStatus::not_run) {
+            continue; // never ran: nothing to record
+        }
         history::Run run =
             run_like(base, "build", "build:" + build.package->name, build.argv, build.run);
         common_runs = std::min(common_runs, run.iterations.size());
-        analysis::PackageFindings findings;
-        findings.name = build.package->name;
-        findings.build_median_s = median_of(run, "wall_s");
-        findings.build_runs = run.iterations.size();
-        if (build.output) {
-            findings.output_bytes = build.output->bytes;
+        if (build.status == pnpm::PackageStatus::ok) { // a failed build is never a number
+            analysis::PackageFindings findings;
+            findings.name = build.package->name;
+            findings.build_median_s = median_of(run, "wall_s");
+            findings.build_runs = run.iterations.size();
+            if (build.output) {
+                findings.output_bytes = build.output->bytes;
+            }
+            report.packages.push_back(findings);
         }
-        report.packages.push_back(findings);
         report.runs.push_back(std::move(run));
     }
 
-    // build:total, run k = the sum of every package's run k.
-    if (result.builds.size() > 1 && common_runs > 0 && common_runs != SIZE_MAX) {
+    // build:total, run k = the sum of every package's run k; only when every package's build
+    // completed, as a sum over some packages would read as a faster build.
+    if (every_package_ok && result.builds.size() > 1 && common_runs > 0 &&
+        common_runs != SIZE_MAX) {
         history::Run total = base;
         total.kind = "build";
         total.subject = "build:total";

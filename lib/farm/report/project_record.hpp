@@ -1,7 +1,9 @@
 // Turns a measured pnpm project (pnpm::benchmark_project) into what farm records and shows:
 // history runs, one per subject: install:<scenario>, build:<package>, build:total (run k is the
 // sum of every package's run k) and size:<package>. Every run of one invocation shares the same
-// context and start time.
+// context and start time. A failed package's runs are recorded with status failed and give no
+// findings; skipped and not-run packages record nothing; build:total exists only when every
+// package's build completed.
 #pragma once
 
 #include "farm/analysis/budgets.hpp"

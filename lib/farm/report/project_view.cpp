@@ -80,6 +80,18 @@ json install_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::InstallOut
     return j;
 }
 
+// "ok", "failed", "skipped: @acme/lib failed", "not run".
+std::string package_status_text(const pnpm::PackageBuild& build) {
+    switch (build.status) {
+    case pnpm::PackageStatus::skipped:
+        return "skipped: " + build.blocked_by + " failed";
+    case pnpm::PackageStatus::not_run:
+        return "not run";
+    default:
+        return pnpm::to_string(build.status);
+    }
+}
+
 } // namespace
 
 json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
@@ -112,8 +124,12 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
         p["dir"] = build.package->dir.string();
         p["run_id"] = run && run->id > 0 ? json(run->id) : json(nullptr);
         p["command"] = run ? run->command : "";
-        p["status"] = run ? history::to_string(run->status) : "failed";
-        p["build"] = run ? summary_to_json(history::series_of(run->iterations)) : json::object();
+        p["status"] = pnpm::to_string(build.status);
+        p["blocked_by"] = build.blocked_by.empty() ? json(nullptr) : json(build.blocked_by);
+        // A failed build's times are no summary of the build: its runs say how it ended.
+        p["build"] = run && build.status == pnpm::PackageStatus::ok
+                         ? summary_to_json(history::series_of(run->iterations))
+                         : json(nullptr);
         p["runs"] = run ? iterations_to_json(*run) : json::array();
         p["output"] = build.output ? output_json(*build.output) : json(nullptr);
         packages.push_back(std::move(p));
@@ -154,7 +170,10 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             find_run(report, std::string("install:") + pnpm::to_string(plan.install));
         out += std::string("install (") + pnpm::to_string(plan.install) +
                "): " + (run ? run->command : "") + "\n";
-        if (run && !run->iterations.empty()) {
+        if (run && run->status != history::RunStatus::ok) {
+            out += std::string("  ") + history::to_string(run->status) +
+                   ": no time or count is shown for it (see below)\n";
+        } else if (run && !run->iterations.empty()) {
             std::optional<double> rate = overall_hit_rate(*result.install);
             std::vector<history::MetricSeries> series = history::series_of(run->iterations);
             auto median = [&](const char* name) { return median_metric(*run, name); };
@@ -199,15 +218,19 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         out += "\n";
     }
     if (!result.builds.empty()) {
-        Table table({"package", "build (median)", "min … max", "runs", "output", "gzip", "brotli"});
+        Table table({"package", "status", "build (median)", "min … max", "runs", "output", "gzip",
+                     "brotli"});
         for (const pnpm::PackageBuild& build : result.builds) {
             const history::Run* run = find_run(report, "build:" + build.package->name);
             std::vector<history::MetricSeries> series =
                 run ? history::series_of(run->iterations) : std::vector<history::MetricSeries>{};
-            const history::MetricSeries* wall = series.empty() ? nullptr : &series.front();
+            // A failed build's times are not a measurement of the build: none are shown.
+            const history::MetricSeries* wall =
+                series.empty() || build.status != pnpm::PackageStatus::ok ? nullptr
+                                                                          : &series.front();
             const measure::OutputSize* o = build.output ? &*build.output : nullptr;
             bool has_output = o && o->files > 0;
-            table.add_row({build.package->name,
+            table.add_row({build.package->name, package_status_text(build),
                            wall ? format_value(wall->summary.median, "s") : "-",
                            wall ? format_value(wall->summary.min, "s") + " … " +
                                       format_value(wall->summary.max, "s")
@@ -222,13 +245,17 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         if (const history::Run* total = find_run(report, "build:total")) {
             std::vector<history::MetricSeries> series = history::series_of(total->iterations);
             const measure::Summary& s = series.front().summary;
-            table.add_row({"total", format_value(s.median, "s"),
+            table.add_row({"total", "", format_value(s.median, "s"),
                            format_value(s.min, "s") + " … " + format_value(s.max, "s"),
                            std::to_string(total->iterations.size()), "", "", ""});
         }
         out += std::string("build (`") + plan.script.value_or("build") +
                "` of each package, in dependency order)\n";
         out += table.render(color) + "\n";
+        if (result.builds.size() > 1 && !find_run(report, "build:total")) {
+            out += "  no total: not every package's build completed, and a sum of some would "
+                   "read as a faster build\n";
+        }
     }
     for (const analysis::BudgetResult& b : budgets) {
         out += std::string(b.passed ? "  budget ok    " : "  BUDGET OVER  ") + b.budget.path +

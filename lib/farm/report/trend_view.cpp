@@ -11,31 +11,9 @@ namespace farm::report {
 
 namespace {
 
-struct MetricTrend {
-    std::string name;
-    std::string unit;
-    std::vector<double> medians; // one per run that measured it, oldest first
-};
-
-std::vector<MetricTrend> metric_trends(const SubjectTrend& subject) {
-    std::vector<MetricTrend> trends;
-    for (const history::RunOverview& run : subject.runs) {
-        for (const history::MetricSeries& m : run.metrics) {
-            auto it = std::find_if(trends.begin(), trends.end(),
-                                   [&](const MetricTrend& t) { return t.name == m.name; });
-            if (it == trends.end()) {
-                trends.push_back({m.name, m.unit, {}});
-                it = trends.end() - 1;
-            }
-            it->medians.push_back(m.summary.median);
-        }
-    }
-    return trends;
-}
-
 std::optional<double> latest_median(const SubjectTrend& subject, const std::string& metric) {
     for (auto it = subject.runs.rbegin(); it != subject.runs.rend(); ++it) {
-        if (const history::MetricSeries* m = it->metric(metric)) {
+        if (const history::MetricSeries* m = it->metric(metric); m && is_completed(*it)) {
             return m->summary.median;
         }
     }
@@ -80,25 +58,30 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
     std::vector<std::pair<std::string, double>> hit_rates;
     std::vector<const history::RunOverview*> troubled;
     for (const SubjectTrend& subject : subjects) {
-        std::size_t failed = 0, interrupted = 0;
         for (const history::RunOverview& run : subject.runs) {
-            failed += run.status == history::RunStatus::failed;
-            interrupted += run.status == history::RunStatus::interrupted;
-            if (run.status != history::RunStatus::ok) {
+            if (!is_completed(run)) {
                 troubled.push_back(&run);
             }
         }
+        RunCounts counts = count_runs(subject);
         out += subject.kind + " · " + subject.subject + "  (" +
                std::to_string(subject.runs.size()) + (subject.runs.size() == 1 ? " run" : " runs");
-        if (failed > 0) {
-            out += ", " + std::to_string(failed) + " failed";
+        if (counts.failed > 0) {
+            out += ", " + std::to_string(counts.failed) + " failed";
         }
-        if (interrupted > 0) {
-            out += ", " + std::to_string(interrupted) + " interrupted";
+        if (counts.interrupted > 0) {
+            out += ", " + std::to_string(counts.interrupted) + " interrupted";
         }
         out += ")" + parameters_label(subject) + "\n";
+        if (std::string failures = failure_summary(subject); !failures.empty()) {
+            out += "  " + failures + "\n";
+        }
+        if (counts.completed == 0) {
+            out += "  no completed run in the window: nothing to measure a trend from\n\n";
+            continue;
+        }
         Table table({"metric", "latest", "median of runs", "trend", "history"});
-        for (const MetricTrend& t : metric_trends(subject)) {
+        for (const MetricTrend& t : completed_trends(subject)) {
             std::string trend =
                 t.medians.size() > 1 ? format_change(t.medians.front(), t.medians.back()) : "-";
             table.add_row({metric_label(t.name), format_value(t.medians.back(), t.unit),
@@ -139,8 +122,9 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
         }
         out += "\n";
     }
-    out += "latest: the newest run's median; median of runs: the median of the runs' medians; "
-           "trend: newest against oldest run in the window.\n";
+    out += "latest: the newest completed run's median; median of runs: the median of the "
+           "completed runs' medians; trend: newest against oldest completed run in the window. "
+           "Failed and interrupted runs are counted, never used as numbers.\n";
     return out;
 }
 

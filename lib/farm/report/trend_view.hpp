@@ -2,7 +2,8 @@
 // median, the median over the window's runs, the trend (last against first, in %), and a
 // sparkline of the run medians (oldest to newest); then the slowest packages, the store hit
 // rates of installs, and the failed and interrupted runs. It knows no kind of run: a subject is a
-// name and its metrics.
+// name and its metrics. Every number reads completed runs only (report::is_completed); failed and
+// interrupted runs are counted, and the newest one's reason is shown.
 #pragma once
 
 #include "farm/report/dataset.hpp"
