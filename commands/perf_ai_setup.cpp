@@ -317,6 +317,13 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     }
     facts[load_key] = load_value;
     facts["gpu"] = gpu_name;
+    // The failures by class and by HTTP status, for optimize:ai's advice by error class.
+    for (const auto& [error_class, count] : result.errors_by_class) {
+        facts["errors." + error_class] = std::to_string(count);
+    }
+    for (const auto& [status, count] : result.errors_by_status) {
+        facts["errors.http_" + std::to_string(status)] = std::to_string(count);
+    }
     run.status = result.interrupted                 ? history::RunStatus::interrupted
                  : result.requests.succeeded() == 0 ? history::RunStatus::failed
                                                     : history::RunStatus::ok;

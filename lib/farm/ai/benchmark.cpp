@@ -210,6 +210,9 @@ class Benchmark {
             report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));
             ++m_result.errors_by_class[name];
+            if (report.error == ErrorClass::http_status && record.http_status > 0) {
+                ++m_result.errors_by_status[record.http_status];
+            }
             m_result.first_error.emplace(name, report.error_message);
         } else {
             for (double gap : metrics.itl_gaps_ms) {

@@ -74,6 +74,7 @@ struct BenchmarkResult {
     // times output tokens): exact mean, stddev, min, max; percentiles within 0.4%.
     measure::LogHistogram itl_gaps_ms;
     std::map<std::string, std::size_t> errors_by_class;
+    std::map<int, std::size_t> errors_by_status;      // http_status failures by HTTP status
     std::map<std::string, std::string> first_error;   // class -> its first message
     std::map<std::string, std::size_t> token_sources; // output token source -> requests
     double wall_s = 0; // first measured request sent -> last one ended
