@@ -46,6 +46,7 @@ struct PerfAiOptions {
     bool json = false;
     std::string export_requests;
     std::string config;
+    std::string max_response_bytes = "64MiB"; // core::parse_size text
 };
 
 // The command line a run is stored with: the command and the options that shape the load (the

@@ -102,4 +102,22 @@ for provider in openai ollama; do
     expect_eq "$(json_get "$OUT" "$r[\"ttfo_ms\"][\"median\"] == $r[\"ttft_ms\"][\"median\"]")" "True" "$provider: a tool call is the first output"
 done
 
+# --- memory bounds: a 4 MiB line, an endless stream -------------------------------------------
+stop_mocks; MOCK_PIDS=()
+start_mock --fault huge-line --chunks 4
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 2 --warmup 0 --json --no-record
+expect_rc 3 "every answer has a line over 1 MiB"
+expect_eq "$(json_get "$OUT" "list($r[\"errors\"][\"by_class\"])")" "['response_too_large']" "a 4 MiB line: response_too_large"
+expect_contains "$(json_get "$OUT" "$r[\"errors\"][\"first_message\"][\"response_too_large\"]")" "a line longer than 1048576 bytes" "the message says which limit"
+
+stop_mocks; MOCK_PIDS=()
+start_mock --fault endless --fault-every 2 --chunks 2
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --warmup 0 --json --no-record \
+    --max-response-bytes 256KiB
+expect_rc 1 "half the streams never end: they end as response_too_large, not as a hang"
+expect_eq "$(json_get "$OUT" "$r[\"errors\"][\"by_class\"]")" "{'response_too_large': 2}" "an endless stream: response_too_large"
+expect_contains "$(json_get "$OUT" "$r[\"errors\"][\"first_message\"][\"response_too_large\"]")" "passed 262144 bytes" "the limit given"
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 1 --max-response-bytes 12
+expect_rc 2 "a limit under 1 KiB is refused"
+
 finish

@@ -16,7 +16,8 @@ namespace mock_llm {
 const char* const usage =
     "usage: farm_mock_llm [--host 127.0.0.1] [--port 0] [--ttft-ms MS] [--itl-ms MS]\n"
     "         [--chunks N] [--chunk-text TEXT] [--usage on|off] [--model NAME]\n"
-    "         [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream]\n"
+    "         [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream|\n"
+    "                  huge-line|endless]\n"
     "         [--fault-every K] [--reasoning-chunks N] [--reasoning-field reasoning|"
     "reasoning_content]\n"
     "         [--tool-calls on|off]\n";
@@ -49,6 +50,8 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
         {"stall", Fault::stall},
         {"malformed-line", Fault::malformed_line},
         {"error-in-stream", Fault::error_in_stream},
+        {"huge-line", Fault::huge_line},
+        {"endless", Fault::endless},
     };
     for (int i = 1; i < argc; ++i) {
         std::string option = argv[i];

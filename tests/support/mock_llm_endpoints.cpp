@@ -288,6 +288,26 @@ class Generation {
         case Fault::malformed_line:
             return frame(m_dialect == Dialect::tgi ? "{\"token\":{\"text\":"
                                                    : "{\"choices\":[{\"delta\":{\"content\":");
+        case Fault::huge_line: {
+            // One event of 4 MiB of content, sent in 64 KiB pieces, then the stream goes on.
+            std::string piece(64 * 1024, 'x');
+            bool sent = m_connection.send_chunk(m_dialect == Dialect::openai_chat
+                                                    ? "data: {\"choices\":[{\"index\":0,"
+                                                      "\"delta\":{\"content\":\""
+                                                    : "{\"message\":{\"content\":\"");
+            for (int i = 0; sent && i < 64; ++i) {
+                sent = m_connection.send_chunk(piece);
+            }
+            return sent && m_connection.send_chunk(m_dialect == Dialect::openai_chat
+                                                       ? "\"}}]}\n\n"
+                                                       : "\"},\"done\":false}\n");
+        }
+        case Fault::endless:
+            // As fast as the client reads, until it hangs up.
+            while (frame(content_json(0).dump())) {
+            }
+            m_connection.abort();
+            return false;
         case Fault::error_in_stream:
             // As vLLM does: the error as an event of the 200 stream, then the stream's end.
             frame(error_body(m_dialect, scripted_error, "server_error"));

@@ -17,7 +17,9 @@ enum class Fault {
     http_429,
     stall,
     malformed_line,
-    error_in_stream
+    error_in_stream,
+    huge_line, // one 4 MiB content event in the middle of the stream
+    endless    // content events without end until the client hangs up
 };
 
 struct Script {

@@ -14,6 +14,9 @@
 // - All times come from one steady clock; a request's times start when it was handed to curl.
 // - The API key goes into the Authorization header and nowhere else; error messages quote the
 //   server's words with secrets redacted.
+// - Memory per request is bounded (plan.limits): an answer with a line over 1 MiB or a body over
+//   max_response_bytes ends as response_too_large and its transfer is stopped, so an endless
+//   stream cannot grow memory without bound.
 // - Memory stays flat however many requests are sent: one decoder per request in flight, no
 //   outcomes kept by the load generator, the per-request records spooled to a temporary file
 //   (the history stores each), every ITL gap in a fixed-size histogram.
@@ -52,6 +55,7 @@ struct BenchmarkPlan {
     Operation operation = Operation::chat_stream;
     std::vector<std::string> prompts; // request i (warm-ups too) sends prompts[i % size]
     std::optional<int> max_tokens;
+    DecoderLimits limits; // longest line and answer read of one request
     LoadPlan load; // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
 };

@@ -29,12 +29,45 @@ std::string_view to_string(ErrorClass error) {
         return "stream_error";
     case ErrorClass::incomplete:
         return "incomplete";
+    case ErrorClass::response_too_large:
+        return "response_too_large";
     }
     return "?";
 }
 
-ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed)
-    : m_format(format), m_streamed(streamed) {}
+ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed, DecoderLimits limits)
+    : m_format(format), m_streamed(streamed), m_limits(limits) {}
+
+void ResponseDecoder::check_limits(std::string_view bytes) {
+    if (m_result.bytes > m_limits.max_response_bytes) {
+        fail(ErrorClass::response_too_large,
+             "the answer passed " + std::to_string(m_limits.max_response_bytes) +
+                 " bytes (--max-response-bytes) without ending");
+        return;
+    }
+    if (!m_streamed) {
+        return;
+    }
+    // The parsers keep the line not ended yet: it must not grow past the line limit.
+    std::size_t start = m_result.bytes - bytes.size();
+    while (!bytes.empty()) {
+        std::size_t end = bytes.find_first_of("\r\n");
+        std::size_t taken = end == std::string_view::npos ? bytes.size() : end;
+        if (m_line_bytes + taken > m_limits.max_line_bytes) {
+            fail(ErrorClass::response_too_large,
+                 "byte " + std::to_string(start - m_line_bytes) + ": a line longer than " +
+                     std::to_string(m_limits.max_line_bytes) + " bytes");
+            return;
+        }
+        if (end == std::string_view::npos) {
+            m_line_bytes += taken;
+            return;
+        }
+        m_line_bytes = 0;
+        start += end + 1;
+        bytes.remove_prefix(end + 1);
+    }
+}
 
 void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
     if (bytes.empty()) {
@@ -45,6 +78,12 @@ void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
     }
     m_result.last_byte_ms = at_ms;
     m_result.bytes += bytes.size();
+    if (!stopped()) {
+        check_limits(bytes);
+    }
+    if (m_result.error == ErrorClass::response_too_large) {
+        return; // keep nothing more of it
+    }
     if (!m_streamed) {
         m_body.append(bytes);
         return;

@@ -29,7 +29,11 @@
 // - Failures (the first one wins, later bytes are ignored):
 //     stream_error  an error object from the server inside a 200 answer (its message is kept),
 //                   data that is not JSON (with the byte offset), or an answer without content;
-//     incomplete    the stream ended before its end marker ([DONE], done:true, TGI's details).
+//     incomplete    the stream ended before its end marker ([DONE], done:true, TGI's details);
+//     response_too_large  a line (an SSE or NDJSON line, streams only) longer than
+//                   limits.max_line_bytes, or a body longer than limits.max_response_bytes: the
+//                   decoder keeps nothing more of it, so memory per request stays bounded
+//                   however long or endless the answer (the caller stops the transfer).
 //   Bytes after the end marker are ignored. Nothing here throws on input.
 #pragma once
 
@@ -49,7 +53,15 @@ namespace farm::ai {
 
 // Why a request failed (the contract's error classes). The decoder only ever sets stream_error
 // and incomplete; the transport sets the others.
-enum class ErrorClass { none, connect, http_status, timeout, stream_error, incomplete };
+enum class ErrorClass {
+    none,
+    connect,
+    http_status,
+    timeout,
+    stream_error,
+    incomplete,
+    response_too_large
+};
 std::string_view to_string(ErrorClass error);
 
 struct ContentChunk {
@@ -94,9 +106,15 @@ struct DecodedResponse {
     bool ok() const { return error == ErrorClass::none; }
 };
 
+// The most of one answer a decoder takes in (see response_too_large above).
+struct DecoderLimits {
+    std::size_t max_line_bytes = std::size_t(1) << 20;      // 1 MiB
+    std::size_t max_response_bytes = std::size_t(64) << 20; // 64 MiB: --max-response-bytes
+};
+
 class ResponseDecoder {
   public:
-    ResponseDecoder(WireFormat format, bool streamed);
+    ResponseDecoder(WireFormat format, bool streamed, DecoderLimits limits = {});
 
     // A piece of the body as received, with its arrival time in ms on the caller's clock.
     void feed(std::string_view bytes, double at_ms);
@@ -126,11 +144,15 @@ class ResponseDecoder {
     void add_tool_calls(const nlohmann::json* calls, std::string& answer);
     void fail(ErrorClass error, std::string message);
     bool stopped() const { return !m_result.ok() || m_result.complete; }
+    // Fails the answer when `bytes` makes it or one of its lines too long (limits).
+    void check_limits(std::string_view bytes);
     void finish_body(double at_ms);
     std::string missing_end_message() const;
 
     WireFormat m_format;
     bool m_streamed;
+    DecoderLimits m_limits;
+    std::size_t m_line_bytes = 0; // of the line not ended yet (streams)
     DecodedResponse m_result;
     SseParser m_sse;
     NdjsonParser m_ndjson;

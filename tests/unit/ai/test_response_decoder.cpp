@@ -384,3 +384,54 @@ TEST_CASE("ai::ResponseDecoder counts streamed tool calls as answer chunks") {
     CHECK(ollama.text == R"(f{"x":1})");
     CHECK(chunk_kinds(ollama) == "a");
 }
+
+TEST_CASE("ai::ResponseDecoder ends an answer with a line over the limit as response_too_large") {
+    DecoderLimits limits;
+    limits.max_line_bytes = 1 << 20;
+    ResponseDecoder decoder(WireFormat::openai_chat, true, limits);
+    decoder.feed("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n", 1);
+    std::string start = "data: {\"choices\":[{\"delta\":{\"content\":\"";
+    decoder.feed(start, 2);
+    std::string piece(16 * 1024, 'x');
+    for (int i = 0; i < 100; ++i) { // 1.6 MiB of one line, as curl hands it over
+        decoder.feed(piece, 3);
+    }
+    decoder.finish(4);
+    const DecodedResponse& r = decoder.result();
+    CHECK(r.error == ErrorClass::response_too_large);
+    CHECK(to_string(r.error) == "response_too_large");
+    CHECK_MESSAGE(r.error_message.find("byte 49: a line longer than 1048576 bytes") !=
+                      std::string::npos,
+                  r.error_message);
+    CHECK(r.text == "ok"); // nothing of the long line was kept
+    CHECK(r.bytes == 49 + start.size() + 100 * piece.size());
+}
+
+TEST_CASE("ai::ResponseDecoder ends an endless answer at max_response_bytes") {
+    DecoderLimits limits;
+    limits.max_response_bytes = 64 * 1024;
+    for (bool streamed : {true, false}) {
+        CAPTURE(streamed);
+        ResponseDecoder decoder(WireFormat::ollama_chat, streamed, limits);
+        std::string line = "{\"message\":{\"content\":\"tok \"},\"done\":false}\n";
+        std::size_t fed = 0;
+        while (fed < 1024 * 1024) {
+            decoder.feed(line, 1);
+            fed += line.size();
+        }
+        decoder.finish(2);
+        const DecodedResponse& r = decoder.result();
+        CHECK(r.error == ErrorClass::response_too_large);
+        CHECK(r.error_message.find("passed 65536 bytes") != std::string::npos);
+        CHECK(r.text.size() <= limits.max_response_bytes); // kept only what came before
+    }
+    // Under the limits nothing changes.
+    std::string bytes = farm::test::ai_fixture("openai_chat_usage.sse");
+    DecoderLimits tight;
+    tight.max_line_bytes = 1024;
+    tight.max_response_bytes = bytes.size();
+    ResponseDecoder decoder(WireFormat::openai_chat, true, tight);
+    decoder.feed(bytes, 1);
+    decoder.finish(2);
+    CHECK(decoder.result().ok());
+}
