@@ -5,6 +5,7 @@
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -262,10 +263,12 @@ struct ErrorCounts {
 ErrorCounts error_counts(const history::Run& run, std::size_t failed) {
     ErrorCounts e;
     for (const auto& [key, value] : run.context.project) {
-        if (!key.starts_with("errors.http_")) {
+        constexpr std::string_view prefix = "errors.http_"; // then the status: errors.http_429
+        if (!key.starts_with(prefix) || key.size() == prefix.size() ||
+            !std::isdigit(static_cast<unsigned char>(key[prefix.size()]))) {
             continue;
         }
-        int status = std::atoi(key.c_str() + std::string_view("errors.http_").size());
+        int status = std::atoi(key.c_str() + prefix.size());
         std::size_t n = context_count(run, key);
         (status == 429 ? e.rate_limited : status >= 500 ? e.server : e.other) += n;
     }
