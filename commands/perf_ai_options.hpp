@@ -88,7 +88,7 @@ struct AiResultView {
     std::map<std::string, std::string> first_error;
     std::map<int, std::size_t> errors_by_status;
     std::optional<sys::GpuStats> gpu;
-    std::string verdict; // "failing" above error_rate_max; else empty without a success
+    std::string verdict;          // "failing" above error_rate_max; else empty without a success
     double error_rate_max = 0.05; // the line it was judged against (ai.thresholds.error_rate)
     std::int64_t run_id = 0;
 };

@@ -99,10 +99,10 @@ std::string render_ai_table(const std::vector<AiResultView>& views, bool color) 
         table.add_row(
             {v.target.name + "/" + v.target.model + "/" + std::string(ai::to_string(v.operation)),
              std::to_string(s.requests), std::to_string(s.errors), error_rate_text(s.error_rate),
-             latency_cell(s.ttft_ms),
-             latency_cell(s.itl_ms), latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
-             number(s.output_token_throughput, 1), number(s.request_throughput, 2),
-             s.token_source.empty() ? "-" : s.token_source, v.verdict.empty() ? "-" : v.verdict});
+             latency_cell(s.ttft_ms), latency_cell(s.itl_ms), latency_cell(s.tpot_ms),
+             latency_cell(s.e2e_ms), number(s.output_token_throughput, 1),
+             number(s.request_throughput, 2), s.token_source.empty() ? "-" : s.token_source,
+             v.verdict.empty() ? "-" : v.verdict});
     }
     return table.render(color);
 }

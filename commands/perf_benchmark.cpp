@@ -58,8 +58,8 @@ std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
 }
 
 std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
-    std::vector<std::string> header = {"level",      "requests",  "errors",
-                                       "error rate", "req/s",     "out tok/s",
+    std::vector<std::string> header = {"level",       "requests",   "errors",
+                                       "error rate",  "req/s",      "out tok/s",
                                        "TTFT med ms", "E2E med ms", "E2E p99 ms"};
     if (!slo.empty()) {
         header.push_back("goodput req/s");
@@ -121,13 +121,14 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
 nlohmann::json sweep_to_json(const Sweep& sweep, bool rate_mode) {
     nlohmann::json levels = nlohmann::json::array();
     for (const Level& level : sweep.levels) {
-        levels.push_back({{rate_mode ? "rate" : "concurrency", level.load},
-                          {"goodput", level.goodput},
-                          {"error_rate", level.outcome.view.summary.error_rate
-                                             ? nlohmann::json(*level.outcome.view.summary.error_rate)
-                                             : nlohmann::json(nullptr)},
-                          {"meeting_slo", level.outcome.meeting_slo},
-                          {"result", result_to_json(level.outcome.view)}});
+        levels.push_back(
+            {{rate_mode ? "rate" : "concurrency", level.load},
+             {"goodput", level.goodput},
+             {"error_rate", level.outcome.view.summary.error_rate
+                                ? nlohmann::json(*level.outcome.view.summary.error_rate)
+                                : nlohmann::json(nullptr)},
+             {"meeting_slo", level.outcome.meeting_slo},
+             {"result", result_to_json(level.outcome.view)}});
     }
     nlohmann::json knee = nullptr;
     if (sweep.knee) {

@@ -162,9 +162,9 @@ class Generation {
     json tool_call_json(int index) const {
         bool first = index == m_script.reasoning_chunks;
         if (m_dialect != Dialect::openai_chat) {
-            return json::array({{{"function",
-                                  {{"name", "get_weather"},
-                                   {"arguments", {{"city", m_script.chunk_text}}}}}}});
+            return json::array(
+                {{{"function",
+                   {{"name", "get_weather"}, {"arguments", {{"city", m_script.chunk_text}}}}}}});
         }
         json function = {{"arguments", m_script.chunk_text}};
         json call = {{"index", 0}};
@@ -231,7 +231,7 @@ class Generation {
         bool tool = !thinks && m_script.tool_calls;
         switch (m_dialect) {
         case Dialect::openai_chat: {
-            json delta = thinks  ? json{{m_script.reasoning_field, piece}}
+            json delta = thinks ? json{{m_script.reasoning_field, piece}}
                          : tool ? json{{"tool_calls", tool_call_json(index)}}
                                 : json{{"content", piece}};
             return chunk_json(delta, last ? json(tool ? "tool_calls" : "length") : json(nullptr));
@@ -364,14 +364,13 @@ class Generation {
     json whole_json() const {
         switch (m_dialect) {
         case Dialect::openai_chat: {
-            json body = {
-                {"id", "chatcmpl-mock"},
-                {"object", "chat.completion"},
-                {"created", 0},
-                {"model", m_model},
-                {"choices", json::array({{{"index", 0},
-                                          {"message", whole_message()},
-                                          {"finish_reason", "length"}}})}};
+            json body = {{"id", "chatcmpl-mock"},
+                         {"object", "chat.completion"},
+                         {"created", 0},
+                         {"model", m_model},
+                         {"choices", json::array({{{"index", 0},
+                                                   {"message", whole_message()},
+                                                   {"finish_reason", "length"}}})}};
             if (m_script.usage) {
                 body["usage"] = usage_json();
             }

@@ -30,7 +30,7 @@ struct Script {
     int chunks = 5;           // answer chunks (0 with reasoning chunks: a run that only thinks)
     int reasoning_chunks = 0; // thinking chunks sent before the answer
     std::string reasoning_field = "reasoning"; // OpenAI delta field: reasoning | reasoning_content
-    bool tool_calls = false;  // the answer chunks are tool-call deltas, not content
+    bool tool_calls = false; // the answer chunks are tool-call deltas, not content
     std::string chunk_text = "tok ";
     bool usage = true;
     std::string model; // empty: any model is served

@@ -142,8 +142,7 @@ class Benchmark {
         if (!tag.warmup) {
             InFlight& state = slot(tag);
             state.prompt_index = prompt;
-            state.decoder =
-                std::make_unique<ResponseDecoder>(m_format, m_streamed, m_plan.limits);
+            state.decoder = std::make_unique<ResponseDecoder>(m_format, m_streamed, m_plan.limits);
         }
         return request;
     }
@@ -180,8 +179,8 @@ class Benchmark {
         record.end_ms = ms(outcome.done);
         record.http_status = outcome.status;
         record.prompt_chars = m_prompt_chars[state.prompt_index];
-        bool too_large = state.decoder &&
-                         state.decoder->result().error == ErrorClass::response_too_large;
+        bool too_large =
+            state.decoder && state.decoder->result().error == ErrorClass::response_too_large;
         // A transfer stopped for a too large answer failed for that reason, not the stop's.
         if (outcome.failure != net::StreamFailure::none && !too_large) {
             record.transport_error = error_class_of(outcome.failure);

@@ -56,7 +56,7 @@ struct BenchmarkPlan {
     std::vector<std::string> prompts; // request i (warm-ups too) sends prompts[i % size]
     std::optional<int> max_tokens;
     DecoderLimits limits; // longest line and answer read of one request
-    LoadPlan load; // its timeouts and keep_results are set from the target by run_benchmark
+    LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
 };
 

@@ -40,9 +40,9 @@ ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed, DecoderLimits
 
 void ResponseDecoder::check_limits(std::string_view bytes) {
     if (m_result.bytes > m_limits.max_response_bytes) {
-        fail(ErrorClass::response_too_large,
-             "the answer passed " + std::to_string(m_limits.max_response_bytes) +
-                 " bytes (--max-response-bytes) without ending");
+        fail(ErrorClass::response_too_large, "the answer passed " +
+                                                 std::to_string(m_limits.max_response_bytes) +
+                                                 " bytes (--max-response-bytes) without ending");
         return;
     }
     if (!m_streamed) {
@@ -258,7 +258,8 @@ void ResponseDecoder::on_openai(const json& object, std::size_t offset, double a
         }
         const json* details = member(*usage, "completion_tokens_details");
         if (details != nullptr && details->is_object()) {
-            if (std::optional<std::int64_t> reasoning = integer_member(*details, "reasoning_tokens")) {
+            if (std::optional<std::int64_t> reasoning =
+                    integer_member(*details, "reasoning_tokens")) {
                 facts.reasoning_tokens = reasoning;
             }
         }

@@ -89,9 +89,8 @@ std::optional<double> error_rate_of(const MetricSeries& failed_flags) {
 }
 
 void fold_failure_flags(RunOverview& run) {
-    auto flags = std::find_if(run.metrics.begin(), run.metrics.end(), [](const MetricSeries& m) {
-        return m.name == failed_flag_metric;
-    });
+    auto flags = std::find_if(run.metrics.begin(), run.metrics.end(),
+                              [](const MetricSeries& m) { return m.name == failed_flag_metric; });
     if (flags == run.metrics.end()) {
         return;
     }

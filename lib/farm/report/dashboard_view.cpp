@@ -118,7 +118,8 @@ std::string render_latest(const DashboardData& d, bool color) {
         }
         std::vector<double> medians = medians_of(subject, primary->name);
         std::string latest = format_value(primary->summary.median, primary->unit);
-        const history::MetricSeries* errors = subject.runs.back().metric(history::error_rate_series);
+        const history::MetricSeries* errors =
+            subject.runs.back().metric(history::error_rate_series);
         if (errors && errors != primary) {
             // Never hidden behind the latency: a run with failed requests says how many.
             latest += ", error rate " + format_value(errors->summary.median, errors->unit);

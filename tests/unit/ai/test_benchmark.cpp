@@ -159,8 +159,7 @@ TEST_CASE("ai::verdict_for a summary: failing above the error-rate line, whateve
     ai::BenchmarkSummary fast = ai::summarize_benchmark(result_of(32, 8)); // e2e 100 ms
     CHECK(ai::verdict_for(fast, 5000, 500, 0.05) == "failing");
     CHECK(ai::verdict_for(fast, 5000, 500, 0.2) == "fast"); // at the line is not above it
-    CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(0, 4)), 5000, 500, 0.05) ==
-          "failing");
+    CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(0, 4)), 5000, 500, 0.05) == "failing");
     CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(0, 0)), 5000, 500, 0.05).empty());
     CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(99, 1)), 5000, 500, 0.05) == "fast");
 }

@@ -349,8 +349,7 @@ TEST_CASE("ai::ResponseDecoder tells reasoning from the answer in every field na
         {"openai_chat_reasoning_content.sse", WireFormat::openai_chat, "rraa", 14, 4},
         {"openai_chat_reasoning_only.sse", WireFormat::openai_chat, "rrrr", 21, 4},
         {"ollama_chat_thinking.ndjson", WireFormat::ollama_chat, "rraa", 13, std::nullopt},
-        {"ollama_generate_thinking.ndjson", WireFormat::ollama_generate, "rraa", 15,
-         std::nullopt},
+        {"ollama_generate_thinking.ndjson", WireFormat::ollama_generate, "rraa", 15, std::nullopt},
         {"openai_chat_usage.sse", WireFormat::openai_chat, "aaaaaa", 0, std::nullopt},
     };
     for (const Case& c : cases) {
@@ -365,8 +364,8 @@ TEST_CASE("ai::ResponseDecoder tells reasoning from the answer in every field na
 }
 
 TEST_CASE("ai::ResponseDecoder counts streamed tool calls as answer chunks") {
-    DecodedResponse response = decode(WireFormat::openai_chat, true,
-                                      farm::test::ai_fixture("openai_chat_tool_calls.sse"));
+    DecodedResponse response =
+        decode(WireFormat::openai_chat, true, farm::test::ai_fixture("openai_chat_tool_calls.sse"));
     CHECK(response.ok());
     CHECK(chunk_kinds(response) == "aaa");
     CHECK(response.tool_calls == 3);

@@ -208,8 +208,9 @@ TEST_CASE("analysis::advise_ai_from_history advises on failed requests by error 
     std::map<std::string, std::string> limited = context("openai", true);
     limited["errors.http_status"] = "8";
     limited["errors.http_429"] = "8";
-    std::int64_t run = store.record(make_run(
-        "ai", "openai/m/chat_stream", 0, {{"e2e_ms", repeat(100, 40)}, {"failed", flags}}, limited));
+    std::int64_t run =
+        store.record(make_run("ai", "openai/m/chat_stream", 0,
+                              {{"e2e_ms", repeat(100, 40)}, {"failed", flags}}, limited));
     // 2 of 50: HTTP 503 once, a timeout once; error rate 0.04, under the line.
     std::vector<double> few(50, 0);
     few[0] = few[1] = 1;
