@@ -98,6 +98,16 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         // The results are already printed (a JSON document included): say why, exit 3.
         std::cerr << "farm: error: " << message << "\n";
         invocation.exit_code = int(ExitCode::command_failed);
+        return;
+    }
+    // Some requests failed, more than the error-rate line allows: a failed check, exit 1.
+    for (const AiResultView& v : views) {
+        if (v.verdict == "failing") {
+            std::cerr << "farm: " << v.target.name << "/" << v.target.model << ": error rate "
+                      << error_rate_text(v.summary.error_rate) << " is above "
+                      << error_rate_text(v.error_rate_max) << " (ai.thresholds.error_rate)\n";
+            invocation.exit_code = int(ExitCode::check_failed);
+        }
     }
 }
 

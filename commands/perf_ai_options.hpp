@@ -46,6 +46,7 @@ struct PerfAiOptions {
     bool json = false;
     std::string export_requests;
     std::string config;
+    std::string max_response_bytes = "64MiB"; // core::parse_size text
 };
 
 // The command line a run is stored with: the command and the options that shape the load (the
@@ -85,8 +86,10 @@ struct AiResultView {
     ai::Operation operation = ai::Operation::chat_stream;
     ai::BenchmarkSummary summary;
     std::map<std::string, std::string> first_error;
+    std::map<int, std::size_t> errors_by_status;
     std::optional<sys::GpuStats> gpu;
-    std::string verdict; // empty without a successful request
+    std::string verdict;          // "failing" above error_rate_max; else empty without a success
+    double error_rate_max = 0.05; // the line it was judged against (ai.thresholds.error_rate)
     std::int64_t run_id = 0;
 };
 
@@ -109,6 +112,9 @@ nlohmann::json stats_to_json(const std::optional<ai::MetricStats>& stats);
 std::string export_csv_header();
 std::string export_csv_row(const ai::Target& target, ai::Operation operation,
                            const ai::RequestReport& request);
+
+// An error rate as text: "0.2", "0.025", "0"; "-" when absent.
+std::string error_rate_text(const std::optional<double>& rate);
 
 // Millisecond text for tables: "52.3", "1.2k"; "-" when absent.
 std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field);

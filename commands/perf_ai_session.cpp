@@ -67,6 +67,8 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     if (m_options.max_tokens > 0) {
         plan.max_tokens = m_options.max_tokens;
     }
+    plan.limits.max_response_bytes =
+        std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
     plan.load = load;
     plan.load.deadline_s = m_options.duration_s;
     plan.gpu = m_gpu.get();

@@ -44,6 +44,17 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--duration", o.duration_s,
                    "end each run after SECONDS (requests in flight end as timeouts)")
         ->check(seconds_check());
+    cmd.add_option("--max-response-bytes", o.max_response_bytes,
+                   "an answer longer than this (or with a line over 1 MiB) ends as "
+                   "response_too_large: 64MiB, 500kB, 1048576")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                std::optional<std::int64_t> bytes = core::parse_size(text);
+                return bytes && *bytes >= 1024 ? std::string()
+                                               : "a size of at least 1024 bytes: 64MiB, 500kB";
+            },
+            "SIZE"))
+        ->capture_default_str();
     cmd.add_option("--config", o.config,
                    "farm config file (default: farm.config.json in the project root)");
     cmd.add_option("--db", o.db, "history database (default .farm/perf.db, or FARM_DB)");
@@ -317,6 +328,13 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     }
     facts[load_key] = load_value;
     facts["gpu"] = gpu_name;
+    // The failures by class and by HTTP status, for optimize:ai's advice by error class.
+    for (const auto& [error_class, count] : result.errors_by_class) {
+        facts["errors." + error_class] = std::to_string(count);
+    }
+    for (const auto& [status, count] : result.errors_by_status) {
+        facts["errors.http_" + std::to_string(status)] = std::to_string(count);
+    }
     run.status = result.interrupted                 ? history::RunStatus::interrupted
                  : result.requests.succeeded() == 0 ? history::RunStatus::failed
                                                     : history::RunStatus::ok;

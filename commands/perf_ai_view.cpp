@@ -22,6 +22,25 @@ std::string ms_text(double value) {
     return number(value, value < 10 ? 2 : value < 100 ? 1 : 0);
 }
 
+} // namespace
+
+std::string error_rate_text(const std::optional<double>& rate) {
+    if (!rate) {
+        return "-";
+    }
+    // Three decimals without trailing zeros: 0.2, 0.025, 0 (a rate of 1 in 1000 still shows).
+    std::string text = number(*rate, 3);
+    while (text.back() == '0') {
+        text.pop_back();
+    }
+    if (text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
+namespace {
+
 std::string latency_cell(const std::optional<ai::MetricStats>& stats) {
     if (!stats) {
         return "-";
@@ -60,18 +79,18 @@ AiResultView make_view(const ai::Target& target, ai::Operation operation,
     view.operation = operation;
     view.summary = ai::summarize_benchmark(result);
     view.first_error = result.first_error;
+    view.errors_by_status = result.errors_by_status;
     view.gpu = gpu;
     view.run_id = run_id;
-    if (view.summary.e2e_ms) {
-        const analysis::AiThresholds& t =
-            analysis::ai_thresholds_for(advice, std::string(ai::to_string(target.type)));
-        view.verdict = ai::verdict_for(view.summary.e2e_ms->median, t.slow_ms, t.fast_ms);
-    }
+    const analysis::AiThresholds& t =
+        analysis::ai_thresholds_for(advice, std::string(ai::to_string(target.type)));
+    view.error_rate_max = advice.error_rate_max;
+    view.verdict = ai::verdict_for(view.summary, t.slow_ms, t.fast_ms, advice.error_rate_max);
     return view;
 }
 
 std::string render_ai_table(const std::vector<AiResultView>& views, bool color) {
-    report::Table table({"provider/model/operation", "requests", "errors",
+    report::Table table({"provider/model/operation", "requests", "errors", "error rate",
                          "TTFT ms med/p90/p95/p99", "ITL ms med/p90/p95/p99",
                          "TPOT ms med/p90/p95/p99", "E2E ms med/p90/p95/p99", "out tok/s", "req/s",
                          "tokens from", "verdict"});
@@ -79,10 +98,11 @@ std::string render_ai_table(const std::vector<AiResultView>& views, bool color) 
         const ai::BenchmarkSummary& s = v.summary;
         table.add_row(
             {v.target.name + "/" + v.target.model + "/" + std::string(ai::to_string(v.operation)),
-             std::to_string(s.requests), std::to_string(s.errors), latency_cell(s.ttft_ms),
-             latency_cell(s.itl_ms), latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
-             number(s.output_token_throughput, 1), number(s.request_throughput, 2),
-             s.token_source.empty() ? "-" : s.token_source, v.verdict.empty() ? "-" : v.verdict});
+             std::to_string(s.requests), std::to_string(s.errors), error_rate_text(s.error_rate),
+             latency_cell(s.ttft_ms), latency_cell(s.itl_ms), latency_cell(s.tpot_ms),
+             latency_cell(s.e2e_ms), number(s.output_token_throughput, 1),
+             number(s.request_throughput, 2), s.token_source.empty() ? "-" : s.token_source,
+             v.verdict.empty() ? "-" : v.verdict});
     }
     return table.render(color);
 }
@@ -90,6 +110,14 @@ std::string render_ai_table(const std::vector<AiResultView>& views, bool color) 
 std::string render_ai_errors(const std::vector<AiResultView>& views) {
     std::string out;
     for (const AiResultView& v : views) {
+        if (v.summary.errors > 0) {
+            out += "  " + v.target.name + "/" + v.target.model + ": error rate " +
+                   error_rate_text(v.summary.error_rate) + " (" + std::to_string(v.summary.errors) +
+                   " of " + std::to_string(v.summary.requests) + " requests failed";
+            out += v.verdict == "failing"
+                       ? "; above the line of " + error_rate_text(v.error_rate_max) + ": failing)\n"
+                       : ")\n";
+        }
         for (const auto& [error_class, count] : v.summary.errors_by_class) {
             auto first = v.first_error.find(error_class);
             out += "  " + v.target.name + "/" + v.target.model + ": " + std::to_string(count) +
@@ -143,6 +171,10 @@ nlohmann::json result_to_json(const AiResultView& v) {
     for (const auto& [error_class, count] : s.errors_by_class) {
         by_class[error_class] = count;
     }
+    nlohmann::json by_status = nlohmann::json::object();
+    for (const auto& [status, count] : v.errors_by_status) {
+        by_status[std::to_string(status)] = count;
+    }
     nlohmann::json messages = nlohmann::json::object();
     for (const auto& [error_class, message] : v.first_error) {
         messages[error_class] = message;
@@ -155,13 +187,21 @@ nlohmann::json result_to_json(const AiResultView& v) {
         {"operation", std::string(ai::to_string(v.operation))},
         {"requests", s.requests},
         {"succeeded", s.succeeded},
-        {"errors", {{"count", s.errors}, {"by_class", by_class}, {"first_message", messages}}},
+        {"errors",
+         {{"count", s.errors},
+          {"by_class", by_class},
+          {"by_status", by_status},
+          {"first_message", messages}}},
+        {"error_rate", s.error_rate ? nlohmann::json(*s.error_rate) : nlohmann::json(nullptr)},
+        {"error_rate_max", v.error_rate_max},
         {"ttft_ms", stats_to_json(s.ttft_ms)},
+        {"ttfo_ms", stats_to_json(s.ttfo_ms)},
         {"itl_ms", stats_to_json(s.itl_ms)},
         {"tpot_ms", stats_to_json(s.tpot_ms)},
         {"e2e_ms", stats_to_json(s.e2e_ms)},
         {"output_tokens", stats_to_json(s.output_tokens)},
         {"input_tokens", stats_to_json(s.input_tokens)},
+        {"reasoning_tokens", stats_to_json(s.reasoning_tokens)},
         {"token_source",
          s.token_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.token_source)},
         {"wall_s", s.wall_s},
@@ -191,7 +231,7 @@ nlohmann::json result_to_json(const AiResultView& v) {
 
 std::string export_csv_header() {
     return "provider,model,operation,index,prompt_index,status,error_class,ttft_ms,e2e_ms,itl_ms,"
-           "tpot_ms,input_tokens,output_tokens,token_source\n";
+           "tpot_ms,input_tokens,output_tokens,token_source,ttfo_ms,reasoning_tokens\n";
 }
 
 std::string export_csv_row(const ai::Target& target, ai::Operation operation,
@@ -206,6 +246,7 @@ std::string export_csv_row(const ai::Target& target, ai::Operation operation,
         row += csv_metric(r.record, metric) + ",";
     }
     row += r.output_token_source ? std::string(ai::to_string(*r.output_token_source)) : "";
+    row += "," + csv_metric(r.record, "ttfo_ms") + "," + csv_metric(r.record, "reasoning_tokens");
     return row + "\n";
 }
 

@@ -58,8 +58,9 @@ std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
 }
 
 std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
-    std::vector<std::string> header = {"level",     "requests",    "errors",     "req/s",
-                                       "out tok/s", "TTFT med ms", "E2E med ms", "E2E p99 ms"};
+    std::vector<std::string> header = {"level",       "requests",   "errors",
+                                       "error rate",  "req/s",      "out tok/s",
+                                       "TTFT med ms", "E2E med ms", "E2E p99 ms"};
     if (!slo.empty()) {
         header.push_back("goodput req/s");
     }
@@ -71,6 +72,7 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
         std::vector<std::string> row = {level_name(rate_mode, level.load),
                                         std::to_string(s.requests),
                                         std::to_string(s.errors),
+                                        error_rate_text(s.error_rate),
                                         fixed(s.request_throughput, 2),
                                         fixed(s.output_token_throughput, 1),
                                         ms_cell(s.ttft_ms, &ai::MetricStats::median),
@@ -119,10 +121,14 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
 nlohmann::json sweep_to_json(const Sweep& sweep, bool rate_mode) {
     nlohmann::json levels = nlohmann::json::array();
     for (const Level& level : sweep.levels) {
-        levels.push_back({{rate_mode ? "rate" : "concurrency", level.load},
-                          {"goodput", level.goodput},
-                          {"meeting_slo", level.outcome.meeting_slo},
-                          {"result", result_to_json(level.outcome.view)}});
+        levels.push_back(
+            {{rate_mode ? "rate" : "concurrency", level.load},
+             {"goodput", level.goodput},
+             {"error_rate", level.outcome.view.summary.error_rate
+                                ? nlohmann::json(*level.outcome.view.summary.error_rate)
+                                : nlohmann::json(nullptr)},
+             {"meeting_slo", level.outcome.meeting_slo},
+             {"result", result_to_json(level.outcome.view)}});
     }
     nlohmann::json knee = nullptr;
     if (sweep.knee) {
@@ -239,15 +245,29 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
         return;
     }
     std::string failures;
+    bool any_success = false;
     for (const Sweep& sweep : sweeps) {
         for (const Level& level : sweep.levels) {
-            if (level.outcome.view.summary.succeeded > 0) {
-                return;
+            const AiResultView& view = level.outcome.view;
+            if (view.verdict == "failing") {
+                std::cerr << "farm: " << view.target.name << "/" << view.target.model << " "
+                          << level_name(rate_mode, level.load) << ": error rate "
+                          << error_rate_text(view.summary.error_rate) << " is above "
+                          << error_rate_text(view.error_rate_max)
+                          << " (ai.thresholds.error_rate)\n";
+                invocation.exit_code = int(ExitCode::check_failed);
+            }
+            if (view.summary.succeeded > 0) {
+                any_success = true;
+                continue;
             }
             if (failures.empty()) {
                 failures = failure_summary(level.outcome.view);
             }
         }
+    }
+    if (any_success) {
+        return;
     }
     std::cerr << "farm: error: " << (failures.empty() ? "nothing was measured" : failures) << "\n";
     invocation.exit_code = int(ExitCode::command_failed);

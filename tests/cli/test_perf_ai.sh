@@ -72,7 +72,9 @@ expect_rc 2 "tgi has no embeddings"
 stop_mocks; MOCK_PIDS=()
 start_mock --fault http-500 --fault-every 2 --chunks 3
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 10 --warmup 0 --json --no-record
-expect_rc 0 "half the requests fail: not every one"
+expect_rc 1 "half the requests fail: not every one (exit 3), but above the error-rate line"
+expect_eq "$(json_get "$OUT" 'd["results"][0]["error_rate"]')" "0.5" "error rate 0.5"
+expect_eq "$(json_get "$OUT" 'd["results"][0]["verdict"]')" "failing" "verdict failing"
 expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["by_class"]')" "{'http_status': 5}" "half http_status"
 
 stop_mocks; MOCK_PIDS=()

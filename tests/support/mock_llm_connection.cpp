@@ -16,8 +16,11 @@ namespace mock_llm {
 const char* const usage =
     "usage: farm_mock_llm [--host 127.0.0.1] [--port 0] [--ttft-ms MS] [--itl-ms MS]\n"
     "         [--chunks N] [--chunk-text TEXT] [--usage on|off] [--model NAME]\n"
-    "         [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream]\n"
-    "         [--fault-every K]\n";
+    "         [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream|\n"
+    "                  huge-line|endless]\n"
+    "         [--fault-every K] [--reasoning-chunks N] [--reasoning-field reasoning|"
+    "reasoning_content]\n"
+    "         [--tool-calls on|off]\n";
 
 namespace {
 
@@ -47,6 +50,8 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
         {"stall", Fault::stall},
         {"malformed-line", Fault::malformed_line},
         {"error-in-stream", Fault::error_in_stream},
+        {"huge-line", Fault::huge_line},
+        {"endless", Fault::endless},
     };
     for (int i = 1; i < argc; ++i) {
         std::string option = argv[i];
@@ -64,7 +69,15 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
         } else if (option == "--itl-ms") {
             ok = parse_int(value, 0, script.itl_ms);
         } else if (option == "--chunks") {
-            ok = parse_int(value, 1, script.chunks);
+            ok = parse_int(value, 0, script.chunks);
+        } else if (option == "--reasoning-chunks") {
+            ok = parse_int(value, 0, script.reasoning_chunks);
+        } else if (option == "--reasoning-field") {
+            ok = value == "reasoning" || value == "reasoning_content";
+            script.reasoning_field = value;
+        } else if (option == "--tool-calls") {
+            ok = value == "on" || value == "off";
+            script.tool_calls = value == "on";
         } else if (option == "--chunk-text") {
             script.chunk_text = value;
         } else if (option == "--usage") {
@@ -84,6 +97,9 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
         if (!ok) {
             return "bad value '" + value + "' for " + option;
         }
+    }
+    if (script.chunks + script.reasoning_chunks < 1) {
+        return "--chunks and --reasoning-chunks send nothing: at least one chunk is needed";
     }
     return "";
 }

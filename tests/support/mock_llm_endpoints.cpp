@@ -102,8 +102,9 @@ class Generation {
             !frame(chunk_json(json{{"role", "assistant"}, {"content", ""}}, nullptr).dump())) {
             return false;
         }
-        int cut = (m_script.chunks + 1) / 2; // faults strike after this many content chunks
-        for (int i = 0; i < m_script.chunks; ++i) {
+        int total = total_chunks();
+        int cut = (total + 1) / 2; // faults strike after this many content chunks
+        for (int i = 0; i < total; ++i) {
             std::this_thread::sleep_until(content_time(i));
             if (i == 0) {
                 m_first = Clock::now();
@@ -121,11 +122,14 @@ class Generation {
     }
 
     bool whole() {
-        std::this_thread::sleep_until(content_time(m_script.chunks - 1));
+        std::this_thread::sleep_until(content_time(total_chunks() - 1));
         m_first = m_start + std::chrono::milliseconds(m_script.ttft_ms);
         m_last = Clock::now();
         for (int i = 0; i < m_script.chunks; ++i) {
             m_text += m_script.chunk_text;
+        }
+        for (int i = 0; i < m_script.reasoning_chunks; ++i) {
+            m_thinking += m_script.chunk_text;
         }
         std::string body = whole_json().dump();
         if (m_fault == Fault::error_in_stream) {
@@ -147,6 +151,32 @@ class Generation {
     }
 
   private:
+    int total_chunks() const { return m_script.reasoning_chunks + m_script.chunks; }
+
+    // Stream chunk `index` thinks (the first reasoning_chunks do) or answers.
+    bool thinking(int index) const { return index < m_script.reasoning_chunks; }
+
+    // An answer piece as a tool-call delta, in the shape of OpenAI's streamed tool calls (the
+    // first delta names the function, the next ones carry pieces of its JSON arguments) or of
+    // Ollama's (whole calls with the arguments as an object).
+    json tool_call_json(int index) const {
+        bool first = index == m_script.reasoning_chunks;
+        if (m_dialect != Dialect::openai_chat) {
+            return json::array(
+                {{{"function",
+                   {{"name", "get_weather"}, {"arguments", {{"city", m_script.chunk_text}}}}}}});
+        }
+        json function = {{"arguments", m_script.chunk_text}};
+        json call = {{"index", 0}};
+        if (first) {
+            function["name"] = "get_weather";
+            call["id"] = "call_mock";
+            call["type"] = "function";
+        }
+        call["function"] = function;
+        return json::array({call});
+    }
+
     Clock::time_point content_time(int index) const {
         return m_start + std::chrono::milliseconds(m_script.ttft_ms) +
                std::chrono::milliseconds(static_cast<long>(m_script.itl_ms) * index);
@@ -164,9 +194,14 @@ class Generation {
     }
 
     json usage_json() const {
-        return {{"prompt_tokens", m_prompt_tokens},
-                {"completion_tokens", m_script.chunks},
-                {"total_tokens", m_prompt_tokens + m_script.chunks}};
+        json usage = {{"prompt_tokens", m_prompt_tokens},
+                      {"completion_tokens", total_chunks()},
+                      {"total_tokens", m_prompt_tokens + total_chunks()}};
+        if (m_script.reasoning_chunks > 0) {
+            // As OpenAI and vLLM report them: a part of completion_tokens.
+            usage["completion_tokens_details"] = {{"reasoning_tokens", m_script.reasoning_chunks}};
+        }
+        return usage;
     }
 
     json chunk_json(json delta, json finish_reason) const {
@@ -185,26 +220,44 @@ class Generation {
         line["load_duration"] = 1000000;
         line["prompt_eval_count"] = m_prompt_tokens;
         line["prompt_eval_duration"] = nanoseconds(m_first - m_start);
-        line["eval_count"] = m_script.chunks;
+        line["eval_count"] = total_chunks();
         line["eval_duration"] = nanoseconds(eval);
     }
 
     json content_json(int index) const {
         const std::string& piece = m_script.chunk_text;
-        bool last = index + 1 == m_script.chunks;
+        bool last = index + 1 == total_chunks();
+        bool thinks = thinking(index);
+        bool tool = !thinks && m_script.tool_calls;
         switch (m_dialect) {
-        case Dialect::openai_chat:
-            return chunk_json(json{{"content", piece}}, last ? json("length") : json(nullptr));
-        case Dialect::ollama_chat:
+        case Dialect::openai_chat: {
+            json delta = thinks ? json{{m_script.reasoning_field, piece}}
+                         : tool ? json{{"tool_calls", tool_call_json(index)}}
+                                : json{{"content", piece}};
+            return chunk_json(delta, last ? json(tool ? "tool_calls" : "length") : json(nullptr));
+        }
+        case Dialect::ollama_chat: {
+            json message = {{"role", "assistant"}, {"content", thinks || tool ? "" : piece}};
+            if (thinks) {
+                message["thinking"] = piece;
+            } else if (tool) {
+                message["tool_calls"] = tool_call_json(index);
+            }
             return {{"model", m_model},
                     {"created_at", created_at},
-                    {"message", {{"role", "assistant"}, {"content", piece}}},
+                    {"message", message},
                     {"done", false}};
-        case Dialect::ollama_generate:
-            return {{"model", m_model},
-                    {"created_at", created_at},
-                    {"response", piece},
-                    {"done", false}};
+        }
+        case Dialect::ollama_generate: {
+            json line = {{"model", m_model},
+                         {"created_at", created_at},
+                         {"response", thinks ? "" : piece},
+                         {"done", false}};
+            if (thinks) {
+                line["thinking"] = piece;
+            }
+            return line;
+        }
         case Dialect::tgi:
             break;
         }
@@ -217,7 +270,7 @@ class Generation {
             event["generated_text"] = m_text;
             if (m_script.usage) {
                 event["details"] = {{"finish_reason", "length"},
-                                    {"generated_tokens", m_script.chunks},
+                                    {"generated_tokens", total_chunks()},
                                     {"input_length", m_prompt_tokens},
                                     {"seed", nullptr}};
             }
@@ -235,6 +288,26 @@ class Generation {
         case Fault::malformed_line:
             return frame(m_dialect == Dialect::tgi ? "{\"token\":{\"text\":"
                                                    : "{\"choices\":[{\"delta\":{\"content\":");
+        case Fault::huge_line: {
+            // One event of 4 MiB of content, sent in 64 KiB pieces, then the stream goes on.
+            std::string piece(64 * 1024, 'x');
+            bool sent = m_connection.send_chunk(m_dialect == Dialect::openai_chat
+                                                    ? "data: {\"choices\":[{\"index\":0,"
+                                                      "\"delta\":{\"content\":\""
+                                                    : "{\"message\":{\"content\":\"");
+            for (int i = 0; sent && i < 64; ++i) {
+                sent = m_connection.send_chunk(piece);
+            }
+            return sent && m_connection.send_chunk(m_dialect == Dialect::openai_chat
+                                                       ? "\"}}]}\n\n"
+                                                       : "\"},\"done\":false}\n");
+        }
+        case Fault::endless:
+            // As fast as the client reads, until it hangs up.
+            while (frame(content_json(0).dump())) {
+            }
+            m_connection.abort();
+            return false;
         case Fault::error_in_stream:
             // As vLLM does: the error as an event of the 200 stream, then the stream's end.
             frame(error_body(m_dialect, scripted_error, "server_error"));
@@ -278,17 +351,26 @@ class Generation {
         return m_connection.end_chunks();
     }
 
+    // The whole answer's message: content, and the thinking under the dialect's name.
+    json whole_message() const {
+        json message = {{"role", "assistant"}, {"content", m_text}};
+        if (!m_thinking.empty()) {
+            message[m_dialect == Dialect::openai_chat ? m_script.reasoning_field : "thinking"] =
+                m_thinking;
+        }
+        return message;
+    }
+
     json whole_json() const {
         switch (m_dialect) {
         case Dialect::openai_chat: {
-            json body = {
-                {"id", "chatcmpl-mock"},
-                {"object", "chat.completion"},
-                {"created", 0},
-                {"model", m_model},
-                {"choices", json::array({{{"index", 0},
-                                          {"message", {{"role", "assistant"}, {"content", m_text}}},
-                                          {"finish_reason", "length"}}})}};
+            json body = {{"id", "chatcmpl-mock"},
+                         {"object", "chat.completion"},
+                         {"created", 0},
+                         {"model", m_model},
+                         {"choices", json::array({{{"index", 0},
+                                                   {"message", whole_message()},
+                                                   {"finish_reason", "length"}}})}};
             if (m_script.usage) {
                 body["usage"] = usage_json();
             }
@@ -301,9 +383,12 @@ class Generation {
                          {"done", true},
                          {"done_reason", "length"}};
             if (m_dialect == Dialect::ollama_chat) {
-                body["message"] = {{"role", "assistant"}, {"content", m_text}};
+                body["message"] = whole_message();
             } else {
                 body["response"] = m_text;
+                if (!m_thinking.empty()) {
+                    body["thinking"] = m_thinking;
+                }
             }
             if (m_script.usage) {
                 add_ollama_timings(body);
@@ -331,6 +416,7 @@ class Generation {
     std::string m_model;
     int m_prompt_tokens;
     std::string m_text;
+    std::string m_thinking; // non-streamed answers: the reasoning text
     Clock::time_point m_first;
     Clock::time_point m_last;
 };

@@ -17,7 +17,9 @@ enum class Fault {
     http_429,
     stall,
     malformed_line,
-    error_in_stream
+    error_in_stream,
+    huge_line, // one 4 MiB content event in the middle of the stream
+    endless    // content events without end until the client hangs up
 };
 
 struct Script {
@@ -25,7 +27,10 @@ struct Script {
     int port = 0;
     int ttft_ms = 0;
     int itl_ms = 0;
-    int chunks = 5;
+    int chunks = 5;           // answer chunks (0 with reasoning chunks: a run that only thinks)
+    int reasoning_chunks = 0; // thinking chunks sent before the answer
+    std::string reasoning_field = "reasoning"; // OpenAI delta field: reasoning | reasoning_content
+    bool tool_calls = false; // the answer chunks are tool-call deltas, not content
     std::string chunk_text = "tok ";
     bool usage = true;
     std::string model; // empty: any model is served

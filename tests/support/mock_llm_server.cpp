@@ -5,8 +5,19 @@
 //
 //   farm_mock_llm [--host 127.0.0.1] [--port 0] [--ttft-ms 0] [--itl-ms 0] [--chunks 5]
 //                 [--chunk-text "tok "] [--usage on|off] [--model NAME]
-//                 [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream]
-//                 [--fault-every K]
+//                 [--fault close-mid-stream|http-500|http-429|stall|malformed-line|error-in-stream|
+//                          huge-line|endless]
+//                 [--fault-every K] [--reasoning-chunks N]
+//                 [--reasoning-field reasoning|reasoning_content] [--tool-calls on|off]
+//
+// With --reasoning-chunks N the first N chunks of a chat stream think (OpenAI: delta.reasoning,
+// or delta.reasoning_content as older vLLM and DeepSeek; Ollama: thinking) before the --chunks
+// answer chunks (0: a model that only thinks), and usage counts them in
+// completion_tokens_details.reasoning_tokens. With --tool-calls on the answer chunks are
+// tool-call deltas (delta.tool_calls / message.tool_calls). --fault http-429 answers 429 with
+// Retry-After: 1; --fault-every K sets the fraction of failing requests to 1/K. --fault
+// huge-line sends one 4 MiB content line mid-stream; --fault endless never ends the stream.
+// Neither is a scripted fault of a non-streamed answer.
 //
 // The first content chunk leaves at (request read) + ttft, each next one itl later, timed with
 // sleep_until on the steady clock so a test can hold a client to the script within a millisecond.

@@ -97,10 +97,8 @@ class Benchmark {
             }
         };
         handlers.on_body = [this](RequestTag tag, std::string_view piece, net::SteadyTime at) {
-            if (!tag.warmup) {
-                on_body(slot(tag), piece, at);
-            }
-            return true;
+            // false stops the transfer: an answer past the limits is not read to its end.
+            return tag.warmup || on_body(slot(tag), piece, at);
         };
         handlers.on_done = [this](RequestTag tag, const net::StreamOutcome& outcome) {
             if (tag.warmup) {
@@ -144,12 +142,13 @@ class Benchmark {
         if (!tag.warmup) {
             InFlight& state = slot(tag);
             state.prompt_index = prompt;
-            state.decoder = std::make_unique<ResponseDecoder>(m_format, m_streamed);
+            state.decoder = std::make_unique<ResponseDecoder>(m_format, m_streamed, m_plan.limits);
         }
         return request;
     }
 
-    void on_body(InFlight& state, std::string_view piece, net::SteadyTime at) {
+    // false when the answer is too large to read on (response_too_large).
+    bool on_body(InFlight& state, std::string_view piece, net::SteadyTime at) {
         bool error_answer = state.status != 0 && (state.status < 200 || state.status >= 300);
         if (error_answer) {
             std::size_t room =
@@ -157,7 +156,9 @@ class Benchmark {
             state.error_body.append(piece.substr(0, room));
         } else if (state.decoder) {
             state.decoder->feed(piece, ms(at));
+            return state.decoder->result().error != ErrorClass::response_too_large;
         }
+        return true;
     }
 
     void on_done(RequestTag tag, const net::StreamOutcome& outcome) {
@@ -178,7 +179,10 @@ class Benchmark {
         record.end_ms = ms(outcome.done);
         record.http_status = outcome.status;
         record.prompt_chars = m_prompt_chars[state.prompt_index];
-        if (outcome.failure != net::StreamFailure::none) {
+        bool too_large =
+            state.decoder && state.decoder->result().error == ErrorClass::response_too_large;
+        // A transfer stopped for a too large answer failed for that reason, not the stop's.
+        if (outcome.failure != net::StreamFailure::none && !too_large) {
             record.transport_error = error_class_of(outcome.failure);
             if (outcome.failure == net::StreamFailure::http_status) {
                 std::string said = error_message_from_body(state.error_body);
@@ -190,7 +194,7 @@ class Benchmark {
             }
         }
         if (state.decoder) {
-            if (outcome.ok()) {
+            if (outcome.ok() && !too_large) {
                 state.decoder->finish(*record.end_ms);
             }
             record.response = state.decoder->result();
@@ -210,6 +214,9 @@ class Benchmark {
             report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));
             ++m_result.errors_by_class[name];
+            if (report.error == ErrorClass::http_status && record.http_status > 0) {
+                ++m_result.errors_by_status[record.http_status];
+            }
             m_result.first_error.emplace(name, report.error_message);
         } else {
             for (double gap : metrics.itl_gaps_ms) {

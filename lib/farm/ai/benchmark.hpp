@@ -14,6 +14,9 @@
 // - All times come from one steady clock; a request's times start when it was handed to curl.
 // - The API key goes into the Authorization header and nowhere else; error messages quote the
 //   server's words with secrets redacted.
+// - Memory per request is bounded (plan.limits): an answer with a line over 1 MiB or a body over
+//   max_response_bytes ends as response_too_large and its transfer is stopped, so an endless
+//   stream cannot grow memory without bound.
 // - Memory stays flat however many requests are sent: one decoder per request in flight, no
 //   outcomes kept by the load generator, the per-request records spooled to a temporary file
 //   (the history stores each), every ITL gap in a fixed-size histogram.
@@ -52,7 +55,8 @@ struct BenchmarkPlan {
     Operation operation = Operation::chat_stream;
     std::vector<std::string> prompts; // request i (warm-ups too) sends prompts[i % size]
     std::optional<int> max_tokens;
-    LoadPlan load; // its timeouts and keep_results are set from the target by run_benchmark
+    DecoderLimits limits; // longest line and answer read of one request
+    LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
 };
 
@@ -74,6 +78,7 @@ struct BenchmarkResult {
     // times output tokens): exact mean, stddev, min, max; percentiles within 0.4%.
     measure::LogHistogram itl_gaps_ms;
     std::map<std::string, std::size_t> errors_by_class;
+    std::map<int, std::size_t> errors_by_status;      // http_status failures by HTTP status
     std::map<std::string, std::string> first_error;   // class -> its first message
     std::map<std::string, std::size_t> token_sources; // output token source -> requests
     double wall_s = 0; // first measured request sent -> last one ended

@@ -17,8 +17,13 @@ BenchmarkSummary summarize_benchmark(const BenchmarkResult& result) {
     s.requests = requests.size();
     s.succeeded = requests.succeeded();
     s.errors = s.requests - s.succeeded;
+    if (s.requests > 0) {
+        s.error_rate = double(s.errors) / double(s.requests);
+    }
     s.errors_by_class = result.errors_by_class;
     s.ttft_ms = metric_stats(requests.values("ttft_ms", true));
+    s.ttfo_ms = metric_stats(requests.values("ttfo_ms", true));
+    s.reasoning_tokens = metric_stats(requests.values("reasoning_tokens", true));
     if (result.itl_gaps_ms.count() > 0) {
         s.itl_ms = result.itl_gaps_ms.summary();
     }
@@ -47,6 +52,17 @@ std::string verdict_for(double median_e2e_ms, double slow_ms, double fast_ms) {
         return "fast";
     }
     return median_e2e_ms > slow_ms ? "slow" : "ok";
+}
+
+std::string verdict_for(const BenchmarkSummary& summary, double slow_ms, double fast_ms,
+                        double max_error_rate) {
+    if (summary.error_rate && *summary.error_rate > max_error_rate) {
+        return "failing";
+    }
+    if (!summary.e2e_ms) {
+        return "";
+    }
+    return verdict_for(summary.e2e_ms->median, slow_ms, fast_ms);
 }
 
 } // namespace farm::ai

@@ -7,8 +7,13 @@
 //   that a long answer weighs by its length), not over the per-request means.
 // - request_throughput: successful requests / wall time of the measured phase (first request
 //   sent -> last one ended); output_token_throughput: their output tokens / the same wall time.
-// - verdict: "fast" when the median e2e_ms is at most fast_ms, "slow" when above slow_ms, else
-//   "ok"; none without a successful request.
+// - error_rate: failed requests / requests sent (and ended), a rate from the two counts; 0..1,
+//   absent when no request was sent. Never a statistic of the per-request 0/1 flags.
+// - ttfo_ms: over the successful requests that had an answer chunk (a request that only
+//   reasoned has none); reasoning_tokens: over those whose server said.
+// - verdict: "failing" when error_rate is above the error-rate threshold (whatever the
+//   latency); else "fast" when the median e2e_ms is at most fast_ms, "slow" when above slow_ms,
+//   else "ok"; none without a successful request.
 // Percentiles as measure::percentile (linear between closest ranks).
 #pragma once
 
@@ -34,8 +39,11 @@ struct BenchmarkSummary {
     std::size_t requests = 0; // measured requests that ended (not cancelled)
     std::size_t succeeded = 0;
     std::size_t errors = 0;
+    std::optional<double> error_rate; // errors / requests; absent for no request
     std::map<std::string, std::size_t> errors_by_class;
     std::optional<MetricStats> ttft_ms;
+    std::optional<MetricStats> ttfo_ms;
+    std::optional<MetricStats> reasoning_tokens;
     std::optional<MetricStats> itl_ms;
     std::optional<MetricStats> tpot_ms;
     std::optional<MetricStats> e2e_ms;
@@ -51,5 +59,9 @@ BenchmarkSummary summarize_benchmark(const BenchmarkResult& result);
 
 // "fast", "ok" or "slow" for a median e2e_ms (see above).
 std::string verdict_for(double median_e2e_ms, double slow_ms, double fast_ms);
+// The verdict of a summary: "failing" above `max_error_rate`, else verdict_for its median
+// e2e_ms; empty when it has neither a failure rate above the line nor a successful request.
+std::string verdict_for(const BenchmarkSummary& summary, double slow_ms, double fast_ms,
+                        double max_error_rate);
 
 } // namespace farm::ai

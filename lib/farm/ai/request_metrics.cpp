@@ -16,6 +16,16 @@ void add_ns_as_ms(std::vector<measure::MetricValue>& metrics, const char* name,
     }
 }
 
+// The first chunk that carries answer text or a tool call, as a time since `sent_ms`.
+std::optional<double> first_answer_ms(const std::vector<ContentChunk>& chunks, double sent_ms) {
+    for (const ContentChunk& chunk : chunks) {
+        if (chunk.answer) {
+            return chunk.at_ms - sent_ms;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 ErrorClass RequestRecord::error() const {
@@ -52,10 +62,12 @@ RequestMetrics request_metrics(const RequestRecord& record) {
     const DecodedResponse& response = record.response;
     const FinalFacts& facts = response.facts;
     std::optional<double> ttft;
+    std::optional<double> ttfo;
     std::optional<double> e2e;
     if (record.streamed) {
         if (!response.chunks.empty()) {
             ttft = response.chunks.front().at_ms - record.sent_ms;
+            ttfo = first_answer_ms(response.chunks, record.sent_ms);
             e2e = response.chunks.back().at_ms - record.sent_ms;
             for (std::size_t i = 1; i < response.chunks.size(); ++i) {
                 result.itl_gaps_ms.push_back(response.chunks[i].at_ms -
@@ -90,6 +102,9 @@ RequestMetrics request_metrics(const RequestRecord& record) {
     if (ttft) {
         add(metrics, "ttft_ms", "ms", *ttft);
     }
+    if (ttfo) {
+        add(metrics, "ttfo_ms", "ms", *ttfo);
+    }
     if (e2e) {
         add(metrics, "e2e_ms", "ms", *e2e);
     }
@@ -108,6 +123,9 @@ RequestMetrics request_metrics(const RequestRecord& record) {
     }
     if (output_tokens) {
         add(metrics, "output_tokens", "count", double(*output_tokens));
+    }
+    if (facts.reasoning_tokens) {
+        add(metrics, "reasoning_tokens", "count", double(*facts.reasoning_tokens));
     }
     add(metrics, "failed", "count", 0);
     add_ns_as_ms(metrics, "server_load_ms", facts.load_duration_ns);

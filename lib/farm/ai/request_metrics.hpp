@@ -3,7 +3,11 @@
 // Definitions (docs/metrics.md, "AI requests", states them for users; the two must agree). All
 // times are ms on one monotonic clock; "content chunk" is an event or line with non-empty
 // content (response_decoder.hpp):
-//   ttft_ms   request sent -> first content chunk arrived (streams only)
+//   ttft_ms   request sent -> first content chunk of any kind arrived, reasoning included
+//             (vLLM's TTFT; streams only)
+//   ttfo_ms   request sent -> first answer chunk (answer text or a tool call) arrived: AIPerf's
+//             "time to first output token"; absent when the request only reasoned. Equal to
+//             ttft_ms for a model that does not reason.
 //   e2e_ms    request sent -> last content chunk arrived (streams; a trailing usage or [DONE]
 //             event does not extend it); non-streamed: -> whole body received (end_ms)
 //   ITL gaps  the differences between consecutive content chunks' arrival times (streams with
@@ -12,6 +16,8 @@
 //   output_tokens  server-reported when the server said, else (streams) one per content chunk,
 //             else (non-streamed) content characters / 4 rounded up; the source is returned
 //   input_tokens   server-reported, else prompt characters / 4 rounded up
+//   reasoning_tokens  usage.completion_tokens_details.reasoning_tokens when the server gave it
+//             (a part of output_tokens); absent otherwise, never estimated
 //   server_*  Ollama's own durations (ns -> ms) and eval_count / eval_duration in tokens/s
 //   failed    1 when the request failed; a failed request gets no other metric, so that its
 //             times never mix with those of answered requests.

@@ -29,12 +29,45 @@ std::string_view to_string(ErrorClass error) {
         return "stream_error";
     case ErrorClass::incomplete:
         return "incomplete";
+    case ErrorClass::response_too_large:
+        return "response_too_large";
     }
     return "?";
 }
 
-ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed)
-    : m_format(format), m_streamed(streamed) {}
+ResponseDecoder::ResponseDecoder(WireFormat format, bool streamed, DecoderLimits limits)
+    : m_format(format), m_streamed(streamed), m_limits(limits) {}
+
+void ResponseDecoder::check_limits(std::string_view bytes) {
+    if (m_result.bytes > m_limits.max_response_bytes) {
+        fail(ErrorClass::response_too_large, "the answer passed " +
+                                                 std::to_string(m_limits.max_response_bytes) +
+                                                 " bytes (--max-response-bytes) without ending");
+        return;
+    }
+    if (!m_streamed) {
+        return;
+    }
+    // The parsers keep the line not ended yet: it must not grow past the line limit.
+    std::size_t start = m_result.bytes - bytes.size();
+    while (!bytes.empty()) {
+        std::size_t end = bytes.find_first_of("\r\n");
+        std::size_t taken = end == std::string_view::npos ? bytes.size() : end;
+        if (m_line_bytes + taken > m_limits.max_line_bytes) {
+            fail(ErrorClass::response_too_large,
+                 "byte " + std::to_string(start - m_line_bytes) + ": a line longer than " +
+                     std::to_string(m_limits.max_line_bytes) + " bytes");
+            return;
+        }
+        if (end == std::string_view::npos) {
+            m_line_bytes += taken;
+            return;
+        }
+        m_line_bytes = 0;
+        start += end + 1;
+        bytes.remove_prefix(end + 1);
+    }
+}
 
 void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
     if (bytes.empty()) {
@@ -45,6 +78,12 @@ void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
     }
     m_result.last_byte_ms = at_ms;
     m_result.bytes += bytes.size();
+    if (!stopped()) {
+        check_limits(bytes);
+    }
+    if (m_result.error == ErrorClass::response_too_large) {
+        return; // keep nothing more of it
+    }
     if (!m_streamed) {
         m_body.append(bytes);
         return;
@@ -217,6 +256,13 @@ void ResponseDecoder::on_openai(const json& object, std::size_t offset, double a
         if (std::optional<std::int64_t> completion = integer_member(*usage, "completion_tokens")) {
             facts.output_tokens = completion;
         }
+        const json* details = member(*usage, "completion_tokens_details");
+        if (details != nullptr && details->is_object()) {
+            if (std::optional<std::int64_t> reasoning =
+                    integer_member(*details, "reasoning_tokens")) {
+                facts.reasoning_tokens = reasoning;
+            }
+        }
     }
     if (m_format == WireFormat::openai_embedding) {
         const json* data = member(object, "data");
@@ -244,9 +290,13 @@ void ResponseDecoder::on_openai(const json& object, std::size_t offset, double a
     // Streamed chat has delta, non-streamed chat message, completions text.
     const json* message = member(choice, m_streamed ? "delta" : "message");
     if (message != nullptr && message->is_object()) {
-        std::string text(string_member(*message, "reasoning_content"));
-        text += string_member(*message, "content");
-        add_content(text, offset, at_ms);
+        // vLLM renamed reasoning_content to reasoning; DeepSeek's API and older vLLM still
+        // send the old name. One server sends one of them, never both with text.
+        std::string reasoning(string_member(*message, "reasoning"));
+        reasoning += string_member(*message, "reasoning_content");
+        std::string answer(string_member(*message, "content"));
+        add_tool_calls(member(*message, "tool_calls"), answer);
+        add_content(reasoning, answer, offset, at_ms);
     } else {
         add_content(string_member(choice, "text"), offset, at_ms);
     }
@@ -265,14 +315,13 @@ void ResponseDecoder::on_ollama(const json& object, std::size_t offset, double a
     } else if (m_format == WireFormat::ollama_chat) {
         const json* message = member(object, "message");
         if (message != nullptr) {
-            std::string text(string_member(*message, "thinking"));
-            text += string_member(*message, "content");
-            add_content(text, offset, at_ms);
+            std::string answer(string_member(*message, "content"));
+            add_tool_calls(member(*message, "tool_calls"), answer);
+            add_content(string_member(*message, "thinking"), answer, offset, at_ms);
         }
     } else {
-        std::string text(string_member(object, "thinking"));
-        text += string_member(object, "response");
-        add_content(text, offset, at_ms);
+        add_content(string_member(object, "thinking"), string_member(object, "response"), offset,
+                    at_ms);
     }
     const json* done = member(object, "done");
     bool final_line = (done != nullptr && done->is_boolean() && done->get<bool>()) ||
@@ -318,15 +367,39 @@ void ResponseDecoder::on_tgi(const json& object, std::size_t offset, double at_m
     }
 }
 
-void ResponseDecoder::add_content(std::string_view text, std::size_t offset, double at_ms) {
-    if (text.empty()) {
+void ResponseDecoder::add_content(std::string_view reasoning, std::string_view answer,
+                                  std::size_t offset, double at_ms) {
+    if (reasoning.empty() && answer.empty()) {
         return;
     }
-    std::size_t chars = utf8_length(text);
-    m_result.text.append(text);
+    std::size_t reasoning_chars = utf8_length(reasoning);
+    std::size_t chars = reasoning_chars + utf8_length(answer);
+    m_result.text.append(reasoning);
+    m_result.text.append(answer);
     m_result.text_chars += chars;
+    m_result.reasoning_chars += reasoning_chars;
     if (m_streamed) {
-        m_result.chunks.push_back(ContentChunk{at_ms, chars, offset});
+        m_result.chunks.push_back(ContentChunk{at_ms, chars, offset, !answer.empty()});
+    }
+}
+
+void ResponseDecoder::add_tool_calls(const json* calls, std::string& answer) {
+    if (calls == nullptr || !calls->is_array()) {
+        return;
+    }
+    for (const json& call : *calls) {
+        const json* function = member(call, "function");
+        if (function == nullptr || !function->is_object()) {
+            continue;
+        }
+        ++m_result.tool_calls;
+        answer += string_member(*function, "name");
+        const json* arguments = member(*function, "arguments");
+        if (arguments != nullptr && arguments->is_string()) {
+            answer += arguments->get_ref<const std::string&>();
+        } else if (arguments != nullptr && !arguments->is_null()) {
+            answer += arguments->dump(); // Ollama sends the arguments as an object
+        }
     }
 }
 

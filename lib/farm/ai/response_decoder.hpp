@@ -3,13 +3,16 @@
 // and decides whether the answer is a success.
 //
 // Streamed formats (see provider_request.hpp for which operation speaks which):
-//   openai   SSE `data: {json}` events ending with `data: [DONE]`; content in
-//            choices[0].delta.content (chat) or choices[0].text (completions), plus
-//            delta.reasoning_content of reasoning models; `choices` may be null, missing or
-//            empty; `usage {prompt_tokens, completion_tokens}` in whichever event has it (with
-//            include_usage: a last event with empty choices).
-//   ollama   NDJSON lines with message.content (chat) or response (generate), plus `thinking`;
-//            the last line has done:true, the token counts and the server's timings in ns.
+//   openai   SSE `data: {json}` events ending with `data: [DONE]`; the answer in
+//            choices[0].delta.content (chat) or choices[0].text (completions), tool calls in
+//            delta.tool_calls[].function {name, arguments} (answer too), the thinking of
+//            reasoning models in delta.reasoning (current vLLM) or delta.reasoning_content
+//            (older vLLM, DeepSeek); `choices` may be null, missing or empty; `usage
+//            {prompt_tokens, completion_tokens, completion_tokens_details.reasoning_tokens}` in
+//            whichever event has it (with include_usage: a last event with empty choices).
+//   ollama   NDJSON lines with message.content (chat) or response (generate), the thinking in
+//            message.thinking / thinking, tool calls in message.tool_calls; the last line has
+//            done:true, the token counts and the server's timings in ns.
 //   tgi      SSE events {index, token{id, text, logprob, special}, generated_text, details}; the
 //            last event has generated_text and details {finish_reason, generated_tokens,
 //            input_length}. Special tokens (`</s>`) are not content.
@@ -18,12 +21,19 @@
 // Guarantees:
 // - The same bytes give the same result however they are cut; a chunk's time is the time of the
 //   piece that completed its event or line (chunks of one piece share it).
-// - A content chunk is an event or line with non-empty content; events without content (role
-//   announcements, usage, special tokens, keep-alive comments) are never chunks.
+// - A content chunk is an event or line with non-empty content of any kind (answer, tool call or
+//   reasoning); events without content (role announcements, usage, special tokens, keep-alive
+//   comments, an empty last delta) are never chunks. A chunk is an answer chunk when it carries
+//   answer text or a tool call, else a reasoning chunk. An answer made only of reasoning is a
+//   success (a model may spend every token thinking).
 // - Failures (the first one wins, later bytes are ignored):
 //     stream_error  an error object from the server inside a 200 answer (its message is kept),
 //                   data that is not JSON (with the byte offset), or an answer without content;
-//     incomplete    the stream ended before its end marker ([DONE], done:true, TGI's details).
+//     incomplete    the stream ended before its end marker ([DONE], done:true, TGI's details);
+//     response_too_large  a line (an SSE or NDJSON line, streams only) longer than
+//                   limits.max_line_bytes, or a body longer than limits.max_response_bytes: the
+//                   decoder keeps nothing more of it, so memory per request stays bounded
+//                   however long or endless the answer (the caller stops the transfer).
 //   Bytes after the end marker are ignored. Nothing here throws on input.
 #pragma once
 
@@ -43,13 +53,22 @@ namespace farm::ai {
 
 // Why a request failed (the contract's error classes). The decoder only ever sets stream_error
 // and incomplete; the transport sets the others.
-enum class ErrorClass { none, connect, http_status, timeout, stream_error, incomplete };
+enum class ErrorClass {
+    none,
+    connect,
+    http_status,
+    timeout,
+    stream_error,
+    incomplete,
+    response_too_large
+};
 std::string_view to_string(ErrorClass error);
 
 struct ContentChunk {
     double at_ms = 0;       // arrival time of the piece that completed it (the caller's clock)
-    std::size_t chars = 0;  // its text in UTF-8 code points
+    std::size_t chars = 0;  // its text in UTF-8 code points (all kinds)
     std::size_t offset = 0; // byte offset of its event or line in the body
+    bool answer = true;     // carries answer text or a tool call (false: reasoning only)
 };
 
 // What the server said about the request as a whole. Absent means the server did not say.
@@ -57,7 +76,9 @@ struct FinalFacts {
     std::optional<std::int64_t>
         input_tokens; // usage.prompt_tokens, prompt_eval_count, input_length
     std::optional<std::int64_t>
-        output_tokens;         // usage.completion_tokens, eval_count, generated_tokens
+        output_tokens; // usage.completion_tokens, eval_count, generated_tokens
+    std::optional<std::int64_t>
+        reasoning_tokens;      // usage.completion_tokens_details.reasoning_tokens
     std::string finish_reason; // "stop", "length", "eos_token"...
     // Ollama's own timings, in nanoseconds as it reports them.
     std::optional<std::int64_t> total_duration_ns;
@@ -70,8 +91,10 @@ struct FinalFacts {
 
 struct DecodedResponse {
     std::vector<ContentChunk> chunks; // streamed answers only; a non-streamed one has none
-    std::string text;                 // all content, concatenated
+    std::string text;                 // all content (reasoning, answer, tool calls), concatenated
     std::size_t text_chars = 0;       // UTF-8 code points of text
+    std::size_t reasoning_chars = 0;  // the part of text_chars that was reasoning
+    std::size_t tool_calls = 0;       // tool-call pieces seen (deltas or whole calls)
     FinalFacts facts;
     std::optional<double> first_byte_ms; // the first non-empty piece
     std::optional<double> last_byte_ms;  // the last non-empty piece
@@ -83,9 +106,15 @@ struct DecodedResponse {
     bool ok() const { return error == ErrorClass::none; }
 };
 
+// The most of one answer a decoder takes in (see response_too_large above).
+struct DecoderLimits {
+    std::size_t max_line_bytes = std::size_t(1) << 20;      // 1 MiB
+    std::size_t max_response_bytes = std::size_t(64) << 20; // 64 MiB: --max-response-bytes
+};
+
 class ResponseDecoder {
   public:
-    ResponseDecoder(WireFormat format, bool streamed);
+    ResponseDecoder(WireFormat format, bool streamed, DecoderLimits limits = {});
 
     // A piece of the body as received, with its arrival time in ms on the caller's clock.
     void feed(std::string_view bytes, double at_ms);
@@ -104,14 +133,26 @@ class ResponseDecoder {
     void on_openai(const nlohmann::json& object, std::size_t offset, double at_ms);
     void on_ollama(const nlohmann::json& object, std::size_t offset, double at_ms);
     void on_tgi(const nlohmann::json& object, std::size_t offset, double at_ms);
-    void add_content(std::string_view text, std::size_t offset, double at_ms);
+    // One event's or line's content: its reasoning and its answer (text and tool calls).
+    void add_content(std::string_view reasoning, std::string_view answer, std::size_t offset,
+                     double at_ms);
+    void add_content(std::string_view answer, std::size_t offset, double at_ms) {
+        add_content({}, answer, offset, at_ms);
+    }
+    // name + arguments of each tool call in `calls` (OpenAI and Ollama shapes), appended to
+    // `answer`.
+    void add_tool_calls(const nlohmann::json* calls, std::string& answer);
     void fail(ErrorClass error, std::string message);
     bool stopped() const { return !m_result.ok() || m_result.complete; }
+    // Fails the answer when `bytes` makes it or one of its lines too long (limits).
+    void check_limits(std::string_view bytes);
     void finish_body(double at_ms);
     std::string missing_end_message() const;
 
     WireFormat m_format;
     bool m_streamed;
+    DecoderLimits m_limits;
+    std::size_t m_line_bytes = 0; // of the line not ended yet (streams)
     DecodedResponse m_result;
     SseParser m_sse;
     NdjsonParser m_ndjson;

@@ -58,6 +58,9 @@ AiAdviceSettings ai_advice_settings(const core::Config& config) {
     for (const auto& [type, t] : config.ai.thresholds) {
         settings.thresholds[type] = AiThresholds{t.slow_ms, t.fast_ms};
     }
+    if (config.ai.error_rate) {
+        settings.error_rate_max = *config.ai.error_rate;
+    }
     return settings;
 }
 

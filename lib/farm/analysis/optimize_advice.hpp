@@ -30,6 +30,10 @@
 //                     cold_load_ms: MEDIUM for one, HIGH for more
 //   ai_repeated_prompts prompts sent more than once (prompt_index) whose repeats are not
 //                     faster than their first answer (no cache at work): LOW
+//   ai_rate_limited, ai_server_errors, ai_timeouts, ai_request_errors
+//                     failed requests by class (HTTP 429; HTTP 5xx; timeouts; the rest, from
+//                     the run's errors.* context): HIGH when failed / sent is above
+//                     error_rate_max, else MEDIUM
 //
 // Nothing here prints; an empty result means "nothing to advise", not "no history" (ask
 // history_has_runs for that).
@@ -82,6 +86,9 @@ struct AiAdviceSettings {
     double gpu_util_low_pct = 40;
     double gpu_memory_high_fraction = 0.9;
     double cold_load_ms = 1000;
+    // Failed / sent requests above this make a benchmark's verdict "failing" (exit 1) and
+    // ai_errors advice HIGH (ai.thresholds.error_rate).
+    double error_rate_max = 0.05;
     // Repeats answered in at least this fraction of their first answer's time show no cache.
     double cached_repeat_ratio = 0.8;
 };

@@ -5,8 +5,10 @@
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 namespace farm::analysis {
@@ -243,6 +245,90 @@ void repeated_prompts(std::vector<Recommendation>& out, const history::Run& run,
                 "--enable-prefix-caching, Ollama's context reuse) can help."));
 }
 
+// A count the run's context keeps ("errors.<class>", "errors.http_<status>"), 0 when absent.
+std::size_t context_count(const history::Run& run, const std::string& key) {
+    std::string value = context_value(run, key);
+    return value.empty() ? 0 : std::size_t(std::strtoull(value.c_str(), nullptr, 10));
+}
+
+// The failures of a run by what the user can do about them: rate limits (HTTP 429), server
+// errors (HTTP 5xx), timeouts, and the rest (connections, other statuses, broken streams).
+struct ErrorCounts {
+    std::size_t rate_limited = 0;
+    std::size_t server = 0;
+    std::size_t timeouts = 0;
+    std::size_t other = 0;
+};
+
+ErrorCounts error_counts(const history::Run& run, std::size_t failed) {
+    ErrorCounts e;
+    for (const auto& [key, value] : run.context.project) {
+        constexpr std::string_view prefix = "errors.http_"; // then the status: errors.http_429
+        if (!key.starts_with(prefix) || key.size() == prefix.size() ||
+            !std::isdigit(static_cast<unsigned char>(key[prefix.size()]))) {
+            continue;
+        }
+        int status = std::atoi(key.c_str() + prefix.size());
+        std::size_t n = context_count(run, key);
+        (status == 429 ? e.rate_limited : status >= 500 ? e.server : e.other) += n;
+    }
+    e.timeouts = context_count(run, "errors.timeout");
+    std::size_t known = e.rate_limited + e.server + e.timeouts + e.other;
+    e.other += failed > known ? failed - known : 0; // runs recorded before the classes were kept
+    return e;
+}
+
+void request_errors(std::vector<Recommendation>& out, const history::Run& run,
+                    const history::RunColumns& c, const AiAdviceSettings& s) {
+    std::size_t failed = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        failed += succeeded(c, i) ? 0 : 1;
+    }
+    if (failed == 0) {
+        return;
+    }
+    double rate = double(failed) / double(c.size());
+    Priority priority = rate > s.error_rate_max ? Priority::high : Priority::medium;
+    std::string of = " of " + requests_word(c.size()) + " (error rate " + fixed(rate, 3) +
+                     (rate > s.error_rate_max ? ", over the line of " : ", under the line of ") +
+                     fixed(s.error_rate_max, 3) + ")";
+    ErrorCounts e = error_counts(run, failed);
+    if (e.rate_limited > 0) {
+        out.push_back(make(
+            priority, run, "ai_rate_limited",
+            std::to_string(e.rate_limited) + " were refused with HTTP 429 (rate limit)" + of,
+            "The server or a gateway in front of it limits the request rate: measure below the "
+            "limit (a lower --concurrency or --rate), raise the limit (API tier, the gateway's "
+            "rate limiter), and make clients retry after Retry-After with exponential backoff "
+            "and jitter."));
+    }
+    if (e.server > 0) {
+        out.push_back(make(
+            priority, run, "ai_server_errors",
+            std::to_string(e.server) + " failed with HTTP 5xx (server errors)" + of,
+            "Read the server's log for the time of the run: under load the usual cause is memory "
+            "(KV cache, out of GPU memory); lower the concurrency, cap the batch (vLLM "
+            "--max-num-seqs, TGI --max-batch-total-tokens, OLLAMA_NUM_PARALLEL) or the context "
+            "length, and check that the server was not restarted."));
+    }
+    if (e.timeouts > 0) {
+        out.push_back(make(
+            priority, run, "ai_timeouts", std::to_string(e.timeouts) + " timed out" + of,
+            "Requests waited longer than the timeout, usually in the server's queue: lower the "
+            "load to what the server can serve, cap the answer length (max_tokens, num_predict), "
+            "or raise --timeout when long answers are expected."));
+    }
+    if (e.other > 0) {
+        out.push_back(make(priority, run, "ai_request_errors",
+                           std::to_string(e.other) +
+                               " failed otherwise (connection, other HTTP status, broken "
+                               "stream)" +
+                               of,
+                           "Run farm perf:ai again and read the first message of each error "
+                           "class it prints; fix those before reading the latency figures."));
+    }
+}
+
 } // namespace
 
 std::vector<Recommendation> advise_ai_from_history(history::Store& store,
@@ -261,6 +347,7 @@ std::vector<Recommendation> advise_ai_from_history(history::Store& store,
         const AiThresholds& t =
             it == settings.thresholds.end() ? settings.unknown_provider : it->second;
         history::RunColumns columns = store.load_columns(run.id, rule_metrics);
+        request_errors(out, run, columns, settings);
         slow_response(out, run, columns, t, provider);
         gpu_use(out, run, columns, settings, provider);
         no_streaming(out, run, columns, t);

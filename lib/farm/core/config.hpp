@@ -120,6 +120,7 @@ struct AiThresholdConfig {
 struct AiConfig {
     std::vector<AiProviderConfig> providers;
     std::map<std::string, AiThresholdConfig> thresholds; // provider type -> thresholds (given)
+    std::optional<double> error_rate; // ai.thresholds.error_rate (given): above it, "failing"
 };
 
 // `farm perf:test`: a limit on one statistic of one metric of the suite's runs, checked on the

@@ -91,9 +91,15 @@ void read_ai(const ConfigReader& r, const json& ai, AiConfig& out) {
     }
     if (ai.contains("thresholds")) {
         const json& thresholds = ai["thresholds"];
-        r.check_keys(thresholds, "ai.thresholds", ai_provider_types());
+        std::vector<std::string> keys = ai_provider_types();
+        keys.push_back("error_rate");
+        r.check_keys(thresholds, "ai.thresholds", keys);
         for (const auto& [type, value] : thresholds.items()) {
             std::string where = "ai.thresholds." + type;
+            if (type == "error_rate") {
+                out.error_rate = r.number(value, where, 0, 1);
+                continue;
+            }
             r.check_keys(value, where, {"slow_ms", "fast_ms"});
             if (!value.contains("slow_ms") || !value.contains("fast_ms")) {
                 r.fail(where, "needs \"slow_ms\" and \"fast_ms\"");

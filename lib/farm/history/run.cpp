@@ -79,4 +79,28 @@ const MetricSeries* RunOverview::metric(const std::string& name) const {
     return nullptr;
 }
 
+std::optional<double> error_rate_of(const MetricSeries& failed_flags) {
+    const measure::Summary& s = failed_flags.summary;
+    if (s.count == 0) {
+        return std::nullopt;
+    }
+    double failed = std::round(s.mean * double(s.count));
+    return failed / double(s.count);
+}
+
+void fold_failure_flags(RunOverview& run) {
+    auto flags = std::find_if(run.metrics.begin(), run.metrics.end(),
+                              [](const MetricSeries& m) { return m.name == failed_flag_metric; });
+    if (flags == run.metrics.end()) {
+        return;
+    }
+    std::optional<double> rate = error_rate_of(*flags);
+    run.metrics.erase(flags);
+    if (rate) {
+        std::vector<double> values = {*rate};
+        run.metrics.push_back(
+            MetricSeries{error_rate_series, "ratio", values, measure::summarize(values)});
+    }
+}
+
 } // namespace farm::history

@@ -84,4 +84,19 @@ struct RunOverview {
     const MetricSeries* metric(const std::string& name) const;
 };
 
+// The name of the per-request 0/1 flag AI runs record ("failed") and of the rate reports show
+// in its place ("error_rate", unit "ratio").
+inline constexpr const char* failed_flag_metric = "failed";
+inline constexpr const char* error_rate_series = "error_rate";
+
+// The share of a run's requests that failed: failed / sent, counted from its "failed" flags
+// (their mean times their count is the number that failed); nullopt without that series. Never
+// a median of the flags, which reads 0 until more than half of the requests fail.
+std::optional<double> error_rate_of(const MetricSeries& failed_flags);
+
+// Replaces the run's "failed" flags by one "error_rate" series holding error_rate_of them (its
+// median, mean, min and max are the rate; one value), placed last so that a run's first metric
+// stays the one it is known by. Reports, the dashboard and the exports show runs after this.
+void fold_failure_flags(RunOverview& run);
+
 } // namespace farm::history

@@ -120,6 +120,12 @@ std::string render_latest(const DashboardData& d, bool color) {
         }
         std::vector<double> medians = medians_of(subject, primary->name);
         std::string latest = format_value(primary->summary.median, primary->unit);
+        const history::MetricSeries* errors =
+            subject.runs.back().metric(history::error_rate_series);
+        if (errors && errors != primary) {
+            // Never hidden behind the latency: a run with failed requests says how many.
+            latest += ", error rate " + format_value(errors->summary.median, errors->unit);
+        }
         if (subject.runs.back().status != history::RunStatus::ok) {
             latest +=
                 std::string(" (newest run ") + history::to_string(subject.runs.back().status) + ")";
@@ -215,6 +221,10 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
             item["unit"] = primary->unit;
             item["latest"] = primary->summary.median;
             item["medians"] = medians;
+            const history::MetricSeries* errors =
+                subject.runs.back().metric(history::error_rate_series);
+            item["error_rate"] =
+                errors ? nlohmann::json(errors->summary.median) : nlohmann::json(nullptr);
             item["trend_pct"] =
                 medians.size() > 1 && medians.front() != 0
                     ? nlohmann::json((medians.back() - medians.front()) / medians.front() * 100)

@@ -164,6 +164,7 @@ std::string glob_literal(const std::string& text) {
 std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& q) {
     std::vector<SubjectTrend> trends;
     for (history::RunOverview& run : store.recent_runs(base_query(q))) {
+        history::fold_failure_flags(run);
         if (trends.empty() || trends.back().kind != run.kind ||
             trends.back().subject != run.subject) {
             trends.push_back(SubjectTrend{run.kind, run.subject, {}});

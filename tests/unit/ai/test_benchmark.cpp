@@ -117,6 +117,53 @@ TEST_CASE("ai::verdict_for") {
     CHECK(ai::verdict_for(5001, 5000, 500) == "slow");
 }
 
+namespace {
+
+// A result of `ok` successful and `failed` failed requests (the failed ones first, so that
+// the first record of the run is a failure, as it was when reports showed "0 failed").
+ai::BenchmarkResult result_of(std::size_t ok, std::size_t failed) {
+    ai::BenchmarkResult result;
+    for (std::size_t i = 0; i < ok + failed; ++i) {
+        measure::IterationRecord record;
+        record.index = int(i);
+        bool fails = i < failed;
+        record.exit_code = fails ? 1 : 0;
+        record.metrics.push_back({"failed", "count", fails ? 1.0 : 0.0});
+        if (!fails) {
+            record.metrics.push_back({"e2e_ms", "ms", 100});
+        }
+        result.requests.append(record);
+    }
+    if (failed > 0) {
+        result.errors_by_class["http_status"] = failed;
+    }
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("ai::summarize_benchmark: error_rate is failed / sent, never a median of flags") {
+    // 8 of 40 failed: the median of the 0/1 flags is 0, the rate is 0.2.
+    ai::BenchmarkSummary s = ai::summarize_benchmark(result_of(32, 8));
+    REQUIRE(s.error_rate);
+    CHECK(*s.error_rate == doctest::Approx(0.2));
+    // Half of them: the median of the flags would say 0.5 or 0 depending on the order.
+    s = ai::summarize_benchmark(result_of(5, 5));
+    CHECK(*s.error_rate == doctest::Approx(0.5));
+    s = ai::summarize_benchmark(result_of(3, 0));
+    CHECK(*s.error_rate == 0);
+    CHECK_FALSE(ai::summarize_benchmark(result_of(0, 0)).error_rate);
+}
+
+TEST_CASE("ai::verdict_for a summary: failing above the error-rate line, whatever the latency") {
+    ai::BenchmarkSummary fast = ai::summarize_benchmark(result_of(32, 8)); // e2e 100 ms
+    CHECK(ai::verdict_for(fast, 5000, 500, 0.05) == "failing");
+    CHECK(ai::verdict_for(fast, 5000, 500, 0.2) == "fast"); // at the line is not above it
+    CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(0, 4)), 5000, 500, 0.05) == "failing");
+    CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(0, 0)), 5000, 500, 0.05).empty());
+    CHECK(ai::verdict_for(ai::summarize_benchmark(result_of(99, 1)), 5000, 500, 0.05) == "fast");
+}
+
 TEST_CASE("ai::metric_stats") {
     CHECK_FALSE(ai::metric_stats({}));
     std::vector<double> values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};

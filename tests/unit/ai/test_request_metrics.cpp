@@ -201,6 +201,74 @@ TEST_CASE("ai::request_metrics of a decoded stream: a trailing usage chunk does 
     CHECK(metrics.itl_gaps_ms.size() == 5);
 }
 
+namespace {
+
+// The metrics of a recorded stream whose events arrive 10 ms apart from 100 ms after sending.
+RequestMetrics metrics_of_fixture(const char* fixture, WireFormat format) {
+    std::string bytes = farm::test::ai_fixture(fixture);
+    std::string separator = format == WireFormat::openai_chat ? "\n\n" : "\n";
+    ResponseDecoder decoder(format, true);
+    RequestRecord record;
+    record.streamed = true;
+    double at_ms = 100;
+    std::size_t start = 0;
+    while (start < bytes.size()) {
+        std::size_t end = bytes.find(separator, start) + separator.size();
+        decoder.feed(std::string_view(bytes).substr(start, end - start), at_ms);
+        at_ms += 10;
+        start = end;
+    }
+    decoder.finish(at_ms);
+    record.end_ms = at_ms;
+    record.response = decoder.result();
+    return request_metrics(record);
+}
+
+} // namespace
+
+TEST_CASE("ai::request_metrics: TTFT is the first token of any kind, TTFO the first answer") {
+    // Pieces: comments (100), role (110), 3 reasoning (120..140), 2 content (150, 160), EOS
+    // (170), usage (180), [DONE] (190).
+    RequestMetrics vllm = metrics_of_fixture("openai_chat_reasoning.sse", WireFormat::openai_chat);
+    CHECK(metric(vllm, "failed") == 0);
+    CHECK(metric(vllm, "ttft_ms") == 120);
+    CHECK(metric(vllm, "ttfo_ms") == 150);
+    CHECK(metric(vllm, "e2e_ms") == 160);
+    CHECK(metric(vllm, "reasoning_tokens") == 5);
+    CHECK(metric(vllm, "output_tokens") == 9); // reasoning tokens are output tokens
+    CHECK(metric(vllm, "tpot_ms") == doctest::Approx(40.0 / 8));
+
+    // Ollama: 2 thinking lines (100, 110), 2 answer lines (120, 130), done (140).
+    RequestMetrics ollama =
+        metrics_of_fixture("ollama_chat_thinking.ndjson", WireFormat::ollama_chat);
+    CHECK(metric(ollama, "ttft_ms") == 100);
+    CHECK(metric(ollama, "ttfo_ms") == 120);
+    CHECK_FALSE(metric(ollama, "reasoning_tokens")); // Ollama does not say: never estimated
+
+    // A model that does not reason: TTFO is TTFT.
+    RequestMetrics plain = metrics_of_fixture("openai_chat_usage.sse", WireFormat::openai_chat);
+    CHECK(metric(plain, "ttfo_ms") == metric(plain, "ttft_ms"));
+}
+
+TEST_CASE("ai::request_metrics: a request that only reasoned is a success without TTFO") {
+    RequestMetrics metrics =
+        metrics_of_fixture("openai_chat_reasoning_only.sse", WireFormat::openai_chat);
+    CHECK(metric(metrics, "failed") == 0);
+    CHECK(metric(metrics, "ttft_ms") == 120);
+    CHECK_FALSE(metric(metrics, "ttfo_ms"));
+    CHECK(metric(metrics, "reasoning_tokens") == 4);
+    CHECK(metric(metrics, "output_tokens") == 4);
+}
+
+TEST_CASE("ai::request_metrics: a tool call is output") {
+    RequestMetrics metrics =
+        metrics_of_fixture("openai_chat_tool_calls.sse", WireFormat::openai_chat);
+    CHECK(metric(metrics, "failed") == 0);
+    CHECK(metric(metrics, "ttft_ms") == 120);
+    CHECK(metric(metrics, "ttfo_ms") == 120);
+    CHECK(metric(metrics, "output_tokens") == 14);
+}
+
 TEST_CASE("ai::tokens_from_chars rounds up") {
     CHECK(tokens_from_chars(0) == 0);
     CHECK(tokens_from_chars(1) == 1);

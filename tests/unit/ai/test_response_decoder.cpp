@@ -40,8 +40,12 @@ std::string describe(const DecodedResponse& response) {
     std::string text = "text [" + response.text + "] chars " + std::to_string(response.text_chars) +
                        " bytes " + std::to_string(response.bytes) + "\nchunks";
     for (const ContentChunk& chunk : response.chunks) {
-        text += " " + std::to_string(chunk.offset) + ":" + std::to_string(chunk.chars);
+        text += " " + std::to_string(chunk.offset) + ":" + std::to_string(chunk.chars) +
+                (chunk.answer ? "a" : "r");
     }
+    text += "\nreasoning " + std::to_string(response.reasoning_chars) + " chars " +
+            optional_text(response.facts.reasoning_tokens) + " tokens, tool calls " +
+            std::to_string(response.tool_calls);
     const FinalFacts& facts = response.facts;
     text += "\nin " + optional_text(facts.input_tokens) + " out " +
             optional_text(facts.output_tokens) + " finish " + facts.finish_reason + " ns " +
@@ -128,7 +132,31 @@ const Expected expectations[] = {
      "memory (generation)"},
     {"tgi_generate.json", WireFormat::tgi_generate, false, ErrorClass::none,
      " a subset of machine learning", 0, 6, 5, "length", ""},
+    // Reasoning, tool calls and multi-token chunks (tests/fixtures/ai/SOURCES.md).
+    {"openai_chat_reasoning.sse", WireFormat::openai_chat, true, ErrorClass::none,
+     "9.8 is bigger.9.8 is greater.", 5, 18, 9, "stop", ""},
+    {"openai_chat_reasoning_content.sse", WireFormat::openai_chat, true, ErrorClass::none,
+     "Okay, the userHi!", 4, 10, 7, "stop", ""},
+    {"openai_chat_reasoning_only.sse", WireFormat::openai_chat, true, ErrorClass::none,
+     "Let me think about it", 4, 12, 4, "length", ""},
+    {"openai_chat_tool_calls.sse", WireFormat::openai_chat, true, ErrorClass::none,
+     "get_weather{\"city\": \"Paris\"}", 3, 150, 14, "tool_calls", ""},
+    {"openai_chat_multi_token.sse", WireFormat::openai_chat, true, ErrorClass::none,
+     "The quick brown fox jumps over the lazy dog.", 3, 6, 10, "stop", ""},
+    {"ollama_chat_thinking.ndjson", WireFormat::ollama_chat, true, ErrorClass::none,
+     "Okay, simple.Hello!", 4, 11, 6, "stop", ""},
+    {"ollama_generate_thinking.ndjson", WireFormat::ollama_generate, true, ErrorClass::none,
+     "Need to answer.Soft, fluffy, quick.", 4, 20, 9, "stop", ""},
 };
+
+// "r" for each reasoning chunk, "a" for each answer chunk, in order.
+std::string chunk_kinds(const DecodedResponse& response) {
+    std::string kinds;
+    for (const ContentChunk& chunk : response.chunks) {
+        kinds += chunk.answer ? 'a' : 'r';
+    }
+    return kinds;
+}
 
 } // namespace
 
@@ -304,4 +332,105 @@ TEST_CASE("ai::ResponseDecoder rejects an Ollama line that is not an object") {
         decode(WireFormat::ollama_generate, true, "{\"response\":\"a\"}\n[1]\n");
     CHECK(response.error == ErrorClass::stream_error);
     CHECK(response.error_message == "byte 17: a line is a JSON array, not an object");
+}
+
+TEST_CASE("ai::ResponseDecoder tells reasoning from the answer in every field name") {
+    struct Case {
+        const char* fixture;
+        WireFormat format;
+        const char* kinds;
+        std::size_t reasoning_chars;
+        std::optional<std::int64_t> reasoning_tokens;
+    };
+    const Case cases[] = {
+        // vLLM >= 0.11: delta.reasoning; the empty EOS delta is no chunk.
+        {"openai_chat_reasoning.sse", WireFormat::openai_chat, "rrraa", 14, 5},
+        // older vLLM and DeepSeek: delta.reasoning_content beside content: null.
+        {"openai_chat_reasoning_content.sse", WireFormat::openai_chat, "rraa", 14, 4},
+        {"openai_chat_reasoning_only.sse", WireFormat::openai_chat, "rrrr", 21, 4},
+        {"ollama_chat_thinking.ndjson", WireFormat::ollama_chat, "rraa", 13, std::nullopt},
+        {"ollama_generate_thinking.ndjson", WireFormat::ollama_generate, "rraa", 15, std::nullopt},
+        {"openai_chat_usage.sse", WireFormat::openai_chat, "aaaaaa", 0, std::nullopt},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.fixture);
+        DecodedResponse response = decode(c.format, true, farm::test::ai_fixture(c.fixture));
+        CHECK(response.ok());
+        CHECK(chunk_kinds(response) == c.kinds);
+        CHECK(response.reasoning_chars == c.reasoning_chars);
+        CHECK(response.facts.reasoning_tokens == c.reasoning_tokens);
+        CHECK(response.tool_calls == 0);
+    }
+}
+
+TEST_CASE("ai::ResponseDecoder counts streamed tool calls as answer chunks") {
+    DecodedResponse response =
+        decode(WireFormat::openai_chat, true, farm::test::ai_fixture("openai_chat_tool_calls.sse"));
+    CHECK(response.ok());
+    CHECK(chunk_kinds(response) == "aaa");
+    CHECK(response.tool_calls == 3);
+    CHECK(response.reasoning_chars == 0);
+    // Ollama sends whole calls with the arguments as an object.
+    std::string line = R"({"model":"m","message":{"role":"assistant","content":"",)"
+                       R"("tool_calls":[{"function":{"name":"f","arguments":{"x":1}}}]},)"
+                       R"("done":false})"
+                       "\n"
+                       R"({"model":"m","message":{"role":"assistant","content":""},"done":true,)"
+                       R"("eval_count":3})"
+                       "\n";
+    DecodedResponse ollama = decode(WireFormat::ollama_chat, true, line);
+    CHECK(ollama.ok());
+    CHECK(ollama.text == R"(f{"x":1})");
+    CHECK(chunk_kinds(ollama) == "a");
+}
+
+TEST_CASE("ai::ResponseDecoder ends an answer with a line over the limit as response_too_large") {
+    DecoderLimits limits;
+    limits.max_line_bytes = 1 << 20;
+    ResponseDecoder decoder(WireFormat::openai_chat, true, limits);
+    decoder.feed("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n", 1);
+    std::string start = "data: {\"choices\":[{\"delta\":{\"content\":\"";
+    decoder.feed(start, 2);
+    std::string piece(16 * 1024, 'x');
+    for (int i = 0; i < 100; ++i) { // 1.6 MiB of one line, as curl hands it over
+        decoder.feed(piece, 3);
+    }
+    decoder.finish(4);
+    const DecodedResponse& r = decoder.result();
+    CHECK(r.error == ErrorClass::response_too_large);
+    CHECK(to_string(r.error) == "response_too_large");
+    CHECK_MESSAGE(r.error_message.find("byte 48: a line longer than 1048576 bytes") !=
+                      std::string::npos,
+                  r.error_message);
+    CHECK(r.text == "ok"); // nothing of the long line was kept
+    CHECK(r.bytes == 48 + start.size() + 100 * piece.size());
+}
+
+TEST_CASE("ai::ResponseDecoder ends an endless answer at max_response_bytes") {
+    DecoderLimits limits;
+    limits.max_response_bytes = 64 * 1024;
+    for (bool streamed : {true, false}) {
+        CAPTURE(streamed);
+        ResponseDecoder decoder(WireFormat::ollama_chat, streamed, limits);
+        std::string line = "{\"message\":{\"content\":\"tok \"},\"done\":false}\n";
+        std::size_t fed = 0;
+        while (fed < 1024 * 1024) {
+            decoder.feed(line, 1);
+            fed += line.size();
+        }
+        decoder.finish(2);
+        const DecodedResponse& r = decoder.result();
+        CHECK(r.error == ErrorClass::response_too_large);
+        CHECK(r.error_message.find("passed 65536 bytes") != std::string::npos);
+        CHECK(r.text.size() <= limits.max_response_bytes); // kept only what came before
+    }
+    // Under the limits nothing changes.
+    std::string bytes = farm::test::ai_fixture("openai_chat_usage.sse");
+    DecoderLimits tight;
+    tight.max_line_bytes = 1024;
+    tight.max_response_bytes = bytes.size();
+    ResponseDecoder decoder(WireFormat::openai_chat, true, tight);
+    decoder.feed(bytes, 1);
+    decoder.finish(2);
+    CHECK(decoder.result().ok());
 }

@@ -84,7 +84,11 @@ TEST_CASE("analysis::advise_ai_from_history reads the newest run and successful 
         make_run("ai", "ollama/phi3/chat_stream", 0,
                  {{"e2e_ms", {60000, 60000, 60000, 300, 310}}, {"failed", {1, 1, 1, 0, 0}}},
                  context("ollama", true)));
-    CHECK(advise(store).empty());
+    std::vector<Recommendation> advice = advise(store);
+    CHECK(rules_for(advice, "ollama/llama3.1/chat_stream").empty());
+    // The failures are advised on by class, never as slow responses.
+    CHECK(rules_for(advice, "ollama/phi3/chat_stream") ==
+          std::vector<std::string>{"ai_request_errors"});
     AdviceWindow window;
     window.since = minutes_after_start(1);
     CHECK(history_has_runs(store, ai_advice_kinds(), window));
@@ -192,4 +196,51 @@ TEST_CASE("analysis::advise_ai_from_history ai_repeated_prompts") {
     CHECK(advice[0].priority == Priority::low);
     CHECK(has(advice[0].finding, "6 of 9 requests repeated one of 3 prompts"));
     CHECK(has(advice[0].action, "Cache answers"));
+}
+
+TEST_CASE("analysis::advise_ai_from_history advises on failed requests by error class") {
+    Store store(fresh_history("ai-errors"), Store::Mode::create);
+    // 40 requests, 8 refused with HTTP 429: error rate 0.2, over the 0.05 line.
+    std::vector<double> flags(40, 0);
+    for (std::size_t i = 0; i < 40; i += 5) {
+        flags[i] = 1;
+    }
+    std::map<std::string, std::string> limited = context("openai", true);
+    limited["errors.http_status"] = "8";
+    limited["errors.http_429"] = "8";
+    std::int64_t run =
+        store.record(make_run("ai", "openai/m/chat_stream", 0,
+                              {{"e2e_ms", repeat(100, 40)}, {"failed", flags}}, limited));
+    // 2 of 50: HTTP 503 once, a timeout once; error rate 0.04, under the line.
+    std::vector<double> few(50, 0);
+    few[0] = few[1] = 1;
+    std::map<std::string, std::string> mixed = context("ollama", true);
+    mixed["errors.http_status"] = "1";
+    mixed["errors.http_503"] = "1";
+    mixed["errors.timeout"] = "1";
+    store.record(make_run("ai", "ollama/m/chat_stream", 0,
+                          {{"e2e_ms", repeat(100, 50)}, {"failed", few}}, mixed));
+
+    std::vector<Recommendation> advice = advise(store);
+    CHECK(rules_for(advice, "openai/m/chat_stream") == std::vector<std::string>{"ai_rate_limited"});
+    const Recommendation* rate_limited = find_rule(advice, "ai_rate_limited");
+    REQUIRE(rate_limited);
+    CHECK(rate_limited->priority == Priority::high);
+    CHECK(has(rate_limited->finding, "8 were refused with HTTP 429 (rate limit) of 40 requests "
+                                     "(error rate 0.200, over the line of 0.050)"));
+    CHECK(has(rate_limited->action, "Retry-After"));
+    CHECK(has(rate_limited->action, "backoff"));
+    CHECK(rate_limited->evidence_runs == std::vector<std::int64_t>{run});
+    CHECK(rules_for(advice, "ollama/m/chat_stream") ==
+          std::vector<std::string>{"ai_server_errors", "ai_timeouts"});
+    CHECK(find_rule(advice, "ai_server_errors")->priority == Priority::medium);
+    CHECK(has(find_rule(advice, "ai_server_errors")->action, "server's log"));
+    CHECK(has(find_rule(advice, "ai_timeouts")->finding, "1 timed out of 50 requests"));
+
+    SUBCASE("the line comes from the settings") {
+        AiAdviceSettings settings;
+        settings.error_rate_max = 0.25;
+        std::vector<Recommendation> relaxed = advise_ai_from_history(store, {}, {}, settings);
+        CHECK(find_rule(relaxed, "ai_rate_limited")->priority == Priority::medium);
+    }
 }

@@ -55,3 +55,38 @@ TEST_CASE("history::RunStatus converts to and from text") {
     CHECK_THROWS_AS(run_status_from_string("crashed"), farm::DatabaseError);
     CHECK_THROWS_AS(run_status_from_string(""), farm::DatabaseError);
 }
+
+TEST_CASE("history::fold_failure_flags shows the rate of failed requests, not their median") {
+    // 8 of 40 requests failed, the first one among them: the median of the 0/1 flags is 0.
+    std::vector<farm::measure::IterationRecord> iterations;
+    for (int i = 0; i < 40; ++i) {
+        bool failed = i % 5 == 0;
+        farm::measure::IterationRecord it;
+        it.index = i;
+        it.metrics.push_back({"failed", "count", failed ? 1.0 : 0.0});
+        if (!failed) {
+            it.metrics.push_back({"e2e_ms", "ms", 100});
+        }
+        iterations.push_back(it);
+    }
+    RunOverview run;
+    run.metrics = series_of(iterations);
+    REQUIRE(run.metric("failed"));
+    CHECK(run.metric("failed")->summary.median == 0);
+    run.metrics.front().values.clear(); // reports load summaries only
+    fold_failure_flags(run);
+    CHECK_FALSE(run.metric("failed"));
+    const MetricSeries* rate = run.metric("error_rate");
+    REQUIRE(rate);
+    CHECK(rate->unit == "ratio");
+    CHECK(rate->summary.median == doctest::Approx(0.2));
+    CHECK(rate->summary.mean == doctest::Approx(0.2));
+    CHECK(run.metrics.front().name == "e2e_ms"); // a run is still known by its first metric
+    CHECK(run.metrics.back().name == "error_rate");
+
+    RunOverview build;
+    build.metrics = series_of({farm::measure::IterationRecord{0, 0, 0, {{"wall_s", "s", 1.5}}}});
+    fold_failure_flags(build);
+    CHECK(build.metrics.size() == 1);
+    CHECK_FALSE(build.metric("error_rate"));
+}
