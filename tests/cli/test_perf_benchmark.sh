@@ -19,7 +19,7 @@ expect_rc 0 "sweep 1,2,4"
 expect_contains "$OUT" "c=1" "level c=1"
 expect_contains "$OUT" "c=4" "level c=4"
 expect_contains "$OUT" "goodput" "goodput column"
-expect_contains "$OUT" "knee" "knee line"
+expect_contains "$OUT" "knee: not reached up to c=4 (" "knee line: a sleeping server scales to c=4"
 expect_contains "$OUT" "█" "throughput chart"
 expect_eq "$(runs_in_db)" "3" "one run per level"
 
