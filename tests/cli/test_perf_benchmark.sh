@@ -19,7 +19,7 @@ expect_rc 0 "sweep 1,2,4"
 expect_contains "$OUT" "c=1" "level c=1"
 expect_contains "$OUT" "c=4" "level c=4"
 expect_contains "$OUT" "goodput" "goodput column"
-expect_contains "$OUT" "knee" "knee line"
+expect_contains "$OUT" "knee: not reached up to c=4 (" "knee line: a sleeping server scales to c=4"
 expect_contains "$OUT" "█" "throughput chart"
 expect_eq "$(runs_in_db)" "3" "one run per level"
 
@@ -29,17 +29,59 @@ expect_rc 0 "sweep as JSON"
 expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.benchmark/1" "schema"
 expect_eq "$(json_get "$OUT" '[l["concurrency"] for l in d["sweeps"][0]["levels"]]')" "[1.0, 2.0, 4.0]" "levels"
 expect_eq "$(json_get "$OUT" '[l["goodput"] for l in d["sweeps"][0]["levels"]]')" "[0.0, 0.0, 0.0]" "TTFT 50 ms misses a 40 ms SLO: goodput 0"
-expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["knee"] is not None')" "True" "a knee"
-# Concurrency scales a server that sleeps: throughput grows about 2x per level.
+# Concurrency scales a server that sleeps (one thread per connection): throughput grows about 2x
+# per level, so every level scales and the knee lies past the last one.
 expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["levels"][2]["result"]["request_throughput"] > 2 * d["sweeps"][0]["levels"][0]["result"]["request_throughput"]')" "True" "throughput grows with concurrency"
+expect_eq "$(json_get "$OUT" '(d["sweeps"][0]["knee"]["concurrency"], d["sweeps"][0]["knee"]["beyond_range"])')" \
+    "(4.0, True)" "every level scales: the knee is not reached up to c=4"
+
+# A throughput that stops growing at a known concurrency: 4 requests per level, so c=8 has no
+# more requests in flight than c=4 (the mock has no cap of its own). Each request takes ~320 ms,
+# so c=8 would need to end 32 ms sooner than c=4 to "scale": the knee is c=4, inside the range.
+"$MOCK_LLM" --host 127.0.0.1 --port 0 --ttft-ms 300 --itl-ms 5 --chunks 4 >"$WORK/slow.out" 2>&1 &
+SLOW_PID=$!
+trap 'kill $MOCK_PID $SLOW_PID 2>/dev/null; wait $MOCK_PID $SLOW_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do
+    grep -q "listening on" "$WORK/slow.out" 2>/dev/null && break
+    sleep 0.05
+done
+SLOW_URL="http://127.0.0.1:$(awk '/listening on/ {print $3}' "$WORK/slow.out")"
+run_farm perf:benchmark --provider openai --url "$SLOW_URL" --model m --concurrency-levels 1,2,4,8 \
+    --requests 4 --json --no-record
+expect_rc 0 "sweep 1,2,4,8 of 4 requests"
+expect_eq "$(json_get "$OUT" '(d["sweeps"][0]["knee"]["concurrency"], d["sweeps"][0]["knee"]["index"], d["sweeps"][0]["knee"]["beyond_range"])')" \
+    "(4.0, 2, False)" "the knee is where throughput stops growing (c=4)"
 
 run_farm perf:benchmark --provider openai --url "$URL" --model m --concurrency-levels 1,2 \
     --requests 4 --slo ttft=500ms,e2e=5s --json --no-record
 expect_eq "$(json_get "$OUT" 'all(l["meeting_slo"] == 4 for l in d["sweeps"][0]["levels"])')" "True" "a loose SLO: every request meets it"
 
-run_farm perf:benchmark --provider openai --url "$URL" --model m --rates 5,10 --requests 5 --json --no-record
+# Rates 5 and 20 (as text "20" sorts before "5"), 20 Poisson arrivals each. The achieved rate is
+# request_throughput: 20 requests / (first sent -> last ended). Arrivals are seeded (seed 1, the
+# same at every level), so each level runs the same 19 exponential gaps scaled by 1/rate; their
+# sum is 12.49 mean gaps, so the schedule itself runs at 20 / 12.49 = 1.60x the target. The
+# tolerance, 1.0x to 2.2x, leaves a slow sender 60% of the wall time (a sender that ignores the
+# schedule is far above it, one at half the rate below); and the two levels' achieved rates must
+# stand as 20 : 5 = 4 within 20% (the same gaps, scaled: only latency and sending delays differ).
+run_farm perf:benchmark --provider openai --url "$URL" --model m --rates 5,20 --requests 20 --json --no-record
 expect_rc 0 "rate sweep"
 expect_eq "$(json_get "$OUT" 'd["mode"]')" "rate" "rate mode"
+expect_eq "$(json_get "$OUT" '[l["rate"] for l in d["sweeps"][0]["levels"]]')" "[5.0, 20.0]" \
+    "levels in numeric order"
+for i in 0 1; do
+    ratio=$(json_get "$OUT" "round(d['sweeps'][0]['levels'][$i]['result']['request_throughput'] / d['sweeps'][0]['levels'][$i]['rate'], 2)")
+    if python3 -c "import sys; sys.exit(0 if 1.0 <= $ratio <= 2.2 else 1)"; then
+        pass
+    else
+        fail "level $i: achieved rate / target = $ratio, expected 1.0 to 2.2 (1.60 scheduled)"
+    fi
+done
+between=$(json_get "$OUT" 'round(d["sweeps"][0]["levels"][1]["result"]["request_throughput"] / d["sweeps"][0]["levels"][0]["result"]["request_throughput"], 2)')
+if python3 -c "import sys; sys.exit(0 if 3.2 <= $between <= 4.8 else 1)"; then
+    pass
+else
+    fail "achieved rates at 20/s and 5/s stand as $between, expected 4 +- 20%"
+fi
 
 for bad in "ttft=500" "ttft=fast" "speed=5ms" "ttft=5ms,ttft=6ms" "ttft"; do
     run_farm perf:benchmark --provider openai --url "$URL" --model m --slo "$bad"

@@ -78,8 +78,11 @@ bool http_answers_2xx(const std::string& url, double timeout_s) {
 
 std::optional<int> printed_local_port(std::string_view line) {
     static const std::regex ansi("\x1b\\[[0-9;]*[A-Za-z]");
+    // The scheme is required: a bare "localhost:5432" is usually a client's target (a database,
+    // an API) printed before the server's own address, and probing it would pass for ready.
+    // The port must end where the digits end ("localhost:123456" is no port 12345).
     static const std::regex address(
-        R"((?:https?://)?(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):([0-9]{1,5}))");
+        R"(https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):([0-9]{1,5})(?![0-9]))");
     std::string plain = std::regex_replace(std::string(line), ansi, "");
     std::smatch match;
     if (!std::regex_search(plain, match, address)) {

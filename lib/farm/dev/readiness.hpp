@@ -22,8 +22,10 @@ bool http_answers_2xx(const std::string& url, double timeout_s = 1.0);
 // The body of a GET of `url`, or nothing when there is no 2xx answer within `timeout_s`.
 std::optional<std::string> http_body(const std::string& url, double timeout_s = 1.0);
 
-// The port of the first local address in `line`: http(s)://localhost:N, 127.0.0.1:N,
-// 0.0.0.0:N or [::1]:N (ANSI colour codes, which dev servers like to print, are ignored).
+// The port of the first local URL in `line`: http(s)://localhost:N, http(s)://127.0.0.1:N,
+// http(s)://0.0.0.0:N or http(s)://[::1]:N (ANSI colour codes, which dev servers like to print,
+// are ignored). An address without the scheme ("connecting to postgres at localhost:5432") is
+// not one: it is as often a service the server connects to as the server itself.
 std::optional<int> printed_local_port(std::string_view line);
 
 // The host and port a URL points at ("http://localhost:5173/x" -> localhost, 5173; the scheme's

@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <string>
+#include <thread>
+
 using namespace farm::dev;
 
 namespace {
@@ -27,6 +30,34 @@ struct Listener {
         port = ntohs(address.sin_port);
     }
     ~Listener() { close(fd); }
+};
+
+// A one-request HTTP server on a Listener: answers the first connection with `status` (and a
+// body), then closes. Enough for one probe.
+struct OneAnswer {
+    Listener listener;
+    std::thread thread;
+    explicit OneAnswer(int status) {
+        thread = std::thread([this, status] {
+            int client = accept(listener.fd, nullptr, nullptr);
+            if (client < 0) {
+                return;
+            }
+            char buffer[4096];
+            (void)!read(client, buffer, sizeof buffer); // the request; its content does not matter
+            std::string body = "status " + std::to_string(status) + "\n";
+            std::string answer = "HTTP/1.1 " + std::to_string(status) +
+                                 " X\r\nContent-Length: " + std::to_string(body.size()) +
+                                 "\r\nLocation: /elsewhere\r\nConnection: close\r\n\r\n" + body;
+            (void)!write(client, answer.data(), answer.size());
+            close(client);
+        });
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(listener.port) + "/"; }
+    ~OneAnswer() {
+        shutdown(listener.fd, SHUT_RDWR); // wakes accept() when no probe came
+        thread.join();
+    }
 };
 
 } // namespace
@@ -54,16 +85,59 @@ TEST_CASE("dev::http_answers_2xx is false when nothing listens") {
     CHECK_FALSE(http_body("http://127.0.0.1:" + std::to_string(closed_port) + "/", 0.5));
 }
 
+TEST_CASE("dev::http_answers_2xx: only a 2xx answer is ready, not any answer") {
+    for (int status : {200, 204}) {
+        OneAnswer server(status);
+        CHECK_MESSAGE(http_answers_2xx(server.url(), 2.0), status);
+    }
+    // A server that answers, but not with success: a Next.js "starting" 503, a 404 of the wrong
+    // path, a 500 of a broken build, a redirect to a login page.
+    for (int status : {503, 404, 500, 302}) {
+        OneAnswer server(status);
+        CHECK_FALSE_MESSAGE(http_answers_2xx(server.url(), 2.0), status);
+    }
+    OneAnswer server(503);
+    CHECK_FALSE(http_body(server.url(), 2.0));
+}
+
+TEST_CASE("dev::http_answers_2xx: a port that accepts but never answers is not ready") {
+    Listener listener; // listen()s, never accept()s or answers
+    CHECK_FALSE(http_answers_2xx("http://127.0.0.1:" + std::to_string(listener.port) + "/", 0.3));
+}
+
 TEST_CASE("dev::printed_local_port finds the address dev servers print") {
     CHECK(printed_local_port("  ➜  Local:   http://localhost:5173/") == 5173);
     CHECK(printed_local_port("\x1b[32m➜\x1b[39m  Local: \x1b[36mhttp://localhost:\x1b[1m5174"
                              "\x1b[22m/\x1b[39m") == 5174);
-    CHECK(printed_local_port("ready - started server on 0.0.0.0:3000, url: x") == 3000);
+    // Next.js 12; Vite; Next.js 13+ (0.0.0.0 when started with -H 0.0.0.0).
+    CHECK(printed_local_port("ready - started server on 0.0.0.0:3000, url: http://localhost:3000") ==
+          3000);
+    CHECK(printed_local_port("  - Local:        http://0.0.0.0:3001") == 3001);
+    CHECK(printed_local_port("Server running at https://localhost:1234") == 1234);
     CHECK(printed_local_port("listening on http://127.0.0.1:8080") == 8080);
     CHECK(printed_local_port("on http://[::1]:4000/") == 4000);
     CHECK_FALSE(printed_local_port("Network: http://192.168.1.5:5173/"));
     CHECK_FALSE(printed_local_port("compiled in 312 ms"));
     CHECK_FALSE(printed_local_port("http://localhost:99999"));
+}
+
+TEST_CASE("dev::printed_local_port: lines that are not the server's own address") {
+    // Where the server connects to, not where it listens: probing these would find the database
+    // (or the other service) accepting and call a server ready that is not.
+    CHECK_FALSE(printed_local_port("connecting to postgres at localhost:5432"));
+    CHECK_FALSE(printed_local_port("DATABASE_URL=postgres://user@localhost:5432/app"));
+    CHECK_FALSE(printed_local_port("redis: 127.0.0.1:6379 ready to accept connections"));
+    CHECK_FALSE(printed_local_port("ready - started server on 0.0.0.0:3000")); // no URL: no port
+    // An address without a port, or a port that runs on past five digits.
+    CHECK_FALSE(printed_local_port("Local: http://localhost/"));
+    CHECK_FALSE(printed_local_port("http://localhost:123456"));
+    // A host that only ends or begins like a local one.
+    CHECK_FALSE(printed_local_port("proxy to http://notlocalhost:3000"));
+    CHECK_FALSE(printed_local_port("http://127.0.0.10:3000"));
+    CHECK_FALSE(printed_local_port("http://localhost.example.test:3000"));
+    // "ready" in another sense, with no address at all.
+    CHECK_FALSE(printed_local_port("ready in 312 ms"));
+    CHECK_FALSE(printed_local_port("Types are ready: 3000 files checked"));
 }
 
 TEST_CASE("dev::url_host_port reads host and port, with the scheme's default") {
@@ -74,4 +148,14 @@ TEST_CASE("dev::url_host_port reads host and port, with the scheme's default") {
     CHECK(url_host_port("http://u:p@127.0.0.1") == std::make_pair(std::string("127.0.0.1"), 80));
     CHECK(url_host_port("http://[::1]:8080/") == std::make_pair(std::string("::1"), 8080));
     CHECK_FALSE(url_host_port("ftp://host/"));
+}
+
+TEST_CASE("dev::url_host_port: what is not an http(s) URL gives nothing") {
+    CHECK_FALSE(url_host_port("localhost:5173")); // no scheme
+    CHECK_FALSE(url_host_port("127.0.0.1:5173/"));
+    CHECK_FALSE(url_host_port("http//localhost:5173"));
+    CHECK_FALSE(url_host_port("postgres://localhost:5432/app"));
+    CHECK_FALSE(url_host_port(" http://localhost:5173")); // the scheme must start the URL
+    CHECK_FALSE(url_host_port("http://"));
+    CHECK_FALSE(url_host_port(""));
 }
