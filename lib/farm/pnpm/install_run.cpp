@@ -91,8 +91,9 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scra
 
     if (step.needs_priming && store_needs_priming(plan)) {
         outcome.primed = true;
-        measure::RunResult priming =
-            run_untimed(plan, step.priming_argv, reset, label + " priming", progress);
+        measure::RunResult priming = run_untimed(
+            plan, step.priming_argv, reset,
+            std::string("install (") + to_string(plan.install) + ", priming)", progress);
         if (priming.outcome != measure::Outcome::completed) {
             outcome.run.outcome = priming.outcome;
             outcome.run.failure =
@@ -150,7 +151,7 @@ void leave_plain_node_modules(const ProjectBenchmarkPlan& plan, ScratchFolder& s
     }
     measure::RunResult plain =
         run_untimed(plan, plain_install_argv(plan.project, plan.pnpm), discard_node_modules,
-                    std::string("install (") + to_string(plan.install) + ") put back", progress);
+                    "install (plain, untimed)", progress);
     if (plain.outcome == measure::Outcome::completed) {
         install.after_note = "node_modules installed again from your own store (untimed), as a "
                              "plain `pnpm install` leaves it";
