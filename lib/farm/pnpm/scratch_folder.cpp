@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,14 +23,15 @@ bool is_inside(const fs::path& path, const fs::path& folder) {
     return !relative.empty() && *relative.begin() != ".." && *relative.begin() != ".";
 }
 
-// Deleting a big node_modules is metadata work that competes with the install being timed:
-// the deleting thread yields the CPU (nice 19) and the disk (idle I/O class) to it.
+// Deleting a big node_modules is metadata work that competes with the install being timed: the
+// deleting thread takes the lowest best-effort I/O level. Not the idle I/O class nor nice 19:
+// on a busy machine those starve it, and the call then waits at its end for what is left (an
+// unprivileged thread cannot raise its priority back).
 void lower_this_thread_priority() {
-    auto tid = static_cast<id_t>(syscall(SYS_gettid));
-    setpriority(PRIO_PROCESS, tid, 19);
 #ifdef SYS_ioprio_set
-    constexpr int who_process = 1, class_idle = 3, class_shift = 13;
-    syscall(SYS_ioprio_set, who_process, static_cast<int>(tid), class_idle << class_shift);
+    auto tid = static_cast<int>(syscall(SYS_gettid));
+    constexpr int who_process = 1, class_best_effort = 2, class_shift = 13, lowest_level = 7;
+    syscall(SYS_ioprio_set, who_process, tid, (class_best_effort << class_shift) | lowest_level);
 #endif
 }
 

@@ -8,7 +8,7 @@
 //
 // discard() renames a folder into the scratch folder's trash at once (a rename on one file
 // system is instant, so the next run starts from nothing) and deletes it on a background thread
-// at idle CPU and I/O priority, untimed. It only ever removes folders named node_modules inside
+// at the lowest best-effort I/O priority, untimed. It only ever removes folders named node_modules inside
 // the project and folders inside the scratch folder itself: anything else is refused.
 //
 // The destructor waits for the deletions and removes the scratch folder, also after an
