@@ -16,10 +16,12 @@ copy_example() { # copy_example DEST: the example workspace without anything bui
     rm -rf "$1/node_modules" "$1"/packages/*/node_modules "$1"/packages/*/dist "$1/.farm"
 }
 
-# nothing_left DIR WHAT: no scratch folder, renamed-aside folder or farm folder in DIR.
+# nothing_left DIR WHAT: no scratch folder, renamed-aside folder or farm folder in DIR (outside
+# what node_modules holds).
 nothing_left() {
     local left
-    left=$(find "$1" -name 'pnpm-scratch-*' -o -name trash -o -name .farm | head -3)
+    left=$(find "$1" -path '*/node_modules/*' -prune -o \( -name '*scratch*' -o -name '*trash*' \
+        -o -name .farm -o -name 'node_modules?*' \) -print | head -3)
     expect_eq "$left" "" "$2: nothing of farm's scratch folder is left"
 }
 
