@@ -5,6 +5,7 @@
 #include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
 #include "farm/measure/runner.hpp"
+#include "farm/pnpm/install_scenario.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -158,8 +159,9 @@ void fill_optional_values(const CLI::App& cmd, PerfBuildOptions& o) {
 void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
     cmd.add_option("--install", o.install,
                    "pnpm project: warm (node_modules removed, store kept), cold (empty store: "
-                   "needs the registry), noop (node_modules kept) or none")
-        ->check(CLI::IsMember({"warm", "cold", "noop", "none"}))
+                   "needs the registry), prod (warm, --prod), offline (warm, --offline), noop "
+                   "(node_modules kept) or none")
+        ->check(CLI::IsMember(pnpm::install_scenario_names()))
         ->capture_default_str();
     cmd.add_option("--script", o.script, "pnpm project: the script each package builds with")
         ->capture_default_str();

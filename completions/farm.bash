@@ -35,7 +35,7 @@ _farm_option_kind() {
     'perf:build -t' | 'perf:build --timeout') _farm_kind=text ;;
     'perf:build --sample-hz') _farm_kind=text ;;
     'perf:build --export') _farm_kind=file ;;
-    'perf:build --install') _farm_kind=choice _farm_choices=(warm cold noop none) ;;
+    'perf:build --install') _farm_kind=choice _farm_choices=(warm cold prod offline noop none) ;;
     'perf:build --script') _farm_kind=text ;;
     'perf:build --output-dir') _farm_kind=directory ;;
     'perf:build --pnpm') _farm_kind=file ;;

@@ -105,7 +105,7 @@ complete -c farm -n '__farm_using perf:build' -s t -l timeout -x -d 'end a run a
 complete -c farm -n '__farm_using perf:build' -l sample-hz -x -d 'process-tree sampling rate for tree RSS and CPU; 0 turns it off'
 complete -c farm -n '__farm_using perf:build' -l counters -d 'also count instructions, cycles, branch misses and cache misses of the whole process tree (hardware counters, where the kernel allows them)'
 complete -c farm -n '__farm_using perf:build' -l export -r -F -d 'also write the results to FILE, hyperfine\'s format by extension: .json, .csv or .md (repeatable; works with --no-record)'
-complete -c farm -n '__farm_using perf:build' -l install -x -a 'warm cold noop none' -d 'pnpm project: warm (node_modules removed, store kept), cold (empty store: needs the registry), noop (node_modules kept) or none'
+complete -c farm -n '__farm_using perf:build' -l install -x -a 'warm cold prod offline noop none' -d 'pnpm project: warm (node_modules removed, store kept), cold (empty store: needs the registry), prod (warm, --prod), offline (warm, --offline), noop (node_modules kept) or none'
 complete -c farm -n '__farm_using perf:build' -l script -x -d 'pnpm project: the script each package builds with'
 complete -c farm -n '__farm_using perf:build' -l no-build -d 'pnpm project: measure the install only'
 complete -c farm -n '__farm_using perf:build' -l keep-going -d 'pnpm project: after a package\'s build fails, still build the packages that do not depend on it'

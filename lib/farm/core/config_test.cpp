@@ -129,9 +129,12 @@ void read_build_job(const ConfigReader& r, const json& s, const std::string& whe
     }
     if (s.contains("install")) {
         suite.install = r.string(s["install"], where + ".install");
-        static const std::vector<std::string> scenarios = {"warm", "cold", "noop", "none"};
+        // pnpm::install_scenario_names(), which core cannot include.
+        static const std::vector<std::string> scenarios = {"warm",    "cold", "prod",
+                                                           "offline", "noop", "none"};
         if (std::find(scenarios.begin(), scenarios.end(), suite.install) == scenarios.end()) {
-            r.fail(where + ".install", "must be \"warm\", \"cold\", \"noop\" or \"none\"");
+            r.fail(where + ".install", "must be \"warm\", \"cold\", \"prod\", \"offline\", "
+                                       "\"noop\" or \"none\"");
         }
     }
     if (s.contains("script")) {

@@ -1,28 +1,72 @@
 #include "farm/pnpm/install_run.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/exec/interrupt.hpp"
+#include "farm/pnpm/install_state.hpp"
+#include "farm/pnpm/store_location.hpp"
 #include "farm/pnpm/toolchain.hpp"
 
 #include <map>
 #include <memory>
-#include <unistd.h>
 
 namespace farm::pnpm {
 
 namespace fs = std::filesystem;
 
-ScratchFolder::ScratchFolder() {
-    std::string pattern = (fs::temp_directory_path() / "farm-pnpm-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-        throw Error("cannot create a temporary folder for the pnpm store");
-    }
-    m_path = pattern;
+namespace {
+
+// The scenario's state reset: node_modules folders and the cold store go to the scratch folder's
+// background deletion; without a lockfile, the lockfile the previous run wrote is removed.
+std::function<void()> reset_action(const ProjectBenchmarkPlan& plan, ScratchFolder& scratch,
+                                   std::vector<fs::path> reset) {
+    fs::path created_lockfile = plan.project.root / "pnpm-lock.yaml";
+    bool lockfile_is_ours = !plan.project.lockfile;
+    return [&scratch, reset = std::move(reset), created_lockfile, lockfile_is_ours] {
+        for (const fs::path& path : reset) {
+            std::error_code ec;
+            if (path == created_lockfile) {
+                if (lockfile_is_ours) {
+                    fs::remove(path, ec);
+                }
+            } else {
+                scratch.discard(path);
+            }
+        }
+    };
 }
 
-ScratchFolder::~ScratchFolder() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
+// One untimed install (priming, or the plain install after the last run), with its progress.
+measure::RunResult run_untimed(const ProjectBenchmarkPlan& plan, std::vector<std::string> argv,
+                               std::function<void()> reset, const std::string& label,
+                               const StepProgress& progress) {
+    measure::RunPlan once = step_plan(plan, std::move(argv), plan.project.root);
+    once.runs = 1;
+    once.warmup = 0;
+    once.before_each = [reset = std::move(reset)](const std::string&) {
+        if (reset) {
+            reset();
+        }
+    };
+    return measure::run_plan(once, [&](const measure::Progress& p) { progress(label, p); });
 }
+
+// The store pnpm uses now for this project; empty when pnpm does not say.
+fs::path current_store(const ProjectBenchmarkPlan& plan) {
+    Toolchain toolchain;
+    toolchain.pnpm = plan.pnpm;
+    std::optional<StoreLocation> location = locate_store(toolchain, plan.project.root);
+    return location ? location->store : fs::path();
+}
+
+bool store_needs_priming(const ProjectBenchmarkPlan& plan) {
+    InstalledState state = read_installed_state(plan.project);
+    if (!plan.project.lockfile || !state.installed) {
+        return true; // no need to ask pnpm where its store is
+    }
+    return needs_priming(state, plan.project, plan.install, current_store(plan));
+}
+
+} // namespace
 
 measure::RunPlan step_plan(const ProjectBenchmarkPlan& plan, std::vector<std::string> argv,
                            const fs::path& cwd) {
@@ -36,22 +80,34 @@ measure::RunPlan step_plan(const ProjectBenchmarkPlan& plan, std::vector<std::st
     return step;
 }
 
-InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scratch,
+InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scratch,
                            const StepProgress& progress) {
-    InstallStep step = plan_install(plan.project, plan.pnpm, plan.install, scratch);
-    measure::RunPlan run_plan = step_plan(plan, step.argv, plan.project.root);
-    if (step.needs_priming) {
-        run_plan.warmup = std::max<std::size_t>(run_plan.warmup, 1);
+    InstallStep step = plan_install(plan.project, plan.pnpm, plan.install, scratch.path());
+    std::function<void()> reset = reset_action(plan, scratch, step.reset_before_each);
+    std::string label = std::string("install (") + to_string(plan.install) + ")";
+    InstallOutcome outcome;
+    outcome.argv = step.argv;
+    outcome.resolves_each_run = step.resolves_each_run;
+
+    if (step.needs_priming && store_needs_priming(plan)) {
+        outcome.primed = true;
+        measure::RunResult priming = run_untimed(
+            plan, step.priming_argv, reset,
+            std::string("install (") + to_string(plan.install) + ", priming)", progress);
+        if (priming.outcome != measure::Outcome::completed) {
+            outcome.run.outcome = priming.outcome;
+            outcome.run.failure =
+                "the priming install (untimed, it fills the store) failed: " + priming.failure;
+            return outcome;
+        }
     }
+
+    measure::RunPlan run_plan = step_plan(plan, step.argv, plan.project.root);
     // One parser per run, found by its FARM_ITERATION label; warm-ups' parsers are dropped.
     auto parsers = std::make_shared<std::map<std::string, InstallLogParser>>();
     auto current = std::make_shared<InstallLogParser*>(nullptr);
-    run_plan.before_each = [parsers, current,
-                            reset = step.reset_before_each](const std::string& iteration) {
-        for (const fs::path& folder : reset) {
-            std::error_code ec;
-            fs::remove_all(folder, ec);
-        }
+    run_plan.before_each = [parsers, current, reset](const std::string& iteration) {
+        reset();
         *current = &(*parsers)[iteration];
     };
     auto feed = [current](std::string_view bytes) {
@@ -62,9 +118,6 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scr
     run_plan.command.on_stdout = feed;
     run_plan.command.on_stderr = feed;
 
-    std::string label = std::string("install (") + to_string(plan.install) + ")";
-    InstallOutcome outcome;
-    outcome.argv = step.argv;
     outcome.run =
         measure::run_plan(run_plan, [&](const measure::Progress& p) { progress(label, p); });
     for (const measure::Iteration& iteration : outcome.run.iterations) {
@@ -77,6 +130,37 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scr
         outcome.run.failure += "\npnpm says: " + outcome.stats.back().error_message;
     }
     return outcome;
+}
+
+void leave_plain_node_modules(const ProjectBenchmarkPlan& plan, ScratchFolder& scratch,
+                              InstallOutcome& install, const StepProgress& progress) {
+    InstallStep step = plan_install(plan.project, plan.pnpm, plan.install, scratch.path());
+    if (!step.reinstall_after) {
+        return;
+    }
+    std::function<void()> discard_node_modules = [&] {
+        for (const fs::path& folder : node_modules_folders(plan.project)) {
+            scratch.discard(folder);
+        }
+    };
+    if (exec::interrupted() || install.run.outcome != measure::Outcome::completed) {
+        discard_node_modules();
+        install.after_note = "node_modules removed: it was linked to farm's scratch store or "
+                             "incomplete (run `pnpm install` to install it again)";
+        return;
+    }
+    measure::RunResult plain =
+        run_untimed(plan, plain_install_argv(plan.project, plan.pnpm), discard_node_modules,
+                    "install (plain, untimed)", progress);
+    if (plain.outcome == measure::Outcome::completed) {
+        install.after_note = "node_modules installed again from your own store (untimed), as a "
+                             "plain `pnpm install` leaves it";
+    } else {
+        discard_node_modules();
+        install.after_note = "node_modules removed: the plain install after the " +
+                             std::string(to_string(plan.install)) + " runs failed (" +
+                             plain.failure + "); run `pnpm install` to install it again";
+    }
 }
 
 } // namespace farm::pnpm

@@ -25,8 +25,9 @@ Package read_package(const fs::path& dir) {
     Package package;
     package.dir = dir;
     auto name = manifest.find("name");
-    package.name = name != manifest.end() && name->is_string() ? name->get<std::string>()
-                                                               : dir.filename().string();
+    package.has_name =
+        name != manifest.end() && name->is_string() && !name->get<std::string>().empty();
+    package.name = package.has_name ? name->get<std::string>() : dir.filename().string();
     auto scripts = manifest.find("scripts");
     if (scripts != manifest.end() && scripts->is_object()) {
         for (const auto& [key, value] : scripts->items()) {
@@ -152,6 +153,13 @@ Project load_project(const fs::path& dir) {
             find_workspace_packages(root, workspace_patterns(root / "pnpm-workspace.yaml"));
     }
     return project;
+}
+
+std::string filter_selector(const Project& project, const Package& package) {
+    if (package.has_name) {
+        return package.name;
+    }
+    return "./" + package.dir.lexically_relative(project.root).generic_string();
 }
 
 std::vector<const Package*> build_order(const Project& project, const std::string& script) {

@@ -17,6 +17,7 @@ namespace farm::pnpm {
 
 struct Package {
     std::string name; // package.json "name"; the folder name when it has none
+    bool has_name = true;
     std::filesystem::path dir;
     std::map<std::string, std::string> scripts;
     std::vector<std::string> dependencies; // names from every dependency field
@@ -36,6 +37,10 @@ struct Project {
 // Throws farm::UsageError when `dir` holds no package.json (saying what was looked for), or a
 // file does not parse (with its line and column).
 Project load_project(const std::filesystem::path& dir);
+
+// What selects `package` in `pnpm --filter`: its name, or, for a package.json without a name
+// (which pnpm cannot select by name), its path from the root: "./packages/tools".
+std::string filter_selector(const Project& project, const Package& package);
 
 // The packages that have `script`, dependencies first (workspace dependencies only; ties keep
 // folder order). In a workspace the root package is included only when no workspace package

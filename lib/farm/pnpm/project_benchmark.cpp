@@ -71,7 +71,8 @@ PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& pack
     build.package = &package;
     bool whole_project = &package == &plan.project.root_package;
     build.argv = whole_project ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
-                               : std::vector<std::string>{plan.pnpm, "--filter", package.name,
+                               : std::vector<std::string>{plan.pnpm, "--filter",
+                                                          filter_selector(plan.project, package),
                                                           "run", *plan.script};
     std::string label = "build " + package.name;
     build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
@@ -190,19 +191,25 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
     }
     ProjectBenchmarkResult result;
     bool had_lockfile = fs::exists(plan.project.root / "pnpm-lock.yaml");
-    ScratchFolder scratch;
+    std::optional<ScratchFolder> scratch;
 
     auto stop = [&](measure::Outcome outcome, const std::string& failure) {
         result.outcome = outcome;
         result.failure = failure;
     };
     if (plan.install != InstallScenario::none) {
-        result.install = run_install(plan, scratch.path(), progress);
+        ScratchFolder::remove_abandoned(plan.project.root);
+        scratch.emplace(plan.project.root);
+        result.install = run_install(plan, *scratch, progress);
         if (result.install->run.outcome != measure::Outcome::completed) {
             stop(result.install->run.outcome, "install: " + result.install->run.failure);
         }
     }
     build_in_order(plan, order, progress, result);
+    if (scratch) {
+        leave_plain_node_modules(plan, *scratch, *result.install, progress);
+        scratch.reset(); // waits for the background deletions
+    }
     if (!had_lockfile && fs::exists(plan.project.root / "pnpm-lock.yaml")) {
         std::error_code ec;
         fs::remove(plan.project.root / "pnpm-lock.yaml", ec);

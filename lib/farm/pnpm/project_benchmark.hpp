@@ -57,6 +57,9 @@ struct InstallOutcome {
     std::vector<std::string> argv;
     measure::RunResult run;
     std::vector<InstallStats> stats; // one per timed run, in order
+    bool primed = false;             // an untimed install filled the store first
+    bool resolves_each_run = false;  // no lockfile: every run resolved from scratch
+    std::string after_note;          // what the last step did to node_modules, when anything
 };
 
 struct PackageBuild {

@@ -56,6 +56,9 @@ json install_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::InstallOut
     j["command"] = run.command;
     j["status"] = history::to_string(run.status);
     j["needs_registry"] = plan.install == pnpm::InstallScenario::cold;
+    j["primed"] = install.primed;
+    j["resolved_each_run"] = install.resolves_each_run;
+    j["after"] = install.after_note.empty() ? json(nullptr) : json(install.after_note);
     for (const char* key : {"resolved", "downloaded", "reused", "added", "bytes_downloaded"}) {
         std::optional<double> m = median_metric(run, key);
         j[key] = m ? json(std::int64_t(*m)) : json(nullptr);
@@ -214,6 +217,16 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         if (plan.install == pnpm::InstallScenario::cold) {
             out += "  cold: every run starts from an empty store, so it downloads everything "
                    "from the registry\n";
+        }
+        if (result.install->resolves_each_run) {
+            out += "  no pnpm-lock.yaml: each run resolved every dependency from scratch (farm "
+                   "removed the lockfile pnpm wrote before the next run)\n";
+        }
+        if (result.install->primed) {
+            out += "  one untimed priming install filled the store first\n";
+        }
+        if (!result.install->after_note.empty()) {
+            out += "  " + result.install->after_note + "\n";
         }
         out += "\n";
     }

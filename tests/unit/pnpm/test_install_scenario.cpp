@@ -58,8 +58,9 @@ const std::vector<fs::path> all_node_modules = {
 } // namespace
 
 TEST_CASE("pnpm::parse_install_scenario and to_string") {
-    for (InstallScenario s : {InstallScenario::warm, InstallScenario::cold, InstallScenario::noop,
-                              InstallScenario::none}) {
+    for (InstallScenario s :
+         {InstallScenario::warm, InstallScenario::cold, InstallScenario::noop,
+          InstallScenario::none, InstallScenario::prod, InstallScenario::offline}) {
         CHECK(parse_install_scenario(to_string(s)) == s);
     }
     CHECK(std::string(to_string(InstallScenario::warm)) == "warm");
@@ -85,13 +86,22 @@ TEST_CASE("pnpm::plan_install warm") {
         CHECK(step.reset_before_each == all_node_modules);
         CHECK(step.needs_priming);
     }
-    SUBCASE("without a lockfile") {
+    SUBCASE("without a lockfile every run resolves: the lockfile pnpm wrote goes too") {
         InstallStep step = plan_install(workspace(false), "pnpm", InstallScenario::warm, scratch);
         CHECK(has(step.argv, "install"));
         CHECK_FALSE(has(step.argv, "--frozen-lockfile"));
         CHECK_FALSE(has(step.argv, "--prefer-offline"));
-        CHECK(step.reset_before_each == all_node_modules);
+        std::vector<fs::path> expected = all_node_modules;
+        expected.push_back("/work/shop/pnpm-lock.yaml");
+        CHECK(step.reset_before_each == expected);
+        CHECK(step.resolves_each_run);
         CHECK(step.needs_priming);
+    }
+    SUBCASE("the priming install is the timed one, and node_modules stays a plain install") {
+        InstallStep step = plan_install(workspace(true), "pnpm", InstallScenario::warm, scratch);
+        CHECK(step.priming_argv == step.argv);
+        CHECK_FALSE(step.resolves_each_run);
+        CHECK_FALSE(step.reinstall_after);
     }
     SUBCASE("a single-package project resets only its own node_modules") {
         Project project = workspace(true);
@@ -108,6 +118,11 @@ TEST_CASE("pnpm::plan_install cold") {
     CHECK(has(step.argv, "--frozen-lockfile"));
     CHECK_FALSE(has(step.argv, "--prefer-offline")); // a full download from the registry
     CHECK_FALSE(step.needs_priming);
+    // node_modules is linked to the scratch store: a plain install replaces it afterwards.
+    CHECK(step.reinstall_after);
+    CHECK(plain_install_argv(workspace(true), "pnpm") ==
+          std::vector<std::string>{"pnpm", "--reporter=ndjson", "install", "--frozen-lockfile",
+                                   "--prefer-offline"});
 
     std::string store, cache;
     for (const std::string& a : step.argv) {
@@ -142,6 +157,9 @@ TEST_CASE("pnpm::plan_install cold") {
             plan_install(workspace(false), "pnpm", InstallScenario::cold, scratch);
         CHECK_FALSE(has(no_lock.argv, "--frozen-lockfile"));
         CHECK(starts_with_any(no_lock.argv, "--store-dir="));
+        CHECK(no_lock.resolves_each_run);
+        CHECK(std::count(no_lock.reset_before_each.begin(), no_lock.reset_before_each.end(),
+                         fs::path("/work/shop/pnpm-lock.yaml")) == 1);
     }
 }
 
@@ -163,4 +181,36 @@ TEST_CASE("pnpm::plan_install none") {
     CHECK(step.argv.empty());
     CHECK(step.reset_before_each.empty());
     CHECK_FALSE(step.needs_priming);
+}
+
+TEST_CASE("pnpm::plan_install prod and offline") {
+    SUBCASE("prod: a warm install of the production dependencies, replaced afterwards") {
+        InstallStep step = plan_install(workspace(true), "pnpm", InstallScenario::prod, scratch);
+        CHECK(index_of(step.argv, "--reporter=ndjson") < index_of(step.argv, "install"));
+        CHECK(has(step.argv, "--frozen-lockfile"));
+        CHECK(has(step.argv, "--prod"));
+        CHECK(has(step.argv, "--prefer-offline"));
+        CHECK(step.reset_before_each == all_node_modules);
+        CHECK(step.needs_priming);
+        CHECK(step.priming_argv == step.argv);
+        CHECK(step.reinstall_after); // a plain install wants the devDependencies too
+    }
+    SUBCASE("offline: never the registry, but the priming install may fill the store") {
+        InstallStep step = plan_install(workspace(true), "pnpm", InstallScenario::offline, scratch);
+        CHECK(has(step.argv, "--offline"));
+        CHECK_FALSE(has(step.argv, "--prefer-offline"));
+        CHECK(has(step.argv, "--frozen-lockfile"));
+        CHECK(step.reset_before_each == all_node_modules);
+        CHECK(step.needs_priming);
+        CHECK_FALSE(has(step.priming_argv, "--offline"));
+        CHECK(has(step.priming_argv, "--prefer-offline"));
+        CHECK_FALSE(step.reinstall_after);
+        CHECK_FALSE(starts_with_any(step.argv, "--store-dir"));
+    }
+    SUBCASE("their names") {
+        CHECK(parse_install_scenario("prod") == InstallScenario::prod);
+        CHECK(parse_install_scenario("offline") == InstallScenario::offline);
+        CHECK(install_scenario_names() ==
+              std::vector<std::string>{"warm", "cold", "prod", "offline", "noop", "none"});
+    }
 }

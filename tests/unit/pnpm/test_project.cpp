@@ -136,7 +136,11 @@ TEST_CASE("pnpm::load_project reads names, scripts and dependencies") {
     Project project = load_project(root);
     REQUIRE(project.packages.size() == 1);
     const Package& p = project.packages[0];
-    CHECK(p.name == "unnamed");   // no "name": the folder name
+    CHECK(p.name == "unnamed"); // no "name": the folder name
+    CHECK_FALSE(p.has_name);
+    // pnpm cannot select a package without a name by its folder name: by its path instead.
+    CHECK(filter_selector(project, p) == "./packages/unnamed");
+    CHECK(filter_selector(project, project.root_package) == "root");
     CHECK(p.scripts.size() == 1); // a script that is not a string is not a script
     CHECK(p.scripts.at("build") == "tsc");
     std::set<std::string> deps(p.dependencies.begin(), p.dependencies.end());

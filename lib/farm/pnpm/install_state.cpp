@@ -1,0 +1,85 @@
+#include "farm/pnpm/install_state.hpp"
+
+#include "farm/core/input_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace farm::pnpm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool flag(const YAML::Node& included, const char* key) {
+    YAML::Node value = included[key];
+    return value && value.IsScalar() && value.as<std::string>() == "true";
+}
+
+// The same folder, written either way (a trailing slash, a symlinked path).
+bool same_folder(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    if (fs::equivalent(a, b, ec)) {
+        return true;
+    }
+    return a.lexically_normal() == b.lexically_normal();
+}
+
+} // namespace
+
+std::optional<InstalledState> parse_modules_yaml(std::string_view text) {
+    YAML::Node doc;
+    try {
+        doc = YAML::Load(std::string(text));
+    } catch (const YAML::Exception&) {
+        return std::nullopt;
+    }
+    if (!doc.IsMap() || !doc["storeDir"] || !doc["storeDir"].IsScalar()) {
+        return std::nullopt;
+    }
+    InstalledState state;
+    state.installed = true;
+    state.store_dir = doc["storeDir"].as<std::string>();
+    YAML::Node included = doc["included"];
+    if (included && included.IsMap()) {
+        state.dependencies = flag(included, "dependencies");
+        state.dev_dependencies = flag(included, "devDependencies");
+        state.optional_dependencies = flag(included, "optionalDependencies");
+    }
+    return state;
+}
+
+InstalledState read_installed_state(const Project& project) {
+    fs::path modules = project.root / "node_modules" / ".modules.yaml";
+    std::error_code ec;
+    if (!fs::is_regular_file(modules, ec)) {
+        return {};
+    }
+    std::optional<InstalledState> state;
+    try {
+        state = parse_modules_yaml(core::read_input_file(modules, "pnpm modules file"));
+    } catch (const std::exception&) {
+        return {};
+    }
+    if (!state) {
+        return {};
+    }
+    if (project.lockfile) {
+        fs::file_time_type lock_time = fs::last_write_time(*project.lockfile, ec);
+        fs::file_time_type modules_time = ec ? lock_time : fs::last_write_time(modules, ec);
+        state->lockfile_unchanged = !ec && lock_time <= modules_time;
+    }
+    return *state;
+}
+
+bool needs_priming(const InstalledState& state, const Project& project, InstallScenario scenario,
+                   const fs::path& current_store) {
+    if (!project.lockfile || !state.installed || !state.lockfile_unchanged ||
+        current_store.empty() || !same_folder(state.store_dir, current_store)) {
+        return true;
+    }
+    bool kinds_included = state.dependencies && state.optional_dependencies &&
+                          (scenario == InstallScenario::prod || state.dev_dependencies);
+    return !kinds_included;
+}
+
+} // namespace farm::pnpm

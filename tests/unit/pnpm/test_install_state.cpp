@@ -1,0 +1,106 @@
+#include "farm/pnpm/install_state.hpp"
+
+#include "support/files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace farm::pnpm;
+
+namespace {
+
+// .modules.yaml as pnpm 10 writes it (JSON), trimmed to what farm reads.
+std::string modules_yaml(const std::string& store, bool dev = true) {
+    return R"({"included": {"dependencies": true, "devDependencies": )" +
+           std::string(dev ? "true" : "false") +
+           R"(, "optionalDependencies": true}, "layoutVersion": 5, "storeDir": ")" + store +
+           R"(", "virtualStoreDir": ".pnpm"})";
+}
+
+// A project whose node_modules was installed from `store` after its lockfile was written.
+Project installed_project(const std::string& name, const std::string& store, bool dev = true) {
+    fs::path root = farm::test::fresh_folder("install_state", name);
+    farm::test::write_file(root / "package.json", R"({"name": "x"})");
+    farm::test::write_file(root / "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    farm::test::write_file(root / "node_modules" / ".modules.yaml", modules_yaml(store, dev));
+    fs::last_write_time(root / "pnpm-lock.yaml",
+                        fs::last_write_time(root / "node_modules" / ".modules.yaml") -
+                            std::chrono::seconds(60));
+    Project project;
+    project.root = root;
+    project.lockfile = root / "pnpm-lock.yaml";
+    return project;
+}
+
+} // namespace
+
+TEST_CASE("pnpm::parse_modules_yaml") {
+    std::optional<InstalledState> state = parse_modules_yaml(modules_yaml("/home/u/store/v10"));
+    REQUIRE(state);
+    CHECK(state->installed);
+    CHECK(state->store_dir == "/home/u/store/v10");
+    CHECK(state->dependencies);
+    CHECK(state->dev_dependencies);
+    CHECK(state->optional_dependencies);
+    // pnpm 8 wrote YAML proper.
+    std::optional<InstalledState> yaml = parse_modules_yaml(
+        "included:\n  dependencies: true\n  devDependencies: false\n  optionalDependencies: "
+        "true\nstoreDir: /s/v3\n");
+    REQUIRE(yaml);
+    CHECK(yaml->store_dir == "/s/v3");
+    CHECK_FALSE(yaml->dev_dependencies);
+    CHECK_FALSE(parse_modules_yaml("{not yaml: [").has_value());
+    CHECK_FALSE(parse_modules_yaml(R"({"layoutVersion": 5})").has_value()); // no storeDir
+    CHECK_FALSE(parse_modules_yaml("").has_value());
+}
+
+TEST_CASE("pnpm::needs_priming: no priming when the store already holds the lockfile") {
+    fs::path store = farm::test::fresh_folder("install_state", "store") / "v10";
+    fs::create_directories(store);
+    Project project = installed_project("installed", store.string());
+    InstalledState state = read_installed_state(project);
+    REQUIRE(state.installed);
+    CHECK(state.lockfile_unchanged);
+    CHECK_FALSE(needs_priming(state, project, InstallScenario::warm, store));
+    CHECK_FALSE(needs_priming(state, project, InstallScenario::prod, store));
+    CHECK_FALSE(needs_priming(state, project, InstallScenario::offline, store));
+    CHECK_FALSE(needs_priming(state, project, InstallScenario::noop, store / "." / ""));
+
+    SUBCASE("another store") {
+        CHECK(needs_priming(state, project, InstallScenario::warm, "/elsewhere/store/v10"));
+        CHECK(needs_priming(state, project, InstallScenario::warm, fs::path())); // unknown
+    }
+    SUBCASE("the lockfile changed after the install") {
+        fs::last_write_time(*project.lockfile,
+                            fs::last_write_time(project.root / "node_modules" / ".modules.yaml") +
+                                std::chrono::seconds(60));
+        InstalledState changed = read_installed_state(project);
+        CHECK_FALSE(changed.lockfile_unchanged);
+        CHECK(needs_priming(changed, project, InstallScenario::warm, store));
+    }
+    SUBCASE("no lockfile: nothing to compare with") {
+        Project no_lock = project;
+        no_lock.lockfile.reset();
+        CHECK(needs_priming(read_installed_state(no_lock), no_lock, InstallScenario::warm, store));
+    }
+    SUBCASE("no node_modules") {
+        fs::remove_all(project.root / "node_modules");
+        InstalledState none = read_installed_state(project);
+        CHECK_FALSE(none.installed);
+        CHECK(needs_priming(none, project, InstallScenario::warm, store));
+    }
+}
+
+TEST_CASE("pnpm::needs_priming: a production-only install primes a full one, not a prod one") {
+    fs::path store = farm::test::fresh_folder("install_state", "prod-store") / "v10";
+    fs::create_directories(store);
+    Project project = installed_project("prod-only", store.string(), /*dev=*/false);
+    InstalledState state = read_installed_state(project);
+    CHECK(needs_priming(state, project, InstallScenario::warm, store));
+    CHECK(needs_priming(state, project, InstallScenario::noop, store));
+    CHECK_FALSE(needs_priming(state, project, InstallScenario::prod, store));
+}
