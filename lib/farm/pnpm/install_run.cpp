@@ -30,11 +30,42 @@ measure::RunPlan step_plan(const ProjectBenchmarkPlan& plan, std::vector<std::st
     step.command.argv = std::move(argv);
     step.command.use_shell = false;
     step.command.cwd = cwd;
-    for (const auto& kv : pnpm_environment()) {
+    for (const auto& kv : pnpm_environment(plan.pnpm)) {
         step.command.extra_env.push_back(kv);
     }
     return step;
 }
+
+namespace {
+
+// The failure of an install in words: the run's own line, what the output said that was not
+// pnpm's ndjson event stream (a script's message), and pnpm's error (message, package, hint).
+// The warnings join it when the failed run left no stats behind (the priming install), since the
+// report shows them from the stats otherwise.
+std::string install_failure_in_words(const std::string& failure, const InstallStats& stats,
+                                     bool with_warnings) {
+    static const std::string marker = "; its last output:\n";
+    std::size_t at = failure.find(marker);
+    std::string out = failure.substr(0, at);
+    if (at != std::string::npos) {
+        std::string words = without_ndjson_lines(failure.substr(at + marker.size()));
+        if (!words.empty()) {
+            out += marker + words;
+        }
+    }
+    std::string error = stats.error_in_words();
+    if (!error.empty()) {
+        out += "\npnpm says: " + error;
+    }
+    if (with_warnings) {
+        for (const InstallWarning& warning : stats.warnings()) {
+            out += "\n" + warning.text;
+        }
+    }
+    return out;
+}
+
+} // namespace
 
 InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scratch,
                            const StepProgress& progress) {
@@ -72,9 +103,11 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, const fs::path& scr
         parser.finish();
         outcome.stats.push_back(parser.stats());
     }
-    if (outcome.run.outcome == measure::Outcome::failed && !outcome.stats.empty() &&
-        !outcome.stats.back().error_message.empty()) {
-        outcome.run.failure += "\npnpm says: " + outcome.stats.back().error_message;
+    // The run that failed may be the priming warm-up, which has no place in outcome.stats.
+    if (outcome.run.outcome == measure::Outcome::failed && *current) {
+        (*current)->finish();
+        outcome.run.failure = install_failure_in_words(outcome.run.failure, (*current)->stats(),
+                                                       outcome.stats.empty());
     }
     return outcome;
 }

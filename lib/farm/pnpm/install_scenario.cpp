@@ -1,5 +1,7 @@
 #include "farm/pnpm/install_scenario.hpp"
 
+#include "farm/pnpm/toolchain.hpp"
+
 namespace farm::pnpm {
 
 namespace fs = std::filesystem;
@@ -40,7 +42,7 @@ InstallStep plan_install(const Project& project, const std::string& pnpm, Instal
     if (scenario == InstallScenario::none) {
         return step;
     }
-    step.argv = {pnpm, "--reporter=ndjson", "install"};
+    step.argv = pnpm_command(pnpm, {"--reporter=ndjson", "install"});
     if (project.lockfile) {
         step.argv.push_back("--frozen-lockfile");
     }
