@@ -160,13 +160,23 @@ TEST_CASE("pnpm::InstallLogParser a retried download counts once") {
 }
 
 TEST_CASE("pnpm::InstallStats::error_in_words from pnpm's error events") {
-    SUBCASE("pnpm 10, a package the registry does not have: err.message, pkgName and the hint") {
+    SUBCASE("pnpm 10, a package the registry does not have: err.message and the hint") {
         InstallStats s = parse_fixture("pnpm10-fetch-404.ndjson");
+        CHECK(s.error_package == "farm-no-such-package-d1"); // pkgName
+        // The message names the package already (in the URL): not said twice.
         CHECK(s.error_in_words() ==
-              "GET https://registry.npmjs.org/farm-no-such-package-d1: Not Found - 404 (package "
-              "farm-no-such-package-d1). pnpm's hint: farm-no-such-package-d1 is not in the npm "
-              "registry, or you have no permission to fetch it.; No authorization header was "
-              "set for the request. [ERR_PNPM_FETCH_404]");
+              "GET https://registry.npmjs.org/farm-no-such-package-d1: Not Found - 404. pnpm's "
+              "hint: farm-no-such-package-d1 is not in the npm registry, or you have no "
+              "permission to fetch it.; No authorization header was set for the request. "
+              "[ERR_PNPM_FETCH_404]");
+    }
+    SUBCASE("a message that does not name the package gets it added") {
+        InstallLogParser parser;
+        parser.feed(R"({"name":"pnpm","level":"error","code":"ERR_PNPM_X","pkgName":"left-pad",)"
+                    R"("err":{"message":"tarball is broken"}})"
+                    "\n");
+        CHECK(parser.stats().error_in_words() ==
+              "tarball is broken (package left-pad) [ERR_PNPM_X]");
     }
     SUBCASE("pnpm 12: one message over several lines, made one line") {
         InstallStats s = parse_fixture("pnpm12-fetch-404.ndjson");
@@ -177,8 +187,9 @@ TEST_CASE("pnpm::InstallStats::error_in_words from pnpm's error events") {
     SUBCASE("the registry is down (a closed port)") {
         InstallStats ten = parse_fixture("pnpm10-registry-down.ndjson");
         CHECK(ten.error_code == "ERR_PNPM_META_FETCH_FAIL");
-        CHECK(ten.error_in_words().find("ECONNREFUSED 127.0.0.1:9 (package "
-                                        "farm-no-such-package-d1)") != std::string::npos);
+        CHECK(ten.error_package == "farm-no-such-package-d1"); // package.name
+        CHECK(ten.error_in_words().find("reason: connect ECONNREFUSED 127.0.0.1:9") !=
+              std::string::npos);
         InstallStats twelve = parse_fixture("pnpm12-registry-down.ndjson");
         CHECK(twelve.error_in_words().find("Connection refused") != std::string::npos);
         CHECK(twelve.error_in_words().find('\n') == std::string::npos);
