@@ -48,7 +48,12 @@ std::string install_failure_in_words(const std::string& failure, const InstallSt
     std::size_t at = failure.find(marker);
     std::string out = failure.substr(0, at);
     if (at != std::string::npos) {
-        std::string words = without_ndjson_lines(failure.substr(at + marker.size()));
+        std::string tail = failure.substr(at + marker.size());
+        if (tail.starts_with("...")) { // cut to its last bytes: the first line is a fragment
+            std::size_t newline = tail.find('\n');
+            tail = newline == std::string::npos ? std::string() : tail.substr(newline + 1);
+        }
+        std::string words = without_ndjson_lines(tail);
         if (!words.empty()) {
             out += marker + words;
         }
