@@ -55,6 +55,12 @@ std::string version_note(const pnpm::Project& project, const pnpm::Toolchain& to
            "; measured with pnpm " + toolchain.pnpm_version.text + "\n";
 }
 
+// The steps the progress counts: the install, then one build per package.
+std::size_t planned_steps(const pnpm::ProjectBenchmarkPlan& plan) {
+    std::size_t builds = plan.script ? pnpm::build_order(plan.project, *plan.script).size() : 0;
+    return (plan.install == pnpm::InstallScenario::none ? 0 : 1) + builds;
+}
+
 } // namespace
 
 void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
@@ -101,7 +107,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
 
     pnpm::ProjectBenchmarkResult result;
     {
-        ProgressLine progress("");
+        StepProgressDisplay progress(planned_steps(plan));
         result =
             pnpm::benchmark_project(plan, [&](const std::string& step, const measure::Progress& p) {
                 progress.update(step, p);

@@ -2,6 +2,7 @@
 
 #include "farm/report/format.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
@@ -55,6 +56,49 @@ void ProgressLine::clear() {
         std::fprintf(stderr, "\r\033[K");
         std::fflush(stderr);
         m_shown = false;
+    }
+}
+
+StepProgressDisplay::StepProgressDisplay(std::size_t planned)
+    : m_live(""), m_plain(!stderr_is_terminal()), m_planned(planned) {}
+
+StepProgressDisplay::~StepProgressDisplay() {
+    finish();
+}
+
+void StepProgressDisplay::update(const std::string& step, const measure::Progress& progress) {
+    if (!m_plain) {
+        m_live.update(step, progress);
+        return;
+    }
+    if (step == m_step && m_index > 0) {
+        return;
+    }
+    end_step();
+    ++m_index;
+    m_planned = std::max(m_planned, m_index);
+    m_step = step;
+    m_started = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "[%zu/%zu] %s\n", m_index, m_planned, m_step.c_str());
+    std::fflush(stderr);
+}
+
+void StepProgressDisplay::end_step() {
+    if (m_step.empty()) {
+        return;
+    }
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - m_started;
+    std::fprintf(stderr, "[%zu/%zu] %s ended after %s\n", m_index, m_planned, m_step.c_str(),
+                 report::format_value(took.count(), "s").c_str());
+    std::fflush(stderr);
+    m_step.clear();
+}
+
+void StepProgressDisplay::finish() {
+    if (m_plain) {
+        end_step();
+    } else {
+        m_live.clear();
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include "farm/measure/runner.hpp"
 
+#include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace farm::commands {
@@ -28,6 +30,32 @@ class ProgressLine {
     std::string m_label;
     bool m_enabled;
     bool m_shown = false;
+};
+
+// The progress of a measurement made of steps (an install, then each package's build). On a
+// terminal: the live ProgressLine. Otherwise (a CI log, a pipe): one plain line on stderr as each
+// step starts, "[3/7] build @acme/api", and one as it ends, with its time, so that a log shows
+// what is going on and what took long; the runs within a step print nothing.
+class StepProgressDisplay {
+  public:
+    // `planned`: the number of steps expected; a step past it counts the total up.
+    explicit StepProgressDisplay(std::size_t planned);
+    ~StepProgressDisplay();
+    StepProgressDisplay(const StepProgressDisplay&) = delete;
+    StepProgressDisplay& operator=(const StepProgressDisplay&) = delete;
+    void update(const std::string& step, const measure::Progress& progress);
+    // Ends the current step (its closing line) and the live line.
+    void finish();
+
+  private:
+    void end_step();
+
+    ProgressLine m_live;
+    bool m_plain;
+    std::size_t m_planned;
+    std::size_t m_index = 0;
+    std::string m_step;
+    std::chrono::steady_clock::time_point m_started;
 };
 
 } // namespace farm::commands

@@ -20,7 +20,7 @@ SettingReader pnpm_setting_reader(const Toolchain& toolchain, const fs::path& ro
         exec::SpawnOptions options;
         options.argv = {toolchain.pnpm, "config", "get", key};
         options.cwd = root;
-        options.extra_env = pnpm_environment();
+        options.extra_env = pnpm_environment(toolchain.pnpm);
         options.timeout_s = 60;
         options.sample_hz = 0;
         exec::ProcessResult result = exec::run_process(options);

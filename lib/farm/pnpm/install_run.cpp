@@ -74,11 +74,47 @@ measure::RunPlan step_plan(const ProjectBenchmarkPlan& plan, std::vector<std::st
     step.command.argv = std::move(argv);
     step.command.use_shell = false;
     step.command.cwd = cwd;
-    for (const auto& kv : pnpm_environment()) {
+    for (const auto& kv : pnpm_environment(plan.pnpm)) {
         step.command.extra_env.push_back(kv);
     }
     return step;
 }
+
+namespace {
+
+// The failure of an install in words: the run's own line, what the output said that was not
+// pnpm's ndjson event stream (a script's message), and pnpm's error (message, package, hint).
+// The warnings join it when the failed run left no stats behind (the priming install), since the
+// report shows them from the stats otherwise.
+std::string install_failure_in_words(const std::string& failure, const InstallStats& stats,
+                                     bool with_warnings) {
+    static const std::string marker = "; its last output:\n";
+    std::size_t at = failure.find(marker);
+    std::string out = failure.substr(0, at);
+    if (at != std::string::npos) {
+        std::string tail = failure.substr(at + marker.size());
+        if (tail.starts_with("...")) { // cut to its last bytes: the first line is a fragment
+            std::size_t newline = tail.find('\n');
+            tail = newline == std::string::npos ? std::string() : tail.substr(newline + 1);
+        }
+        std::string words = without_ndjson_lines(tail);
+        if (!words.empty()) {
+            out += marker + words;
+        }
+    }
+    std::string error = stats.error_in_words();
+    if (!error.empty()) {
+        out += "\npnpm says: " + error;
+    }
+    if (with_warnings) {
+        for (const InstallWarning& warning : stats.warnings()) {
+            out += "\n" + warning.text;
+        }
+    }
+    return out;
+}
+
+} // namespace
 
 InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scratch,
                            const StepProgress& progress) {
@@ -96,8 +132,12 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scra
             std::string("install (") + to_string(plan.install) + ", priming)", progress);
         if (priming.outcome != measure::Outcome::completed) {
             outcome.run.outcome = priming.outcome;
-            outcome.run.failure =
-                "the priming install (untimed, it fills the store) failed: " + priming.failure;
+            // Its ndjson is in the failure's output tail: read pnpm's error and warnings from it.
+            InstallLogParser parser;
+            parser.feed(priming.failure);
+            parser.finish();
+            outcome.run.failure = "the priming install (untimed, it fills the store) failed: " +
+                                  install_failure_in_words(priming.failure, parser.stats(), true);
             return outcome;
         }
     }
@@ -125,9 +165,11 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scra
         parser.finish();
         outcome.stats.push_back(parser.stats());
     }
-    if (outcome.run.outcome == measure::Outcome::failed && !outcome.stats.empty() &&
-        !outcome.stats.back().error_message.empty()) {
-        outcome.run.failure += "\npnpm says: " + outcome.stats.back().error_message;
+    // The run that failed may be the priming warm-up, which has no place in outcome.stats.
+    if (outcome.run.outcome == measure::Outcome::failed && *current) {
+        (*current)->finish();
+        outcome.run.failure = install_failure_in_words(outcome.run.failure, (*current)->stats(),
+                                                       outcome.stats.empty());
     }
     return outcome;
 }

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "farm/pnpm/toolchain.hpp"
+
 namespace farm::pnpm {
 
 namespace fs = std::filesystem;
@@ -20,7 +22,7 @@ constexpr std::array<std::pair<InstallScenario, const char*>, 6> k_names = {{
 
 // pnpm with its log as ndjson, then `install` and the lockfile's flag.
 std::vector<std::string> install_argv(const Project& project, const std::string& pnpm) {
-    std::vector<std::string> argv = {pnpm, "--reporter=ndjson", "install"};
+    std::vector<std::string> argv = pnpm_command(pnpm, {"--reporter=ndjson", "install"});
     if (project.lockfile) {
         argv.push_back("--frozen-lockfile");
     }

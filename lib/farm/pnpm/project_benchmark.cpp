@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/exec/interrupt.hpp"
 #include "farm/pnpm/install_run.hpp"
+#include "farm/pnpm/toolchain.hpp"
 
 #include <map>
 #include <memory>
@@ -70,10 +71,10 @@ PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& pack
     PackageBuild build;
     build.package = &package;
     bool whole_project = &package == &plan.project.root_package;
-    build.argv = whole_project ? std::vector<std::string>{plan.pnpm, "run", *plan.script}
-                               : std::vector<std::string>{plan.pnpm, "--filter",
-                                                          filter_selector(plan.project, package),
-                                                          "run", *plan.script};
+    build.argv = whole_project
+                     ? pnpm_command(plan.pnpm, {"run", *plan.script})
+                     : pnpm_command(plan.pnpm, {"--filter", filter_selector(plan.project, package),
+                                                "run", *plan.script});
     std::string label = "build " + package.name;
     build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
                                   [&](const measure::Progress& p) { progress(label, p); });

@@ -77,7 +77,7 @@ SettingsTrial run_settings_trial(const Project& project, const std::string& pnpm
         exec::SpawnOptions options;
         options.argv = step.argv;
         options.cwd = project.root;
-        options.extra_env = pnpm_environment();
+        options.extra_env = pnpm_environment(pnpm);
         options.sample_hz = timed ? 20 : 0;
         exec::ProcessResult result = exec::run_process(options);
         if (result.interrupted) {

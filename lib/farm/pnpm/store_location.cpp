@@ -50,7 +50,7 @@ std::optional<StoreLocation> locate_store(const Toolchain& toolchain, const fs::
     exec::SpawnOptions options;
     options.argv = {toolchain.pnpm, "store", "path"};
     options.cwd = root;
-    options.extra_env = pnpm_environment();
+    options.extra_env = pnpm_environment(toolchain.pnpm);
     options.timeout_s = 60;
     options.sample_hz = 0;
     exec::ProcessResult result;

@@ -4,6 +4,7 @@
 #include "farm/exec/process.hpp"
 
 #include <cstdlib>
+#include <iterator>
 #include <regex>
 #include <stdexcept>
 #include <unistd.h>
@@ -53,11 +54,6 @@ std::optional<Version> parse_package_manager(const std::string& field) {
     return parse_version(version.substr(0, version.find('+')));
 }
 
-std::vector<std::pair<std::string, std::string>> pnpm_environment() {
-    return {{"npm_config_manage_package_manager_versions", "false"},
-            {"npm_config_update_notifier", "false"}};
-}
-
 namespace {
 
 std::optional<std::string> find_in_path(const std::string& name) {
@@ -81,12 +77,55 @@ std::optional<std::string> find_in_path(const std::string& name) {
     return std::nullopt;
 }
 
+bool same_file(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> pnpm_environment(const std::string& pnpm) {
+    std::vector<std::pair<std::string, std::string>> env = {
+        {"npm_config_manage_package_manager_versions", "false"},
+        // pnpm 9/10 hand their settings to lifecycle scripts as npm_config_* and write `false`
+        // as an empty value, which the nested pnpm reads as "not set" (default: on) and then
+        // switches versions. It reads npm_config_* case-insensitively and skips empty values, so
+        // this upper-case copy, which pnpm does not overwrite, keeps it off in nested calls.
+        {"NPM_CONFIG_MANAGE_PACKAGE_MANAGER_VERSIONS", "false"},
+        {"pnpm_config_manage_package_manager_versions", "false"},
+        {"pnpm_config_pm_on_fail", "ignore"},
+        {"npm_config_update_notifier", "false"},
+        {"pnpm_config_update_notifier", "false"}};
+    fs::path binary = pnpm;
+    if (!binary.has_parent_path()) {
+        return env; // a bare name: found through PATH, as the scripts' pnpm will be too
+    }
+    std::optional<std::string> on_path = find_in_path("pnpm");
+    if (on_path && same_file(*on_path, binary)) {
+        return env;
+    }
+    const char* path = std::getenv("PATH");
+    std::string folder = fs::absolute(binary).parent_path().string();
+    env.emplace_back("PATH", folder + (path && *path ? ":" + std::string(path) : ""));
+    return env;
+}
+
+std::vector<std::string> pnpm_command(const std::string& pnpm, std::vector<std::string> args) {
+    std::vector<std::string> argv = {pnpm, "--config.manage-package-manager-versions=false",
+                                     "--config.pm-on-fail=ignore"};
+    argv.insert(argv.end(), std::make_move_iterator(args.begin()),
+                std::make_move_iterator(args.end()));
+    return argv;
+}
+
+namespace {
+
 std::string first_line_of(const std::string& binary, const std::string& argument,
                           const fs::path& cwd, bool required) {
     exec::SpawnOptions options;
     options.argv = {binary, argument};
     options.cwd = cwd;
-    options.extra_env = pnpm_environment();
+    options.extra_env = pnpm_environment(binary);
     options.sample_hz = 0;
     options.timeout_s = 60;
     exec::ProcessResult result = exec::run_process(options);

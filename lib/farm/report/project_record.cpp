@@ -94,6 +94,15 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
                                  [](const S& s) { return s.resolution_s; });
         add_metric_if_everywhere(run, install.stats, "importing_s", "s",
                                  [](const S& s) { return s.importing_s; });
+        add_metric_if_everywhere(run, install.stats, "lifecycle_s", "s",
+                                 [](const S& s) { return s.lifecycle_s(); });
+        std::string warnings;
+        for (const pnpm::InstallWarning& w : pnpm::distinct_warnings(install.stats)) {
+            warnings += (warnings.empty() ? "" : "\n") + w.text;
+        }
+        if (!warnings.empty()) {
+            run.context.project["pnpm_warnings"] = warnings;
+        }
 
         analysis::InstallFindings findings;
         findings.scenario = scenario;

@@ -78,6 +78,21 @@ json install_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::InstallOut
         }
     }
     j["stages"] = stages;
+    json warnings = json::array();
+    for (const pnpm::InstallWarning& w : pnpm::distinct_warnings(install.stats)) {
+        warnings.push_back({{"kind", w.kind}, {"text", w.text}});
+    }
+    j["warnings"] = std::move(warnings);
+    json scripts = json::array(); // of the last run: the same scripts run every time
+    for (const pnpm::LifecycleScript& l : install.stats.empty()
+                                              ? std::vector<pnpm::LifecycleScript>{}
+                                              : install.stats.back().lifecycle_scripts) {
+        scripts.push_back({{"package", l.package},
+                           {"stage", l.stage},
+                           {"duration_s", l.duration_s},
+                           {"exit_code", l.exit_code ? json(*l.exit_code) : json(nullptr)}});
+    }
+    j["lifecycle_scripts"] = std::move(scripts);
     j["runs"] = iterations_to_json(run);
     j["summary"] = summary_to_json(history::series_of(run.iterations));
     return j;
@@ -213,6 +228,14 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             if (!stages.empty()) {
                 out += "  " + stages + " (pnpm's own event times)\n";
             }
+        }
+        if (std::optional<double> scripts =
+                run ? median_metric(*run, "lifecycle_s") : std::nullopt) {
+            out += "  lifecycle scripts " + format_value(*scripts, "s") +
+                   " (median, from pnpm's lifecycle events)\n";
+        }
+        for (const pnpm::InstallWarning& w : pnpm::distinct_warnings(result.install->stats)) {
+            out += "  warning: " + w.text + "\n";
         }
         if (plan.install == pnpm::InstallScenario::cold) {
             out += "  cold: every run starts from an empty store, so it downloads everything "

@@ -277,7 +277,9 @@ TEST_CASE("pnpm::InstallLogParser line handling") {
         CHECK(parser.stats().non_json_lines == 1);
     }
     SUBCASE("CRLF line endings") {
-        InstallStats s = parse_whole(fetched + "\r\n" + reused + "\r\n\r\n" + fetched + "\r\n");
+        // Another package's download: the same package fetched twice is one download.
+        std::string other = R"({"name":"pnpm:progress","status":"fetched","packageId":"c@1.0.0"})";
+        InstallStats s = parse_whole(fetched + "\r\n" + reused + "\r\n\r\n" + other + "\r\n");
         CHECK(s.downloaded == 2);
         CHECK(s.reused == 1);
         CHECK(s.lines == 3); // the empty line is not a line of the log

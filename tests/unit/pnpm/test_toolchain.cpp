@@ -1,13 +1,19 @@
 #include "farm/pnpm/toolchain.hpp"
 
+#include "support/environment.hpp"
+
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace farm::pnpm;
 
-// Only the pure functions: nothing here runs pnpm or node.
+// Only the pure functions: nothing here runs pnpm or node (pnpm_environment looks at files).
 
 namespace {
 
@@ -127,4 +133,61 @@ TEST_CASE("pnpm::Version::at_least") {
     REQUIRE(parsed.has_value());
     CHECK(parsed->at_least(9, 15));
     CHECK_FALSE(parsed->at_least(10));
+}
+
+namespace {
+
+std::map<std::string, std::string>
+as_map(const std::vector<std::pair<std::string, std::string>>& env) {
+    return {env.begin(), env.end()};
+}
+
+// An executable `pnpm` in `folder` (the unit tests run in a fresh temporary folder).
+std::filesystem::path fake_pnpm(const std::filesystem::path& folder) {
+    std::filesystem::create_directories(folder);
+    std::filesystem::path binary = std::filesystem::absolute(folder / "pnpm");
+    std::ofstream(binary) << "#!/bin/sh\n";
+    std::filesystem::permissions(binary, std::filesystem::perms::owner_all);
+    return binary;
+}
+
+} // namespace
+
+TEST_CASE("pnpm::pnpm_environment") {
+    farm::test::ScopedEnvironment scoped;
+    std::filesystem::path chosen = fake_pnpm("chosen/bin");
+    std::filesystem::path other = fake_pnpm("other/bin");
+    std::string other_folder = other.parent_path().string();
+    scoped.set("PATH", other_folder + ":/usr/bin:/bin");
+
+    SUBCASE("version management off under the names of pnpm 9/10 and of pnpm 11+") {
+        std::map<std::string, std::string> env = as_map(pnpm_environment(chosen.string()));
+        CHECK(env["npm_config_manage_package_manager_versions"] == "false");
+        // pnpm 9/10 empty the lower-case one in their scripts' environment.
+        CHECK(env["NPM_CONFIG_MANAGE_PACKAGE_MANAGER_VERSIONS"] == "false");
+        CHECK(env["pnpm_config_manage_package_manager_versions"] == "false");
+        CHECK(env["pnpm_config_pm_on_fail"] == "ignore");
+    }
+    SUBCASE("a pnpm that PATH does not find: its folder first, the rest of PATH as it was") {
+        std::map<std::string, std::string> env = as_map(pnpm_environment(chosen.string()));
+        CHECK(env["PATH"] == chosen.parent_path().string() + ":" + other_folder + ":/usr/bin:/bin");
+    }
+    SUBCASE("the pnpm PATH finds first: PATH is not touched") {
+        CHECK(as_map(pnpm_environment(other.string())).count("PATH") == 0);
+        CHECK(as_map(pnpm_environment("pnpm")).count("PATH") == 0);
+    }
+    SUBCASE("a pnpm further down PATH than another one: its folder first") {
+        scoped.set("PATH", other_folder + ":" + chosen.parent_path().string());
+        CHECK(as_map(pnpm_environment(chosen.string()))["PATH"] ==
+              chosen.parent_path().string() + ":" + other_folder + ":" +
+                  chosen.parent_path().string());
+    }
+}
+
+TEST_CASE("pnpm::pnpm_command") {
+    std::vector<std::string> argv = pnpm_command("/opt/pnpm", {"--filter", "web", "run", "build"});
+    // The flags right after the binary: pnpm 12 hands flags after "run build" to the script.
+    CHECK(argv == std::vector<std::string>{
+                      "/opt/pnpm", "--config.manage-package-manager-versions=false",
+                      "--config.pm-on-fail=ignore", "--filter", "web", "run", "build"});
 }
