@@ -136,7 +136,8 @@ TEST_CASE("ai::run_load at fixed concurrency: warm-up first, every measured requ
     CHECK(result.wall_s < 6 * 0.030 + 2.0);
 }
 
-TEST_CASE("ai::run_load with Poisson arrivals: requests are sent at exponential gaps, at the rate") {
+TEST_CASE(
+    "ai::run_load with Poisson arrivals: requests are sent at exponential gaps, at the rate") {
     MockLlm server({"--chunks", "1"});
     std::vector<RequestTag> made;
     LoadPlan plan;
@@ -165,10 +166,9 @@ TEST_CASE("ai::run_load with Poisson arrivals: requests are sent at exponential 
     CHECK(achieved > plan.rate * 0.75);
     CHECK(achieved < plan.rate * 1.25);
     // ...and the sender kept to its own schedule: the sent span is within 5% of the scheduled one.
-    double scheduled_span_s =
-        std::chrono::duration<double>(result.requests.back().scheduled -
-                                      result.requests.front().scheduled)
-            .count();
+    double scheduled_span_s = std::chrono::duration<double>(result.requests.back().scheduled -
+                                                            result.requests.front().scheduled)
+                                  .count();
     CHECK(span_s > scheduled_span_s * 0.95);
     CHECK(span_s < scheduled_span_s * 1.05);
 }

@@ -109,9 +109,9 @@ TEST_CASE("dev::printed_local_port finds the address dev servers print") {
     CHECK(printed_local_port("  ➜  Local:   http://localhost:5173/") == 5173);
     CHECK(printed_local_port("\x1b[32m➜\x1b[39m  Local: \x1b[36mhttp://localhost:\x1b[1m5174"
                              "\x1b[22m/\x1b[39m") == 5174);
-    // Next.js 12; Vite; Next.js 13+ (0.0.0.0 when started with -H 0.0.0.0).
-    CHECK(printed_local_port("ready - started server on 0.0.0.0:3000, url: http://localhost:3000") ==
-          3000);
+    // Next.js 12, Next.js 13+ started with -H 0.0.0.0, Parcel.
+    CHECK(printed_local_port(
+              "ready - started server on 0.0.0.0:3000, url: http://localhost:3000") == 3000);
     CHECK(printed_local_port("  - Local:        http://0.0.0.0:3001") == 3001);
     CHECK(printed_local_port("Server running at https://localhost:1234") == 1234);
     CHECK(printed_local_port("listening on http://127.0.0.1:8080") == 8080);
