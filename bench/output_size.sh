@@ -35,16 +35,22 @@ for line in sys.stdin:
 read -r files bytes <<<"$(find "$work/app/dist" -type f -printf '%s\n' | awk '{n++; s+=$1} END {print n, s}')"
 echo "## $files files, $bytes bytes of JavaScript from $src; $(nproc) cores"
 
+# Wall and CPU time (user + system, the process and its children) of a command: on a shared
+# machine the CPU time is the steadier of the two.
+timed() { # timed OUTFILE COMMAND...: prints "WALL CPU"
+    local out=$1
+    shift
+    /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" >"$out"
+    awk '{printf "%.2f %.2f", $1, $2 + $3}' "$work/time"
+}
 farm_once() { # farm_once LABEL
-    local start end
-    start=$(date +%s.%N)
-    "$farm" perf:build "$work/app" --pnpm "$pnpm_bin" --install none --runs 1 --json >"$work/out.json"
-    end=$(date +%s.%N)
-    python3 - "$work/out.json" "$1" "$start" "$end" <<'PY'
+    local t
+    t=$(timed "$work/out.json" "$farm" perf:build "$work/app" --pnpm "$pnpm_bin" --install none --runs 1 --json)
+    python3 - "$work/out.json" "$1" $t <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))["packages"][0]["output"]
-wall = float(sys.argv[4]) - float(sys.argv[3])
-print(f"farm {sys.argv[2]:<28} {wall:7.2f} s  (whole call)  gzip {o['gzip_bytes']}  brotli {o['brotli_bytes']}")
+print(f"farm {sys.argv[2]:<40} wall {float(sys.argv[3]):7.2f} s  cpu {float(sys.argv[4]):7.2f} s"
+      f"  gzip {o['gzip_bytes']}  brotli {o['brotli_bytes']}")
 PY
 }
 farm_once "cold (no cache)"
@@ -53,13 +59,11 @@ find "$work/app/dist" -type f -exec touch {} +
 farm_once "touched (cache by content)"
 
 anchor() { # anchor LABEL PARALLEL COMMAND...
-    local label=$1 jobs=$2 start end total
+    local label=$1 jobs=$2 t
     shift 2
-    start=$(date +%s.%N)
-    total=$(cd "$work/app/dist" && find . -type f -print0 |
-        xargs -0 -P "$jobs" -I{} sh -c "$* {} | wc -c" | awk '{s+=$1} END {print s}')
-    end=$(date +%s.%N)
-    printf '%-44s %7.2f s  bytes %s\n' "$label" "$(echo "$end - $start" | bc)" "$total"
+    (cd "$work/app/dist" && find . -type f -print0) >"$work/files"
+    t=$(timed "$work/sizes" xargs -0 -a "$work/files" -P "$jobs" -I{} sh -c "$* '$work/app/dist/{}' | wc -c")
+    printf '%-45s wall %7.2f s  cpu %7.2f s  bytes %s\n' "$label" $t "$(awk '{s+=$1} END {print s}' "$work/sizes")"
 }
 anchor "gzip -9 (one process per file, serial)" 1 gzip -9 -c
 anchor "brotli -q 11 -w 22 (per file, serial)" 1 brotli -q 11 -w 22 -c

@@ -212,7 +212,8 @@ TEST_CASE("analysis::advise_build names the framework's cache and the browser-fa
     CHECK(names_next_cache);
     for (const std::string& s : slow.suggestions) {
         CHECK_MESSAGE(!contains(s, "bundler's persistent cache"), s);
-        CHECK_MESSAGE(!contains(s, "Vite") && !contains(s, ".vite"), s);
+        CHECK_MESSAGE(!contains(s, "Vite"), s);
+        CHECK_MESSAGE(!contains(s, ".vite"), s);
     }
     const Advice& large = find_rule(advice, "large_output");
     CHECK_MESSAGE(contains(large.finding, "browser output (Next.js: .next/static) is 6.00 MB"),
@@ -220,6 +221,7 @@ TEST_CASE("analysis::advise_build names the framework's cache and the browser-fa
     CHECK_MESSAGE(contains(large.finding, "source maps left out"), large.finding);
 
     PackageFindings plain = package("lib", 42.0);
-    const Advice& generic = find_rule(advise_build(std::nullopt, {plain}, defaults), "slow_build");
+    std::vector<Advice> plain_advice = advise_build(std::nullopt, {plain}, defaults);
+    const Advice& generic = find_rule(plain_advice, "slow_build");
     CHECK(contains(generic.suggestions.front(), "tsc --incremental"));
 }
