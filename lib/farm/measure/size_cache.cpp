@@ -88,8 +88,9 @@ SizeCache SizeCache::load(const fs::path& file) {
             continue;
         }
         entry.order = order;
-        cache.m_by_content[{entry.hash, entry.stamp.size}] = entry.sizes;
-        cache.m_entries[e["path"].get<std::string>()] = std::move(entry);
+        // The first (newest) entry of a path or a content wins.
+        cache.m_by_content.emplace(std::make_pair(entry.hash, entry.stamp.size), entry.sizes);
+        cache.m_entries.emplace(e["path"].get<std::string>(), std::move(entry));
     }
     cache.m_next_order = entries.size();
     return cache;

@@ -117,15 +117,22 @@ TEST_CASE("measure::SizeCache ignores a corrupt file") {
     }
 
     SUBCASE("bad entries are skipped alone: wrong types, negative or impossible sizes") {
-        farm::test::write_file(cache_file, head + "\"entries\": [" + entry +
-                                               "\"gzip\": \"12\", \"brotli\": 10}, " + entry +
-                                               "\"gzip\": -1, \"brotli\": 10}, " + entry +
-                                               "\"gzip\": 10, \"brotli\": 99999999}, 42, " + entry +
+        for (const std::string& bad : {std::string("\"gzip\": \"12\", \"brotli\": 10}"),
+                                       std::string("\"gzip\": -1, \"brotli\": 10}"),
+                                       std::string("\"gzip\": 10, \"brotli\": 99999999}"),
+                                       std::string("\"gzip\": 10.5, \"brotli\": 9}")}) {
+            CAPTURE(bad);
+            farm::test::write_file(cache_file, head + "\"entries\": [42, " + entry + bad + "]}");
+            SizeCache cache = SizeCache::load(cache_file);
+            CHECK_FALSE(cache.ignored_file());
+            CHECK(cache.size() == 0);
+            CHECK(measure_files({app}, &cache).front().brotli_bytes == truth.brotli_bytes);
+        }
+        farm::test::write_file(cache_file, head + "\"entries\": [42, " + entry +
                                                "\"gzip\": 10, \"brotli\": 9}]}");
-        SizeCache cache = SizeCache::load(cache_file);
-        CHECK_FALSE(cache.ignored_file());
-        CHECK(cache.size() == 1); // only the last entry is sound
-        CHECK(measure_files({app}, &cache).front().brotli_bytes == 9);
+        SizeCache sound = SizeCache::load(cache_file);
+        CHECK(sound.size() == 1);
+        CHECK(measure_files({app}, &sound).front().brotli_bytes == 9);
     }
     SUBCASE("a cache that cannot be written: save says so, nothing throws") {
         fs::create_directories(dir / "blocked");
