@@ -108,7 +108,7 @@ complete -c farm -n '__farm_using perf:build' -l export -r -F -d 'also write the
 complete -c farm -n '__farm_using perf:build' -l install -x -a 'warm cold noop none' -d 'pnpm project: warm (node_modules removed, store kept), cold (empty store: needs the registry), noop (node_modules kept) or none'
 complete -c farm -n '__farm_using perf:build' -l script -x -d 'pnpm project: the script each package builds with'
 complete -c farm -n '__farm_using perf:build' -l no-build -d 'pnpm project: measure the install only'
-complete -c farm -n '__farm_using perf:build' -l output-dir -x -a '(__fish_complete_directories)' -d 'pnpm project: a build output folder to measure (repeatable; default from farm.config.json, else dist, build, out, .next)'
+complete -c farm -n '__farm_using perf:build' -l output-dir -x -a '(__fish_complete_directories)' -d 'pnpm project: a build output folder to measure (repeatable; default from farm.config.json, else what a browser gets, found from each package\'s framework: .next/static, .output/public, dist, ...)'
 complete -c farm -n '__farm_using perf:build' -l pnpm -r -F -d 'the pnpm binary (default: FARM_PNPM, else PATH)'
 complete -c farm -n '__farm_using perf:build' -l config -r -F -d 'farm config file (default: farm.config.json in the project root)'
 complete -c farm -n '__farm_using perf:build' -l db -r -F -d 'history database (default .farm/perf.db, or FARM_DB)'
