@@ -26,11 +26,10 @@ echo '{"name": "bench-app", "scripts": {"build": "true"}}' >"$work/app/package.j
 (cd "$src" && find . -name '*.js' -type f -printf '%P\n' | sort | python3 -c '
 import os, sys
 total = 0
-for line in sys.stdin:
-    if total >= 30_000_000:
-        break
-    total += os.path.getsize(line.strip())
-    print(line.strip())
+for line in sys.stdin:  # read to the end: a closed pipe would fail the script (pipefail)
+    if total < 30_000_000:
+        total += os.path.getsize(line.strip())
+        print(line.strip())
 ' | tar cf - -T -) | (cd "$work/app/dist" && tar xf -)
 read -r files bytes <<<"$(find "$work/app/dist" -type f -printf '%s\n' | awk '{n++; s+=$1} END {print n, s}')"
 echo "## $files files, $bytes bytes of JavaScript from $src; $(nproc) cores"

@@ -4,8 +4,9 @@
 # numbers stored as size:<package> are those; the table says which folder and why; a package
 # that built and left no folder gets a hint; sizes are cached beside the history database.
 # One real build of the workspace (next build dominates); the rest reuses its outputs.
-source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/monorepo.sh"
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/lib.sh"
+source "$here/monorepo.sh"
 
 pnpm_bin=$(monorepo_pnpm) || { fail "pnpm 10 could not be installed"; finish; exit; }
 export PATH="$(dirname "$pnpm_bin"):$PATH" # turbo and nested pnpm calls find the same pnpm
@@ -47,7 +48,9 @@ expect_eq "$(( all_next > 4 * bytes ))" "1" "web: .next as a whole is far larger
 expect_eq "$(package_json @acme/web '["output"]["source"]')" "Next.js: .next/static" "web: which folder and why"
 expect_eq "$(package_json @acme/web '["output"]["folders"]')" "['.next/static']" "web: folders"
 read -r map_files map_bytes <<<"$(find $web/.next/static -type f -iname '*.map' -printf '%s\n' | awk '{n++; s+=$1} END {print n+0, s+0}')"
-expect_eq "$(package_json @acme/web '["output"]["source_maps"]')" "{'files': $map_files, 'bytes': $map_bytes}" "web: source maps counted apart"
+expect_eq "$(package_json @acme/web '["output"]["source_maps"]["files"]')" "$map_files" "web: source map files apart"
+expect_eq "$(package_json @acme/web '["output"]["source_maps"]["bytes"]')" "$map_bytes" "web: source map bytes apart"
+echo "web: .next/static $bytes bytes in $files files (gzip $gzip), all of .next $all_next bytes"
 expect_eq "$(package_json @acme/web '["output"]["routes"]' | python3 -c 'import ast,sys; print([r["route"] for r in ast.literal_eval(sys.stdin.read())])')" \
     "['/', '/_not-found']" "web: its app routes from Next's manifest"
 route_gzip=$(package_json @acme/web '["output"]["routes"][0]["first_load_js"]["gzip_bytes"]')
@@ -80,12 +83,15 @@ json.dump(d, open(sys.argv[1], "w"), indent=2)
 PY
 done
 rm -rf ws/packages/lib/dist
+# A source map beside the chunks (as productionBrowserSourceMaps writes them): counted apart.
+python3 -c 'import sys; open(sys.argv[1], "w").write("{\"version\": 3}" * 1000)' "$web/.next/static/chunks/app/page.js.map"
 echo '{"broken": ' >"$(dirname "$FARM_DB")/size-cache.json" # a corrupt cache costs time, nothing else
 run_farm perf:build ws --pnpm "$pnpm_bin" --install none --runs 1 --script sizes
 expect_rc 0 "the outputs measured again, as a table"
 expect_contains "$OUT" "output of @acme/web: Next.js: .next/static" "table: web's folder and why"
 expect_contains "$OUT" "output of @acme/site: Vite: dist" "table: site's folder and why"
 expect_contains "$OUT" "First Load JS / (app router)" "table: web's routes"
+expect_contains "$OUT" "output of @acme/web: Next.js: .next/static (source maps left out: 1 file, 13." "table: the map apart"
 expect_contains "$OUT" "no output folder found in @acme/lib (looked for dist, build, out): name it with --output-dir DIR or build.output_dirs in farm.config.json" "hint for lib"
 expect_eq "$(json_get "$(cat "$(dirname "$FARM_DB")/size-cache.json")" 'd["schema"]')" "farm.size-cache/1" "the corrupt cache was replaced"
 

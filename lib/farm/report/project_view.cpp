@@ -80,7 +80,8 @@ std::string output_notes(const pnpm::ProjectBenchmarkResult& result) {
         }
         out += "  output of " + build.package->name + ": " + o.source;
         if (o.source_map_files > 0) {
-            out += " (source maps left out: " + std::to_string(o.source_map_files) + " files, " +
+            out += " (source maps left out: " + std::to_string(o.source_map_files) +
+                   (o.source_map_files == 1 ? " file, " : " files, ") +
                    format_value(double(o.source_map_bytes), "bytes") + ")";
         }
         out += "\n";
