@@ -171,7 +171,8 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
                  "not depend on it");
     cmd.add_option("--output-dir", o.output_dirs,
                    "pnpm project: a build output folder to measure (repeatable; default from "
-                   "farm.config.json, else dist, build, out, .next)");
+                   "farm.config.json, else what a browser gets, found from each package's "
+                   "framework: .next/static, .output/public, dist, ...)");
     cmd.add_option("--pnpm", o.pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
 }
 

@@ -99,6 +99,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
             core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db),
                                   core::find_project_root(plan.project.root)),
             history::Store::Mode::create);
+        plan.size_cache = store->path().parent_path() / "size-cache.json";
     }
     history::Run base;
     base.folder = plan.project.root.string();

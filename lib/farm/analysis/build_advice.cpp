@@ -16,6 +16,23 @@ std::string megabytes(std::int64_t bytes) {
     return fixed(double(bytes) / 1e6, 2) + " MB";
 }
 
+// The build cache of the package's own framework: a Next.js app is not helped by Vite's.
+std::string build_cache_suggestion(const std::string& framework) {
+    if (framework == "Next.js") {
+        return "keep Next's build cache (.next/cache) between builds: in CI, cache that folder "
+               "(next build reuses it; removing .next throws it away)";
+    }
+    if (framework == "Vite") {
+        return "build incrementally (the bundler's persistent cache; tsc --incremental for "
+               "type-checking)";
+    }
+    return "build incrementally (tsc --incremental, the bundler's persistent cache)";
+}
+
+std::string output_subject(const PackageFindings& p) {
+    return p.output_source.empty() ? "build output" : "browser output (" + p.output_source + ")";
+}
+
 } // namespace
 
 std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
@@ -24,20 +41,20 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
     std::vector<Advice> advice;
     for (const PackageFindings& p : packages) {
         if (p.build_median_s && *p.build_median_s > t.build_slow_s) {
-            advice.push_back(
-                {"build:" + p.name,
-                 "slow_build",
-                 "build takes " + fixed(*p.build_median_s, 1) + " s (median of " +
-                     std::to_string(p.build_runs) + " runs), over " + fixed(t.build_slow_s, 0) +
-                     " s",
-                 {"build incrementally (tsc --incremental, the bundler's persistent cache)",
-                  "cache build outputs between runs (turbo or nx caching)",
-                  "split the code so that less is rebuilt on each change"}});
+            advice.push_back({"build:" + p.name,
+                              "slow_build",
+                              "build takes " + fixed(*p.build_median_s, 1) + " s (median of " +
+                                  std::to_string(p.build_runs) + " runs), over " +
+                                  fixed(t.build_slow_s, 0) + " s",
+                              {build_cache_suggestion(p.framework),
+                               "cache build outputs between runs (turbo or nx caching)",
+                               "split the code so that less is rebuilt on each change"}});
         }
         if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {
             advice.push_back({"build:" + p.name,
                               "large_output",
-                              "build output is " + megabytes(*p.output_bytes) + " (raw), over " +
+                              output_subject(p) + " is " + megabytes(*p.output_bytes) +
+                                  " (raw, source maps left out), over " +
                                   megabytes(t.output_large_bytes),
                               {"split the code by route (code splitting)",
                                "let the bundler tree-shake: ES modules, sideEffects: false",

@@ -27,7 +27,9 @@ struct PackageFindings {
     std::string name;
     std::optional<double> build_median_s;
     std::size_t build_runs = 0;
-    std::optional<std::int64_t> output_bytes;
+    std::optional<std::int64_t> output_bytes; // what a browser gets (source maps left out)
+    std::string output_source;                // "Next.js: .next/static"
+    std::string framework;                    // "Next.js", "Vite"; empty when not recognised
 };
 
 struct InstallFindings {

@@ -192,6 +192,15 @@ void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
               config);
 }
 
+// size:<package> runs hold what a browser gets; their command says which folder that was
+// ("Next.js: .next/static"). Older runs measured whole output folders ("files under dist, ...").
+std::string output_words(const history::RunOverview& run) {
+    if (run.command.empty() || run.command.rfind("files under ", 0) == 0) {
+        return "build output";
+    }
+    return "browser output (" + run.command + ")";
+}
+
 void advise_size_subject(std::vector<Recommendation>& out, const Subject& s,
                          const core::Config& config) {
     const history::MetricSeries* newest = s.runs.front().metric("bytes");
@@ -203,8 +212,8 @@ void advise_size_subject(std::vector<Recommendation>& out, const Subject& s,
                            "build",
                            s.name,
                            "large_output",
-                           "build output " + bytes_text(bytes) + " (raw) in the newest run, over " +
-                               bytes_text(limit),
+                           output_words(s.runs.front()) + " " + bytes_text(bytes) +
+                               " (raw) in the newest run, over " + bytes_text(limit),
                            {s.runs.front().id},
                            "Split the code by route, let the bundler tree-shake (ES modules, "
                            "sideEffects: false) and load heavy modules with dynamic import()."});

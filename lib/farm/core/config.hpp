@@ -26,7 +26,8 @@ struct SizeBudget {
 };
 
 struct BuildConfig {
-    std::vector<std::string> output_dirs = {"dist", "build", "out", ".next"};
+    // Empty: each package's browser-facing output, found from its framework (pnpm/output_dirs.hpp).
+    std::vector<std::string> output_dirs;
     std::vector<SizeBudget> budgets;
 };
 

@@ -54,13 +54,15 @@ const char* to_string(PackageStatus status) {
     return "ok";
 }
 
-std::optional<measure::OutputSize> measure_package_output(const ProjectBenchmarkPlan& plan,
-                                                          const Package& package) {
-    std::vector<fs::path> folders;
-    for (const std::string& dir : plan.output_dirs) {
-        folders.push_back(package.dir / dir);
+std::optional<PackageOutput> measure_package_output(const ProjectBenchmarkPlan& plan,
+                                                    const Package& package) {
+    if (!plan.size_cache) {
+        return measure_browser_output(package, plan.output_dirs, nullptr);
     }
-    return measure::measure_folders(folders);
+    measure::SizeCache cache = measure::SizeCache::load(*plan.size_cache);
+    PackageOutput output = measure_browser_output(package, plan.output_dirs, &cache);
+    cache.save(); // a cache that cannot be written costs the next measurement time, nothing else
+    return output;
 }
 
 namespace {

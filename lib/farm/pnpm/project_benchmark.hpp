@@ -13,6 +13,7 @@
 #include "farm/measure/runner.hpp"
 #include "farm/pnpm/install_log.hpp"
 #include "farm/pnpm/install_scenario.hpp"
+#include "farm/pnpm/package_output.hpp"
 #include "farm/pnpm/project.hpp"
 
 #include <functional>
@@ -44,7 +45,8 @@ struct ProjectBenchmarkPlan {
     std::string pnpm; // binary
     InstallScenario install = InstallScenario::warm;
     std::optional<std::string> script = "build"; // nullopt: no build step
-    std::vector<std::string> output_dirs;
+    std::vector<std::string> output_dirs;        // empty: each package's own (pnpm/output_dirs.hpp)
+    std::optional<std::filesystem::path> size_cache; // measure::SizeCache file; none: no cache
     // Counts, warm-ups, timeout, output mode, sampling, failure handling; the command is set
     // per step. Without an exact count each step fills its own time budget.
     measure::RunPlan runs;
@@ -66,7 +68,7 @@ struct PackageBuild {
     const Package* package = nullptr;
     std::vector<std::string> argv;
     measure::RunResult run;
-    std::optional<measure::OutputSize> output; // measured after the last run, when it succeeded
+    std::optional<PackageOutput> output; // measured after the last run, when it succeeded
     PackageStatus status = PackageStatus::ok;
     std::string blocked_by; // skipped: the dependency whose build failed
 };
@@ -82,9 +84,10 @@ struct ProjectBenchmarkResult {
 // Step names passed to the progress callback: "install (warm)", "build @example/web".
 using StepProgress = std::function<void(const std::string& step, const measure::Progress&)>;
 
-// What a package's build wrote to its output folders, measured after a successful build.
-std::optional<measure::OutputSize> measure_package_output(const ProjectBenchmarkPlan& plan,
-                                                          const Package& package);
+// What a browser gets from a package's build (package_output.hpp), measured after a successful
+// build, through the plan's size cache.
+std::optional<PackageOutput> measure_package_output(const ProjectBenchmarkPlan& plan,
+                                                    const Package& package);
 
 // Why a package's build failed, its own message first, in words: the last lines it printed
 // (pnpm's banner, ERR_PNPM_* and "Exit status" lines left out), then how the run ended.

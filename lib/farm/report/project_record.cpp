@@ -142,6 +142,8 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
             findings.build_runs = run.iterations.size();
             if (build.output) {
                 findings.output_bytes = build.output->bytes;
+                findings.output_source = build.output->source;
+                findings.framework = build.output->framework;
             }
             report.packages.push_back(findings);
         }
@@ -189,11 +191,10 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
         history::Run size = base;
         size.kind = "size";
         size.subject = "size:" + build.package->name;
-        std::string dirs;
-        for (const std::string& d : plan.output_dirs) {
-            dirs += (dirs.empty() ? "" : ", ") + d;
+        size.command = build.output->source;
+        if (build.output->source_map_files > 0) {
+            size.command += " (source maps left out)";
         }
-        size.command = "files under " + dirs;
         size.duration_s = 0;
         measure::IterationRecord only;
         only.metrics = {{"files", "count", double(build.output->files)},

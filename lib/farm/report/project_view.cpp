@@ -41,11 +41,58 @@ std::optional<double> overall_hit_rate(const pnpm::InstallOutcome& install) {
     return double(reused) / double(reused + downloaded);
 }
 
-json output_json(const measure::OutputSize& o) {
+json sizes_json(const measure::OutputSize& o) {
     return {{"files", o.files},
             {"bytes", o.bytes},
             {"gzip_bytes", o.gzip_bytes},
             {"brotli_bytes", o.brotli_bytes}};
+}
+
+json output_json(const pnpm::PackageOutput& o) {
+    json j = sizes_json(o);
+    j["source"] = o.source.empty() ? json(nullptr) : json(o.source);
+    j["framework"] = o.framework.empty() ? json(nullptr) : json(o.framework);
+    j["folders"] = o.folders;
+    j["source_maps"] = {{"files", o.source_map_files}, {"bytes", o.source_map_bytes}};
+    json routes = json::array();
+    for (const pnpm::RouteSize& r : o.routes) {
+        routes.push_back({{"route", r.route},
+                          {"router", r.router},
+                          {"first_load_js", sizes_json(r.first_load_js)}});
+    }
+    j["routes"] = std::move(routes);
+    j["hint"] = o.hint.empty() ? json(nullptr) : json(o.hint);
+    return j;
+}
+
+// Below the table: which folder each package's output is and why, its source maps, each
+// Next.js route's First Load JS, and the hint for a package whose output was not found.
+std::string output_notes(const pnpm::ProjectBenchmarkResult& result) {
+    std::string out;
+    for (const pnpm::PackageBuild& build : result.builds) {
+        if (!build.output) {
+            continue;
+        }
+        const pnpm::PackageOutput& o = *build.output;
+        if (!o.hint.empty()) {
+            out += "  " + o.hint + "\n";
+            continue;
+        }
+        out += "  output of " + build.package->name + ": " + o.source;
+        if (o.source_map_files > 0) {
+            out += " (source maps left out: " + std::to_string(o.source_map_files) +
+                   (o.source_map_files == 1 ? " file, " : " files, ") +
+                   format_value(double(o.source_map_bytes), "bytes") + ")";
+        }
+        out += "\n";
+        for (const pnpm::RouteSize& r : o.routes) {
+            out += "    First Load JS " + r.route + " (" + r.router +
+                   " router): " + format_value(double(r.first_load_js.gzip_bytes), "bytes") +
+                   " gzip, " + format_value(double(r.first_load_js.brotli_bytes), "bytes") +
+                   " brotli\n";
+        }
+    }
+    return out;
 }
 
 json install_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::InstallOutcome& install,
@@ -264,7 +311,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             const history::MetricSeries* wall =
                 series.empty() || build.status != pnpm::PackageStatus::ok ? nullptr
                                                                           : &series.front();
-            const measure::OutputSize* o = build.output ? &*build.output : nullptr;
+            const pnpm::PackageOutput* o = build.output ? &*build.output : nullptr;
             bool has_output = o && o->files > 0;
             table.add_row({build.package->name, package_status_text(build),
                            wall ? format_value(wall->summary.median, "s") : "-",
@@ -291,6 +338,9 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         if (result.builds.size() > 1 && !find_run(report, "build:total")) {
             out += "  no total: not every package's build completed, and a sum of some would "
                    "read as a faster build\n";
+        }
+        if (std::string notes = output_notes(result); !notes.empty()) {
+            out += notes + "\n";
         }
     }
     for (const analysis::BudgetResult& b : budgets) {

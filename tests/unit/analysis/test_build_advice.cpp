@@ -199,3 +199,29 @@ TEST_CASE("analysis::advise_build everything at once") {
     CHECK(rules(advice) == std::vector<std::string>{"slow_build", "large_output", "low_store_hits",
                                                     "copy_import", "slow_install"});
 }
+
+TEST_CASE("analysis::advise_build names the framework's cache and the browser-facing output") {
+    PackageFindings next = package("@acme/web", 42.0, 6'000'000);
+    next.framework = "Next.js";
+    next.output_source = "Next.js: .next/static";
+    std::vector<Advice> advice = advise_build(std::nullopt, {next}, defaults);
+    const Advice& slow = find_rule(advice, "slow_build");
+    bool names_next_cache =
+        std::any_of(slow.suggestions.begin(), slow.suggestions.end(),
+                    [](const std::string& s) { return contains(s, ".next/cache"); });
+    CHECK(names_next_cache);
+    for (const std::string& s : slow.suggestions) {
+        CHECK_MESSAGE(!contains(s, "bundler's persistent cache"), s);
+        CHECK_MESSAGE(!contains(s, "Vite"), s);
+        CHECK_MESSAGE(!contains(s, ".vite"), s);
+    }
+    const Advice& large = find_rule(advice, "large_output");
+    CHECK_MESSAGE(contains(large.finding, "browser output (Next.js: .next/static) is 6.00 MB"),
+                  large.finding);
+    CHECK_MESSAGE(contains(large.finding, "source maps left out"), large.finding);
+
+    PackageFindings plain = package("lib", 42.0);
+    std::vector<Advice> plain_advice = advise_build(std::nullopt, {plain}, defaults);
+    const Advice& generic = find_rule(plain_advice, "slow_build");
+    CHECK(contains(generic.suggestions.front(), "tsc --incremental"));
+}

@@ -159,3 +159,38 @@ TEST_CASE("measure::measure_folders") {
         CHECK(measure_folders({}).files == 0);
     }
 }
+
+TEST_CASE("measure::measure_folders leaves source maps out and counts them apart") {
+    fs::path dir = fresh("source_maps");
+    write(dir / "dist" / "app.js", repetitive(4'000));
+    write(dir / "dist" / "app.js.map", repetitive(9'000));
+    write(dir / "dist" / "css" / "site.css.MAP", repetitive(1'000));
+    write(dir / "dist" / "css" / "site.css", repetitive(500));
+
+    OutputSize s = measure_folders({dir / "dist"});
+    OutputSize js = measure_file(dir / "dist" / "app.js");
+    OutputSize css = measure_file(dir / "dist" / "css" / "site.css");
+    CHECK(s.files == 2);
+    CHECK(s.bytes == 4'500);
+    CHECK(s.gzip_bytes == js.gzip_bytes + css.gzip_bytes);
+    CHECK(s.brotli_bytes == js.brotli_bytes + css.brotli_bytes);
+    CHECK(s.source_map_files == 2);
+    CHECK(s.source_map_bytes == 10'000);
+    CHECK(is_source_map("a/b.js.map"));
+    CHECK_FALSE(is_source_map("a/map.js"));
+
+    SUBCASE("measure_files keeps the given order, on as many threads as there are") {
+        std::vector<fs::path> files = files_under({dir / "dist"});
+        REQUIRE(files.size() == 4);
+        std::vector<OutputSize> sizes = measure_files(files);
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            CAPTURE(files[i]);
+            if (is_source_map(files[i])) {
+                CHECK(sizes[i].files == 0);
+                CHECK(sizes[i].source_map_bytes == std::int64_t(fs::file_size(files[i])));
+            } else {
+                CHECK(sizes[i].brotli_bytes == measure_file(files[i]).brotli_bytes);
+            }
+        }
+    }
+}
