@@ -39,6 +39,8 @@ _farm_option_kind() {
     'perf:build --script') _farm_kind=text ;;
     'perf:build --output-dir') _farm_kind=directory ;;
     'perf:build --pnpm') _farm_kind=file ;;
+    'perf:build --runner') _farm_kind=choice _farm_choices=(auto turbo nx pnpm) ;;
+    'perf:build --build-state') _farm_kind=choice _farm_choices=(clean incremental cached) ;;
     'perf:build --config') _farm_kind=file ;;
     'perf:build --db') _farm_kind=file ;;
     'perf:ai --provider') _farm_kind=provider ;;
@@ -143,7 +145,7 @@ _farm_options() {
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
-    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --output-dir --pnpm --config --db --no-record --json) ;;
+    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
     perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
     perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
     perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;
