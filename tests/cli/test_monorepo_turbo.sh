@@ -9,7 +9,8 @@ PNPM_BIN=$(monorepo_pnpm) || { echo "pnpm 10 unavailable"; exit 1; }
 monorepo_install "$WORK/repo" || { echo "monorepo install failed"; exit 1; }
 
 # A clean build (the default state): every task runs, so every task is a cache miss.
-run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --json
+run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --json \
+    --output-dir dist # the runner is under test here, not the size of .next
 expect_rc 0 "clean turbo build"
 expect_eq "$(json_get "$OUT" 'd["build"]["runner"]')" "turbo" "the runner is detected"
 expect_eq "$(json_get "$OUT" 'd["build"]["state"]')" "clean" "the state is stated"
@@ -35,7 +36,8 @@ expect_contains "$subjects" "'build:serial_sum'" "build:serial_sum recorded"
 expect_contains "$subjects" "'build:@acme/web'" "the task of a package recorded under its name"
 
 # The cached state: turbo's cache kept and filled by a warm-up, so every timed task is a hit.
-run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --build-state cached
+run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --build-state cached \
+    --output-dir dist
 expect_rc 0 "cached turbo build"
 expect_contains "$OUT" "build (turbo run build, build state cached)" "the state is stated"
 expect_contains "$OUT" "= turbo run build, wall time, median of 1 run" "build:total is explained"
