@@ -94,10 +94,11 @@ TEST_CASE("pnpm::parse_turbo_summary: hostile input is refused with where, never
     CHECK(message_of("{\"tasks\": 3}").find("no \"tasks\" array") != std::string::npos);
     CHECK(message_of("{\"tasks\": [7]}").find("tasks[0] is not an object") != std::string::npos);
     CHECK(message_of("{\"tasks\": [{\"cache\": 1}]}").find("no taskId") != std::string::npos);
+    CHECK(message_of("{\"tasks\": [], \"x\": 1e999}").find("runs/x.json:1:") == 0);
     // Wrong types are treated as missing.
     RunSummary s = parse_turbo_summary(
         R"({"execution": "x", "tasks": [{"taskId": "a#build", "execution": {"startTime": "1",
-            "endTime": 1e999, "exitCode": 1e300}, "cache": {"status": 5}, "dependencies": 4}]})",
+            "endTime": null, "exitCode": 1e300}, "cache": {"status": 5}, "dependencies": 4}]})",
         "x.json");
     REQUIRE(s.tasks.size() == 1);
     CHECK(s.tasks[0].package == "a");
