@@ -141,7 +141,8 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     }
     out += "  cache: " + std::to_string(overview.hits) + " hits, " +
            std::to_string(overview.misses) + " misses over " +
-           std::to_string(overview.runs_with_record) + " runs (" +
+           std::to_string(overview.runs_with_record) +
+           (overview.runs_with_record == 1 ? " run (" : " runs (") +
            (plan.build_state == pnpm::BuildState::cached ? "cache kept, filled by one warm-up run"
             : plan.build_state == pnpm::BuildState::clean
                 ? "outputs and build caches removed before each run, --force"
