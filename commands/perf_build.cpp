@@ -174,6 +174,18 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "farm.config.json, else what a browser gets, found from each package's "
                    "framework: .next/static, .output/public, dist, ...)");
     cmd.add_option("--pnpm", o.pnpm, "the pnpm binary (default: FARM_PNPM, else PATH)");
+    cmd.add_option("--runner", o.runner,
+                   "pnpm project: who runs the build: turbo (`turbo run SCRIPT`), nx "
+                   "(`nx run-many -t SCRIPT`), pnpm (farm, one package at a time) or auto "
+                   "(turbo with turbo.json, nx with nx.json, else pnpm)")
+        ->check(CLI::IsMember({"auto", "turbo", "nx", "pnpm"}))
+        ->capture_default_str();
+    cmd.add_option("--build-state", o.build_state,
+                   "pnpm project: what each build run starts from: clean (outputs and build "
+                   "caches removed), incremental (nothing removed) or cached (the runner's "
+                   "cache kept: every turbo task a hit)")
+        ->check(CLI::IsMember({"clean", "incremental", "cached"}))
+        ->capture_default_str();
 }
 
 } // namespace

@@ -60,6 +60,8 @@ struct PerfBuildOptions {
     std::string pnpm;
     std::string config;
     std::vector<std::string> output_dirs;
+    std::string runner = "auto";       // auto, turbo, nx or pnpm
+    std::string build_state = "clean"; // clean, incremental or cached
 };
 
 // 0, 3 (the command failed) or 130 (interrupted); `checks_failed` turns 0 into 1.

@@ -13,6 +13,7 @@
 #include "farm/exec/interrupt.hpp"
 #include "farm/history/store.hpp"
 #include "farm/pnpm/project_benchmark.hpp"
+#include "farm/pnpm/task_runner.hpp"
 #include "farm/pnpm/toolchain.hpp"
 #include "farm/report/project_view.hpp"
 #include "farm/sys/context.hpp"
@@ -88,6 +89,9 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     plan.script = o.no_build ? std::nullopt : std::optional(o.script);
     plan.keep_going = o.keep_going;
     plan.output_dirs = o.output_dirs.empty() ? config.build.output_dirs : o.output_dirs;
+    plan.runner =
+        o.runner == "auto" ? pnpm::detect_runner(plan.project.root) : *pnpm::parse_runner(o.runner);
+    plan.build_state = *pnpm::parse_build_state(o.build_state);
     plan.runs = run_plan_from(o);
     if (!o.run_count_given) {
         plan.runs.runs = 5; // installs and builds are slow: five runs unless told otherwise
@@ -105,6 +109,10 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     base.folder = plan.project.root.string();
     base.context = project_context(plan.project, toolchain, o.install);
     base.started_at = core::utc_now_iso8601();
+    if (plan.script) {
+        base.context.project["build_runner"] = pnpm::to_string(plan.runner);
+        base.context.project["build_state"] = pnpm::to_string(plan.build_state);
+    }
 
     pnpm::ProjectBenchmarkResult result;
     {
@@ -119,8 +127,12 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     if (result.outcome == measure::Outcome::completed && plan.script) {
         budgets = analysis::check_budgets(config.build.budgets, plan.project.root);
     }
+    if (pnpm::BuildRunner configured = pnpm::detect_runner(plan.project.root);
+        plan.runner == pnpm::BuildRunner::pnpm && configured != pnpm::BuildRunner::pnpm) {
+        report.runner.runner = pnpm::to_string(configured); // measured without it, still there
+    }
     std::vector<analysis::Advice> advice =
-        analysis::advise_build(report.install, report.packages, config.thresholds);
+        analysis::advise_build(report.install, report.packages, config.thresholds, report.runner);
     if (store) {
         for (history::Run& run : report.runs) {
             run.id = store->record(run);

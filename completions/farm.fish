@@ -110,6 +110,8 @@ complete -c farm -n '__farm_using perf:build' -l script -x -d 'pnpm project: the
 complete -c farm -n '__farm_using perf:build' -l no-build -d 'pnpm project: measure the install only'
 complete -c farm -n '__farm_using perf:build' -l output-dir -x -a '(__fish_complete_directories)' -d 'pnpm project: a build output folder to measure (repeatable; default from farm.config.json, else what a browser gets, found from each package\'s framework: .next/static, .output/public, dist, ...)'
 complete -c farm -n '__farm_using perf:build' -l pnpm -r -F -d 'the pnpm binary (default: FARM_PNPM, else PATH)'
+complete -c farm -n '__farm_using perf:build' -l runner -x -a 'auto turbo nx pnpm' -d 'pnpm project: who runs the build: turbo (`turbo run SCRIPT`), nx (`nx run-many -t SCRIPT`), pnpm (farm, one package at a time) or auto (turbo with turbo.json, nx with nx.json, else pnpm)'
+complete -c farm -n '__farm_using perf:build' -l build-state -x -a 'clean incremental cached' -d 'pnpm project: what each build run starts from: clean (outputs and build caches removed), incremental (nothing removed) or cached (the runner\'s cache kept: every turbo task a hit)'
 complete -c farm -n '__farm_using perf:build' -l config -r -F -d 'farm config file (default: farm.config.json in the project root)'
 complete -c farm -n '__farm_using perf:build' -l db -r -F -d 'history database (default .farm/perf.db, or FARM_DB)'
 complete -c farm -n '__farm_using perf:build' -l no-record -d 'do not store this run in the history'

@@ -16,7 +16,7 @@ seconds=${FARM_FUZZ_SECONDS:-20}
 jobs=${FARM_FUZZ_JOBS:-2}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream)
+    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_turbo_summary)
 fi
 
 if ! command -v clang++ >/dev/null; then
@@ -32,6 +32,14 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPI
     -DFARM_FUZZ=ON -DFARM_UNIT_ONLY=ON "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
+# The recorded inputs each target starts from.
+seeds_of() {
+    case "$1" in
+    fuzz_turbo_summary) echo "$root/tests/fixtures/turbo" ;;
+    *) echo "$root/tests/fixtures/ai" ;;
+    esac
+}
+
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 mkdir -p "$build/artifacts"
@@ -39,5 +47,5 @@ for target in "${targets[@]}"; do
     echo "run-fuzz: $target for ${seconds} s"
     mkdir -p "$corpus/$target"
     "$build/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 \
-        -artifact_prefix="$build/artifacts/$target-" "$corpus/$target" "$root/tests/fixtures/ai"
+        -artifact_prefix="$build/artifacts/$target-" "$corpus/$target" "$(seeds_of "$target")"
 done

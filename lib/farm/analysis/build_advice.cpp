@@ -33,12 +33,44 @@ std::string output_subject(const PackageFindings& p) {
     return p.output_source.empty() ? "build output" : "browser output (" + p.output_source + ")";
 }
 
+// How to cache build outputs, in the words of the workspace's runner (or the advice to adopt one).
+std::string caching_suggestion(const std::string& runner) {
+    if (runner == "turbo") {
+        return "let turbo's cache replay unchanged packages: declare each task's outputs (and "
+               "inputs) in turbo.json, and share the cache in CI (remote cache)";
+    }
+    if (runner == "nx") {
+        return "let Nx's cache replay unchanged projects: declare each target's outputs and "
+               "inputs in nx.json, and share the cache in CI";
+    }
+    return "cache build outputs between runs (turbo or nx caching)";
+}
+
+// The runner's whole build (turbo run build) over the threshold: what a developer waits for.
+void advise_runner_wall(std::vector<Advice>& advice, const RunnerFindings& r,
+                        const core::Thresholds& t) {
+    if (!r.wall_median_s || *r.wall_median_s <= t.build_slow_s) {
+        return;
+    }
+    advice.push_back(
+        {"build:total",
+         "slow_build",
+         "`" + r.command + "` takes " + fixed(*r.wall_median_s, 1) + " s (wall time, median of " +
+             std::to_string(r.runs) + " runs), over " + fixed(t.build_slow_s, 0) + " s",
+         {"shorten the critical path (the chain of tasks shown above): split or "
+          "speed up its slowest package",
+          caching_suggestion(r.runner),
+          "build only what changed (" +
+              std::string(r.runner == "nx" ? "nx affected" : "turbo --affected") + ")"}});
+}
+
 } // namespace
 
 std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
                                  const std::vector<PackageFindings>& packages,
-                                 const core::Thresholds& t) {
+                                 const core::Thresholds& t, const RunnerFindings& runner) {
     std::vector<Advice> advice;
+    advise_runner_wall(advice, runner, t);
     for (const PackageFindings& p : packages) {
         if (p.build_median_s && *p.build_median_s > t.build_slow_s) {
             advice.push_back({"build:" + p.name,
@@ -47,7 +79,7 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
                                   std::to_string(p.build_runs) + " runs), over " +
                                   fixed(t.build_slow_s, 0) + " s",
                               {build_cache_suggestion(p.framework),
-                               "cache build outputs between runs (turbo or nx caching)",
+                               caching_suggestion(runner.runner),
                                "split the code so that less is rebuilt on each change"}});
         }
         if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {

@@ -143,6 +143,38 @@ void add_trend(std::vector<Recommendation>& out, const Subject& s, const std::st
     out.push_back(std::move(r));
 }
 
+// "turbo" or "nx" when the subject's newest run was measured through that runner (its command
+// starts with the runner's name, as perf:build records it), else "".
+std::string runner_of(const Subject& s) {
+    const std::string& command = s.runs.front().command;
+    for (const char* runner : {"turbo", "nx"}) {
+        if (command.rfind(std::string(runner) + " ", 0) == 0) {
+            return runner;
+        }
+    }
+    return {};
+}
+
+// What to do about a slow build; a workspace that has a task runner is never told to adopt one.
+std::string slow_build_action(const Subject& s) {
+    std::string runner = runner_of(s);
+    bool total = s.name.rfind("build:total", 0) == 0;
+    if (runner.empty()) {
+        return total ? "Build packages in parallel and cache their outputs (turbo or nx), so "
+                       "that only changed packages rebuild."
+                     : "Build incrementally (tsc --incremental, the bundler's persistent cache) "
+                       "and cache build outputs between runs (turbo or nx).";
+    }
+    std::string config = runner == "turbo" ? "turbo.json" : "nx.json";
+    return total ? "Shorten the critical path (its slowest package), let " + runner +
+                       "'s cache replay unchanged packages (outputs declared in " + config +
+                       ", a shared cache in CI) and build only what changed (" +
+                       (runner == "turbo" ? "turbo --affected" : "nx affected") + ")."
+                 : "Build incrementally (tsc --incremental, the bundler's persistent cache) and "
+                   "declare the task's outputs in " +
+                       config + " so that " + runner + " can replay it from its cache.";
+}
+
 void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
                           const core::Config& config) {
     const core::Thresholds& t = config.thresholds;
@@ -152,17 +184,12 @@ void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
         double line = std::min(slow_build_s, t.build_slow_s);
         if (median > line) {
             bool urgent = median > t.build_slow_s;
-            out.push_back(
-                {urgent ? Priority::high : Priority::medium, "build", s.name, "slow_build",
-                 "median build " + fixed(median, 1) + " s over the newest " + runs_word(wall.runs) +
-                     " (" + std::to_string(wall.values.size()) + " builds), over " +
-                     fixed(urgent ? t.build_slow_s : line, 0) + " s",
-                 ids_of(s.runs, wall.runs),
-                 s.name == "build:total"
-                     ? "Build packages in parallel and cache their outputs (turbo or nx), so "
-                       "that only changed packages rebuild."
-                     : "Build incrementally (tsc --incremental, the bundler's persistent cache) "
-                       "and cache build outputs between runs (turbo or nx)."});
+            out.push_back({urgent ? Priority::high : Priority::medium, "build", s.name,
+                           "slow_build",
+                           "median build " + fixed(median, 1) + " s over the newest " +
+                               runs_word(wall.runs) + " (" + std::to_string(wall.values.size()) +
+                               " builds), over " + fixed(urgent ? t.build_slow_s : line, 0) + " s",
+                           ids_of(s.runs, wall.runs), slow_build_action(s)});
         }
     }
     std::string memory_metric = "tree_peak_rss_bytes";

@@ -4,6 +4,8 @@
 #include "farm/exec/interrupt.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/toolchain.hpp"
+#include "farm/pnpm/runner_build.hpp"
+#include "farm/pnpm/task_runner.hpp"
 
 #include <map>
 #include <memory>
@@ -78,8 +80,11 @@ PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& pack
                      : pnpm_command(plan.pnpm, {"--filter", filter_selector(plan.project, package),
                                                 "run", *plan.script});
     std::string label = "build " + package.name;
-    build.run = measure::run_plan(step_plan(plan, build.argv, plan.project.root),
-                                  [&](const measure::Progress& p) { progress(label, p); });
+    measure::RunPlan step = step_plan(plan, build.argv, plan.project.root);
+    if (plan.build_state == BuildState::clean) {
+        step.before_each = [&](const std::string&) { clean_package_state(plan, package); };
+    }
+    build.run = measure::run_plan(step, [&](const measure::Progress& p) { progress(label, p); });
     if (build.run.outcome == measure::Outcome::completed) {
         build.output = measure_package_output(plan, package);
     }
@@ -192,6 +197,9 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
                              "measure only the install with --no-build");
         }
     }
+    if (plan.script && plan.runner == BuildRunner::turbo) {
+        check_turbo_json(plan.project.root / "turbo.json"); // before a long install
+    }
     ProjectBenchmarkResult result;
     bool had_lockfile = fs::exists(plan.project.root / "pnpm-lock.yaml");
     std::optional<ScratchFolder> scratch;
@@ -207,6 +215,16 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
         if (result.install->run.outcome != measure::Outcome::completed) {
             stop(result.install->run.outcome, "install: " + result.install->run.failure);
         }
+    }
+    if (plan.script && plan.runner != BuildRunner::pnpm &&
+        result.outcome == measure::Outcome::completed) {
+        result.runner_build = run_runner_build(plan, progress);
+        if (result.runner_build->run.outcome != measure::Outcome::completed) {
+            stop(result.runner_build->run.outcome,
+                 std::string(to_string(plan.runner)) +
+                     " build: " + result.runner_build->run.failure);
+        }
+        order.clear();
     }
     build_in_order(plan, order, progress, result);
     if (scratch) {

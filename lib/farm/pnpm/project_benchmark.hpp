@@ -15,6 +15,7 @@
 #include "farm/pnpm/install_scenario.hpp"
 #include "farm/pnpm/package_output.hpp"
 #include "farm/pnpm/project.hpp"
+#include "farm/pnpm/runner_result.hpp"
 
 #include <functional>
 #include <optional>
@@ -76,6 +77,8 @@ struct PackageBuild {
 struct ProjectBenchmarkResult {
     std::optional<InstallOutcome> install;
     std::vector<PackageBuild> builds;
+    // With plan.runner turbo or nx: the runner's build, instead of `builds` (one per package).
+    std::optional<RunnerBuild> runner_build;
     measure::Outcome outcome = measure::Outcome::completed;
     std::string failure; // which step failed and why
     bool removed_created_lockfile = false;

@@ -3,6 +3,7 @@
 #include "farm/core/text.hpp"
 #include "farm/measure/stats.hpp"
 #include "farm/report/format.hpp"
+#include "farm/report/runner_record.hpp"
 #include "farm/report/table.hpp"
 
 #include <algorithm>
@@ -10,15 +11,14 @@
 
 namespace farm::report {
 
-namespace {
-
-// The command as a person would type it: the pnpm binary by its name, not its path.
 std::string display_command(std::vector<std::string> argv) {
     if (!argv.empty()) {
         argv[0] = std::filesystem::path(argv[0]).filename().string();
     }
     return core::join_command_line(core::redact_secrets(argv));
 }
+
+namespace {
 
 history::Run run_like(const history::Run& base, const std::string& kind, const std::string& subject,
                       const std::vector<std::string>& argv, const measure::RunResult& run) {
@@ -124,6 +124,9 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
         report.runs.push_back(std::move(run));
     }
 
+    if (result.runner_build) {
+        add_runner_runs(plan, *result.runner_build, base, report);
+    }
     std::size_t common_runs = SIZE_MAX;
     bool every_package_ok = true;
     for (const pnpm::PackageBuild& build : result.builds) {
@@ -203,6 +206,9 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
                         {"brotli_bytes", "bytes", double(build.output->brotli_bytes)}};
         size.iterations.push_back(std::move(only));
         report.runs.push_back(std::move(size));
+    }
+    if (!result.runner_build) {
+        add_serial_sum_of_packages(report);
     }
     return report;
 }

@@ -20,7 +20,11 @@ struct ProjectReport {
     std::vector<history::Run> runs; // ids filled in once recorded
     std::optional<analysis::InstallFindings> install;
     std::vector<analysis::PackageFindings> packages;
+    analysis::RunnerFindings runner; // the workspace's task runner, and its build when it ran it
 };
+
+// The command as a person would type it: the binary by its name, not its path.
+std::string display_command(std::vector<std::string> argv);
 
 // `base` carries the context, folder, start time and duration shared by every run.
 ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,

@@ -2,6 +2,7 @@
 
 #include "farm/report/format.hpp"
 #include "farm/report/run_view.hpp"
+#include "farm/report/runner_view.hpp"
 #include "farm/report/table.hpp"
 
 namespace farm::report {
@@ -200,6 +201,7 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
         packages.push_back(std::move(p));
     }
     j["packages"] = std::move(packages);
+    j["build"] = build_json(plan, result, report);
     const history::Run* total = find_run(report, "build:total");
     j["total"] = total ? summary_to_json(history::series_of(total->iterations)) : json(nullptr);
     json budget_list = json::array();
@@ -343,6 +345,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
             out += notes + "\n";
         }
     }
+    out += render_runner_build(plan, result, report, color);
     for (const analysis::BudgetResult& b : budgets) {
         out += std::string(b.passed ? "  budget ok    " : "  BUDGET OVER  ") + b.budget.path +
                ": " +

@@ -225,3 +225,33 @@ TEST_CASE("analysis::advise_build names the framework's cache and the browser-fa
     const Advice& generic = find_rule(plain_advice, "slow_build");
     CHECK(contains(generic.suggestions.front(), "tsc --incremental"));
 }
+
+TEST_CASE("analysis::advise_build with a task runner: its wall time, never \"adopt one\"") {
+    Thresholds t;
+    RunnerFindings turbo;
+    turbo.runner = "turbo";
+    turbo.command = "turbo run build --summarize --force";
+    turbo.wall_median_s = t.build_slow_s + 10;
+    turbo.runs = 3;
+    // A package under the line; the runner's wall time over it.
+    std::vector<Advice> advice = advise_build(std::nullopt, {package("web", 5.0)}, t, turbo);
+    REQUIRE(advice.size() == 1);
+    CHECK(advice[0].subject == "build:total");
+    CHECK(advice[0].rule == "slow_build");
+    CHECK(advice[0].finding.find("`turbo run build --summarize --force` takes") == 0);
+    CHECK(advice[0].finding.find("wall time, median of 3 runs") != std::string::npos);
+    // A slow package in a turbo repo: turbo's cache, not "use turbo or nx".
+    advice = advise_build(std::nullopt, {package("web", t.build_slow_s + 1)}, t,
+                          RunnerFindings{"turbo", "", std::nullopt, 0});
+    REQUIRE(advice.size() == 1);
+    for (const std::string& s : advice[0].suggestions) {
+        CHECK(s.find("turbo or nx") == std::string::npos);
+    }
+    // Without a runner the advice to adopt one stays.
+    advice = advise_build(std::nullopt, {package("web", t.build_slow_s + 1)}, t);
+    bool adopt = false;
+    for (const std::string& s : advice.at(0).suggestions) {
+        adopt = adopt || s.find("turbo or nx") != std::string::npos;
+    }
+    CHECK(adopt);
+}

@@ -1,0 +1,157 @@
+#include "farm/report/runner_view.hpp"
+
+#include "farm/report/format.hpp"
+#include "farm/report/run_view.hpp"
+#include "farm/report/runner_record.hpp"
+#include "farm/report/table.hpp"
+
+namespace farm::report {
+
+namespace {
+
+using nlohmann::json;
+
+const history::Run* find_subject(const ProjectReport& report, const std::string& subject) {
+    for (const history::Run& r : report.runs) {
+        if (r.subject == subject) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+json summary_of(const history::Run* run) {
+    return run ? summary_to_json(history::series_of(run->iterations)) : json(nullptr);
+}
+
+json cache_json(pnpm::TaskCache cache) {
+    return cache == pnpm::TaskCache::unknown ? json(nullptr) : json(pnpm::to_string(cache));
+}
+
+const measure::OutputSize* output_of(const pnpm::RunnerBuild& build, const std::string& package) {
+    for (const auto& [p, output] : build.outputs) {
+        if (p->name == package && output) {
+            return &*output;
+        }
+    }
+    return nullptr;
+}
+
+json tasks_json(const pnpm::RunnerBuild& build, const RunnerOverview& overview) {
+    json tasks = json::array();
+    for (const RunnerTask& t : overview.tasks) {
+        const measure::OutputSize* o = output_of(build, t.package);
+        tasks.push_back({{"id", t.id},
+                         {"package", t.package},
+                         {"task", t.task},
+                         {"duration_s", t.median_s ? json(*t.median_s) : json(nullptr)},
+                         {"durations_s", t.durations_s},
+                         {"cache", cache_json(t.cache)},
+                         {"status", t.failed ? "failed" : "ok"},
+                         {"error", t.error.empty() ? json(nullptr) : json(t.error)},
+                         {"output", o ? json{{"files", o->files},
+                                             {"bytes", o->bytes},
+                                             {"gzip_bytes", o->gzip_bytes},
+                                             {"brotli_bytes", o->brotli_bytes}}
+                                      : json(nullptr)}});
+    }
+    return tasks;
+}
+
+} // namespace
+
+json build_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::ProjectBenchmarkResult& result,
+                const ProjectReport& report) {
+    json j;
+    j["runner"] = pnpm::to_string(plan.runner);
+    j["state"] = pnpm::to_string(plan.build_state);
+    if (!result.runner_build) {
+        return j;
+    }
+    const pnpm::RunnerBuild& build = *result.runner_build;
+    RunnerOverview overview = overview_of(build);
+    const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
+    j["command"] = total ? total->command : "";
+    j["total"] = summary_of(total);
+    j["serial_sum"] =
+        summary_of(find_subject(report, build_subject("serial_sum", plan.build_state)));
+    j["parallelism"] = overview.parallelism ? json(*overview.parallelism) : json(nullptr);
+    j["critical_path"] = overview.critical_path;
+    j["cache"] = {{"hits", overview.hits}, {"misses", overview.misses}};
+    j["tasks"] = tasks_json(build, overview);
+    j["runs"] = total ? iterations_to_json(*total) : json::array();
+    j["record_problems"] = build.summary_problems;
+    return j;
+}
+
+std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
+                                const pnpm::ProjectBenchmarkResult& result,
+                                const ProjectReport& report, bool color) {
+    if (!result.runner_build) {
+        return {};
+    }
+    const pnpm::RunnerBuild& build = *result.runner_build;
+    RunnerOverview overview = overview_of(build);
+    std::string script = plan.script.value_or("build");
+    std::string runner = pnpm::to_string(plan.runner);
+    std::string state = pnpm::to_string(plan.build_state);
+    Table table({"task", "duration (median)", "min … max", "runs", "cache", "output"});
+    for (const RunnerTask& t : overview.tasks) {
+        double min = t.durations_s.empty() ? 0 : t.durations_s.front();
+        double max = min;
+        for (double d : t.durations_s) {
+            min = std::min(min, d);
+            max = std::max(max, d);
+        }
+        const measure::OutputSize* o = output_of(build, t.package);
+        table.add_row(
+            {t.id, t.median_s ? format_value(*t.median_s, "s") : "-",
+             t.durations_s.empty() ? "-" : format_value(min, "s") + " … " + format_value(max, "s"),
+             std::to_string(t.durations_s.size()), t.failed ? "FAILED" : pnpm::to_string(t.cache),
+             o && o->files > 0 ? format_value(double(o->bytes), "bytes") + " in " +
+                                     std::to_string(o->files) + " files"
+                               : "-"});
+    }
+    std::string out = "build (" + runner + " run " + script + ", build state " + state + ")\n";
+    out += table.render(color);
+    const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
+    if (total && !total->iterations.empty()) {
+        const measure::Summary& s = history::series_of(total->iterations).front().summary;
+        out += "  build:total " + format_value(s.median, "s") + " = " + runner + " run " + script +
+               ", wall time, median of " + std::to_string(total->iterations.size()) +
+               (total->iterations.size() == 1 ? " run" : " runs") + " (" +
+               format_value(s.min, "s") + " … " + format_value(s.max, "s") + ")\n";
+    }
+    if (const history::Run* serial =
+            find_subject(report, build_subject("serial_sum", plan.build_state))) {
+        const measure::Summary& s = history::series_of(serial->iterations).front().summary;
+        out += "  build:serial_sum " + format_value(s.median, "s") +
+               " = the tasks' durations added up (one at a time)";
+        if (overview.parallelism) {
+            out += "; parallelism achieved " + format_value(*overview.parallelism, "ratio") + "x";
+        }
+        out += "\n";
+    }
+    if (!overview.critical_path.empty()) {
+        std::string chain;
+        for (const std::string& id : overview.critical_path) {
+            chain += (chain.empty() ? "" : " -> ") + id;
+        }
+        out += "  critical path: " + chain + "\n";
+    }
+    out += "  cache: " + std::to_string(overview.hits) + " hits, " +
+           std::to_string(overview.misses) + " misses over " +
+           std::to_string(overview.runs_with_record) +
+           (overview.runs_with_record == 1 ? " run (" : " runs (") +
+           (plan.build_state == pnpm::BuildState::cached ? "cache kept, filled by one warm-up run"
+            : plan.build_state == pnpm::BuildState::clean
+                ? "outputs and build caches removed before each run, --force"
+                : "nothing removed, --force") +
+           ")\n";
+    for (const std::string& problem : build.summary_problems) {
+        out += "  note: no task times for " + problem + "\n";
+    }
+    return out + "\n";
+}
+
+} // namespace farm::report
