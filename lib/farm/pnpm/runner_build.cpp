@@ -177,8 +177,7 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
     build.argv = runner_argv(binary, plan.runner, script, plan.build_state);
 
     measure::RunPlan run = step_plan(plan, build.argv, plan.project.root);
-    const char* path = std::getenv("PATH");
-    for (const auto& kv : runner_environment(plan.pnpm, path ? path : "")) {
+    for (const auto& kv : runner_environment()) {
         run.command.extra_env.push_back(kv);
     }
     if (plan.runner == BuildRunner::nx) {

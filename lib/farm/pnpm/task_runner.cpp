@@ -116,19 +116,13 @@ std::vector<std::string> runner_argv(const fs::path& binary, BuildRunner runner,
     return argv;
 }
 
-std::vector<std::pair<std::string, std::string>> runner_environment(const std::string& pnpm,
-                                                                    const std::string& path) {
-    std::vector<std::pair<std::string, std::string>> env{
+std::vector<std::pair<std::string, std::string>> runner_environment() {
+    return {
         {"TURBO_TELEMETRY_DISABLED", "1"},
         {"TURBO_NO_UPDATE_NOTIFIER", "1"},
         {"NX_DAEMON", "false"},
         {"NX_NO_CLOUD", "true"},
     };
-    fs::path folder = fs::path(pnpm).parent_path();
-    if (fs::path(pnpm).is_absolute() && !folder.empty()) {
-        env.emplace_back("PATH", path.empty() ? folder.string() : folder.string() + ":" + path);
-    }
-    return env;
 }
 
 } // namespace farm::pnpm

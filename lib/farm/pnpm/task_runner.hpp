@@ -44,10 +44,9 @@ std::filesystem::path find_runner_binary(const std::filesystem::path& root, Buil
 std::vector<std::string> runner_argv(const std::filesystem::path& binary, BuildRunner runner,
                                      const std::string& script, BuildState state);
 
-// The runner's environment: pnpm's folder first on PATH (turbo runs each task through the
-// package manager and fails with "Unable to find package manager binary" without it), and no
-// telemetry or update checks. `pnpm` is the binary farm chose; `path` is the PATH farm has.
-std::vector<std::pair<std::string, std::string>> runner_environment(const std::string& pnpm,
-                                                                    const std::string& path);
+// What the runner needs beyond pnpm_environment (which already puts pnpm's folder first on
+// PATH: turbo runs each task through the package manager and fails with "Unable to find package
+// manager binary" without it): no telemetry, update checks, daemon or cloud.
+std::vector<std::pair<std::string, std::string>> runner_environment();
 
 } // namespace farm::pnpm
