@@ -87,7 +87,7 @@ expect_eq "$(complete_bash "farm perf:bu")" "build" \
     "perf:bu with ':' in COMP_WORDBREAKS: bash replaces only 'bu'"
 expect_eq "$(complete_bash "farm perf:bu" " ")" "perf:build" "perf:bu without ':' in COMP_WORDBREAKS"
 expect_eq "$(complete_bash "farm perf:build --ins")" "--install" "an option of perf:build"
-expect_eq "$(complete_bash "farm perf:build --install " | tr '\n' ' ')" "cold none noop warm " \
+expect_eq "$(complete_bash "farm perf:build --install " | tr '\n' ' ')" "cold none noop offline prod warm " \
     "the values of --install, from its check"
 expect_eq "$(complete_bash "farm perf:build --install=c")" "cold" "--install=VALUE"
 expect_eq "$(complete_bash "farm perf bu")" "build" "the space form"
@@ -144,7 +144,7 @@ if command -v fish >/dev/null; then
     out=$(PATH="$(dirname "$FARM"):$PATH" fish --no-config -c "source '$fish_file'
         complete -C'farm perf:bu'; complete -C'farm perf build --install '
         complete -C'farm perf:report --subject '" 2>&1 | cut -f1 | tr '\n' ' ')
-    expect_eq "$out" "perf:build cold none noop warm web:build " "fish completes commands and values"
+    expect_eq "$out" "perf:build cold none noop offline prod warm web:build " "fish completes commands and values"
 else
     echo "$TEST_NAME: fish not installed, its checks skipped (scripts/setup-deps.sh --test)"
 fi

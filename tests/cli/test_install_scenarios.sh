@@ -81,7 +81,16 @@ rm -rf ws/packages/tools
 # Without a lockfile: each run resolves, no lockfile is left, and the output says so.
 copy_example nolock
 rm nolock/pnpm-lock.yaml
+# pnpm loads .pnpmfile.cjs as each install starts: it notes whether a lockfile is already there.
+cat >nolock/.pnpmfile.cjs <<'JS'
+const fs = require("node:fs");
+const path = require("node:path");
+fs.appendFileSync(path.join(__dirname, "..", "lockfile-seen.txt"),
+    (fs.existsSync(path.join(__dirname, "pnpm-lock.yaml")) ? "present" : "absent") + "\n");
+module.exports = {};
+JS
 run_farm perf:build --pnpm "$pnpm_bin" --runs 2 --no-build --json nolock
+expect_eq "$(sort -u lockfile-seen.txt | tr '\n' ' ')" "absent " "no install started with the lockfile of the run before"
 expect_rc 0 "warm without a lockfile"
 expect_eq "$(json_get "$OUT" 'd["install"]["resolved_each_run"]')" "True" "the JSON says every run resolved"
 expect_eq "$(json_get "$OUT" '[r.get("resolved", 0) > 0 for r in d["install"]["runs"]]')" "[True, True]" "every run resolved packages"

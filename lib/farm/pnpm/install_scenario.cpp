@@ -84,18 +84,20 @@ InstallStep plan_install(const Project& project, const std::string& pnpm, Instal
     bool from_store = scenario == InstallScenario::warm || scenario == InstallScenario::prod ||
                       scenario == InstallScenario::offline;
     if (from_store) {
-        step.argv.push_back(scenario == InstallScenario::offline ? "--offline"
-                                                                 : "--prefer-offline");
+        if (project.lockfile) {
+            step.argv.push_back("--prefer-offline");
+        }
         if (scenario == InstallScenario::prod) {
             step.argv.push_back("--prod");
         }
-        step.reset_before_each = node_modules_folders(project);
-        step.needs_priming = true;
-        // --offline cannot fill a store: the priming install may ask the registry.
+        // --offline cannot fill a store: the priming install is the same install without it.
         step.priming_argv = step.argv;
         if (scenario == InstallScenario::offline) {
-            step.priming_argv.back() = "--prefer-offline";
+            std::erase(step.argv, std::string("--prefer-offline"));
+            step.argv.push_back("--offline");
         }
+        step.reset_before_each = node_modules_folders(project);
+        step.needs_priming = true;
     } else if (scenario == InstallScenario::cold) {
         step.argv.push_back("--store-dir=" + (scratch / "store").string());
         step.argv.push_back("--cache-dir=" + (scratch / "cache").string());

@@ -8,8 +8,8 @@
 //
 // discard() renames a folder into the scratch folder's trash at once (a rename on one file
 // system is instant, so the next run starts from nothing) and deletes it on a background thread
-// at the lowest best-effort I/O priority, untimed. It only ever removes folders named node_modules inside
-// the project and folders inside the scratch folder itself: anything else is refused.
+// at the lowest best-effort I/O priority, untimed. It only ever removes folders named node_modules
+// inside the project and folders inside the scratch folder itself: anything else is refused.
 //
 // The destructor waits for the deletions and removes the scratch folder, also after an
 // interrupt (farm's signal handlers only set a flag, so the stack unwinds normally). A scratch
