@@ -33,10 +33,11 @@ fuzz: test-deps
 demo: build
 	@scripts/demo.sh $(FARM)
 
-# pnpm 9 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
+# pnpm 9, 10 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
 # run in parallel.
 test-tools: build
 	@scripts/ensure-pnpm.sh 9 >/dev/null
+	@scripts/ensure-pnpm.sh 10 >/dev/null
 	@scripts/ensure-pnpm.sh 12 >/dev/null
 	@scripts/ensure-mock-llm.sh >/dev/null
 

@@ -35,7 +35,7 @@ _farm_option_kind() {
     'perf:build -t' | 'perf:build --timeout') _farm_kind=text ;;
     'perf:build --sample-hz') _farm_kind=text ;;
     'perf:build --export') _farm_kind=file ;;
-    'perf:build --install') _farm_kind=choice _farm_choices=(warm cold noop none) ;;
+    'perf:build --install') _farm_kind=choice _farm_choices=(warm cold prod offline noop none) ;;
     'perf:build --script') _farm_kind=text ;;
     'perf:build --output-dir') _farm_kind=directory ;;
     'perf:build --pnpm') _farm_kind=file ;;
@@ -55,6 +55,7 @@ _farm_option_kind() {
     'perf:ai --max-tokens') _farm_kind=text ;;
     'perf:ai --timeout') _farm_kind=text ;;
     'perf:ai --duration') _farm_kind=text ;;
+    'perf:ai --max-response-bytes') _farm_kind=text ;;
     'perf:ai --config') _farm_kind=file ;;
     'perf:ai --db') _farm_kind=file ;;
     'perf:ai --export-requests') _farm_kind=text ;;
@@ -74,6 +75,7 @@ _farm_option_kind() {
     'perf:benchmark --max-tokens') _farm_kind=text ;;
     'perf:benchmark --timeout') _farm_kind=text ;;
     'perf:benchmark --duration') _farm_kind=text ;;
+    'perf:benchmark --max-response-bytes') _farm_kind=text ;;
     'perf:benchmark --config') _farm_kind=file ;;
     'perf:benchmark --db') _farm_kind=file ;;
     'perf:benchmark --export-requests') _farm_kind=text ;;
@@ -145,9 +147,9 @@ _farm_options() {
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
-    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
+    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
     perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;

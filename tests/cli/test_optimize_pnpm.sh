@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 src="${FARM_SOURCE_DIR:?}"
 fixtures="$src/tests/fixtures"
-export npm_config_store_dir="$WORK/store"
+export npm_config_store_dir="$WORK/store" pnpm_config_store_dir="$WORK/store"
 # The corpus refers to tokens as CI provides them; pnpm 9 reads nothing from an .npmrc whose
 # variables are unset (tested on its own below). Dummy values: nothing here talks to a registry.
 export GITHUB_TOKEN=dummy-token NPM_TOKEN=dummy-token

@@ -5,7 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 src="${FARM_SOURCE_DIR:?}"
-export npm_config_store_dir="$WORK/store"   # the tests' own store, not the user's
+# the tests' own store, not the user's (pnpm 12 reads only the pnpm_config_ name)
+export npm_config_store_dir="$WORK/store" pnpm_config_store_dir="$WORK/store"
 copy_example() { # copy_example DEST: the example workspace without anything built or installed
     rm -rf "$1"
     cp -r "$src/examples/workspace" "$1"

@@ -3,9 +3,9 @@
 #include "farm/core/error.hpp"
 #include "farm/exec/interrupt.hpp"
 #include "farm/pnpm/install_run.hpp"
-#include "farm/pnpm/toolchain.hpp"
 #include "farm/pnpm/runner_build.hpp"
 #include "farm/pnpm/task_runner.hpp"
+#include "farm/pnpm/toolchain.hpp"
 
 #include <map>
 #include <memory>

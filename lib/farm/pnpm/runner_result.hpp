@@ -2,8 +2,8 @@
 // timing of each of its runs, and per run the runner's own record of its tasks.
 #pragma once
 
-#include "farm/measure/output_size.hpp"
 #include "farm/measure/runner.hpp"
+#include "farm/pnpm/package_output.hpp"
 #include "farm/pnpm/project.hpp"
 #include "farm/pnpm/turbo_summary.hpp"
 
@@ -22,7 +22,7 @@ struct RunnerBuild {
     std::vector<std::string> summary_problems;
     // What each package that has the script wrote to its output folders, measured once after
     // the last run when every run completed.
-    std::vector<std::pair<const Package*, std::optional<measure::OutputSize>>> outputs;
+    std::vector<std::pair<const Package*, std::optional<PackageOutput>>> outputs;
 };
 
 } // namespace farm::pnpm

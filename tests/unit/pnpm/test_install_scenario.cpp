@@ -1,4 +1,5 @@
 #include "farm/pnpm/install_scenario.hpp"
+#include "farm/pnpm/toolchain.hpp"
 
 #include <doctest/doctest.h>
 
@@ -121,8 +122,8 @@ TEST_CASE("pnpm::plan_install cold") {
     // node_modules is linked to the scratch store: a plain install replaces it afterwards.
     CHECK(step.reinstall_after);
     CHECK(plain_install_argv(workspace(true), "pnpm") ==
-          std::vector<std::string>{"pnpm", "--reporter=ndjson", "install", "--frozen-lockfile",
-                                   "--prefer-offline"});
+          pnpm_command("pnpm",
+                       {"--reporter=ndjson", "install", "--frozen-lockfile", "--prefer-offline"}));
 
     std::string store, cache;
     for (const std::string& a : step.argv) {

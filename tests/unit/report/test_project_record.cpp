@@ -60,7 +60,7 @@ TEST_CASE("report::project_runs records a failed package as failed and no total"
     pnpm::ProjectBenchmarkResult result;
     result.outcome = measure::Outcome::failed;
     pnpm::PackageBuild tool = build_of(p[0], runs_of({30.0}));
-    tool.output = measure::OutputSize{};
+    tool.output = pnpm::PackageOutput{};
     tool.output->files = 2;
     tool.output->bytes = 100;
     pnpm::PackageBuild lib = build_of(p[1], runs_of({4.0}, 3));
