@@ -75,12 +75,26 @@ void StepProgressDisplay::update(const std::string& step, const measure::Progres
         return;
     }
     end_step();
-    ++m_index;
-    m_planned = std::max(m_planned, m_index);
+    m_side_step = is_side_step(step);
+    if (!m_side_step) {
+        ++m_index;
+        m_planned = std::max(m_planned, m_index);
+    }
     m_step = step;
     m_started = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "[%zu/%zu] %s\n", m_index, m_planned, m_step.c_str());
+    std::fprintf(stderr, "%s %s\n", counter().c_str(), m_step.c_str());
     std::fflush(stderr);
+}
+
+// An untimed step around the planned ones (the priming install, the plain install after a cold
+// one): the project's steps say so in their label. It is shown, but not counted.
+bool StepProgressDisplay::is_side_step(const std::string& step) {
+    return step.ends_with("untimed)");
+}
+
+std::string StepProgressDisplay::counter() const {
+    return m_side_step ? "[-]"
+                       : "[" + std::to_string(m_index) + "/" + std::to_string(m_planned) + "]";
 }
 
 void StepProgressDisplay::end_step() {
@@ -88,7 +102,7 @@ void StepProgressDisplay::end_step() {
         return;
     }
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - m_started;
-    std::fprintf(stderr, "[%zu/%zu] %s ended after %s\n", m_index, m_planned, m_step.c_str(),
+    std::fprintf(stderr, "%s %s ended after %s\n", counter().c_str(), m_step.c_str(),
                  report::format_value(took.count(), "s").c_str());
     std::fflush(stderr);
     m_step.clear();

@@ -49,12 +49,15 @@ class StepProgressDisplay {
 
   private:
     void end_step();
+    static bool is_side_step(const std::string& step);
+    std::string counter() const;
 
     ProgressLine m_live;
     bool m_plain;
     std::size_t m_planned;
     std::size_t m_index = 0;
     std::string m_step;
+    bool m_side_step = false;
     std::chrono::steady_clock::time_point m_started;
 };
 

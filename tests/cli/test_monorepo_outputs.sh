@@ -35,7 +35,7 @@ package_json() { # package_json NAME PYTHON-EXPR: a field of packages[] by name
     json_get "$OUT" "[p for p in d['packages'] if p['name'] == '$1'][0]$2"
 }
 
-run_farm perf:build ws --pnpm "$pnpm_bin" --install none --runs 1 --json
+run_farm perf:build ws --runner pnpm --pnpm "$pnpm_bin" --install none --runs 1 --json
 expect_rc 0 "one build of the monorepo"
 web=ws/apps/web
 [[ -d $web/.next/static && -d $web/.next/server ]] || fail "next build left no .next/static or .next/server"
@@ -86,7 +86,7 @@ rm -rf ws/packages/lib/dist
 # A source map beside the chunks (as productionBrowserSourceMaps writes them): counted apart.
 python3 -c 'import sys; open(sys.argv[1], "w").write("{\"version\": 3}" * 1000)' "$web/.next/static/chunks/app/page.js.map"
 echo '{"broken": ' >"$(dirname "$FARM_DB")/size-cache.json" # a corrupt cache costs time, nothing else
-run_farm perf:build ws --pnpm "$pnpm_bin" --install none --runs 1 --script sizes
+run_farm perf:build ws --runner pnpm --pnpm "$pnpm_bin" --install none --build-state incremental --runs 1 --script sizes
 expect_rc 0 "the outputs measured again, as a table"
 expect_contains "$OUT" "output of @acme/web: Next.js: .next/static" "table: web's folder and why"
 expect_contains "$OUT" "output of @acme/site: Vite: dist" "table: site's folder and why"
@@ -95,7 +95,7 @@ expect_contains "$OUT" "output of @acme/web: Next.js: .next/static (source maps 
 expect_contains "$OUT" "no output folder found in @acme/lib (looked for dist, build, out): name it with --output-dir DIR or build.output_dirs in farm.config.json" "hint for lib"
 expect_eq "$(json_get "$(cat "$(dirname "$FARM_DB")/size-cache.json")" 'd["schema"]')" "farm.size-cache/1" "the corrupt cache was replaced"
 
-run_farm perf:build ws --pnpm "$pnpm_bin" --install none --runs 1 --script sizes --output-dir .next/static/chunks/app --json
+run_farm perf:build ws --runner pnpm --pnpm "$pnpm_bin" --install none --build-state incremental --runs 1 --script sizes --output-dir .next/static/chunks/app --json
 expect_rc 0 "--output-dir replaces the detection"
 expect_eq "$(package_json @acme/web '["output"]["source"]')" "configured: .next/static/chunks/app" "web: configured"
 expect_eq "$(package_json @acme/web '["output"]["bytes"]')" "$(sizes $web/.next/static/chunks/app | cut -d' ' -f2)" "web: the configured folder's bytes"

@@ -9,9 +9,10 @@ PNPM_BIN=$(monorepo_pnpm) || { echo "pnpm 10 unavailable"; exit 1; }
 monorepo_install "$WORK/repo" || { echo "monorepo install failed"; exit 1; }
 
 # A clean build (the default state): every task runs, so every task is a cache miss.
-run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --json \
-    --output-dir dist # the runner is under test here, not the size of .next
+run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --json
 expect_rc 0 "clean turbo build"
+expect_eq "$(json_get "$OUT" '[t["output"]["source"] for t in d["build"]["tasks"] if t["package"] == "@acme/web"][0]')" \
+    "Next.js: .next/static" "through turbo too, the Next app's output is what the browser gets"
 expect_eq "$(json_get "$OUT" 'd["build"]["runner"]')" "turbo" "the runner is detected"
 expect_eq "$(json_get "$OUT" 'd["build"]["state"]')" "clean" "the state is stated"
 expect_eq "$(json_get "$OUT" 'sorted(t["package"] for t in d["build"]["tasks"])')" \

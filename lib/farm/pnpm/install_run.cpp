@@ -38,8 +38,13 @@ std::function<void()> reset_action(const ProjectBenchmarkPlan& plan, ScratchFold
 // One untimed install (priming, or the plain install after the last run), with its progress.
 measure::RunResult run_untimed(const ProjectBenchmarkPlan& plan, std::vector<std::string> argv,
                                std::function<void()> reset, const std::string& label,
-                               const StepProgress& progress) {
+                               const StepProgress& progress, InstallLogParser* log = nullptr) {
     measure::RunPlan once = step_plan(plan, std::move(argv), plan.project.root);
+    if (log) { // pnpm's ndjson, read as it comes (an output tail could miss its warnings)
+        auto feed = [log](std::string_view bytes) { log->feed(bytes); };
+        once.command.on_stdout = feed;
+        once.command.on_stderr = feed;
+    }
     once.runs = 1;
     once.warmup = 0;
     once.before_each = [reset = std::move(reset)](const std::string&) {
@@ -127,14 +132,13 @@ InstallOutcome run_install(const ProjectBenchmarkPlan& plan, ScratchFolder& scra
 
     if (step.needs_priming && store_needs_priming(plan)) {
         outcome.primed = true;
-        measure::RunResult priming = run_untimed(
-            plan, step.priming_argv, reset,
-            std::string("install (") + to_string(plan.install) + ", priming)", progress);
+        InstallLogParser parser;
+        measure::RunResult priming =
+            run_untimed(plan, step.priming_argv, reset,
+                        std::string("install (") + to_string(plan.install) + ", priming, untimed)",
+                        progress, &parser);
         if (priming.outcome != measure::Outcome::completed) {
             outcome.run.outcome = priming.outcome;
-            // Its ndjson is in the failure's output tail: read pnpm's error and warnings from it.
-            InstallLogParser parser;
-            parser.feed(priming.failure);
             parser.finish();
             outcome.run.failure = "the priming install (untimed, it fills the store) failed: " +
                                   install_failure_in_words(priming.failure, parser.stats(), true);

@@ -160,6 +160,10 @@ std::string package_status_text(const pnpm::PackageBuild& build) {
 
 } // namespace
 
+json package_output_json(const pnpm::PackageOutput& output) {
+    return output_json(output);
+}
+
 json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
                      const pnpm::ProjectBenchmarkResult& result, const ProjectReport& report,
                      const std::vector<analysis::BudgetResult>& budgets,

@@ -11,6 +11,10 @@
 
 namespace farm::report {
 
+// A package's output in the JSON (packages[].output, build.tasks[].output): sizes, which folder
+// and why, source maps, Next.js routes, the hint.
+nlohmann::json package_output_json(const pnpm::PackageOutput& output);
+
 nlohmann::json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
                                const pnpm::ProjectBenchmarkResult& result,
                                const ProjectReport& report,

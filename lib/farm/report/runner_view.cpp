@@ -1,5 +1,7 @@
 #include "farm/report/runner_view.hpp"
 
+#include "farm/report/project_view.hpp"
+
 #include "farm/report/format.hpp"
 #include "farm/report/run_view.hpp"
 #include "farm/report/runner_record.hpp"
@@ -28,7 +30,7 @@ json cache_json(pnpm::TaskCache cache) {
     return cache == pnpm::TaskCache::unknown ? json(nullptr) : json(pnpm::to_string(cache));
 }
 
-const measure::OutputSize* output_of(const pnpm::RunnerBuild& build, const std::string& package) {
+const pnpm::PackageOutput* output_of(const pnpm::RunnerBuild& build, const std::string& package) {
     for (const auto& [p, output] : build.outputs) {
         if (p->name == package && output) {
             return &*output;
@@ -40,7 +42,7 @@ const measure::OutputSize* output_of(const pnpm::RunnerBuild& build, const std::
 json tasks_json(const pnpm::RunnerBuild& build, const RunnerOverview& overview) {
     json tasks = json::array();
     for (const RunnerTask& t : overview.tasks) {
-        const measure::OutputSize* o = output_of(build, t.package);
+        const pnpm::PackageOutput* o = output_of(build, t.package);
         tasks.push_back({{"id", t.id},
                          {"package", t.package},
                          {"task", t.task},
@@ -49,11 +51,7 @@ json tasks_json(const pnpm::RunnerBuild& build, const RunnerOverview& overview) 
                          {"cache", cache_json(t.cache)},
                          {"status", t.failed ? "failed" : "ok"},
                          {"error", t.error.empty() ? json(nullptr) : json(t.error)},
-                         {"output", o ? json{{"files", o->files},
-                                             {"bytes", o->bytes},
-                                             {"gzip_bytes", o->gzip_bytes},
-                                             {"brotli_bytes", o->brotli_bytes}}
-                                      : json(nullptr)}});
+                         {"output", o ? package_output_json(*o) : json(nullptr)}});
     }
     return tasks;
 }
@@ -103,7 +101,7 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
             min = std::min(min, d);
             max = std::max(max, d);
         }
-        const measure::OutputSize* o = output_of(build, t.package);
+        const pnpm::PackageOutput* o = output_of(build, t.package);
         table.add_row(
             {t.id, t.median_s ? format_value(*t.median_s, "s") : "-",
              t.durations_s.empty() ? "-" : format_value(min, "s") + " … " + format_value(max, "s"),
