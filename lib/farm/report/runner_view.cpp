@@ -114,15 +114,16 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     out += table.render(color);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
     if (total && !total->iterations.empty()) {
-        const measure::Summary& s = history::series_of(total->iterations).front().summary;
+        const measure::Summary s = history::series_of(total->iterations).front().summary;
         out += "  build:total " + format_value(s.median, "s") + " = " + runner + " run " + script +
                ", wall time, median of " + std::to_string(total->iterations.size()) +
                (total->iterations.size() == 1 ? " run" : " runs") + " (" +
                format_value(s.min, "s") + " … " + format_value(s.max, "s") + ")\n";
     }
-    if (const history::Run* serial =
-            find_subject(report, build_subject("serial_sum", plan.build_state))) {
-        const measure::Summary& s = history::series_of(serial->iterations).front().summary;
+    const history::Run* serial =
+        find_subject(report, build_subject("serial_sum", plan.build_state));
+    if (serial && !serial->iterations.empty()) {
+        const measure::Summary s = history::series_of(serial->iterations).front().summary;
         out += "  build:serial_sum " + format_value(s.median, "s") +
                " = the tasks' durations added up (one at a time)";
         if (overview.parallelism) {
