@@ -41,8 +41,9 @@ test-tools: build
 	@scripts/ensure-pnpm.sh 12 >/dev/null
 	@scripts/ensure-mock-llm.sh >/dev/null
 
+# FARM_TEST_STRICT: what test-tools installed must be there (a test fails instead of skipping).
 test: test-deps build asan test-tools
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD_DIR) && FARM_TEST_STRICT=1 ctest --output-on-failure -j $(JOBS)
 	@cd $(ASAN_DIR) && ctest --output-on-failure
 	@$(MAKE) --no-print-directory fuzz
 

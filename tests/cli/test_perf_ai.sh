@@ -50,7 +50,13 @@ expect_rc 0 "table run"
 expect_contains "$OUT" "openai/m/chat_stream" "table row names the subject"
 expect_contains "$OUT" "TTFT ms" "table header"
 expect_contains "$OUT" "fast" "verdict against the openai thresholds"
-expect_contains "$OUT" "GPU" "GPU line"
+# The GPU line as a whole line: "GPU" alone would also match the no-telemetry case.
+if ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml\.so\.1'; then
+    expect_eq "$(grep -c '^GPU: ' <<<"$OUT")" "1" "GPU line with the driver's figures"
+else
+    expect_eq "$(grep -cx 'GPU telemetry: not available' <<<"$OUT")" "1" \
+        "GPU line: no driver here, said exactly"
+fi
 
 # --- three operations and three wire formats ------------------------------------------------
 for provider in openai ollama tgi; do
@@ -152,7 +158,11 @@ if [[ -n "${FARM_SOURCE_DIR:-}" ]] && mock_bin=$("$FARM_SOURCE_DIR/scripts/ensur
     expect_eq "$(json_get "$OUT" 'd["results"][0]["errors"]["count"]')" "0" "mock-llm: no error ($ERR)"
     expect_eq "$(json_get "$OUT" 'd["results"][0]["token_source"]')" "chunks" "mock-llm sends no usage"
 else
-    echo "SKIP [$TEST_NAME] @dwmkerr/mock-llm not installable here: $(tail -1 "$WORK/npm.err" 2>/dev/null)"
+    if [[ -n "${FARM_TEST_STRICT:-}" ]]; then # make test installed it first: missing is a failure
+        fail "@dwmkerr/mock-llm is missing: $(tail -1 "$WORK/npm.err" 2>/dev/null)"
+    else
+        echo "SKIP [$TEST_NAME] @dwmkerr/mock-llm not installable here: $(tail -1 "$WORK/npm.err" 2>/dev/null)"
+    fi
 fi
 
 finish
