@@ -16,7 +16,7 @@ namespace {
 // A workspace as load_project would describe it; plan_install touches no file.
 Project workspace(bool with_lockfile) {
     Project project;
-    project.root = "/work/shop";
+    project.root = "/home/dev/shop";
     project.is_workspace = true;
     project.root_package.name = "shop";
     project.root_package.dir = project.root;
@@ -53,8 +53,8 @@ bool is_under(const fs::path& path, const fs::path& folder) {
 const fs::path scratch = "/tmp/farm-scratch-1234";
 
 const std::vector<fs::path> all_node_modules = {
-    "/work/shop/node_modules", "/work/shop/packages/api/node_modules",
-    "/work/shop/packages/ui/node_modules", "/work/shop/packages/web/node_modules"};
+    "/home/dev/shop/node_modules", "/home/dev/shop/packages/api/node_modules",
+    "/home/dev/shop/packages/ui/node_modules", "/home/dev/shop/packages/web/node_modules"};
 
 } // namespace
 
@@ -93,7 +93,7 @@ TEST_CASE("pnpm::plan_install warm") {
         CHECK_FALSE(has(step.argv, "--frozen-lockfile"));
         CHECK_FALSE(has(step.argv, "--prefer-offline"));
         std::vector<fs::path> expected = all_node_modules;
-        expected.push_back("/work/shop/pnpm-lock.yaml");
+        expected.push_back("/home/dev/shop/pnpm-lock.yaml");
         CHECK(step.reset_before_each == expected);
         CHECK(step.resolves_each_run);
         CHECK(step.needs_priming);
@@ -109,7 +109,7 @@ TEST_CASE("pnpm::plan_install warm") {
         project.packages.clear();
         project.is_workspace = false;
         InstallStep step = plan_install(project, "pnpm", InstallScenario::warm, scratch);
-        CHECK(step.reset_before_each == std::vector<fs::path>{"/work/shop/node_modules"});
+        CHECK(step.reset_before_each == std::vector<fs::path>{"/home/dev/shop/node_modules"});
     }
 }
 
@@ -160,7 +160,7 @@ TEST_CASE("pnpm::plan_install cold") {
         CHECK(starts_with_any(no_lock.argv, "--store-dir="));
         CHECK(no_lock.resolves_each_run);
         CHECK(std::count(no_lock.reset_before_each.begin(), no_lock.reset_before_each.end(),
-                         fs::path("/work/shop/pnpm-lock.yaml")) == 1);
+                         fs::path("/home/dev/shop/pnpm-lock.yaml")) == 1);
     }
 }
 
