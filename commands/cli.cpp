@@ -1,6 +1,7 @@
 #include "commands/cli.hpp"
 
 #include "commands/completion.hpp"
+#include "commands/help_format.hpp"
 #include "commands/optimize.hpp"
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
@@ -22,32 +23,85 @@ namespace farm::commands {
 
 const std::vector<CommandInfo>& command_table() {
     static const std::vector<CommandInfo> table = {
-        {"perf", "[--watch] [--json]",
-         "the dashboard: system now, the latest result of each subject, alerts"},
-        {"perf:build", "[OPTIONS] -- COMMAND [ARGS...]",
-         "time a command over many runs (CPU, memory of the whole process tree) and record it"},
-        {"perf:ai", "[OPTIONS]",
-         "benchmark AI providers: TTFT, ITL, TPOT, latency, tokens/s, errors, GPU; recorded"},
-        {"perf:benchmark", "[OPTIONS]",
-         "sweep AI load levels (concurrency or rate): throughput vs latency, knee, goodput"},
-        {"perf:dev", "[OPTIONS]",
-         "start the dev services, time start-up and hot reload, sample CPU/memory, stop them"},
-        {"perf:report", "[OPTIONS]",
-         "recent runs of each subject from the history, with the change against the previous"},
-        {"perf:test", "[OPTIONS]",
-         "run the performance suites of farm.config.json against their thresholds (CI gate)"},
-        {"optimize", "[--apply] [--since AGE|DATE] [--json]",
-         "all advice in one prioritised list (pnpm settings shown, written only with --apply)"},
-        {"optimize:pnpm", "[OPTIONS] [DIR]",
-         "rewrite pnpm's settings for faster installs, in the file the pnpm version reads"},
-        {"optimize:build", "[--since AGE|DATE] [--json]",
-         "advice on builds and installs from the history: priority, evidence, action"},
-        {"optimize:ai", "[--since AGE|DATE] [--json]",
-         "advice on AI providers and models from the history: priority, evidence, action"},
-        {"completion", "bash|zsh|fish|man",
-         "print a shell completion script, or the manual page (man), for farm"},
+        {"perf",
+         "[--watch] [--json]",
+         "the dashboard: system now, the latest result of each subject, alerts",
+         {"farm perf", "farm perf --watch          # redraw every second until Ctrl-C"}},
+        {"perf:build",
+         "[OPTIONS] [DIR | -c COMMAND... | -- COMMAND [ARGS...]]",
+         "time a command over many runs (CPU, memory of the whole process tree) and record it",
+         {"farm perf:build                       # the pnpm project here: install and builds",
+          "farm perf:build -- node build.mjs     # one command, timed until ~3 s are filled",
+          "farm perf:build -c 'sleep 0.05' -c 'sleep 0.1'   # two commands, compared",
+          "farm perf:build -c 'make -j{jobs}' --parameter-scan jobs 1 8",
+          "farm perf:build --runs 20 --warmup 2 --export runs.json -- pnpm run build"}},
+        {"perf:ai",
+         "[OPTIONS]",
+         "benchmark AI providers: TTFT, ITL, TPOT, latency, tokens/s, errors, GPU; recorded",
+         {"farm perf:ai                          # configured providers, else what answers "
+          "locally",
+          "farm perf:ai --provider ollama --url http://127.0.0.1:11434 --model llama3.1 "
+          "--requests 50",
+          "farm perf:ai --provider openai --url http://127.0.0.1:8000/v1 --model MODEL "
+          "--rate 4 --duration 60"}},
+        {"perf:benchmark",
+         "[OPTIONS]",
+         "sweep AI load levels (concurrency or rate): throughput vs latency, knee, goodput",
+         {"farm perf:benchmark --provider ollama --model llama3.1 --concurrency-levels 1,4,16",
+          "farm perf:benchmark --provider openai --url http://127.0.0.1:8000/v1 --model MODEL "
+          "--rates 1,2,4,8"}},
+        {"perf:dev",
+         "[OPTIONS]",
+         "start the dev services, time start-up and hot reload, sample CPU/memory, stop them",
+         {"farm perf:dev                         # dev.services of farm.config.json, or pnpm run "
+          "dev",
+          "farm perf:dev --runs 3 --reloads 5"}},
+        {"perf:report",
+         "[OPTIONS]",
+         "recent runs of each subject from the history, with the change against the previous",
+         {"farm perf:report                      # every subject: latest, median, trend",
+          "farm perf:report --compare            # the latest run against its baseline; exit 1 "
+          "when slower",
+          "farm perf:report --subject 'build:*' --since 7d",
+          "farm perf:report --export report.html # also .json .csv .md .prom"}},
+        {"perf:test",
+         "[OPTIONS]",
+         "run the performance suites of farm.config.json against their thresholds (CI gate)",
+         {"farm perf:test                        # every suite; exit 1 when one fails",
+          "farm perf:test --junit results.xml"}},
+        {"optimize",
+         "[--apply] [--since AGE|DATE] [--json]",
+         "all advice in one prioritised list (pnpm settings shown, written only with --apply)",
+         {"farm optimize", "farm optimize --since 7d --json"}},
+        {"optimize:pnpm",
+         "[OPTIONS] [DIR]",
+         "rewrite pnpm's settings for faster installs, in the file the pnpm version reads",
+         {"farm optimize:pnpm --dry-run         # the changes and why, as a diff",
+          "farm optimize:pnpm --check           # CI: exit 1 when a setting would change"}},
+        {"optimize:build",
+         "[--since AGE|DATE] [--json]",
+         "advice on builds and installs from the history: priority, evidence, action",
+         {"farm optimize:build", "farm optimize:build --since 30d --json"}},
+        {"optimize:ai",
+         "[--since AGE|DATE] [--json]",
+         "advice on AI providers and models from the history: priority, evidence, action",
+         {"farm optimize:ai", "farm optimize:ai --since 7d --json"}},
+        {"completion",
+         "bash|zsh|fish|man",
+         "print a shell completion script, or the manual page (man), for farm",
+         {"farm completion bash > /etc/bash_completion.d/farm",
+          "farm completion man > farm.1 && man ./farm.1"}},
     };
     return table;
+}
+
+const CommandInfo* find_command(const std::string& name) {
+    for (const CommandInfo& c : command_table()) {
+        if (name == c.name) {
+            return &c;
+        }
+    }
+    return nullptr;
 }
 
 const std::vector<ExitCodeInfo>& exit_code_table() {
@@ -170,6 +224,7 @@ std::optional<std::string> unknown_command_message(const Arguments& arguments) {
 }
 
 void register_all_commands(CLI::App& app, Invocation& invocation) {
+    app.formatter(help_formatter()); // before the commands: each takes its parent's formatter
     CLI::App* perf = app.add_subcommand("perf", "measure and report");
     perf->require_subcommand(0, 1);
     register_perf_dashboard(*perf, invocation);

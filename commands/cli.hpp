@@ -1,6 +1,7 @@
-// The command-line plumbing shared by main() and the command files: the table of commands,
-// argv normalisation (perf:build -> perf build, and the COMMAND after `--` set aside), the
-// top-level help, and "did you mean" for unknown commands.
+// The command-line plumbing shared by main() and the command files: the table of commands (with
+// each one's Usage line and examples for --help), argv normalisation (perf:build -> perf build,
+// and the COMMAND after `--` set aside), the top-level help, and "did you mean" for unknown
+// commands.
 #pragma once
 
 #include <optional>
@@ -14,10 +15,14 @@ class App;
 namespace farm::commands {
 
 struct CommandInfo {
-    const char* name;    // as users type it: "perf:build"
-    const char* usage;   // arguments after the name
-    const char* summary; // one line for `farm --help`
+    const char* name;                  // as users type it: "perf:build"
+    const char* usage;                 // arguments after the name: the one Usage line of --help
+    const char* summary;               // one line for `farm --help`
+    std::vector<const char*> examples; // whole command lines, a `# why` after each where useful
 };
+
+// The entry of a command as users type it ("perf:build"); nullptr for a name farm does not have.
+const CommandInfo* find_command(const std::string& name);
 
 const std::vector<CommandInfo>& command_table();
 

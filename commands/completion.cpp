@@ -1,6 +1,7 @@
 #include "commands/completion.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -32,8 +33,8 @@ const std::vector<std::pair<std::string, shell::ValueKind>>& well_known_values()
     return table;
 }
 
-// CLI11 appends each check's description to the type name: "TEXT:{warm,cold,noop,none}" for an
-// IsMember check. The braces hold the fixed values.
+// CLI11 appends each check's description to the type name: "TEXT:{warm,cold,noop,none}" for a
+// one_of_check (option_checks.hpp). The braces hold the fixed values.
 std::vector<std::string> choices_in(const std::string& type_name) {
     std::vector<std::string> choices;
     std::size_t open = type_name.find(":{");
@@ -242,14 +243,14 @@ void register_completion(CLI::App& app, Invocation& invocation) {
     auto options = std::make_shared<CompletionOptions>();
     CLI::App* cmd = app.add_subcommand(
         "completion", "Print a shell completion script, or the manual page, made from farm's own "
-                      "options.\nUsage: farm completion bash|zsh|fish|man");
+                      "options.");
     cmd->add_option("shell", options->shell,
                     "bash, zsh or fish for its completion script; man for the farm.1 page")
         ->type_name("SHELL")
-        ->check(CLI::IsMember({"bash", "zsh", "fish", "man"}));
+        ->check(one_of_check({"bash", "zsh", "fish", "man"}));
     // What the scripts call at completion time; not for people, so hidden (no group).
     cmd->add_option("--list", options->list, "print the values of a kind, one a line")
-        ->check(CLI::IsMember({"subjects", "providers", "suites"}))
+        ->check(one_of_check({"subjects", "providers", "suites"}))
         ->group("");
     cmd->add_option("--db", options->db, "history database for --list subjects")->group("");
     CLI::App* root = &app;

@@ -143,8 +143,7 @@ void register_optimize_build(CLI::App& optimize, Invocation& invocation) {
     register_topic(optimize, invocation,
                    {"build", "farm perf:build", analysis::build_advice_kinds(),
                     &analysis::advise_builds_from_history},
-                   "Advice on builds and installs from the history, most urgent first.\n"
-                   "Usage: farm optimize:build [--since AGE|DATE] [--json]");
+                   "Advice on builds and installs from the history, most urgent first.");
 }
 
 void register_optimize_ai(CLI::App& optimize, Invocation& invocation) {
@@ -154,8 +153,7 @@ void register_optimize_ai(CLI::App& optimize, Invocation& invocation) {
                        const analysis::AdviceWindow& window) {
                         return analysis::advise_ai_from_history(store, config, window);
                     }},
-                   "Advice on AI providers and models from the history, most urgent first.\n"
-                   "Usage: farm optimize:ai [--since AGE|DATE] [--json]");
+                   "Advice on AI providers and models from the history, most urgent first.");
 }
 
 } // namespace farm::commands

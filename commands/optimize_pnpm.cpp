@@ -6,6 +6,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/optimize_pnpm_measure.hpp"
+#include "commands/option_checks.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
 #include "farm/core/unified_diff.hpp"
@@ -281,7 +282,7 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
                   "time warm installs with the old and the new settings, interleaved, and "
                   "record both");
     cmd->add_option("--runs", options->runs, "installs per side for --measure (default 5)")
-        ->check(CLI::Range(2, 1000));
+        ->check(whole_number_check(2, 1'000));
     cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, then PATH)");
     cmd->add_option("--pnpm-version", options->pnpm_version,
                     "follow the rules of this pnpm version instead of detecting it");

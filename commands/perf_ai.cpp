@@ -1,6 +1,7 @@
 #include "commands/perf_ai.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
 #include "commands/time_options.hpp"
@@ -116,15 +117,14 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
 void register_perf_ai(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfAiOptions>();
     CLI::App* cmd = perf.add_subcommand(
-        "ai", "Benchmark AI providers: TTFT, ITL, TPOT, end-to-end latency, tokens/s, errors.\n"
-              "Usage: farm perf:ai [OPTIONS]");
+        "ai", "Benchmark AI providers: TTFT, ITL, TPOT, end-to-end latency, tokens/s, errors.");
     add_ai_target_options(*cmd, *options);
     cmd->add_option("-n,--requests", options->requests, "measured requests per provider")
-        ->check(CLI::Range(std::size_t(1), std::size_t(100000000)))
+        ->check(whole_number_check(1, 100'000'000))
         ->capture_default_str();
     CLI::Option* concurrency =
         cmd->add_option("-c,--concurrency", options->concurrency, "requests in flight at once")
-            ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+            ->check(whole_number_check(1, 10'000))
             ->capture_default_str();
     cmd->add_option("--rate", options->rate,
                     "requests per second with Poisson arrivals (instead of --concurrency)")
@@ -132,7 +132,7 @@ void register_perf_ai(CLI::App& perf, Invocation& invocation) {
         ->excludes(concurrency);
     cmd->add_option("--max-concurrency", options->max_concurrency,
                     "with --rate: at most this many requests in flight")
-        ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+        ->check(whole_number_check(1, 10'000))
         ->capture_default_str();
     cmd->add_flag("--json", options->json, "print one JSON document (farm.ai/1)");
     cmd->callback([options, &invocation] {

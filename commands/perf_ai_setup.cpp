@@ -1,5 +1,6 @@
 // perf:ai's preparations: which servers, which prompts, and how a run is stored.
 #include "commands/perf_ai_options.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/time_options.hpp"
 
 #include "farm/ai/discovery.hpp"
@@ -28,7 +29,7 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "name of the environment variable holding the API key (the key is never "
                    "printed or stored)");
     cmd.add_option("--operation", o.operation, "what each request asks for")
-        ->check(CLI::IsMember({"chat", "chat_stream", "generate", "generate_stream", "embed"}))
+        ->check(one_of_check({"chat", "chat_stream", "generate", "generate_stream", "embed"}))
         ->capture_default_str();
     cmd.add_option("--warmup", o.warmup, "requests sent first and not measured")
         ->capture_default_str();
@@ -36,9 +37,9 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--prompts-file", o.prompts_file,
                    "prompts, one per line (or JSONL lines {\"prompt\": ...}), used in turn");
     cmd.add_option("--input-length", o.input_length, "built-in prompts of about this many tokens")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)));
+        ->check(whole_number_check(1, 1'000'000));
     cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
-        ->check(CLI::Range(1, 1000000));
+        ->check(whole_number_check(1, 1'000'000));
     cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
         ->check(seconds_check());
     cmd.add_option("--duration", o.duration_s,

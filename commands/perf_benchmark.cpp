@@ -1,5 +1,6 @@
 // `farm perf:benchmark`: perf:ai's run at several load levels, one stored run per level.
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/perf_ai.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
@@ -279,12 +280,11 @@ void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfBenchmarkOptions>();
     options->ai.requests = 0;
     CLI::App* cmd = perf.add_subcommand(
-        "benchmark", "Sweep AI load levels: throughput against latency, the knee, goodput.\n"
-                     "Usage: farm perf:benchmark [OPTIONS]");
+        "benchmark", "Sweep AI load levels: throughput against latency, the knee, goodput.");
     add_ai_target_options(*cmd, options->ai);
     cmd->add_option("-n,--requests", options->ai.requests,
                     "measured requests per level (default: 4 x the concurrency, at least 20)")
-        ->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
+        ->check(whole_number_check(1, 100'000'000));
     CLI::Option* levels = cmd->add_option("--concurrency-levels", options->concurrency_levels,
                                           "concurrency levels to sweep, increasing")
                               ->capture_default_str();
@@ -293,7 +293,7 @@ void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
         ->excludes(levels);
     cmd->add_option("--max-concurrency", options->ai.max_concurrency,
                     "with --rates: at most this many requests in flight")
-        ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+        ->check(whole_number_check(1, 10'000))
         ->capture_default_str();
     cmd->add_option("--slo", options->slo,
                     "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=5s");

@@ -1,6 +1,7 @@
 #include "commands/perf_build.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/perf_build_options.hpp"
 #include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
@@ -102,7 +103,8 @@ void add_command_options(CLI::App& cmd, PerfBuildOptions& o) {
 
 // Hooks, output and input, the shell, and what counts as a failure.
 void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
-    cmd.add_option("-w,--warmup", o.warmup, "untimed runs of each command before the timed ones");
+    cmd.add_option("-w,--warmup", o.warmup, "untimed runs of each command before the timed ones")
+        ->check(whole_number_check(0, core::max_runs));
     cmd.add_option("--setup", o.setup, "shell command once before a command's runs");
     cmd.add_option("-p,--prepare", o.prepare,
                    "shell command before each run, untimed (clear caches); once for all "
@@ -161,7 +163,7 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "pnpm project: warm (node_modules removed, store kept), cold (empty store: "
                    "needs the registry), prod (warm, --prod), offline (warm, --offline), noop "
                    "(node_modules kept) or none")
-        ->check(CLI::IsMember(pnpm::install_scenario_names()))
+        ->check(one_of_check(pnpm::install_scenario_names()))
         ->capture_default_str();
     cmd.add_option("--script", o.script, "pnpm project: the script each package builds with")
         ->capture_default_str();
@@ -178,13 +180,13 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "pnpm project: who runs the build: turbo (`turbo run SCRIPT`), nx "
                    "(`nx run-many -t SCRIPT`), pnpm (farm, one package at a time) or auto "
                    "(turbo with turbo.json, nx with nx.json, else pnpm)")
-        ->check(CLI::IsMember({"auto", "turbo", "nx", "pnpm"}))
+        ->check(one_of_check({"auto", "turbo", "nx", "pnpm"}))
         ->capture_default_str();
     cmd.add_option("--build-state", o.build_state,
                    "pnpm project: what each build run starts from: clean (outputs and build "
                    "caches removed), incremental (nothing removed) or cached (the runner's "
                    "cache kept: every turbo task a hit)")
-        ->check(CLI::IsMember({"clean", "incremental", "cached"}))
+        ->check(one_of_check({"clean", "incremental", "cached"}))
         ->capture_default_str();
 }
 
@@ -193,24 +195,23 @@ void add_project_options(CLI::App& cmd, PerfBuildOptions& o) {
 void register_perf_build(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfBuildOptions>();
     CLI::App* cmd = perf.add_subcommand(
-        "build", "Measure a pnpm project's install and builds, or time and compare commands.\n"
-                 "Usage: farm perf:build [OPTIONS] [DIR]\n"
-                 "       farm perf:build [OPTIONS] -c COMMAND [-c COMMAND...]\n"
-                 "       farm perf:build [OPTIONS] -- COMMAND [ARGS...]");
+        "build", "Measure a pnpm project's install and builds (DIR, default: the project "
+                 "root), or time and compare commands (-c COMMAND, repeatable, or one command "
+                 "after --).");
     cmd->add_option("dir", options->dir,
                     "pnpm project to measure (default: the project root); not with commands");
     CLI::Option* runs = cmd->add_option("-r,--runs", options->runs,
                                         "exact number of timed runs (default: fill the time "
                                         "budget; 5 for a pnpm project)")
-                            ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40));
+                            ->check(whole_number_check(1, core::max_runs));
     CLI::Option* min_runs =
         cmd->add_option("-m,--min-runs", options->min_runs, "at least this many timed runs")
-            ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
+            ->check(whole_number_check(1, core::max_runs))
             ->excludes(runs);
     CLI::Option* max_runs =
         cmd->add_option("-M,--max-runs", options->max_runs,
                         "at most this many timed runs (alone, it also lowers the minimum)")
-            ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40))
+            ->check(whole_number_check(1, core::max_runs))
             ->excludes(runs);
     CLI::Option* budget = cmd->add_option("--time-budget", options->time_budget_s,
                                           "seconds of timed runs to aim for when --runs is not "

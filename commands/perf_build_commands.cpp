@@ -36,6 +36,20 @@ std::string new_batch_id() {
     return buffer;
 }
 
+// What to try after a run's non-zero exit, as hyperfine says it: farm stops at a failed run
+// unless told that the exit is expected, and by default the command's output went nowhere.
+std::string failure_hint(const measure::RunResult& result, const measure::RunPlan& plan) {
+    if (result.outcome != measure::Outcome::failed || result.iterations.empty() ||
+        result.iterations.back().process.succeeded()) {
+        return "";
+    }
+    std::string hint = "\n  To go on: `-i` (--ignore-failure) counts a non-zero exit as a run";
+    if (plan.command.output == exec::OutputMode::null) {
+        hint += "; `--show-output` shows what the command printed (it went to /dev/null)";
+    }
+    return hint + ".";
+}
+
 std::vector<history::Run> runs_of(const CommandsPlan& plan,
                                   const std::vector<measure::RunResult>& results,
                                   const history::Run& base, std::vector<std::string>& failures) {
@@ -58,7 +72,7 @@ std::vector<history::Run> runs_of(const CommandsPlan& plan,
         for (const measure::Iteration& iteration : result.iterations) {
             run.iterations.push_back(measure::to_iteration_record(iteration));
         }
-        std::string failure = result.failure;
+        std::string failure = result.failure + failure_hint(result, plan.batch.commands[i]);
         if (result.outcome == measure::Outcome::interrupted) {
             failure = "interrupted after " + std::to_string(run.iterations.size()) +
                       " completed runs; the partial result is shown";

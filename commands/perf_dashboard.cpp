@@ -5,6 +5,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/live_screen.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/optimize_advice.hpp"
@@ -118,7 +119,7 @@ void register_perf_dashboard(CLI::App& perf, Invocation& invocation) {
                   "dashboard: redraw every second on a terminal (q or Ctrl-C to leave); "
                   "piped, print once");
     perf.add_option("--last", options->last, "dashboard: runs per subject in the trend")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)))
+        ->check(whole_number_check(1, 1'000'000))
         ->capture_default_str();
     perf.add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
     perf.add_option("--config", options->config,

@@ -1,6 +1,7 @@
 #include "commands/perf_dev.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
 #include "commands/time_options.hpp"
 #include "farm/core/config.hpp"
@@ -122,14 +123,14 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfDevOptions>();
     CLI::App* cmd = perf.add_subcommand(
         "dev", "Start the dev services, time start-up until ready and hot reloads, sample CPU "
-               "and memory, stop them all.\nUsage: farm perf:dev [OPTIONS]");
+               "and memory, stop them all.");
     cmd->add_option("-r,--runs", options->runs,
                     "start-ups to time (each starts and stops every service)")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1000)))
+        ->check(whole_number_check(1, 1'000))
         ->capture_default_str();
     cmd->add_option("--reloads", options->reloads,
                     "hot reloads to time per service with a reload setting (in the last run)")
-        ->check(CLI::Range(std::size_t(0), std::size_t(1000)))
+        ->check(whole_number_check(0, 1'000))
         ->capture_default_str();
     cmd->add_option("-d,--duration", options->duration_s,
                     "seconds of CPU and memory sampling after the services are ready, each run")

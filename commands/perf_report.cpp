@@ -4,6 +4,7 @@
 #include "commands/perf_report.hpp"
 
 #include "commands/cli.hpp"
+#include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/config.hpp"
@@ -256,8 +257,7 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
 void register_perf_report(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfReportOptions>();
     CLI::App* cmd = perf.add_subcommand(
-        "report", "Trends from the history; --compare before a commit; exports.\n"
-                  "Usage: farm perf:report [OPTIONS]");
+        "report", "Trends from the history; --compare before a commit; exports.");
     cmd->add_option("--kind", options->kind, "only runs of this kind (build, install, size, ...)");
     cmd->add_option("--subject", options->subject,
                     "only subjects matching this glob (* and ?), e.g. 'build:*'; with --import, "
@@ -265,7 +265,7 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("--since", options->since, "only runs of the last AGE (30d, 12h, 2w)");
     cmd->add_option("--branch", options->branch, "only runs recorded on this git branch");
     cmd->add_option("--last", options->last, "runs per subject in the window")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)))
+        ->check(whole_number_check(1, 1'000'000))
         ->capture_default_str();
     CLI::Option* compare = cmd->add_flag(
         "--compare", options->compare,
@@ -276,7 +276,7 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
         ->needs(compare);
     cmd->add_option("--baseline-runs", options->baseline_runs,
                     "previous runs (or runs of a branch) pooled as the baseline")
-        ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
+        ->check(whole_number_check(1, 100'000))
         ->needs(compare)
         ->capture_default_str();
     cmd->add_option("--alpha", options->alpha, "significance level (default 0.05)")
@@ -291,7 +291,7 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
                     "metric to compare (repeatable, or `all`; default: each subject's primary)")
         ->needs(compare);
     cmd->add_option("--fail-on", options->fail_on, "exit 1 on `slower` (default) or `never`")
-        ->check(CLI::IsMember({"slower", "never"}))
+        ->check(one_of_check({"slower", "never"}))
         ->needs(compare);
     cmd->add_option("--export", options->export_file,
                     "write the report to FILE: .json, .csv, .md, .html or .prom");
@@ -305,7 +305,7 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("--older-than", options->older_than, "with --prune: runs older than AGE")
         ->needs(prune);
     cmd->add_option("--keep-last", options->keep_last, "with --prune: keep N runs per subject")
-        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)))
+        ->check(whole_number_check(1, 1'000'000))
         ->needs(prune);
     import->excludes(prune)->excludes(compare);
     prune->excludes(compare);

@@ -159,8 +159,7 @@ void register_perf_test(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfTestOptions>();
     CLI::App* cmd = perf.add_subcommand(
         "test", "Run the performance suites of farm.config.json against their thresholds and "
-                "budgets; exit 1 when one fails.\n"
-                "Usage: farm perf:test [OPTIONS]");
+                "budgets; exit 1 when one fails.");
     cmd->add_option("--suite", options->suites, "run only this suite (repeatable)");
     cmd->add_flag("--ai-providers", options->ai_providers,
                   "AI suites: run against every provider of ai.providers");

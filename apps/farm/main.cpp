@@ -1,6 +1,7 @@
 // farm's entry point: normalise argv, parse it, run the command, and turn every error into a
 // message and one of the documented exit codes. Nothing else lives here.
 #include "commands/cli.hpp"
+#include "commands/cli_mistakes.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/version.hpp"
 #include "farm/exec/interrupt.hpp"
@@ -24,11 +25,9 @@ int report_error(const std::string& message, farm::ExitCode code, bool json) {
 }
 
 std::string usage_of(const std::string& command) {
-    for (const farm::commands::CommandInfo& c : farm::commands::command_table()) {
-        if (command == c.name) {
-            return std::string("Usage: farm ") + c.name + " " + c.usage + "\nRun `farm " + c.name +
-                   " --help` for every option.";
-        }
+    if (const farm::commands::CommandInfo* c = farm::commands::find_command(command)) {
+        return std::string("Usage: farm ") + c->name + " " + c->usage + "\nRun `farm " + c->name +
+               " --help` for every option and examples.";
     }
     return "Run `farm --help` for the list of commands.";
 }
@@ -74,7 +73,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string message = e.what();
+        std::string message = farm::commands::explain_parse_error(e, app, arguments);
         return report_error(message + "\n" + usage_of(farm::commands::typed_command(arguments)),
                             farm::ExitCode::usage, invocation.json);
     } catch (const farm::Error& e) {

@@ -2,6 +2,7 @@
 // ("test") documents it.
 #include "farm/core/config.hpp"
 #include "farm/core/config_reader.hpp"
+#include "farm/core/limits.hpp"
 #include "farm/core/text.hpp"
 
 #include <algorithm>
@@ -119,10 +120,10 @@ void read_build_job(const ConfigReader& r, const json& s, const std::string& whe
         suite.dir = r.string(s["dir"], where + ".dir");
     }
     if (s.contains("runs")) {
-        suite.runs = count(r, s["runs"], where + ".runs", 1, 1000000);
+        suite.runs = count(r, s["runs"], where + ".runs", 1, max_runs);
     }
     if (s.contains("warmup")) {
-        suite.warmup = count(r, s["warmup"], where + ".warmup", 0, 1000000);
+        suite.warmup = count(r, s["warmup"], where + ".warmup", 0, max_runs);
     }
     if (s.contains("timeout_s")) {
         suite.timeout_s = r.seconds(s["timeout_s"], where + ".timeout_s", 0);

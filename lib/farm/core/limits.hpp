@@ -26,6 +26,10 @@ inline constexpr double max_age_s = 100.0 * 365.25 * 24 * 3600;
 // hyperfine export to import, pnpm-workspace.yaml, .npmrc): 64 MiB.
 inline constexpr std::uintmax_t max_input_file_bytes = std::uintmax_t(64) << 20;
 
+// The most timed runs (and warm-up runs) of one command that an option or the config asks for:
+// a million runs of the fastest command take minutes, and every run's figures are kept in memory.
+inline constexpr std::size_t max_runs = 1000000;
+
 // The deepest nesting of JSON arrays and objects farm accepts, from files and from servers.
 inline constexpr std::size_t max_json_depth = 512;
 

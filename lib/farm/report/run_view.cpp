@@ -21,12 +21,26 @@ std::vector<Outlier> find_outliers(const std::vector<history::MetricSeries>& ser
     return outliers;
 }
 
-std::string render_run_table(const history::Run& run, const std::string& failure, bool color) {
-    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
-    std::string out;
-    std::size_t n = run.iterations.size();
-    std::string status = history::to_string(run.status);
-    out += run.subject + "\n";
+namespace {
+
+// The iterations the statistics are over: all of a completed run (with -i, a non-zero exit was
+// accepted); of a failed or interrupted run, those that exited 0, so that the failed run is never
+// a number.
+std::vector<measure::IterationRecord> measured_iterations(const history::Run& run) {
+    if (run.status == history::RunStatus::ok) {
+        return run.iterations;
+    }
+    std::vector<measure::IterationRecord> kept;
+    for (const measure::IterationRecord& it : run.iterations) {
+        if (it.exit_code == 0 && it.signal == 0) {
+            kept.push_back(it);
+        }
+    }
+    return kept;
+}
+
+std::string heading(const history::Run& run) {
+    std::string out = run.subject + "\n";
     if (run.command != run.subject && !run.command.empty()) {
         out += "  command: " + run.command + "\n";
     }
@@ -37,49 +51,71 @@ std::string render_run_table(const history::Run& run, const std::string& failure
         }
         out += "\n";
     }
-    out += "  " + std::to_string(n) + (n == 1 ? " run" : " runs") + ", " + status;
+    return out;
+}
+
+std::string status_line(const history::Run& run) {
+    std::size_t n = run.iterations.size();
+    std::string out = "  " + std::to_string(n) + (n == 1 ? " run" : " runs") + ", " +
+                      history::to_string(run.status);
     if (run.context.git.available) {
         out += ", git " + run.context.git.commit.substr(0, 10) +
                (run.context.git.dirty ? " (dirty)" : "");
     }
-    out += "\n\n";
-    if (!series.empty()) {
-        Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
-        for (const history::MetricSeries& s : series) {
-            const measure::Summary& m = s.summary;
-            table.add_row(
-                {metric_label(s.name), format_value(m.median, s.unit),
-                 format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
-                 format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
-                 format_value(m.p95, s.unit),
-                 format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
-        }
-        out += table.render(color);
-        std::vector<Outlier> outliers = find_outliers(series);
-        if (!outliers.empty()) {
-            out += "\n  " + std::to_string(outliers.size()) + " outlier" +
-                   (outliers.size() == 1 ? "" : "s") +
-                   " in wall time (modified z-score above 3.5; kept in the statistics):";
-            for (const Outlier& o : outliers) {
-                out += " run " + std::to_string(o.iteration + 1) + " (" +
-                       format_value(o.value, "s") + ")";
-            }
-            out += "\n";
-        }
-        if (run.shell_overhead_s) {
-            out += "\n  Wall time has the shell's own start-up subtracted: " +
-                   format_value(*run.shell_overhead_s, "s") +
-                   " (the median of empty runs of `SHELL -c ''`).";
-        }
-        out += "\n  Statistics over " + std::to_string(n) +
-               " timed runs. RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the "
-               "sampled sum over all descendants.\n";
-    } else {
-        out += "  no run completed, so nothing was measured\n";
+    return out + "\n\n";
+}
+
+std::string statistics_table(const std::vector<history::MetricSeries>& series, bool color) {
+    Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
+    for (const history::MetricSeries& s : series) {
+        const measure::Summary& m = s.summary;
+        table.add_row({metric_label(s.name), format_value(m.median, s.unit),
+                       format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
+                       format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
+                       format_value(m.p95, s.unit),
+                       format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
     }
+    std::string out = table.render(color);
+    std::vector<Outlier> outliers = find_outliers(series);
+    if (!outliers.empty()) {
+        out += "\n  " + std::to_string(outliers.size()) + " outlier" +
+               (outliers.size() == 1 ? "" : "s") +
+               " in wall time (modified z-score above 3.5; kept in the statistics):";
+        for (const Outlier& o : outliers) {
+            out += " run " + std::to_string(o.iteration + 1) + " (" + format_value(o.value, "s") +
+                   ")";
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+std::string render_run_table(const history::Run& run, const std::string& failure, bool color) {
+    // A failure comes first: it is what the user acts on, and a table above it hides it.
+    std::string out = heading(run);
     if (!failure.empty()) {
-        out += "\n  " + failure + "\n";
+        out += "  " + failure + "\n";
     }
+    out += status_line(run);
+    std::vector<measure::IterationRecord> measured = measured_iterations(run);
+    std::vector<history::MetricSeries> series = history::series_of(measured);
+    if (series.empty()) {
+        return out + "  no run completed, so nothing was measured\n";
+    }
+    out += statistics_table(series, color);
+    if (run.shell_overhead_s) {
+        out += "\n  Wall time has the shell's own start-up subtracted: " +
+               format_value(*run.shell_overhead_s, "s") +
+               " (the median of empty runs of `SHELL -c ''`).";
+    }
+    std::size_t left_out = run.iterations.size() - measured.size();
+    out += "\n  Statistics over " + std::to_string(measured.size()) + " timed run" +
+           (measured.size() == 1 ? "" : "s") +
+           (left_out > 0 ? " (the " + std::to_string(left_out) + " that failed left out)" : "") +
+           ". RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the sampled sum "
+           "over all descendants.\n";
     return out;
 }
 
@@ -97,7 +133,7 @@ nlohmann::json run_to_json(const history::Run& run, const std::string& failure) 
     j["duration_s"] = run.duration_s;
     add_context_json(j, run.context);
     j["runs"] = iterations_to_json(run);
-    std::vector<history::MetricSeries> series = history::series_of(run.iterations);
+    std::vector<history::MetricSeries> series = history::series_of(measured_iterations(run));
     j["summary"] = summary_to_json(series);
     json outliers = json::array();
     for (const Outlier& o : find_outliers(series)) {
