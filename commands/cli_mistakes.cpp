@@ -19,8 +19,8 @@ const CLI::App* command_app(const CLI::App& root, const std::string& typed) {
     while (app != nullptr && start < typed.size()) {
         std::size_t colon = std::min(typed.find(':', start), typed.size());
         std::string part = typed.substr(start, colon - start);
-        auto matches = app->get_subcommands(
-            [&](const CLI::App* sub) { return sub->get_name() == part; });
+        auto matches =
+            app->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == part; });
         app = matches.empty() ? nullptr : matches.front();
         start = colon + 1;
     }
@@ -28,8 +28,7 @@ const CLI::App* command_app(const CLI::App& root, const std::string& typed) {
 }
 
 // The words typed after the command's name ("perf", "build").
-std::vector<std::string> words_after_command(const Arguments& arguments,
-                                             const std::string& typed) {
+std::vector<std::string> words_after_command(const Arguments& arguments, const std::string& typed) {
     std::size_t parts = std::count(typed.begin(), typed.end(), ':') + 1;
     std::vector<std::string> after;
     for (const std::string& word : arguments.words) {
@@ -106,7 +105,8 @@ std::string unknown_option(const CLI::App& app, const std::string& word) {
 
 bool takes_a_command(const std::string& typed) {
     const CommandInfo* command = find_command(typed);
-    return command != nullptr && std::string(command->usage).find("-- COMMAND") != std::string::npos;
+    return command != nullptr &&
+           std::string(command->usage).find("-- COMMAND") != std::string::npos;
 }
 
 std::string explain_extras(const CLI::App& root, const Arguments& arguments) {
@@ -131,7 +131,7 @@ std::string explain_extras(const CLI::App& root, const Arguments& arguments) {
         }
         suggestion += " -- " + core::join_command_line(command);
         return "`" + core::join_command_line(command) +
-               "` is not farm's to read: a command to time goes after `--`. Did you mean `" +
+               "` is not farm's to read: a command to time goes after `--`; did you mean `" +
                suggestion + "`?";
     }
     std::vector<std::string> lines;
@@ -153,8 +153,7 @@ std::string explain_extras(const CLI::App& root, const Arguments& arguments) {
 // CLI11 writes "--runs: takes a whole number ..."; the sentence reads better without the colon.
 std::string explain_validation(const std::string& message) {
     std::size_t colon = message.find(": takes ");
-    if (message.starts_with("-") && colon != std::string::npos &&
-        message.find(' ') == colon + 1) {
+    if (message.starts_with("-") && colon != std::string::npos && message.find(' ') == colon + 1) {
         return message.substr(0, colon) + message.substr(colon + 1);
     }
     return message;

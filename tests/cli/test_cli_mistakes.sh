@@ -10,8 +10,8 @@ expect_rc 2 "a command without -- is a usage error"
 expect_contains "$ERR" 'did you mean `farm perf:build --no-record -- node -e 0`?' \
     "the forgotten -- is put back, the options kept before it"
 expect_not_contains "$ERR" "not expected" "CLI11's reversed list is gone"
-run_farm perf:build --runs 3 sh -c 'exit 0'
-expect_contains "$ERR" "did you mean \`farm perf:build --runs 3 -- sh -c 'exit 0'\`?" \
+run_farm perf:build --runs 3 node -e 'process.exit(0)'
+expect_contains "$ERR" "did you mean \`farm perf:build --runs 3 -- node -e 'process.exit(0)'\`?" \
     "an option's value is not taken for the command, and quoted words stay quoted"
 expect_eq "$(runs_in_db)" "0" "nothing was run or stored"
 
@@ -27,7 +27,7 @@ expect_contains "$ERR" "unknown option --zzzzzzzz" "an option far from every nam
 expect_not_contains "$ERR" "did you mean" "and nothing far-fetched is suggested"
 run_farm perf:report stray
 expect_contains "$ERR" "unexpected argument 'stray'" "a stray word is named"
-expect_not_contains "$ERR" "farm perf:report --" "perf:report takes no command: no -- suggestion"
+expect_not_contains "$ERR" "goes after" "perf:report takes no command: no -- suggestion"
 
 # Numbers and words out of range, in words.
 run_farm perf:build --runs abc -- true
@@ -44,6 +44,27 @@ run_farm perf:build --runner turob
 expect_rc 2 "an unknown runner is a usage error"
 expect_contains "$ERR" "--runner takes one of auto, turbo, nx, pnpm (not 'turob'): did you mean turbo?" \
     "the allowed words and the closest one"
+
+# A failed command: its exit code and the hint first, and no statistics of the failed run.
+run_farm perf:build --no-record -- sh -c 'exit 3'
+expect_rc 3 "exit code 3: the measured command failed"
+expect_eq "$(sed -n 2p <<<"$OUT")" "  run 1 failed (exit code 3)" "the failure is the line after the name"
+expect_contains "$OUT" "To go on: \`-i\` (--ignore-failure) counts a non-zero exit as a run; \`--show-output\` shows what the command printed" \
+    "the hint names -i and --show-output (the output went to /dev/null)"
+expect_contains "$OUT" "no run completed, so nothing was measured" "a single failed run is not a number"
+expect_not_contains "$OUT" "wall time" "no statistics table for a single failed run"
+run_farm perf:build --no-record --show-output -- sh -c 'echo oops >&2; exit 3'
+expect_not_contains "$OUT" "\`--show-output\` shows" "no --show-output hint when the output was shown"
+# The second run fails: the statistics are those of the first alone, in the table and the JSON.
+run_farm perf:build --no-record --runs 3 --json -- sh -c 'test -f ran && exit 4; touch ran'
+expect_rc 3 "the second run failed: exit code 3"
+expect_eq "$(json_get "$OUT" 'len(d["runs"])')" "2" "both runs are listed"
+expect_eq "$(json_get "$OUT" 'd["summary"]["wall_s"]["count"]')" "1" \
+    "the summary is over the run that completed, not the failed one"
+rm -f ran
+run_farm perf:build --no-record --runs 3 -- sh -c 'test -f ran && exit 4; touch ran'
+expect_contains "$OUT" "Statistics over 1 timed run (the 1 that failed left out)" "the table says what it left out"
+rm -f ran
 
 # Every --help: one Usage line in farm's spelling, and examples whose options the command has.
 commands="perf perf:build perf:ai perf:benchmark perf:dev perf:report perf:test optimize"
@@ -65,7 +86,7 @@ for command in $commands; do
         else
             fail "$command --help: its example uses $option, which it does not list"
         fi
-    done < <(sed 's/#.*//' <<<"$examples" | grep -oE -- ' --?[a-z][a-z-]*' | sed 's/^ //' | sort -u)
+    done < <(sed "s/#.*//; s/'[^']*'//g" <<<"$examples" | grep -oE -- ' --?[a-z][a-z-]*' | sed 's/^ //' | sort -u)
 done
 
 finish

@@ -12,7 +12,9 @@
 
 namespace farm::core {
 
-// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+// Edit distance with transpositions (optimal string alignment): insertions, deletions,
+// substitutions and swaps of two neighbouring letters each cost 1, because a swap ("turob") is
+// the commonest typo and would otherwise count as two.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, if it is close enough to be a plausible typo

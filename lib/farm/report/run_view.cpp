@@ -69,11 +69,12 @@ std::string statistics_table(const std::vector<history::MetricSeries>& series, b
     Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
     for (const history::MetricSeries& s : series) {
         const measure::Summary& m = s.summary;
-        table.add_row({metric_label(s.name), format_value(m.median, s.unit),
-                       format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
-                       format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
-                       format_value(m.p95, s.unit),
-                       format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
+        table.add_row(
+            {metric_label(s.name), format_value(m.median, s.unit),
+             format_value(m.mean, s.unit) + " ± " + format_value(m.stddev, s.unit),
+             format_value(m.min, s.unit) + " … " + format_value(m.max, s.unit),
+             format_value(m.p95, s.unit),
+             format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
     }
     std::string out = table.render(color);
     std::vector<Outlier> outliers = find_outliers(series);
@@ -82,8 +83,8 @@ std::string statistics_table(const std::vector<history::MetricSeries>& series, b
                (outliers.size() == 1 ? "" : "s") +
                " in wall time (modified z-score above 3.5; kept in the statistics):";
         for (const Outlier& o : outliers) {
-            out += " run " + std::to_string(o.iteration + 1) + " (" + format_value(o.value, "s") +
-                   ")";
+            out +=
+                " run " + std::to_string(o.iteration + 1) + " (" + format_value(o.value, "s") + ")";
         }
         out += "\n";
     }

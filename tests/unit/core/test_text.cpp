@@ -7,7 +7,9 @@ using namespace farm::core;
 TEST_CASE("core::edit_distance") {
     CHECK(edit_distance("", "") == 0);
     CHECK(edit_distance("kitten", "sitting") == 3);
-    CHECK(edit_distance("perf:biuld", "perf:build") == 2);
+    CHECK(edit_distance("perf:biuld", "perf:build") == 1); // a swap of neighbours
+    CHECK(edit_distance("ca", "abc") == 3);                // no edit of a swapped pair
+    CHECK(edit_distance("turob", "turbo") == 1);
     CHECK(edit_distance("abc", "") == 3);
 }
 
