@@ -13,6 +13,10 @@ expect_not_contains "$ERR" "not expected" "CLI11's reversed list is gone"
 run_farm perf:build --runs 3 node -e 'process.exit(0)'
 expect_contains "$ERR" "did you mean \`farm perf:build --runs 3 -- node -e 'process.exit(0)'\`?" \
     "an option's value is not taken for the command, and quoted words stay quoted"
+run_farm perf:build sleep
+expect_rc 2 "a command's name alone is read as a folder"
+expect_contains "$ERR" 'To time the command `sleep`, put it after `--`: `farm perf:build -- sleep ...`' \
+    "a word that is not a folder gets the -- hint"
 expect_eq "$(runs_in_db)" "0" "nothing was run or stored"
 
 # Misspelt options.

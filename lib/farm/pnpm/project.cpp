@@ -129,7 +129,14 @@ std::vector<Package> find_workspace_packages(const fs::path& root,
 Project load_project(const fs::path& dir) {
     fs::path root = fs::absolute(dir).lexically_normal();
     if (!fs::is_directory(root)) {
-        throw UsageError("not a folder: " + root.string());
+        // `farm perf:build sleep 1` reads `sleep` as the folder: say how to time a command.
+        std::string word = dir.string();
+        bool one_word = !word.empty() && word.find('/') == std::string::npos;
+        throw UsageError("not a folder: " + root.string() +
+                         (one_word
+                              ? ". To time the command `" + word +
+                                    "`, put it after `--`: `farm perf:build -- " + word + " ...`"
+                              : std::string()));
     }
     if (!fs::exists(root / "package.json")) {
         throw UsageError("not a pnpm project: " + root.string() +
