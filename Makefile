@@ -6,7 +6,7 @@ ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc)
 FARM      := $(BUILD_DIR)/farm
 
-.PHONY: all deps test-deps test-tools build asan fuzz demo test unit clean format
+.PHONY: all deps test-deps test-tools configure farm build asan fuzz demo test unit clean format
 
 all: build
 
@@ -16,8 +16,14 @@ deps:
 test-deps:
 	@scripts/setup-deps.sh --test
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+# The binary alone: what `make demo` needs (the tests are most of the compile time).
+farm: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target farm
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Unit tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -30,7 +36,7 @@ FUZZ_SECONDS ?= 10
 fuzz: test-deps
 	@FARM_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh >/dev/null
 
-demo: build
+demo: farm
 	@scripts/demo.sh $(FARM)
 
 # pnpm 9, 10 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
