@@ -42,7 +42,7 @@ std::string load_line(const AiResultView& v) {
         parts.push_back("connect " + median_p99(*load.connect_ms) + " (" +
                         std::to_string(load.connect_ms->count) + " new connections)");
     }
-    std::string versions = ai::http_versions_text(load);
+    std::string versions = ai::http_versions_text(load.http_versions);
     if (!versions.empty()) {
         parts.push_back("HTTP/" + versions);
     }

@@ -365,7 +365,7 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     }
     facts[load_key] = load_value;
     facts["gpu"] = gpu_name;
-    std::string http_version = ai::http_versions_text(ai::summarize_load(result));
+    std::string http_version = ai::http_versions_text(result.http_versions);
     if (!http_version.empty()) {
         facts["http_version"] = http_version;
     }

@@ -50,9 +50,9 @@ LoadSummary summarize_load(const BenchmarkResult& result) {
     return load;
 }
 
-std::string http_versions_text(const LoadSummary& load) {
+std::string http_versions_text(const std::map<std::string, std::size_t>& http_versions) {
     std::string text;
-    for (const auto& [version, count] : load.http_versions) {
+    for (const auto& [version, count] : http_versions) {
         text += (text.empty() ? "" : "+") + version;
     }
     return text;

@@ -42,6 +42,6 @@ struct LoadSummary {
 LoadSummary summarize_load(const BenchmarkResult& result);
 
 // The HTTP version(s) the requests were answered in: "1.1", "2", "1.1+2"; "" for none.
-std::string http_versions_text(const LoadSummary& load);
+std::string http_versions_text(const std::map<std::string, std::size_t>& http_versions);
 
 } // namespace farm::ai
