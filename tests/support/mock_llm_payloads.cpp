@@ -29,14 +29,14 @@ json Generation::tool_call_json(int index) const {
 }
 
 json Generation::usage_json() const {
-    json usage = {{"prompt_tokens", m_prompt_tokens},
-                  {"completion_tokens", total_chunks()},
-                  {"total_tokens", m_prompt_tokens + total_chunks()}};
+    json counts = {{"prompt_tokens", m_prompt_tokens},
+                   {"completion_tokens", total_chunks()},
+                   {"total_tokens", m_prompt_tokens + total_chunks()}};
     if (m_script.reasoning_chunks > 0) {
         // As OpenAI and vLLM report them: a part of completion_tokens.
-        usage["completion_tokens_details"] = {{"reasoning_tokens", m_script.reasoning_chunks}};
+        counts["completion_tokens_details"] = {{"reasoning_tokens", m_script.reasoning_chunks}};
     }
-    return usage;
+    return counts;
 }
 
 json Generation::chunk_json(json delta, json finish_reason) const {
