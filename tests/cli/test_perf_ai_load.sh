@@ -72,11 +72,16 @@ expect_eq "$(python3 -c 'import json,sqlite3,sys; print(json.loads(sqlite3.conne
     "1.1" "the HTTP version is stored with the run"
 
 # --- an environment proxy does not catch loopback requests --------------------------------------
-http_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9 \
-    no_proxy= NO_PROXY= run_farm perf:ai --provider openai --url "$MOCK_URL" --model m \
-    --requests 4 --json --no-record
-expect_rc 0 "a dead proxy in the environment"
-expect_eq "$(json_get "$OUT" "$r[\"succeeded\"]")" "4" "every loopback request answered"
+(
+    export http_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9
+    unset no_proxy NO_PROXY
+    run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --json --no-record
+    echo "$RC" >"$WORK/rc.proxy"
+    echo "$OUT" >"$WORK/out.proxy"
+)
+expect_eq "$(cat "$WORK/rc.proxy")" "0" "a dead proxy in the environment"
+expect_eq "$(json_get "$(cat "$WORK/out.proxy")" "$r[\"succeeded\"]")" "4" \
+    "every loopback request answered"
 
 # --- --ttft-timeout: the head at once, the first token never -----------------------------------
 start_mock --fault stall
