@@ -19,7 +19,6 @@ namespace {
 ai::LoadPlan load_plan_from(const PerfAiOptions& o) {
     ai::LoadPlan load;
     load.requests = o.requests;
-    load.warmup = o.warmup;
     load.concurrency = o.concurrency;
     load.rate = o.rate;
     load.max_concurrency = o.max_concurrency;
@@ -53,6 +52,11 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         }
     }
     session.finish();
+    for (const AiResultView& v : views) {
+        for (const std::string& warning : load_warnings(v)) {
+            std::cerr << "farm: warning: " << warning << "\n";
+        }
+    }
     std::vector<analysis::Recommendation> advice = session.advice();
 
     if (o.json) {
@@ -70,6 +74,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         bool color = stdout_wants_color();
         std::cout << render_ai_table(views, color);
         std::cout << render_ai_errors(views);
+        std::cout << render_load_lines(views);
         std::cout << render_gpu_line(session.gpu_name(), session.gpu_overall());
         if (session.recording()) {
             std::cout << "recorded in " << session.db_path() << "\n";
@@ -127,7 +132,8 @@ void register_perf_ai(CLI::App& perf, Invocation& invocation) {
             ->check(whole_number_check(1, 10'000))
             ->capture_default_str();
     cmd->add_option("--rate", options->rate,
-                    "requests per second with Poisson arrivals (instead of --concurrency)")
+                    "requests per second, open loop: Poisson arrivals (see --burstiness) that "
+                    "keep their schedule (instead of --concurrency)")
         ->check(hertz_check(1e6))
         ->excludes(concurrency);
     cmd->add_option("--max-concurrency", options->max_concurrency,

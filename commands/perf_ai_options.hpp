@@ -5,6 +5,7 @@
 
 #include "farm/ai/benchmark.hpp"
 #include "farm/ai/benchmark_summary.hpp"
+#include "farm/ai/load_summary.hpp"
 #include "farm/analysis/optimize_advice.hpp"
 #include "farm/core/config.hpp"
 #include "farm/history/run.hpp"
@@ -34,7 +35,11 @@ struct PerfAiOptions {
     std::size_t concurrency = 1;
     double rate = 0;
     std::size_t max_concurrency = 256;
-    std::size_t warmup = 1;
+    double burstiness = 1;             // --rate: gamma shape of the gaps, 1 = Poisson
+    double ramp_up_s = 0;              // the rate (or concurrency) grows over this long
+    std::optional<std::size_t> warmup; // none: default_warmup()
+    double ttft_timeout_s = 0;         // no content token within this long: timeout
+    bool http2 = false;
     std::string prompt;
     std::string prompts_file;
     std::size_t input_length = 0;
@@ -88,6 +93,7 @@ struct AiResultView {
     std::map<std::string, std::string> first_error;
     std::map<int, std::size_t> errors_by_status;
     std::optional<sys::GpuStats> gpu;
+    ai::LoadSummary load;         // offered/achieved rate, schedule lag, connect_ms, deadline
     std::string verdict;          // "failing" above error_rate_max; else empty without a success
     double error_rate_max = 0.05; // the line it was judged against (ai.thresholds.error_rate)
     std::int64_t run_id = 0;
@@ -115,6 +121,18 @@ std::string export_csv_row(const ai::Target& target, ai::Operation operation,
 
 // An error rate as text: "0.2", "0.025", "0"; "-" when absent.
 std::string error_rate_text(const std::optional<double>& rate);
+
+// Warm-up requests when --warmup is not given: enough to open the connections the measured
+// phase needs -- the concurrency, or in rate mode one second of arrivals (at most the cap) --
+// and at least 1.
+std::size_t default_warmup(const ai::LoadPlan& load);
+// The load lines under perf:ai's table: offered and achieved rate, schedule lag, connection
+// set-up, HTTP version, requests cut by the deadline and not started (perf_ai_load_view.cpp).
+std::string render_load_lines(const std::vector<AiResultView>& views);
+// The warnings of a result's load ("the client fell behind its schedule: ..."), one a line.
+std::vector<std::string> load_warnings(const AiResultView& view);
+// results[].load of farm.ai/1.
+nlohmann::json load_to_json(const ai::LoadSummary& load);
 
 // Millisecond text for tables: "52.3", "1.2k"; "-" when absent.
 std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field);

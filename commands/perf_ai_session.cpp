@@ -69,8 +69,13 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     }
     plan.limits.max_response_bytes =
         std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
+    plan.target.ttft_timeout_s = m_options.ttft_timeout_s;
+    plan.target.http2 = m_options.http2;
     plan.load = load;
     plan.load.deadline_s = m_options.duration_s;
+    plan.load.burstiness = m_options.burstiness;
+    plan.load.ramp_up_s = m_options.ramp_up_s;
+    plan.load.warmup = m_options.warmup ? *m_options.warmup : default_warmup(load);
     plan.gpu = m_gpu.get();
 
     history::Run run;
@@ -101,6 +106,13 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
     }
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
+    if (load.rate > 0) {
+        // The shape of the arrivals is part of the load: runs of different shapes differ.
+        run.context.project["burstiness"] = std::to_string(m_options.burstiness);
+    }
+    if (m_options.ramp_up_s > 0) {
+        run.context.project["ramp_up_s"] = std::to_string(m_options.ramp_up_s);
+    }
     if (m_store && !result.requests.empty()) {
         outcome.view.run_id = m_store->record(run, result.requests);
         m_run_ids.push_back(outcome.view.run_id);

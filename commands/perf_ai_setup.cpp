@@ -31,8 +31,9 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--operation", o.operation, "what each request asks for")
         ->check(one_of_check({"chat", "chat_stream", "generate", "generate_stream", "embed"}))
         ->capture_default_str();
-    cmd.add_option("--warmup", o.warmup, "requests sent first and not measured")
-        ->capture_default_str();
+    cmd.add_option("--warmup", o.warmup,
+                   "requests sent first and not measured, outside --duration (default: the "
+                   "concurrency, with --rate one second of arrivals; at least 1)");
     cmd.add_option("--prompt", o.prompt, "the prompt every request sends");
     cmd.add_option("--prompts-file", o.prompts_file,
                    "prompts, one per line (or JSONL lines {\"prompt\": ...}), used in turn");
@@ -43,8 +44,24 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
         ->check(seconds_check());
     cmd.add_option("--duration", o.duration_s,
-                   "end each run after SECONDS (requests in flight end as timeouts)")
+                   "end each run's measured phase after SECONDS (requests in flight are "
+                   "cut_by_deadline, not errors; the rest not_started)")
         ->check(seconds_check());
+    cmd.add_option("--burstiness", o.burstiness,
+                   "with --rate: gamma shape of the arrival gaps (1 Poisson, < 1 bursts, > 1 even)")
+        ->check(CLI::Range(0.01, 1000.0))
+        ->capture_default_str();
+    cmd.add_option("--ramp-up", o.ramp_up_s,
+                   "SECONDS over which the rate (or the concurrency) rises linearly from 0 "
+                   "(from 1) to its full value")
+        ->check(seconds_check());
+    cmd.add_option("--ttft-timeout", o.ttft_timeout_s,
+                   "seconds a stream may take to its first content token (a server may send its "
+                   "response head at once)")
+        ->check(seconds_check());
+    cmd.add_flag("--http2", o.http2,
+                 "use HTTP/2 where the server offers it over TLS (default HTTP/1.1, as vLLM's "
+                 "client)");
     cmd.add_option("--max-response-bytes", o.max_response_bytes,
                    "an answer longer than this (or with a line over 1 MiB) ends as "
                    "response_too_large: 64MiB, 500kB, 1048576")
@@ -64,6 +81,17 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "write one CSV row per measured request to FILE.csv");
 }
 
+namespace {
+
+// 0.5, 2, 1e+06: as short as the number allows.
+std::string shortest_text(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+} // namespace
+
 std::vector<std::string> describe_command(const std::string& command, const PerfAiOptions& o) {
     std::vector<std::string> argv = {"farm",      command,      "--operation",
                                      o.operation, "--requests", std::to_string(o.requests)};
@@ -71,6 +99,15 @@ std::vector<std::string> describe_command(const std::string& command, const Perf
         argv.insert(argv.end(), {"--rate", std::to_string(o.rate)});
     } else {
         argv.insert(argv.end(), {"--concurrency", std::to_string(o.concurrency)});
+    }
+    if (o.rate > 0 && o.burstiness != 1) {
+        argv.insert(argv.end(), {"--burstiness", shortest_text(o.burstiness)});
+    }
+    if (o.ramp_up_s > 0) {
+        argv.insert(argv.end(), {"--ramp-up", shortest_text(o.ramp_up_s)});
+    }
+    if (o.http2) {
+        argv.push_back("--http2");
     }
     if (!o.model.empty()) {
         argv.insert(argv.end(), {"--model", o.model});
@@ -329,6 +366,10 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
     }
     facts[load_key] = load_value;
     facts["gpu"] = gpu_name;
+    std::string http_version = ai::http_versions_text(result.http_versions);
+    if (!http_version.empty()) {
+        facts["http_version"] = http_version;
+    }
     // The failures by class and by HTTP status, for optimize:ai's advice by error class.
     for (const auto& [error_class, count] : result.errors_by_class) {
         facts["errors." + error_class] = std::to_string(count);

@@ -78,6 +78,7 @@ AiResultView make_view(const ai::Target& target, ai::Operation operation,
     view.target = target;
     view.operation = operation;
     view.summary = ai::summarize_benchmark(result);
+    view.load = ai::summarize_load(result);
     view.first_error = result.first_error;
     view.errors_by_status = result.errors_by_status;
     view.gpu = gpu;
@@ -209,6 +210,7 @@ nlohmann::json result_to_json(const AiResultView& v) {
         {"output_token_throughput", s.output_token_throughput},
         {"verdict", v.verdict.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.verdict)},
         {"run_id", v.run_id > 0 ? nlohmann::json(v.run_id) : nlohmann::json(nullptr)},
+        {"load", load_to_json(v.load)},
     };
     if (v.gpu && v.gpu->samples > 0) {
         nlohmann::json gpu = {{"samples", v.gpu->samples}};

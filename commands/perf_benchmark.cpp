@@ -162,7 +162,6 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
         for (double load : loads) {
             ai::LoadPlan plan;
             plan.requests = requests_for(o.ai, load, rate_mode);
-            plan.warmup = o.ai.warmup;
             plan.concurrency = rate_mode ? 1 : std::size_t(load);
             plan.rate = rate_mode ? load : 0;
             plan.max_concurrency = o.ai.max_concurrency;
@@ -178,6 +177,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             double wall = level.outcome.view.summary.wall_s;
             level.goodput = wall > 0 ? double(level.outcome.meeting_slo) / wall : 0;
             interrupted = level.outcome.interrupted;
+            for (const std::string& warning : load_warnings(level.outcome.view)) {
+                std::cerr << "farm: warning: " << name << ": " << warning << "\n";
+            }
             sweep.levels.push_back(std::move(level));
             if (interrupted) {
                 break;

@@ -59,9 +59,10 @@ expect_eq "$(json_get "$OUT" 'all(l["meeting_slo"] == 4 for l in d["sweeps"][0][
 # Rates 5 and 20 (as text "20" sorts before "5"), 20 Poisson arrivals each. The achieved rate is
 # request_throughput: 20 requests / (first sent -> last ended). Arrivals are seeded (seed 1, the
 # same at every level), so each level runs the same 19 exponential gaps scaled by 1/rate; their
-# sum is 12.49 mean gaps, so the schedule itself runs at 20 / 12.49 = 1.60x the target. The
-# tolerance, 1.0x to 2.2x, leaves a slow sender 60% of the wall time (a sender that ignores the
-# schedule is far above it, one at half the rate below); and the two levels' achieved rates must
+# sum is 27.08 mean gaps (farm's own seeded draws, ai/arrivals.hpp), so the schedule itself runs at
+# 20 / 27.08 = 0.74x the target. The tolerance, 0.45x to 1.0x, leaves a slow sender 60% of the
+# wall time (a sender that ignores the schedule is far above it, one at half the rate below); and
+# the two levels' achieved rates must
 # stand as 20 : 5 = 4 within 20% (the same gaps, scaled: only latency and sending delays differ).
 run_farm perf:benchmark --provider openai --url "$URL" --model m --rates 5,20 --requests 20 --json --no-record
 expect_rc 0 "rate sweep"
@@ -70,10 +71,10 @@ expect_eq "$(json_get "$OUT" '[l["rate"] for l in d["sweeps"][0]["levels"]]')" "
     "levels in numeric order"
 for i in 0 1; do
     ratio=$(json_get "$OUT" "round(d['sweeps'][0]['levels'][$i]['result']['request_throughput'] / d['sweeps'][0]['levels'][$i]['rate'], 2)")
-    if python3 -c "import sys; sys.exit(0 if 1.0 <= $ratio <= 2.2 else 1)"; then
+    if python3 -c "import sys; sys.exit(0 if 0.45 <= $ratio <= 1.0 else 1)"; then
         pass
     else
-        fail "level $i: achieved rate / target = $ratio, expected 1.0 to 2.2 (1.60 scheduled)"
+        fail "level $i: achieved rate / target = $ratio, expected 0.45 to 1.0 (0.74 scheduled)"
     fi
 done
 between=$(json_get "$OUT" 'round(d["sweeps"][0]["levels"][1]["result"]["request_throughput"] / d["sweeps"][0]["levels"][0]["result"]["request_throughput"], 2)')

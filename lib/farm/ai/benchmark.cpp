@@ -88,6 +88,10 @@ class Benchmark {
     BenchmarkResult run() {
         LoadPlan load = m_plan.load;
         load.timeouts.first_byte_s = m_plan.target.first_byte_timeout_s;
+        if (m_streamed) {
+            // Only a stream has content chunks to wait for; a whole answer has its total timeout.
+            load.timeouts.first_content_s = m_plan.target.ttft_timeout_s;
+        }
         load.keep_results = false;
         LoadHandlers handlers;
         handlers.make_request = [this](RequestTag tag) { return make_request(tag); };
@@ -100,10 +104,18 @@ class Benchmark {
             // false stops the transfer: an answer past the limits is not read to its end.
             return tag.warmup || on_body(slot(tag), piece, at);
         };
+        handlers.has_content = [this](RequestTag tag) {
+            if (tag.warmup) {
+                return true;
+            }
+            const InFlight& state = slot(tag);
+            return state.decoder && !state.decoder->result().chunks.empty();
+        };
         handlers.on_done = [this](RequestTag tag, const net::StreamOutcome& outcome) {
             if (tag.warmup) {
                 return;
             }
+            count_sent(outcome);
             if (!m_first_sent || outcome.sent < *m_first_sent) {
                 m_first_sent = outcome.sent;
             }
@@ -119,6 +131,8 @@ class Benchmark {
         m_result.not_started = load_result.not_started;
         m_result.interrupted = load_result.interrupted;
         m_result.deadline_passed = load_result.deadline_passed;
+        m_result.cut_by_deadline = load_result.cut_by_deadline;
+        m_result.offered_rate = load.rate;
         return std::move(m_result);
     }
 
@@ -128,6 +142,49 @@ class Benchmark {
     }
 
     InFlight& slot(RequestTag tag) { return m_in_flight[tag.index]; }
+
+    void count_sent(const net::StreamOutcome& outcome) {
+        ++m_result.sent;
+        if (!m_result.first_sent || outcome.sent < *m_result.first_sent) {
+            m_result.first_sent = outcome.sent;
+        }
+        if (!m_result.last_sent || outcome.sent > *m_result.last_sent) {
+            m_result.last_sent = outcome.sent;
+        }
+        if (!outcome.http_version.empty()) {
+            ++m_result.http_versions[outcome.http_version];
+        }
+    }
+
+    // The load's own facts of a request: schedule lag (rate mode) and connection set-up.
+    void add_load_metrics(measure::IterationRecord& record, RequestTag tag,
+                          const net::StreamOutcome& outcome) const {
+        auto value_of = [&record](const std::string& name) -> std::optional<double> {
+            for (const measure::MetricValue& metric : record.metrics) {
+                if (metric.name == name) {
+                    return metric.value;
+                }
+            }
+            return std::nullopt;
+        };
+        if (m_plan.load.rate > 0) {
+            double lag = std::max(
+                0.0,
+                std::chrono::duration<double, std::milli>(outcome.sent - tag.scheduled).count());
+            std::optional<double> ttft = value_of("ttft_ms");
+            std::optional<double> e2e = value_of("e2e_ms");
+            record.metrics.push_back({"schedule_lag_ms", "ms", lag});
+            if (ttft) {
+                record.metrics.push_back({"ttft_from_schedule_ms", "ms", lag + *ttft});
+            }
+            if (e2e) {
+                record.metrics.push_back({"e2e_from_schedule_ms", "ms", lag + *e2e});
+            }
+        }
+        if (outcome.connect_ms) {
+            record.metrics.push_back({"connect_ms", "ms", *outcome.connect_ms});
+        }
+    }
 
     net::HttpRequest make_request(RequestTag tag) {
         std::size_t prompt = tag.index % m_bodies.size();
@@ -139,6 +196,7 @@ class Benchmark {
         request.connect_timeout_s = m_plan.target.connect_timeout_s;
         request.total_timeout_s = m_plan.target.total_timeout_s;
         request.peer_name = m_plan.target.name;
+        request.http2 = m_plan.target.http2;
         if (!tag.warmup) {
             InFlight& state = slot(tag);
             state.prompt_index = prompt;
@@ -210,6 +268,7 @@ class Benchmark {
         report.record.exit_code = record.failed() ? 1 : 0;
         report.record.metrics = std::move(metrics.metrics);
         report.record.metrics.push_back({"prompt_index", "count", double(state.prompt_index)});
+        add_load_metrics(report.record, tag, outcome);
         if (record.failed()) {
             report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));

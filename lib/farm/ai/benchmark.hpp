@@ -11,7 +11,13 @@
 // - Every measured request that was started ends in exactly one IterationRecord (exit_code 1 and
 //   failed=1 when it failed), except requests cancelled by Ctrl-C: those are not measurements.
 //   Warm-up requests are never recorded.
-// - All times come from one steady clock; a request's times start when it was handed to curl.
+// - All times come from one steady clock; a request's times start when it was handed to curl
+//   (as vLLM's and AIPerf's TTFT do). In rate mode each record also has schedule_lag_ms (handed
+//   to curl - scheduled) and ttft/e2e_from_schedule_ms, the same times from its scheduled
+//   arrival, so that a client that fell behind cannot hide the queueing (coordinated omission).
+//   A request on a new connection has connect_ms (name resolution + TCP + TLS).
+// - Requests cut by the deadline (--duration) are counted in cut_by_deadline and not recorded:
+//   they are neither successes nor failures.
 // - The API key goes into the Authorization header and nowhere else; error messages quote the
 //   server's words with secrets redacted.
 // - Memory per request is bounded (plan.limits): an answer with a line over 1 MiB or a body over
@@ -47,6 +53,8 @@ struct Target {
     std::string api_key; // empty: no Authorization header; never stored or shown
     double connect_timeout_s = 10;
     double first_byte_timeout_s = 60; // 0: none
+    double ttft_timeout_s = 0;        // no content chunk within this long (streams): timeout
+    bool http2 = false;               // false: HTTP/1.1
     double total_timeout_s = 300;     // 0: none
 };
 
@@ -83,6 +91,11 @@ struct BenchmarkResult {
     std::map<std::string, std::size_t> token_sources; // output token source -> requests
     double wall_s = 0; // first measured request sent -> last one ended
     std::size_t not_started = 0;
+    std::size_t cut_by_deadline = 0; // running when --duration passed: neither success nor error
+    double offered_rate = 0;         // the plan's --rate; 0 at fixed concurrency
+    std::size_t sent = 0;            // measured requests started (cut ones included)
+    std::optional<net::SteadyTime> first_sent, last_sent;
+    std::map<std::string, std::size_t> http_versions; // "1.1" -> requests answered in it
     bool interrupted = false;
     bool deadline_passed = false;
     net::SteadyTime started; // of the measured phase, for the GPU summary

@@ -1,20 +1,26 @@
 // Drives a load of HTTP requests against one server and reports each request's raw outcome.
 //
 // Two ways to load the server, as the serving benchmarks do:
-// - fixed concurrency: C requests in flight at all times until N have been sent;
-// - request rate: arrivals at R requests/s with exponential gaps (a Poisson process, seeded, so
-//   that a test sees the same schedule every time), at most max_concurrency in flight; a request
-//   that is due while the cap is reached waits for a free slot (`scheduled` keeps when it was due).
-// Warm-up requests go first, with the same pacing, and are not part of the result.
+// - fixed concurrency: C requests in flight at all times until N have been sent (with a ramp-up,
+//   the allowed number grows from 1 to C: arrivals.hpp);
+// - request rate (open loop): arrivals at R requests/s with gamma gaps of shape `burstiness` (1:
+//   a Poisson process; seeded, so that a test sees the same schedule every time; arrivals.hpp),
+//   at most max_concurrency in flight. A request that is due while the cap is reached waits for a
+//   free slot and keeps its scheduled time (`scheduled`), so the wait shows as schedule lag
+//   instead of being hidden (coordinated omission); the schedule does not slow down for it.
+// Warm-up requests go first, all at once up to the cap (so that they open the connections the
+// measured phase will reuse), and are not part of the result.
 //
 // The generator knows nothing of AI: a factory builds request number i, and the caller's handlers
 // see every body piece with its arrival time and every outcome, so the provider layer plugs its
 // SSE/NDJSON parsers in here. One thread, one net::StreamClient (connections kept alive).
 //
 // Guarantees: the run ends when every request has ended, when the deadline passes (requests in
-// flight are cancelled and end as timeout, the rest are not sent and counted in not_started) or
-// when Ctrl-C/SIGTERM arrives (exec/interrupt.hpp: in-flight requests end as cancelled, within
-// milliseconds). Every request that was started ends in exactly one on_done call.
+// flight are cancelled -- outcome cancelled, RequestResult::cut_by_deadline, counted in
+// cut_by_deadline: they are not failures -- and the rest are not sent, counted in not_started)
+// or when Ctrl-C/SIGTERM arrives (exec/interrupt.hpp: in-flight requests end as cancelled,
+// within milliseconds). Every request that was started ends in exactly one on_done call. The
+// open-file limit is raised to what the cap needs before anything is sent (net/open_files.hpp).
 #pragma once
 
 #include "farm/net/stream_client.hpp"
@@ -30,9 +36,11 @@ struct LoadPlan {
     std::size_t requests = 1;          // measured requests
     std::size_t warmup = 0;            // sent first, not recorded
     std::size_t concurrency = 1;       // fixed-concurrency mode (rate == 0)
-    double rate = 0;                   // > 0: Poisson arrivals at this many requests/s
+    double rate = 0;                   // > 0: open-loop arrivals at this many requests/s
+    double burstiness = 1;             // gamma shape of the gaps (rate mode); 1: Poisson
+    double ramp_up_s = 0;              // the rate or concurrency ramps up over this long
     std::size_t max_concurrency = 256; // the cap in rate mode
-    double deadline_s = 0;             // the whole run, warm-up included; 0: none
+    double deadline_s = 0;             // the measured phase, from its start (not warm-up); 0: none
     std::uint64_t seed = 1;            // of the arrival gaps
     net::StreamTimeouts timeouts;      // connect and total timeouts come with each request
     bool keep_results = true;          // false: only the callbacks see outcomes (long runs)
@@ -43,6 +51,7 @@ struct LoadPlan {
 struct RequestTag {
     std::size_t index = 0;
     bool warmup = false;
+    net::SteadyTime scheduled; // when it was due (rate mode), else when it was started
 };
 
 struct LoadHandlers {
@@ -51,18 +60,22 @@ struct LoadHandlers {
     // Return false to stop that request (it ends as stream_error).
     std::function<bool(RequestTag tag, std::string_view piece, net::SteadyTime at)> on_body;
     std::function<void(RequestTag tag, const net::StreamOutcome& outcome)> on_done;
+    // With timeouts.first_content_s: whether the request's answer has content yet.
+    std::function<bool(RequestTag tag)> has_content;
 };
 
 struct RequestResult {
     std::size_t index = 0;     // among the measured requests
     net::SteadyTime scheduled; // when it was due; equals outcome.sent unless it had to wait
     net::StreamOutcome outcome;
+    bool cut_by_deadline = false; // cancelled because the run's deadline passed
 };
 
 struct LoadResult {
     std::vector<RequestResult> requests; // measured requests that were started, by index
-    double wall_s = 0;           // first measured request sent -> last one ended (or the stop)
-    std::size_t not_started = 0; // measured requests never sent (deadline or interrupt)
+    double wall_s = 0;               // first measured request sent -> last one ended (or the stop)
+    std::size_t not_started = 0;     // measured requests never sent (deadline or interrupt)
+    std::size_t cut_by_deadline = 0; // measured requests running when the deadline passed
     bool deadline_passed = false;
     bool interrupted = false;
 };

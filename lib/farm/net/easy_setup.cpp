@@ -116,6 +116,11 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
 #else
     setup.set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
+    setup.set(CURLOPT_HTTP_VERSION,
+              static_cast<long>(request.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1));
+    if (is_loopback_url(request.url)) {
+        setup.set(CURLOPT_PROXY, ""); // "": no proxy, whatever http_proxy says
+    }
     static const std::string user_agent = std::string("farm/") + farm::version;
     setup.set(CURLOPT_USERAGENT, user_agent.c_str());
 
@@ -146,6 +151,45 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
         setup.add_header_line("Expect:");
     }
     setup.set(CURLOPT_HTTPHEADER, headers.get());
+}
+
+bool is_loopback_url(std::string_view url) {
+    std::size_t scheme_end = url.find("://");
+    std::string_view rest = scheme_end == std::string_view::npos ? url : url.substr(scheme_end + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    std::size_t at = authority.rfind('@');
+    std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
+    if (host.starts_with('[')) {
+        return host.substr(0, host.find(']') + 1) == "[::1]";
+    }
+    host = host.substr(0, host.find(':'));
+    std::string lower;
+    for (char c : host) {
+        lower += char(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (lower == "localhost" || lower.ends_with(".localhost")) {
+        return true;
+    }
+    // 127.0.0.0/8 in dotted form: four numbers, the first 127.
+    int parts = 0;
+    int number = -1;
+    for (char c : lower + ".") {
+        if (c == '.') {
+            if (number < 0 || number > 255 || (parts == 0 && number != 127)) {
+                return false;
+            }
+            ++parts;
+            number = -1;
+        } else if (c >= '0' && c <= '9') {
+            number = (number < 0 ? 0 : number * 10) + (c - '0');
+            if (number > 255) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+    }
+    return parts == 4;
 }
 
 std::string origin_for_messages(std::string_view url) {

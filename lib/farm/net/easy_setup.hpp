@@ -25,12 +25,16 @@ const struct CurlLibrary& initialised_curl();
 // Throws farm::UsageError for an empty URL, a bad method, or a header that cannot be sent.
 void check_request(const HttpRequest& request);
 
-// Sets URL, method, body, headers, timeouts, protocols and user agent on a fresh (or reset)
-// handle. The handle keeps pointers into `request` (URL, body) and `error_buffer`
+// Sets URL, method, body, headers, timeouts, protocols, HTTP version, proxy and user agent on a
+// fresh (or reset) handle. The handle keeps pointers into `request` (URL, body) and `error_buffer`
 // (CURL_ERROR_SIZE bytes): both must outlive the transfer. `headers` receives the header list
 // the handle uses. Throws farm::NetworkError when curl refuses an option.
 void configure_request(CURL* easy, const HttpRequest& request, HeaderList& headers,
                        char* error_buffer);
+
+// Whether the URL's host is this machine's loopback: localhost (and *.localhost), 127.0.0.0/8,
+// [::1]. Such requests bypass any proxy the environment names: a proxy cannot reach them.
+bool is_loopback_url(std::string_view url);
 
 // scheme://host:port of the URL without credentials, for errors about the server itself.
 std::string origin_for_messages(std::string_view url);

@@ -12,8 +12,9 @@
 // - Error messages name the URL without its credentials (`user:password@` is removed) and never
 //   contain request headers, so an Authorization header cannot leak into a terminal or a log.
 // - libcurl is initialised once per process, safely from any thread. Proxies come from the
-//   environment (http_proxy, https_proxy, no_proxy), as curl does by default. Only http and
-//   https URLs are followed; redirects are not.
+//   environment (http_proxy, https_proxy, no_proxy), as curl does by default, except for a
+//   loopback URL (localhost, 127.0.0.0/8, ::1), which is never sent through a proxy. Only http
+//   and https URLs are followed; redirects are not.
 #pragma once
 
 #include <optional>
@@ -33,6 +34,9 @@ struct HttpRequest {
     std::string body;              // sent when not empty (and always for POST, PUT, PATCH)
     double connect_timeout_s = 10; // 0: curl's default (300 s)
     double total_timeout_s = 60;   // the whole exchange, connection included; 0: no limit
+    // false: HTTP/1.1, as vLLM's benchmark client speaks. true: HTTP/2 where the server agrees
+    // over TLS (ALPN); a cleartext http:// URL stays on HTTP/1.1.
+    bool http2 = false;
     // Names the server in error messages: "the Pushgateway" gives
     // "cannot reach the Pushgateway at http://...". Empty: the URL alone.
     std::string peer_name;

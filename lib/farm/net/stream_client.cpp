@@ -10,6 +10,7 @@
 
 #include "farm/net/curl_library.hpp"
 #include "farm/net/easy_setup.hpp"
+#include "farm/net/stream_transfer.hpp"
 
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
@@ -25,21 +26,10 @@ namespace farm::net {
 
 namespace {
 
-constexpr std::size_t error_body_limit = 300; // bytes of an error response quoted in messages
-
 std::string format_seconds(double seconds) {
     std::ostringstream out;
     out << seconds << " s";
     return out.str();
-}
-
-std::string one_line(std::string_view text) {
-    std::string line;
-    for (char c : text) {
-        line += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
-    }
-    std::size_t end = line.find_last_not_of(' ');
-    return end == std::string::npos ? std::string() : line.substr(0, end + 1);
 }
 
 CURLM* multi_of(void* multi) {
@@ -47,97 +37,6 @@ CURLM* multi_of(void* multi) {
 }
 
 } // namespace
-
-struct StreamClient::Transfer {
-    CURL* easy = nullptr;
-    HeaderList headers;
-    HttpRequest request; // curl reads the URL and body from here
-    StreamHandlers handlers;
-    StreamOutcome outcome;
-    std::optional<SteadyTime> first_byte_deadline;
-    double first_byte_timeout_s = 0;
-    std::string error_body; // the start of a non-2xx body, for the message
-    bool reader_stopped = false;
-    char error[CURL_ERROR_SIZE] = {};
-
-    ~Transfer() {
-        if (easy != nullptr) {
-            curl().easy_cleanup(easy);
-        }
-    }
-
-    static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self) {
-        Transfer& transfer = *static_cast<Transfer*>(self);
-        std::size_t length = size * count;
-        if (!transfer.outcome.first_byte) {
-            transfer.outcome.first_byte = std::chrono::steady_clock::now();
-        }
-        std::string_view line(data, length);
-        if (line.starts_with("HTTP/")) {
-            std::size_t space = line.find(' ');
-            transfer.outcome.status =
-                space == std::string_view::npos
-                    ? 0
-                    : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
-        } else if ((line == "\r\n" || line == "\n") && transfer.outcome.status >= 200) {
-            // The end of the final head (a 100 Continue head is followed by another one).
-            if (transfer.handlers.on_headers) {
-                try {
-                    transfer.handlers.on_headers(transfer.outcome.status);
-                } catch (...) {
-                    transfer.reader_stopped = true;
-                    return 0;
-                }
-            }
-        }
-        return length;
-    }
-
-    static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
-        Transfer& transfer = *static_cast<Transfer*>(self);
-        std::size_t length = size * count;
-        SteadyTime now = std::chrono::steady_clock::now();
-        transfer.outcome.body_bytes += length;
-        std::string_view piece(data, length);
-        if (transfer.outcome.status >= 300 && transfer.error_body.size() < error_body_limit) {
-            transfer.error_body.append(
-                piece.substr(0, error_body_limit - transfer.error_body.size()));
-        }
-        if (transfer.handlers.on_body) {
-            bool go_on = false;
-            try {
-                go_on = transfer.handlers.on_body(piece, now);
-            } catch (...) {
-                // Exceptions must not cross curl's C frames.
-            }
-            if (!go_on) {
-                transfer.reader_stopped = true;
-                return 0;
-            }
-        }
-        return length;
-    }
-};
-
-std::string_view to_string(StreamFailure failure) {
-    switch (failure) {
-    case StreamFailure::none:
-        return "";
-    case StreamFailure::connect:
-        return "connect";
-    case StreamFailure::http_status:
-        return "http_status";
-    case StreamFailure::timeout:
-        return "timeout";
-    case StreamFailure::stream_error:
-        return "stream_error";
-    case StreamFailure::incomplete:
-        return "incomplete";
-    case StreamFailure::cancelled:
-        return "cancelled";
-    }
-    return "";
-}
 
 StreamClient::StreamClient(std::size_t keep_alive_connections) {
     m_multi = initialised_curl().multi_init();
@@ -182,8 +81,10 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->request.connect_timeout_s = request.connect_timeout_s;
     transfer->request.total_timeout_s = request.total_timeout_s;
     transfer->request.peer_name = request.peer_name;
+    transfer->request.http2 = request.http2;
     transfer->handlers = std::move(handlers);
     transfer->first_byte_timeout_s = timeouts.first_byte_s;
+    transfer->first_content_timeout_s = timeouts.first_content_s;
     transfer->error_body.clear();
     transfer->reader_stopped = false;
     transfer->error[0] = '\0';
@@ -193,6 +94,8 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->outcome.message.clear();
     transfer->outcome.first_byte.reset();
     transfer->outcome.body_bytes = 0;
+    transfer->outcome.connect_ms.reset();
+    transfer->outcome.http_version.clear();
 
     CURL* easy = transfer->easy;
     curl().easy_reset(easy);
@@ -217,6 +120,13 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(timeouts.first_byte_s));
     }
+    transfer->first_content_deadline.reset();
+    if (timeouts.first_content_s > 0 && transfer->handlers.has_content) {
+        transfer->first_content_deadline =
+            transfer->outcome.sent +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(timeouts.first_content_s));
+    }
     CURLMcode code = curl().multi_add_handle(multi_of(m_multi), easy);
     if (code != CURLM_OK) {
         m_idle.push_back(std::move(transfer));
@@ -237,7 +147,7 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         m_inside_curl = false;
         ended += collect_finished();
         SteadyTime now = std::chrono::steady_clock::now();
-        ended += expire_first_bytes(now);
+        ended += expire_waits(now);
         if (ended > 0 || now >= until) {
             return ended;
         }
@@ -245,6 +155,9 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         for (const std::unique_ptr<Transfer>& transfer : m_running) {
             if (transfer->first_byte_deadline && !transfer->outcome.first_byte) {
                 wake_at = std::min(wake_at, *transfer->first_byte_deadline);
+            }
+            if (transfer->first_content_deadline) {
+                wake_at = std::min(wake_at, *transfer->first_content_deadline);
             }
         }
         // Rounded up, so that the wait never ends just before the deadline it waits for.
@@ -276,21 +189,41 @@ std::size_t StreamClient::collect_finished() {
     return ended;
 }
 
-std::size_t StreamClient::expire_first_bytes(SteadyTime now) {
-    std::vector<TransferId> expired;
+// The waits curl does not know: no byte of the answer in time, or (has_content) no content.
+std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, SteadyTime now) {
+    std::string url = url_for_messages(transfer.request.url);
+    if (transfer.first_byte_deadline && !transfer.outcome.first_byte &&
+        now >= *transfer.first_byte_deadline) {
+        return "no answer from " + url + " within " + format_seconds(transfer.first_byte_timeout_s);
+    }
+    if (transfer.first_content_deadline && now >= *transfer.first_content_deadline) {
+        bool content = false;
+        try {
+            content = transfer.handlers.has_content();
+        } catch (...) {
+        }
+        if (content) {
+            transfer.first_content_deadline.reset();
+            return std::nullopt;
+        }
+        return "no content token from " + url + " within " +
+               format_seconds(transfer.first_content_timeout_s);
+    }
+    return std::nullopt;
+}
+
+std::size_t StreamClient::expire_waits(SteadyTime now) {
+    std::vector<std::pair<TransferId, std::string>> expired;
     for (const std::unique_ptr<Transfer>& transfer : m_running) {
-        if (transfer->first_byte_deadline && !transfer->outcome.first_byte &&
-            now >= *transfer->first_byte_deadline) {
-            expired.push_back(transfer->outcome.id);
+        if (std::optional<std::string> why = expired_wait(*transfer, now)) {
+            expired.emplace_back(transfer->outcome.id, std::move(*why));
         }
     }
-    for (TransferId id : expired) {
+    for (auto& [id, message] : expired) {
         for (const std::unique_ptr<Transfer>& transfer : m_running) {
             if (transfer->outcome.id == id) {
                 transfer->outcome.failure = StreamFailure::timeout;
-                transfer->outcome.message = "no answer from " +
-                                            url_for_messages(transfer->request.url) + " within " +
-                                            format_seconds(transfer->first_byte_timeout_s);
+                transfer->outcome.message = std::move(message);
                 complete(*transfer);
                 break;
             }
@@ -300,71 +233,13 @@ std::size_t StreamClient::expire_first_bytes(SteadyTime now) {
 }
 
 void StreamClient::finish(Transfer& transfer, int curl_code) {
-    StreamOutcome& outcome = transfer.outcome;
-    std::string url = url_for_messages(transfer.request.url);
-    std::string peer =
-        transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
-    auto code = static_cast<CURLcode>(curl_code);
-    std::string detail =
-        transfer.error[0] != '\0' ? std::string(transfer.error) : curl().easy_strerror(code);
-    detail = core::redact_secrets(one_line(detail));
-    curl_off_t connected_after_us = 0;
-    curl().easy_getinfo(transfer.easy, CURLINFO_CONNECT_TIME_T, &connected_after_us);
-
-    switch (code) {
-    case CURLE_OK:
-        if (outcome.status < 200 || outcome.status >= 300) {
-            outcome.failure = StreamFailure::http_status;
-            outcome.message = "HTTP " + std::to_string(outcome.status) + " from " + peer + url;
-            std::string quoted = core::redact_secrets(one_line(transfer.error_body));
-            if (!quoted.empty()) {
-                outcome.message += ": " + quoted;
-            }
-        }
-        break;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        outcome.failure = StreamFailure::connect;
-        outcome.message = "'" + url + "' is not a usable http or https URL: " + detail;
-        break;
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-        outcome.failure = StreamFailure::connect;
-        outcome.message =
-            "cannot reach " + peer + origin_for_messages(transfer.request.url) + ": " + detail;
-        break;
-    case CURLE_OPERATION_TIMEDOUT:
-        if (connected_after_us == 0) {
-            outcome.failure = StreamFailure::connect;
-            outcome.message =
-                "cannot reach " + peer + origin_for_messages(transfer.request.url) + ": " + detail;
-        } else {
-            outcome.failure = StreamFailure::timeout;
-            outcome.message = "no complete answer from " + peer + url + " within " +
-                              format_seconds(transfer.request.total_timeout_s);
-        }
-        break;
-    case CURLE_WRITE_ERROR:
-        if (transfer.reader_stopped) {
-            outcome.failure = StreamFailure::stream_error;
-            outcome.message = "the reader stopped the answer from " + peer + url;
-            break;
-        }
-        [[fallthrough]];
-    default:
-        outcome.failure = StreamFailure::incomplete;
-        outcome.message = "the answer from " + peer + url + " broke off: " + detail;
-        break;
-    }
+    transfer.classify(curl_code);
     complete(transfer);
 }
 
 void StreamClient::complete(Transfer& transfer) {
     transfer.outcome.done = std::chrono::steady_clock::now();
-    long connects = 0;
-    curl().easy_getinfo(transfer.easy, CURLINFO_NUM_CONNECTS, &connects);
-    transfer.outcome.new_connection = connects > 0;
+    transfer.read_connection_facts();
     curl().multi_remove_handle(multi_of(m_multi), transfer.easy);
     auto position =
         std::find_if(m_running.begin(), m_running.end(),

@@ -15,8 +15,9 @@
 //   classified as connect, http_status, timeout, stream_error, incomplete or cancelled.
 // - Messages name the URL without credentials (url_for_messages) and never contain request
 //   headers; the quoted start of an error response's body has secrets redacted.
-// - Proxies come from the environment and TLS is verified, as curl does by default; HTTP/2 is
-//   used where the server offers it over TLS, with requests multiplexed on one connection.
+// - Proxies come from the environment (never for a loopback URL) and TLS is verified, as curl
+//   does by default; HTTP/1.1 unless the request asks for HTTP/2 (easy_setup.hpp), the version
+//   spoken recorded in each outcome.
 // - Not thread-safe: one thread drives a client. on_headers and on_body run inside curl and must
 //   not call start() or cancel() (on_body returns false to stop its own transfer); on_done may.
 #pragma once
@@ -60,6 +61,10 @@ struct StreamOutcome {
     SteadyTime done;
     std::uint64_t body_bytes = 0;
     bool new_connection = false; // false: it went over a kept-alive connection
+    // A new connection's set-up, from the start of the transfer: name resolution, TCP connect
+    // and TLS handshake (curl's APPCONNECT_TIME, else CONNECT_TIME). Absent on a reused one.
+    std::optional<double> connect_ms;
+    std::string http_version; // of the response: "1.1", "2"...; empty without one
 
     bool ok() const { return failure == StreamFailure::none; }
 };
@@ -70,11 +75,17 @@ struct StreamHandlers {
     // false to stop the transfer: it ends as stream_error.
     std::function<bool(std::string_view piece, SteadyTime at)> on_body;
     std::function<void(const StreamOutcome& outcome)> on_done;
+    // With StreamTimeouts::first_content_s: whether the reader has seen content yet (asked when
+    // that deadline comes; the client knows bytes, not what they mean).
+    std::function<bool()> has_content;
 };
 
 struct StreamTimeouts {
     // No byte of the response within this many seconds of start(): timeout. 0: none.
     double first_byte_s = 0;
+    // No content within this many seconds of start() (has_content() still false): timeout. A
+    // server may send its response head at once and the first token much later. 0: none.
+    double first_content_s = 0;
     // The connect and total timeouts are the request's own (HttpRequest).
 };
 
@@ -108,7 +119,8 @@ class StreamClient {
     struct Transfer;
     void finish(Transfer& transfer, int curl_code);
     std::size_t collect_finished();
-    std::size_t expire_first_bytes(SteadyTime now);
+    std::size_t expire_waits(SteadyTime now);
+    std::optional<std::string> expired_wait(Transfer& transfer, SteadyTime now);
     void complete(Transfer& transfer);
 
     void* m_multi = nullptr; // CURLM*

@@ -215,7 +215,7 @@ TEST_CASE("ai::run_load: faults end as their error class") {
     CHECK(result.requests[1].outcome.status == 500);
 }
 
-TEST_CASE("ai::run_load: the deadline cancels stalled requests and ends the run") {
+TEST_CASE("ai::run_load: the deadline cuts running requests and ends the run") {
     MockLlm server({"--fault", "stall"});
     std::vector<RequestTag> made;
     LoadPlan plan;
@@ -230,9 +230,51 @@ TEST_CASE("ai::run_load: the deadline cancels stalled requests and ends the run"
     CHECK(took >= 0.4);
     CHECK(took < 0.4 + 1.0);
     REQUIRE(result.requests.size() == 3);
-    CHECK(count_failures(result, net::StreamFailure::timeout) == 3);
+    // Cut, not failed: cancelled, marked, counted.
+    CHECK(count_failures(result, net::StreamFailure::cancelled) == 3);
+    CHECK(count_failures(result, net::StreamFailure::timeout) == 0);
+    CHECK(result.cut_by_deadline == 3);
+    for (const ai::RequestResult& request : result.requests) {
+        CHECK(request.cut_by_deadline);
+    }
     CHECK(result.requests[0].outcome.message.find("time limit") != std::string::npos);
     CHECK(result.not_started == 7);
+}
+
+TEST_CASE("ai::run_load: burstiness shapes the scheduled arrivals") {
+    // The scheduled times come from the seeded schedule, not from the clock: their gaps' spread
+    // depends on the burstiness alone.
+    MockLlm server({"--chunks", "1"});
+    auto scheduled_cv = [&server](double burstiness) {
+        std::vector<RequestTag> made;
+        LoadPlan plan;
+        plan.requests = 200;
+        plan.rate = 1000;
+        plan.burstiness = burstiness;
+        plan.seed = 11;
+        LoadResult result = ai::run_load(plan, generate_requests(server, made));
+        REQUIRE(result.requests.size() == 200);
+        std::vector<double> times;
+        for (const ai::RequestResult& request : result.requests) {
+            times.push_back(
+                std::chrono::duration<double>(request.scheduled.time_since_epoch()).count());
+        }
+        std::vector<double> gaps = gaps_between(times);
+        double mean = std::accumulate(gaps.begin(), gaps.end(), 0.0) / double(gaps.size());
+        double squares = 0;
+        for (double gap : gaps) {
+            squares += (gap - mean) * (gap - mean);
+        }
+        return std::sqrt(squares / double(gaps.size() - 1)) / mean;
+    };
+    double bursty = scheduled_cv(0.25); // CV about 2
+    double poisson = scheduled_cv(1);   // about 1
+    double even = scheduled_cv(8);      // about 0.35
+    INFO("CV " << bursty << " / " << poisson << " / " << even);
+    CHECK(bursty > 1.4);
+    CHECK(poisson > 0.7);
+    CHECK(poisson < 1.3);
+    CHECK(even < 0.55);
 }
 
 TEST_CASE("ai::run_load stops promptly on Ctrl-C") {

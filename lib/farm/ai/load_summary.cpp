@@ -1,0 +1,61 @@
+#include "farm/ai/load_summary.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace farm::ai {
+
+namespace {
+
+constexpr double lag_floor_ms = 10;       // below this, lag is the client's own jitter
+constexpr double achieved_fraction = 0.9; // of the offered rate
+constexpr std::size_t min_sends_for_rate = 10;
+
+bool is_behind(const LoadSummary& load) {
+    if (!load.offered_rate) {
+        return false;
+    }
+    double gap_ms = 1000.0 / *load.offered_rate;
+    if (load.schedule_lag_ms && load.schedule_lag_ms->p90 > std::max(lag_floor_ms, gap_ms)) {
+        return true;
+    }
+    return load.achieved_rate && load.sent >= min_sends_for_rate &&
+           *load.achieved_rate < achieved_fraction * *load.offered_rate;
+}
+
+} // namespace
+
+LoadSummary summarize_load(const BenchmarkResult& result) {
+    LoadSummary load;
+    if (result.offered_rate > 0) {
+        load.offered_rate = result.offered_rate;
+    }
+    load.sent = result.sent;
+    if (result.sent >= 2 && result.first_sent && result.last_sent) {
+        double span_s =
+            std::chrono::duration<double>(*result.last_sent - *result.first_sent).count();
+        if (span_s > 0) {
+            load.achieved_rate = double(result.sent - 1) / span_s;
+        }
+    }
+    const measure::RecordSpool& requests = result.requests;
+    load.schedule_lag_ms = metric_stats(requests.values("schedule_lag_ms", false));
+    load.ttft_from_schedule_ms = metric_stats(requests.values("ttft_from_schedule_ms", true));
+    load.e2e_from_schedule_ms = metric_stats(requests.values("e2e_from_schedule_ms", true));
+    load.connect_ms = metric_stats(requests.values("connect_ms", false));
+    load.cut_by_deadline = result.cut_by_deadline;
+    load.not_started = result.not_started;
+    load.http_versions = result.http_versions;
+    load.fell_behind = is_behind(load);
+    return load;
+}
+
+std::string http_versions_text(const std::map<std::string, std::size_t>& http_versions) {
+    std::string text;
+    for (const auto& [version, count] : http_versions) {
+        text += (text.empty() ? "" : "+") + version;
+    }
+    return text;
+}
+
+} // namespace farm::ai

@@ -1,0 +1,97 @@
+// farm_mock_llm's generation answers (see mock_llm_server.cpp): one request of one of the
+// providers' dialects answered streamed or whole, on the script's timing, with its fault.
+// mock_llm_generation.cpp sends (timing, framing, faults), mock_llm_payloads.cpp builds the
+// JSON of each dialect.
+#pragma once
+
+#include "mock_llm_script.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mock_llm {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+enum class Dialect { openai_chat, ollama_chat, ollama_generate, tgi };
+
+inline const char* const created_at = "2024-01-01T00:00:00Z";
+inline const char* const scripted_error = "scripted error in stream";
+
+std::int64_t nanoseconds(Clock::duration duration);
+// Prompt tokens: the words of every string in the request's prompt fields, at least 1.
+int prompt_tokens(const json& request);
+// The provider's error JSON.
+std::string error_body(Dialect dialect, const std::string& message, const std::string& type);
+bool send_json(Connection& connection, int status, const std::string& body,
+               std::string_view extra_headers = {});
+
+// One generation request being answered.
+class Generation {
+  public:
+    Generation(Connection& connection, const Script& script, Dialect dialect, json request,
+               Fault fault, Clock::time_point start)
+        : m_connection(connection), m_script(script), m_dialect(dialect),
+          m_request(std::move(request)), m_fault(fault), m_start(start),
+          m_model(m_request.value("model", std::string("mock-model"))),
+          m_prompt_tokens(prompt_tokens(m_request)) {}
+
+    // false: the connection must be closed.
+    bool stream();
+
+    bool whole();
+
+  private:
+    int total_chunks() const { return m_script.reasoning_chunks + m_script.chunks; }
+
+    // Stream chunk `index` thinks (the first reasoning_chunks do) or answers.
+    bool thinking(int index) const { return index < m_script.reasoning_chunks; }
+
+    // An answer piece as a tool-call delta, in the shape of OpenAI's streamed tool calls (the
+    // first delta names the function, the next ones carry pieces of its JSON arguments) or of
+    // Ollama's (whole calls with the arguments as an object).
+    json tool_call_json(int index) const;
+
+    Clock::time_point content_time(int index) const;
+
+    bool frame(const std::string& payload);
+
+    json usage_json() const;
+
+    json chunk_json(json delta, json finish_reason) const;
+
+    void add_ollama_timings(json& line) const;
+
+    json content_json(int index) const;
+
+    // The fault that strikes in the middle of a stream; false when the stream ended there (the
+    // connection stays usable if it is still open).
+    bool strike_mid_stream();
+
+    bool finish_stream();
+
+    // The whole answer's message: content, and the thinking under the dialect's name.
+    json whole_message() const;
+
+    json whole_json() const;
+
+    Connection& m_connection;
+    const Script& m_script;
+    Dialect m_dialect;
+    json m_request;
+    Fault m_fault;
+    Clock::time_point m_start;
+    std::string m_model;
+    int m_prompt_tokens;
+    std::string m_text;
+    std::string m_thinking; // non-streamed answers: the reasoning text
+    Clock::time_point m_first;
+    Clock::time_point m_last;
+};
+
+} // namespace mock_llm
