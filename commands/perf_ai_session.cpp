@@ -1,5 +1,7 @@
 #include "commands/perf_ai_session.hpp"
 
+#include "commands/perf_ai_export.hpp"
+
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -43,7 +45,10 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         // Rows go to the file as requests end: a long run does not hold them in memory, and
         // the file appears (whole) only when the session finishes.
         m_csv = std::make_unique<core::AtomicFileWriter>(options.export_requests);
-        m_csv->append(export_csv_header());
+        m_jsonl = exports_json_lines(options.export_requests);
+        if (!m_jsonl) {
+            m_csv->append(export_csv_header());
+        }
     }
 }
 
@@ -72,6 +77,8 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     plan.load = load;
     plan.load.deadline_s = m_options.duration_s;
     plan.gpu = m_gpu.get();
+    plan.keep_timelines = m_jsonl;
+    std::size_t benchmark = m_benchmarks++;
 
     history::Run run;
     run.command = m_command;
@@ -81,7 +88,9 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     bool export_rows = m_csv != nullptr;
     ai::BenchmarkResult result = ai::run_benchmark(plan, [&](const ai::RequestReport& request) {
         if (export_rows) {
-            m_csv->append(export_csv_row(target, m_operation, request));
+            m_csv->append(m_jsonl ? export_jsonl_line(target, m_operation, benchmark, load_key,
+                                                      load_value, request)
+                                  : export_csv_row(target, m_operation, request));
         }
     });
     run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();

@@ -69,6 +69,8 @@ class AiSession {
     std::optional<std::chrono::steady_clock::time_point> m_first_start;
     std::chrono::steady_clock::time_point m_last_end;
     std::unique_ptr<core::AtomicFileWriter> m_csv; // --export-requests, until finish()
+    bool m_jsonl = false;                          // ... as FILE.jsonl (perf_ai_export.hpp)
+    std::size_t m_benchmarks = 0;                  // run so far (their number in FILE.jsonl)
     std::vector<std::int64_t> m_run_ids;
 };
 
