@@ -25,6 +25,7 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
                                        : std::optional<std::filesystem::path>(options.config));
     m_advice = analysis::ai_advice_settings(m_config);
     m_prompts = resolve_prompts(options);
+    m_percentiles = ai::parse_percentiles(options.percentiles);
     if (!options.no_record) {
         m_store = std::make_unique<history::Store>(
             core::resolve_db_path(options.db.empty() ? std::nullopt : std::optional(options.db),
@@ -104,10 +105,14 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         gpu = m_gpu->summary(result.started, result.ended).all;
     }
     AiRunOutcome outcome;
-    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0);
+    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0, m_percentiles);
     outcome.interrupted = result.interrupted;
     if (slo != nullptr) {
         outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
+    }
+    if (slo != nullptr && !slo->empty()) {
+        double wall = outcome.view.summary.wall_s;
+        outcome.view.goodput = wall > 0 ? double(outcome.meeting_slo) / wall : 0;
     }
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
     if (m_store && !result.requests.empty()) {

@@ -61,6 +61,7 @@ class AiSession {
     ResolvedTargets m_targets;
     ai::Operation m_operation;
     std::vector<std::string> m_prompts;
+    std::vector<double> m_percentiles; // --percentiles
     std::unique_ptr<history::Store> m_store;
     sys::RunContext m_context;
     sys::Nvml m_nvml;
