@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -86,7 +88,18 @@ class Generation {
         : m_connection(connection), m_script(script), m_dialect(dialect),
           m_request(std::move(request)), m_fault(fault), m_start(start),
           m_model(m_request.value("model", std::string("mock-model"))),
-          m_prompt_tokens(prompt_tokens(m_request)) {}
+          m_prompt_tokens(prompt_tokens(m_request)) {
+        static std::atomic<unsigned> generations{0};
+        std::minstd_rand random(++generations);
+        std::uniform_int_distribution<int> jitter(0, m_script.itl_jitter_ms);
+        Clock::duration at = std::chrono::milliseconds(m_script.ttft_ms);
+        for (int i = 0; i < total_chunks(); ++i) {
+            if (i > 0) {
+                at += std::chrono::milliseconds(m_script.itl_ms + jitter(random));
+            }
+            m_offsets.push_back(at);
+        }
+    }
 
     // false: the connection must be closed.
     bool stream() {
@@ -178,8 +191,21 @@ class Generation {
     }
 
     Clock::time_point content_time(int index) const {
-        return m_start + std::chrono::milliseconds(m_script.ttft_ms) +
-               std::chrono::milliseconds(static_cast<long>(m_script.itl_ms) * index);
+        return m_start + m_offsets[static_cast<std::size_t>(index)];
+    }
+
+    // The tokens the server says it generated: each chunk's, and the EOS token when sent.
+    int output_tokens() const {
+        return total_chunks() * m_script.tokens_per_chunk + (m_script.eos_ms >= 0 ? 1 : 0);
+    }
+
+    // With --eos-ms: waits until the EOS is due; true when there is one.
+    bool wait_for_eos() const {
+        if (m_script.eos_ms < 0) {
+            return false;
+        }
+        std::this_thread::sleep_until(m_last + std::chrono::milliseconds(m_script.eos_ms));
+        return true;
     }
 
     bool frame(const std::string& payload) {
@@ -195,8 +221,8 @@ class Generation {
 
     json usage_json() const {
         json usage = {{"prompt_tokens", m_prompt_tokens},
-                      {"completion_tokens", total_chunks()},
-                      {"total_tokens", m_prompt_tokens + total_chunks()}};
+                      {"completion_tokens", output_tokens()},
+                      {"total_tokens", m_prompt_tokens + output_tokens()}};
         if (m_script.reasoning_chunks > 0) {
             // As OpenAI and vLLM report them: a part of completion_tokens.
             usage["completion_tokens_details"] = {{"reasoning_tokens", m_script.reasoning_chunks}};
@@ -220,7 +246,7 @@ class Generation {
         line["load_duration"] = 1000000;
         line["prompt_eval_count"] = m_prompt_tokens;
         line["prompt_eval_duration"] = nanoseconds(m_first - m_start);
-        line["eval_count"] = total_chunks();
+        line["eval_count"] = output_tokens();
         line["eval_duration"] = nanoseconds(eval);
     }
 
@@ -234,7 +260,9 @@ class Generation {
             json delta = thinks ? json{{m_script.reasoning_field, piece}}
                          : tool ? json{{"tool_calls", tool_call_json(index)}}
                                 : json{{"content", piece}};
-            return chunk_json(delta, last ? json(tool ? "tool_calls" : "length") : json(nullptr));
+            bool finishes = last && m_script.eos_ms < 0; // else the EOS chunk finishes
+            return chunk_json(delta,
+                              finishes ? json(tool ? "tool_calls" : "length") : json(nullptr));
         }
         case Dialect::ollama_chat: {
             json message = {{"role", "assistant"}, {"content", thinks || tool ? "" : piece}};
@@ -270,7 +298,7 @@ class Generation {
             event["generated_text"] = m_text;
             if (m_script.usage) {
                 event["details"] = {{"finish_reason", "length"},
-                                    {"generated_tokens", total_chunks()},
+                                    {"generated_tokens", output_tokens()},
                                     {"input_length", m_prompt_tokens},
                                     {"seed", nullptr}};
             }
@@ -322,7 +350,11 @@ class Generation {
     }
 
     bool finish_stream() {
+        bool eos = wait_for_eos();
         if (m_dialect == Dialect::openai_chat) {
+            if (eos && !frame(chunk_json(json{{"content", ""}}, "stop").dump())) {
+                return false;
+            }
             bool wants_usage = m_request.contains("stream_options") &&
                                m_request["stream_options"].is_object() &&
                                m_request["stream_options"].value("include_usage", false);
@@ -419,6 +451,7 @@ class Generation {
     std::string m_thinking; // non-streamed answers: the reasoning text
     Clock::time_point m_first;
     Clock::time_point m_last;
+    std::vector<Clock::duration> m_offsets; // of each content chunk after the request was read
 };
 
 // A fixed vector per input, so that answers are the same every time.
