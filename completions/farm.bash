@@ -58,11 +58,13 @@ _farm_option_kind() {
     'perf:ai --max-response-bytes') _farm_kind=text ;;
     'perf:ai --config') _farm_kind=file ;;
     'perf:ai --db') _farm_kind=file ;;
+    'perf:ai --percentiles') _farm_kind=text ;;
     'perf:ai --export-requests') _farm_kind=text ;;
     'perf:ai -n' | 'perf:ai --requests') _farm_kind=text ;;
     'perf:ai -c' | 'perf:ai --concurrency') _farm_kind=text ;;
     'perf:ai --rate') _farm_kind=text ;;
     'perf:ai --max-concurrency') _farm_kind=text ;;
+    'perf:ai --slo') _farm_kind=text ;;
     'perf:benchmark --provider') _farm_kind=provider ;;
     'perf:benchmark --model') _farm_kind=text ;;
     'perf:benchmark --url') _farm_kind=text ;;
@@ -78,6 +80,7 @@ _farm_option_kind() {
     'perf:benchmark --max-response-bytes') _farm_kind=text ;;
     'perf:benchmark --config') _farm_kind=file ;;
     'perf:benchmark --db') _farm_kind=file ;;
+    'perf:benchmark --percentiles') _farm_kind=text ;;
     'perf:benchmark --export-requests') _farm_kind=text ;;
     'perf:benchmark -n' | 'perf:benchmark --requests') _farm_kind=text ;;
     'perf:benchmark --concurrency-levels') _farm_kind=text ;;
@@ -148,8 +151,8 @@ _farm_options() {
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
     perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
     perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;

@@ -3,7 +3,7 @@
 # multi-token chunks and vLLM's empty EOS chunk: check_ai_export.py, which recomputes TTFT, TPOT,
 # ITL, E2E, throughput and goodput from the export with the serving benchmarks' definitions,
 # agrees with farm's --json summary within 0.5%; it disagrees with an export whose end markers
-# were moved (so it can fail); the export holds no secret; the summary block is vLLM's layout.
+# were moved (so it can fail); the export holds no key; the summary block is vLLM's layout.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/mock_llm.sh"
 
@@ -32,7 +32,7 @@ expect_eq "$rc" "0" "the recomputed figures agree with farm's: $check"
 expect_contains "$check" "tpot_ms.mean" "TPOT is checked"
 expect_contains "$check" "goodput" "goodput is checked"
 
-# The export: raw times, every chunk, tokens, errors; no key, no URL.
+# The export: raw times, every chunk, tokens, errors; no key.
 line=$(grep '"status":"ok"' "$WORK/requests.jsonl" | head -1)
 for field in scheduled_ms sent_ms first_token_ms first_answer_ms end_marker_ms end_ms chunks \
     output_tokens input_tokens http_status error_class; do
@@ -41,11 +41,11 @@ done
 expect_eq "$(json_get "$line" 'len(d["chunks"])')" "8" "8 content chunks (the empty EOS chunk is none)"
 expect_eq "$(json_get "$line" 'd["end_marker_ms"] - d["chunks"][-1]["at_ms"] >= 20')" "True" \
     "the end marker comes with the EOS, after the last chunk"
-failed=$(grep '"status":"failed"' "$WORK/requests.jsonl" | head -1)
-expect_eq "$(json_get "$failed" 'd["error_class"]')" "http_status" "a failed request's class"
-expect_eq "$(json_get "$failed" 'd["http_status"]')" "500" "a failed request's status"
+failure=$(grep '"status":"failed"' "$WORK/requests.jsonl" | head -1)
+expect_eq "$(json_get "$failure" 'd["error_class"]')" "http_status" "a failed request's class"
+expect_eq "$(json_get "$failure" 'd["http_status"]')" "500" "a failed request's status"
+expect_contains "$(json_get "$failure" 'd["error"]')" "scripted internal error" "the server's words"
 expect_not_contains "$(cat "$WORK/requests.jsonl")" "$SECRET" "no key in the export"
-expect_not_contains "$(cat "$WORK/requests.jsonl")" "$MOCK_URL" "no URL in the export"
 
 # The checker can fail: E2E taken at the last chunk (the EOS left out) is another TPOT.
 python3 - "$WORK/requests.jsonl" "$WORK/moved.jsonl" <<'EOF'

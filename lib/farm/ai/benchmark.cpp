@@ -107,6 +107,9 @@ class Benchmark {
             if (!m_first_sent || outcome.sent < *m_first_sent) {
                 m_first_sent = outcome.sent;
             }
+            if (!m_last_done || outcome.done > *m_last_done) {
+                m_last_done = outcome.done;
+            }
             on_done(tag, outcome);
         };
         m_result.started = Clock::now();
@@ -115,7 +118,11 @@ class Benchmark {
         if (m_first_sent) {
             m_result.started = *m_first_sent;
         }
-        m_result.wall_s = load_result.wall_s;
+        // The measured phase runs from the first request sent to the last one ended (AIPerf's
+        // benchmark duration): the client's own set-up before the first send is not the server's.
+        m_result.wall_s = m_first_sent && m_last_done
+                              ? std::chrono::duration<double>(*m_last_done - *m_first_sent).count()
+                              : load_result.wall_s;
         m_result.not_started = load_result.not_started;
         m_result.interrupted = load_result.interrupted;
         m_result.deadline_passed = load_result.deadline_passed;
@@ -267,6 +274,7 @@ class Benchmark {
     net::HttpHeaders m_headers;
     std::unordered_map<std::size_t, InFlight> m_in_flight;
     std::optional<net::SteadyTime> m_first_sent;
+    std::optional<net::SteadyTime> m_last_done;
     BenchmarkResult m_result;
 };
 
