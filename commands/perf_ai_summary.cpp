@@ -77,8 +77,7 @@ std::string render_ai_summary(const AiResultView& v) {
     out += row("Total token throughput (tok/s):", two_decimals(s.total_token_throughput));
     out += metric_block(s, "ttft_ms", "TTFT", "Time to First Token", s.ttft_ms);
     out += metric_block(s, "ttfo_ms", "TTFO", "Time to First Output Token", s.ttfo_ms);
-    out += metric_block(s, "tpot_ms", "TPOT", "Time per Output Token (excl. 1st token)",
-                        s.tpot_ms);
+    out += metric_block(s, "tpot_ms", "TPOT", "Time per Output Token (excl. 1st token)", s.tpot_ms);
     out += metric_block(s, "itl_ms", "ITL", "Inter-token Latency", s.itl_ms);
     out += metric_block(s, "e2e_ms", "E2EL", "End-to-end Latency", s.e2e_ms);
     return out + std::string(50, '=') + "\n";

@@ -58,9 +58,9 @@ std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
 }
 
 std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
-    std::vector<std::string> header = {"level",       "requests",    "errors",     "error rate",
-                                       "req/s",       "out tok/s",   "TTFT med ms", "TPOT med ms",
-                                       "ITL med ms",  "E2E med ms",  "E2E p99 ms"};
+    std::vector<std::string> header = {"level",      "requests",   "errors",      "error rate",
+                                       "req/s",      "out tok/s",  "TTFT med ms", "TPOT med ms",
+                                       "ITL med ms", "E2E med ms", "E2E p99 ms"};
     if (!slo.empty()) {
         header.push_back("goodput req/s");
     }
@@ -331,9 +331,10 @@ void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("-n,--requests", options->ai.requests,
                     "measured requests per level (default: 4 x the concurrency, at least 20)")
         ->check(CLI::Range(std::size_t(1), std::size_t(100000000)));
-    CLI::Option* levels = cmd->add_option("--concurrency-levels", options->concurrency_levels,
-                                          "concurrency levels to sweep (listed in increasing order)")
-                              ->capture_default_str();
+    CLI::Option* levels =
+        cmd->add_option("--concurrency-levels", options->concurrency_levels,
+                        "concurrency levels to sweep (listed in increasing order)")
+            ->capture_default_str();
     cmd->add_option("--rates", options->rates,
                     "request rates (requests/s, Poisson arrivals) to sweep instead, e.g. 1,2,5")
         ->excludes(levels);

@@ -218,9 +218,9 @@ class Benchmark {
         report.record.metrics = std::move(metrics.metrics);
         report.record.metrics.push_back({"prompt_index", "count", double(state.prompt_index)});
         if (m_plan.keep_timelines) {
-            report.timeline = RequestTimeline{record.sent_ms, record.end_ms,
-                                              record.response.end_marker_ms, record.http_status,
-                                              std::move(record.response.chunks)};
+            report.timeline =
+                RequestTimeline{record.sent_ms, record.end_ms, record.response.end_marker_ms,
+                                record.http_status, std::move(record.response.chunks)};
         }
         if (record.failed()) {
             report.error_message = clean(record.error_message(), m_plan.target.api_key);

@@ -78,7 +78,7 @@ struct RequestReport {
     ErrorClass error = ErrorClass::none;
     std::string error_message; // secrets redacted; empty when it succeeded
     std::optional<TokenSource> output_token_source;
-    measure::IterationRecord record; // index = request index, the contract's metrics
+    measure::IterationRecord record;         // index = request index, the contract's metrics
     std::optional<RequestTimeline> timeline; // with plan.keep_timelines only
 };
 

@@ -1,7 +1,7 @@
 #include "farm/ai/benchmark_summary.hpp"
 
-#include "farm/core/error.hpp"
 #include "farm/ai/server_json.hpp"
+#include "farm/core/error.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>

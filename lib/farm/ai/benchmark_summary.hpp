@@ -73,8 +73,9 @@ const std::vector<double>& default_percentiles();
 std::vector<double> parse_percentiles(std::string_view text);
 
 // `percentiles` in [0, 100].
-BenchmarkSummary summarize_benchmark(const BenchmarkResult& result,
-                                     const std::vector<double>& percentiles = default_percentiles());
+BenchmarkSummary
+summarize_benchmark(const BenchmarkResult& result,
+                    const std::vector<double>& percentiles = default_percentiles());
 
 // "fast", "ok" or "slow" for a median e2e_ms (see above).
 std::string verdict_for(double median_e2e_ms, double slow_ms, double fast_ms);

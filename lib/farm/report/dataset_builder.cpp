@@ -209,9 +209,10 @@ std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& 
         }
         trends.back().runs.push_back(std::move(run));
     }
-    std::stable_sort(trends.begin(), trends.end(), [](const SubjectTrend& a, const SubjectTrend& b) {
-        return a.kind != b.kind ? a.kind < b.kind : natural_less(a.subject, b.subject);
-    });
+    std::stable_sort(
+        trends.begin(), trends.end(), [](const SubjectTrend& a, const SubjectTrend& b) {
+            return a.kind != b.kind ? a.kind < b.kind : natural_less(a.subject, b.subject);
+        });
     for (SubjectTrend& t : trends) {
         std::reverse(t.runs.begin(), t.runs.end()); // oldest first
         auto newest_failure = std::find_if(t.runs.rbegin(), t.runs.rend(),

@@ -121,7 +121,8 @@ TEST_CASE("history::fold_ai_series adds requests/s and tokens/s, drops prompt_in
     RunOverview build;
     build.kind = "build";
     build.duration_s = 1;
-    build.metrics = series_of({farm::measure::IterationRecord{0, 0, 0, {{"prompt_index", "count", 1}}}});
+    build.metrics =
+        series_of({farm::measure::IterationRecord{0, 0, 0, {{"prompt_index", "count", 1}}}});
     fold_ai_series(build);
     CHECK(build.metric("prompt_index")); // other kinds are left alone
     CHECK_FALSE(build.metric("request_throughput"));
