@@ -5,6 +5,7 @@
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
 #include "commands/time_options.hpp"
+#include "farm/ai/sweep.hpp"
 #include "farm/core/error.hpp"
 #include "farm/report/advice_view.hpp"
 
@@ -28,6 +29,7 @@ ai::LoadPlan load_plan_from(const PerfAiOptions& o) {
 void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
                  Invocation& invocation) {
     invocation.json = o.json;
+    ai::Slo slo = o.slo.empty() ? ai::Slo{} : ai::parse_slo(o.slo);
     AiSession session(o, argv);
     for (const std::string& note : session.notes()) {
         std::cerr << "farm: " << note << "\n";
@@ -44,7 +46,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
                       << ai::to_string(session.operation()) << ": " << o.requests << " requests at "
                       << load_key << " " << load_value << "...\n";
         }
-        AiRunOutcome outcome = session.run(target, load, load_key, load_value);
+        AiRunOutcome outcome = session.run(target, load, load_key, load_value, "", &slo);
         views.push_back(std::move(outcome.view));
         if (outcome.interrupted) {
             interrupted = true;
@@ -72,6 +74,9 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         std::cout << doc.dump(2) << "\n";
     } else {
         bool color = stdout_wants_color();
+        for (const AiResultView& v : views) {
+            std::cout << render_ai_summary(v) << "\n";
+        }
         std::cout << render_ai_table(views, color);
         std::cout << render_ai_errors(views);
         std::cout << render_load_lines(views);
@@ -140,6 +145,8 @@ void register_perf_ai(CLI::App& perf, Invocation& invocation) {
                     "with --rate: at most this many requests in flight")
         ->check(whole_number_check(1, 10'000))
         ->capture_default_str();
+    cmd->add_option("--slo", options->slo,
+                    "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=5s");
     cmd->add_flag("--json", options->json, "print one JSON document (farm.ai/1)");
     cmd->callback([options, &invocation] {
         run_perf_ai(*options, describe_command("perf:ai", *options), invocation);

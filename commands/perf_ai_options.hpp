@@ -52,6 +52,8 @@ struct PerfAiOptions {
     std::string export_requests;
     std::string config;
     std::string max_response_bytes = "64MiB"; // core::parse_size text
+    std::string percentiles = "50,90,95,99";  // of the summary (ai::parse_percentiles)
+    std::string slo;                          // perf:ai's goodput SLOs (ai::parse_slo)
 };
 
 // The command line a run is stored with: the command and the options that shape the load (the
@@ -97,11 +99,16 @@ struct AiResultView {
     std::string verdict;          // "failing" above error_rate_max; else empty without a success
     double error_rate_max = 0.05; // the line it was judged against (ai.thresholds.error_rate)
     std::int64_t run_id = 0;
+    std::optional<double> goodput; // requests/s meeting every SLO, when SLOs were given
 };
 
 AiResultView make_view(const ai::Target& target, ai::Operation operation,
                        const ai::BenchmarkResult& result, const analysis::AiAdviceSettings& advice,
-                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id);
+                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id,
+                       const std::vector<double>& percentiles = ai::default_percentiles());
+
+// The vertical block of one result, laid out as `vllm bench serve` prints its result.
+std::string render_ai_summary(const AiResultView& view);
 
 // The side-by-side table of perf:ai (one row per result).
 std::string render_ai_table(const std::vector<AiResultView>& views, bool color);
@@ -133,6 +140,8 @@ std::string render_load_lines(const std::vector<AiResultView>& views);
 std::vector<std::string> load_warnings(const AiResultView& view);
 // results[].load of farm.ai/1.
 nlohmann::json load_to_json(const ai::LoadSummary& load);
+// "p50", "p99.9": a percentile's key in JSON and its label's start.
+std::string percentile_key(double p);
 
 // Millisecond text for tables: "52.3", "1.2k"; "-" when absent.
 std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field);

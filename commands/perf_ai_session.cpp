@@ -1,5 +1,7 @@
 #include "commands/perf_ai_session.hpp"
 
+#include "commands/perf_ai_export.hpp"
+
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -23,6 +25,7 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
                                        : std::optional<std::filesystem::path>(options.config));
     m_advice = analysis::ai_advice_settings(m_config);
     m_prompts = resolve_prompts(options);
+    m_percentiles = ai::parse_percentiles(options.percentiles);
     if (!options.no_record) {
         m_store = std::make_unique<history::Store>(
             core::resolve_db_path(options.db.empty() ? std::nullopt : std::optional(options.db),
@@ -43,7 +46,10 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         // Rows go to the file as requests end: a long run does not hold them in memory, and
         // the file appears (whole) only when the session finishes.
         m_csv = std::make_unique<core::AtomicFileWriter>(options.export_requests);
-        m_csv->append(export_csv_header());
+        m_jsonl = exports_json_lines(options.export_requests);
+        if (!m_jsonl) {
+            m_csv->append(export_csv_header());
+        }
     }
 }
 
@@ -77,6 +83,8 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     plan.load.ramp_up_s = m_options.ramp_up_s;
     plan.load.warmup = m_options.warmup ? *m_options.warmup : default_warmup(load);
     plan.gpu = m_gpu.get();
+    plan.keep_timelines = m_jsonl;
+    std::size_t benchmark = m_benchmarks++;
 
     history::Run run;
     run.command = m_command;
@@ -86,7 +94,9 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     bool export_rows = m_csv != nullptr;
     ai::BenchmarkResult result = ai::run_benchmark(plan, [&](const ai::RequestReport& request) {
         if (export_rows) {
-            m_csv->append(export_csv_row(target, m_operation, request));
+            m_csv->append(m_jsonl ? export_jsonl_line(target, m_operation, benchmark, load_key,
+                                                      load_value, request)
+                                  : export_csv_row(target, m_operation, request));
         }
     });
     run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
@@ -100,10 +110,14 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         gpu = m_gpu->summary(result.started, result.ended).all;
     }
     AiRunOutcome outcome;
-    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0);
+    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0, m_percentiles);
     outcome.interrupted = result.interrupted;
     if (slo != nullptr) {
         outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
+    }
+    if (slo != nullptr && !slo->empty()) {
+        double wall = outcome.view.summary.wall_s;
+        outcome.view.goodput = wall > 0 ? double(outcome.meeting_slo) / wall : 0;
     }
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
     if (load.rate > 0) {

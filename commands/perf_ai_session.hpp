@@ -61,6 +61,7 @@ class AiSession {
     ResolvedTargets m_targets;
     ai::Operation m_operation;
     std::vector<std::string> m_prompts;
+    std::vector<double> m_percentiles; // --percentiles
     std::unique_ptr<history::Store> m_store;
     sys::RunContext m_context;
     sys::Nvml m_nvml;
@@ -69,6 +70,8 @@ class AiSession {
     std::optional<std::chrono::steady_clock::time_point> m_first_start;
     std::chrono::steady_clock::time_point m_last_end;
     std::unique_ptr<core::AtomicFileWriter> m_csv; // --export-requests, until finish()
+    bool m_jsonl = false;                          // ... as FILE.jsonl (perf_ai_export.hpp)
+    std::size_t m_benchmarks = 0;                  // run so far (their number in FILE.jsonl)
     std::vector<std::int64_t> m_run_ids;
 };
 

@@ -77,8 +77,12 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "farm config file (default: farm.config.json in the project root)");
     cmd.add_option("--db", o.db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd.add_flag("--no-record", o.no_record, "do not store the runs in the history");
+    cmd.add_option("--percentiles", o.percentiles,
+                   "percentiles of TTFT, TTFO, TPOT, ITL and E2E in the summary")
+        ->capture_default_str();
     cmd.add_option("--export-requests", o.export_requests,
-                   "write one CSV row per measured request to FILE.csv");
+                   "write every measured request to FILE: FILE.jsonl gets its times, chunks and "
+                   "tokens (one JSON line each), any other name a CSV row of its metrics");
 }
 
 namespace {

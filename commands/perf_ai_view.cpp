@@ -67,17 +67,24 @@ std::string csv_metric(const measure::IterationRecord& record, const char* name)
 
 } // namespace
 
+std::string percentile_key(double p) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "p%g", p);
+    return buffer;
+}
+
 std::string ms_cell(const std::optional<ai::MetricStats>& stats, double ai::MetricStats::*field) {
     return stats ? ms_text((*stats).*field) : std::string("-");
 }
 
 AiResultView make_view(const ai::Target& target, ai::Operation operation,
                        const ai::BenchmarkResult& result, const analysis::AiAdviceSettings& advice,
-                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id) {
+                       const std::optional<sys::GpuStats>& gpu, std::int64_t run_id,
+                       const std::vector<double>& percentiles) {
     AiResultView view;
     view.target = target;
     view.operation = operation;
-    view.summary = ai::summarize_benchmark(result);
+    view.summary = ai::summarize_benchmark(result, percentiles);
     view.load = ai::summarize_load(result);
     view.first_error = result.first_error;
     view.errors_by_status = result.errors_by_status;
@@ -180,6 +187,13 @@ nlohmann::json result_to_json(const AiResultView& v) {
     for (const auto& [error_class, message] : v.first_error) {
         messages[error_class] = message;
     }
+    nlohmann::json percentiles = nlohmann::json::object();
+    for (const auto& [metric, values] : s.percentiles) {
+        nlohmann::json& of_metric = percentiles[metric];
+        for (const auto& [p, value] : values) {
+            of_metric[percentile_key(p)] = value;
+        }
+    }
     nlohmann::json out = {
         {"provider", v.target.name},
         {"provider_type", std::string(ai::to_string(v.target.type))},
@@ -205,9 +219,14 @@ nlohmann::json result_to_json(const AiResultView& v) {
         {"reasoning_tokens", stats_to_json(s.reasoning_tokens)},
         {"token_source",
          s.token_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.token_source)},
+        {"percentiles", percentiles},
         {"wall_s", s.wall_s},
+        {"total_input_tokens", s.total_input_tokens},
+        {"total_output_tokens", s.total_output_tokens},
         {"request_throughput", s.request_throughput},
         {"output_token_throughput", s.output_token_throughput},
+        {"total_token_throughput", s.total_token_throughput},
+        {"goodput", v.goodput ? nlohmann::json(*v.goodput) : nlohmann::json(nullptr)},
         {"verdict", v.verdict.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.verdict)},
         {"run_id", v.run_id > 0 ? nlohmann::json(v.run_id) : nlohmann::json(nullptr)},
         {"load", load_to_json(v.load)},

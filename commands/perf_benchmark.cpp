@@ -59,9 +59,9 @@ std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
 }
 
 std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
-    std::vector<std::string> header = {"level",       "requests",   "errors",
-                                       "error rate",  "req/s",      "out tok/s",
-                                       "TTFT med ms", "E2E med ms", "E2E p99 ms"};
+    std::vector<std::string> header = {"level",      "requests",   "errors",      "error rate",
+                                       "req/s",      "out tok/s",  "TTFT med ms", "TPOT med ms",
+                                       "ITL med ms", "E2E med ms", "E2E p99 ms"};
     if (!slo.empty()) {
         header.push_back("goodput req/s");
     }
@@ -77,6 +77,8 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
                                         fixed(s.request_throughput, 2),
                                         fixed(s.output_token_throughput, 1),
                                         ms_cell(s.ttft_ms, &ai::MetricStats::median),
+                                        ms_cell(s.tpot_ms, &ai::MetricStats::median),
+                                        ms_cell(s.itl_ms, &ai::MetricStats::median),
                                         ms_cell(s.e2e_ms, &ai::MetricStats::median),
                                         ms_cell(s.e2e_ms, &ai::MetricStats::p99)};
         if (!slo.empty()) {
@@ -143,6 +145,50 @@ nlohmann::json sweep_to_json(const Sweep& sweep, bool rate_mode) {
             {"knee", knee}};
 }
 
+// The subject without its "/c=4" or "/r=2" level: what one piece of advice is about.
+std::string subject_without_level(const std::string& subject) {
+    std::size_t slash = subject.rfind('/');
+    if (slash != std::string::npos && subject.size() > slash + 2 &&
+        (subject[slash + 1] == 'c' || subject[slash + 1] == 'r') && subject[slash + 2] == '=') {
+        return subject.substr(0, slash);
+    }
+    return subject;
+}
+
+// Each piece of advice once: the levels of a sweep are subjects of their own, and the same rule
+// firing at several of them is one finding (the first, in priority order), which names the
+// other levels it was also seen at and keeps all their evidence.
+std::vector<analysis::Recommendation> once_per_rule(std::vector<analysis::Recommendation> all) {
+    std::vector<analysis::Recommendation> out;
+    std::vector<std::vector<std::string>> also;
+    for (analysis::Recommendation& r : all) {
+        std::string key = r.rule + "\n" + subject_without_level(r.subject);
+        auto same = std::find_if(out.begin(), out.end(), [&](const analysis::Recommendation& o) {
+            return o.rule + "\n" + subject_without_level(o.subject) == key;
+        });
+        if (same == out.end()) {
+            out.push_back(std::move(r));
+            also.emplace_back();
+            continue;
+        }
+        std::size_t at = std::size_t(same - out.begin());
+        same->evidence_runs.insert(same->evidence_runs.end(), r.evidence_runs.begin(),
+                                   r.evidence_runs.end());
+        std::size_t slash = r.subject.rfind('/');
+        also[at].push_back(slash == std::string::npos ? r.subject : r.subject.substr(slash + 1));
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!also[i].empty()) {
+            std::string levels;
+            for (const std::string& level : also[i]) {
+                levels += (levels.empty() ? "" : ", ") + level;
+            }
+            out[i].finding += " (also at " + levels + ")";
+        }
+    }
+    return out;
+}
+
 void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     invocation.json = o.ai.json;
     bool rate_mode = !o.rates.empty();
@@ -197,7 +243,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
         }
     }
     session.finish();
-    std::vector<analysis::Recommendation> advice = session.advice();
+    std::vector<analysis::Recommendation> advice = once_per_rule(session.advice());
 
     if (o.ai.json) {
         nlohmann::json list = nlohmann::json::array();
@@ -287,9 +333,10 @@ void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("-n,--requests", options->ai.requests,
                     "measured requests per level (default: 4 x the concurrency, at least 20)")
         ->check(whole_number_check(1, 100'000'000));
-    CLI::Option* levels = cmd->add_option("--concurrency-levels", options->concurrency_levels,
-                                          "concurrency levels to sweep, increasing")
-                              ->capture_default_str();
+    CLI::Option* levels =
+        cmd->add_option("--concurrency-levels", options->concurrency_levels,
+                        "concurrency levels to sweep (listed in increasing order)")
+            ->capture_default_str();
     cmd->add_option("--rates", options->rates,
                     "request rates (requests/s, Poisson arrivals) to sweep instead, e.g. 1,2,5")
         ->excludes(levels);

@@ -20,7 +20,8 @@ const char* const usage =
     "                  huge-line|endless]\n"
     "         [--fault-every K] [--reasoning-chunks N] [--reasoning-field reasoning|"
     "reasoning_content]\n"
-    "         [--tool-calls on|off]\n";
+    "         [--tool-calls on|off] [--itl-jitter-ms MS] [--tokens-per-chunk N]\n"
+    "         [--eos-ms MS]\n";
 
 namespace {
 
@@ -91,6 +92,12 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
             script.fault = ok ? found->second : Fault::none;
         } else if (option == "--fault-every") {
             ok = parse_int(value, 1, script.fault_every);
+        } else if (option == "--itl-jitter-ms") {
+            ok = parse_int(value, 0, script.itl_jitter_ms);
+        } else if (option == "--tokens-per-chunk") {
+            ok = parse_int(value, 1, script.tokens_per_chunk);
+        } else if (option == "--eos-ms") {
+            ok = parse_int(value, 0, script.eos_ms);
         } else {
             return "unknown option " + option;
         }

@@ -1,6 +1,8 @@
 // Sending a generation answer: the script's timing, the dialect's framing, the faults.
 #include "mock_llm_generation.hpp"
 
+#include <atomic>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -128,9 +130,29 @@ bool Generation::whole() {
     return send_json(m_connection, 200, body);
 }
 
+void Generation::plan_offsets() {
+    static std::atomic<unsigned> generations{0};
+    std::minstd_rand random(++generations);
+    std::uniform_int_distribution<int> jitter(0, m_script.itl_jitter_ms);
+    Clock::duration at = std::chrono::milliseconds(m_script.ttft_ms);
+    for (int i = 0; i < total_chunks(); ++i) {
+        if (i > 0) {
+            at += std::chrono::milliseconds(m_script.itl_ms + jitter(random));
+        }
+        m_offsets.push_back(at);
+    }
+}
+
 Clock::time_point Generation::content_time(int index) const {
-    return m_start + std::chrono::milliseconds(m_script.ttft_ms) +
-           std::chrono::milliseconds(static_cast<long>(m_script.itl_ms) * index);
+    return m_start + m_offsets[static_cast<std::size_t>(index)];
+}
+
+bool Generation::wait_for_eos() const {
+    if (m_script.eos_ms < 0) {
+        return false;
+    }
+    std::this_thread::sleep_until(m_last + std::chrono::milliseconds(m_script.eos_ms));
+    return true;
 }
 
 bool Generation::frame(const std::string& payload) {
@@ -188,7 +210,11 @@ bool Generation::strike_mid_stream() {
 }
 
 bool Generation::finish_stream() {
+    bool eos = wait_for_eos();
     if (m_dialect == Dialect::openai_chat) {
+        if (eos && !frame(chunk_json(json{{"content", ""}}, "stop").dump())) {
+            return false;
+        }
         bool wants_usage = m_request.contains("stream_options") &&
                            m_request["stream_options"].is_object() &&
                            m_request["stream_options"].value("include_usage", false);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mock_llm {
 
@@ -39,7 +40,9 @@ class Generation {
         : m_connection(connection), m_script(script), m_dialect(dialect),
           m_request(std::move(request)), m_fault(fault), m_start(start),
           m_model(m_request.value("model", std::string("mock-model"))),
-          m_prompt_tokens(prompt_tokens(m_request)) {}
+          m_prompt_tokens(prompt_tokens(m_request)) {
+        plan_offsets();
+    }
 
     // false: the connection must be closed.
     bool stream();
@@ -48,6 +51,18 @@ class Generation {
 
   private:
     int total_chunks() const { return m_script.reasoning_chunks + m_script.chunks; }
+
+    // Each content chunk's time after the request was read: ttft, then gaps of itl_ms plus a
+    // uniform draw from [0, itl_jitter_ms], seeded per request.
+    void plan_offsets();
+
+    // The tokens the server says it generated: each chunk's, and the EOS token when sent.
+    int output_tokens() const {
+        return total_chunks() * m_script.tokens_per_chunk + (m_script.eos_ms >= 0 ? 1 : 0);
+    }
+
+    // With --eos-ms: waits until the EOS is due; true when there is one.
+    bool wait_for_eos() const;
 
     // Stream chunk `index` thinks (the first reasoning_chunks do) or answers.
     bool thinking(int index) const { return index < m_script.reasoning_chunks; }
@@ -92,6 +107,7 @@ class Generation {
     std::string m_thinking; // non-streamed answers: the reasoning text
     Clock::time_point m_first;
     Clock::time_point m_last;
+    std::vector<Clock::duration> m_offsets; // of each content chunk after the request was read
 };
 
 } // namespace mock_llm

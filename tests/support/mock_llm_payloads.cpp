@@ -30,8 +30,8 @@ json Generation::tool_call_json(int index) const {
 
 json Generation::usage_json() const {
     json counts = {{"prompt_tokens", m_prompt_tokens},
-                   {"completion_tokens", total_chunks()},
-                   {"total_tokens", m_prompt_tokens + total_chunks()}};
+                   {"completion_tokens", output_tokens()},
+                   {"total_tokens", m_prompt_tokens + output_tokens()}};
     if (m_script.reasoning_chunks > 0) {
         // As OpenAI and vLLM report them: a part of completion_tokens.
         counts["completion_tokens_details"] = {{"reasoning_tokens", m_script.reasoning_chunks}};
@@ -55,7 +55,7 @@ void Generation::add_ollama_timings(json& line) const {
     line["load_duration"] = 1000000;
     line["prompt_eval_count"] = m_prompt_tokens;
     line["prompt_eval_duration"] = nanoseconds(m_first - m_start);
-    line["eval_count"] = total_chunks();
+    line["eval_count"] = output_tokens();
     line["eval_duration"] = nanoseconds(eval);
 }
 
@@ -69,7 +69,8 @@ json Generation::content_json(int index) const {
         json delta = thinks ? json{{m_script.reasoning_field, piece}}
                      : tool ? json{{"tool_calls", tool_call_json(index)}}
                             : json{{"content", piece}};
-        return chunk_json(delta, last ? json(tool ? "tool_calls" : "length") : json(nullptr));
+        bool finishes = last && m_script.eos_ms < 0; // else the EOS chunk finishes
+        return chunk_json(delta, finishes ? json(tool ? "tool_calls" : "length") : json(nullptr));
     }
     case Dialect::ollama_chat: {
         json message = {{"role", "assistant"}, {"content", thinks || tool ? "" : piece}};
@@ -103,7 +104,7 @@ json Generation::content_json(int index) const {
         event["generated_text"] = m_text;
         if (m_script.usage) {
             event["details"] = {{"finish_reason", "length"},
-                                {"generated_tokens", total_chunks()},
+                                {"generated_tokens", output_tokens()},
                                 {"input_length", m_prompt_tokens},
                                 {"seed", nullptr}};
         }

@@ -9,6 +9,13 @@
 //                          huge-line|endless]
 //                 [--fault-every K] [--reasoning-chunks N]
 //                 [--reasoning-field reasoning|reasoning_content] [--tool-calls on|off]
+//                 [--itl-jitter-ms MS] [--tokens-per-chunk N] [--eos-ms MS]
+//
+// --itl-jitter-ms J makes each gap itl + a uniform draw from [0, J] ms (seeded per request, so a
+// client's ITL and TPOT differ from the script's and from each other); --tokens-per-chunk N
+// counts N tokens per content chunk in the usage (multi-token chunks); --eos-ms G ends the
+// answer as vLLM does: G ms after the last content chunk an empty chunk with finish_reason
+// "stop" (Ollama: the done line), whose EOS token the usage counts.
 //
 // With --reasoning-chunks N the first N chunks of a chat stream think (OpenAI: delta.reasoning,
 // or delta.reasoning_content as older vLLM and DeepSeek; Ollama: thinking) before the --chunks

@@ -119,6 +119,9 @@ class Benchmark {
             if (!m_first_sent || outcome.sent < *m_first_sent) {
                 m_first_sent = outcome.sent;
             }
+            if (!m_last_done || outcome.done > *m_last_done) {
+                m_last_done = outcome.done;
+            }
             on_done(tag, outcome);
         };
         m_result.started = Clock::now();
@@ -127,7 +130,11 @@ class Benchmark {
         if (m_first_sent) {
             m_result.started = *m_first_sent;
         }
-        m_result.wall_s = load_result.wall_s;
+        // The measured phase runs from the first request sent to the last one ended (AIPerf's
+        // benchmark duration): the client's own set-up before the first send is not the server's.
+        m_result.wall_s = m_first_sent && m_last_done
+                              ? std::chrono::duration<double>(*m_last_done - *m_first_sent).count()
+                              : load_result.wall_s;
         m_result.not_started = load_result.not_started;
         m_result.interrupted = load_result.interrupted;
         m_result.deadline_passed = load_result.deadline_passed;
@@ -269,6 +276,11 @@ class Benchmark {
         report.record.metrics = std::move(metrics.metrics);
         report.record.metrics.push_back({"prompt_index", "count", double(state.prompt_index)});
         add_load_metrics(report.record, tag, outcome);
+        if (m_plan.keep_timelines) {
+            report.timeline =
+                RequestTimeline{record.sent_ms, record.end_ms, record.response.end_marker_ms,
+                                record.http_status, std::move(record.response.chunks)};
+        }
         if (record.failed()) {
             report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));
@@ -321,6 +333,7 @@ class Benchmark {
     net::HttpHeaders m_headers;
     std::unordered_map<std::size_t, InFlight> m_in_flight;
     std::optional<net::SteadyTime> m_first_sent;
+    std::optional<net::SteadyTime> m_last_done;
     BenchmarkResult m_result;
 };
 

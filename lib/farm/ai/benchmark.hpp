@@ -66,6 +66,17 @@ struct BenchmarkPlan {
     DecoderLimits limits; // longest line and answer read of one request
     LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
+    bool keep_timelines = false;          // fill RequestReport::timeline (--export-requests)
+};
+
+// The raw observations of one request, for a reader who recomputes the metrics: ms on the
+// benchmark's steady clock (its origin is arbitrary, the differences are what count).
+struct RequestTimeline {
+    double sent_ms = 0;
+    std::optional<double> end_ms;        // the transfer ended (or the failure was seen)
+    std::optional<double> end_marker_ms; // the stream's end marker arrived
+    int http_status = 0;
+    std::vector<ContentChunk> chunks; // every content chunk with its arrival time
 };
 
 // One measured request, as the history and --export-requests keep it.
@@ -75,7 +86,8 @@ struct RequestReport {
     ErrorClass error = ErrorClass::none;
     std::string error_message; // secrets redacted; empty when it succeeded
     std::optional<TokenSource> output_token_source;
-    measure::IterationRecord record; // index = request index, the contract's metrics
+    measure::IterationRecord record;         // index = request index, the contract's metrics
+    std::optional<RequestTimeline> timeline; // with plan.keep_timelines only
 };
 
 struct BenchmarkResult {

@@ -7,6 +7,10 @@
 //   that a long answer weighs by its length), not over the per-request means.
 // - request_throughput: successful requests / wall time of the measured phase (first request
 //   sent -> last one ended); output_token_throughput: their output tokens / the same wall time.
+// - total_input_tokens, total_output_tokens: sums over the successful requests;
+//   total_token_throughput: their sum / the same wall time (vLLM's "Total token throughput").
+// - percentiles: the ones asked for (--percentiles, default 50,90,95,99) of ttft_ms, ttfo_ms,
+//   tpot_ms, itl_ms and e2e_ms, over the same values as their statistics.
 // - error_rate: failed requests / requests sent (and ended), a rate from the two counts; 0..1,
 //   absent when no request was sent. Never a statistic of the per-request 0/1 flags.
 // - ttfo_ms: over the successful requests that had an answer chunk (a request that only
@@ -24,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace farm::ai {
@@ -53,9 +58,24 @@ struct BenchmarkSummary {
     double wall_s = 0;
     double request_throughput = 0;      // successful requests/s
     double output_token_throughput = 0; // tokens/s
+    double total_input_tokens = 0;
+    double total_output_tokens = 0;
+    double total_token_throughput = 0; // (input + output tokens)/s
+    // metric name -> (p, value) for each percentile asked for; a metric without values is absent.
+    std::map<std::string, std::vector<std::pair<double, double>>> percentiles;
 };
 
-BenchmarkSummary summarize_benchmark(const BenchmarkResult& result);
+// The percentiles shown unless the user asks for others: vLLM's 50, 90, 95 and 99.
+const std::vector<double>& default_percentiles();
+
+// "50,90,95,99" -> {50, 90, 95, 99}: numbers above 0 and at most 100, in any order (returned
+// sorted, without repeats). Throws farm::UsageError naming --percentiles and the bad item.
+std::vector<double> parse_percentiles(std::string_view text);
+
+// `percentiles` in [0, 100].
+BenchmarkSummary
+summarize_benchmark(const BenchmarkResult& result,
+                    const std::vector<double>& percentiles = default_percentiles());
 
 // "fast", "ok" or "slow" for a median e2e_ms (see above).
 std::string verdict_for(double median_e2e_ms, double slow_ms, double fast_ms);

@@ -68,7 +68,8 @@ RequestMetrics request_metrics(const RequestRecord& record) {
         if (!response.chunks.empty()) {
             ttft = response.chunks.front().at_ms - record.sent_ms;
             ttfo = first_answer_ms(response.chunks, record.sent_ms);
-            e2e = response.chunks.back().at_ms - record.sent_ms;
+            // A complete stream has its end marker; the last chunk is a fallback only.
+            e2e = response.end_marker_ms.value_or(response.chunks.back().at_ms) - record.sent_ms;
             for (std::size_t i = 1; i < response.chunks.size(); ++i) {
                 result.itl_gaps_ms.push_back(response.chunks[i].at_ms -
                                              response.chunks[i - 1].at_ms);

@@ -8,11 +8,13 @@
 //   ttfo_ms   request sent -> first answer chunk (answer text or a tool call) arrived: AIPerf's
 //             "time to first output token"; absent when the request only reasoned. Equal to
 //             ttft_ms for a model that does not reason.
-//   e2e_ms    request sent -> last content chunk arrived (streams; a trailing usage or [DONE]
-//             event does not extend it); non-streamed: -> whole body received (end_ms)
+//   e2e_ms    request sent -> the stream's end marker arrived ([DONE], Ollama's done:true line,
+//             TGI's last event), so that the EOS token usage counts (often an empty last
+//             chunk) is inside the window; non-streamed: -> whole body received (end_ms)
 //   ITL gaps  the differences between consecutive content chunks' arrival times (streams with
 //             >= 2 chunks); itl_ms is their mean
-//   tpot_ms   (e2e_ms - ttft_ms) / (output_tokens - 1), streams with output_tokens >= 2
+//   tpot_ms   (e2e_ms - ttft_ms) / (output_tokens - 1), streams with output_tokens >= 2: the
+//             decode time per token after the first (vLLM's TPOT, AIPerf's ITL)
 //   output_tokens  server-reported when the server said, else (streams) one per content chunk,
 //             else (non-streamed) content characters / 4 rounded up; the source is returned
 //   input_tokens   server-reported, else prompt characters / 4 rounded up

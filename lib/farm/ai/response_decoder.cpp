@@ -188,7 +188,7 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
     }
     std::string_view data = trim(event.data);
     if (data == "[DONE]" && m_format != WireFormat::tgi_generate) {
-        m_result.complete = true;
+        mark_end(at_ms);
         return;
     }
     json object;
@@ -244,6 +244,11 @@ void ResponseDecoder::on_object(const json& object, std::size_t offset, double a
         on_tgi(object, offset, at_ms);
         break;
     }
+}
+
+void ResponseDecoder::mark_end(double at_ms) {
+    m_result.complete = true;
+    m_result.end_marker_ms = at_ms;
 }
 
 void ResponseDecoder::fail(ErrorClass error, std::string message) {

@@ -35,6 +35,8 @@
 //                   decoder keeps nothing more of it, so memory per request stays bounded
 //                   however long or endless the answer (the caller stops the transfer).
 //   Bytes after the end marker are ignored. Nothing here throws on input.
+// - end_marker_ms is set exactly when a stream is complete: the arrival time of the piece that
+//   completed its end marker.
 #pragma once
 
 #include "farm/ai/ndjson_parser.hpp"
@@ -98,6 +100,9 @@ struct DecodedResponse {
     FinalFacts facts;
     std::optional<double> first_byte_ms; // the first non-empty piece
     std::optional<double> last_byte_ms;  // the last non-empty piece
+    // The piece that completed the stream's end marker ([DONE], Ollama's done:true line, TGI's
+    // last event): the answer's end, after the EOS token that usage counts (streams only).
+    std::optional<double> end_marker_ms;
     std::size_t bytes = 0;
     bool complete = false; // the end marker was seen (non-streamed: the body was a JSON object)
     ErrorClass error = ErrorClass::none;
@@ -143,6 +148,8 @@ class ResponseDecoder {
     // `answer`.
     void add_tool_calls(const nlohmann::json* calls, std::string& answer);
     void fail(ErrorClass error, std::string message);
+    // The stream's end marker arrived at `at_ms`: the answer is complete.
+    void mark_end(double at_ms);
     bool stopped() const { return !m_result.ok() || m_result.complete; }
     // Fails the answer when `bytes` makes it or one of its lines too long (limits).
     void check_limits(std::string_view bytes);

@@ -100,7 +100,7 @@ void ResponseDecoder::on_ollama(const json& object, std::size_t offset, double a
     facts.eval_duration_ns = integer_member(object, "eval_duration");
     facts.finish_reason = string_member(object, "done_reason");
     if (m_streamed) {
-        m_result.complete = true;
+        mark_end(at_ms);
     }
 }
 
@@ -126,7 +126,7 @@ void ResponseDecoder::on_tgi(const json& object, std::size_t offset, double at_m
     bool last = (generated != nullptr && !generated->is_null()) ||
                 (details != nullptr && !details->is_null());
     if (m_streamed && last) {
-        m_result.complete = true;
+        mark_end(at_ms);
     }
 }
 

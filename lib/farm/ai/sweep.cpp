@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/limits.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -69,12 +70,14 @@ std::vector<double> parse_levels(std::string_view text, std::string_view option,
             throw UsageError(std::string(option) + ": '" + std::string(item) + "' is not one of " +
                              what + "; write a list like " + (integers ? "1,2,4,8" : "0.5,1,2,5"));
         }
-        if (!levels.empty() && *value <= levels.back()) {
-            throw UsageError(std::string(option) + ": levels must increase, and " +
-                             std::string(item) + " follows " + number_text(levels.back()));
+        if (std::find(levels.begin(), levels.end(), *value) != levels.end()) {
+            throw UsageError(std::string(option) + ": " + std::string(item) +
+                             " is given twice; name each level once");
         }
         levels.push_back(*value);
     }
+    // Swept and listed in the order of their load, whatever the order they were written in.
+    std::sort(levels.begin(), levels.end());
     return levels;
 }
 

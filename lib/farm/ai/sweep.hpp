@@ -24,8 +24,9 @@
 
 namespace farm::ai {
 
-// "1,2,4,8" -> {1, 2, 4, 8}. Whole numbers >= 1 when `integers`, else positive numbers; strictly
-// increasing. Throws farm::UsageError naming `option` and the bad item.
+// "1,2,4,8" -> {1, 2, 4, 8}. Whole numbers >= 1 when `integers`, else positive numbers; returned
+// in increasing order whatever the order given ("4,1,2" -> {1, 2, 4}), each at most once. Throws
+// farm::UsageError naming `option` and the bad or repeated item.
 std::vector<double> parse_levels(std::string_view text, std::string_view option, bool integers);
 
 struct Slo {

@@ -103,4 +103,34 @@ void fold_failure_flags(RunOverview& run) {
     }
 }
 
+namespace {
+
+MetricSeries one_value_series(const char* name, const char* unit, double value) {
+    std::vector<double> values = {value};
+    return MetricSeries{name, unit, values, measure::summarize(values)};
+}
+
+} // namespace
+
+void fold_ai_series(RunOverview& run) {
+    if (run.kind != "ai") {
+        return;
+    }
+    std::erase_if(run.metrics, [](const MetricSeries& m) { return m.name == "prompt_index"; });
+    const MetricSeries* flags = run.metric(failed_flag_metric);
+    if (flags == nullptr || flags->summary.count == 0 || run.duration_s <= 0) {
+        return;
+    }
+    double requests = double(flags->summary.count);
+    double succeeded = requests - std::round(flags->summary.mean * requests);
+    double tokens = 0;
+    if (const MetricSeries* output = run.metric("output_tokens")) {
+        tokens = output->summary.mean * double(output->summary.count);
+    }
+    run.metrics.push_back(
+        one_value_series("request_throughput", "req/s", succeeded / run.duration_s));
+    run.metrics.push_back(
+        one_value_series("output_token_throughput", "tokens/s", tokens / run.duration_s));
+}
+
 } // namespace farm::history

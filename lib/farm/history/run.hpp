@@ -77,6 +77,7 @@ struct RunOverview {
     bool git_dirty = false;
     std::vector<std::pair<std::string, std::string>> parameters; // {NAME} values, given order
     std::vector<MetricSeries> metrics;                           // summaries only
+    double duration_s = 0; // the whole run (an AI run: its first request sent -> last ended)
     // Why a failed or interrupted run ended ("exit code 3 in run 1 of 1"), where a report
     // loaded it (report::load_trends does for each subject's newest failure); else empty.
     std::string failure_reason;
@@ -98,5 +99,13 @@ std::optional<double> error_rate_of(const MetricSeries& failed_flags);
 // median, mean, min and max are the rate; one value), placed last so that a run's first metric
 // stays the one it is known by. Reports, the dashboard and the exports show runs after this.
 void fold_failure_flags(RunOverview& run);
+
+// For an AI run (kind "ai"), what its per-request series cannot say on their own, as one-value
+// series placed last: "request_throughput" (successful requests / duration_s, req/s) and
+// "output_token_throughput" (their output tokens / duration_s, tokens/s); and drops
+// "prompt_index", which names a request's prompt and is no measurement. Call it before
+// fold_failure_flags (it counts the successful requests from the "failed" flags). Other kinds
+// are left as they are.
+void fold_ai_series(RunOverview& run);
 
 } // namespace farm::history

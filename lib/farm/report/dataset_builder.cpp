@@ -161,9 +161,47 @@ std::string glob_literal(const std::string& text) {
     return out;
 }
 
+namespace {
+
+// "ai/m/chat_stream/c=2" before ".../c=16": runs of digits compare as numbers, so that the
+// levels of a sweep are listed in the order of their load.
+bool natural_less(const std::string& a, const std::string& b) {
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+            std::isdigit(static_cast<unsigned char>(b[j]))) {
+            std::size_t end_a = a.find_first_not_of("0123456789", i);
+            std::size_t end_b = b.find_first_not_of("0123456789", j);
+            std::string digits_a = a.substr(i, end_a == std::string::npos ? end_a : end_a - i);
+            std::string digits_b = b.substr(j, end_b == std::string::npos ? end_b : end_b - j);
+            digits_a.erase(0, std::min(digits_a.find_first_not_of('0'), digits_a.size() - 1));
+            digits_b.erase(0, std::min(digits_b.find_first_not_of('0'), digits_b.size() - 1));
+            if (digits_a.size() != digits_b.size()) {
+                return digits_a.size() < digits_b.size();
+            }
+            if (digits_a != digits_b) {
+                return digits_a < digits_b;
+            }
+            i = end_a == std::string::npos ? a.size() : end_a;
+            j = end_b == std::string::npos ? b.size() : end_b;
+            continue;
+        }
+        if (a[i] != b[j]) {
+            return a[i] < b[j];
+        }
+        ++i;
+        ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
+} // namespace
+
 std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& q) {
     std::vector<SubjectTrend> trends;
     for (history::RunOverview& run : store.recent_runs(base_query(q))) {
+        history::fold_ai_series(run);
         history::fold_failure_flags(run);
         if (trends.empty() || trends.back().kind != run.kind ||
             trends.back().subject != run.subject) {
@@ -171,6 +209,10 @@ std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& 
         }
         trends.back().runs.push_back(std::move(run));
     }
+    std::stable_sort(
+        trends.begin(), trends.end(), [](const SubjectTrend& a, const SubjectTrend& b) {
+            return a.kind != b.kind ? a.kind < b.kind : natural_less(a.subject, b.subject);
+        });
     for (SubjectTrend& t : trends) {
         std::reverse(t.runs.begin(), t.runs.end()); // oldest first
         auto newest_failure = std::find_if(t.runs.rbegin(), t.runs.rend(),

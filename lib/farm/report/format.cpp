@@ -101,6 +101,8 @@ std::string metric_label(const std::string& name) {
         {"ttfo_ms", "time to first output token"},
         {"reasoning_tokens", "reasoning tokens"},
         {"server_tokens_per_s", "server tokens/s"},
+        {"request_throughput", "requests/s"},
+        {"output_token_throughput", "output tokens/s"},
         {"gpu_util_pct", "GPU utilisation"},
         {"gpu_memory_used_bytes", "GPU memory used"},
     };

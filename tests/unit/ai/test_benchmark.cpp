@@ -189,3 +189,37 @@ TEST_CASE("ai::probe_servers") {
     CHECK_FALSE(found[2].found);
     CHECK(found[2].problem.find("127.0.0.1:9") != std::string::npos);
 }
+
+TEST_CASE("ai::summarize_benchmark: totals, total token throughput and the percentiles asked for") {
+    ai::BenchmarkResult result;
+    for (int i = 0; i < 5; ++i) {
+        measure::IterationRecord record;
+        record.index = i;
+        record.metrics = {{"failed", "count", 0},
+                          {"e2e_ms", "ms", 100.0 * (i + 1)},
+                          {"input_tokens", "count", 10},
+                          {"output_tokens", "count", 20}};
+        result.requests.append(record);
+    }
+    result.wall_s = 2;
+    ai::BenchmarkSummary s = ai::summarize_benchmark(result, {50, 99.9});
+    CHECK(s.total_input_tokens == 50);
+    CHECK(s.total_output_tokens == 100);
+    CHECK(s.output_token_throughput == 50);
+    CHECK(s.total_token_throughput == 75);
+    REQUIRE(s.percentiles.count("e2e_ms") == 1);
+    const auto& e2e = s.percentiles["e2e_ms"];
+    REQUIRE(e2e.size() == 2);
+    CHECK(e2e[0] == std::pair<double, double>{50, 300});
+    CHECK(e2e[1].second == doctest::Approx(499.6)); // linear between 400 and 500
+    CHECK(s.percentiles.count("ttft_ms") == 0);     // no values, no percentiles
+}
+
+TEST_CASE("ai::parse_percentiles") {
+    CHECK(ai::parse_percentiles("50,90,95,99") == std::vector<double>{50, 90, 95, 99});
+    CHECK(ai::parse_percentiles("99, 50,99.9,50") == std::vector<double>{50, 99, 99.9});
+    CHECK_THROWS_AS(ai::parse_percentiles("0,50"), UsageError);
+    CHECK_THROWS_AS(ai::parse_percentiles("101"), UsageError);
+    CHECK_THROWS_AS(ai::parse_percentiles("50,"), UsageError);
+    CHECK_THROWS_AS(ai::parse_percentiles("p50"), UsageError);
+}

@@ -51,13 +51,14 @@ std::string unit(const RequestMetrics& metrics, const std::string& name) {
 TEST_CASE("ai::request_metrics follows the definitions on three chunks") {
     RequestRecord record = streamed_record({100, 150, 210});
     record.response.facts.output_tokens = 3;
-    record.end_ms = 260; // a trailing usage chunk and [DONE] came later: not part of e2e
+    record.response.end_marker_ms = 250; // [DONE] after the last chunk: the end of e2e
+    record.end_ms = 260;                 // the transfer's end: not part of e2e
     RequestMetrics metrics = request_metrics(record);
     CHECK(metric(metrics, "ttft_ms") == 100);
-    CHECK(metric(metrics, "e2e_ms") == 210);
+    CHECK(metric(metrics, "e2e_ms") == 250);
     CHECK(metrics.itl_gaps_ms == std::vector<double>{50, 60});
     CHECK(metric(metrics, "itl_ms") == 55);
-    CHECK(metric(metrics, "tpot_ms") == 55); // (210 - 100) / (3 - 1)
+    CHECK(metric(metrics, "tpot_ms") == 75); // (250 - 100) / (3 - 1)
     CHECK(metric(metrics, "output_tokens") == 3);
     CHECK(metrics.output_token_source == TokenSource::server);
     CHECK(metric(metrics, "failed") == 0);
@@ -173,7 +174,7 @@ TEST_CASE("ai::request_metrics converts Ollama's timings") {
     CHECK_FALSE(metric(request_metrics(record), "server_eval_ms"));
 }
 
-TEST_CASE("ai::request_metrics of a decoded stream: a trailing usage chunk does not extend e2e") {
+TEST_CASE("ai::request_metrics of a decoded stream: e2e and TPOT end at [DONE]") {
     std::string bytes = farm::test::ai_fixture("openai_chat_usage.sse");
     ResponseDecoder decoder(WireFormat::openai_chat, true);
     // One event per piece, 10 ms apart, starting 100 ms after sending.
@@ -192,11 +193,12 @@ TEST_CASE("ai::request_metrics of a decoded stream: a trailing usage chunk does 
     record.end_ms = at_ms;
     record.response = decoder.result();
     RequestMetrics metrics = request_metrics(record);
-    // Events: role (100), 6 content (110..160), finish (170), usage (180), [DONE] (190).
+    // Events: role (100), 6 content (110..160), finish (170), usage (180), [DONE] (190). The
+    // usage counts 8 tokens, the EOS of the empty finish event among them: e2e ends at [DONE].
     CHECK(metric(metrics, "ttft_ms") == 110);
-    CHECK(metric(metrics, "e2e_ms") == 160);
+    CHECK(metric(metrics, "e2e_ms") == 190);
     CHECK(metric(metrics, "itl_ms") == 10);
-    CHECK(metric(metrics, "tpot_ms") == doctest::Approx(50.0 / 7)); // usage says 8 tokens
+    CHECK(metric(metrics, "tpot_ms") == doctest::Approx(80.0 / 7));
     CHECK(metric(metrics, "input_tokens") == 17);
     CHECK(metrics.itl_gaps_ms.size() == 5);
 }
@@ -233,10 +235,10 @@ TEST_CASE("ai::request_metrics: TTFT is the first token of any kind, TTFO the fi
     CHECK(metric(vllm, "failed") == 0);
     CHECK(metric(vllm, "ttft_ms") == 120);
     CHECK(metric(vllm, "ttfo_ms") == 150);
-    CHECK(metric(vllm, "e2e_ms") == 160);
+    CHECK(metric(vllm, "e2e_ms") == 190); // [DONE]
     CHECK(metric(vllm, "reasoning_tokens") == 5);
     CHECK(metric(vllm, "output_tokens") == 9); // reasoning tokens are output tokens
-    CHECK(metric(vllm, "tpot_ms") == doctest::Approx(40.0 / 8));
+    CHECK(metric(vllm, "tpot_ms") == doctest::Approx(70.0 / 8));
 
     // Ollama: 2 thinking lines (100, 110), 2 answer lines (120, 130), done (140).
     RequestMetrics ollama =

@@ -243,6 +243,32 @@ TEST_CASE("ai::ResponseDecoder stamps each chunk with the time of the piece that
     CHECK(response.text == "abc"); // bytes after [DONE] are ignored
     CHECK(response.first_byte_ms == 10);
     CHECK(response.last_byte_ms == 99);
+    CHECK(response.end_marker_ms == 95); // [DONE], not a later byte
+}
+
+TEST_CASE("ai::ResponseDecoder times each provider's end marker") {
+    ResponseDecoder ollama(WireFormat::ollama_generate, true);
+    ollama.feed("{\"response\":\"a\",\"done\":false}\n", 10);
+    CHECK_FALSE(ollama.result().end_marker_ms);
+    ollama.feed("{\"response\":\"\",\"done\":true,\"eval_count\":2}\n", 30);
+    ollama.finish(35);
+    CHECK(ollama.result().ok());
+    CHECK(ollama.result().end_marker_ms == 30);
+
+    ResponseDecoder tgi(WireFormat::tgi_generate, true);
+    tgi.feed("data:{\"token\":{\"text\":\"a\",\"special\":false},\"details\":null}\n\n", 10);
+    tgi.feed("data:{\"token\":{\"text\":\"</s>\",\"special\":true},\"generated_text\":\"a\","
+             "\"details\":{\"generated_tokens\":2}}\n\n",
+             20);
+    tgi.finish(25);
+    CHECK(tgi.result().ok());
+    CHECK(tgi.result().end_marker_ms == 20); // the special EOS token's event ends the stream
+
+    ResponseDecoder cut(WireFormat::openai_chat, true);
+    cut.feed("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n", 10);
+    cut.finish(20);
+    CHECK(cut.result().error == ErrorClass::incomplete);
+    CHECK_FALSE(cut.result().end_marker_ms);
 }
 
 TEST_CASE("ai::ResponseDecoder explains a stream request answered with one JSON error") {

@@ -35,7 +35,9 @@ TEST_CASE("ai::parse_levels") {
     CHECK(ai::parse_levels("0.5, 1,2.5", "--rates", false) == std::vector<double>{0.5, 1, 2.5});
     CHECK_THROWS_AS(ai::parse_levels("1,2.5", "--concurrency-levels", true), UsageError);
     CHECK_THROWS_AS(ai::parse_levels("0,1", "--concurrency-levels", true), UsageError);
-    CHECK_THROWS_AS(ai::parse_levels("4,2", "--concurrency-levels", true), UsageError);
+    CHECK(ai::parse_levels("16,2,4", "--concurrency-levels", true) ==
+          std::vector<double>{2, 4, 16});
+    CHECK_THROWS_AS(ai::parse_levels("4,2,4", "--concurrency-levels", true), UsageError);
     CHECK_THROWS_AS(ai::parse_levels("1,,2", "--rates", false), UsageError);
     CHECK_THROWS_AS(ai::parse_levels("1,x", "--rates", false), UsageError);
 }

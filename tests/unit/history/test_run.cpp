@@ -90,3 +90,40 @@ TEST_CASE("history::fold_failure_flags shows the rate of failed requests, not th
     CHECK(build.metrics.size() == 1);
     CHECK_FALSE(build.metric("error_rate"));
 }
+
+TEST_CASE("history::fold_ai_series adds requests/s and tokens/s, drops prompt_index") {
+    std::vector<farm::measure::IterationRecord> iterations;
+    for (int i = 0; i < 10; ++i) {
+        bool failed = i < 2;
+        farm::measure::IterationRecord it;
+        it.index = i;
+        it.metrics.push_back({"failed", "count", failed ? 1.0 : 0.0});
+        if (!failed) {
+            it.metrics.push_back({"output_tokens", "count", 50});
+        }
+        it.metrics.push_back({"prompt_index", "count", double(i % 5)});
+        iterations.push_back(it);
+    }
+    RunOverview run;
+    run.kind = "ai";
+    run.duration_s = 4;
+    run.metrics = series_of(iterations);
+    fold_ai_series(run);
+    fold_failure_flags(run);
+    CHECK_FALSE(run.metric("prompt_index"));
+    REQUIRE(run.metric("request_throughput"));
+    CHECK(run.metric("request_throughput")->summary.median == doctest::Approx(2)); // 8 / 4 s
+    CHECK(run.metric("request_throughput")->unit == "req/s");
+    REQUIRE(run.metric("output_token_throughput"));
+    CHECK(run.metric("output_token_throughput")->summary.median == doctest::Approx(100));
+    CHECK(run.metric("error_rate")->summary.median == doctest::Approx(0.2));
+
+    RunOverview build;
+    build.kind = "build";
+    build.duration_s = 1;
+    build.metrics =
+        series_of({farm::measure::IterationRecord{0, 0, 0, {{"prompt_index", "count", 1}}}});
+    fold_ai_series(build);
+    CHECK(build.metric("prompt_index")); // other kinds are left alone
+    CHECK_FALSE(build.metric("request_throughput"));
+}
