@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/json_file.hpp"
 #include "farm/pnpm/npmrc.hpp"
+#include "farm/pnpm/project_settings.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 #include "support/files.hpp"
 
@@ -335,10 +336,12 @@ TEST_CASE("pnpm::plan_config on every fixture keeps the file's other bytes and i
             if (run.migrate && fs::exists(root / ".npmrc")) {
                 // Nothing but what cannot move is left in .npmrc as a setting.
                 Npmrc after = Npmrc::parse(read(root / ".npmrc"));
+                std::string text = read(root / ".npmrc");
                 for (const NpmrcEntry& e : after.entries()) {
                     CAPTURE(e.key);
                     CHECK((is_protected_key(e.key) || e.key.ends_with("[]") ||
-                           e.value.find("${") != std::string::npos));
+                           e.value.find("${") != std::string::npos ||
+                           npmrc_line_commented(text, e.key)));
                 }
             }
 
@@ -354,44 +357,45 @@ TEST_CASE("pnpm::plan_config on every fixture keeps the file's other bytes and i
 }
 
 TEST_CASE("pnpm::plan_config writes nothing that is already pnpm's default") {
-    fs::path root = project("defaults");
-    farm::test::write_file(root / ".npmrc", "prefer-offline=true\n");
     PlanOptions options;
-    options.facts = {5, false}; // one child per core is pnpm's own 5; 3 per core is below 16
+    options.facts = {16, false};
     ConfigPlan empty = plan_config(project("defaults-empty"), version("9.15.0"), options);
-    CHECK(change_of(empty, "side-effects-cache") == nullptr);
-    CHECK(change_of(empty, "prefer-offline") != nullptr);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), options);
-    CHECK(change_of(plan, "side-effects-cache") == nullptr);
-    CHECK(change_of(plan, "prefer-offline") == nullptr);
-    CHECK(change_of(plan, "child-concurrency") == nullptr);
-    CHECK(plan.files.empty());
-    CHECK_FALSE(plan.has_changes());
+    // sideEffectsCache is pnpm 9's default; concurrency is the machine's, not the project's.
+    CHECK(empty.changes.empty());
+    CHECK(empty.files.empty());
+    CHECK_FALSE(empty.has_changes());
+    // preferOffline is advised as a flag for CI, never written.
+    CHECK(has_note(empty, "pnpm install --frozen-lockfile --prefer-offline"));
 }
 
-TEST_CASE("pnpm::plan_config turns a slow boolean around and keeps a chosen number") {
-    fs::path root = project("slow-boolean");
-    std::string before = "# mine\nprefer-offline=false\nchild-concurrency=3\n";
+TEST_CASE("pnpm::plan_config keeps every value the project set, and reports it") {
+    fs::path root = project("explicit");
+    std::string before = "prefer-offline=false\nside-effects-cache=false\nchild-concurrency=2\n";
     farm::test::write_file(root / ".npmrc", before);
     PlanOptions options;
-    options.facts = {8, false};
+    options.facts = {16, false};
     ConfigPlan plan = plan_config(root, version("9.15.0"), options);
-    const SettingChange* offline = change_of(plan, "prefer-offline");
-    REQUIRE(offline != nullptr);
-    CHECK(offline->file == SettingsFile::npmrc);
-    CHECK(offline->old_value == std::optional<std::string>("false"));
-    CHECK(offline->new_value == "true");
-    CHECK_FALSE(offline->why.empty());
-    CHECK(change_of(plan, "child-concurrency") == nullptr);
-    CHECK(has_note(plan, "child-concurrency is kept at 3"));
-    const SettingChange* network = change_of(plan, "network-concurrency");
-    REQUIRE(network != nullptr);
-    CHECK(network->old_value == std::nullopt);
-    CHECK(network->new_value == "24");
-    const PlannedFile* npmrc = file_of(plan, SettingsFile::npmrc);
-    REQUIRE(npmrc != nullptr);
-    CHECK(npmrc->after == "# mine\nprefer-offline=true\nchild-concurrency=3\n"
-                          "network-concurrency=24\n");
+    CHECK(plan.changes.empty());
+    CHECK(plan.files.empty());
+    REQUIRE(plan.kept.size() == 2);
+    CHECK(plan.kept[0].find("side-effects-cache false, set by the project") != std::string::npos);
+    CHECK(plan.kept[0].find("--force sideEffectsCache") != std::string::npos);
+    CHECK(plan.kept[1] == "prefer-offline false, set by the project in .npmrc");
+    CHECK_FALSE(has_note(plan, "prefer-offline")); // the project's choice: no advice against it
+
+    SUBCASE("--force KEY replaces it, in either spelling") {
+        for (const char* key : {"sideEffectsCache", "side-effects-cache"}) {
+            options.force = {key};
+            ConfigPlan forced = plan_config(root, version("9.15.0"), options);
+            const SettingChange* change = change_of(forced, "side-effects-cache");
+            REQUIRE(change != nullptr);
+            CHECK(change->old_value == std::optional<std::string>("false"));
+            CHECK(change->new_value == "true");
+            REQUIRE(forced.files.size() == 1);
+            CHECK(forced.files[0].after ==
+                  "prefer-offline=false\nside-effects-cache=true\nchild-concurrency=2\n");
+        }
+    }
 }
 
 TEST_CASE("pnpm::plan_config on pnpm 11 and 12 leaves .npmrc settings alone and says why") {
@@ -401,15 +405,15 @@ TEST_CASE("pnpm::plan_config on pnpm 11 and 12 leaves .npmrc settings alone and 
         std::string npmrc = "registry=https://registry.npmjs.org/\nprefer-offline=false\n"
                             "save-exact=true\n";
         farm::test::write_file(root / ".npmrc", npmrc);
-        ConfigPlan plan = plan_config(root, version(v), PlanOptions{{4, false}, false, false});
+        ConfigPlan plan = plan_config(root, version(v), PlanOptions{{4, false}, false, false, {}});
         CHECK(file_of(plan, SettingsFile::npmrc) == nullptr);
         CHECK(has_note(plan, ".npmrc line 2: prefer-offline is ignored by pnpm " + std::string(v)));
         CHECK(has_note(plan, "save-exact is ignored"));
         CHECK_FALSE(has_note(plan, "registry is ignored"));
-        // pnpm does not read prefer-offline=false from .npmrc: the YAML gets the fast value.
-        const SettingChange* offline = change_of(plan, "preferOffline");
-        REQUIRE(offline != nullptr);
-        CHECK(offline->old_value == std::nullopt);
+        // pnpm does not read prefer-offline=false from .npmrc: not the project's choice, so
+        // the advice about the flag is given.
+        CHECK(has_note(plan, "--prefer-offline"));
+        CHECK(plan.kept.empty());
         CHECK(read(root / ".npmrc") == npmrc);
     }
 }
@@ -419,12 +423,11 @@ TEST_CASE("pnpm::plan_config on pnpm 10.6+ notes a key set in both files") {
     farm::test::write_file(root / ".npmrc", "prefer-offline=true\nchild-concurrency=2\n");
     farm::test::write_file(root / "pnpm-workspace.yaml", "packages:\n  - apps/*\n"
                                                          "preferOffline: true\n");
-    ConfigPlan plan = plan_config(root, version("10.34.0"), PlanOptions{{4, true}, false, false});
+    ConfigPlan plan = plan_config(root, version("10.34.0"), PlanOptions{{4, true}, false, false, {}});
     CHECK(has_note(plan, "prefer-offline is set in both .npmrc (line 1) and pnpm-workspace.yaml"));
     CHECK_FALSE(has_note(plan, "child-concurrency is set in both"));
-    // 10.x still reads .npmrc, so the user's child-concurrency counts and is kept.
+    // Concurrency is the machine's business: never planned for the project's files.
     CHECK(change_of(plan, "childConcurrency") == nullptr);
-    CHECK(has_note(plan, "childConcurrency is kept at 2"));
     CHECK(file_of(plan, SettingsFile::npmrc) == nullptr);
 }
 
@@ -443,7 +446,7 @@ TEST_CASE("pnpm::plan_config --migrate moves settings to the YAML and leaves aut
     farm::test::write_file(root / ".npmrc", npmrc);
     std::string yaml = "packages:\n  - apps/*\nstrictPeerDependencies: true # on purpose\n";
     farm::test::write_file(root / "pnpm-workspace.yaml", yaml);
-    PlanOptions options{{8, true}, false, true};
+    PlanOptions options{{8, true}, false, true, {}};
     ConfigPlan plan = plan_config(root, version("12.21.0"), options);
 
     const PlannedFile* rc = file_of(plan, SettingsFile::npmrc);
@@ -486,12 +489,12 @@ TEST_CASE("pnpm::plan_config refuses --migrate before pnpm 10.6") {
     for (const char* v : {"9.15.0", "10.5.0"}) {
         CAPTURE(v);
         std::string message = usage_error([&] {
-            plan_config(root, version(v), PlanOptions{{4, false}, false, true});
+            plan_config(root, version(v), PlanOptions{{4, false}, false, true, {}});
         });
         CHECK(message.find("--migrate") != std::string::npos);
         CHECK(message.find(v) != std::string::npos);
     }
-    CHECK_NOTHROW(plan_config(root, version("10.6.0"), PlanOptions{{4, false}, false, true}));
+    CHECK_NOTHROW(plan_config(root, version("10.6.0"), PlanOptions{{4, false}, false, true, {}}));
 }
 
 TEST_CASE("pnpm::plan_config refuses an .npmrc it would rewrite and cannot read") {
@@ -499,12 +502,12 @@ TEST_CASE("pnpm::plan_config refuses an .npmrc it would rewrite and cannot read"
     std::string npmrc = "prefer-offline=false\n# fine\nthis is not a setting\n";
     farm::test::write_file(root / ".npmrc", npmrc);
     std::string message = usage_error([&] {
-        plan_config(root, version("9.15.0"), PlanOptions{{4, false}, false, false});
+        plan_config(root, version("9.15.0"), PlanOptions{{4, false}, false, false, {}});
     });
     CHECK(message.find((root / ".npmrc").string() + ":3:1:") != std::string::npos);
     CHECK(read(root / ".npmrc") == npmrc);
     // pnpm 12 does not read it, and farm does not edit it: no reason to refuse.
-    CHECK_NOTHROW(plan_config(root, version("12.21.0"), PlanOptions{{4, false}, false, false}));
+    CHECK_NOTHROW(plan_config(root, version("12.21.0"), PlanOptions{{4, false}, false, false, {}}));
 }
 
 TEST_CASE("pnpm::plan_config refuses a pnpm-workspace.yaml that does not parse") {
@@ -513,7 +516,7 @@ TEST_CASE("pnpm::plan_config refuses a pnpm-workspace.yaml that does not parse")
     farm::test::write_file(root / "pnpm-workspace.yaml", yaml);
     std::optional<ConfigPlan> plan;
     std::string message = usage_error([&] {
-        plan = plan_config(root, version("12.21.0"), PlanOptions{{4, true}, false, false});
+        plan = plan_config(root, version("12.21.0"), PlanOptions{{4, true}, false, false, {}});
     });
     CHECK_FALSE(plan.has_value());
     // FILE:LINE:COLUMN, the line being the one of the unclosed flow mapping or after it.
@@ -528,7 +531,7 @@ TEST_CASE("pnpm::plan_config refuses a pnpm-workspace.yaml that does not parse")
 
 TEST_CASE("pnpm::plan_config creates a settings-only YAML for a single-package project") {
     fs::path root = project("single");
-    ConfigPlan plan = plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, false});
+    ConfigPlan plan = plan_config(root, version("10.34.0"), PlanOptions{{8, false}, false, false, {}});
     REQUIRE(plan.files.size() == 1);
     const PlannedFile& created = plan.files.front();
     CHECK(created.which == SettingsFile::workspace_yaml);
@@ -537,20 +540,20 @@ TEST_CASE("pnpm::plan_config creates a settings-only YAML for a single-package p
     CHECK(created.before.empty());
     CHECK(created.after.find("packages") == std::string::npos);
     WorkspaceYaml parsed = WorkspaceYaml::parse(created.after, "pnpm-workspace.yaml");
-    CHECK(parsed.get("preferOffline") == std::optional<std::string>("true"));
-    CHECK(parsed.get("childConcurrency") == std::optional<std::string>("8"));
-    // pnpm 12's defaults are not repeated.
+    CHECK(parsed.get("optimisticRepeatInstall") == std::optional<std::string>("true"));
+    CHECK(parsed.get("preferOffline") == std::nullopt);
+    CHECK(parsed.get("childConcurrency") == std::nullopt);
+    // pnpm's defaults are not repeated.
     CHECK(parsed.get("sideEffectsCache") == std::nullopt);
-    CHECK(parsed.get("optimisticRepeatInstall") == std::nullopt);
     CHECK_FALSE(fs::exists(root / "pnpm-workspace.yaml"));
 }
 
 TEST_CASE("pnpm::plan_config adds nodeLinker only with layout, with its warning") {
     fs::path root = project("layout");
     ConfigPlan without =
-        plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, false});
+        plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, false, {}});
     CHECK(change_of(without, "nodeLinker") == nullptr);
-    ConfigPlan with = plan_config(root, version("12.21.0"), PlanOptions{{8, false}, true, false});
+    ConfigPlan with = plan_config(root, version("12.21.0"), PlanOptions{{8, false}, true, false, {}});
     const SettingChange* linker = change_of(with, "nodeLinker");
     REQUIRE(linker != nullptr);
     CHECK(linker->new_value == "hoisted");
@@ -559,17 +562,18 @@ TEST_CASE("pnpm::plan_config adds nodeLinker only with layout, with its warning"
     for (const SettingChange& c : with.changes) {
         CHECK(c.changes_layout == (c.key == "nodeLinker"));
     }
-    ConfigPlan old = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, true, false});
+    ConfigPlan old = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, true, false, {}});
     REQUIRE(change_of(old, "node-linker") != nullptr);
     CHECK(change_of(old, "node-linker")->changes_layout);
 }
 
 TEST_CASE("pnpm::plan_config on pnpm 9 notes the settings its YAML holds in vain") {
     fs::path root = project("yaml-on-9");
-    std::string yaml = "packages:\n  - apps/*\npreferOffline: true\n";
+    std::string yaml = "packages:\n  - apps/*\nsideEffectsCache: false\n";
     farm::test::write_file(root / "pnpm-workspace.yaml", yaml);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, true}, false, false});
-    CHECK(has_note(plan, "preferOffline in pnpm-workspace.yaml is ignored by pnpm 9.15.0"));
+    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, true}, false, false, {}});
+    CHECK(has_note(plan, "sideEffectsCache in pnpm-workspace.yaml is ignored by pnpm 9.15.0"));
     CHECK(file_of(plan, SettingsFile::workspace_yaml) == nullptr);
-    CHECK(change_of(plan, "prefer-offline") != nullptr);
+    // pnpm 9 does not read it: not the project's choice, and pnpm's default is already true.
+    CHECK(plan.kept.empty());
 }
