@@ -47,8 +47,7 @@ std::string measured_refusal(const OptimizePnpmOptions& o, const SettingsProof& 
     return proof.why_not;
 }
 
-void write_user_config(const PnpmPlanning& planning, OptimizeOutcome& outcome,
-                       bool print) {
+void write_user_config(const PnpmPlanning& planning, OptimizeOutcome& outcome, bool print) {
     const pnpm::ConfigPlan& user = *planning.user_plan;
     outcome.user_rewrite =
         pnpm::write_plan(user, pnpm::user_backup_folder(), reader_for(planning, true));
@@ -146,8 +145,7 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
     cmd->add_flag("--user", options->user,
                   "also write the machine-specific settings (concurrency) to your own pnpm "
                   "config file");
-    cmd->add_flag("--no-backup", options->no_backup,
-                  "do not keep the old files in .farm/backups/");
+    cmd->add_flag("--no-backup", options->no_backup, "do not keep the old files in .farm/backups/");
     cmd->add_flag("--measure", options->measure,
                   "time installs with the old and the new settings, interleaved, record both, "
                   "and write only when the new ones are significantly faster");

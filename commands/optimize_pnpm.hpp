@@ -26,9 +26,9 @@ struct OptimizePnpmOptions {
     bool layout = false;
     bool no_backup = false;
     bool measure = false;
-    bool apply_anyway = false;  // write even when --measure did not prove it faster
-    std::size_t runs = 8;       // installs per side for --measure (at least 4)
-    std::vector<std::string> force; // keys whose project value farm may replace
+    bool apply_anyway = false;       // write even when --measure did not prove it faster
+    std::size_t runs = 8;            // installs per side for --measure (at least 4)
+    std::vector<std::string> force;  // keys whose project value farm may replace
     bool user = false;               // write the machine-specific settings to the user's config
     bool workspace_settings = false; // propose the workspace resolution settings
     std::string pnpm;

@@ -155,18 +155,18 @@ SettingsProof measure_settings_change(const PnpmPlanning& planning, const Optimi
         store.record(trial_run("after", trial.after, trial, planning, started_at));
 
     proof.doc = {{"runs_per_side", o.runs},
-                          {"install", pnpm::to_string(scenario)},
-                          {"noise_floor_pct", settings.threshold_pct},
-                          {"proven_faster", proof.faster},
-                          {"why_not", proof.why_not},
-                          {"command", core::join_command_line(core::redact_secrets(trial.argv))},
-                          {"metric", "wall_s"},
-                          {"before_median_s", c.baseline_median},
-                          {"after_median_s", c.candidate_median},
-                          {"change_pct", c.change_pct ? nlohmann::json(*c.change_pct) : nullptr},
-                          {"p_value", c.p_value ? nlohmann::json(*c.p_value) : nullptr},
-                          {"verdict", analysis::to_string(c.verdict)},
-                          {"run_ids", {before_id, after_id}}};
+                 {"install", pnpm::to_string(scenario)},
+                 {"noise_floor_pct", settings.threshold_pct},
+                 {"proven_faster", proof.faster},
+                 {"why_not", proof.why_not},
+                 {"command", core::join_command_line(core::redact_secrets(trial.argv))},
+                 {"metric", "wall_s"},
+                 {"before_median_s", c.baseline_median},
+                 {"after_median_s", c.candidate_median},
+                 {"change_pct", c.change_pct ? nlohmann::json(*c.change_pct) : nullptr},
+                 {"p_value", c.p_value ? nlohmann::json(*c.p_value) : nullptr},
+                 {"verdict", analysis::to_string(c.verdict)},
+                 {"run_ids", {before_id, after_id}}};
     if (!o.json) {
         char change[32] = "n/a";
         if (c.change_pct) {
@@ -178,14 +178,14 @@ SettingsProof measure_settings_change(const PnpmPlanning& planning, const Optimi
         if (c.p_value) {
             std::snprintf(p, sizeof p, "%.3f", *c.p_value);
         }
-        std::cout << "\n" << install_kind(scenario) << " (" << core::join_command_line(trial.argv) << "), median of "
-                  << o.runs << " runs per side, interleaved:\n"
+        std::cout << "\n"
+                  << install_kind(scenario) << " (" << core::join_command_line(trial.argv)
+                  << "), median of " << o.runs << " runs per side, interleaved:\n"
                   << "  before " << report::format_value(c.baseline_median, "s") << "   after "
                   << report::format_value(c.candidate_median, "s") << "   change " << change
                   << "   p = " << p << " (Mann-Whitney U)   noise floor " << floor << "   "
-                  << analysis::to_string(c.verdict)
-                  << "\n  recorded as runs #" << before_id << " and #" << after_id << " in "
-                  << store.path().string() << "\n";
+                  << analysis::to_string(c.verdict) << "\n  recorded as runs #" << before_id
+                  << " and #" << after_id << " in " << store.path().string() << "\n";
         std::cout.flush();
     }
     return proof;

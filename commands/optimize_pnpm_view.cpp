@@ -10,7 +10,8 @@ namespace fs = std::filesystem;
 std::string display_name(const pnpm::PlannedFile& file) {
     fs::path shown = file.link ? *file.link : file.path;
     std::error_code ignored;
-    fs::path relative = fs::relative(fs::absolute(shown).parent_path(), fs::current_path(), ignored);
+    fs::path relative =
+        fs::relative(fs::absolute(shown).parent_path(), fs::current_path(), ignored);
     if (relative.empty() || relative.string().starts_with("..")) {
         return shown.string();
     }

@@ -65,7 +65,8 @@ bool is_list_key(const std::string& key) {
 class Planner {
   public:
     Planner(const fs::path& root, const Version& version, const PlanOptions& options)
-        : m_root(root), m_options(options), m_npmrc_file(load(root / ".npmrc", "pnpm settings file")),
+        : m_root(root), m_options(options),
+          m_npmrc_file(load(root / ".npmrc", "pnpm settings file")),
           m_yaml_file(load(root / "pnpm-workspace.yaml", "pnpm workspace file")),
           m_npmrc(Npmrc::parse(m_npmrc_file.text)) {
         m_plan.version = version;
@@ -112,13 +113,13 @@ class Planner {
 
     void apply(const SpeedSetting& setting, bool to_yaml) {
         std::string key = to_yaml ? setting.key : kebab_case(setting.key);
-        std::optional<ExplicitSetting> chosen = project_setting(m_root, m_plan.version, setting.key);
+        std::optional<ExplicitSetting> chosen =
+            project_setting(m_root, m_plan.version, setting.key);
         if (chosen && !forced(setting.key)) {
             if (chosen->value != setting.value) {
                 m_plan.kept.push_back(key + " " + chosen->value + ", set by the project in " +
                                       chosen->file.filename().string() + " (farm would choose " +
-                                      setting.value + "; --force " + setting.key +
-                                      " replaces it)");
+                                      setting.value + "; --force " + setting.key + " replaces it)");
             }
             return;
         }
@@ -187,8 +188,8 @@ class Planner {
         if (chosen) {
             if (chosen->value != "true") {
                 bool yaml = chosen->file.filename() != ".npmrc";
-                m_plan.kept.push_back(std::string(yaml ? "preferOffline" : "prefer-offline") +
-                                      " " + chosen->value + ", set by the project in " +
+                m_plan.kept.push_back(std::string(yaml ? "preferOffline" : "prefer-offline") + " " +
+                                      chosen->value + ", set by the project in " +
                                       chosen->file.filename().string());
             }
             return;

@@ -50,7 +50,7 @@ struct SettingChange {
     std::string why;
     bool changes_layout = false;
     std::string warning;
-    bool migrated = false; // moved from .npmrc by --migrate
+    bool migrated = false;               // moved from .npmrc by --migrate
     JudgedBy judged_by = JudgedBy::warm; // the install that shows its effect (--measure)
 };
 

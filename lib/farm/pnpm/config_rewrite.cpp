@@ -154,6 +154,9 @@ RewriteResult write_plan(const ConfigPlan& plan, const fs::path& backup_folder,
                 result.backups.push_back(name);
             }
             state.written = true;
+            if (!file.existed) {
+                fs::create_directories(file.path.parent_path()); // ~/.config/pnpm for --user
+            }
             core::write_file_atomically(file.path, file.after, state.mode);
         }
         std::vector<std::string> unanswered;

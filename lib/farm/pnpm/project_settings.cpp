@@ -176,7 +176,8 @@ std::optional<ExplicitSetting> project_setting(const fs::path& root, const Versi
                 return ExplicitSetting{*value, yaml, yaml_line_commented(text, camel_key)};
             }
             for (const fs::path& included : included_settings_files(text, yaml)) {
-                if (std::optional<ExplicitSetting> found = setting_in_yaml_file(included, camel_key)) {
+                if (std::optional<ExplicitSetting> found =
+                        setting_in_yaml_file(included, camel_key)) {
                     return found;
                 }
             }
@@ -199,8 +200,7 @@ std::optional<ExplicitSetting> project_setting(const fs::path& root, const Versi
 
 std::optional<fs::path> workspace_root_of(const fs::path& dir) {
     std::error_code ec;
-    for (fs::path at = fs::absolute(dir).lexically_normal(); !at.empty();
-         at = at.parent_path()) {
+    for (fs::path at = fs::absolute(dir).lexically_normal(); !at.empty(); at = at.parent_path()) {
         if (fs::exists(at / "pnpm-workspace.yaml", ec)) {
             return at;
         }

@@ -8,8 +8,9 @@
 // settings one untimed install settles them, so a timed run never pays for the switch itself)
 // for optimisticRepeatInstall, warm installs (node_modules removed, store kept, lockfile frozen)
 // for the rest. Installs run without --prefer-offline, since network behaviour is judged too.
-// One untimed install with the old settings fills the store first. Whatever happens (a failed install, Ctrl-C, an exception) the settings files are put
-// back exactly as they were before the trial: the trial never leaves the new settings behind.
+// One untimed install with the old settings fills the store first. Whatever happens (a failed
+// install, Ctrl-C, an exception) the settings files are put back exactly as they were before the
+// trial: the trial never leaves the new settings behind.
 #pragma once
 
 #include "farm/measure/runner.hpp"

@@ -228,9 +228,9 @@ TEST_CASE("pnpm::write_plan says so when pnpm answers undefined") {
     fs::path root = project("undefined");
     farm::test::write_file(root / ".npmrc", npmrc_9);
     ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
-    RewriteResult result = write_plan(
-        plan, backups_of(root),
-        [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+    RewriteResult result =
+        write_plan(plan, backups_of(root),
+                   [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
     CHECK(result.verified_by_pnpm.empty());
     REQUIRE(result.notes.size() == 1);
     CHECK(result.notes[0].find("`undefined`") != std::string::npos);
@@ -258,9 +258,10 @@ TEST_CASE("pnpm::write_plan restores every file when pnpm reads another value") 
     SUBCASE("a wrong value") {
         std::string message;
         try {
-            write_plan(plan, backups_of(root), [](const std::string&) -> std::optional<std::string> {
-                return std::string("false");
-            });
+            write_plan(plan, backups_of(root),
+                       [](const std::string&) -> std::optional<std::string> {
+                           return std::string("false");
+                       });
         } catch (const farm::Error& e) {
             message = e.what();
         }
@@ -271,12 +272,13 @@ TEST_CASE("pnpm::write_plan restores every file when pnpm reads another value") 
         std::string message;
         int calls = 0;
         try {
-            write_plan(plan, backups_of(root), [&](const std::string& key) -> std::optional<std::string> {
-                if (++calls == 2) {
-                    throw farm::CommandError("`pnpm config get " + key + "` failed");
-                }
-                return planned_values(plan).at(key);
-            });
+            write_plan(plan, backups_of(root),
+                       [&](const std::string& key) -> std::optional<std::string> {
+                           if (++calls == 2) {
+                               throw farm::CommandError("`pnpm config get " + key + "` failed");
+                           }
+                           return planned_values(plan).at(key);
+                       });
         } catch (const farm::Error& e) {
             message = e.what();
         }

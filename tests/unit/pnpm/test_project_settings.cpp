@@ -46,16 +46,16 @@ TEST_CASE("pnpm::npmrc_line_commented and yaml_line_commented read a comment on 
     CHECK(npmrc_line_commented("side-effects-cache=false ; on purpose\n", "side-effects-cache"));
     CHECK(npmrc_line_commented("# fresh metadata\nprefer-offline=false\n", "prefer-offline"));
     CHECK(npmrc_line_commented("; why\r\nprefer-offline=false\r\n", "prefer-offline"));
-    CHECK_FALSE(npmrc_line_commented("# team\nregistry=x\nprefer-offline=false\n",
-                                     "prefer-offline"));
+    CHECK_FALSE(
+        npmrc_line_commented("# team\nregistry=x\nprefer-offline=false\n", "prefer-offline"));
     CHECK_FALSE(npmrc_line_commented("x=\"a;b\"\n", "x"));
     CHECK(yaml_line_commented("preferOffline: false  # deliberately: fresh metadata\n",
                               "preferOffline"));
-    CHECK(yaml_line_commented("packages: []\n# keep\nsideEffectsCache: false\n",
-                              "sideEffectsCache"));
+    CHECK(
+        yaml_line_commented("packages: []\n# keep\nsideEffectsCache: false\n", "sideEffectsCache"));
     CHECK(yaml_line_commented("'sideEffectsCache': false # x\n", "sideEffectsCache"));
-    CHECK_FALSE(yaml_line_commented("name: 'a # b'\nsideEffectsCache: false\n",
-                                    "sideEffectsCache"));
+    CHECK_FALSE(
+        yaml_line_commented("name: 'a # b'\nsideEffectsCache: false\n", "sideEffectsCache"));
     CHECK_FALSE(yaml_line_commented("url: http://x/#a\n", "url"));
 }
 
@@ -137,8 +137,7 @@ TEST_CASE("pnpm::workspace_root_of finds the root above a sub-package") {
     farm::test::write_file(root / "packages" / "a" / "package.json", "{\"name\": \"a\"}\n");
     CHECK(workspace_root_of(root / "packages" / "a") == root);
     CHECK(workspace_root_of(root) == root);
-    CHECK(workspace_root_of(farm::test::fresh_folder("project_settings", "no-ws")) ==
-          std::nullopt);
+    CHECK(workspace_root_of(farm::test::fresh_folder("project_settings", "no-ws")) == std::nullopt);
 }
 
 TEST_CASE("pnpm::dev_engines_pnpm reads devEngines.packageManager, object or list") {
@@ -147,9 +146,10 @@ TEST_CASE("pnpm::dev_engines_pnpm reads devEngines.packageManager, object or lis
                            "{\"devEngines\": {\"packageManager\": {\"name\": \"pnpm\", "
                            "\"version\": \"^10.6.0\"}}}\n");
     CHECK(dev_engines_pnpm(root) == "^10.6.0");
-    farm::test::write_file(root / "package.json",
-                           "{\"devEngines\": {\"packageManager\": [{\"name\": \"yarn\", "
-                           "\"version\": \"4\"}, {\"name\": \"pnpm\", \"version\": \"9.15.0\"}]}}\n");
+    farm::test::write_file(
+        root / "package.json",
+        "{\"devEngines\": {\"packageManager\": [{\"name\": \"yarn\", "
+        "\"version\": \"4\"}, {\"name\": \"pnpm\", \"version\": \"9.15.0\"}]}}\n");
     CHECK(dev_engines_pnpm(root) == "9.15.0");
     farm::test::write_file(root / "package.json", "{\"name\": \"x\"}\n");
     CHECK(dev_engines_pnpm(root).empty());
@@ -188,8 +188,8 @@ TEST_CASE("pnpm::plan_user_config writes the machine's numbers to the user's fil
     // pnpm 12 reads config.yaml, camelCase; the user's own value is kept.
     fs::path yaml = home / "pnpm" / "config.yaml";
     farm::test::write_file(yaml, "childConcurrency: 4\n");
-    ConfigPlan twelve = plan_user_config(project("user-12"), version("12.21.0"),
-                                         MachineFacts{16}, yaml);
+    ConfigPlan twelve =
+        plan_user_config(project("user-12"), version("12.21.0"), MachineFacts{16}, yaml);
     CHECK(twelve.files.empty());
     CHECK(has(twelve.kept, "childConcurrency 4, set in your"));
     // Never below pnpm's defaults: a 4-core machine gets nothing.

@@ -121,8 +121,8 @@ TEST_CASE("pnpm::speed_settings_for gives each version its own settings") {
     SUBCASE("nothing machine-specific for the project's files") {
         for (const char* text : {"7.0.0", "9.15.0", "10.23.0", "10.34.0", "12.21.0"}) {
             CAPTURE(text);
-            std::vector<std::string> keys =
-                keys_of(speed_settings_for(version(text), MachineFacts{64, true, true, true}, true));
+            std::vector<std::string> keys = keys_of(
+                speed_settings_for(version(text), MachineFacts{64, true, true, true}, true));
             for (const char* machine : {"networkConcurrency", "childConcurrency", "storeDir"}) {
                 CHECK(std::find(keys.begin(), keys.end(), machine) == keys.end());
             }
@@ -142,8 +142,9 @@ TEST_CASE("pnpm::speed_settings_for gives each version its own settings") {
     SUBCASE("workspace resolution settings only when asked for, and only when they matter") {
         for (const char* text : {"9.15.0", "10.34.0", "12.21.0"}) {
             CAPTURE(text);
-            for (MachineFacts f : {MachineFacts{8, false, true, true}, MachineFacts{8, true, false, true},
-                                   MachineFacts{8, true, true, false}}) {
+            for (MachineFacts f :
+                 {MachineFacts{8, false, true, true}, MachineFacts{8, true, false, true},
+                  MachineFacts{8, true, true, false}}) {
                 std::vector<SpeedSetting> settings = speed_settings_for(version(text), f, false);
                 CHECK(find(settings, "linkWorkspacePackages") == nullptr);
                 CHECK(find(settings, "preferWorkspacePackages") == nullptr);
