@@ -141,7 +141,9 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
     cmd->add_option("--force", options->force,
                     "replace the project's own value of KEY (repeatable); a line with a comment "
                     "is still left alone")
-        ->type_name("KEY");
+        ->type_name("KEY")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_flag("--user", options->user,
                   "also write the machine-specific settings (concurrency) to your own pnpm "
                   "config file");
