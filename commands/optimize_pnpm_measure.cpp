@@ -109,7 +109,7 @@ SettingsProof measure_settings_change(const PnpmPlanning& planning, const Optimi
     }
     pnpm::Project project = pnpm::load_project(planning.root);
     if (!project.lockfile) {
-        throw UsageError("--measure times warm installs from the lockfile, and " +
+        throw UsageError("--measure times installs from the lockfile, and " +
                          planning.root.string() +
                          " has no pnpm-lock.yaml; run `pnpm install` there first");
     }
