@@ -35,7 +35,8 @@ for spec in 9 10.5 10.23 10 12; do
     run_farm optimize:pnpm --pnpm "$pnpm_bin" --dry-run --json p
     expect_rc 0 "$tag: optimize:pnpm"
     farm_file=$(json_get "$OUT" 'd["settings_file"]')
-    printf 'sideEffectsCache: false\noptimisticRepeatInstall: false\n' >p/pnpm-workspace.yaml
+    # (pnpm 9 insists on a packages field in a pnpm-workspace.yaml.)
+    printf 'packages: []\nsideEffectsCache: false\n' >p/pnpm-workspace.yaml
     yaml_read=$(get p "$pnpm_bin" sideEffectsCache)
     rm p/pnpm-workspace.yaml
     printf 'side-effects-cache=false\n' >p/.npmrc
