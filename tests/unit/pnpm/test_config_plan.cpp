@@ -205,11 +205,6 @@ const SettingChange* change_of(const ConfigPlan& plan, const std::string& key) {
     return last;
 }
 
-bool has_note(const ConfigPlan& plan, const std::string& part) {
-    return std::any_of(plan.notes.begin(), plan.notes.end(),
-                       [&](const std::string& n) { return n.find(part) != std::string::npos; });
-}
-
 std::string read(const fs::path& path) {
     return farm::core::read_text_file(path);
 }

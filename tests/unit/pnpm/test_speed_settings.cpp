@@ -201,8 +201,8 @@ TEST_CASE("pnpm::speed_settings_for gives each version its own settings") {
 
 TEST_CASE("pnpm::user_settings_for proposes the machine's concurrency, never below pnpm's") {
     SUBCASE("networkConcurrency only before 10.24, 3 per core within 16..64") {
-        const SpeedSetting* network =
-            find(user_settings_for(version("9.15.0"), MachineFacts{8}), "networkConcurrency");
+        std::vector<SpeedSetting> v9 = user_settings_for(version("9.15.0"), MachineFacts{8});
+        const SpeedSetting* network = find(v9, "networkConcurrency");
         REQUIRE(network != nullptr);
         CHECK(network->value == "24");
         CHECK(network->pnpm_default == std::optional<std::string>("16"));
@@ -216,8 +216,8 @@ TEST_CASE("pnpm::user_settings_for proposes the machine's concurrency, never bel
               nullptr);
     }
     SUBCASE("childConcurrency one per core, only above pnpm's 5") {
-        const SpeedSetting* child =
-            find(user_settings_for(version("12.21.0"), MachineFacts{16}), "childConcurrency");
+        std::vector<SpeedSetting> v12 = user_settings_for(version("12.21.0"), MachineFacts{16});
+        const SpeedSetting* child = find(v12, "childConcurrency");
         REQUIRE(child != nullptr);
         CHECK(child->value == "16");
         CHECK(child->pnpm_default == std::optional<std::string>("5"));
