@@ -143,7 +143,8 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
                     "is still left alone")
         ->type_name("KEY")
         ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     cmd->add_flag("--user", options->user,
                   "also write the machine-specific settings (concurrency) to your own pnpm "
                   "config file");
