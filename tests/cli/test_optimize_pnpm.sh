@@ -136,7 +136,7 @@ v10=$(npm_config_manage_package_manager_versions=false "$pnpm10" --version)
 project unset 9.15.9
 cp "$fixtures/npmrc/crlf-auth.npmrc" unset/.npmrc
 unset GITHUB_TOKEN
-run_farm optimize:pnpm --pnpm "$pnpm9" unset
+run_farm optimize:pnpm --pnpm "$pnpm9" --layout unset
 export GITHUB_TOKEN=dummy-token
 expect_rc 0 "unset variable"
 expect_contains "$OUT" '${GITHUB_TOKEN}, which is not set here' "unset variable: says which"
@@ -223,7 +223,7 @@ pnpm_bin=$pnpm10
 cd all
 run_farm optimize --pnpm "$pnpm10" --db "$WORK/empty.db" --json
 expect_rc 0 "farm optimize"
-expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_setting']" "farm optimize: pnpm settings listed"
+expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_note', 'pnpm_setting']" "farm optimize: pnpm settings listed, and the advice on --prefer-offline"
 expect_eq "$(json_get "$OUT" 'len(d["skipped"])')" "2" "farm optimize: no history for builds and AI, said"
 expect_eq "$(ls -A)" "package.json" "farm optimize: a dry run by default"
 run_farm optimize --pnpm "$pnpm10" --apply
