@@ -39,11 +39,13 @@ fuzz: test-deps
 demo: farm
 	@scripts/demo.sh $(FARM)
 
-# pnpm 9, 10 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
+# pnpm 9, 10.5, 10.23, 10 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
 # run in parallel.
 test-tools: build
 	@scripts/ensure-pnpm.sh 9 >/dev/null
 	@scripts/ensure-pnpm.sh 10 >/dev/null
+	@scripts/ensure-pnpm.sh 10.5 >/dev/null
+	@scripts/ensure-pnpm.sh 10.23 >/dev/null
 	@scripts/ensure-pnpm.sh 12 >/dev/null
 	@scripts/ensure-mock-llm.sh >/dev/null
 

@@ -86,7 +86,7 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
                 pnpm::settings_file_for(planning.toolchain->pnpm_version) == planning.plan.target) {
                 reader = pnpm::pnpm_setting_reader(*planning.toolchain, planning.root);
             }
-            pnpm::write_plan(planning.plan, true, reader);
+            pnpm::write_plan(planning.plan, pnpm::backup_folder_of(planning.root), reader);
             applied = true;
         }
         std::vector<analysis::Recommendation> items = pnpm_recommendations(planning, applied);

@@ -1,23 +1,23 @@
-// `farm optimize:pnpm [DIR]`: the user's story. Find the pnpm version and the file it reads,
-// plan the speed settings, show every change with its reason and a unified diff, and then, by
-// default, write it safely and prove that pnpm reads the new values. --dry-run shows, --check
-// fails when something would change, --measure times warm installs before and after.
+// `farm optimize:pnpm [DIR]`: the user's story. Find the workspace root, the pnpm version and the
+// file it reads, plan the speed settings a team can commit (the project's own choices stand),
+// show every change with its reason and a unified diff, and then, by default, write it safely
+// and prove that pnpm reads the new values. --dry-run shows, --check fails when something would
+// change, --measure times installs before and after and writes only when the new settings are
+// significantly faster (--apply-anyway overrides), --user writes the machine-specific settings
+// to the user's own pnpm config.
 #include "commands/optimize_pnpm.hpp"
 
 #include "commands/cli.hpp"
 #include "commands/optimize_pnpm_measure.hpp"
+#include "commands/optimize_pnpm_view.hpp"
 #include "commands/option_checks.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
-#include "farm/core/unified_diff.hpp"
 #include "farm/pnpm/config_rewrite.hpp"
-#include "farm/pnpm/project.hpp"
-#include "farm/pnpm/store_location.hpp"
+#include "farm/pnpm/user_config.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <thread>
 
 namespace farm::commands {
 
@@ -25,164 +25,38 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_pnpm_project(const pnpm::Project& project) {
-    return project.package_manager.starts_with("pnpm@") || project.lockfile ||
-           fs::exists(project.root / "pnpm-workspace.yaml");
-}
-
-std::optional<pnpm::Toolchain> optional_toolchain(const OptimizePnpmOptions& o,
-                                                  const fs::path& root) {
-    try {
-        return pnpm::find_toolchain(o.pnpm.empty() ? std::nullopt : std::optional(o.pnpm), root);
-    } catch (const UsageError&) {
-        if (!o.pnpm.empty()) {
-            throw; // a pnpm the user named must run
-        }
-        return std::nullopt;
-    }
-}
-
-void add_store_notes(PnpmPlanning& planning) {
+// pnpm is asked to confirm a file only when the pnpm at hand reads that file.
+pnpm::SettingReader reader_for(const PnpmPlanning& planning, bool user_file) {
     if (!planning.toolchain) {
-        planning.plan.notes.push_back("the store was not checked: no pnpm to ask where it is");
-        return;
+        return {};
     }
-    std::optional<pnpm::StoreLocation> store =
-        pnpm::locate_store(*planning.toolchain, planning.root);
-    if (!store) {
-        planning.plan.notes.push_back("the store was not checked: `pnpm store path` failed");
-    } else if (!store->same_filesystem) {
-        bool yaml = planning.plan.target == pnpm::SettingsFile::workspace_yaml;
-        std::string proposed = (store->project_mount / ".pnpm-store").string();
-        planning.plan.notes.push_back(
-            "the store (" + store->store.string() +
-            ") is on another filesystem than the project, so pnpm copies packages instead of "
-            "hard-linking them; put it on the project's filesystem: " +
-            (yaml ? "storeDir: " + proposed + " in pnpm-workspace.yaml"
-                  : "store-dir=" + proposed + " in .npmrc"));
+    const pnpm::Version& at_hand = planning.toolchain->pnpm_version;
+    bool reads_it = user_file ? pnpm::user_config_is_yaml(at_hand) ==
+                                    pnpm::user_config_is_yaml(planning.version)
+                              : pnpm::settings_file_for(at_hand) == planning.plan.target;
+    if (!reads_it) {
+        return {};
     }
+    return pnpm::pnpm_setting_reader(*planning.toolchain, planning.root);
 }
 
-} // namespace
-
-PnpmPlanning plan_pnpm_settings(const OptimizePnpmOptions& o) {
-    PnpmPlanning planning;
-    fs::path dir = o.dir.empty() ? fs::current_path() : fs::path(o.dir);
-    pnpm::Project project = pnpm::load_project(dir);
-    planning.root = project.root;
-    if (!is_pnpm_project(project) && o.pnpm_version.empty()) {
-        throw UsageError(
-            "not a pnpm project: " + project.root.string() +
-            " has a package.json but no pnpm-lock.yaml, no pnpm-workspace.yaml and no "
-            "\"packageManager\": \"pnpm@...\"; run `pnpm install` there first, or name the "
-            "version with --pnpm-version");
+// --measure's verdict decides whether the project's files are written.
+std::string measured_refusal(const OptimizePnpmOptions& o, const SettingsProof& proof) {
+    if (!o.measure || proof.faster || o.apply_anyway) {
+        return "";
     }
-    planning.toolchain = optional_toolchain(o, planning.root);
-
-    std::optional<pnpm::Version> version;
-    std::string found;
-    if (!o.pnpm_version.empty()) {
-        version = pnpm::parse_version(o.pnpm_version);
-        planning.version_source = "--pnpm-version";
-        if (!version || !pnpm::is_known_version(*version)) {
-            throw UsageError("--pnpm-version " + o.pnpm_version +
-                             ": farm knows the settings files of pnpm 7 to 12");
-        }
-    } else if (!project.package_manager.empty()) {
-        version = pnpm::parse_package_manager(project.package_manager);
-        planning.version_source = "package.json packageManager";
-        found = "package.json says \"packageManager\": \"" + project.package_manager + "\"";
-    } else if (planning.toolchain) {
-        version = planning.toolchain->pnpm_version;
-        planning.version_source = "pnpm --version";
-        found = planning.toolchain->pnpm + " --version says " + version->text;
-    } else {
-        found = "package.json has no \"packageManager\" and no pnpm runs here";
-    }
-    if (!version || !pnpm::is_known_version(*version)) {
-        throw UsageError("unknown pnpm version: " + found +
-                         "; farm knows the settings files of pnpm 7 to 12. Nothing was written. "
-                         "Name the version with --pnpm-version (e.g. --pnpm-version 10.6).");
-    }
-    planning.version = *version;
-
-    pnpm::PlanOptions plan_options;
-    unsigned cores = std::thread::hardware_concurrency();
-    plan_options.facts.cores = cores == 0 ? 1 : int(cores);
-    plan_options.facts.workspace = !project.packages.empty();
-    plan_options.layout = o.layout;
-    plan_options.migrate = o.migrate;
-    planning.plan = pnpm::plan_config(planning.root, planning.version, plan_options);
-    add_store_notes(planning);
-    return planning;
+    return proof.why_not;
 }
 
-namespace {
-
-std::string display_name(const pnpm::PlannedFile& file) {
-    std::error_code ignored;
-    fs::path relative = fs::relative(file.path, fs::current_path(), ignored);
-    return relative.empty() || relative.string().starts_with("..") ? file.path.string()
-                                                                   : relative.string();
-}
-
-std::string diff_of(const pnpm::PlannedFile& file) {
-    std::string name = display_name(file);
-    return core::unified_diff(file.before, file.after, file.existed ? "a/" + name : "/dev/null",
-                              "b/" + name);
-}
-
-std::string change_line(const pnpm::SettingChange& c) {
-    bool yaml = c.file == pnpm::SettingsFile::workspace_yaml;
-    std::string sep = yaml ? ": " : "=";
-    if (c.migrated) {
-        return "  > " + c.key + sep + c.new_value + "   " + c.why;
+void write_user_config(const PnpmPlanning& planning, OptimizeOutcome& outcome, bool print) {
+    const pnpm::ConfigPlan& user = *planning.user_plan;
+    outcome.user_rewrite =
+        pnpm::write_plan(user, pnpm::user_backup_folder(), reader_for(planning, true));
+    outcome.user_written = true;
+    if (print) {
+        print_written(std::cout, user, outcome.user_rewrite,
+                      planning.toolchain ? planning.toolchain->pnpm_version.text : "");
     }
-    std::string line = "  " + std::string(c.old_value ? "~ " : "+ ") + c.key + sep +
-                       (c.old_value ? *c.old_value + " -> " : "") + c.new_value + "   " + c.why;
-    if (c.changes_layout) {
-        line += "\n      WARNING: " + c.warning;
-    }
-    return line;
-}
-
-nlohmann::json to_json(const PnpmPlanning& planning, const std::string& mode, bool written,
-                       const pnpm::RewriteResult& rewrite,
-                       const std::optional<nlohmann::json>& measured) {
-    nlohmann::json changes = nlohmann::json::array();
-    for (const pnpm::SettingChange& c : planning.plan.changes) {
-        changes.push_back({{"file", pnpm::file_name_of(c.file)},
-                           {"key", c.key},
-                           {"old", c.old_value ? nlohmann::json(*c.old_value) : nlohmann::json()},
-                           {"new", c.new_value},
-                           {"why", c.why},
-                           {"changes_layout", c.changes_layout},
-                           {"warning", c.warning},
-                           {"migrated", c.migrated}});
-    }
-    nlohmann::json files = nlohmann::json::array();
-    for (const pnpm::PlannedFile& f : planning.plan.files) {
-        files.push_back({{"path", f.path.string()}, {"created", !f.existed}, {"diff", diff_of(f)}});
-    }
-    std::vector<std::string> backups;
-    for (const fs::path& b : rewrite.backups) {
-        backups.push_back(b.string());
-    }
-    nlohmann::json doc = {{"schema", "farm.optimize_pnpm/1"},
-                          {"project", planning.root.string()},
-                          {"pnpm_version", planning.version.text},
-                          {"version_source", planning.version_source},
-                          {"settings_file", pnpm::file_name_of(planning.plan.target)},
-                          {"mode", mode},
-                          {"changes", changes},
-                          {"files", files},
-                          {"notes", planning.plan.notes},
-                          {"written", written},
-                          {"backups", backups},
-                          {"verified_by_pnpm", rewrite.verified_by_pnpm},
-                          {"verification_notes", rewrite.notes}};
-    doc["measure"] = measured ? *measured : nlohmann::json();
-    return doc;
 }
 
 void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
@@ -190,76 +64,59 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
     if (o.check && o.measure) {
         throw UsageError("--check writes nothing and measures nothing; use --measure without it");
     }
+    if (o.apply_anyway && !o.measure) {
+        throw UsageError("--apply-anyway overrides the verdict of --measure; without --measure "
+                         "the settings are written anyway");
+    }
     PnpmPlanning planning = plan_pnpm_settings(o);
+    if (o.user && !planning.user_plan) {
+        throw UsageError("--user: " + planning.user_note);
+    }
     const pnpm::ConfigPlan& plan = planning.plan;
-    std::string mode = o.check ? "check" : o.dry_run ? "dry-run" : "write";
+    OptimizeOutcome outcome;
+    outcome.mode = o.check ? "check" : o.dry_run ? "dry-run" : "write";
+    bool user_changes = o.user && planning.user_plan->has_changes();
 
     if (!o.json) {
-        std::cout << "pnpm " << planning.version.text << " (" << planning.version_source
-                  << ") reads its settings from " << pnpm::file_name_of(plan.target) << "\n"
-                  << "project: " << planning.root.string() << "\n\n";
-        if (!plan.has_changes()) {
-            std::cout << "nothing to change: the speed settings are already in place\n";
-        }
-        for (const pnpm::SettingChange& c : plan.changes) {
-            std::cout << change_line(c) << "\n";
-        }
-        if (!plan.notes.empty()) {
-            std::cout << "\nnotes:\n";
-            for (const std::string& note : plan.notes) {
-                std::cout << "  - " << note << "\n";
-            }
-        }
-        for (const pnpm::PlannedFile& f : plan.files) {
-            std::cout << "\n" << diff_of(f);
-        }
+        print_planning(std::cout, planning, o.user);
         std::cout.flush();
     }
-
-    std::optional<nlohmann::json> measured;
+    SettingsProof proof;
     if (o.measure && plan.has_changes()) {
-        measured = measure_settings_change(planning, o);
+        proof = measure_settings_change(planning, o);
+        outcome.measured = proof.doc;
+        outcome.not_written_because = measured_refusal(o, proof);
     }
-
-    pnpm::RewriteResult rewrite;
-    bool written = false;
-    if (mode == "write" && plan.has_changes()) {
-        pnpm::SettingReader reader;
-        if (planning.toolchain &&
-            pnpm::settings_file_for(planning.toolchain->pnpm_version) == plan.target) {
-            reader = pnpm::pnpm_setting_reader(*planning.toolchain, planning.root);
-        }
-        rewrite = pnpm::write_plan(plan, !o.no_backup, reader);
-        written = true;
+    if (outcome.mode == "write" && plan.has_changes() && outcome.not_written_because.empty()) {
+        fs::path backups = o.no_backup ? fs::path() : pnpm::backup_folder_of(planning.root);
+        outcome.rewrite = pnpm::write_plan(plan, backups, reader_for(planning, false));
+        outcome.written = true;
+    }
+    if (!o.json) {
+        std::cout << "\n";
+    }
+    if (outcome.mode == "write" && user_changes) {
+        write_user_config(planning, outcome, !o.json);
     }
 
     if (o.json) {
-        std::cout << to_json(planning, mode, written, rewrite, measured).dump(2) << "\n";
+        std::cout << optimize_pnpm_json(planning, outcome).dump(2) << "\n";
     } else if (plan.has_changes()) {
-        std::cout << "\n";
-        if (mode == "check") {
+        if (outcome.mode == "check") {
             std::cout << plan.changes.size()
                       << " setting(s) would change; run `farm optimize:pnpm` to write them\n";
-        } else if (mode == "dry-run") {
+        } else if (outcome.mode == "dry-run") {
             std::cout << "dry run: nothing was written\n";
+        } else if (!outcome.not_written_because.empty()) {
+            std::cout << "not written: " << outcome.not_written_because
+                      << "; the settings files are as they were (--apply-anyway writes them)\n";
         } else {
-            for (const pnpm::PlannedFile& f : plan.files) {
-                std::cout << (f.existed ? "wrote " : "created ") << display_name(f) << "\n";
-            }
-            for (const fs::path& b : rewrite.backups) {
-                std::cout << "kept the old file as " << b.filename().string() << "\n";
-            }
-            if (!rewrite.verified_by_pnpm.empty()) {
-                std::cout << "verified: pnpm " << planning.toolchain->pnpm_version.text << " reads "
-                          << core::join(rewrite.verified_by_pnpm, ", ") << " with the new values\n";
-            }
-            for (const std::string& note : rewrite.notes) {
-                std::cout << "note: " << note << "\n";
-            }
+            print_written(std::cout, plan, outcome.rewrite,
+                          planning.toolchain ? planning.toolchain->pnpm_version.text : "");
         }
     }
     std::cout.flush();
-    invocation.exit_code = (mode == "check" && plan.has_changes()) ? 1 : 0;
+    invocation.exit_code = (outcome.mode == "check" && plan.has_changes()) ? 1 : 0;
 }
 
 } // namespace
@@ -268,7 +125,9 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
     auto options = std::make_shared<OptimizePnpmOptions>();
     CLI::App* cmd = optimize.add_subcommand(
         "pnpm", "rewrite pnpm's settings for faster installs (the right file for the version)");
-    cmd->add_option("DIR", options->dir, "the project (default: the current folder)");
+    cmd->add_option("DIR", options->dir,
+                    "the project, or any folder inside its workspace (default: the current "
+                    "folder)");
     cmd->add_flag("--dry-run", options->dry_run, "print the changes and the diff; write nothing");
     cmd->add_flag("--check", options->check,
                   "write nothing; exit 1 when a setting would change (for CI)");
@@ -277,12 +136,27 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
                   "pnpm-workspace.yaml");
     cmd->add_flag("--layout", options->layout,
                   "also settings that change the node_modules layout (nodeLinker: hoisted)");
-    cmd->add_flag("--no-backup", options->no_backup, "do not keep the old file as FILE.bak");
+    cmd->add_flag("--workspace-settings", options->workspace_settings,
+                  "also linkWorkspacePackages and preferWorkspacePackages, which change what "
+                  "workspace dependencies resolve to");
+    cmd->add_option("--force", options->force,
+                    "replace the project's own value of KEY (repeatable); a line with a comment "
+                    "is still left alone")
+        ->type_name("KEY")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+    cmd->add_flag("--user", options->user,
+                  "also write the machine-specific settings (concurrency) to your own pnpm "
+                  "config file");
+    cmd->add_flag("--no-backup", options->no_backup, "do not keep the old files in .farm/backups/");
     cmd->add_flag("--measure", options->measure,
-                  "time warm installs with the old and the new settings, interleaved, and "
-                  "record both");
-    cmd->add_option("--runs", options->runs, "installs per side for --measure (default 5)")
-        ->check(whole_number_check(2, 1'000));
+                  "time installs with the old and the new settings, interleaved, record both, "
+                  "and write only when the new ones are significantly faster");
+    cmd->add_flag("--apply-anyway", options->apply_anyway,
+                  "with --measure: write even when the new settings were not proven faster");
+    cmd->add_option("--runs", options->runs, "installs per side for --measure (default 8)")
+        ->check(whole_number_check(4, 1'000));
     cmd->add_option("--pnpm", options->pnpm, "the pnpm binary (default: FARM_PNPM, then PATH)");
     cmd->add_option("--pnpm-version", options->pnpm_version,
                     "follow the rules of this pnpm version instead of detecting it");

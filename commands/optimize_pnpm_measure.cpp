@@ -11,6 +11,8 @@
 #include "farm/report/format.hpp"
 #include "farm/sys/context.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 
 namespace farm::commands {
@@ -18,6 +20,17 @@ namespace farm::commands {
 namespace fs = std::filesystem;
 
 namespace {
+
+const char* install_kind(pnpm::InstallScenario scenario) {
+    switch (scenario) {
+    case pnpm::InstallScenario::cold:
+        return "cold install (empty store and metadata cache)";
+    case pnpm::InstallScenario::noop:
+        return "repeat install (node_modules kept)";
+    default:
+        return "warm install (node_modules removed, store kept)";
+    }
+}
 
 std::vector<double> walls(const std::vector<measure::IterationRecord>& iterations) {
     std::vector<double> values;
@@ -46,26 +59,68 @@ history::Run trial_run(const std::string& side, const std::vector<measure::Itera
     return run;
 }
 
+double median_of(std::vector<double> values) {
+    if (values.empty()) {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::string why_not_proven(const analysis::MetricComparison& c, double floor_pct) {
+    char text[200];
+    if (c.verdict == analysis::Verdict::not_enough_data || !c.p_value || !c.change_pct) {
+        return "not enough completed installs to judge";
+    }
+    if (*c.change_pct >= 0) {
+        std::snprintf(text, sizeof text, "the new settings were not faster (%+.1f%%, p = %.3f)",
+                      *c.change_pct, *c.p_value);
+    } else if (*c.p_value >= 0.05) {
+        std::snprintf(text, sizeof text,
+                      "%+.1f%% is not significant (p = %.3f, needs p < 0.05): no change proven",
+                      *c.change_pct, *c.p_value);
+    } else {
+        std::snprintf(text, sizeof text,
+                      "%+.1f%% is within the noise floor of %.1f%%: no change proven",
+                      *c.change_pct, floor_pct);
+    }
+    return text;
+}
+
 } // namespace
 
-nlohmann::json measure_settings_change(const PnpmPlanning& planning, const OptimizePnpmOptions& o) {
+double noise_floor_pct(const std::vector<double>& before) {
+    double median = median_of(before);
+    if (median <= 0) {
+        return 5;
+    }
+    std::vector<double> deviations;
+    for (double v : before) {
+        deviations.push_back(std::abs(v - median));
+    }
+    return std::max(5.0, 100 * median_of(deviations) / median);
+}
+
+SettingsProof measure_settings_change(const PnpmPlanning& planning, const OptimizePnpmOptions& o) {
     if (!planning.toolchain) {
         throw UsageError("--measure runs pnpm installs, and no pnpm runs here; install pnpm or "
                          "name it with --pnpm");
     }
     pnpm::Project project = pnpm::load_project(planning.root);
     if (!project.lockfile) {
-        throw UsageError("--measure times warm installs from the lockfile, and " +
+        throw UsageError("--measure times installs from the lockfile, and " +
                          planning.root.string() +
                          " has no pnpm-lock.yaml; run `pnpm install` there first");
     }
     exec::install_interrupt_handlers();
     std::string started_at = core::utc_now_iso8601();
+    pnpm::InstallScenario scenario = pnpm::trial_scenario_for(planning.plan);
     pnpm::SettingsTrial trial;
     {
         ProgressLine progress("");
         trial = pnpm::run_settings_trial(
-            project, planning.toolchain->pnpm, planning.plan, o.runs,
+            project, planning.toolchain->pnpm, planning.plan, o.runs, scenario,
             [&](const std::string& side, std::size_t current, std::size_t total) {
                 measure::Progress p;
                 p.current = current;
@@ -82,9 +137,14 @@ nlohmann::json measure_settings_change(const PnpmPlanning& planning, const Optim
 
     std::vector<double> before = walls(trial.before), after = walls(trial.after);
     analysis::CompareSettings settings;
-    settings.threshold_pct = 0; // the question is only whether it is faster, and how sure
-    settings.min_samples = 2;
+    settings.threshold_pct = noise_floor_pct(before);
+    settings.min_samples = 4;
     analysis::MetricComparison c = analysis::compare_samples(before, after, "wall_s", settings);
+    SettingsProof proof;
+    proof.faster = c.verdict == analysis::Verdict::faster;
+    if (!proof.faster) {
+        proof.why_not = why_not_proven(c, settings.threshold_pct);
+    }
 
     history::Store store(core::resolve_db_path(o.db.empty() ? std::nullopt : std::optional(o.db),
                                                core::find_project_root(planning.root)),
@@ -94,34 +154,41 @@ nlohmann::json measure_settings_change(const PnpmPlanning& planning, const Optim
     std::int64_t after_id =
         store.record(trial_run("after", trial.after, trial, planning, started_at));
 
-    nlohmann::json doc = {{"runs_per_side", o.runs},
-                          {"command", core::join_command_line(core::redact_secrets(trial.argv))},
-                          {"metric", "wall_s"},
-                          {"before_median_s", c.baseline_median},
-                          {"after_median_s", c.candidate_median},
-                          {"change_pct", c.change_pct ? nlohmann::json(*c.change_pct) : nullptr},
-                          {"p_value", c.p_value ? nlohmann::json(*c.p_value) : nullptr},
-                          {"verdict", analysis::to_string(c.verdict)},
-                          {"run_ids", {before_id, after_id}}};
+    proof.doc = {{"runs_per_side", o.runs},
+                 {"install", pnpm::to_string(scenario)},
+                 {"noise_floor_pct", settings.threshold_pct},
+                 {"proven_faster", proof.faster},
+                 {"why_not", proof.why_not},
+                 {"command", core::join_command_line(core::redact_secrets(trial.argv))},
+                 {"metric", "wall_s"},
+                 {"before_median_s", c.baseline_median},
+                 {"after_median_s", c.candidate_median},
+                 {"change_pct", c.change_pct ? nlohmann::json(*c.change_pct) : nullptr},
+                 {"p_value", c.p_value ? nlohmann::json(*c.p_value) : nullptr},
+                 {"verdict", analysis::to_string(c.verdict)},
+                 {"run_ids", {before_id, after_id}}};
     if (!o.json) {
         char change[32] = "n/a";
         if (c.change_pct) {
             std::snprintf(change, sizeof change, "%+.1f%%", *c.change_pct);
         }
+        char floor[32];
+        std::snprintf(floor, sizeof floor, "%.1f%%", settings.threshold_pct);
         char p[32] = "n/a";
         if (c.p_value) {
             std::snprintf(p, sizeof p, "%.3f", *c.p_value);
         }
-        std::cout << "\nwarm install (" << core::join_command_line(trial.argv) << "), median of "
-                  << o.runs << " runs per side, interleaved:\n"
+        std::cout << "\n"
+                  << install_kind(scenario) << " (" << core::join_command_line(trial.argv)
+                  << "), median of " << o.runs << " runs per side, interleaved:\n"
                   << "  before " << report::format_value(c.baseline_median, "s") << "   after "
                   << report::format_value(c.candidate_median, "s") << "   change " << change
-                  << "   p = " << p << " (Mann-Whitney U)   " << analysis::to_string(c.verdict)
-                  << "\n  recorded as runs #" << before_id << " and #" << after_id << " in "
-                  << store.path().string() << "\n";
+                  << "   p = " << p << " (Mann-Whitney U)   noise floor " << floor << "   "
+                  << analysis::to_string(c.verdict) << "\n  recorded as runs #" << before_id
+                  << " and #" << after_id << " in " << store.path().string() << "\n";
         std::cout.flush();
     }
-    return doc;
+    return proof;
 }
 
 } // namespace farm::commands

@@ -121,6 +121,7 @@ _farm_option_kind() {
     'optimize --db') _farm_kind=file ;;
     'optimize --config') _farm_kind=file ;;
     'optimize --pnpm') _farm_kind=file ;;
+    'optimize:pnpm --force') _farm_kind=text ;;
     'optimize:pnpm --runs') _farm_kind=text ;;
     'optimize:pnpm --pnpm') _farm_kind=file ;;
     'optimize:pnpm --pnpm-version') _farm_kind=text ;;
@@ -157,7 +158,7 @@ _farm_options() {
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;
     optimize) _farm_choices=(-h --help --apply --since --db --config --pnpm --json) ;;
-    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --no-backup --measure --runs --pnpm --pnpm-version --db --json) ;;
+    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --workspace-settings --force --user --no-backup --measure --apply-anyway --runs --pnpm --pnpm-version --db --json) ;;
     optimize:build) _farm_choices=(-h --help --since --db --config --json) ;;
     optimize:ai) _farm_choices=(-h --help --since --db --config --json) ;;
     completion) _farm_choices=(-h --help) ;;

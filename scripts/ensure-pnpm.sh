@@ -3,6 +3,8 @@
 # machine has none (or when a given major version is asked for). Nothing is installed globally.
 #   scripts/ensure-pnpm.sh            -> pnpm on PATH, else the newest pnpm in the local prefix
 #   scripts/ensure-pnpm.sh 9          -> pnpm 9.x in the local prefix
+#   scripts/ensure-pnpm.sh 10.5       -> the newest pnpm 10.5.x (the version rules of optimize:pnpm
+#                                        change at 10.6 and 10.24)
 set -euo pipefail
 major="${1:-}"
 tools="${FARM_TOOLS_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/tools}"

@@ -83,7 +83,13 @@ for major in 9 12; do
         # The original file: every line kept, or kept in the backup when another file was edited.
         if [[ "$target" == "$file" ]]; then
             lines_kept "$WORK/original" "$dir/$file" "$keys" && pass || fail "$tag: a line farm does not own changed"
-            cmp -s "$fixture" "$dir/$file.bak" && pass || fail "$tag: FILE.bak holds the old bytes"
+            if [[ -n "$keys" ]]; then
+                backup=$(json_get "$OUT" 'd["backups"][0]')
+                expect_contains "$backup" "$dir/.farm/backups/$file." "$tag: the backup is in .farm/backups"
+                cmp -s "$fixture" "$backup" && pass || fail "$tag: the backup holds the old bytes"
+            else
+                cmp -s "$fixture" "$dir/$file" && pass || fail "$tag: nothing to change, yet the file changed"
+            fi
             if grep -q $'\r' "$fixture"; then
                 [[ $(grep -c $'\r$' "$dir/$file") == $(wc -l <"$dir/$file") ]] && pass || fail "$tag: CRLF kept on every line"
             fi
@@ -107,9 +113,11 @@ for major in 9 12; do
     # --check and --dry-run write nothing; --check exits 1 when something would change.
     project "chk-$major" "$version"
     run_farm optimize:pnpm --pnpm "$pnpm_bin" --check "chk-$major"
+    expect_rc 0 "pnpm $major: --check with nothing to change"
+    run_farm optimize:pnpm --pnpm "$pnpm_bin" --layout --check "chk-$major"
     expect_rc 1 "pnpm $major: --check with settings to change"
     expect_contains "$OUT" "+++ b/" "pnpm $major: --check prints the diff"
-    run_farm optimize:pnpm --pnpm "$pnpm_bin" --dry-run "chk-$major"
+    run_farm optimize:pnpm --pnpm "$pnpm_bin" --layout --dry-run "chk-$major"
     expect_rc 0 "pnpm $major: --dry-run"
     expect_contains "$OUT" "dry run: nothing was written" "pnpm $major: --dry-run says so"
     expect_eq "$(ls -A "chk-$major")" "package.json" "pnpm $major: --check and --dry-run wrote nothing"
@@ -119,23 +127,25 @@ done
 expect_contains "$refused" "9:comments-duplicates.npmrc" "an unreadable .npmrc is refused"
 
 pnpm12=$("$src/scripts/ensure-pnpm.sh" 12)
+pnpm10=$("$src/scripts/ensure-pnpm.sh" 10)
 pnpm9=$("$src/scripts/ensure-pnpm.sh" 9)
+v10=$(npm_config_manage_package_manager_versions=false "$pnpm10" --version)
 
 # pnpm 9 with an unset ${VAR} in .npmrc answers `undefined` for every key: farm says why and
 # falls back to parsing the file back, and never prints the token.
 project unset 9.15.9
 cp "$fixtures/npmrc/crlf-auth.npmrc" unset/.npmrc
 unset GITHUB_TOKEN
-run_farm optimize:pnpm --pnpm "$pnpm9" unset
+run_farm optimize:pnpm --pnpm "$pnpm9" --layout unset
 export GITHUB_TOKEN=dummy-token
 expect_rc 0 "unset variable"
 expect_contains "$OUT" '${GITHUB_TOKEN}, which is not set here' "unset variable: says which"
 expect_contains "$OUT" 'checked by parsing the file back' "unset variable: says how it was checked"
 expect_not_contains "$OUT$ERR" "dummy-token" "unset variable: no token printed"
 
-# A single-package project on pnpm 12 gets a pnpm-workspace.yaml without `packages:`.
-project single 12.21.0
-run_farm optimize:pnpm --pnpm "$pnpm12" --no-backup single
+# A single-package project on pnpm 10 gets a pnpm-workspace.yaml without `packages:`.
+project single "$v10"
+run_farm optimize:pnpm --pnpm "$pnpm10" --no-backup single
 expect_rc 0 "single package: created the YAML"
 expect_contains "$OUT" "created single/pnpm-workspace.yaml" "single package: says it created the file"
 if grep -q '^packages' single/pnpm-workspace.yaml; then fail "single package: no packages list"; else pass; fi
@@ -170,7 +180,7 @@ cmp -s "$WORK/bad-before" bad/pnpm-workspace.yaml && pass || fail "unparseable Y
 project ro 12.21.0
 printf 'packages: []\n' >ro/pnpm-workspace.yaml
 chmod 0444 ro/pnpm-workspace.yaml
-run_farm optimize:pnpm --pnpm "$pnpm12" ro
+run_farm optimize:pnpm --pnpm "$pnpm12" --layout ro
 expect_rc 2 "read-only file"
 expect_contains "$ERR" "read-only" "read-only file: says so"
 expect_eq "$(cat ro/pnpm-workspace.yaml)" "packages: []" "read-only file: unchanged"
@@ -199,7 +209,7 @@ expect_rc 2 "no package.json"
 # settings files exactly as they were after a --dry-run.
 rm -rf ws && cp -r "$src/examples/workspace" ws && rm -rf ws/node_modules ws/packages/*/node_modules ws/.farm
 cp ws/pnpm-workspace.yaml "$WORK/ws-before"
-run_farm optimize:pnpm --pnpm "$pnpm12" --measure --runs 2 --dry-run --json ws
+run_farm optimize:pnpm --pnpm "$pnpm12" --layout --measure --runs 4 --dry-run --json ws
 expect_rc 0 "--measure"
 expect_eq "$(json_get "$OUT" 'len(d["measure"]["run_ids"])')" "2" "--measure: two runs recorded"
 expect_eq "$(json_get "$OUT" 'd["measure"]["before_median_s"] > 0 and d["measure"]["after_median_s"] > 0')" "True" "--measure: both sides timed"
@@ -208,18 +218,18 @@ cmp -s "$WORK/ws-before" ws/pnpm-workspace.yaml && pass || fail "--measure --dry
 
 # `farm optimize`: the pnpm settings as one prioritised list with the history's advice, written
 # only with --apply.
-project all 12.21.0
-pnpm_bin=$pnpm12
+project all "$v10"
+pnpm_bin=$pnpm10
 cd all
-run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db" --json
+run_farm optimize --pnpm "$pnpm10" --db "$WORK/empty.db" --json
 expect_rc 0 "farm optimize"
-expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_setting']" "farm optimize: pnpm settings listed"
+expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_note', 'pnpm_setting']" "farm optimize: pnpm settings listed, and the advice on --prefer-offline"
 expect_eq "$(json_get "$OUT" 'len(d["skipped"])')" "2" "farm optimize: no history for builds and AI, said"
 expect_eq "$(ls -A)" "package.json" "farm optimize: a dry run by default"
-run_farm optimize --pnpm "$pnpm12" --apply
+run_farm optimize --pnpm "$pnpm10" --apply
 expect_rc 0 "farm optimize --apply"
-expect_eq "$(config_get . preferOffline)" "true" "farm optimize --apply: written and read by pnpm"
-run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db" --json
+expect_eq "$(config_get . optimisticRepeatInstall)" "true" "farm optimize --apply: written and read by pnpm"
+run_farm optimize --pnpm "$pnpm10" --db "$WORK/empty.db" --json
 expect_eq "$(json_get "$OUT" 'len([r for r in d["recommendations"] if r["rule"] == "pnpm_setting"])')" "0" "farm optimize after --apply: nothing left"
 cd ..
 

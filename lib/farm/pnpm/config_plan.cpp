@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
 #include "farm/pnpm/npmrc.hpp"
+#include "farm/pnpm/project_settings.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
 #include <algorithm>
@@ -15,17 +16,34 @@ namespace fs = std::filesystem;
 namespace {
 
 struct LoadedFile {
-    fs::path path;
+    fs::path path; // what is read and written: a symlink's target
+    std::optional<fs::path> link;
     bool existed = false;
     std::string text;
 };
 
 LoadedFile load(const fs::path& path, std::string_view what) {
-    LoadedFile file{path, fs::exists(path), ""};
+    LoadedFile file{path, std::nullopt, fs::exists(path), ""};
+    std::error_code ec;
+    if (fs::is_symlink(path, ec)) {
+        file.link = path;
+        file.path = fs::weakly_canonical(path, ec);
+    }
     if (file.existed) {
         file.text = core::read_input_file(path, what);
     }
     return file;
+}
+
+bool inside(const fs::path& file, const fs::path& root) {
+    std::error_code ec;
+    fs::path base = fs::weakly_canonical(root, ec);
+    fs::path relative = file.lexically_relative(base);
+    return !relative.empty() && *relative.begin() != "..";
+}
+
+bool same_key(std::string_view a, std::string_view b) {
+    return a == b || kebab_case(a) == b || a == kebab_case(b);
 }
 
 // An .npmrc that farm is about to rewrite must read cleanly: a line npm cannot read as
@@ -47,7 +65,8 @@ bool is_list_key(const std::string& key) {
 class Planner {
   public:
     Planner(const fs::path& root, const Version& version, const PlanOptions& options)
-        : m_options(options), m_npmrc_file(load(root / ".npmrc", "pnpm settings file")),
+        : m_root(root), m_options(options),
+          m_npmrc_file(load(root / ".npmrc", "pnpm settings file")),
           m_yaml_file(load(root / "pnpm-workspace.yaml", "pnpm workspace file")),
           m_npmrc(Npmrc::parse(m_npmrc_file.text)) {
         m_plan.version = version;
@@ -77,6 +96,8 @@ class Planner {
             apply(setting, to_yaml);
         }
         note_import_method(to_yaml);
+        note_prefer_offline();
+        note_workspace_settings();
         finish(m_npmrc_file, SettingsFile::npmrc, m_npmrc.text());
         if (m_yaml) {
             finish(m_yaml_file, SettingsFile::workspace_yaml, m_yaml->text());
@@ -85,36 +106,32 @@ class Planner {
     }
 
   private:
-    // The value pnpm uses now for `setting`, and where it comes from.
-    std::optional<std::string> current(const SpeedSetting& setting, bool to_yaml) const {
-        if (to_yaml) {
-            if (std::optional<std::string> value = m_yaml->get(setting.key)) {
-                return value;
-            }
-            if (ignores_npmrc_settings(m_plan.version)) {
-                return std::nullopt;
-            }
-        }
-        return m_npmrc.get(kebab_case(setting.key));
+    bool forced(const std::string& key) const {
+        return std::any_of(m_options.force.begin(), m_options.force.end(),
+                           [&](const std::string& f) { return same_key(f, key); });
     }
 
     void apply(const SpeedSetting& setting, bool to_yaml) {
         std::string key = to_yaml ? setting.key : kebab_case(setting.key);
-        std::optional<std::string> now = current(setting, to_yaml);
-        // A key already in both files was reported by note_npmrc_settings.
-        bool yaml_had_key = to_yaml && m_yaml->get(setting.key).has_value();
-        if (now && setting.keep_user_value) {
-            if (*now != setting.value) {
-                m_plan.notes.push_back(key + " is kept at " + *now +
-                                       " as the project set it (farm would choose " +
-                                       setting.value + ")");
+        std::optional<ExplicitSetting> chosen =
+            project_setting(m_root, m_plan.version, setting.key);
+        if (chosen && !forced(setting.key)) {
+            if (chosen->value != setting.value) {
+                m_plan.kept.push_back(key + " " + chosen->value + ", set by the project in " +
+                                      chosen->file.filename().string() + " (farm would choose " +
+                                      setting.value + "; --force " + setting.key + " replaces it)");
             }
             return;
         }
-        std::optional<std::string> effective = now ? now : setting.pnpm_default;
+        if (chosen && chosen->value != setting.value && !refuse_forced(*chosen, key, to_yaml)) {
+            return;
+        }
+        std::optional<std::string> effective =
+            chosen ? std::optional(chosen->value) : setting.pnpm_default;
         if (effective == setting.value) {
             return;
         }
+        bool yaml_had_key = to_yaml && m_yaml->get(setting.key).has_value();
         bool changed = to_yaml ? m_yaml->set(key, setting.value) : m_npmrc.set(key, setting.value);
         if (!changed) {
             return;
@@ -122,11 +139,12 @@ class Planner {
         SettingChange change;
         change.file = to_yaml ? SettingsFile::workspace_yaml : SettingsFile::npmrc;
         change.key = key;
-        change.old_value = now;
+        change.old_value = chosen ? std::optional(chosen->value) : std::nullopt;
         change.new_value = setting.value;
         change.why = setting.why;
-        change.changes_layout = setting.changes_layout;
+        change.changes_layout = setting.changes_layout || setting.changes_resolution;
         change.warning = setting.warning;
+        change.judged_by = setting.judged_by;
         m_plan.changes.push_back(change);
         if (to_yaml && !yaml_had_key && !ignores_npmrc_settings(m_plan.version)) {
             if (std::optional<std::string> old = m_npmrc.get(kebab_case(setting.key))) {
@@ -134,6 +152,72 @@ class Planner {
                                        " is also in .npmrc; pnpm-workspace.yaml wins "
                                        "(--migrate moves .npmrc settings into it)");
             }
+        }
+    }
+
+    // A forced key may still not be rewritten: its line explains the choice in a comment, or it
+    // lives in a file that pnpm-workspace.yaml includes. True when the rewrite may go ahead.
+    bool refuse_forced(const ExplicitSetting& chosen, const std::string& key, bool to_yaml) {
+        fs::path own = to_yaml ? m_yaml_file.path : m_npmrc_file.path;
+        bool in_target = fs::weakly_canonical(chosen.file) == fs::weakly_canonical(own) ||
+                         (chosen.file.filename() == ".npmrc" && to_yaml);
+        if (chosen.commented) {
+            m_plan.notes.push_back(key + " is not rewritten although forced: its line in " +
+                                   chosen.file.filename().string() +
+                                   " carries the project's comment; change it by hand");
+            return false;
+        }
+        if (!in_target) {
+            m_plan.notes.push_back(key + " is set in " + chosen.file.string() +
+                                   ", a file pnpm-workspace.yaml includes; farm leaves it there "
+                                   "(change it in that file)");
+            return false;
+        }
+        return true;
+    }
+
+    // pnpm's value for a setting farm only reports on (not plans).
+    std::optional<std::string> current(const std::string& camel_key) const {
+        std::optional<ExplicitSetting> chosen = project_setting(m_root, m_plan.version, camel_key);
+        return chosen ? std::optional(chosen->value) : std::nullopt;
+    }
+
+    void note_prefer_offline() {
+        std::optional<ExplicitSetting> chosen =
+            project_setting(m_root, m_plan.version, "preferOffline");
+        if (chosen) {
+            if (chosen->value != "true") {
+                bool yaml = chosen->file.filename() != ".npmrc";
+                m_plan.kept.push_back(std::string(yaml ? "preferOffline" : "prefer-offline") + " " +
+                                      chosen->value + ", set by the project in " +
+                                      chosen->file.filename().string());
+            }
+            return;
+        }
+        m_plan.notes.push_back(
+            "preferOffline is not written to the project: it also changes `pnpm add`, `update` "
+            "and `dlx`. Give CI installs the flag instead: pnpm install --frozen-lockfile "
+            "--prefer-offline");
+    }
+
+    void note_workspace_settings() {
+        const MachineFacts& facts = m_options.facts;
+        if (!facts.workspace) {
+            return;
+        }
+        if (!facts.workspace_links_matter) {
+            if (facts.workspace_settings) {
+                m_plan.notes.push_back(
+                    "linkWorkspacePackages and preferWorkspacePackages are not proposed: every "
+                    "dependency on a workspace package already uses `workspace:`, so they would "
+                    "change nothing");
+            }
+        } else if (!facts.workspace_settings) {
+            m_plan.notes.push_back(
+                "some dependencies name a workspace package without `workspace:`; "
+                "linkWorkspacePackages and preferWorkspacePackages would link them instead of "
+                "downloading them, which changes resolution and the lockfile "
+                "(--workspace-settings proposes them)");
         }
     }
 
@@ -153,6 +237,13 @@ class Planner {
             }
             if (!m_npmrc.get(entry.key)) {
                 continue; // an earlier assignment of a key already moved
+            }
+            if (npmrc_line_commented(m_npmrc_file.text, entry.key)) {
+                m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + " (" +
+                                       entry.key +
+                                       ") is left in place: it carries the project's comment, "
+                                       "which a move would lose; move it by hand");
+                continue;
             }
             std::string key = camel_case(entry.key);
             std::string value = *m_npmrc.get(entry.key);
@@ -178,8 +269,7 @@ class Planner {
     // pnpm's `auto` hard-links when it can and copies when it must; a fixed method is left as
     // the project chose it (perhaps after measuring), but said.
     void note_import_method(bool to_yaml) {
-        SpeedSetting probe{"packageImportMethod", "auto", "", "auto", true, false, ""};
-        std::optional<std::string> method = current(probe, to_yaml);
+        std::optional<std::string> method = current("packageImportMethod");
         if (method && *method != "auto") {
             m_plan.notes.push_back(
                 std::string(to_yaml ? "packageImportMethod" : "package-import-method") + " is " +
@@ -250,9 +340,16 @@ class Planner {
         if (after == file.text && (file.existed || after.empty())) {
             return;
         }
-        m_plan.files.push_back({which, file.path, file.existed, file.text, after});
+        if (file.link && !inside(file.path, m_root)) {
+            throw UsageError(file.link->string() + " is a symlink to " + file.path.string() +
+                             ", outside the project; farm does not edit files outside the "
+                             "project (nothing was written). Change it there by hand, or run "
+                             "with --dry-run to see the change");
+        }
+        m_plan.files.push_back({which, file.path, file.link, file.existed, file.text, after});
     }
 
+    fs::path m_root;
     PlanOptions m_options;
     LoadedFile m_npmrc_file;
     LoadedFile m_yaml_file;

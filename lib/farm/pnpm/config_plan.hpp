@@ -11,6 +11,13 @@
 //     nothing.
 //   - A file that farm would edit and cannot read is refused with farm::UsageError naming the
 //     file, line and column; nothing is planned for it.
+//   - The project's choices stand: a setting the project set explicitly (true, false or a
+//     number, in .npmrc, pnpm-workspace.yaml or a file it includes) is kept and listed in
+//     `kept`, unless its key is in `force`. A line that carries a comment (inline, or a comment
+//     line right above it) is never rewritten nor moved, forced or not: a note says so.
+//   - A settings file that is a symlink stays one: the plan edits the file it points to, in its
+//     own folder, and refuses (farm::UsageError, saying where it points) when that file lies
+//     outside the project.
 //   - A setting present in both files is reported, and what pnpm >= 11 would ignore in .npmrc.
 //     `migrate` (pnpm >= 10.6) moves every non-auth setting from .npmrc into the YAML.
 #pragma once
@@ -27,7 +34,9 @@ namespace farm::pnpm {
 
 struct PlannedFile {
     SettingsFile which = SettingsFile::npmrc;
-    std::filesystem::path path;
+    std::filesystem::path path; // the file written (a symlink's target)
+    // The symlink the project names, when `path` is its target.
+    std::optional<std::filesystem::path> link;
     bool existed = false;
     std::string before; // empty when it did not exist
     std::string after;
@@ -41,7 +50,8 @@ struct SettingChange {
     std::string why;
     bool changes_layout = false;
     std::string warning;
-    bool migrated = false; // moved from .npmrc by --migrate
+    bool migrated = false;               // moved from .npmrc by --migrate
+    JudgedBy judged_by = JudgedBy::warm; // the install that shows its effect (--measure)
 };
 
 struct ConfigPlan {
@@ -52,6 +62,9 @@ struct ConfigPlan {
     // Settings found in both files, settings pnpm ignores, values kept as the user set them,
     // a store on another filesystem: one line each, for the user to read.
     std::vector<std::string> notes;
+    // The project's own values farm left as they are ("preferOffline false, set by the project
+    // in pnpm-workspace.yaml").
+    std::vector<std::string> kept;
 
     bool has_changes() const { return !files.empty(); }
 };
@@ -60,6 +73,8 @@ struct PlanOptions {
     MachineFacts facts;
     bool layout = false;  // add layout-changing settings
     bool migrate = false; // move .npmrc settings into pnpm-workspace.yaml (pnpm >= 10.6)
+    // Keys (camelCase or kebab-case) whose project value farm may replace (--force KEY).
+    std::vector<std::string> force;
 };
 
 ConfigPlan plan_config(const std::filesystem::path& root, const Version& version,

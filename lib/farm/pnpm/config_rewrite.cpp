@@ -78,15 +78,24 @@ void check_before_writing(FileState& state) {
     }
 }
 
-fs::path free_backup_name(const fs::path& path, const std::string& content) {
-    fs::path candidate = path.string() + ".bak";
+// NAME.2026-12-06T08-15-00Z (colons are not portable in file names), .1, .2... when taken.
+fs::path free_backup_name(const fs::path& folder, const fs::path& path) {
+    std::string stamp = core::utc_now_iso8601();
+    std::replace(stamp.begin(), stamp.end(), ':', '-');
+    fs::path candidate = folder / (path.filename().string() + "." + stamp);
     for (int n = 1; fs::exists(candidate); ++n) {
-        if (core::read_text_file(candidate) == content) {
-            return candidate; // the same old content is already kept there
-        }
-        candidate = path.string() + ".bak." + std::to_string(n);
+        candidate = folder / (path.filename().string() + "." + stamp + "." + std::to_string(n));
     }
     return candidate;
+}
+
+void make_backup_folder(const fs::path& folder) {
+    fs::create_directories(folder);
+    fs::path ignore = folder / ".gitignore";
+    if (!fs::exists(ignore)) {
+        // Backups may hold a token the project's .npmrc held; they must never be committed.
+        core::write_file_atomically(ignore, "*\n", 0644);
+    }
 }
 
 std::optional<std::string> read_back(const PlannedFile& file, const std::string& key) {
@@ -119,7 +128,12 @@ void restore(std::vector<FileState>& states, bool remove_backups) {
 
 } // namespace
 
-RewriteResult write_plan(const ConfigPlan& plan, bool backup, const SettingReader& reader) {
+fs::path backup_folder_of(const fs::path& project_root) {
+    return project_root / ".farm" / "backups";
+}
+
+RewriteResult write_plan(const ConfigPlan& plan, const fs::path& backup_folder,
+                         const SettingReader& reader) {
     std::vector<FileState> states;
     for (const PlannedFile& file : plan.files) {
         FileState state;
@@ -132,15 +146,17 @@ RewriteResult write_plan(const ConfigPlan& plan, bool backup, const SettingReade
     try {
         for (FileState& state : states) {
             const PlannedFile& file = *state.file;
-            if (backup && file.existed) {
-                fs::path name = free_backup_name(file.path, file.before);
-                if (!fs::exists(name)) {
-                    core::write_file_atomically(name, file.before, state.mode);
-                    state.backup = name;
-                }
+            if (!backup_folder.empty() && file.existed) {
+                make_backup_folder(backup_folder);
+                fs::path name = free_backup_name(backup_folder, file.path);
+                core::write_file_atomically(name, file.before, state.mode);
+                state.backup = name;
                 result.backups.push_back(name);
             }
             state.written = true;
+            if (!file.existed) {
+                fs::create_directories(file.path.parent_path()); // ~/.config/pnpm for --user
+            }
             core::write_file_atomically(file.path, file.after, state.mode);
         }
         std::vector<std::string> unanswered;

@@ -152,11 +152,12 @@ void check_value(std::string_view key, std::string_view value) {
 
 bool is_protected_key(std::string_view key) {
     // Lowercase: the key is compared in lowercase.
-    static constexpr std::array<std::string_view, 21> names = {
-        "registry",    "_auth",         "_authtoken",  "_password", "username", "email",
-        "always-auth", "proxy",         "https-proxy", "noproxy",   "no-proxy", "cafile",
-        "ca",          "ca[]",          "cert",        "key",       "certfile", "keyfile",
-        "strict-ssl",  "local-address", "tokenhelper"};
+    // With the camelCase spellings of pnpm-workspace.yaml (httpsProxy, noProxy), lowercased.
+    static constexpr std::array<std::string_view, 24> names = {
+        "registry",    "_auth",    "_authtoken",  "_password",  "username",      "email",
+        "always-auth", "proxy",    "https-proxy", "http-proxy", "httpsproxy",    "httpproxy",
+        "noproxy",     "no-proxy", "cafile",      "ca",         "ca[]",          "cert",
+        "key",         "certfile", "keyfile",     "strict-ssl", "local-address", "tokenhelper"};
     std::string name = lowercase(key);
     name.erase(0, name.find_first_not_of(" \t"));
     name.erase(name.find_last_not_of(" \t") + 1);

@@ -4,10 +4,12 @@
 #include "farm/core/error.hpp"
 #include "farm/exec/process.hpp"
 #include "farm/pnpm/install_scenario.hpp"
+#include "farm/pnpm/scratch_folder.hpp"
 #include "farm/pnpm/toolchain.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <sys/stat.h>
 
 namespace farm::pnpm {
@@ -59,10 +61,26 @@ class SettingsSwitch {
 
 } // namespace
 
+InstallScenario trial_scenario_for(const ConfigPlan& plan) {
+    auto judged = [&](JudgedBy kind) {
+        return std::any_of(plan.changes.begin(), plan.changes.end(),
+                           [&](const SettingChange& c) { return c.judged_by == kind; });
+    };
+    if (judged(JudgedBy::cold)) {
+        return InstallScenario::cold;
+    }
+    return judged(JudgedBy::repeat) ? InstallScenario::noop : InstallScenario::warm;
+}
+
 SettingsTrial run_settings_trial(const Project& project, const std::string& pnpm,
                                  const ConfigPlan& plan, std::size_t runs_per_side,
-                                 const TrialProgress& progress) {
-    InstallStep step = plan_install(project, pnpm, InstallScenario::warm, fs::path());
+                                 InstallScenario scenario, const TrialProgress& progress) {
+    std::optional<ScratchFolder> scratch;
+    if (scenario == InstallScenario::cold) {
+        scratch.emplace(project.root);
+    }
+    InstallStep step =
+        plan_install(project, pnpm, scenario, scratch ? scratch->path() : fs::path());
     step.argv.erase(std::remove(step.argv.begin(), step.argv.end(), "--prefer-offline"),
                     step.argv.end());
     SettingsTrial trial;
@@ -96,6 +114,8 @@ SettingsTrial run_settings_trial(const Project& project, const std::string& pnpm
     };
 
     settings.use(false);
+    bool settle = scenario == InstallScenario::noop;
+    std::optional<bool> side_now;
     if (install(false)) {
         std::size_t total = 2 * runs_per_side;
         for (std::size_t i = 0; i < total; ++i) {
@@ -104,6 +124,10 @@ SettingsTrial run_settings_trial(const Project& project, const std::string& pnpm
                 progress(new_side ? "after" : "before", i + 1, total);
             }
             settings.use(new_side);
+            if (settle && side_now != new_side && !install(false)) {
+                break;
+            }
+            side_now = new_side;
             std::optional<exec::ProcessResult> result = install(true);
             if (!result) {
                 break;
@@ -112,6 +136,14 @@ SettingsTrial run_settings_trial(const Project& project, const std::string& pnpm
             (new_side ? trial.after : trial.before)
                 .push_back(measure::to_iteration_record(iteration));
         }
+    }
+    if (step.reinstall_after && trial.outcome == measure::Outcome::completed) {
+        // The cold runs linked node_modules to the scratch store, which goes now: one plain
+        // install with the old settings leaves the project as the user's own install would.
+        settings.use(false);
+        step.argv = plain_install_argv(project, pnpm);
+        step.reset_before_each = node_modules_folders(project);
+        install(false);
     }
     trial.total_wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -1,7 +1,10 @@
 #include "farm/pnpm/speed_settings.hpp"
 
+#include "farm/core/error.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace farm::pnpm {
 
@@ -52,58 +55,116 @@ int network_concurrency_for(int cores) {
     return std::clamp(3 * std::max(cores, 1), 16, 64);
 }
 
+int child_concurrency_default(const Version&) {
+    return 5;
+}
+
+const char* to_string(JudgedBy kind) {
+    switch (kind) {
+    case JudgedBy::cold:
+        return "cold";
+    case JudgedBy::repeat:
+        return "repeat";
+    case JudgedBy::warm:
+        break;
+    }
+    return "warm";
+}
+
 std::vector<SpeedSetting> speed_settings_for(const Version& v, const MachineFacts& facts,
                                              bool layout) {
     std::vector<SpeedSetting> settings;
-    settings.push_back({"preferOffline", "true",
-                        "packages already in the store are used without asking the registry "
-                        "whether they changed",
-                        "false", false, false, ""});
-    settings.push_back({"sideEffectsCache", "true",
-                        "packages with install scripts are built once and their results reused "
-                        "from the store",
-                        "true", false, false, ""});
+    SpeedSetting side_effects;
+    side_effects.key = "sideEffectsCache";
+    side_effects.value = "true";
+    side_effects.why = "packages with install scripts are built once and their results reused "
+                       "from the store";
+    side_effects.pnpm_default = "true";
+    settings.push_back(side_effects);
     if (v.at_least(10, 1)) {
-        settings.push_back({"optimisticRepeatInstall", "true",
-                            "a repeated install whose lockfile and manifests did not change "
-                            "returns at once",
-                            v.at_least(11) ? "true" : "false", false, false, ""});
+        SpeedSetting repeat;
+        repeat.key = "optimisticRepeatInstall";
+        repeat.value = "true";
+        repeat.why = "a repeated install whose lockfile and manifests did not change returns at "
+                     "once";
+        repeat.pnpm_default = v.at_least(11) ? "true" : "false";
+        repeat.judged_by = JudgedBy::repeat;
+        settings.push_back(repeat);
     }
-    if (!v.at_least(10, 24)) {
-        int value = network_concurrency_for(facts.cores);
-        settings.push_back({"networkConcurrency", std::to_string(value),
-                            "downloads in parallel: 3 per core (" + std::to_string(facts.cores) +
-                                " cores), within pnpm's own 16..64",
-                            "16", true, false, ""});
-    }
-    settings.push_back({"childConcurrency", std::to_string(std::max(facts.cores, 1)),
-                        "runs install scripts of dependencies one per core (" +
-                            std::to_string(facts.cores) + " on this machine) instead of 5",
-                        "5", true, false, ""});
-    if (facts.workspace) {
-        settings.push_back({"linkWorkspacePackages", "true",
-                            "workspace packages are linked instead of downloaded from the "
-                            "registry",
-                            "false", false, false, ""});
-        settings.push_back({"preferWorkspacePackages", "true",
-                            "a workspace package wins over a registry version, so it is not "
-                            "fetched",
-                            "false", false, false, ""});
-        settings.push_back({"sharedWorkspaceLockfile", "true",
-                            "one lockfile and one resolution for the whole workspace", "true",
-                            false, false, ""});
+    if (facts.workspace && facts.workspace_settings && facts.workspace_links_matter) {
+        std::string warning = "changes resolution: a dependency on a workspace package's name "
+                              "without `workspace:` now resolves to the local package instead of "
+                              "the registry version, and the lockfile changes with it";
+        SpeedSetting link;
+        link.key = "linkWorkspacePackages";
+        link.value = "true";
+        link.why = "workspace packages are linked instead of downloaded from the registry";
+        link.pnpm_default = "false";
+        link.changes_resolution = true;
+        link.warning = warning;
+        link.judged_by = JudgedBy::cold;
+        settings.push_back(link);
+        SpeedSetting prefer = link;
+        prefer.key = "preferWorkspacePackages";
+        prefer.why = "a workspace package wins over a registry version, so it is not fetched";
+        settings.push_back(prefer);
     }
     if (layout) {
-        settings.push_back(
-            {"nodeLinker", "hoisted",
-             "a flat node_modules (as npm makes) has no symlinks to create and follow", "isolated",
-             false, true,
-             "changes the node_modules layout: every package is at the top level, so code can "
-             "import dependencies it does not declare, and pnpm's strictness is gone "
-             "(shamefullyHoist and hoistPattern are not set: they only shape the isolated "
-             "layout)"});
+        SpeedSetting linker;
+        linker.key = "nodeLinker";
+        linker.value = "hoisted";
+        linker.why = "a flat node_modules (as npm makes) has no symlinks to create and follow";
+        linker.pnpm_default = "isolated";
+        linker.changes_layout = true;
+        linker.warning = "changes the node_modules layout: every package is at the top level, so "
+                         "code can import dependencies it does not declare, and pnpm's "
+                         "strictness is gone (shamefullyHoist and hoistPattern are not set: they "
+                         "only shape the isolated layout)";
+        settings.push_back(linker);
     }
     return settings;
+}
+
+std::vector<SpeedSetting> user_settings_for(const Version& v, const MachineFacts& facts) {
+    std::vector<SpeedSetting> settings;
+    int cores = std::max(facts.cores, 1);
+    if (!v.at_least(10, 24) && network_concurrency_for(cores) > 16) {
+        SpeedSetting network;
+        network.key = "networkConcurrency";
+        network.value = std::to_string(network_concurrency_for(cores));
+        network.why = "downloads in parallel: 3 per core (" + std::to_string(cores) +
+                      " cores on this machine), within pnpm's own 16..64";
+        network.pnpm_default = "16";
+        network.judged_by = JudgedBy::cold;
+        settings.push_back(network);
+    }
+    int child_default = child_concurrency_default(v);
+    if (cores > child_default) {
+        SpeedSetting child;
+        child.key = "childConcurrency";
+        child.value = std::to_string(cores);
+        child.why = "runs install scripts of dependencies one per core (" + std::to_string(cores) +
+                    " on this machine) instead of " + std::to_string(child_default);
+        child.pnpm_default = std::to_string(child_default);
+        settings.push_back(child);
+    }
+    return settings;
+}
+
+bool user_config_is_yaml(const Version& version) {
+    return version.at_least(12);
+}
+
+std::filesystem::path user_config_file(const Version& version) {
+    std::filesystem::path folder;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+        folder = xdg;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        folder = std::filesystem::path(home) / ".config";
+    } else {
+        throw UsageError("--user needs HOME (or XDG_CONFIG_HOME) to find your pnpm config file");
+    }
+    return folder / "pnpm" / (user_config_is_yaml(version) ? "config.yaml" : "rc");
 }
 
 } // namespace farm::pnpm

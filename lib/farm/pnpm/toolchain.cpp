@@ -93,6 +93,8 @@ std::vector<std::pair<std::string, std::string>> pnpm_environment(const std::str
         // this upper-case copy, which pnpm does not overwrite, keeps it off in nested calls.
         {"NPM_CONFIG_MANAGE_PACKAGE_MANAGER_VERSIONS", "false"},
         {"pnpm_config_manage_package_manager_versions", "false"},
+        // pnpm 11+ only; both names all the same, as for every setting farm passes this way.
+        {"npm_config_pm_on_fail", "ignore"},
         {"pnpm_config_pm_on_fail", "ignore"},
         {"npm_config_update_notifier", "false"},
         {"pnpm_config_update_notifier", "false"}};

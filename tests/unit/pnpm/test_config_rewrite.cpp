@@ -28,6 +28,7 @@ Version version(const std::string& text) {
 
 fs::path project(const std::string& name) {
     fs::path root = farm::test::fresh_folder("config_rewrite", name);
+    fs::remove_all(root.parent_path() / (name + "-backups")); // from an earlier subcase
     farm::test::write_file(root / "package.json", "{\"name\": \"app\", \"version\": \"1.0.0\"}\n");
     return root;
 }
@@ -70,59 +71,72 @@ std::map<std::string, std::string> planned_values(const ConfigPlan& plan) {
 
 const std::string npmrc_9 = "# team settings\n"
                             "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"
-                            "prefer-offline=false\n";
+                            "side-effects-cache=false\n";
 
-// A pnpm 12 project whose plan edits .npmrc (--migrate) and creates pnpm-workspace.yaml.
+// The project's own value is kept unless forced: these plans force the one setting to change.
+PlanOptions forced() {
+    PlanOptions options{{8, false}, false, false, {"sideEffectsCache"}};
+    return options;
+}
+
+// Backups go to a folder of their own, never beside the file (here: beside the project).
+fs::path backups_of(const fs::path& root) {
+    return root.parent_path() / (root.filename().string() + "-backups");
+}
+
+const std::string npmrc_10 = "registry=https://registry.npmjs.org/\n"
+                             "save-exact=true\n";
+
+// A pnpm 10.34 project whose plan edits .npmrc (--migrate) and creates pnpm-workspace.yaml with
+// two settings pnpm can confirm (optimisticRepeatInstall, and the forced sideEffectsCache).
 ConfigPlan migrate_plan(const fs::path& root) {
-    farm::test::write_file(root / ".npmrc", "registry=https://registry.npmjs.org/\n"
-                                            "save-exact=true\n");
-    return plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, true});
+    farm::test::write_file(root / ".npmrc", npmrc_10);
+    PlanOptions options{{8, false}, false, true, {"sideEffectsCache"}};
+    farm::test::write_file(root / "pnpm-workspace.yaml", "sideEffectsCache: false\n");
+    return plan_config(root, version("10.34.0"), options);
 }
 
 } // namespace
 
-TEST_CASE("pnpm::write_plan writes the files and keeps the old ones as .bak, .bak.1") {
+TEST_CASE("pnpm::write_plan keeps the old files in the backup folder, with a timestamp") {
     fs::path root = project("backups");
     farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
     REQUIRE(plan.files.size() == 1);
-    RewriteResult result = write_plan(plan, true, {});
+    RewriteResult result = write_plan(plan, backups_of(root), {});
     CHECK(read(root / ".npmrc") == plan.files[0].after);
-    CHECK(read(root / ".npmrc.bak") == npmrc_9);
     REQUIRE(result.backups.size() == 1);
-    CHECK(result.backups[0] == root / ".npmrc.bak");
+    CHECK(result.backups[0].parent_path() == backups_of(root));
+    CHECK(result.backups[0].filename().string().starts_with(".npmrc.20"));
+    CHECK(read(result.backups[0]) == npmrc_9);
+    // Never committed: the folder ignores itself.
+    CHECK(read(backups_of(root) / ".gitignore") == "*\n");
     CHECK(result.verified_by_pnpm.empty());
     REQUIRE(result.notes.size() == 1);
     CHECK(result.notes[0].find("parsing the files back only") != std::string::npos);
+    // Nothing beside the file.
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
 
-    // Another content: the first backup stays, the new old file goes to .bak.1.
-    std::string second = "prefer-offline=false\nchild-concurrency=2\n";
+    // A second write in the same second gets a name of its own; the first backup stays.
+    std::string second = "side-effects-cache=false\nsave-exact=true\n";
     farm::test::write_file(root / ".npmrc", second);
-    ConfigPlan again = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    ConfigPlan again = plan_config(root, version("9.15.0"), forced());
     REQUIRE(again.has_changes());
-    RewriteResult result2 = write_plan(again, true, {});
-    CHECK(read(root / ".npmrc.bak") == npmrc_9);
-    CHECK(read(root / ".npmrc.bak.1") == second);
+    RewriteResult result2 = write_plan(again, backups_of(root), {});
     REQUIRE(result2.backups.size() == 1);
-    CHECK(result2.backups[0] == root / ".npmrc.bak.1");
-    CHECK(read(root / ".npmrc") == again.files[0].after);
-
-    // The same old content again: the backup that holds it is named, no third copy is made.
-    farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan third = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
-    RewriteResult result3 = write_plan(third, true, {});
-    REQUIRE(result3.backups.size() == 1);
-    CHECK(result3.backups[0] == root / ".npmrc.bak");
-    CHECK(names_in(root) ==
-          std::set<std::string>{".npmrc", ".npmrc.bak", ".npmrc.bak.1", "package.json"});
+    CHECK(result2.backups[0] != result.backups[0]);
+    CHECK(read(result.backups[0]) == npmrc_9);
+    CHECK(read(result2.backups[0]) == second);
+    CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
 }
 
-TEST_CASE("pnpm::write_plan without backup leaves no .bak") {
+TEST_CASE("pnpm::write_plan without backup keeps no copy") {
     fs::path root = project("no-backup");
     farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
-    RewriteResult result = write_plan(plan, false, {});
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
+    RewriteResult result = write_plan(plan, fs::path(), {});
     CHECK(result.backups.empty());
+    CHECK_FALSE(fs::exists(backups_of(root)));
     CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
     CHECK(read(root / ".npmrc") == plan.files[0].after);
 }
@@ -131,23 +145,28 @@ TEST_CASE("pnpm::write_plan keeps the file's permissions") {
     fs::path root = project("mode");
     farm::test::write_file(root / ".npmrc", npmrc_9);
     REQUIRE(chmod((root / ".npmrc").c_str(), 0640) == 0);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
-    write_plan(plan, true, {});
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
+    write_plan(plan, backups_of(root), {});
     CHECK(mode_of(root / ".npmrc") == 0640);
     CHECK(read(root / ".npmrc") == plan.files[0].after);
     // The backup holds a token reference: it is no more readable than the original.
-    CHECK(mode_of(root / ".npmrc.bak") == 0640);
+    REQUIRE(names_in(backups_of(root)).size() == 2);
+    for (const std::string& name : names_in(backups_of(root))) {
+        if (name != ".gitignore") {
+            CHECK(mode_of(backups_of(root) / name) == 0640);
+        }
+    }
 }
 
 TEST_CASE("pnpm::write_plan refuses a read-only file and leaves nothing behind") {
     fs::path root = project("read-only");
     farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
     REQUIRE(chmod((root / ".npmrc").c_str(), 0444) == 0);
     std::map<std::string, std::string> before = snapshot(root);
-    CHECK_THROWS_AS(write_plan(plan, true, {}), farm::UsageError);
+    CHECK_THROWS_AS(write_plan(plan, backups_of(root), {}), farm::UsageError);
     try {
-        write_plan(plan, true, {});
+        write_plan(plan, backups_of(root), {});
     } catch (const farm::UsageError& e) {
         CHECK(std::string(e.what()).find("read-only") != std::string::npos);
     }
@@ -160,20 +179,20 @@ TEST_CASE("pnpm::write_plan refuses a read-only file and leaves nothing behind")
 TEST_CASE("pnpm::write_plan refuses a file changed since planning") {
     fs::path root = project("changed");
     farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
     std::string edited = npmrc_9 + "save-exact=true\n";
     farm::test::write_file(root / ".npmrc", edited);
-    CHECK_THROWS_AS(write_plan(plan, true, {}), farm::UsageError);
+    CHECK_THROWS_AS(write_plan(plan, backups_of(root), {}), farm::UsageError);
     CHECK(read(root / ".npmrc") == edited);
     CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
 
     SUBCASE("a file created since planning counts too") {
         fs::path fresh = project("changed-created");
         ConfigPlan created =
-            plan_config(fresh, version("12.21.0"), PlanOptions{{8, false}, false, false});
+            plan_config(fresh, version("10.34.0"), PlanOptions{{8, false}, false, false, {}});
         REQUIRE(created.has_changes());
         farm::test::write_file(fresh / "pnpm-workspace.yaml", "packages: []\n");
-        CHECK_THROWS_AS(write_plan(created, true, {}), farm::UsageError);
+        CHECK_THROWS_AS(write_plan(created, backups_of(fresh), {}), farm::UsageError);
         CHECK(read(fresh / "pnpm-workspace.yaml") == "packages: []\n");
     }
 }
@@ -190,7 +209,7 @@ TEST_CASE("pnpm::write_plan asks pnpm and lists what it confirmed") {
         CHECK(read(root / "pnpm-workspace.yaml").find(key + ":") != std::string::npos);
         return values.at(key);
     };
-    RewriteResult result = write_plan(plan, true, reader);
+    RewriteResult result = write_plan(plan, backups_of(root), reader);
     std::vector<std::string> expected;
     for (const SettingChange& c : plan.changes) {
         if (!c.migrated && !c.new_value.empty()) {
@@ -202,20 +221,21 @@ TEST_CASE("pnpm::write_plan asks pnpm and lists what it confirmed") {
     CHECK(asked == expected);
     CHECK(result.notes.empty());
     CHECK(read(root / ".npmrc") == "registry=https://registry.npmjs.org/\n");
-    CHECK(read(root / ".npmrc.bak") == "registry=https://registry.npmjs.org/\nsave-exact=true\n");
-    CHECK_FALSE(fs::exists(root / "pnpm-workspace.yaml.bak")); // it did not exist before
+    REQUIRE(result.backups.size() == 2);
+    CHECK(read(result.backups[0]) == npmrc_10);
 }
 
 TEST_CASE("pnpm::write_plan says so when pnpm answers undefined") {
     fs::path root = project("undefined");
     farm::test::write_file(root / ".npmrc", npmrc_9);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
-    RewriteResult result = write_plan(
-        plan, true, [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
+    RewriteResult result =
+        write_plan(plan, backups_of(root),
+                   [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
     CHECK(result.verified_by_pnpm.empty());
     REQUIRE(result.notes.size() == 1);
     CHECK(result.notes[0].find("`undefined`") != std::string::npos);
-    CHECK(result.notes[0].find("prefer-offline") != std::string::npos);
+    CHECK(result.notes[0].find("side-effects-cache") != std::string::npos);
     CHECK(read(root / ".npmrc") == plan.files[0].after);
 }
 
@@ -223,23 +243,26 @@ TEST_CASE("pnpm::write_plan restores every file when pnpm reads another value") 
     fs::path root = project("restore");
     ConfigPlan plan = migrate_plan(root);
     REQUIRE(plan.files.size() == 2);
-    // An old backup with other content stays; this run's backup goes to .npmrc.bak.1.
-    farm::test::write_file(root / ".npmrc.bak", "an older backup\n");
+    // An old backup stays; this run's backup is removed with the restore.
+    farm::test::write_file(backups_of(root) / ".npmrc.2020-01-01T00-00-00Z", "an older backup\n");
     std::map<std::string, std::string> before = snapshot(root);
+    std::set<std::string> backups_before = names_in(backups_of(root));
 
     auto check_restored = [&](const std::string& message) {
         CHECK(message.find("restored") != std::string::npos);
         CHECK(snapshot(root) == before);
-        CHECK_FALSE(fs::exists(root / "pnpm-workspace.yaml"));
-        CHECK_FALSE(fs::exists(root / ".npmrc.bak.1"));
+        std::set<std::string> backups_after = names_in(backups_of(root));
+        backups_after.erase(".gitignore");
+        CHECK(backups_after == backups_before);
     };
 
     SUBCASE("a wrong value") {
         std::string message;
         try {
-            write_plan(plan, true, [](const std::string&) -> std::optional<std::string> {
-                return std::string("false");
-            });
+            write_plan(plan, backups_of(root),
+                       [](const std::string&) -> std::optional<std::string> {
+                           return std::string("false");
+                       });
         } catch (const farm::Error& e) {
             message = e.what();
         }
@@ -250,12 +273,13 @@ TEST_CASE("pnpm::write_plan restores every file when pnpm reads another value") 
         std::string message;
         int calls = 0;
         try {
-            write_plan(plan, true, [&](const std::string& key) -> std::optional<std::string> {
-                if (++calls == 2) {
-                    throw farm::CommandError("`pnpm config get " + key + "` failed");
-                }
-                return planned_values(plan).at(key);
-            });
+            write_plan(plan, backups_of(root),
+                       [&](const std::string& key) -> std::optional<std::string> {
+                           if (++calls == 2) {
+                               throw farm::CommandError("`pnpm config get " + key + "` failed");
+                           }
+                           return planned_values(plan).at(key);
+                       });
         } catch (const farm::Error& e) {
             message = e.what();
         }
@@ -269,8 +293,8 @@ TEST_CASE("pnpm::write_plan restores an edited file with its permissions") {
     fs::path root = project("restore-mode");
     farm::test::write_file(root / ".npmrc", npmrc_9);
     REQUIRE(chmod((root / ".npmrc").c_str(), 0600) == 0);
-    ConfigPlan plan = plan_config(root, version("9.15.0"), PlanOptions{{8, false}, false, false});
-    CHECK_THROWS_AS(write_plan(plan, true,
+    ConfigPlan plan = plan_config(root, version("9.15.0"), forced());
+    CHECK_THROWS_AS(write_plan(plan, backups_of(root),
                                [](const std::string&) -> std::optional<std::string> {
                                    return std::string("nonsense");
                                }),
@@ -280,18 +304,19 @@ TEST_CASE("pnpm::write_plan restores an edited file with its permissions") {
     CHECK(names_in(root) == std::set<std::string>{".npmrc", "package.json"});
 }
 
-TEST_CASE("pnpm::write_plan of --migrate with a slow boolean checks the final value") {
-    // prefer-offline=false moves to the YAML and is then turned to true: two changes of one key.
+TEST_CASE("pnpm::write_plan of --migrate and a forced key checks the final value") {
+    // side-effects-cache=false moves to the YAML and is then forced to true: two changes of one
+    // key, and only the last one is what the file holds.
     fs::path root = project("migrate-and-speed");
     farm::test::write_file(root / ".npmrc", "registry=https://registry.npmjs.org/\n"
-                                            "prefer-offline=false\n");
-    ConfigPlan plan = plan_config(root, version("12.21.0"), PlanOptions{{8, false}, false, true});
-    RewriteResult result = write_plan(plan, true, [](const std::string& key) {
-        return key == "preferOffline" ? std::optional<std::string>("true")
-                                      : std::optional<std::string>("8");
+                                            "side-effects-cache=false\n");
+    PlanOptions options{{8, false}, false, true, {"side-effects-cache"}};
+    ConfigPlan plan = plan_config(root, version("10.34.0"), options);
+    RewriteResult result = write_plan(plan, backups_of(root), [](const std::string&) {
+        return std::optional<std::string>("true"); // both planned values are true
     });
     CHECK(std::find(result.verified_by_pnpm.begin(), result.verified_by_pnpm.end(),
-                    "preferOffline") != result.verified_by_pnpm.end());
+                    "sideEffectsCache") != result.verified_by_pnpm.end());
     CHECK(read(root / ".npmrc") == "registry=https://registry.npmjs.org/\n");
-    CHECK(read(root / "pnpm-workspace.yaml").find("preferOffline: true") != std::string::npos);
+    CHECK(read(root / "pnpm-workspace.yaml").find("sideEffectsCache: true") != std::string::npos);
 }

@@ -118,42 +118,56 @@ TEST_CASE("pnpm::speed_settings_for gives each version its own settings") {
               std::optional<std::string>("true"));
     }
 
-    SUBCASE("networkConcurrency only before 10.24, from the core count, kept when set") {
-        std::vector<SpeedSetting> v9 = speed_settings_for(version("9.15.0"), facts, false);
-        const SpeedSetting* network = find(v9, "networkConcurrency");
-        REQUIRE(network != nullptr);
-        CHECK(network->value == "24");
-        CHECK(network->keep_user_value);
-        CHECK(find(speed_settings_for(version("10.23.9"), facts, false), "networkConcurrency") !=
-              nullptr);
-        CHECK(find(speed_settings_for(version("10.24.0"), facts, false), "networkConcurrency") ==
-              nullptr);
-        CHECK(find(speed_settings_for(version("12.21.0"), facts, false), "networkConcurrency") ==
-              nullptr);
-    }
-
-    SUBCASE("childConcurrency is one per core and a user's number is kept") {
-        std::vector<SpeedSetting> settings = speed_settings_for(version("12.21.0"), facts, false);
-        const SpeedSetting* child = find(settings, "childConcurrency");
-        REQUIRE(child != nullptr);
-        CHECK(child->value == "8");
-        CHECK(child->keep_user_value);
-        CHECK(child->pnpm_default == std::optional<std::string>("5"));
-    }
-
-    SUBCASE("workspace settings only for workspaces") {
-        for (const char* text : {"9.15.0", "10.34.0", "12.21.0"}) {
+    SUBCASE("nothing machine-specific for the project's files") {
+        for (const char* text : {"7.0.0", "9.15.0", "10.23.0", "10.34.0", "12.21.0"}) {
             CAPTURE(text);
-            std::vector<SpeedSetting> single = speed_settings_for(version(text), facts, false);
-            std::vector<SpeedSetting> workspace =
-                speed_settings_for(version(text), MachineFacts{8, true}, false);
-            for (const char* key :
-                 {"linkWorkspacePackages", "preferWorkspacePackages", "sharedWorkspaceLockfile"}) {
-                CAPTURE(key);
-                CHECK(find(single, key) == nullptr);
-                CHECK(find(workspace, key) != nullptr);
+            std::vector<std::string> keys = keys_of(
+                speed_settings_for(version(text), MachineFacts{64, true, true, true}, true));
+            for (const char* machine : {"networkConcurrency", "childConcurrency", "storeDir"}) {
+                CHECK(std::find(keys.begin(), keys.end(), machine) == keys.end());
             }
         }
+    }
+
+    SUBCASE("preferOffline is never written, and no lockfile-layout setting is proposed") {
+        for (const char* text : {"9.15.0", "10.34.0", "12.21.0"}) {
+            CAPTURE(text);
+            std::vector<std::string> keys =
+                keys_of(speed_settings_for(version(text), MachineFacts{8, true, true, true}, true));
+            CHECK(std::find(keys.begin(), keys.end(), "preferOffline") == keys.end());
+            CHECK(std::find(keys.begin(), keys.end(), "sharedWorkspaceLockfile") == keys.end());
+        }
+    }
+
+    SUBCASE("workspace resolution settings only when asked for, and only when they matter") {
+        for (const char* text : {"9.15.0", "10.34.0", "12.21.0"}) {
+            CAPTURE(text);
+            for (MachineFacts f :
+                 {MachineFacts{8, false, true, true}, MachineFacts{8, true, false, true},
+                  MachineFacts{8, true, true, false}}) {
+                std::vector<SpeedSetting> settings = speed_settings_for(version(text), f, false);
+                CHECK(find(settings, "linkWorkspacePackages") == nullptr);
+                CHECK(find(settings, "preferWorkspacePackages") == nullptr);
+            }
+            std::vector<SpeedSetting> asked =
+                speed_settings_for(version(text), MachineFacts{8, true, true, true}, false);
+            for (const char* key : {"linkWorkspacePackages", "preferWorkspacePackages"}) {
+                CAPTURE(key);
+                const SpeedSetting* setting = find(asked, key);
+                REQUIRE(setting != nullptr);
+                CHECK(setting->changes_resolution);
+                CHECK(setting->warning.find("resolution") != std::string::npos);
+            }
+        }
+    }
+
+    SUBCASE("each setting names the install that shows its effect") {
+        std::vector<SpeedSetting> settings =
+            speed_settings_for(version("10.34.0"), MachineFacts{8, true, true, true}, true);
+        CHECK(find(settings, "optimisticRepeatInstall")->judged_by == JudgedBy::repeat);
+        CHECK(find(settings, "sideEffectsCache")->judged_by == JudgedBy::warm);
+        CHECK(find(settings, "linkWorkspacePackages")->judged_by == JudgedBy::cold);
+        CHECK(find(settings, "nodeLinker")->judged_by == JudgedBy::warm);
     }
 
     SUBCASE("nodeLinker only with layout, marked and warned about") {
@@ -174,32 +188,53 @@ TEST_CASE("pnpm::speed_settings_for gives each version its own settings") {
         }
     }
 
-    SUBCASE("never the harmful or layout settings by default") {
-        for (const char* text : {"7.0.0", "9.15.0", "10.6.0", "11.0.0", "12.21.0"}) {
-            CAPTURE(text);
-            std::vector<std::string> keys =
-                keys_of(speed_settings_for(version(text), MachineFacts{16, true}, false));
-            for (const char* harmful :
-                 {"shamefullyHoist", "nodeLinker", "hoistPattern", "publicHoistPattern",
-                  "resolutionMode", "verifyStoreIntegrity"}) {
-                CHECK(std::find(keys.begin(), keys.end(), harmful) == keys.end());
-            }
-            for (const SpeedSetting& s :
-                 speed_settings_for(version(text), MachineFacts{16, true}, false)) {
-                CHECK_FALSE(s.why.empty());
-                CHECK_FALSE(s.changes_layout);
-            }
-        }
-    }
-
     SUBCASE("the settings of 9.15 and 12.21, in order") {
         CHECK(keys_of(speed_settings_for(version("9.15.0"), facts, false)) ==
-              std::vector<std::string>{"preferOffline", "sideEffectsCache", "networkConcurrency",
-                                       "childConcurrency"});
-        CHECK(keys_of(speed_settings_for(version("12.21.0"), MachineFacts{8, true}, true)) ==
-              std::vector<std::string>{"preferOffline", "sideEffectsCache",
-                                       "optimisticRepeatInstall", "childConcurrency",
+              std::vector<std::string>{"sideEffectsCache"});
+        CHECK(keys_of(speed_settings_for(version("12.21.0"), MachineFacts{8, true, true, true},
+                                         true)) ==
+              std::vector<std::string>{"sideEffectsCache", "optimisticRepeatInstall",
                                        "linkWorkspacePackages", "preferWorkspacePackages",
-                                       "sharedWorkspaceLockfile", "nodeLinker"});
+                                       "nodeLinker"});
     }
+}
+
+TEST_CASE("pnpm::user_settings_for proposes the machine's concurrency, never below pnpm's") {
+    SUBCASE("networkConcurrency only before 10.24, 3 per core within 16..64") {
+        std::vector<SpeedSetting> v9 = user_settings_for(version("9.15.0"), MachineFacts{8});
+        const SpeedSetting* network = find(v9, "networkConcurrency");
+        REQUIRE(network != nullptr);
+        CHECK(network->value == "24");
+        CHECK(network->pnpm_default == std::optional<std::string>("16"));
+        CHECK(network->judged_by == JudgedBy::cold);
+        CHECK(find(user_settings_for(version("10.23.9"), MachineFacts{8}), "networkConcurrency") !=
+              nullptr);
+        CHECK(find(user_settings_for(version("10.24.0"), MachineFacts{8}), "networkConcurrency") ==
+              nullptr);
+        // 3 x 4 cores is 12, below pnpm's 16: not proposed at all.
+        CHECK(find(user_settings_for(version("9.15.0"), MachineFacts{4}), "networkConcurrency") ==
+              nullptr);
+    }
+    SUBCASE("childConcurrency one per core, only above pnpm's 5") {
+        std::vector<SpeedSetting> v12 = user_settings_for(version("12.21.0"), MachineFacts{16});
+        const SpeedSetting* child = find(v12, "childConcurrency");
+        REQUIRE(child != nullptr);
+        CHECK(child->value == "16");
+        CHECK(child->pnpm_default == std::optional<std::string>("5"));
+        for (int cores : {1, 2, 5}) {
+            CAPTURE(cores);
+            CHECK(find(user_settings_for(version("12.21.0"), MachineFacts{cores}),
+                       "childConcurrency") == nullptr);
+        }
+    }
+}
+
+TEST_CASE("pnpm::user_config_file is the file pnpm itself names for its version") {
+    // Checked against `pnpm config get globalconfig` of pnpm 10 and 12 in the CLI tests.
+    CHECK_FALSE(user_config_is_yaml(version("9.15.0")));
+    CHECK_FALSE(user_config_is_yaml(version("10.34.0")));
+    CHECK(user_config_is_yaml(version("12.21.0")));
+    CHECK(user_config_file(version("10.34.0")).filename() == "rc");
+    CHECK(user_config_file(version("12.21.0")).filename() == "config.yaml");
+    CHECK(user_config_file(version("12.21.0")).parent_path().filename() == "pnpm");
 }

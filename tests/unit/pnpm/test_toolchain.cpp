@@ -167,6 +167,15 @@ TEST_CASE("pnpm::pnpm_environment") {
         CHECK(env["NPM_CONFIG_MANAGE_PACKAGE_MANAGER_VERSIONS"] == "false");
         CHECK(env["pnpm_config_manage_package_manager_versions"] == "false");
         CHECK(env["pnpm_config_pm_on_fail"] == "ignore");
+        // Every setting under both names: pnpm 9/10 read only npm_config_*, pnpm 11+ only
+        // pnpm_config_* (checked against real pnpm in test_optimize_pnpm_versions.sh).
+        for (const auto& [name, value] : env) {
+            if (name.starts_with("npm_config_")) {
+                CHECK_MESSAGE(env.count("pnpm_config_" + name.substr(11)) == 1, name);
+            } else if (name.starts_with("pnpm_config_")) {
+                CHECK_MESSAGE(env.count("npm_config_" + name.substr(12)) == 1, name);
+            }
+        }
     }
     SUBCASE("a pnpm that PATH does not find: its folder first, the rest of PATH as it was") {
         std::map<std::string, std::string> env = as_map(pnpm_environment(chosen.string()));
