@@ -22,7 +22,7 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         m_root, options.config.empty() ? std::nullopt
                                        : std::optional<std::filesystem::path>(options.config));
     m_advice = analysis::ai_advice_settings(m_config);
-    m_prompts = resolve_prompts(options);
+    m_workload = resolve_workload(options);
     if (!options.no_record) {
         m_store = std::make_unique<history::Store>(
             core::resolve_db_path(options.db.empty() ? std::nullopt : std::optional(options.db),
@@ -63,14 +63,12 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     ai::BenchmarkPlan plan;
     plan.target = target;
     plan.operation = m_operation;
-    plan.prompts = m_prompts;
-    if (m_options.max_tokens > 0) {
-        plan.max_tokens = m_options.max_tokens;
-    }
+    plan.workload = m_workload;
     plan.limits.max_response_bytes =
         std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
     plan.load = load;
     plan.load.deadline_s = m_options.duration_s;
+    plan.load.seed = m_workload->seed();
     plan.gpu = m_gpu.get();
 
     history::Run run;
@@ -100,7 +98,9 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     if (slo != nullptr) {
         outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
     }
-    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
+    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name,
+                workload_suffix(*m_workload) + subject_suffix);
+    add_workload_facts(run, *m_workload);
     if (m_store && !result.requests.empty()) {
         outcome.view.run_id = m_store->record(run, result.requests);
         m_run_ids.push_back(outcome.view.run_id);

@@ -20,7 +20,7 @@ const char* const usage =
     "                  huge-line|endless]\n"
     "         [--fault-every K] [--reasoning-chunks N] [--reasoning-field reasoning|"
     "reasoning_content]\n"
-    "         [--tool-calls on|off]\n";
+    "         [--tool-calls on|off] [--record-requests FILE]\n";
 
 namespace {
 
@@ -91,6 +91,8 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
             script.fault = ok ? found->second : Fault::none;
         } else if (option == "--fault-every") {
             ok = parse_int(value, 1, script.fault_every);
+        } else if (option == "--record-requests") {
+            script.record_requests = value;
         } else {
             return "unknown option " + option;
         }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -451,6 +452,17 @@ void Server::serve_connection(int fd) {
     }
 }
 
+// One line {"path": ..., "body": {...}} per request, whole lines only (connections run on
+// threads of their own), flushed at once so that a test reads every request the client sent.
+void Server::record(const std::string& path, const std::string& body_json) {
+    if (m_script.record_requests.empty()) {
+        return;
+    }
+    std::lock_guard<std::mutex> lock(m_record_mutex);
+    std::ofstream out(m_script.record_requests, std::ios::app);
+    out << "{\"path\":" << json(path).dump() << ",\"body\":" << body_json << "}\n";
+}
+
 Fault Server::next_fault() {
     std::uint64_t number = ++m_counted;
     if (m_script.fault == Fault::none ||
@@ -500,6 +512,7 @@ bool Server::answer(Connection& connection, const Request& request) {
             connection, 400,
             error_body(dialect, "the request body is not a JSON object", "invalid_request_error"));
     }
+    record(request.path, body.dump());
     std::string asked = body.value("model", std::string());
     if (!m_script.model.empty() && dialect != Dialect::tgi && asked != m_script.model) {
         std::string message = dialect == Dialect::openai_chat

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,7 @@ struct Script {
     std::string model; // empty: any model is served
     Fault fault = Fault::none;
     int fault_every = 1;
+    std::string record_requests; // a file each request body is appended to, one JSON a line
 };
 
 extern const char* const usage;
@@ -85,9 +87,11 @@ class Server {
     // Answers one request; false when the connection must be closed afterwards.
     bool answer(Connection& connection, const Request& request);
     Fault next_fault();
+    void record(const std::string& path, const std::string& body_json);
 
     Script m_script;
     std::atomic<std::uint64_t> m_counted{0};
+    std::mutex m_record_mutex;
 };
 
 } // namespace mock_llm
