@@ -90,10 +90,11 @@ std::vector<std::string> describe_command(const std::string& command, const Perf
     if (!o.model.empty()) {
         argv.insert(argv.end(), {"--model", o.model});
     }
-    for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--dataset", o.dataset},
-                                      {"--prompts-file", o.prompts_file},
-                                      {"--input-len", o.input_len},
-                                      {"--output-len", o.output_len}}) {
+    for (const auto& [flag, value] :
+         {std::pair<const char*, const std::string&>{"--dataset", o.dataset},
+          {"--prompts-file", o.prompts_file},
+          {"--input-len", o.input_len},
+          {"--output-len", o.output_len}}) {
         if (!value.empty()) {
             argv.insert(argv.end(), {flag, value});
         }
@@ -271,7 +272,8 @@ std::shared_ptr<const ai::Workload> resolve_workload(const PerfAiOptions& o) {
     if (!o.dataset.empty()) {
         spec.dataset = std::make_shared<ai::Dataset>(ai::load_dataset(o.dataset));
     } else if (!o.prompts_file.empty()) {
-        spec.dataset = std::make_shared<ai::Dataset>(ai::load_dataset(o.prompts_file, "prompts file"));
+        spec.dataset =
+            std::make_shared<ai::Dataset>(ai::load_dataset(o.prompts_file, "prompts file"));
     }
     if (!o.input_len.empty()) {
         spec.input_len = ai::parse_length_distribution(o.input_len, "--input-len");

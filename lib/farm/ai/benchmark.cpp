@@ -126,12 +126,14 @@ class Benchmark {
     InFlight& slot(RequestTag tag) { return m_in_flight[tag.index]; }
 
     RequestSpec spec_for(WorkloadRequest asked) const {
-        RequestSpec spec{m_plan.target.type, m_plan.operation, m_plan.target.model,
-                         std::move(asked.prompt), asked.max_tokens};
-        spec.messages = std::move(asked.messages);
-        spec.output_tokens = asked.output_tokens;
-        spec.temperature = asked.temperature;
-        return spec;
+        return RequestSpec{.provider = m_plan.target.type,
+                           .operation = m_plan.operation,
+                           .model = m_plan.target.model,
+                           .prompt = std::move(asked.prompt),
+                           .max_tokens = asked.max_tokens,
+                           .messages = std::move(asked.messages),
+                           .output_tokens = asked.output_tokens,
+                           .temperature = asked.temperature};
     }
 
     static std::size_t prompt_chars(const RequestSpec& spec) {

@@ -78,8 +78,8 @@ json parse_line(const std::filesystem::path& file, std::string_view line, std::s
         std::string message = e.what();
         std::string head = file.string() + ":1:";
         if (message.starts_with(head)) {
-            message = file.string() + ":" + std::to_string(number) + ":" +
-                      message.substr(head.size());
+            message =
+                file.string() + ":" + std::to_string(number) + ":" + message.substr(head.size());
         }
         throw UsageError(message);
     }
@@ -168,11 +168,12 @@ Dataset load_dataset(const std::filesystem::path& file, std::string_view what) {
         read_lines(file, text, opening == '{', dataset);
     }
     if (dataset.items.empty()) {
-        throw UsageError(file.string() + ": holds no prompt (" +
-                         (dataset.format == "sharegpt"
-                              ? std::string("no conversation of two turns or more")
-                              : std::string("JSON lines {\"prompt\": ...}, or one prompt per line")) +
-                         ")");
+        throw UsageError(
+            file.string() + ": holds no prompt (" +
+            (dataset.format == "sharegpt"
+                 ? std::string("no conversation of two turns or more")
+                 : std::string("JSON lines {\"prompt\": ...}, or one prompt per line")) +
+            ")");
     }
     return dataset;
 }

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <optional>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <vector>
 
 namespace farm::ai {

@@ -17,29 +17,35 @@ namespace {
 // Common English words of at most 6 letters, each one token with its leading space in the
 // usual BPE vocabularies: 8 of them (56 bytes with their spaces) hold a 64-bit tag.
 const std::vector<std::string> words = {
-    "the", "of", "and", "to", "in", "is", "it", "you", "that", "he", "was", "for", "on", "are",
-    "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had", "by",
-    "not", "but", "what", "some", "we", "can", "out", "other", "were", "all", "there", "when",
-    "up", "use", "your", "how", "said", "an", "each", "she", "which", "do", "their", "time",
-    "if", "will", "way", "about", "many", "then", "them", "write", "would", "like", "so",
-    "these", "her", "long", "make", "thing", "see", "him", "two", "has", "look", "more", "day",
-    "could", "go", "come", "did", "number", "sound", "no", "most", "people", "my", "over",
-    "know", "water", "than", "call", "first", "who", "may", "down", "side", "been", "now",
-    "find", "any", "new", "work", "part", "take", "get", "place", "made", "live", "where",
-    "after", "back", "little", "only", "round", "man", "year", "came", "show", "every", "good",
-    "me", "give", "our", "under", "name", "very", "just", "form", "great", "think", "say",
-    "help", "low", "line", "differ", "turn", "cause", "much", "mean", "before", "move",
-    "right", "boy", "old", "too", "same", "tell", "does", "set", "three", "want", "air",
-    "well", "also", "play", "small", "end", "put", "home", "read", "hand", "port", "large",
-    "spell", "add", "even", "land", "here", "must", "big", "high", "such", "follow", "act",
-    "why", "ask", "men", "change", "went", "light", "kind", "off", "need", "house", "try",
-    "us", "again", "animal", "point", "mother", "world", "near", "build", "self", "earth",
-    "father", "head", "stand", "own", "page", "should", "found", "answer", "school", "grow",
-    "study", "still", "learn", "plant", "cover", "food", "sun", "four", "let", "keep", "eye",
-    "never", "last", "door", "city", "tree", "cross", "since", "hard", "start", "might",
-    "story", "saw", "far", "sea", "draw", "left", "late", "run", "while", "press", "close",
-    "night", "real", "life", "few", "stop", "open", "seem", "next", "white", "begin", "got",
-    "walk", "ease", "paper", "often", "always", "music", "those", "both", "mark", "book",
+    "the",    "of",     "and",    "to",     "in",     "is",     "it",     "you",    "that",
+    "he",     "was",    "for",    "on",     "are",    "with",   "as",     "his",    "they",
+    "be",     "at",     "one",    "have",   "this",   "from",   "or",     "had",    "by",
+    "not",    "but",    "what",   "some",   "we",     "can",    "out",    "other",  "were",
+    "all",    "there",  "when",   "up",     "use",    "your",   "how",    "said",   "an",
+    "each",   "she",    "which",  "do",     "their",  "time",   "if",     "will",   "way",
+    "about",  "many",   "then",   "them",   "write",  "would",  "like",   "so",     "these",
+    "her",    "long",   "make",   "thing",  "see",    "him",    "two",    "has",    "look",
+    "more",   "day",    "could",  "go",     "come",   "did",    "number", "sound",  "no",
+    "most",   "people", "my",     "over",   "know",   "water",  "than",   "call",   "first",
+    "who",    "may",    "down",   "side",   "been",   "now",    "find",   "any",    "new",
+    "work",   "part",   "take",   "get",    "place",  "made",   "live",   "where",  "after",
+    "back",   "little", "only",   "round",  "man",    "year",   "came",   "show",   "every",
+    "good",   "me",     "give",   "our",    "under",  "name",   "very",   "just",   "form",
+    "great",  "think",  "say",    "help",   "low",    "line",   "differ", "turn",   "cause",
+    "much",   "mean",   "before", "move",   "right",  "boy",    "old",    "too",    "same",
+    "tell",   "does",   "set",    "three",  "want",   "air",    "well",   "also",   "play",
+    "small",  "end",    "put",    "home",   "read",   "hand",   "port",   "large",  "spell",
+    "add",    "even",   "land",   "here",   "must",   "big",    "high",   "such",   "follow",
+    "act",    "why",    "ask",    "men",    "change", "went",   "light",  "kind",   "off",
+    "need",   "house",  "try",    "us",     "again",  "animal", "point",  "mother", "world",
+    "near",   "build",  "self",   "earth",  "father", "head",   "stand",  "own",    "page",
+    "should", "found",  "answer", "school", "grow",   "study",  "still",  "learn",  "plant",
+    "cover",  "food",   "sun",    "four",   "let",    "keep",   "eye",    "never",  "last",
+    "door",   "city",   "tree",   "cross",  "since",  "hard",   "start",  "might",  "story",
+    "saw",    "far",    "sea",    "draw",   "left",   "late",   "run",    "while",  "press",
+    "close",  "night",  "real",   "life",   "few",    "stop",   "open",   "seem",   "next",
+    "white",  "begin",  "got",    "walk",   "ease",   "paper",  "often",  "always", "music",
+    "those",  "both",   "mark",   "book",
 };
 
 // Short questions after the tag, so that a default answer is about something.
@@ -171,12 +177,12 @@ WorkloadRequest Workload::request(std::size_t index, bool warmup) const {
             std::size_t length = std::size_t(m_spec.input_len->draw(random));
             std::size_t used = m_spec.prefix_len + tag_words;
             append_words(request.prompt, length > used ? length - used : 0, random);
-            request.prompt_index = index;
         } else {
             request.prompt += ": ";
             request.prompt += questions[question];
-            request.prompt_index = question;
         }
+        // Each prompt is asked once: the same index would tell optimize:ai of a repeat.
+        request.prompt_index = index;
     }
     if (m_spec.output_len) {
         request.output_tokens = m_spec.output_len->draw(random);

@@ -39,12 +39,12 @@ namespace farm::ai {
 struct WorkloadSpec {
     std::optional<LengthDistribution> input_len;
     std::optional<LengthDistribution> output_len;
-    std::optional<int> max_tokens; // a cap on every answer (ignored where output_len is given)
-    std::size_t prefix_len = 0;    // words shared by every prompt
+    std::optional<int> max_tokens;     // a cap on every answer (ignored where output_len is given)
+    std::size_t prefix_len = 0;        // words shared by every prompt
     std::optional<std::uint64_t> seed; // nullopt: a random one
     std::optional<double> temperature;
-    std::string fixed_prompt;                // --prompt: every request sends it
-    std::shared_ptr<const Dataset> dataset;  // --dataset / --prompts-file
+    std::string fixed_prompt;               // --prompt: every request sends it
+    std::shared_ptr<const Dataset> dataset; // --dataset / --prompts-file
 };
 
 // What request i sends.
@@ -54,7 +54,9 @@ struct WorkloadRequest {
     std::optional<int> output_tokens;
     std::optional<int> max_tokens;
     std::optional<double> temperature;
-    std::size_t prompt_index = 0; // the dataset item or built-in question it came from
+    // The dataset item it came from; for unique prompts the request's own index (each is asked
+    // once), so that equal indexes mean a prompt asked again (optimize:ai's repeated prompts).
+    std::size_t prompt_index = 0;
 };
 
 // The words synthetic prompts are made of (256 of them, each at most 6 letters).

@@ -84,7 +84,8 @@ TEST_CASE("ai::load_dataset locates a bad line at its line and column") {
           "bad.jsonl:3:12: \"prompt\" must be a string");
     CHECK(refusal("bad.jsonl", "{\"prompt\": \"ok\"}\n{\"text\": \"x\"}\n") ==
           "bad.jsonl:2:1: a line needs a string \"prompt\" or an array \"messages\"");
-    CHECK(refusal("bad.jsonl", "{\"prompt\": \"ok\"}\nplain words\n").starts_with("bad.jsonl:2:1:"));
+    CHECK(
+        refusal("bad.jsonl", "{\"prompt\": \"ok\"}\nplain words\n").starts_with("bad.jsonl:2:1:"));
     CHECK(refusal("bad.jsonl",
                   "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": 1}]}\n") ==
           "bad.jsonl:1:52: a message needs a string \"role\" and a string \"content\"");

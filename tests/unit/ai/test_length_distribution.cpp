@@ -36,8 +36,7 @@ TEST_CASE("ai::parse_length_distribution refuses what is not a length, with the 
     CHECK(refusal("0").find("--input-len: '0' has a length outside 1..1000000") == 0);
     CHECK(refusal("2.5").find("is not a whole number") != std::string::npos);
     CHECK(refusal("lots").find("has no number for its length") != std::string::npos);
-    CHECK(refusal("uniform:512:128").find("lowest length above its highest") !=
-          std::string::npos);
+    CHECK(refusal("uniform:512:128").find("lowest length above its highest") != std::string::npos);
     CHECK(refusal("uniform:1").find("is not a length or a distribution") != std::string::npos);
     CHECK(refusal("poisson:1:2").find("is not a length or a distribution") != std::string::npos);
     CHECK(refusal("normal:256:-1").find("standard deviation") != std::string::npos);

@@ -12,8 +12,11 @@ using nlohmann::json;
 namespace {
 
 json body_of(ProviderType provider, Operation operation, std::optional<int> max_tokens = 64) {
-    return json::parse(
-        request_body(RequestSpec{provider, operation, "m", "Say \"hi\"\n", max_tokens}));
+    return json::parse(request_body(RequestSpec{.provider = provider,
+                                                .operation = operation,
+                                                .model = "m",
+                                                .prompt = "Say \"hi\"\n",
+                                                .max_tokens = max_tokens}));
 }
 
 } // namespace
@@ -55,12 +58,11 @@ TEST_CASE("ai::request_body for TGI") {
 }
 
 TEST_CASE("ai::request_body replaces bytes that are not UTF-8") {
-    std::string body = request_body(RequestSpec{ProviderType::ollama,
-                                                Operation::generate,
-                                                "m",
-                                                "a\xFF"
-                                                "b",
-                                                {}});
+    std::string body = request_body(RequestSpec{.provider = ProviderType::ollama,
+                                                .operation = Operation::generate,
+                                                .model = "m",
+                                                .prompt = "a\xFF"
+                                                          "b"});
     CHECK(json::parse(body)["prompt"] == "a\xEF\xBF\xBD"
                                          "b");
 }
@@ -103,7 +105,11 @@ namespace {
 
 json length_body(ProviderType provider, Operation operation, int output_tokens,
                  std::optional<double> temperature = std::nullopt) {
-    RequestSpec spec{provider, operation, "m", "hi", 999};
+    RequestSpec spec{.provider = provider,
+                     .operation = operation,
+                     .model = "m",
+                     .prompt = "hi",
+                     .max_tokens = 999};
     spec.output_tokens = output_tokens;
     spec.temperature = temperature;
     return json::parse(request_body(spec));
@@ -140,7 +146,7 @@ TEST_CASE("ai::request_body asks each provider for an exact answer length its ow
 }
 
 TEST_CASE("ai::request_body sends a dataset's messages, or their text where one text is asked") {
-    RequestSpec spec{ProviderType::openai, Operation::chat, "m", "", std::nullopt};
+    RequestSpec spec{.provider = ProviderType::openai, .operation = Operation::chat, .model = "m"};
     spec.messages = {{"system", "be brief"}, {"user", "why?"}};
     CHECK(json::parse(request_body(spec))["messages"] ==
           json::parse(R"([{"role":"system","content":"be brief"},
