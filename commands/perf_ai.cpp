@@ -32,6 +32,9 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
     for (const std::string& note : session.notes()) {
         std::cerr << "farm: " << note << "\n";
     }
+    if (!o.json) {
+        std::cerr << "farm: workload: " << session.workload().describe() << "\n";
+    }
     ai::LoadPlan load = load_plan_from(o);
     std::string load_key = o.rate > 0 ? "rate" : "concurrency";
     std::string load_value = o.rate > 0 ? std::to_string(o.rate) : std::to_string(o.concurrency);
@@ -62,6 +65,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         nlohmann::json doc = {{"schema", "farm.ai/1"},
                               {"gpu_name", session.gpu_name()},
                               {"interrupted", interrupted},
+                              {"workload", session.workload().facts()},
                               {"results", results},
                               {"advice", report::advice_to_json(advice)}};
         std::cout << doc.dump(2) << "\n";

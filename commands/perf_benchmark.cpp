@@ -153,6 +153,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     for (const std::string& note : session.notes()) {
         std::cerr << "farm: " << note << "\n";
     }
+    if (!o.ai.json) {
+        std::cerr << "farm: workload: " << session.workload().describe() << "\n";
+    }
     std::vector<Sweep> sweeps;
     bool interrupted = false;
     for (const ai::Target& target : session.targets()) {
@@ -218,6 +221,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
                               {"operation", std::string(ai::to_string(session.operation()))},
                               {"slo", slo_json},
                               {"interrupted", interrupted},
+                              {"workload", session.workload().facts()},
                               {"sweeps", list},
                               {"advice", report::advice_to_json(advice)}};
         std::cout << doc.dump(2) << "\n";

@@ -253,4 +253,26 @@ std::map<std::string, std::string> Workload::facts() const {
     return facts;
 }
 
+std::string Workload::describe() const {
+    std::string text = m_spec.dataset ? "the " + std::to_string(m_spec.dataset->items.size()) +
+                                            " prompts of " + m_spec.dataset->name + " in turn"
+                       : !m_spec.fixed_prompt.empty() ? std::string("one prompt every time")
+                                                      : std::string("unique prompts");
+    if (m_spec.input_len) {
+        text += " of about " + to_string(*m_spec.input_len) + " tokens";
+    }
+    if (m_spec.prefix_len > 0) {
+        text += ", a shared prefix of " + std::to_string(m_spec.prefix_len) + " tokens";
+    }
+    if (m_spec.output_len) {
+        text += ", answers of " + to_string(*m_spec.output_len) + " tokens";
+    } else if (m_spec.max_tokens) {
+        text += ", answers of at most " + std::to_string(*m_spec.max_tokens) + " tokens";
+    }
+    if (m_spec.temperature) {
+        text += ", temperature " + number_text(*m_spec.temperature);
+    }
+    return text + ", seed " + std::to_string(m_seed) + (m_spec.seed ? "" : " (drawn)");
+}
+
 } // namespace farm::ai

@@ -82,6 +82,9 @@ class Workload {
     // output_len, max_tokens, prefix_len, seed (always), seed_given, temperature, dataset,
     // dataset_format, dataset_hash, dataset_items, label.
     std::map<std::string, std::string> facts() const;
+    // One line for the terminal: "unique prompts of about uniform:128:512 tokens, answers of 256
+    // tokens, seed 7".
+    std::string describe() const;
 
   private:
     std::string synthetic_prompt(std::size_t index, bool warmup, std::uint64_t& state,
