@@ -36,6 +36,8 @@ expect_rc 0 "default workload"
 expect_eq "$(wc -l <"$REC")" "42" "40 measured + 2 warm-up requests recorded"
 expect_eq "$(distinct_heads "$REC")" "42" "no two prompts of a run share their first 64 bytes"
 expect_eq "$(json_get "$OUT" 'd["results"][0]["requests"]')" "40" "all measured"
+expect_eq "$(json_get "$OUT" 'd["workload"]["prompts"], d["workload"]["label"]')" "('unique', '')" \
+    "the JSON document says what was asked"
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 40 --warmup 0 --json
 expect_eq "$(distinct_heads "$REC")" "82" "a second run repeats none of the first's prompts"
 subjects=$(python3 -c 'import sqlite3,sys; print(sorted({r[0] for r in sqlite3.connect(sys.argv[1]).execute("select subject from runs")}))' "$FARM_DB")
@@ -78,6 +80,8 @@ last_body() { tail -1 "$REC" | python3 -c "import json,sys; b=json.load(sys.stdi
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 1 --warmup 0 \
     --output-len 32 --temperature 0 --no-record
 expect_rc 0 "openai --output-len"
+expect_contains "$ERR" "farm: workload: unique prompts, answers of 32 tokens, temperature 0, seed " \
+    "the workload is said before the run"
 expect_eq "$(last_body 'b["max_tokens"], b["min_tokens"], b["ignore_eos"], b["temperature"]')" \
     "32 32 True 0.0" "OpenAI-compatible: max_tokens, vLLM's min_tokens and ignore_eos"
 run_farm perf:ai --provider ollama --url "$MOCK_URL" --model m --requests 1 --warmup 0 \

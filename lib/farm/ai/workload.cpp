@@ -125,6 +125,9 @@ Workload::Workload(WorkloadSpec spec) : m_spec(std::move(spec)) {
         throw UsageError("--prefix-len shares a prefix between different prompts: it does not go "
                          "with --prompt, which sends one prompt every time");
     }
+    if (m_spec.dataset && m_spec.dataset->items.empty()) {
+        throw UsageError("the dataset " + m_spec.dataset->name + " holds no prompt");
+    }
     if (m_spec.temperature && (*m_spec.temperature < 0 || !std::isfinite(*m_spec.temperature))) {
         throw UsageError("--temperature must be 0 or more");
     }
@@ -136,7 +139,7 @@ Workload::Workload(WorkloadSpec spec) : m_spec(std::move(spec)) {
     }
 }
 
-std::string Workload::synthetic_prompt(std::size_t index, bool warmup, std::uint64_t& state,
+std::string Workload::synthetic_prompt(std::size_t index, bool warmup,
                                        std::size_t& question) const {
     std::uint64_t tag = mix(stream_base(m_seed, warmup) + index);
     std::string prompt = m_prefix;
@@ -145,7 +148,6 @@ std::string Workload::synthetic_prompt(std::size_t index, bool warmup, std::uint
         prompt += i + 1 < tag_words ? " " : "";
     }
     question = std::size_t(tag % questions.size());
-    state = tag;
     return prompt;
 }
 
@@ -170,9 +172,8 @@ WorkloadRequest Workload::request(std::size_t index, bool warmup) const {
     } else if (m_spec.dataset) {
         request = from_dataset(index, warmup);
     } else {
-        std::uint64_t tag = 0;
         std::size_t question = 0;
-        request.prompt = synthetic_prompt(index, warmup, tag, question);
+        request.prompt = synthetic_prompt(index, warmup, question);
         if (m_spec.input_len) {
             std::size_t length = std::size_t(m_spec.input_len->draw(random));
             std::size_t used = m_spec.prefix_len + tag_words;

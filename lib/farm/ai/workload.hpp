@@ -87,8 +87,8 @@ class Workload {
     std::string describe() const;
 
   private:
-    std::string synthetic_prompt(std::size_t index, bool warmup, std::uint64_t& state,
-                                 std::size_t& question) const;
+    // The prefix and the request's tag; `question` is the built-in question it goes with.
+    std::string synthetic_prompt(std::size_t index, bool warmup, std::size_t& question) const;
     WorkloadRequest from_dataset(std::size_t index, bool warmup) const;
 
     WorkloadSpec m_spec;

@@ -88,7 +88,7 @@ TEST_CASE("ai::load_dataset locates a bad line at its line and column") {
         refusal("bad.jsonl", "{\"prompt\": \"ok\"}\nplain words\n").starts_with("bad.jsonl:2:1:"));
     CHECK(refusal("bad.jsonl",
                   "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": 1}]}\n") ==
-          "bad.jsonl:1:52: a message needs a string \"role\" and a string \"content\"");
+          "bad.jsonl:1:49: a message needs a string \"role\" and a string \"content\"");
     CHECK(refusal("bad.json", "[\n  {\"conversations\": [{\"from\": \"human\", \"value\": \"a\"},\n"
                               "    {\"from\": \"gpt\"}]}\n]") ==
           "bad.json:3:5: a turn needs a string \"from\" and a string \"value\"");

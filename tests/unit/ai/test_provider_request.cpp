@@ -11,12 +11,19 @@ using nlohmann::json;
 
 namespace {
 
+RequestSpec spec_of(ProviderType provider, Operation operation, std::string prompt,
+                    std::optional<int> max_tokens = std::nullopt) {
+    RequestSpec spec;
+    spec.provider = provider;
+    spec.operation = operation;
+    spec.model = "m";
+    spec.prompt = std::move(prompt);
+    spec.max_tokens = max_tokens;
+    return spec;
+}
+
 json body_of(ProviderType provider, Operation operation, std::optional<int> max_tokens = 64) {
-    return json::parse(request_body(RequestSpec{.provider = provider,
-                                                .operation = operation,
-                                                .model = "m",
-                                                .prompt = "Say \"hi\"\n",
-                                                .max_tokens = max_tokens}));
+    return json::parse(request_body(spec_of(provider, operation, "Say \"hi\"\n", max_tokens)));
 }
 
 } // namespace
@@ -58,11 +65,9 @@ TEST_CASE("ai::request_body for TGI") {
 }
 
 TEST_CASE("ai::request_body replaces bytes that are not UTF-8") {
-    std::string body = request_body(RequestSpec{.provider = ProviderType::ollama,
-                                                .operation = Operation::generate,
-                                                .model = "m",
-                                                .prompt = "a\xFF"
-                                                          "b"});
+    std::string body = request_body(spec_of(ProviderType::ollama, Operation::generate,
+                                            "a\xFF"
+                                            "b"));
     CHECK(json::parse(body)["prompt"] == "a\xEF\xBF\xBD"
                                          "b");
 }
@@ -105,11 +110,7 @@ namespace {
 
 json length_body(ProviderType provider, Operation operation, int output_tokens,
                  std::optional<double> temperature = std::nullopt) {
-    RequestSpec spec{.provider = provider,
-                     .operation = operation,
-                     .model = "m",
-                     .prompt = "hi",
-                     .max_tokens = 999};
+    RequestSpec spec = spec_of(provider, operation, "hi", 999);
     spec.output_tokens = output_tokens;
     spec.temperature = temperature;
     return json::parse(request_body(spec));
@@ -146,7 +147,7 @@ TEST_CASE("ai::request_body asks each provider for an exact answer length its ow
 }
 
 TEST_CASE("ai::request_body sends a dataset's messages, or their text where one text is asked") {
-    RequestSpec spec{.provider = ProviderType::openai, .operation = Operation::chat, .model = "m"};
+    RequestSpec spec = spec_of(ProviderType::openai, Operation::chat, "");
     spec.messages = {{"system", "be brief"}, {"user", "why?"}};
     CHECK(json::parse(request_body(spec))["messages"] ==
           json::parse(R"([{"role":"system","content":"be brief"},
