@@ -129,7 +129,7 @@ expect_eq "$(prompts_of "$REC" | sort -u)" '"hello there"' "ShareGPT's first hum
 printf '{"prompt": "fine"}\n{"prompt": "cut\n' >bad.jsonl
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --dataset bad.jsonl --no-record
 expect_rc 2 "a dataset with a bad line"
-expect_contains "$ERR" "bad.jsonl:2:12: not valid JSON" "the bad line is located (file:line:column)"
+expect_contains "$ERR" "bad.jsonl:2:13: not valid JSON" "the bad line is located (file:line:column)"
 printf '{"prompt": "fine"}\n\n{"prompt": 5}\n' >bad.jsonl
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --dataset bad.jsonl --no-record
 expect_contains "$ERR" "bad.jsonl:3:12: \"prompt\" must be a string" "a wrong value is located"

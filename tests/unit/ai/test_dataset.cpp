@@ -76,10 +76,10 @@ TEST_CASE("ai::load_dataset reads plain text, one prompt a line") {
 }
 
 TEST_CASE("ai::load_dataset locates a bad line at its line and column") {
+    // The line ends where the string should have: the error is at the string's first letter.
     CHECK(refusal("bad.jsonl", "{\"prompt\": \"ok\"}\n{\"prompt\": \"cut\n") ==
-          "bad.jsonl:2:12: not valid JSON (syntax error while parsing value - invalid string: "
-          "control character U+000A (LF) must be escaped to \\u000A or \\n; last read: "
-          "'\"cut<LF>'; expected end of input)");
+          "bad.jsonl:2:13: not valid JSON (syntax error while parsing value - invalid string: "
+          "missing closing quote; last read: '\"cut')");
     CHECK(refusal("bad.jsonl", "{\"prompt\": \"ok\"}\n\n{\"prompt\": 5}\n") ==
           "bad.jsonl:3:12: \"prompt\" must be a string");
     CHECK(refusal("bad.jsonl", "{\"prompt\": \"ok\"}\n{\"text\": \"x\"}\n") ==
