@@ -47,6 +47,7 @@ TEST_CASE("ai::Workload: no two default prompts share their first 64 bytes") {
 TEST_CASE("ai::Workload: request i depends on the seed and i alone") {
     WorkloadSpec spec = seeded(11);
     spec.input_len = parse_length_distribution("uniform:20:40", "x");
+    spec.prefix_len = 4;
     spec.output_len = parse_length_distribution("normal:100:10", "x");
     Workload one(spec);
     Workload two(spec);
