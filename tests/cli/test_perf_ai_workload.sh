@@ -138,7 +138,7 @@ expect_contains "$ERR" "bad.jsonl:3:12: \"prompt\" must be a string" "a wrong va
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 3 --warmup 0 --output-len 16
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 3 --warmup 0 --dataset chat.jsonl
 run_farm perf:report --compare --kind ai --json
-baselines=$(json_get "$OUT" 'sorted(d["baselines"].items())')
+baselines=$(json_get "$OUT" 'sorted(d["comparison"]["baselines"].items())')
 expect_contains "$baselines" "('openai/m/chat_stream', 'the previous 1 run')" \
     "the default workload compares with its own earlier run"
 expect_contains "$baselines" "('openai/m/chat_stream/out=16', 'none: no earlier completed run')" \
