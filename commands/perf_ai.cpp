@@ -62,10 +62,12 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         for (const AiResultView& v : views) {
             results.push_back(result_to_json(v));
         }
-        nlohmann::json doc = {
-            {"schema", "farm.ai/1"},      {"gpu_name", session.gpu_name()},
-            {"interrupted", interrupted}, {"workload", session.workload().facts()},
-            {"results", results},         {"advice", report::advice_to_json(advice)}};
+        nlohmann::json doc = {{"schema", "farm.ai/1"},
+                              {"gpu_name", session.gpu_name()},
+                              {"interrupted", interrupted},
+                              {"results", results},
+                              {"advice", report::advice_to_json(advice)}};
+        doc["workload"] = session.workload().facts();
         std::cout << doc.dump(2) << "\n";
     } else {
         bool color = stdout_wants_color();

@@ -221,9 +221,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
                               {"operation", std::string(ai::to_string(session.operation()))},
                               {"slo", slo_json},
                               {"interrupted", interrupted},
-                              {"workload", session.workload().facts()},
                               {"sweeps", list},
                               {"advice", report::advice_to_json(advice)}};
+        doc["workload"] = session.workload().facts();
         std::cout << doc.dump(2) << "\n";
     } else {
         bool color = stdout_wants_color();
