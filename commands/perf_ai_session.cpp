@@ -64,6 +64,16 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     plan.target = target;
     plan.operation = m_operation;
     plan.workload = m_workload;
+    std::string server = target.name + " " + target.base_url + " " + target.model;
+    if (server != m_workload_server) {
+        m_workload_server = server;
+        m_next_request = 0;
+        m_next_warmup = 0;
+    }
+    plan.first_request = m_next_request;
+    plan.first_warmup = m_next_warmup;
+    m_next_request += load.requests;
+    m_next_warmup += load.warmup;
     plan.limits.max_response_bytes =
         std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
     plan.load = load;

@@ -63,6 +63,11 @@ class AiSession {
     ResolvedTargets m_targets;
     ai::Operation m_operation;
     std::shared_ptr<const ai::Workload> m_workload;
+    // Where the next run of the same server starts in the workload (sweep levels send new
+    // prompts); back to 0 for another server, so that servers are asked the same questions.
+    std::string m_workload_server;
+    std::size_t m_next_request = 0;
+    std::size_t m_next_warmup = 0;
     std::unique_ptr<history::Store> m_store;
     sys::RunContext m_context;
     sys::Nvml m_nvml;

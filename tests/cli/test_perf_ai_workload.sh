@@ -104,6 +104,17 @@ run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 20 --w
 expect_eq "$(python3 -c 'import json,sys; n=[json.loads(l)["body"]["max_tokens"] for l in open(sys.argv[1])]; print(len(set(n)) > 3, min(n) >= 1)' "$REC")" \
     "True True" "normal:64:16: each request its own length"
 
+# perf:benchmark sends the same workload at every level, and says so in its JSON.
+rm -f "$REC"
+run_farm perf:benchmark --provider openai --url "$MOCK_URL" --model m --concurrency-levels 1,2 \
+    --requests 4 --warmup 0 --output-len 8 --json --no-record
+expect_rc 0 "perf:benchmark with --output-len"
+expect_eq "$(json_get "$OUT" 'd["workload"]["output_len"], d["workload"]["label"]')" "('8', 'out=8')" \
+    "perf:benchmark's JSON names the workload"
+expect_eq "$(python3 -c 'import json,sys; print(sorted({json.loads(l)["body"]["max_tokens"] for l in open(sys.argv[1])}), sum(1 for _ in open(sys.argv[1])))' "$REC")" \
+    "[8] 8" "every request of every level asked for 8 tokens"
+expect_eq "$(distinct_heads "$REC")" "8" "and every level's prompts are new"
+
 # --- datasets --------------------------------------------------------------------------------------
 cat >chat.jsonl <<'EOF'
 {"prompt": "first question"}

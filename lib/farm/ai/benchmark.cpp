@@ -147,7 +147,8 @@ class Benchmark {
     net::HttpRequest make_request(RequestTag tag) {
         // Built when the request is sent: every request may have a prompt of its own, and a
         // long run holds no more than the requests in flight.
-        WorkloadRequest asked = m_plan.workload->request(tag.index, tag.warmup);
+        std::size_t first = tag.warmup ? m_plan.first_warmup : m_plan.first_request;
+        WorkloadRequest asked = m_plan.workload->request(first + tag.index, tag.warmup);
         std::size_t prompt = asked.prompt_index;
         RequestSpec spec = spec_for(std::move(asked));
         net::HttpRequest request;

@@ -55,8 +55,12 @@ struct Target {
 struct BenchmarkPlan {
     Target target;
     Operation operation = Operation::chat_stream;
-    // What request i (warm-ups too) sends: workload->request(i, warmup). Required.
+    // What request i (warm-ups too) sends: workload->request(first + i, warmup). Required.
     std::shared_ptr<const Workload> workload;
+    // Where this benchmark starts in the workload, so that the levels of a sweep send new
+    // prompts each (a level that repeated the last one's would be served from a prefix cache).
+    std::size_t first_request = 0;
+    std::size_t first_warmup = 0;
     DecoderLimits limits; // longest line and answer read of one request
     LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none

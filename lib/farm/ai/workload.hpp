@@ -5,6 +5,7 @@
 //   unique to the request, so no two prompts share their first 64 bytes and no prefix cache can
 //   serve any part of one) before one of a few short questions. The seed is drawn afresh for
 //   each session, so a second run does not repeat the first's prompts either; --seed fixes it.
+//   (The levels of a sweep ask for requests further on: BenchmarkPlan::first_request.)
 // - --input-len draws a prompt length per request (a number or a LengthDistribution) and fills
 //   the prompt with random common English words after the tag. Without a tokenizer, farm counts
 //   one word as one token: each word of its list is a single token (with its leading space) in
