@@ -78,7 +78,11 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
     plan.load = load;
     plan.load.deadline_s = m_options.duration_s;
-    plan.load.seed = m_workload->seed();
+    if (m_options.seed) {
+        // The arrivals' own default seed stays otherwise: a rate run's schedule is the same
+        // every time unless the user picks another one.
+        plan.load.seed = *m_options.seed;
+    }
     plan.gpu = m_gpu.get();
 
     history::Run run;

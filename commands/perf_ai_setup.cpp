@@ -49,8 +49,8 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "the same N words in front of every prompt (a prefix a cache may serve)")
         ->check(CLI::Range(std::size_t(1), std::size_t(1000000)));
     cmd.add_option("--seed", o.seed,
-                   "seed of the prompts, lengths and arrivals (default: a new one each run, "
-                   "stored with it)");
+                   "seed of the prompts, lengths and arrivals (default: new prompts each "
+                   "run, their seed stored with it)");
     cmd.add_option("--temperature", o.temperature, "sampling temperature sent to the server")
         ->check(CLI::Range(0.0, 100.0));
     cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
