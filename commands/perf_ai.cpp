@@ -34,6 +34,9 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
     for (const std::string& note : session.notes()) {
         std::cerr << "farm: " << note << "\n";
     }
+    if (!o.json) {
+        std::cerr << "farm: workload: " << session.workload().describe() << "\n";
+    }
     ai::LoadPlan load = load_plan_from(o);
     std::string load_key = o.rate > 0 ? "rate" : "concurrency";
     std::string load_value = o.rate > 0 ? std::to_string(o.rate) : std::to_string(o.concurrency);
@@ -71,6 +74,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
                               {"interrupted", interrupted},
                               {"results", results},
                               {"advice", report::advice_to_json(advice)}};
+        doc["workload"] = session.workload().facts();
         std::cout << doc.dump(2) << "\n";
     } else {
         bool color = stdout_wants_color();

@@ -11,7 +11,9 @@
 #include "farm/history/run.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -42,7 +44,12 @@ struct PerfAiOptions {
     bool http2 = false;
     std::string prompt;
     std::string prompts_file;
-    std::size_t input_length = 0;
+    std::string dataset;
+    std::string input_len;  // a length or a distribution (ai/length_distribution.hpp); "": none
+    std::string output_len; // the same
+    std::size_t prefix_len = 0;
+    std::optional<std::uint64_t> seed;
+    std::optional<double> temperature;
     int max_tokens = 0;
     double timeout_s = 0;
     double duration_s = 0;
@@ -73,9 +80,17 @@ struct ResolvedTargets {
 // when nothing can be benchmarked, saying how to point farm at a server.
 ResolvedTargets resolve_targets(const PerfAiOptions& options, const core::Config& config);
 
-// The prompts of the run: --prompt, --prompts-file, else built-in ones of about --input-length
-// tokens. Throws farm::UsageError for an unreadable or empty file (with its line).
-std::vector<std::string> resolve_prompts(const PerfAiOptions& options);
+// What the run sends (ai/workload.hpp): --prompt, --dataset/--prompts-file, else unique prompts
+// (of --input-len tokens), with --output-len, --prefix-len, --seed, --temperature, --max-tokens.
+// Throws farm::UsageError for a bad length, an unreadable or bad file (located), or options that
+// do not go together.
+std::shared_ptr<const ai::Workload> resolve_workload(const PerfAiOptions& options);
+
+// The subject suffix of a workload ("/in=256,out=128"; "" for the default one) and its facts in
+// the run's context (workload.KEY): the workload is part of a run's identity, so that reports
+// and --compare never pool runs that asked different questions.
+std::string workload_suffix(const ai::Workload& workload);
+void add_workload_facts(history::Run& run, const ai::Workload& workload);
 
 // Fills `run` (its command, folder, started_at and git/host context already set) for one
 // benchmark: kind "ai", subject provider/model/operation plus `subject_suffix`, the contract's

@@ -24,7 +24,7 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         m_root, options.config.empty() ? std::nullopt
                                        : std::optional<std::filesystem::path>(options.config));
     m_advice = analysis::ai_advice_settings(m_config);
-    m_prompts = resolve_prompts(options);
+    m_workload = resolve_workload(options);
     m_percentiles = ai::parse_percentiles(options.percentiles);
     if (!options.no_record) {
         m_store = std::make_unique<history::Store>(
@@ -69,10 +69,17 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     ai::BenchmarkPlan plan;
     plan.target = target;
     plan.operation = m_operation;
-    plan.prompts = m_prompts;
-    if (m_options.max_tokens > 0) {
-        plan.max_tokens = m_options.max_tokens;
+    plan.workload = m_workload;
+    std::string server = target.name + " " + target.base_url + " " + target.model;
+    if (server != m_workload_server) {
+        m_workload_server = server;
+        m_next_request = 0;
+        m_next_warmup = 0;
     }
+    plan.first_request = m_next_request;
+    plan.first_warmup = m_next_warmup;
+    m_next_request += load.requests;
+    m_next_warmup += load.warmup;
     plan.limits.max_response_bytes =
         std::size_t(core::parse_size(m_options.max_response_bytes).value_or(64 << 20));
     plan.target.ttft_timeout_s = m_options.ttft_timeout_s;
@@ -82,6 +89,11 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     plan.load.burstiness = m_options.burstiness;
     plan.load.ramp_up_s = m_options.ramp_up_s;
     plan.load.warmup = m_options.warmup ? *m_options.warmup : default_warmup(load);
+    if (m_options.seed) {
+        // The arrivals' own default seed stays otherwise: a rate run's schedule is the same
+        // every time unless the user picks another one.
+        plan.load.seed = *m_options.seed;
+    }
     plan.gpu = m_gpu.get();
     plan.keep_timelines = m_jsonl;
     std::size_t benchmark = m_benchmarks++;
@@ -119,7 +131,9 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         double wall = outcome.view.summary.wall_s;
         outcome.view.goodput = wall > 0 ? double(outcome.meeting_slo) / wall : 0;
     }
-    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name, subject_suffix);
+    fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name,
+                workload_suffix(*m_workload) + subject_suffix);
+    add_workload_facts(run, *m_workload);
     if (load.rate > 0) {
         // The shape of the arrivals is part of the load: runs of different shapes differ.
         run.context.project["burstiness"] = std::to_string(m_options.burstiness);

@@ -36,9 +36,11 @@ class AiSession {
     const std::vector<std::string>& notes() const { return m_targets.notes; }
     ai::Operation operation() const { return m_operation; }
     const std::string& gpu_name() const { return m_gpu_name; }
+    const ai::Workload& workload() const { return *m_workload; }
 
     // One benchmark, stored as a run (unless --no-record) with context load_key=load_value and
-    // the subject provider/model/operation + subject_suffix.
+    // the workload's facts, and the subject provider/model/operation + the workload's suffix +
+    // subject_suffix.
     AiRunOutcome run(const ai::Target& target, const ai::LoadPlan& load,
                      const std::string& load_key, const std::string& load_value,
                      const std::string& subject_suffix = "", const ai::Slo* slo = nullptr);
@@ -60,8 +62,13 @@ class AiSession {
     analysis::AiAdviceSettings m_advice;
     ResolvedTargets m_targets;
     ai::Operation m_operation;
-    std::vector<std::string> m_prompts;
     std::vector<double> m_percentiles; // --percentiles
+    std::shared_ptr<const ai::Workload> m_workload;
+    // Where the next run of the same server starts in the workload (sweep levels send new
+    // prompts); back to 0 for another server, so that servers are asked the same questions.
+    std::string m_workload_server;
+    std::size_t m_next_request = 0;
+    std::size_t m_next_warmup = 0;
     std::unique_ptr<history::Store> m_store;
     sys::RunContext m_context;
     sys::Nvml m_nvml;

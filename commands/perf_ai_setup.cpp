@@ -3,17 +3,16 @@
 #include "commands/option_checks.hpp"
 #include "commands/time_options.hpp"
 
+#include "farm/ai/dataset.hpp"
 #include "farm/ai/discovery.hpp"
+#include "farm/ai/workload.hpp"
 #include "farm/core/error.hpp"
-#include "farm/core/json_depth.hpp"
-#include "farm/core/json_file.hpp"
 #include "farm/core/text.hpp"
 #include "farm/net/http_client.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
-#include <sstream>
 
 namespace farm::commands {
 
@@ -34,11 +33,28 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--warmup", o.warmup,
                    "requests sent first and not measured, outside --duration (default: the "
                    "concurrency, with --rate one second of arrivals; at least 1)");
-    cmd.add_option("--prompt", o.prompt, "the prompt every request sends");
+    cmd.add_option("--prompt", o.prompt,
+                   "the prompt every request sends (default: a unique prompt per request)");
     cmd.add_option("--prompts-file", o.prompts_file,
                    "prompts, one per line (or JSONL lines {\"prompt\": ...}), used in turn");
-    cmd.add_option("--input-length", o.input_length, "built-in prompts of about this many tokens")
+    cmd.add_option("--dataset", o.dataset,
+                   "prompts from FILE, used in turn: JSONL with \"prompt\" or \"messages\", or "
+                   "a ShareGPT JSON array");
+    cmd.add_option("--input-len,--input-length", o.input_len,
+                   "unique prompts of about N tokens (one common word each): N, uniform:LO:HI "
+                   "or normal:MEAN:SD");
+    cmd.add_option("--output-len", o.output_len,
+                   "answers of N tokens (max_tokens + ignore_eos + min_tokens on vLLM, "
+                   "num_predict on Ollama, max_new_tokens on TGI): N, uniform:LO:HI or "
+                   "normal:MEAN:SD");
+    cmd.add_option("--prefix-len", o.prefix_len,
+                   "the same N words in front of every prompt (a prefix a cache may serve)")
         ->check(whole_number_check(1, 1'000'000));
+    cmd.add_option("--seed", o.seed,
+                   "seed of the prompts, lengths and arrivals (default: new prompts each "
+                   "run, their seed stored with it)");
+    cmd.add_option("--temperature", o.temperature, "sampling temperature sent to the server")
+        ->check(CLI::Range(0.0, 100.0));
     cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
         ->check(whole_number_check(1, 1'000'000));
     cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
@@ -115,6 +131,21 @@ std::vector<std::string> describe_command(const std::string& command, const Perf
     }
     if (!o.model.empty()) {
         argv.insert(argv.end(), {"--model", o.model});
+    }
+    for (const auto& [flag, value] :
+         {std::pair<const char*, const std::string&>{"--dataset", o.dataset},
+          {"--prompts-file", o.prompts_file},
+          {"--input-len", o.input_len},
+          {"--output-len", o.output_len}}) {
+        if (!value.empty()) {
+            argv.insert(argv.end(), {flag, value});
+        }
+    }
+    if (o.prefix_len > 0) {
+        argv.insert(argv.end(), {"--prefix-len", std::to_string(o.prefix_len)});
+    }
+    if (o.seed) {
+        argv.insert(argv.end(), {"--seed", std::to_string(*o.seed)});
     }
     return argv;
 }
@@ -274,82 +305,42 @@ ResolvedTargets resolve_targets(const PerfAiOptions& o, const core::Config& conf
     return resolved;
 }
 
-namespace {
-
-const char* const builtin_prompts[] = {
-    "Explain in three sentences why a lockfile makes installs reproducible.",
-    "Write a haiku about a build that finally passes.",
-    "List five ways to make a web page load faster, one line each.",
-    "What is the difference between latency and throughput? Answer briefly.",
-    "Summarise what a content delivery network does in two sentences.",
-};
-
-std::vector<std::string> prompts_of_length(std::size_t tokens) {
-    // About four characters per token, as the chars/4 estimate counts them.
-    const std::string filler = "The quick brown fox jumps over the lazy dog near the river bank. ";
-    std::vector<std::string> prompts;
-    std::size_t variant = 0;
-    for (const char* ask : builtin_prompts) {
-        std::string prompt = "Variant " + std::to_string(++variant) + ". Read this text: ";
-        while (prompt.size() + std::string(ask).size() + 1 < tokens * 4) {
-            prompt += filler;
-        }
-        prompt.resize(std::max<std::size_t>(tokens * 4, std::string(ask).size() + 1) -
-                      std::string(ask).size() - 1);
-        prompts.push_back(prompt + " " + ask);
+std::shared_ptr<const ai::Workload> resolve_workload(const PerfAiOptions& o) {
+    if (!o.dataset.empty() && !o.prompts_file.empty()) {
+        throw UsageError("give one of --dataset and --prompts-file");
     }
-    return prompts;
+    ai::WorkloadSpec spec;
+    spec.fixed_prompt = o.prompt;
+    if (!o.dataset.empty()) {
+        spec.dataset = std::make_shared<ai::Dataset>(ai::load_dataset(o.dataset));
+    } else if (!o.prompts_file.empty()) {
+        spec.dataset =
+            std::make_shared<ai::Dataset>(ai::load_dataset(o.prompts_file, "prompts file"));
+    }
+    if (!o.input_len.empty()) {
+        spec.input_len = ai::parse_length_distribution(o.input_len, "--input-len");
+    }
+    if (!o.output_len.empty()) {
+        spec.output_len = ai::parse_length_distribution(o.output_len, "--output-len");
+    }
+    if (o.max_tokens > 0) {
+        spec.max_tokens = o.max_tokens;
+    }
+    spec.prefix_len = o.prefix_len;
+    spec.seed = o.seed;
+    spec.temperature = o.temperature;
+    return std::make_shared<const ai::Workload>(std::move(spec));
 }
 
-std::vector<std::string> prompts_from_file(const std::string& file) {
-    std::string text = core::read_input_file(file, "prompts file");
-    std::vector<std::string> prompts;
-    std::istringstream lines(text);
-    std::string line;
-    std::size_t number = 0;
-    while (std::getline(lines, line)) {
-        ++number;
-        if (!line.empty() && line.back() == '\r') {
-            line.pop_back();
-        }
-        if (line.find_first_not_of(" \t") == std::string::npos) {
-            continue;
-        }
-        if (line.front() == '{') {
-            nlohmann::json value = core::parse_json_or_discarded(line);
-            if (value.is_discarded() || !value.contains("prompt") || !value["prompt"].is_string()) {
-                throw UsageError(file + ":" + std::to_string(number) +
-                                 ":1: a JSON line needs a string \"prompt\" (one prompt per line, "
-                                 "or JSONL lines {\"prompt\": \"...\"})");
-            }
-            prompts.push_back(value["prompt"].get<std::string>());
-        } else {
-            prompts.push_back(line);
-        }
-    }
-    if (prompts.empty()) {
-        throw UsageError(file + ": holds no prompt (one prompt per line)");
-    }
-    return prompts;
+std::string workload_suffix(const ai::Workload& workload) {
+    std::string label = workload.label();
+    return label.empty() ? std::string() : "/" + label;
 }
 
-} // namespace
-
-std::vector<std::string> resolve_prompts(const PerfAiOptions& o) {
-    int given = int(!o.prompt.empty()) + int(!o.prompts_file.empty()) + int(o.input_length > 0);
-    if (given > 1) {
-        throw UsageError("give one of --prompt, --prompts-file and --input-length");
+void add_workload_facts(history::Run& run, const ai::Workload& workload) {
+    for (const auto& [key, value] : workload.facts()) {
+        run.context.project["workload." + key] = value;
     }
-    if (!o.prompt.empty()) {
-        return {o.prompt};
-    }
-    if (!o.prompts_file.empty()) {
-        return prompts_from_file(o.prompts_file);
-    }
-    if (o.input_length > 0) {
-        return prompts_of_length(o.input_length);
-    }
-    return {std::begin(builtin_prompts), std::end(builtin_prompts)};
 }
 
 void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation operation,

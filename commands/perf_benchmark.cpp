@@ -200,6 +200,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     for (const std::string& note : session.notes()) {
         std::cerr << "farm: " << note << "\n";
     }
+    if (!o.ai.json) {
+        std::cerr << "farm: workload: " << session.workload().describe() << "\n";
+    }
     std::vector<Sweep> sweeps;
     bool interrupted = false;
     for (const ai::Target& target : session.targets()) {
@@ -269,6 +272,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
                               {"interrupted", interrupted},
                               {"sweeps", list},
                               {"advice", report::advice_to_json(advice)}};
+        doc["workload"] = session.workload().facts();
         std::cout << doc.dump(2) << "\n";
     } else {
         bool color = stdout_wants_color();

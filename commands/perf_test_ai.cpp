@@ -63,7 +63,7 @@ report::JobResult run_ai_suite(const core::TestSuite& suite, const report::Suite
         }
     }
     ai::Operation operation = ai::parse_operation(suite.ai.operation);
-    std::vector<std::string> prompts = resolve_prompts(options_for(suite, ""));
+    std::shared_ptr<const ai::Workload> workload = resolve_workload(options_for(suite, ""));
     for (const ai::Target& target : targets) {
         ai::wire_format(target.type, operation); // TGI embed: refused before anything is sent
     }
@@ -85,10 +85,7 @@ report::JobResult run_ai_suite(const core::TestSuite& suite, const report::Suite
             ai::BenchmarkPlan plan;
             plan.target = target;
             plan.operation = operation;
-            plan.prompts = prompts;
-            if (suite.ai.max_tokens > 0) {
-                plan.max_tokens = suite.ai.max_tokens;
-            }
+            plan.workload = workload;
             plan.load = load_plan(*step.load);
             std::string label = suite.name + " · " + target.name + "/" + target.model + "/" +
                                 std::string(ai::to_string(operation)) + step.suffix;
@@ -106,7 +103,9 @@ report::JobResult run_ai_suite(const core::TestSuite& suite, const report::Suite
             run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
             bool any_ok = result.requests.succeeded() > 0;
             fill_ai_run(run, target, operation, result, "concurrency",
-                        std::to_string(plan.load.concurrency), gpu_name, step.suffix);
+                        std::to_string(plan.load.concurrency), gpu_name,
+                        workload_suffix(*workload) + step.suffix);
+            add_workload_facts(run, *workload);
             // A suite's runs are checked against its thresholds before they are stored: held
             // in memory, as a suite's bounded request count allows.
             run.iterations = result.requests.records();

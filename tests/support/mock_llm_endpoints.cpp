@@ -3,6 +3,7 @@
 #include "mock_llm_generation.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -38,6 +39,17 @@ void Server::serve_connection(int fd) {
             break;
         }
     }
+}
+
+// One line {"path": ..., "body": {...}} per request, whole lines only (connections run on
+// threads of their own), flushed at once so that a test reads every request the client sent.
+void Server::record(const std::string& path, const std::string& body_json) {
+    if (m_script.record_requests.empty()) {
+        return;
+    }
+    std::lock_guard<std::mutex> lock(m_record_mutex);
+    std::ofstream out(m_script.record_requests, std::ios::app);
+    out << "{\"path\":" << json(path).dump() << ",\"body\":" << body_json << "}\n";
 }
 
 Fault Server::next_fault() {
@@ -89,6 +101,7 @@ bool Server::answer(Connection& connection, const Request& request) {
             connection, 400,
             error_body(dialect, "the request body is not a JSON object", "invalid_request_error"));
     }
+    record(request.path, body.dump());
     std::string asked = body.value("model", std::string());
     if (!m_script.model.empty() && dialect != Dialect::tgi && asked != m_script.model) {
         std::string message = dialect == Dialect::openai_chat

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,7 @@ struct Script {
     int itl_jitter_ms = 0;    // each gap is itl_ms + uniform [0, jitter] (seeded per request)
     int tokens_per_chunk = 1; // tokens the usage counts per content chunk
     int eos_ms = -1;          // >= 0: an empty EOS chunk this long after the last one, counted
+    std::string record_requests; // a file each request body is appended to, one JSON a line
 };
 
 extern const char* const usage;
@@ -88,9 +90,11 @@ class Server {
     // Answers one request; false when the connection must be closed afterwards.
     bool answer(Connection& connection, const Request& request);
     Fault next_fault();
+    void record(const std::string& path, const std::string& body_json);
 
     Script m_script;
     std::atomic<std::uint64_t> m_counted{0};
+    std::mutex m_record_mutex;
 };
 
 } // namespace mock_llm

@@ -16,6 +16,7 @@
 // counts N tokens per content chunk in the usage (multi-token chunks); --eos-ms G ends the
 // answer as vLLM does: G ms after the last content chunk an empty chunk with finish_reason
 // "stop" (Ollama: the done line), whose EOS token the usage counts.
+//                 [--record-requests FILE]
 //
 // With --reasoning-chunks N the first N chunks of a chat stream think (OpenAI: delta.reasoning,
 // or delta.reasoning_content as older vLLM and DeepSeek; Ollama: thinking) before the --chunks
@@ -24,7 +25,9 @@
 // tool-call deltas (delta.tool_calls / message.tool_calls). --fault http-429 answers 429 with
 // Retry-After: 1; --fault-every K sets the fraction of failing requests to 1/K. --fault
 // huge-line sends one 4 MiB content line mid-stream; --fault endless never ends the stream.
-// Neither is a scripted fault of a non-streamed answer.
+// Neither is a scripted fault of a non-streamed answer. --record-requests FILE appends one line
+// {"path": "/v1/chat/completions", "body": {...}} per generation or embedding request, so that
+// a test sees the prompts and the length fields farm sent.
 //
 // The first content chunk leaves at (request read) + ttft, each next one itl later, timed with
 // sleep_until on the steady clock so a test can hold a client to the script within a millisecond.

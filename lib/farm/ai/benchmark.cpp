@@ -22,6 +22,7 @@ constexpr std::size_t error_body_limit = 4096;
 struct InFlight {
     std::unique_ptr<ResponseDecoder> decoder;
     std::size_t prompt_index = 0;
+    std::size_t prompt_chars = 0;
     int status = 0;
     std::string error_body; // of a non-2xx answer
 };
@@ -65,20 +66,15 @@ class Benchmark {
           m_format(wire_format(plan.target.type, plan.operation)),
           m_streamed(is_streamed(plan.operation)),
           m_url(endpoint_url(plan.target.base_url, plan.target.type, plan.operation)) {
-        if (plan.prompts.empty()) {
-            throw UsageError("a benchmark needs at least one prompt");
+        if (!plan.workload) {
+            throw UsageError("a benchmark needs a workload (the prompts to send)");
         }
         if (plan.target.model.empty()) {
             throw UsageError("no model to benchmark on " +
                              core::redact_secrets(plan.target.base_url) +
                              ": give one with --model");
         }
-        for (const std::string& prompt : plan.prompts) {
-            RequestSpec spec{plan.target.type, plan.operation, plan.target.model, prompt,
-                             plan.max_tokens};
-            m_bodies.push_back(request_body(spec));
-            m_prompt_chars.push_back(utf8_length(prompt));
-        }
+        request_body(spec_for(plan.workload->request(0, false))); // TGI embed: refused now
         m_headers = {{"Content-Type", "application/json"}, {"Accept", "*/*"}};
         if (!plan.target.api_key.empty()) {
             m_headers.emplace_back("Authorization", "Bearer " + plan.target.api_key);
@@ -193,13 +189,37 @@ class Benchmark {
         }
     }
 
+    RequestSpec spec_for(WorkloadRequest asked) const {
+        return RequestSpec{.provider = m_plan.target.type,
+                           .operation = m_plan.operation,
+                           .model = m_plan.target.model,
+                           .prompt = std::move(asked.prompt),
+                           .max_tokens = asked.max_tokens,
+                           .messages = std::move(asked.messages),
+                           .output_tokens = asked.output_tokens,
+                           .temperature = asked.temperature};
+    }
+
+    static std::size_t prompt_chars(const RequestSpec& spec) {
+        std::size_t chars = utf8_length(spec.prompt);
+        for (const ChatMessage& message : spec.messages) {
+            chars += utf8_length(message.content);
+        }
+        return chars;
+    }
+
     net::HttpRequest make_request(RequestTag tag) {
-        std::size_t prompt = tag.index % m_bodies.size();
+        // Built when the request is sent: every request may have a prompt of its own, and a
+        // long run holds no more than the requests in flight.
+        std::size_t first = tag.warmup ? m_plan.first_warmup : m_plan.first_request;
+        WorkloadRequest asked = m_plan.workload->request(first + tag.index, tag.warmup);
+        std::size_t prompt = asked.prompt_index;
+        RequestSpec spec = spec_for(std::move(asked));
         net::HttpRequest request;
         request.method = "POST";
         request.url = m_url;
         request.headers = m_headers;
-        request.body = m_bodies[prompt];
+        request.body = request_body(spec);
         request.connect_timeout_s = m_plan.target.connect_timeout_s;
         request.total_timeout_s = m_plan.target.total_timeout_s;
         request.peer_name = m_plan.target.name;
@@ -207,6 +227,7 @@ class Benchmark {
         if (!tag.warmup) {
             InFlight& state = slot(tag);
             state.prompt_index = prompt;
+            state.prompt_chars = prompt_chars(spec);
             state.decoder = std::make_unique<ResponseDecoder>(m_format, m_streamed, m_plan.limits);
         }
         return request;
@@ -243,7 +264,7 @@ class Benchmark {
         record.sent_ms = ms(outcome.sent);
         record.end_ms = ms(outcome.done);
         record.http_status = outcome.status;
-        record.prompt_chars = m_prompt_chars[state.prompt_index];
+        record.prompt_chars = state.prompt_chars;
         bool too_large =
             state.decoder && state.decoder->result().error == ErrorClass::response_too_large;
         // A transfer stopped for a too large answer failed for that reason, not the stop's.
@@ -328,8 +349,6 @@ class Benchmark {
     WireFormat m_format;
     bool m_streamed;
     std::string m_url;
-    std::vector<std::string> m_bodies;
-    std::vector<std::size_t> m_prompt_chars;
     net::HttpHeaders m_headers;
     std::unordered_map<std::size_t, InFlight> m_in_flight;
     std::optional<net::SteadyTime> m_first_sent;

@@ -31,6 +31,7 @@
 #include "farm/ai/load_generator.hpp"
 #include "farm/ai/provider_request.hpp"
 #include "farm/ai/request_metrics.hpp"
+#include "farm/ai/workload.hpp"
 #include "farm/measure/log_histogram.hpp"
 #include "farm/measure/record_spool.hpp"
 #include "farm/measure/sample.hpp"
@@ -38,6 +39,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,8 +63,12 @@ struct Target {
 struct BenchmarkPlan {
     Target target;
     Operation operation = Operation::chat_stream;
-    std::vector<std::string> prompts; // request i (warm-ups too) sends prompts[i % size]
-    std::optional<int> max_tokens;
+    // What request i (warm-ups too) sends: workload->request(first + i, warmup). Required.
+    std::shared_ptr<const Workload> workload;
+    // Where this benchmark starts in the workload, so that the levels of a sweep send new
+    // prompts each (a level that repeated the last one's would be served from a prefix cache).
+    std::size_t first_request = 0;
+    std::size_t first_warmup = 0;
     DecoderLimits limits; // longest line and answer read of one request
     LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
@@ -116,7 +122,7 @@ struct BenchmarkResult {
 
 // Runs the plan; `on_request` sees each measured request as it ends (in the order they end).
 // Throws farm::UsageError for an impossible plan (an operation the provider does not have, no
-// prompt, no model), farm::NetworkError when libcurl is missing.
+// workload, no model), farm::NetworkError when libcurl is missing.
 BenchmarkResult run_benchmark(const BenchmarkPlan& plan,
                               const std::function<void(const RequestReport&)>& on_request = {});
 

@@ -39,8 +39,67 @@ T parse_name(std::string_view name, const std::array<T, N>& choices, const char*
     throw UsageError(message);
 }
 
-json user_messages(const std::string& prompt) {
-    return json::array({{{"role", "user"}, {"content", prompt}}});
+json chat_messages(const RequestSpec& spec) {
+    if (spec.messages.empty()) {
+        return json::array({{{"role", "user"}, {"content", spec.prompt}}});
+    }
+    json messages = json::array();
+    for (const ChatMessage& message : spec.messages) {
+        messages.push_back({{"role", message.role}, {"content", message.content}});
+    }
+    return messages;
+}
+
+// What an operation that takes one text sends of a conversation.
+std::string single_text(const RequestSpec& spec) {
+    if (spec.messages.empty()) {
+        return spec.prompt;
+    }
+    std::string text;
+    for (const ChatMessage& message : spec.messages) {
+        text += (text.empty() ? "" : "\n\n") + message.content;
+    }
+    return text;
+}
+
+// max_tokens caps the answer; an exact length adds vLLM's extensions to the OpenAI API
+// (ignore_eos, min_tokens: top-level fields of the body, as `vllm bench serve` sends them).
+// TGI's OpenAI-compatible chat is not vLLM: it gets the cap alone.
+void add_openai_lengths(json& body, const RequestSpec& spec) {
+    if (spec.output_tokens) {
+        body["max_tokens"] = *spec.output_tokens;
+        if (spec.provider == ProviderType::openai) {
+            body["min_tokens"] = *spec.output_tokens;
+            body["ignore_eos"] = true;
+        }
+    } else if (spec.max_tokens) {
+        body["max_tokens"] = *spec.max_tokens;
+    }
+}
+
+json ollama_options(const RequestSpec& spec) {
+    json options = json::object();
+    std::optional<int> length = spec.output_tokens ? spec.output_tokens : spec.max_tokens;
+    if (length) {
+        options["num_predict"] = *length;
+    }
+    if (spec.temperature) {
+        options["temperature"] = *spec.temperature;
+    }
+    return options;
+}
+
+json tgi_parameters(const RequestSpec& spec) {
+    json parameters = {{"details", true}};
+    std::optional<int> length = spec.output_tokens ? spec.output_tokens : spec.max_tokens;
+    if (length) {
+        parameters["max_new_tokens"] = *length;
+    }
+    if (spec.temperature && *spec.temperature > 0) {
+        parameters["temperature"] = *spec.temperature;
+        parameters["do_sample"] = true;
+    }
+    return parameters;
 }
 
 } // namespace
@@ -140,18 +199,20 @@ std::string endpoint_url(std::string_view base_url, ProviderType type, Operation
 
 std::string request_body(const RequestSpec& spec) {
     bool stream = is_streamed(spec.operation);
+    bool chat = spec.operation == Operation::chat || spec.operation == Operation::chat_stream;
     json body;
     switch (wire_format(spec.provider, spec.operation)) {
     case WireFormat::openai_chat:
     case WireFormat::openai_completion:
         body["model"] = spec.model;
-        if (spec.operation == Operation::chat || spec.operation == Operation::chat_stream) {
-            body["messages"] = user_messages(spec.prompt);
+        if (chat) {
+            body["messages"] = chat_messages(spec);
         } else {
-            body["prompt"] = spec.prompt;
+            body["prompt"] = single_text(spec);
         }
-        if (spec.max_tokens) {
-            body["max_tokens"] = *spec.max_tokens;
+        add_openai_lengths(body, spec);
+        if (spec.temperature) {
+            body["temperature"] = *spec.temperature;
         }
         body["stream"] = stream;
         if (stream) {
@@ -161,30 +222,25 @@ std::string request_body(const RequestSpec& spec) {
     case WireFormat::openai_embedding:
     case WireFormat::ollama_embed:
         body["model"] = spec.model;
-        body["input"] = spec.prompt;
+        body["input"] = single_text(spec);
         break;
     case WireFormat::ollama_chat:
     case WireFormat::ollama_generate:
         body["model"] = spec.model;
-        if (spec.operation == Operation::chat || spec.operation == Operation::chat_stream) {
-            body["messages"] = user_messages(spec.prompt);
+        if (chat) {
+            body["messages"] = chat_messages(spec);
         } else {
-            body["prompt"] = spec.prompt;
+            body["prompt"] = single_text(spec);
         }
         body["stream"] = stream;
-        if (spec.max_tokens) {
-            body["options"] = {{"num_predict", *spec.max_tokens}};
+        if (json options = ollama_options(spec); !options.empty()) {
+            body["options"] = options;
         }
         break;
-    case WireFormat::tgi_generate: {
-        json parameters = {{"details", true}};
-        if (spec.max_tokens) {
-            parameters["max_new_tokens"] = *spec.max_tokens;
-        }
-        body["inputs"] = spec.prompt;
-        body["parameters"] = parameters;
+    case WireFormat::tgi_generate:
+        body["inputs"] = single_text(spec);
+        body["parameters"] = tgi_parameters(spec);
         break;
-    }
     }
     // A prompt read from a file may hold bytes that are not UTF-8; replace them rather than throw.
     return body.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace farm::ai {
 
@@ -44,12 +45,27 @@ enum class WireFormat {
 // Throws farm::UsageError for an operation the provider does not have (TGI embed).
 WireFormat wire_format(ProviderType type, Operation operation);
 
+// One message of a chat (a dataset's conversation): role "system", "user" or "assistant".
+struct ChatMessage {
+    std::string role;
+    std::string content;
+};
+
 struct RequestSpec {
     ProviderType provider = ProviderType::openai;
     Operation operation = Operation::chat;
     std::string model;
-    std::string prompt;
-    std::optional<int> max_tokens; // nullopt: the server's default
+    std::string prompt;            // sent when `messages` is empty
+    std::optional<int> max_tokens; // a cap; nullopt: the server's default
+    // A chat's messages; operations that take one text (generate, embed) get their contents
+    // joined by blank lines.
+    std::vector<ChatMessage> messages;
+    // An answer of exactly this many tokens where the server can be told so (it overrides
+    // max_tokens): OpenAI-compatible servers get max_tokens with vLLM's ignore_eos and
+    // min_tokens, Ollama options.num_predict, TGI parameters.max_new_tokens (Ollama and TGI stop
+    // earlier at an end-of-sequence token: they have no ignore_eos).
+    std::optional<int> output_tokens;
+    std::optional<double> temperature; // nullopt: the server's default
 };
 
 // The path of the operation from the server's root, "/v1/chat/completions" for instance.
@@ -62,6 +78,9 @@ std::string endpoint_url(std::string_view base_url, ProviderType type, Operation
 
 // The request's JSON body (compact, UTF-8). Streamed operations ask for a stream; OpenAI streams
 // also ask for the usage chunk; TGI generate asks for `details` so that token counts come back.
+// The length and sampling fields go under each provider's own names (see RequestSpec); TGI's
+// OpenAI-compatible chat gets max_tokens alone, and TGI's temperature only when above 0 (TGI
+// refuses 0: greedy decoding is its default).
 // Throws farm::UsageError for an operation the provider does not have.
 std::string request_body(const RequestSpec& spec);
 

@@ -26,7 +26,11 @@ ai::BenchmarkPlan plan_for(const MockLlm& server, ai::ProviderType type, ai::Ope
     plan.target.model = "m";
     plan.target.total_timeout_s = 10;
     plan.operation = op;
-    plan.prompts = {"one", "two", "three"};
+    ai::Dataset prompts;
+    prompts.items = {{"one", {}}, {"two", {}}, {"three", {}}};
+    ai::WorkloadSpec workload;
+    workload.dataset = std::make_shared<ai::Dataset>(prompts);
+    plan.workload = std::make_shared<ai::Workload>(workload);
     plan.load.requests = requests;
     plan.load.concurrency = concurrency;
     return plan;
@@ -105,7 +109,7 @@ TEST_CASE("ai::run_benchmark refuses what cannot be sent") {
     ai::BenchmarkPlan plan = plan_for(server, ai::ProviderType::tgi, ai::Operation::embed, 1);
     CHECK_THROWS_AS(ai::run_benchmark(plan), UsageError);
     plan = plan_for(server, ai::ProviderType::openai, ai::Operation::chat, 1);
-    plan.prompts.clear();
+    plan.workload.reset();
     CHECK_THROWS_AS(ai::run_benchmark(plan), UsageError);
 }
 

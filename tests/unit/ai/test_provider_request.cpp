@@ -11,9 +11,19 @@ using nlohmann::json;
 
 namespace {
 
+RequestSpec spec_of(ProviderType provider, Operation operation, std::string prompt,
+                    std::optional<int> max_tokens = std::nullopt) {
+    RequestSpec spec;
+    spec.provider = provider;
+    spec.operation = operation;
+    spec.model = "m";
+    spec.prompt = std::move(prompt);
+    spec.max_tokens = max_tokens;
+    return spec;
+}
+
 json body_of(ProviderType provider, Operation operation, std::optional<int> max_tokens = 64) {
-    return json::parse(
-        request_body(RequestSpec{provider, operation, "m", "Say \"hi\"\n", max_tokens}));
+    return json::parse(request_body(spec_of(provider, operation, "Say \"hi\"\n", max_tokens)));
 }
 
 } // namespace
@@ -55,12 +65,9 @@ TEST_CASE("ai::request_body for TGI") {
 }
 
 TEST_CASE("ai::request_body replaces bytes that are not UTF-8") {
-    std::string body = request_body(RequestSpec{ProviderType::ollama,
-                                                Operation::generate,
-                                                "m",
-                                                "a\xFF"
-                                                "b",
-                                                {}});
+    std::string body = request_body(spec_of(ProviderType::ollama, Operation::generate,
+                                            "a\xFF"
+                                            "b"));
     CHECK(json::parse(body)["prompt"] == "a\xEF\xBF\xBD"
                                          "b");
 }
@@ -97,4 +104,58 @@ TEST_CASE("ai::parse_operation and parse_provider_type") {
                          farm::UsageError);
     CHECK_THROWS_AS(parse_provider_type("vllm"), farm::UsageError);
     CHECK(wire_format(ProviderType::tgi, Operation::chat_stream) == WireFormat::openai_chat);
+}
+
+namespace {
+
+json length_body(ProviderType provider, Operation operation, int output_tokens,
+                 std::optional<double> temperature = std::nullopt) {
+    RequestSpec spec = spec_of(provider, operation, "hi", 999);
+    spec.output_tokens = output_tokens;
+    spec.temperature = temperature;
+    return json::parse(request_body(spec));
+}
+
+} // namespace
+
+TEST_CASE("ai::request_body asks each provider for an exact answer length its own way") {
+    // vLLM's extensions to the OpenAI API: the cap, min_tokens and ignore_eos.
+    json openai = length_body(ProviderType::openai, Operation::chat_stream, 128, 0.0);
+    CHECK(openai["max_tokens"] == 128);
+    CHECK(openai["min_tokens"] == 128);
+    CHECK(openai["ignore_eos"] == true);
+    CHECK(openai["temperature"] == 0.0);
+    json completion = length_body(ProviderType::openai, Operation::generate, 64);
+    CHECK(completion["max_tokens"] == 64);
+    CHECK(completion["ignore_eos"] == true);
+    CHECK(!completion.contains("temperature"));
+
+    json ollama = length_body(ProviderType::ollama, Operation::chat_stream, 128, 0.2);
+    CHECK(ollama["options"] == json::parse(R"({"num_predict":128,"temperature":0.2})"));
+    CHECK(!ollama.contains("max_tokens"));
+
+    json tgi = length_body(ProviderType::tgi, Operation::generate_stream, 128, 0.0);
+    CHECK(tgi["parameters"] == json::parse(R"({"details":true,"max_new_tokens":128})"));
+    json warm = length_body(ProviderType::tgi, Operation::generate, 8, 0.7);
+    CHECK(warm["parameters"]["temperature"] == 0.7);
+    CHECK(warm["parameters"]["do_sample"] == true);
+    // TGI's OpenAI-compatible chat is not vLLM: the cap alone.
+    json tgi_chat = length_body(ProviderType::tgi, Operation::chat_stream, 32);
+    CHECK(tgi_chat["max_tokens"] == 32);
+    CHECK(!tgi_chat.contains("ignore_eos"));
+    CHECK(!tgi_chat.contains("min_tokens"));
+}
+
+TEST_CASE("ai::request_body sends a dataset's messages, or their text where one text is asked") {
+    RequestSpec spec = spec_of(ProviderType::openai, Operation::chat, "");
+    spec.messages = {{"system", "be brief"}, {"user", "why?"}};
+    CHECK(json::parse(request_body(spec))["messages"] ==
+          json::parse(R"([{"role":"system","content":"be brief"},
+                          {"role":"user","content":"why?"}])"));
+    spec.provider = ProviderType::ollama;
+    CHECK(json::parse(request_body(spec))["messages"].size() == 2);
+    spec.operation = Operation::generate;
+    CHECK(json::parse(request_body(spec))["prompt"] == "be brief\n\nwhy?");
+    spec.provider = ProviderType::tgi;
+    CHECK(json::parse(request_body(spec))["inputs"] == "be brief\n\nwhy?");
 }
