@@ -132,7 +132,7 @@ done
 # whole group is stopped (SIGINT, then SIGKILL after the grace period), nothing of it is left
 # running, and the run measured before the first Ctrl-C is printed and recorded as interrupted.
 before=$(runs_in_db)
-rm -f started cleanup.pid
+rm -f started ran cleanup.pid cleanup.log
 "$FARM" perf:build --runs 5 --json \
     --cleanup 'trap "" INT; echo $$ > cleanup.pid; sleep 60; echo done >> cleanup.log' \
     -- sh -c 'if [ -e ran ]; then touch started; sleep 60; else touch ran; fi' \
