@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # farm's performance targets, each measured beside its anchor in the same run.
 #   bench/run.sh [path/to/farm]      (default build/farm; needs hyperfine and python3; ~4 min)
+#   BENCH_SPAWN_ONLY=1 bench/run.sh  section 1 only (BENCH_ROUNDS: its interleaved rounds, 10)
 # Results go to stdout; the numbers in bench/README.md come from this script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,6 +43,30 @@ print(f"floor (bare posix_spawn loop) {floor*1000:.0f} ms = {floor/h:.3f} of hyp
       f"overhead over the floor per 1000 runs: farm {(f-floor)*1000:.0f} ms, hyperfine {(h-floor)*1000:.0f} ms")
 print(f"two commands x 500 runs: {two*1000:.0f} ms, {two/f:.3f}x one command x 1000 runs (target 1.0)")
 PY
+
+# The same three, interleaved: farm's own -c rounds run each once per round in a shuffled order,
+# so that a change in the machine's load falls on all of them alike. Whole processes again; the
+# CPU (user + system of each process and what it waited for) is steadier than wall time on a
+# shared machine.
+"$farm" perf:build --no-record --runs "${BENCH_ROUNDS:-10}" --json \
+    -n farm -c "$farm perf:build --runs 1000 --no-record -- true" \
+    -n hyperfine -c "hyperfine -N --runs 1000 --style none true" \
+    -n floor -c "$work/floor" >"$work/spawn-interleaved.json"
+python3 - "$work/spawn-interleaved.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {r["subject"]: r["summary"] for r in d["runs"]}
+wall = {k: v["wall_s"]["median"] for k, v in m.items()}
+cpu = {k: v["user_s"]["median"] + v["sys_s"]["median"] for k, v in m.items()}
+n = len(d["runs"][0]["runs"])
+print(f"interleaved, medians of {n}: wall farm {wall['farm']*1000:.0f} ms, hyperfine {wall['hyperfine']*1000:.0f} ms, "
+      f"floor {wall['floor']*1000:.0f} ms; farm/hyperfine = {wall['farm']/wall['hyperfine']:.3f}, "
+      f"floor/hyperfine = {wall['floor']/wall['hyperfine']:.3f}")
+print(f"interleaved, CPU (user + sys): farm {cpu['farm']*1000:.0f} ms, hyperfine {cpu['hyperfine']*1000:.0f} ms, "
+      f"floor {cpu['floor']*1000:.0f} ms; farm/hyperfine = {cpu['farm']/cpu['hyperfine']:.3f}, "
+      f"floor/hyperfine = {cpu['floor']/cpu['hyperfine']:.3f}")
+PY
+[[ -n "${BENCH_SPAWN_ONLY:-}" ]] && exit 0
 
 echo
 echo "## 2. farm --version"

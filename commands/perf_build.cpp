@@ -125,7 +125,8 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
         ->expected(0, 1);
     cmd.add_option("--output", o.output,
                    "where the commands' output goes: null (default), pipe (read by farm), "
-                   "inherit (the terminal) or a FILE");
+                   "inherit (the terminal) or a FILE; not for a pnpm project, whose output farm "
+                   "reads itself");
     cmd.add_flag("--show-output", o.show_output,
                  "let the commands (or pnpm) write to the terminal: --output inherit");
     cmd.add_option("--input", o.input,

@@ -36,10 +36,12 @@ struct PerfBuildOptions {
     std::string cleanup;
     // "" (failures end the command), "all" (-i) or exit codes "1,2".
     std::string ignore_failure;
-    std::string shell;           // "" (no shell) or the shell program of --shell[=SHELL]
-    std::string output = "null"; // null, pipe, inherit or a file
-    bool show_output = false;    // --output inherit
-    std::string input;           // stdin of the commands; "" is /dev/null
+    std::string shell; // "" (no shell) or the shell program of --shell[=SHELL]
+    // null (the default, when not given), pipe, inherit or a file; given or not is told apart so
+    // that the pnpm project mode, which reads pnpm's output itself, can refuse it.
+    std::optional<std::string> output;
+    bool show_output = false; // --output inherit
+    std::string input;        // stdin of the commands; "" is /dev/null
     // {NAME} parameters: --parameter-scan NAME MIN MAX, --parameter-list NAME a,b,c.
     std::vector<std::string> parameter_scan;
     std::string parameter_step;

@@ -101,9 +101,14 @@ std::optional<std::string> hook(const std::string& text, const measure::Paramete
     return measure::substitute_parameters(text, b);
 }
 
-// Where the commands write: --output null|pipe|inherit|FILE (--show-output is inherit).
+// --output null|pipe|inherit|FILE, null when not given; --show-output is inherit.
+std::string output_mode(const PerfBuildOptions& o) {
+    return o.show_output ? "inherit" : o.output.value_or("null");
+}
+
+// Where the commands write.
 void set_output(const PerfBuildOptions& o, exec::SpawnOptions& command) {
-    std::string mode = o.show_output ? "inherit" : o.output;
+    std::string mode = output_mode(o);
     if (mode == "null") {
         command.output = exec::OutputMode::null;
     } else if (mode == "pipe") {
@@ -190,7 +195,7 @@ CommandsPlan plan_commands(const PerfBuildOptions& o, const Invocation& invocati
     measure::RunPlan common = run_plan_from(o);
     set_output(o, common.command);
     common.hook_output =
-        o.show_output || o.output == "inherit" ? exec::OutputMode::inherit : exec::OutputMode::null;
+        output_mode(o) == "inherit" ? exec::OutputMode::inherit : exec::OutputMode::null;
     if (!o.ignore_failure.empty() && o.ignore_failure != "all") {
         common.accepted_exit_codes = exit_codes_of(o.ignore_failure);
     }

@@ -74,6 +74,10 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
                          "(-c, or after `--`); a pnpm project's steps are named after its "
                          "packages");
     }
+    if (o.output) {
+        throw UsageError("--output applies to commands (-c, or after `--`): in a pnpm project "
+                         "farm reads pnpm's output itself; --show-output also shows it");
+    }
     exec::install_interrupt_handlers();
     exec::become_subreaper();
 

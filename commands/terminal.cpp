@@ -37,6 +37,16 @@ void ProgressLine::update(const measure::Progress& p) {
     if (!m_enabled) {
         return;
     }
+    // Runs of a millisecond would otherwise write to the terminal a thousand times a second, and
+    // the terminal's drawing would take CPU from the runs: a count is redrawn at most 20 times a
+    // second, a new step at once.
+    auto now = std::chrono::steady_clock::now();
+    if (p.planned > 0 && m_shown && m_label == m_drawn_label &&
+        now - m_drawn_at < std::chrono::milliseconds(50)) {
+        return;
+    }
+    m_drawn_label = m_label;
+    m_drawn_at = now;
     // A step without a count of runs ("run 1/3: web ready in 412 ms") is shown as it is.
     std::string line = p.planned == 0
                            ? m_label

@@ -30,6 +30,8 @@ class ProgressLine {
     std::string m_label;
     bool m_enabled;
     bool m_shown = false;
+    std::string m_drawn_label;
+    std::chrono::steady_clock::time_point m_drawn_at{};
 };
 
 // The progress of a measurement made of steps (an install, then each package's build). On a

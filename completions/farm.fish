@@ -98,7 +98,7 @@ complete -c farm -n '__farm_using perf:build' -l conclude -x -d 'shell command a
 complete -c farm -n '__farm_using perf:build' -l cleanup -x -d 'shell command once after a command\'s runs, also after a failure or Ctrl-C'
 complete -c farm -n '__farm_using perf:build' -s i -l ignore-failure -x -d 'keep going when a command exits non-zero (its runs are recorded); --ignore-failure=1,2 accepts only those exit codes'
 complete -c farm -n '__farm_using perf:build' -l shell -x -d 'run commands through `sh -c` (or --shell=SHELL); its start-up is measured and subtracted'
-complete -c farm -n '__farm_using perf:build' -l output -x -d 'where the commands\' output goes: null (default), pipe (read by farm), inherit (the terminal) or a FILE'
+complete -c farm -n '__farm_using perf:build' -l output -x -d 'where the commands\' output goes: null (default), pipe (read by farm), inherit (the terminal) or a FILE; not for a pnpm project, whose output farm reads itself'
 complete -c farm -n '__farm_using perf:build' -l show-output -d 'let the commands (or pnpm) write to the terminal: --output inherit'
 complete -c farm -n '__farm_using perf:build' -l input -x -d 'a file for the commands\' standard input (default: /dev/null)'
 complete -c farm -n '__farm_using perf:build' -s t -l timeout -x -d 'end a run after SECONDS (its whole process group: TERM, then KILL)'

@@ -128,6 +128,43 @@ for signal in INT TERM; do
     expect_contains "$(cat log3 2>/dev/null)" "cleanup-$signal" "cleanup ran after SIG$signal"
 done
 
+# A second Ctrl-C while the --cleanup hook hangs (it ignores SIGINT) ends farm cleanly: the hook's
+# whole group is stopped (SIGINT, then SIGKILL after the grace period), nothing of it is left
+# running, and the run measured before the first Ctrl-C is printed and recorded as interrupted.
+before=$(runs_in_db)
+rm -f started ran cleanup.pid cleanup.log
+"$FARM" perf:build --runs 5 --json \
+    --cleanup 'trap "" INT; echo $$ > cleanup.pid; sleep 60; echo done >> cleanup.log' \
+    -- sh -c 'if [ -e ran ]; then touch started; sleep 60; else touch ran; fi' \
+    >"$WORK/.int2-out" 2>"$WORK/.int2-err" &
+pid=$!
+for _ in $(seq 200); do [[ -e started ]] && break; sleep 0.05; done
+kill -s INT "$pid"
+for _ in $(seq 200); do [[ -s cleanup.pid ]] && break; sleep 0.05; done
+expect_eq "$([[ -s cleanup.pid ]] && echo started)" "started" "the cleanup hook starts after Ctrl-C"
+kill -s INT "$pid"
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid" 2>/dev/null; then
+    fail "a second Ctrl-C during a hanging cleanup: farm still runs 15 s later"
+    kill -s KILL "$pid"
+fi
+wait "$pid"
+RC=$?
+ERR=$(cat "$WORK/.int2-err")
+OUT=$(cat "$WORK/.int2-out")
+expect_rc 130 "a second Ctrl-C during the cleanup ends farm as interrupted"
+hook_group=$(cat cleanup.pid 2>/dev/null)
+if [[ -n "$hook_group" ]] && kill -0 -- "-$hook_group" 2>/dev/null; then
+    fail "the cleanup hook's group is still running after farm ended"
+    kill -s KILL -- "-$hook_group"
+else
+    pass
+fi
+expect_eq "$(json_get "$OUT" 'd["status"]')" "interrupted" "the partial result is interrupted"
+expect_eq "$(json_get "$OUT" 'len(d["runs"])')" "1" "the run measured before Ctrl-C is kept"
+expect_eq "$(runs_in_db)" "$((before + 1))" "the partial result is recorded"
+expect_eq "$(cat cleanup.log 2>/dev/null)" "" "the cleanup hook was stopped, not waited for"
+
 # --output FILE, --input FILE, --show-output.
 run_farm perf:build --runs 2 --output out.txt -- sh -c 'echo abc | tr a-c x-z'
 expect_eq "$(cat out.txt)" "xyz" "--output FILE holds the command's output"
@@ -141,6 +178,15 @@ run_farm perf:build --runs 1 --show-output -- echo shown-output
 expect_contains "$OUT" "shown-output" "--show-output lets it write to the terminal"
 run_farm perf:build --runs 1 --input no-such-file -- cat
 expect_rc 2 "a missing --input"
+
+# --output is for commands: the pnpm project mode (perf:build DIR) reads pnpm's output itself and
+# refuses it, even given as its default value, instead of ignoring it.
+mkdir -p project && echo '{"name": "project", "private": true}' > project/package.json
+for value in out.txt null; do
+    run_farm perf:build --no-record --output "$value" project
+    expect_rc 2 "--output $value in the pnpm project mode"
+    expect_contains "$ERR" "--output applies to commands" "--output $value: the message says why"
+done
 
 # --shell: its start-up is measured and subtracted, and said so.
 run_farm perf:build --runs 3 --shell --json -- 'true'

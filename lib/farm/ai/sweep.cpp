@@ -2,11 +2,10 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/limits.hpp"
+#include "farm/core/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace farm::ai {
 
@@ -35,23 +34,6 @@ std::string_view trim_spaces(std::string_view text) {
     return text;
 }
 
-// The number at the start of `text`; `rest` gets what follows.
-std::optional<double> leading_number(std::string_view text, std::string_view& rest) {
-    double value = 0;
-    std::from_chars_result r = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (r.ec != std::errc() || !std::isfinite(value)) {
-        return std::nullopt;
-    }
-    rest = text.substr(std::size_t(r.ptr - text.data()));
-    return value;
-}
-
-std::string number_text(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", value);
-    return buffer;
-}
-
 } // namespace
 
 std::vector<double> parse_levels(std::string_view text, std::string_view option, bool integers) {
@@ -61,7 +43,7 @@ std::vector<double> parse_levels(std::string_view text, std::string_view option,
     for (std::string_view item : split(text, ',')) {
         item = trim_spaces(item);
         std::string_view rest;
-        std::optional<double> value = leading_number(item, rest);
+        std::optional<double> value = core::leading_finite_number(item, rest);
         // A slower rate would wait longer than any duration farm takes (core/limits.hpp).
         bool ok =
             value && rest.empty() && *value > 0 && *value <= 1e6 &&
@@ -94,7 +76,7 @@ Slo parse_slo(std::string_view text) {
         std::string_view name = trim_spaces(item.substr(0, equals));
         std::string_view value_text = trim_spaces(item.substr(equals + 1));
         std::string_view unit;
-        std::optional<double> value = leading_number(value_text, unit);
+        std::optional<double> value = core::leading_finite_number(value_text, unit);
         unit = trim_spaces(unit);
         if (!value || *value <= 0 || (unit != "ms" && unit != "s")) {
             throw UsageError("--slo: '" + std::string(value_text) + "' in '" + std::string(item) +
@@ -121,7 +103,8 @@ std::string to_string(const Slo& slo) {
     std::string out;
     auto add = [&out](const char* name, const std::optional<double>& ms) {
         if (ms) {
-            out += (out.empty() ? "" : ", ") + std::string(name) + "<=" + number_text(*ms) + "ms";
+            out += (out.empty() ? "" : ", ") + std::string(name) + "<=" + core::number_text(*ms) +
+                   "ms";
         }
     };
     add("ttft", slo.ttft_ms);

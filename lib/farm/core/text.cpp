@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +12,28 @@
 #include <ctime>
 
 namespace farm::core {
+
+std::optional<double> leading_finite_number(std::string_view text, std::string_view& rest) {
+    double value = 0;
+    std::from_chars_result r = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (r.ec != std::errc() || !std::isfinite(value)) {
+        return std::nullopt;
+    }
+    rest = text.substr(std::size_t(r.ptr - text.data()));
+    return value;
+}
+
+std::optional<double> finite_number(std::string_view text) {
+    std::string_view rest;
+    std::optional<double> value = leading_finite_number(text, rest);
+    return value && rest.empty() ? value : std::nullopt;
+}
+
+std::string number_text(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.10g", value);
+    return buffer;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     // Three rows of the distance matrix: the transposition looks two rows back.

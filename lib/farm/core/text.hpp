@@ -44,6 +44,18 @@ std::string utc_now_iso8601();
 // core::max_age_s (100 years).
 std::optional<double> parse_age(std::string_view text);
 
+// The finite number at the start of `text`, read as std::from_chars reads it (no leading spaces
+// or '+', the same in every locale); `rest` gets what follows. nullopt when there is none, or when
+// it is "nan", "inf" or out of a double's range.
+std::optional<double> leading_finite_number(std::string_view text, std::string_view& rest);
+
+// The whole of `text` as a finite number (nothing may follow it).
+std::optional<double> finite_number(std::string_view text);
+
+// A number for a message, with up to 10 significant digits and no trailing zeros: "0.5",
+// "2592000", "3.858024691e-07".
+std::string number_text(double value);
+
 // ISO 8601 UTC with milliseconds for a Unix time in seconds.
 std::string utc_iso8601_from_unix(double seconds);
 

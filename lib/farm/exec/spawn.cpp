@@ -116,6 +116,27 @@ void make_pipe(FileDescriptor& read_end, FileDescriptor& write_end) {
     write_end.reset(ends[1]);
 }
 
+// /dev/null, opened once for reading and once for writing and handed to every child with dup2:
+// an open() in the child would walk the path on every run, inside the measured time. The
+// descriptors are close-on-exec in farm; dup2 gives the child copies without that flag.
+int dev_null_fd(int flags) {
+    static const int read_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    static const int write_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    return flags == O_RDONLY ? read_fd : write_fd;
+}
+
+// Opens `path` as the child's descriptor `target`: /dev/null by dup2 of farm's own, anything else
+// by open() in the child (so that a file is truncated at each start).
+void add_open(posix_spawn_file_actions_t& actions, int target, const std::filesystem::path& path,
+              int flags) {
+    int null_fd = path == "/dev/null" ? dev_null_fd(flags == O_RDONLY ? O_RDONLY : O_WRONLY) : -1;
+    if (null_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, null_fd, target);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, target, path.c_str(), flags, 0644);
+    }
+}
+
 } // namespace
 
 int open_pidfd(pid_t pid) {
@@ -155,15 +176,13 @@ SpawnedChild spawn_child(const ChildCommand& command) {
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, command.input_file.c_str(), O_RDONLY,
-                                     0);
+    add_open(actions, STDIN_FILENO, command.input_file, O_RDONLY);
     if (command.capture) {
         posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
         posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
     } else if (!command.output_file.empty()) {
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, command.output_file.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        add_open(actions, STDOUT_FILENO, command.output_file, O_WRONLY | O_CREAT | O_TRUNC);
+        add_open(actions, STDERR_FILENO, "/dev/null", O_WRONLY);
     }
     if (!command.cwd.empty()) {
         posix_spawn_file_actions_addchdir_np(&actions, command.cwd.c_str());

@@ -9,19 +9,22 @@ namespace farm::report {
 
 namespace {
 
+// The run's wall times as every statistic reads them (finite values only), from series_of.
 std::vector<double> wall_times(const history::Run& run) {
-    std::vector<double> values;
-    for (const measure::IterationRecord& iteration : run.iterations) {
-        std::optional<double> wall = iteration.metric("wall_s");
-        if (wall && std::isfinite(*wall)) {
-            values.push_back(*wall);
+    for (history::MetricSeries& series : history::series_of(run.iterations)) {
+        if (series.name == "wall_s") {
+            return std::move(series.values);
         }
     }
-    return values;
+    return {};
+}
+
+bool comparable(const history::Run& run, const std::vector<double>& walls) {
+    return run.status == history::RunStatus::ok && !walls.empty();
 }
 
 bool comparable(const history::Run& run) {
-    return run.status == history::RunStatus::ok && !wall_times(run).empty();
+    return comparable(run, wall_times(run));
 }
 
 std::string number(double value) {
@@ -41,11 +44,13 @@ std::string p_text(double p) {
 std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& runs,
                                             std::optional<std::size_t> reference) {
     RelativeBlock block;
+    std::vector<std::vector<double>> walls;
     std::vector<std::size_t> compared;
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        (comparable(runs[i]) ? compared : block.left_out).push_back(i);
+        walls.push_back(wall_times(runs[i]));
+        (comparable(runs[i], walls[i]) ? compared : block.left_out).push_back(i);
     }
-    if (compared.size() < 2 || (reference && !comparable(runs[*reference]))) {
+    if (compared.size() < 2 || (reference && !comparable(runs[*reference], walls[*reference]))) {
         return std::nullopt;
     }
     if (reference) {
@@ -53,21 +58,20 @@ std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& run
     } else {
         double fastest = INFINITY;
         for (std::size_t i : compared) {
-            double m = measure::median(wall_times(runs[i]));
+            double m = measure::median(walls[i]);
             if (m < fastest) {
                 fastest = m;
                 block.reference = i;
             }
         }
     }
-    std::vector<double> reference_walls = wall_times(runs[block.reference]);
+    const std::vector<double>& reference_walls = walls[block.reference];
     if (!(measure::median(reference_walls) > 0)) {
         return std::nullopt;
     }
     for (std::size_t i : compared) {
         if (i != block.reference) {
-            block.rows.push_back(
-                {i, measure::relative_speed(wall_times(runs[i]), reference_walls)});
+            block.rows.push_back({i, measure::relative_speed(walls[i], reference_walls)});
         }
     }
     return block;

@@ -36,3 +36,23 @@ TEST_CASE("core::utc_now_iso8601 has milliseconds and a Z") {
     CHECK(now[19] == '.');
     CHECK(now.back() == 'Z');
 }
+
+TEST_CASE("finite_number reads the whole text, finite numbers only") {
+    CHECK(finite_number("2.5") == 2.5);
+    CHECK(finite_number("1e3") == 1000);
+    CHECK_FALSE(finite_number(""));
+    CHECK_FALSE(finite_number("5s"));
+    CHECK_FALSE(finite_number(" 5"));
+    CHECK_FALSE(finite_number("nan"));
+    CHECK_FALSE(finite_number("inf"));
+    CHECK_FALSE(finite_number("1e400"));
+}
+
+TEST_CASE("leading_finite_number leaves what follows") {
+    std::string_view rest;
+    CHECK(leading_finite_number("250ms", rest) == 250);
+    CHECK(rest == "ms");
+    CHECK_FALSE(leading_finite_number("ms", rest));
+    CHECK(number_text(0.5) == "0.5");
+    CHECK(number_text(2592000) == "2592000");
+}

@@ -1,15 +1,15 @@
 #include "farm/pnpm/install_log.hpp"
 
+#include "support/fixture.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <iterator>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,14 +27,6 @@ using namespace farm::pnpm;
 // where it comes from.
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(FARM_TEST_FIXTURES) + "/pnpm/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
 
 InstallStats parse_whole(std::string_view bytes) {
     InstallLogParser parser;
@@ -88,7 +80,7 @@ void check_same(const InstallStats& a, const InstallStats& b) {
 // Parses a fixture whole, byte by byte and in random pieces; all three must agree. Returns the
 // whole-at-once result for the caller's checks.
 InstallStats parse_every_way(const std::string& name) {
-    std::string bytes = fixture(name);
+    std::string bytes = farm::test::read_fixture("pnpm", name);
     InstallStats whole = parse_whole(bytes);
     INFO("fixture " << name);
     {
@@ -296,7 +288,7 @@ TEST_CASE("pnpm::InstallLogParser line handling") {
         CHECK(parser.stats().non_json_lines == 0);
     }
     SUBCASE("a whole real log in CRLF gives the same numbers") {
-        std::string lf = fixture("pnpm10-cold.ndjson");
+        std::string lf = farm::test::read_fixture("pnpm", "pnpm10-cold.ndjson");
         std::string crlf;
         for (char c : lf) {
             if (c == '\n') {
@@ -308,7 +300,7 @@ TEST_CASE("pnpm::InstallLogParser line handling") {
         check_same(parse_whole(lf), parse_random_pieces(crlf, 7));
     }
     SUBCASE("a garbage line in the middle of a good log is counted and skipped") {
-        std::string log = fixture("pnpm9-cold.ndjson");
+        std::string log = farm::test::read_fixture("pnpm", "pnpm9-cold.ndjson");
         std::size_t middle = log.find('\n', log.size() / 2) + 1;
         std::string damaged = log.substr(0, middle) + "\x1b[31mERR_PNPM_SOMETHING\x1b[0m {oops\n" +
                               log.substr(middle);

@@ -1,9 +1,9 @@
 #include "farm/pnpm/install_log.hpp"
 
+#include "support/fixture.hpp"
+
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,17 +16,9 @@ using namespace farm::pnpm;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(FARM_TEST_FIXTURES) + "/pnpm/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 InstallStats parse_fixture(const std::string& name) {
     InstallLogParser parser;
-    parser.feed(fixture(name));
+    parser.feed(farm::test::read_fixture("pnpm", name));
     parser.finish();
     return parser.stats();
 }
@@ -201,12 +193,13 @@ TEST_CASE("pnpm::InstallStats::error_in_words from pnpm's error events") {
 
 TEST_CASE("pnpm::without_ndjson_lines") {
     // pnpm 10's strict failure as it ends: the project's postinstall in words between events.
-    std::string log = fixture("pnpm10-strict-dep-builds.ndjson");
+    std::string log = farm::test::read_fixture("pnpm", "pnpm10-strict-dep-builds.ndjson");
     std::string words = without_ndjson_lines(log);
     CHECK(words.find("{\"") == std::string::npos);
     CHECK(words.find("> rec@1.0.0 postinstall /home/dev/rec") != std::string::npos);
     CHECK(words.find("postinstall ran") != std::string::npos);
-    CHECK(without_ndjson_lines(fixture("pnpm12-fetch-404.ndjson")).empty());
+    CHECK(
+        without_ndjson_lines(farm::test::read_fixture("pnpm", "pnpm12-fetch-404.ndjson")).empty());
 }
 
 TEST_CASE("pnpm::distinct_warnings") {

@@ -2,13 +2,13 @@
 
 #include "farm/core/error.hpp"
 
+#include "support/fixture.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstddef>
-#include <fstream>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,14 +16,6 @@
 using namespace farm::pnpm;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(FARM_TEST_FIXTURES) + "/npmrc/" + name, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
 
 // Lines with their endings, so that comparing two files line by line also compares the endings.
 std::vector<std::string> lines_of(std::string_view text) {
@@ -112,21 +104,21 @@ TEST_CASE("pnpm::Npmrc round trip and set on random files") {
 TEST_CASE("pnpm::Npmrc round trip of the fixtures") {
     for (const char* name : {"plain.npmrc", "crlf-auth.npmrc", "comments-duplicates.npmrc"}) {
         CAPTURE(name);
-        std::string text = fixture(name);
+        std::string text = farm::test::read_fixture("npmrc", name);
         REQUIRE(!text.empty());
         CHECK(Npmrc::parse(text).text() == text);
     }
     // A checkout that converted line endings would make the test above prove less.
-    CHECK(fixture("crlf-auth.npmrc").find("\r\n") != std::string::npos);
-    CHECK(fixture("comments-duplicates.npmrc").back() != '\n');
+    CHECK(farm::test::read_fixture("npmrc", "crlf-auth.npmrc").find("\r\n") != std::string::npos);
+    CHECK(farm::test::read_fixture("npmrc", "comments-duplicates.npmrc").back() != '\n');
 
-    Npmrc crlf = Npmrc::parse(fixture("crlf-auth.npmrc"));
+    Npmrc crlf = Npmrc::parse(farm::test::read_fixture("npmrc", "crlf-auth.npmrc"));
     CHECK(crlf.get("//registry.npmjs.org/:_authToken") == "${NPM_TOKEN}");
     CHECK(crlf.get("@acme:registry") == "https://npm.pkg.github.com/");
     CHECK(crlf.get("network-concurrency") == "32");
     CHECK(crlf.malformed_lines().empty());
 
-    Npmrc dups = Npmrc::parse(fixture("comments-duplicates.npmrc"));
+    Npmrc dups = Npmrc::parse(farm::test::read_fixture("npmrc", "comments-duplicates.npmrc"));
     CHECK(dups.get("verify-store-integrity") == "false");
     CHECK(dups.get("link-workspace-packages") == "true");
     CHECK(dups.malformed_lines() == std::vector<std::size_t>{11});

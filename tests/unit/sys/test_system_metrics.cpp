@@ -1,7 +1,8 @@
 #include "farm/sys/system_metrics.hpp"
 
 #include "farm/core/error.hpp"
-#include "farm/core/json_file.hpp"
+
+#include "support/fixture.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,15 +14,6 @@
 using farm::sys::CpuTimes;
 
 namespace {
-
-// A /proc file recorded on a Linux 6 machine (tests/fixtures/proc).
-std::string fixture_path(const std::string& name) {
-    return std::string(FARM_TEST_FIXTURES) + "/proc/" + name;
-}
-
-std::string fixture(const std::string& name) {
-    return farm::core::read_text_file(fixture_path(name));
-}
 
 std::string error_of(const std::function<void()>& action) {
     try {
@@ -35,8 +27,8 @@ std::string error_of(const std::function<void()>& action) {
 } // namespace
 
 TEST_CASE("sys::parse_proc_stat and cpu_busy_pct over two recorded reads") {
-    CpuTimes before = farm::sys::parse_proc_stat(fixture("stat_before"));
-    CpuTimes after = farm::sys::parse_proc_stat(fixture("stat_after"));
+    CpuTimes before = farm::sys::parse_proc_stat(farm::test::read_fixture("proc", "stat_before"));
+    CpuTimes after = farm::sys::parse_proc_stat(farm::test::read_fixture("proc", "stat_after"));
     // cpu  1151493 758 329431 552225 4565 0 2690 0 0 0: busy = user nice system irq softirq steal
     CHECK(before.busy == 1151493 + 758 + 329431 + 0 + 2690 + 0);
     CHECK(before.total == before.busy + 552225 + 4565);
@@ -53,9 +45,10 @@ TEST_CASE("sys::parse_proc_stat of an old kernel's four values") {
 }
 
 TEST_CASE("sys::parse_proc_stat of a malformed file names the file and line") {
-    std::string path = fixture_path("stat_malformed");
-    std::string message =
-        error_of([&] { farm::sys::parse_proc_stat(fixture("stat_malformed"), path); });
+    std::string path = farm::test::fixture_path("proc", "stat_malformed");
+    std::string message = error_of([&] {
+        farm::sys::parse_proc_stat(farm::test::read_fixture("proc", "stat_malformed"), path);
+    });
     CHECK(message.rfind(path + ":1: value 4 of the \"cpu\" line is \"idle\"", 0) == 0);
 
     message = error_of([] { farm::sys::parse_proc_stat("intr 1\ncpu 1 2\n", "/proc/stat"); });
@@ -66,16 +59,18 @@ TEST_CASE("sys::parse_proc_stat of a malformed file names the file and line") {
 }
 
 TEST_CASE("sys::parse_meminfo gives total, available and used bytes") {
-    farm::sys::MemoryUsage memory = farm::sys::parse_meminfo(fixture("meminfo"));
+    farm::sys::MemoryUsage memory =
+        farm::sys::parse_meminfo(farm::test::read_fixture("proc", "meminfo"));
     CHECK(memory.total_bytes == 24683620LL * 1024);
     CHECK(memory.available_bytes == 22812220LL * 1024);
     CHECK(memory.used_bytes == (24683620LL - 22812220LL) * 1024);
 }
 
 TEST_CASE("sys::parse_meminfo of a malformed file names the file and line") {
-    std::string path = fixture_path("meminfo_malformed");
-    std::string message =
-        error_of([&] { farm::sys::parse_meminfo(fixture("meminfo_malformed"), path); });
+    std::string path = farm::test::fixture_path("proc", "meminfo_malformed");
+    std::string message = error_of([&] {
+        farm::sys::parse_meminfo(farm::test::read_fixture("proc", "meminfo_malformed"), path);
+    });
     CHECK(message.rfind(path + ":3: expected \"MemAvailable: NUMBER kB\", found \"MemAvailable:",
                         0) == 0);
     message = error_of([] { farm::sys::parse_meminfo("MemTotal: 100 kB\nMemFree: 50 kB\n"); });
@@ -83,11 +78,13 @@ TEST_CASE("sys::parse_meminfo of a malformed file names the file and line") {
 }
 
 TEST_CASE("sys::parse_loadavg and parse_uptime") {
-    farm::sys::LoadAverage load = farm::sys::parse_loadavg(fixture("loadavg"));
+    farm::sys::LoadAverage load =
+        farm::sys::parse_loadavg(farm::test::read_fixture("proc", "loadavg"));
     CHECK(load.one == doctest::Approx(10.70));
     CHECK(load.five == doctest::Approx(5.59));
     CHECK(load.fifteen == doctest::Approx(3.37));
-    CHECK(farm::sys::parse_uptime(fixture("uptime")) == doctest::Approx(10247.85));
+    CHECK(farm::sys::parse_uptime(farm::test::read_fixture("proc", "uptime")) ==
+          doctest::Approx(10247.85));
 
     std::string message = error_of([] { farm::sys::parse_loadavg("0.5 high 0.1 1/2 3\n"); });
     CHECK(message.rfind("/proc/loadavg:1: expected three load averages, found \"0.5 high", 0) == 0);
