@@ -13,7 +13,11 @@ RunnerTask& task_row(RunnerOverview& overview, std::map<std::string, std::size_t
                      const pnpm::TaskTiming& t) {
     auto [it, added] = index.emplace(t.id, overview.tasks.size());
     if (added) {
-        overview.tasks.push_back({t.id, t.package, t.task, {}, {}, {}, false, {}});
+        RunnerTask row;
+        row.id = t.id;
+        row.package = t.package;
+        row.task = t.task;
+        overview.tasks.push_back(std::move(row));
     }
     return overview.tasks[it->second];
 }
@@ -146,8 +150,10 @@ void add_unrun_tasks(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerB
         if (package == &plan.project.root_package || listed.count(package->name)) {
             continue;
         }
-        RunnerTask row{
-            package->name + separator + script, package->name, script, {}, {}, {}, false, {}};
+        RunnerTask row;
+        row.id = package->name + separator + script;
+        row.package = package->name;
+        row.task = script;
         row.ran = false;
         row.blocked_by = pnpm::failed_dependency(plan.project, *package, failed);
         overview.tasks.push_back(std::move(row));
