@@ -1,7 +1,9 @@
-# Shared by the CLI tests that need a real pnpm + turbo monorepo (tests/fixtures/monorepo: turbo,
-# a Next.js app, a Vite app and a TypeScript library, with its committed pnpm 10 lockfile).
-# Source it after lib.sh. The registry is reached once per test run: the first test fills a store
-# kept beside the farm binary, every later install (in any test, run in parallel) is offline.
+# Shared by the CLI tests that need a real pnpm workspace with a task runner: the turbo monorepo
+# (tests/fixtures/monorepo: turbo, a Next.js app, a Vite app and a TypeScript library) and the Nx
+# workspace (tests/fixtures/nx-workspace), each with its committed pnpm 10 lockfile.
+# Source it after lib.sh. The registry is reached once per test run and fixture: the first test
+# fills a store kept beside the farm binary, every later install (in any test, run in parallel)
+# is offline.
 MONOREPO_FIXTURE="${FARM_SOURCE_DIR:?}/tests/fixtures/monorepo"
 MONOREPO_CACHE="${FARM_TEST_CACHE:-$(dirname "$FARM")/test-cache}"
 MONOREPO_STORE="$MONOREPO_CACHE/monorepo-store"

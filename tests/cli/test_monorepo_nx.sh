@@ -59,6 +59,8 @@ expect_eq "$(json_get "$OUT" "${by_package/KEY/\"blocked_by\"}[\"@acme-nx/app\"]
 expect_eq "$(json_get "$OUT" 'd["build"]["total"]')" "None" "a failed build is no total"
 run_farm perf:report --kind build --json
 expect_contains "$(json_get "$OUT" '[s["newest_failure"]["message"] for s in d["subjects"] if s["subject"] == "build:total"][0]')" \
-    "lib: DATABASE_URL is not set" "perf:report keeps the library's own words"
+    "@acme-nx/lib:build failed" "perf:report keeps which task failed"
+expect_eq "$(json_get "$OUT" '[s["newest_failure"]["message"].splitlines()[0] for s in d["subjects"] if s["subject"] == "build:@acme-nx/lib"][0]')" \
+    "task @acme-nx/lib:build failed in run 1: nx reports the task failed" "and the task's own run says it too"
 
 finish

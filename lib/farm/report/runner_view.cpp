@@ -83,7 +83,9 @@ json build_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::ProjectBench
     add_unrun_tasks(plan, build, overview);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
     j["command"] = total ? total->command : "";
-    j["total"] = summary_of(total);
+    // A failed or interrupted build is no measurement: no total (its runs stay under "runs").
+    bool completed = total && total->status == history::RunStatus::ok;
+    j["total"] = completed ? summary_of(total) : json(nullptr);
     j["serial_sum"] =
         summary_of(find_subject(report, build_subject("serial_sum", plan.build_state)));
     j["parallelism"] = overview.parallelism ? json(*overview.parallelism) : json(nullptr);
@@ -127,7 +129,7 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     std::string out = "build (" + runner + " run " + script + ", build state " + state + ")\n";
     out += table.render(color);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
-    if (total && !total->iterations.empty()) {
+    if (total && total->status == history::RunStatus::ok && !total->iterations.empty()) {
         const measure::Summary s = history::series_of(total->iterations).front().summary;
         out += "  build:total " + format_value(s.median, "s") + " = " + runner + " run " + script +
                ", wall time, median of " + std::to_string(total->iterations.size()) +
