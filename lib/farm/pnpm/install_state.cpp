@@ -72,8 +72,8 @@ InstalledState read_installed_state(const Project& project) {
 }
 
 fs::path store_dir_from_environment(const std::function<const char*(const char*)>& get) {
-    for (const char* name : {"pnpm_config_store_dir", "npm_config_store_dir",
-                             "NPM_CONFIG_STORE_DIR"}) {
+    for (const char* name :
+         {"pnpm_config_store_dir", "npm_config_store_dir", "NPM_CONFIG_STORE_DIR"}) {
         const char* value = get(name);
         if (value && *value == '/') {
             return fs::path(value);

@@ -34,8 +34,8 @@ InstalledState read_installed_state(const Project& project);
 // The store folder the environment sets for pnpm (npm_config_store_dir, or pnpm 11's
 // pnpm_config_store_dir), which pnpm reads over every .npmrc; empty when none is set or it is
 // not an absolute path. `get` reads one variable (getenv, or a test's own).
-std::filesystem::path store_dir_from_environment(
-    const std::function<const char*(const char*)>& get);
+std::filesystem::path
+store_dir_from_environment(const std::function<const char*(const char*)>& get);
 
 // Whether the store .modules.yaml recorded (`recorded`, "<store-dir>/v10") is the one in the
 // folder `store_dir` names: the folder itself or its vN store inside.

@@ -5,8 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace fs = std::filesystem;
