@@ -10,7 +10,7 @@ PNPM_BIN=$(monorepo_pnpm) || { fail "pnpm 10 unavailable"; finish; exit; }
 nx_workspace_install "$WORK/nx" || { fail "the Nx workspace could not be installed"; finish; exit; }
 
 packages='sorted(t["package"] for t in d["build"]["tasks"])'
-by_package='{t["package"]: t[KEY] for t in d["build"]["tasks"]}'
+by_package='dict(sorted((t["package"], t[KEY]) for t in d["build"]["tasks"]))'
 
 # Detected (no --runner): a clean build runs every task, each a cache miss.
 run_farm perf:build "$WORK/nx" --runs 1 --install none --pnpm "$PNPM_BIN" --json
@@ -24,7 +24,7 @@ expect_eq "$(json_get "$OUT" "$packages")" "['@acme-nx/app', '@acme-nx/lib', '@a
 expect_eq "$(json_get "$OUT" 'sorted(t["id"] for t in d["build"]["tasks"])[1]')" "@acme-nx/lib:build" \
     "tasks in Nx's own names"
 expect_eq "$(json_get "$OUT" "${by_package/KEY/\"status\"}")" \
-    "{'@acme-nx/lib': 'ok', '@acme-nx/tool': 'ok', '@acme-nx/app': 'ok'}" "every task ok"
+    "{'@acme-nx/app': 'ok', '@acme-nx/lib': 'ok', '@acme-nx/tool': 'ok'}" "every task ok"
 expect_eq "$(json_get "$OUT" 'sorted(set(t["cache"] for t in d["build"]["tasks"]))')" "['miss']" \
     "a clean build misses Nx's cache"
 expect_eq "$(json_get "$OUT" 'all(t["duration_s"] > 0 for t in d["build"]["tasks"])')" "True" \
@@ -52,7 +52,7 @@ echo 'console.error("lib: DATABASE_URL is not set"); process.exit(3);' >"$WORK/n
 run_farm perf:build "$WORK/nx" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going --json
 expect_rc 3 "a failed Nx build exits 3"
 expect_eq "$(json_get "$OUT" "${by_package/KEY/\"status\"}")" \
-    "{'@acme-nx/lib': 'failed', '@acme-nx/tool': 'ok', '@acme-nx/app': 'skipped'}" \
+    "{'@acme-nx/app': 'skipped', '@acme-nx/lib': 'failed', '@acme-nx/tool': 'ok'}" \
     "failed, the independent one built, the dependent skipped"
 expect_eq "$(json_get "$OUT" "${by_package/KEY/\"blocked_by\"}[\"@acme-nx/app\"]")" "@acme-nx/lib" \
     "the skipped app names the library"

@@ -23,7 +23,7 @@ PY
 set_build apps/web "node -e \"setTimeout(() => { const fs = require('fs'); fs.mkdirSync('.next/static', {recursive: true}); fs.writeFileSync('.next/static/app.js', 'app'); }, 3000)\""
 set_build apps/site "node -e \"console.error('site: VITE_API_URL is not set'); process.exit(4)\""
 
-statuses='{t["package"]: t["status"] for t in d["build"]["tasks"]}'
+statuses='dict(sorted((t["package"], t["status"]) for t in d["build"]["tasks"]))'
 
 # --keep-going: the site fails, the web app (it needs only the library) is still built.
 run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going --json
@@ -52,7 +52,7 @@ run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --ke
 expect_rc 3 "the failed library exits 3"
 expect_contains "$OUT" "skipped: @acme/lib failed" "the table names what blocked the apps"
 run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going --json --no-record
-expect_eq "$(json_get "$OUT" '{t["package"]: [t["status"], t["blocked_by"]] for t in d["build"]["tasks"]}')" \
+expect_eq "$(json_get "$OUT" 'dict(sorted((t["package"], [t["status"], t["blocked_by"]]) for t in d["build"]["tasks"]))')" \
     "{'@acme/lib': ['failed', None], '@acme/site': ['skipped', '@acme/lib'], '@acme/web': ['skipped', '@acme/lib']}" \
     "both apps skipped, blocked by the library"
 
