@@ -107,7 +107,7 @@ TEST_CASE("report::report_to_html writes one page with a chart per subject and m
           std::string::npos);
     // Completed runs are dots; the failed one is no dot but a cross in each of its subject's
     // charts, even where it did not measure the metric.
-    CHECK(count(html, "<circle class=\"dot\"") == 4);
+    CHECK(count(html, "<circle class=\"dot\"") == 5);
     CHECK(count(html, "<path class=\"failed-run\"") == 3);
     CHECK(html.find("run #2, 2026-11-21 10:00, failed, not a measurement") != std::string::npos);
 }
