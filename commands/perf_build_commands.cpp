@@ -77,6 +77,9 @@ std::vector<history::Run> runs_of(const CommandsPlan& plan,
             failure = "interrupted after " + std::to_string(run.iterations.size()) +
                       " completed runs; the partial result is shown";
         }
+        if (run.status != history::RunStatus::ok) {
+            run.failure = failure;
+        }
         failures.push_back(std::move(failure));
         runs.push_back(std::move(run));
     }

@@ -27,7 +27,12 @@ JS
 sed -i 's|^  \.: {}$|  .: {}\n\n  packages/tool: {}|' ws/pnpm-lock.yaml
 # The shared library's build fails the way a missing environment variable makes it fail.
 mv ws/packages/shared/build.mjs ws/packages/shared/build.mjs.ok
-echo 'console.error("shared: DATABASE_URL is not set"); process.exit(3);' > ws/packages/shared/build.mjs
+# Its last line quotes a secret, as a connection error does: masked wherever farm shows or keeps it.
+cat > ws/packages/shared/build.mjs <<'JS'
+console.error("shared: DATABASE_URL is not set");
+console.error("  (the fallback postgres://app:hunter2@localhost/app was refused)");
+process.exit(3);
+JS
 
 statuses='[p["status"] for p in d["packages"]]'
 names='[p["name"] for p in d["packages"]]'
@@ -39,6 +44,8 @@ expect_eq "$(json_get "$OUT" "$statuses")" "['failed', 'not_run', 'skipped', 'sk
 expect_eq "$(json_get "$OUT" '[p["blocked_by"] for p in d["packages"]]')" "[None, None, '@example/shared', '@example/shared']" "dependents are blocked by the library, web through ui too"
 expect_eq "$(json_get "$OUT" 'd["failure"].splitlines()[0]')" "build of @example/shared failed: shared: DATABASE_URL is not set" "the library's own message comes first"
 expect_contains "$(json_get "$OUT" 'd["failure"]')" "exit code 3" "then how the run ended"
+expect_contains "$(json_get "$OUT" 'd["failure"]')" "postgres://app:***@localhost/app" "the secret it printed is masked"
+expect_not_contains "$OUT" "hunter2" "never shown"
 expect_eq "$(json_get "$OUT" 'd["total"]')" "None" "no total when a package failed"
 expect_eq "$(json_get "$OUT" '[d["packages"][0]["build"], d["packages"][0]["output"]]')" "[None, None]" "a failed build is no time and no output"
 expect_eq "$(json_get "$OUT" '[r["exit_code"] for r in d["packages"][0]["runs"]]')" "[3]" "its run says how it ended"
@@ -72,6 +79,9 @@ expect_rc 0 "perf:report --json"
 shared='[s for s in d["subjects"] if s["subject"] == "build:@example/shared"][0]'
 expect_eq "$(json_get "$OUT" "$shared[\"failed_runs\"], $shared[\"completed_runs\"]")" "(3, 1)" "failed runs are counted apart"
 expect_eq "$(json_get "$OUT" "$shared[\"newest_failure\"][\"reason\"]")" "exit code 3 in run 1 of 1" "the newest failure's reason"
+expect_eq "$(json_get "$OUT" "$shared[\"newest_failure\"][\"message\"].splitlines()[0]")" "build of @example/shared failed: shared: DATABASE_URL is not set" "the history keeps what the call said: the package and its own words"
+expect_contains "$(json_get "$OUT" "$shared[\"newest_failure\"][\"message\"]")" "(run 1 failed (exit code 3))" "and how it ended"
+expect_eq "$(python3 -c 'import sqlite3,sys; print(sum("hunter2" in (r[0] or "") for r in sqlite3.connect(sys.argv[1]).execute("select failure from runs")))' "$FARM_DB")" "0" "no secret stored"
 expect_eq "$(json_get "$OUT" "$shared[\"trend\"][\"wall_s\"][\"change_pct\"]")" "None" "one completed run: no trend against a failed one"
 expect_eq "$(json_get "$OUT" "$shared[\"trend\"][\"wall_s\"][\"latest\"] == $shared[\"runs\"][-1][\"metrics\"][\"wall_s\"][\"median\"]")" "True" "latest is the completed run's"
 expect_eq "$(json_get "$OUT" '[s["completed_runs"] for s in d["subjects"] if s["subject"] == "build:total"]')" "[1]" "build:total only from the complete call"
@@ -81,6 +91,13 @@ run_farm perf:report --kind build
 expect_rc 0 "perf:report text"
 expect_contains "$OUT" "build · build:@example/shared  (4 runs, 3 failed)" "the text counts the failed runs"
 expect_contains "$OUT" "3 failed, not used as numbers; newest: #" "the text says they are left out"
-expect_contains "$OUT" "exit code 3 in run 1 of 1" "the text gives the reason"
+expect_contains "$OUT" "exit code 3 in run 1 of 1: build of @example/shared failed: shared: DATABASE_URL is not set" "the text gives the reason in the package's words"
+expect_contains "$OUT" "    (the fallback postgres://app:***@localhost/app was refused)" "with its further lines, secrets masked"
+
+# The HTML report draws the failed runs as crosses on the x axis, never as measurements.
+run_farm perf:report --kind build --subject 'build:@example/shared' --export report.html
+expect_rc 0 "perf:report --export html"
+expect_eq "$(python3 -c 'import sys; t=open(sys.argv[1]).read(); print(t.count("<path class=\"failed-run\"") / t.count("<svg"))' report.html)" "3.0" "each chart marks the 3 failed runs with a cross"
+expect_eq "$(python3 -c 'import sys; t=open(sys.argv[1]).read(); print(t.count("<circle class=\"dot\"") / t.count("<svg"))' report.html)" "1.0" "and the completed run alone with a dot"
 
 finish

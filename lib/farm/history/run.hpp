@@ -49,7 +49,13 @@ struct Run {
     // For a run imported from a hyperfine result: the content hash of that result, so that the
     // same file imported again adds nothing. Empty for a run farm measured.
     std::string import_digest;
+    // Why a failed or interrupted run ended, in words: the failing step or package, its last
+    // lines, how it ended. Empty for a completed run. Store::record masks secrets in it and keeps
+    // at most max_failure_bytes of it.
+    std::string failure;
 };
+
+inline constexpr std::size_t max_failure_bytes = 4096;
 
 // All values of one metric over a run's iterations, with their summary.
 struct MetricSeries {
@@ -81,6 +87,9 @@ struct RunOverview {
     // Why a failed or interrupted run ended ("exit code 3 in run 1 of 1"), where a report
     // loaded it (report::load_trends does for each subject's newest failure); else empty.
     std::string failure_reason;
+    // What the call said of a failed or interrupted run (Run::failure), as Store::recent_runs
+    // loads it for every run; empty for runs recorded before schema 5.
+    std::string failure_message;
 
     const MetricSeries* metric(const std::string& name) const;
 };

@@ -110,6 +110,13 @@ void migrate_to_4(SQLite::Database& db) {
     )sql");
 }
 
+// perf:report names the newest failure; what the call showed of it (the package, its last
+// lines) is otherwise lost once the terminal is closed. Older runs keep '' and are explained
+// from their exit codes as before.
+void migrate_to_5(SQLite::Database& db) {
+    db.exec("ALTER TABLE runs ADD COLUMN failure TEXT NOT NULL DEFAULT ''");
+}
+
 } // namespace
 
 void bind_summary_columns(SQLite::Statement& statement, int first, const measure::Summary& s) {
@@ -143,7 +150,7 @@ void migrate(SQLite::Database& db, int target) {
                             "): upgrade farm, or use another file with --db");
     }
     using Step = void (*)(SQLite::Database&);
-    const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4};
+    const Step steps[] = {migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4, migrate_to_5};
     static_assert(std::size(steps) == latest_schema_version, "one migration step per version");
     for (; version < target; ++version) {
         steps[version](db);

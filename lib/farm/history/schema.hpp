@@ -11,6 +11,9 @@
 // Version 4: runs.batch_id, order_seed, parameters (JSON array of [name, value] pairs, in the
 //            order given), shell_overhead_s (the commands of one multi-command call), and
 //            runs.import_digest (unique where set) so that a hyperfine result is imported once.
+// Version 5: runs.failure, why a failed or interrupted run ended in words (the failing step or
+//            package, its last lines, how it ended; secrets masked); '' for completed runs and
+//            for runs recorded before this version.
 #pragma once
 
 #include "farm/measure/stats.hpp"
@@ -20,7 +23,7 @@
 
 namespace farm::history {
 
-inline constexpr int latest_schema_version = 4;
+inline constexpr int latest_schema_version = 5;
 
 int schema_version(SQLite::Database& db);
 

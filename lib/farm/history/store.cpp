@@ -284,7 +284,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
         SQLite::Statement& select =
             cached(R"sql(
             SELECT id, kind, subject, command, started_at, status, git_commit, git_branch, git_dirty,
-                   parameters, duration_s
+                   parameters, duration_s, failure
             FROM runs WHERE kind = :k AND subject = :s AND )sql" +
                    run_conditions(per) + " ORDER BY started_at DESC, id DESC LIMIT :limit");
         // SIZE_MAX ("every run") would wrap to -1 as an int64; -1 happens to mean "no limit" to
@@ -314,6 +314,7 @@ std::vector<RunOverview> Store::recent_runs(const RunQuery& query) {
                 run.git_dirty = select.getColumn(8).getInt() != 0;
                 run.parameters = parameters_from_json(select.getColumn(9).getString());
                 run.duration_s = select.getColumn(10).getDouble();
+                run.failure_message = select.getColumn(11).getString();
                 position_of[run.id] = runs.size();
                 runs.push_back(std::move(run));
             }

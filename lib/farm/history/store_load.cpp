@@ -45,7 +45,7 @@ Run Store::load_run_header(std::int64_t id) {
             SELECT kind, subject, command, folder, started_at, status, git_commit, git_branch,
                    git_dirty, host_name, cpu_model, cpu_cores, memory_bytes, kernel, os,
                    tool_versions, duration_s, project, batch_id, order_seed, parameters,
-                   shell_overhead_s, import_digest
+                   shell_overhead_s, import_digest, failure
             FROM runs WHERE id = ?)sql");
         select.bind(1, id);
         if (!select.executeStep()) {
@@ -83,6 +83,7 @@ Run Store::load_run_header(std::int64_t id) {
         if (!select.getColumn(22).isNull()) {
             run.import_digest = select.getColumn(22).getString();
         }
+        run.failure = select.getColumn(23).getString();
         return run;
     } catch (const SQLite::Exception& e) {
         throw DatabaseError("could not read run " + std::to_string(id) + " from " +

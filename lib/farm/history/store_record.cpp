@@ -3,6 +3,7 @@
 #include "farm/history/store.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/redact.hpp"
 #include "farm/history/schema.hpp"
 #include "farm/history/values_codec.hpp"
 
@@ -60,6 +61,28 @@ void bind_batch_columns(SQLite::Statement& insert, int first, const Run& run) {
     if (!run.import_digest.empty()) {
         insert.bind(first + 4, run.import_digest);
     }
+}
+
+// A failure's words as the history keeps them: secrets masked, and a long one cut in the middle,
+// as its first line says which step failed and its last lines say why.
+std::string stored_failure(const std::string& failure) {
+    std::string text = core::redact_secrets(failure);
+    if (text.size() <= max_failure_bytes) {
+        return text;
+    }
+    const std::string cut = "\n[...]\n";
+    auto continues_a_character = [&text](std::size_t at) {
+        return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80;
+    };
+    std::size_t head = max_failure_bytes / 4;
+    while (head > 0 && continues_a_character(head)) {
+        --head; // never half a UTF-8 character: JSON exports would refuse it
+    }
+    std::size_t tail_start = text.size() - (max_failure_bytes - max_failure_bytes / 4 - cut.size());
+    while (continues_a_character(tail_start)) {
+        ++tail_start;
+    }
+    return text.substr(0, head) + cut + text.substr(tail_start);
 }
 
 } // namespace
@@ -132,8 +155,9 @@ std::int64_t Store::insert(const Run& run, const IterationSource& iterations) {
         INSERT INTO runs (kind, subject, command, folder, started_at, status, git_commit,
                           git_branch, git_dirty, host_name, cpu_model, cpu_cores,
                           memory_bytes, kernel, os, tool_versions, duration_s, project,
-                          batch_id, order_seed, parameters, shell_overhead_s, import_digest)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+                          batch_id, order_seed, parameters, shell_overhead_s, import_digest,
+                          failure)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
     const sys::RunContext& c = run.context;
     insert_run.bind(1, run.kind);
     insert_run.bind(2, run.subject);
@@ -154,6 +178,7 @@ std::int64_t Store::insert(const Run& run, const IterationSource& iterations) {
     insert_run.bind(17, run.duration_s);
     insert_run.bind(18, map_json(c.project));
     bind_batch_columns(insert_run, 19, run);
+    insert_run.bind(24, stored_failure(run.failure));
     insert_run.exec();
     std::int64_t id = m_db->getLastInsertRowid();
 

@@ -6,6 +6,7 @@
 #include "farm/pnpm/store_location.hpp"
 #include "farm/pnpm/toolchain.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 
@@ -67,6 +68,12 @@ bool store_needs_priming(const ProjectBenchmarkPlan& plan) {
     InstalledState state = read_installed_state(plan.project);
     if (!plan.project.lockfile || !state.installed) {
         return true; // no need to ask pnpm where its store is
+    }
+    // Where the environment names the store the last install used, that is the store: asking
+    // pnpm (`pnpm store path`, one Node.js start) would only cost time. Anything else is asked.
+    fs::path named = store_dir_from_environment([](const char* name) { return std::getenv(name); });
+    if (store_in_folder(state.store_dir, named)) {
+        return needs_priming(state, plan.project, plan.install, state.store_dir);
     }
     return needs_priming(state, plan.project, plan.install, current_store(plan));
 }

@@ -71,6 +71,35 @@ InstalledState read_installed_state(const Project& project) {
     return *state;
 }
 
+fs::path store_dir_from_environment(const std::function<const char*(const char*)>& get) {
+    for (const char* name :
+         {"pnpm_config_store_dir", "npm_config_store_dir", "NPM_CONFIG_STORE_DIR"}) {
+        const char* value = get(name);
+        if (value && *value == '/') {
+            return fs::path(value);
+        }
+    }
+    return {};
+}
+
+bool store_in_folder(const fs::path& recorded, const fs::path& store_dir) {
+    if (recorded.empty() || store_dir.empty()) {
+        return false;
+    }
+    auto plain = [](const fs::path& p) { // no trailing slash: "/ci/store/" is "/ci/store"
+        fs::path normal = p.lexically_normal();
+        return normal.has_filename() ? normal : normal.parent_path();
+    };
+    fs::path store = plain(recorded), folder = plain(store_dir);
+    if (same_folder(store, folder)) {
+        return true;
+    }
+    std::string version = store.filename().string();
+    bool versioned = version.size() > 1 && version[0] == 'v' &&
+                     version.find_first_not_of("0123456789", 1) == std::string::npos;
+    return versioned && same_folder(store.parent_path(), folder);
+}
+
 bool needs_priming(const InstalledState& state, const Project& project, InstallScenario scenario,
                    const fs::path& current_store) {
     if (!project.lockfile || !state.installed || !state.lockfile_unchanged ||

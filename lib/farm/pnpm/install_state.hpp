@@ -12,6 +12,7 @@
 #include "farm/pnpm/install_scenario.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -29,6 +30,16 @@ std::optional<InstalledState> parse_modules_yaml(std::string_view text);
 
 // Reads the root node_modules/.modules.yaml of `project` (installed = false when absent).
 InstalledState read_installed_state(const Project& project);
+
+// The store folder the environment sets for pnpm (npm_config_store_dir, or pnpm 11's
+// pnpm_config_store_dir), which pnpm reads over every .npmrc; empty when none is set or it is
+// not an absolute path. `get` reads one variable (getenv, or a test's own).
+std::filesystem::path
+store_dir_from_environment(const std::function<const char*(const char*)>& get);
+
+// Whether the store .modules.yaml recorded (`recorded`, "<store-dir>/v10") is the one in the
+// folder `store_dir` names: the folder itself or its vN store inside.
+bool store_in_folder(const std::filesystem::path& recorded, const std::filesystem::path& store_dir);
 
 // False only when `state` shows that `current_store` already holds every package the scenario
 // installs from the lockfile.

@@ -1,6 +1,7 @@
 #include "farm/pnpm/project_benchmark.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/redact.hpp"
 #include "farm/exec/interrupt.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/runner_build.hpp"
@@ -176,7 +177,7 @@ void build_in_order(const ProjectBenchmarkPlan& plan, const std::vector<const Pa
             if (result.outcome == measure::Outcome::completed ||
                 build.run.outcome == measure::Outcome::interrupted) {
                 result.outcome = build.run.outcome;
-                result.failure = build_failure_message(*package, build.run);
+                result.failure = core::redact_secrets(build_failure_message(*package, build.run));
             }
         }
         result.builds.push_back(std::move(build));
@@ -206,7 +207,7 @@ ProjectBenchmarkResult benchmark_project(const ProjectBenchmarkPlan& plan,
 
     auto stop = [&](measure::Outcome outcome, const std::string& failure) {
         result.outcome = outcome;
-        result.failure = failure;
+        result.failure = core::redact_secrets(failure); // it quotes the build's own output
     };
     if (plan.install != InstallScenario::none) {
         ScratchFolder::remove_abandoned(plan.project.root);

@@ -80,7 +80,7 @@ struct ProjectBenchmarkResult {
     // With plan.runner turbo or nx: the runner's build, instead of `builds` (one per package).
     std::optional<RunnerBuild> runner_build;
     measure::Outcome outcome = measure::Outcome::completed;
-    std::string failure; // which step failed and why
+    std::string failure; // which step failed and why; secrets masked (core::redact_secrets)
     bool removed_created_lockfile = false;
 };
 

@@ -174,7 +174,7 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
     }
     fs::path binary = find_runner_binary(plan.project.root, plan.runner);
     std::string script = plan.script.value_or("build");
-    build.argv = runner_argv(binary, plan.runner, script, plan.build_state);
+    build.argv = runner_argv(binary, plan.runner, script, plan.build_state, plan.keep_going);
 
     measure::RunPlan run = step_plan(plan, build.argv, plan.project.root);
     for (const auto& kv : runner_environment()) {

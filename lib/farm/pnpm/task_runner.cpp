@@ -101,17 +101,23 @@ fs::path find_runner_binary(const fs::path& root, BuildRunner runner) {
 }
 
 std::vector<std::string> runner_argv(const fs::path& binary, BuildRunner runner,
-                                     const std::string& script, BuildState state) {
+                                     const std::string& script, BuildState state, bool keep_going) {
     if (runner == BuildRunner::nx) {
         std::vector<std::string> argv{binary.string(), "run-many", "-t", script};
         if (state != BuildState::cached) {
             argv.push_back("--skip-nx-cache");
+        }
+        if (!keep_going) {
+            argv.push_back("--nx-bail");
         }
         return argv;
     }
     std::vector<std::string> argv{binary.string(), "run", script, "--summarize"};
     if (state != BuildState::cached) {
         argv.push_back("--force");
+    }
+    if (keep_going) {
+        argv.push_back("--continue=dependencies-successful");
     }
     return argv;
 }

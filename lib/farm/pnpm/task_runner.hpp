@@ -40,9 +40,14 @@ std::filesystem::path find_runner_binary(const std::filesystem::path& root, Buil
 
 // The runner's command for `script` in `state`: `turbo run SCRIPT --summarize` (with --force
 // unless the state is cached, so that turbo runs every task instead of replaying its cache),
-// `nx run-many -t SCRIPT` (with --skip-nx-cache unless cached).
+// `nx run-many -t SCRIPT` (with --skip-nx-cache unless cached). After a failed task both go on
+// exactly as far as farm's own --keep-going would: with `keep_going`, turbo gets
+// --continue=dependencies-successful (tasks whose dependencies succeeded still run, the failed
+// task's dependents do not; plain --continue would mean `always` and build them too), Nx its
+// default (it skips only the dependents); without it, turbo its default (`never`: it stops
+// everything) and Nx --nx-bail.
 std::vector<std::string> runner_argv(const std::filesystem::path& binary, BuildRunner runner,
-                                     const std::string& script, BuildState state);
+                                     const std::string& script, BuildState state, bool keep_going);
 
 // What the runner needs beyond pnpm_environment (which already puts pnpm's folder first on
 // PATH: turbo runs each task through the package manager and fails with "Unable to find package

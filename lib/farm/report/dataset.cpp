@@ -63,7 +63,31 @@ std::string failure_summary(const SubjectTrend& subject) {
         ", not used as numbers; newest: #" + std::to_string(newest.id) + " " +
         newest.started_at.substr(0, 19) + ", " +
         (newest.failure_reason.empty() ? history::to_string(newest.status) : newest.failure_reason);
+    if (!newest.failure_message.empty()) {
+        out += ": " + newest.failure_message.substr(0, newest.failure_message.find('\n'));
+    }
     return out;
+}
+
+std::vector<std::string> failure_message_details(const SubjectTrend& subject) {
+    RunCounts counts = count_runs(subject);
+    std::vector<std::string> lines;
+    if (!counts.newest_failure) {
+        return lines;
+    }
+    const std::string& message = counts.newest_failure->failure_message;
+    std::size_t start = message.find('\n');
+    while (start != std::string::npos) {
+        std::size_t end = message.find('\n', start + 1);
+        std::string line =
+            message.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+        line.erase(0, line.find_first_not_of(' '));
+        if (!line.empty()) {
+            lines.push_back(std::move(line));
+        }
+        start = end;
+    }
+    return lines;
 }
 
 } // namespace farm::report

@@ -42,8 +42,15 @@ struct RunCounts {
 RunCounts count_runs(const SubjectTrend& subject);
 
 // "1 failed, 1 interrupted, not used as numbers; newest: #4 2026-11-21T10:05:00, exit code 3 in
-// run 1 of 1"; empty when every run completed. What every renderer says of the left-out runs.
+// run 1 of 1: build of @acme/db failed: DATABASE_URL is not set" (the stored message's first
+// line, where the history kept one); empty when every run completed. What every renderer says
+// of the left-out runs.
 std::string failure_summary(const SubjectTrend& subject);
+
+// The newest failure's stored message after its first line (the package's further last lines,
+// how the run ended), one entry per non-empty line, leading spaces removed: what the terminal
+// report shows under failure_summary.
+std::vector<std::string> failure_message_details(const SubjectTrend& subject);
 
 struct Comparison {
     std::vector<analysis::MetricComparison> rows;

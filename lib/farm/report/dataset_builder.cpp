@@ -115,11 +115,10 @@ Baseline explicit_baseline(history::Store& store, const history::RunOverview& ca
 
 // Why a failed or interrupted run ended, from what the history keeps of it: its iterations'
 // exit codes and signals ("exit code 3 in run 1 of 1").
-std::string failure_reason(history::Store& store, const history::RunOverview& run) {
-    if (run.status == history::RunStatus::interrupted) {
+std::string failure_reason(const history::Run& full, history::RunStatus status) {
+    if (status == history::RunStatus::interrupted) {
         return "interrupted";
     }
-    history::Run full = store.load_run(run.id, std::vector<std::string>{});
     for (std::size_t i = full.iterations.size(); i-- > 0;) {
         const measure::IterationRecord& it = full.iterations[i];
         if (it.exit_code != 0 || it.signal != 0) {
@@ -218,7 +217,8 @@ std::vector<SubjectTrend> load_trends(history::Store& store, const ReportQuery& 
         auto newest_failure = std::find_if(t.runs.rbegin(), t.runs.rend(),
                                            [](const auto& run) { return !is_completed(run); });
         if (newest_failure != t.runs.rend()) {
-            newest_failure->failure_reason = failure_reason(store, *newest_failure);
+            history::Run full = store.load_run(newest_failure->id, std::vector<std::string>{});
+            newest_failure->failure_reason = failure_reason(full, newest_failure->status);
         }
     }
     return trends;

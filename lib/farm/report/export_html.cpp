@@ -43,7 +43,7 @@ svg .band { fill: #0969da; fill-opacity: .13; stroke: none; }
 svg .whisker { fill: none; stroke: #0969da; stroke-opacity: .4; stroke-width: 3; }
 svg .line { fill: none; stroke: #0969da; stroke-width: 2; stroke-linejoin: round; }
 svg .dot { fill: #0969da; stroke: #fff; stroke-width: 1.5; }
-svg .dot.failed { fill: #cf222e; }
+svg .failed-run { stroke: #cf222e; stroke-width: 2.5; fill: none; }
 )";
 
 std::string element(const char* tag, const std::string& escaped, const char* css_class = nullptr) {
@@ -133,6 +133,21 @@ std::string comparison_section(const Comparison& comparison) {
     return out + "</section>\n";
 }
 
+// A failed or interrupted run in a chart: no value, the reason in its tooltip ("run #7,
+// 2026-11-23 05:57, failed, not a measurement: build of @acme/db failed: ...").
+ChartPoint failed_point(const history::RunOverview& run) {
+    std::string why = run.failure_message.substr(0, run.failure_message.find('\n'));
+    if (why.empty()) {
+        why = run.failure_reason;
+    }
+    ChartPoint point;
+    point.failed = true;
+    point.tooltip = "run #" + std::to_string(run.id) + ", " + short_time(run.started_at) + ", " +
+                    history::to_string(run.status) + ", not a measurement" +
+                    (why.empty() ? "" : ": " + why);
+    return point;
+}
+
 TrendChart chart_of(const SubjectTrend& subject, const std::string& metric) {
     TrendChart chart;
     chart.title = subject.kind + " · " + subject.subject + " · " + metric_label(metric);
@@ -143,6 +158,10 @@ TrendChart chart_of(const SubjectTrend& subject, const std::string& metric) {
     chart.first_label = same_day ? short_time(first) : first.substr(0, 10);
     chart.last_label = same_day ? short_time(last) : last.substr(0, 10);
     for (const history::RunOverview& run : subject.runs) {
+        if (!is_completed(run)) {
+            chart.points.push_back(failed_point(run));
+            continue;
+        }
         const history::MetricSeries* series = run.metric(metric);
         if (!series) {
             chart.points.push_back(std::nullopt);
@@ -155,8 +174,7 @@ TrendChart chart_of(const SubjectTrend& subject, const std::string& metric) {
             history::to_string(run.status) + ": median " + format_value(s.median, series->unit) +
             ", " + format_value(s.min, series->unit) + " … " + format_value(s.max, series->unit) +
             " over " + std::to_string(s.count) + " iterations";
-        chart.points.push_back(
-            ChartPoint{s.median, s.min, s.max, tooltip, run.status != history::RunStatus::ok});
+        chart.points.push_back(ChartPoint{s.median, s.min, s.max, tooltip, false});
     }
     return chart;
 }

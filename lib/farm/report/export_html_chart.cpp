@@ -39,6 +39,16 @@ std::string svg_line(double x1, double y1, double x2, double y2, const char* css
            coordinate(y1) + "\" x2=\"" + coordinate(x2) + "\" y2=\"" + coordinate(y2) + "\"/>";
 }
 
+// A failed or interrupted run: a cross standing on the x axis at the run's place, with why.
+std::string failed_run_marker(double x, const std::string& tooltip) {
+    double y = plot_bottom - 6;
+    std::string d = "M" + coordinate(x - 4) + "," + coordinate(y - 4) + " L" + coordinate(x + 4) +
+                    "," + coordinate(y + 4) + " M" + coordinate(x - 4) + "," + coordinate(y + 4) +
+                    " L" + coordinate(x + 4) + "," + coordinate(y - 4);
+    return "<path class=\"failed-run\" d=\"" + d + "\"><title>" + html_escape(tooltip) +
+           "</title></path>";
+}
+
 bool whole_steps_only(const std::string& unit, double scale) {
     return unit == "count" || (unit == "bytes" && scale == 1);
 }
@@ -95,8 +105,8 @@ std::string render_trend_svg(const TrendChart& chart) {
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
     for (const std::optional<ChartPoint>& p : chart.points) {
-        if (!p) {
-            continue;
+        if (!p || p->failed) {
+            continue; // a failed run is no measurement: it never stretches the scale
         }
         for (double v : {p->median, p->min, p->max}) {
             if (std::isfinite(v)) {
@@ -144,9 +154,14 @@ std::string render_trend_svg(const TrendChart& chart) {
     std::string lower;
     std::string line;
     std::string dots;
+    std::string crosses;
     std::size_t drawn = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::optional<ChartPoint>& p = chart.points[i];
+        if (p && p->failed) {
+            crosses += failed_run_marker(x_of(i), p->tooltip);
+            continue;
+        }
         if (!p || !std::isfinite(p->median)) {
             continue;
         }
@@ -156,9 +171,8 @@ std::string render_trend_svg(const TrendChart& chart) {
         upper += (drawn == 0 ? "M" : " L") + x + "," + coordinate(y_of(max));
         lower = " L" + x + "," + coordinate(y_of(min)) + lower;
         line += (drawn == 0 ? "" : " ") + x + "," + coordinate(y_of(p->median));
-        dots += "<circle class=\"dot" + std::string(p->failed ? " failed" : "") + "\" cx=\"" + x +
-                "\" cy=\"" + coordinate(y_of(p->median)) + "\" r=\"3.5\"><title>" +
-                html_escape(p->tooltip) + "</title></circle>";
+        dots += "<circle class=\"dot\" cx=\"" + x + "\" cy=\"" + coordinate(y_of(p->median)) +
+                "\" r=\"3.5\"><title>" + html_escape(p->tooltip) + "</title></circle>";
         ++drawn;
     }
     if (drawn > 1) {
@@ -167,7 +181,7 @@ std::string render_trend_svg(const TrendChart& chart) {
     } else if (drawn == 1) {
         svg += "<path class=\"whisker\" d=\"" + upper + lower + "\"/>";
     }
-    svg += dots;
+    svg += dots + crosses;
 
     double label_y = plot_bottom + 18;
     if (n <= 1) {

@@ -1,12 +1,14 @@
 // The trend chart of the HTML report: one metric of one subject over its runs, as inline SVG
 // that needs no script, font or file from anywhere else. x is the run's position in the window
 // (oldest left), labelled with the first and last start dates; y is the metric, with 3 to 5
-// round ticks labelled by format_value; each run is a dot at its median on a polyline, over a
-// band from its smallest to its largest iteration.
+// round ticks labelled by format_value; each completed run is a dot at its median on a polyline,
+// over a band from its smallest to its largest iteration. A failed or interrupted run is not a
+// measurement: it is never on the line, in the band or in the y scale, but a cross on the x axis
+// at its place, whose tooltip says why it failed.
 //
 // Guarantees: every text in the SVG (title, tooltips, tick labels) is HTML-escaped; the output is
-// one <svg> element styled by the classes chart, grid, axis, band, line, dot (and failed), so the
-// page's stylesheet decides the colours; geometry depends only on the input.
+// one <svg> element styled by the classes chart, grid, axis, band, line, dot and failed-run, so
+// the page's stylesheet decides the colours; geometry depends only on the input.
 #pragma once
 
 #include <optional>
@@ -20,7 +22,8 @@ struct ChartPoint {
     double min = 0; // of the run's iterations: the band
     double max = 0;
     std::string tooltip; // "run #12, 2026-11-23 05:57: 0.920 s"
-    bool failed = false; // drawn in the failure colour
+    // Failed or interrupted: median, min and max are ignored; a cross on the x axis instead.
+    bool failed = false;
 };
 
 struct TrendChart {

@@ -277,7 +277,10 @@ void add_run_counts(json& item, const SubjectTrend& subject) {
         item["newest_failure"] = {{"run_id", failed->id},
                                   {"started_at", failed->started_at},
                                   {"status", history::to_string(failed->status)},
-                                  {"reason", failed->failure_reason}};
+                                  {"reason", failed->failure_reason},
+                                  {"message", failed->failure_message.empty()
+                                                  ? json(nullptr)
+                                                  : json(failed->failure_message)}};
     }
     json trends = json::object();
     for (const MetricTrend& t : completed_trends(subject)) {
@@ -341,6 +344,10 @@ ReportData report_from_json(const nlohmann::json& document) {
             for (history::RunOverview& run : subject.runs) {
                 if (run.id == failure->value("run_id", std::int64_t(0))) {
                     run.failure_reason = failure->value("reason", "");
+                    if (auto message = failure->find("message");
+                        message != failure->end() && message->is_string()) {
+                        run.failure_message = message->get<std::string>();
+                    }
                 }
             }
         }

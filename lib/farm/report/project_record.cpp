@@ -120,6 +120,10 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
         }
         if (run.status == history::RunStatus::ok) { // a failed install is never a number
             report.install = findings;
+        } else {
+            run.failure = install.run.failure.empty()
+                              ? "install " + std::string(history::to_string(run.status))
+                              : "install: " + install.run.failure;
         }
         report.runs.push_back(std::move(run));
     }
@@ -149,6 +153,8 @@ ProjectReport project_runs(const pnpm::ProjectBenchmarkPlan& plan,
                 findings.framework = build.output->framework;
             }
             report.packages.push_back(findings);
+        } else {
+            run.failure = pnpm::build_failure_message(*build.package, build.run);
         }
         report.runs.push_back(std::move(run));
     }

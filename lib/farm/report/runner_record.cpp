@@ -3,6 +3,7 @@
 #include "farm/measure/stats.hpp"
 
 #include <map>
+#include <set>
 
 namespace farm::report {
 
@@ -12,7 +13,11 @@ RunnerTask& task_row(RunnerOverview& overview, std::map<std::string, std::size_t
                      const pnpm::TaskTiming& t) {
     auto [it, added] = index.emplace(t.id, overview.tasks.size());
     if (added) {
-        overview.tasks.push_back({t.id, t.package, t.task, {}, {}, {}, false, {}});
+        RunnerTask row;
+        row.id = t.id;
+        row.package = t.package;
+        row.task = t.task;
+        overview.tasks.push_back(std::move(row));
     }
     return overview.tasks[it->second];
 }
@@ -56,6 +61,16 @@ void add_size_runs(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerBui
             }
         }
     }
+}
+
+// The words a failed or interrupted runner build is stored with: the runner's command, then
+// what the run loop said (its last lines and the failed tasks).
+std::string runner_failure(const std::string& command, const measure::RunResult& run) {
+    if (run.outcome == measure::Outcome::interrupted) {
+        return command + " interrupted after " + std::to_string(run.iterations.size()) +
+               " completed runs";
+    }
+    return command + " failed: " + run.failure;
 }
 
 } // namespace
@@ -105,6 +120,46 @@ RunnerOverview overview_of(const pnpm::RunnerBuild& build) {
     return overview;
 }
 
+const char* RunnerTask::status() const {
+    if (failed) {
+        return "failed";
+    }
+    if (!ran) {
+        return blocked_by.empty() ? "not_run" : "skipped";
+    }
+    return "ok";
+}
+
+void add_unrun_tasks(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerBuild& build,
+                     RunnerOverview& overview) {
+    if (build.run.outcome == measure::Outcome::completed || build.summaries.empty() ||
+        !build.summaries.back()) {
+        return;
+    }
+    std::string script = plan.script.value_or("build");
+    std::set<std::string> listed, failed;
+    for (const pnpm::TaskTiming& t : build.summaries.back()->tasks) {
+        listed.insert(t.package);
+        if (t.failed()) {
+            failed.insert(t.package);
+        }
+    }
+    // Turbo names a task package#task, Nx project:task.
+    std::string separator = plan.runner == pnpm::BuildRunner::nx ? ":" : "#";
+    for (const pnpm::Package* package : pnpm::build_order(plan.project, script)) {
+        if (package == &plan.project.root_package || listed.count(package->name)) {
+            continue;
+        }
+        RunnerTask row;
+        row.id = package->name + separator + script;
+        row.package = package->name;
+        row.task = script;
+        row.ran = false;
+        row.blocked_by = pnpm::failed_dependency(plan.project, *package, failed);
+        overview.tasks.push_back(std::move(row));
+    }
+}
+
 void add_runner_runs(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerBuild& build,
                      const history::Run& base, ProjectReport& report) {
     std::string command = display_command(build.argv);
@@ -113,6 +168,9 @@ void add_runner_runs(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerB
 
     history::Run total = build_run(base, build_subject("total", plan.build_state), command, status);
     total.duration_s = build.run.total_wall_s;
+    if (status != history::RunStatus::ok) {
+        total.failure = runner_failure(command, build.run);
+    }
     for (const measure::Iteration& it : build.run.iterations) {
         total.iterations.push_back(measure::to_iteration_record(it));
     }
@@ -147,6 +205,10 @@ void add_runner_runs(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerB
             one.metrics = {{"wall_s", "s", t.duration_s()}};
             if (t.failed()) {
                 it->second.status = history::RunStatus::failed;
+                it->second.failure =
+                    "task " + t.id + " failed in run " + std::to_string(k + 1) + ": " +
+                    (t.error.empty() ? "exit code " + std::to_string(t.exit_code.value_or(1))
+                                     : t.error);
             }
             it->second.iterations.push_back(std::move(one));
         }

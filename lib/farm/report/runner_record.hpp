@@ -29,6 +29,13 @@ struct RunnerTask {
     pnpm::TaskCache cache = pnpm::TaskCache::unknown; // in the newest run
     bool failed = false;                              // in any run
     std::string error;                                // the newest failure's words
+    // False for a package the runner's record of the newest run does not list after a failure:
+    // it was skipped (blocked_by: the failed workspace dependency) or never started.
+    bool ran = true;
+    std::string blocked_by;
+
+    // "ok", "failed", "skipped" or "not_run", as packages[].status says it in the pnpm mode.
+    const char* status() const;
 };
 
 // The tasks, cache counts, critical path and parallelism of a runner build.
@@ -42,6 +49,13 @@ struct RunnerOverview {
 };
 
 RunnerOverview overview_of(const pnpm::RunnerBuild& build);
+
+// After a failed build: a row for each package of the build order that has no task in the
+// newest run's record (the runner skipped it after a dependency failed, or stopped before it),
+// so that every package is listed with its status. Nothing when the build completed or the
+// runner left no record.
+void add_unrun_tasks(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::RunnerBuild& build,
+                     RunnerOverview& overview);
 
 // "build:<name>", with ":incremental" or ":cached" for those states.
 std::string build_subject(const std::string& name, pnpm::BuildState state);

@@ -49,11 +49,23 @@ json tasks_json(const pnpm::RunnerBuild& build, const RunnerOverview& overview) 
                          {"duration_s", t.median_s ? json(*t.median_s) : json(nullptr)},
                          {"durations_s", t.durations_s},
                          {"cache", cache_json(t.cache)},
-                         {"status", t.failed ? "failed" : "ok"},
+                         {"status", t.status()},
+                         {"blocked_by", t.blocked_by.empty() ? json(nullptr) : json(t.blocked_by)},
                          {"error", t.error.empty() ? json(nullptr) : json(t.error)},
                          {"output", o ? package_output_json(*o) : json(nullptr)}});
     }
     return tasks;
+}
+
+// The cache column: the cache status of a task that ran, else what happened to it.
+std::string task_state(const RunnerTask& t) {
+    if (t.failed) {
+        return "FAILED";
+    }
+    if (!t.ran) {
+        return t.blocked_by.empty() ? "not run" : "skipped: " + t.blocked_by + " failed";
+    }
+    return pnpm::to_string(t.cache);
 }
 
 } // namespace
@@ -68,9 +80,12 @@ json build_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::ProjectBench
     }
     const pnpm::RunnerBuild& build = *result.runner_build;
     RunnerOverview overview = overview_of(build);
+    add_unrun_tasks(plan, build, overview);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
     j["command"] = total ? total->command : "";
-    j["total"] = summary_of(total);
+    // A failed or interrupted build is no measurement: no total (its runs stay under "runs").
+    bool completed = total && total->status == history::RunStatus::ok;
+    j["total"] = completed ? summary_of(total) : json(nullptr);
     j["serial_sum"] =
         summary_of(find_subject(report, build_subject("serial_sum", plan.build_state)));
     j["parallelism"] = overview.parallelism ? json(*overview.parallelism) : json(nullptr);
@@ -90,6 +105,7 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     }
     const pnpm::RunnerBuild& build = *result.runner_build;
     RunnerOverview overview = overview_of(build);
+    add_unrun_tasks(plan, build, overview);
     std::string script = plan.script.value_or("build");
     std::string runner = pnpm::to_string(plan.runner);
     std::string state = pnpm::to_string(plan.build_state);
@@ -105,7 +121,7 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
         table.add_row(
             {t.id, t.median_s ? format_value(*t.median_s, "s") : "-",
              t.durations_s.empty() ? "-" : format_value(min, "s") + " … " + format_value(max, "s"),
-             std::to_string(t.durations_s.size()), t.failed ? "FAILED" : pnpm::to_string(t.cache),
+             std::to_string(t.durations_s.size()), task_state(t),
              o && o->files > 0 ? format_value(double(o->bytes), "bytes") + " in " +
                                      std::to_string(o->files) + " files"
                                : "-"});
@@ -113,7 +129,7 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     std::string out = "build (" + runner + " run " + script + ", build state " + state + ")\n";
     out += table.render(color);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
-    if (total && !total->iterations.empty()) {
+    if (total && total->status == history::RunStatus::ok && !total->iterations.empty()) {
         const measure::Summary s = history::series_of(total->iterations).front().summary;
         out += "  build:total " + format_value(s.median, "s") + " = " + runner + " run " + script +
                ", wall time, median of " + std::to_string(total->iterations.size()) +

@@ -75,6 +75,9 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
         out += ")" + parameters_label(subject) + "\n";
         if (std::string failures = failure_summary(subject); !failures.empty()) {
             out += "  " + failures + "\n";
+            for (const std::string& line : failure_message_details(subject)) {
+                out += "    " + line + "\n";
+            }
         }
         if (counts.completed == 0) {
             out += "  no completed run in the window: nothing to measure a trend from\n\n";

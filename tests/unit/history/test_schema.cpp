@@ -264,7 +264,7 @@ TEST_CASE("history::Store migrates version 3 to 4 and keeps a batch's columns") 
         old_id = insert_v1_run(db, "app", "2024-01-01T10:00:00.000Z", 1);
     }
     Store store(path, Store::Mode::existing);
-    CHECK(store.schema_version() == 4);
+    CHECK(store.schema_version() == latest_schema_version);
     Run old = store.load_run(old_id);
     CHECK(old.batch_id.empty());
     CHECK_FALSE(old.order_seed);
@@ -294,4 +294,47 @@ TEST_CASE("history::Store migrates version 3 to 4 and keeps a batch's columns") 
     CHECK_FALSE(store.imported_run("fedcba9876543210"));
     // A digest is unique: the same result cannot be stored twice, even by a racing import.
     CHECK_THROWS_AS(store.record(run), DatabaseError);
+}
+
+TEST_CASE("history::Store migrates version 4 to 5 and keeps a failure's words, secrets masked") {
+    fs::path path = fresh_db("history-schema-v4.db");
+    std::int64_t old_id = 0;
+    {
+        SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Transaction transaction(db);
+        migrate(db, 4);
+        transaction.commit();
+        old_id = insert_v1_run(db, "app", "2024-01-01T10:00:00.000Z", 1);
+        db.exec("UPDATE runs SET status = 'failed' WHERE id = " + std::to_string(old_id));
+    }
+    Store store(path, Store::Mode::existing);
+    CHECK(store.schema_version() == 5);
+    Run old = store.load_run(old_id);
+    CHECK(old.status == RunStatus::failed); // the run is kept as it was
+    CHECK(old.iterations.size() == 1);
+    CHECK(old.failure.empty()); // recorded before failures were kept: explained from exit codes
+
+    Run run;
+    run.kind = "build";
+    run.subject = "build:@acme/db";
+    run.started_at = "2024-02-01T10:00:00.000Z";
+    run.status = RunStatus::failed;
+    run.failure = "build of @acme/db failed: cannot reach postgres://app:hunter2@db/app\n"
+                  "    (run 1 failed (exit code 3))";
+    run.iterations.push_back({0, 3, 0, {{"wall_s", "s", 0.1}}});
+    std::int64_t id = store.record(run);
+    std::string back = store.load_run(id).failure;
+    CHECK(back.find("build of @acme/db failed") == 0);
+    CHECK(back.find("hunter2") == std::string::npos);
+    CHECK(back.find("(run 1 failed (exit code 3))") != std::string::npos);
+
+    SUBCASE("a long failure keeps its first and last lines, whole characters only") {
+        run.failure = "build of @acme/db failed: " + std::string(10000, 'x') + "\u00e9" +
+                      std::string(5000, 'y') + "\nthe last line";
+        std::string kept = store.load_run(store.record(run)).failure;
+        CHECK(kept.size() <= max_failure_bytes);
+        CHECK(kept.find("build of @acme/db failed") == 0);
+        CHECK(kept.find("[...]") != std::string::npos);
+        CHECK(kept.ends_with("\nthe last line"));
+    }
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -103,4 +104,27 @@ TEST_CASE("pnpm::needs_priming: a production-only install primes a full one, not
     CHECK(needs_priming(state, project, InstallScenario::warm, store));
     CHECK(needs_priming(state, project, InstallScenario::noop, store));
     CHECK_FALSE(needs_priming(state, project, InstallScenario::prod, store));
+}
+
+TEST_CASE("pnpm::store_dir_from_environment and store_in_folder: a store known without pnpm") {
+    std::map<std::string, std::string> env;
+    auto get = [&env](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    CHECK(store_dir_from_environment(get).empty());
+    env["npm_config_store_dir"] = "relative/store"; // pnpm resolves it from where it runs
+    CHECK(store_dir_from_environment(get).empty());
+    env["npm_config_store_dir"] = "/ci/store";
+    CHECK(store_dir_from_environment(get) == "/ci/store");
+    env["pnpm_config_store_dir"] = "/ci/pnpm-store"; // pnpm 11's name
+    CHECK(store_dir_from_environment(get) == "/ci/pnpm-store");
+
+    // .modules.yaml records the versioned store inside the folder.
+    CHECK(store_in_folder("/ci/store/v10", "/ci/store"));
+    CHECK(store_in_folder("/ci/store/v3/", "/ci/store/"));
+    CHECK(store_in_folder("/ci/store", "/ci/store"));
+    CHECK_FALSE(store_in_folder("/ci/store/tmp", "/ci/store"));
+    CHECK_FALSE(store_in_folder("/other/store/v10", "/ci/store"));
+    CHECK_FALSE(store_in_folder("/ci/store/v10", ""));
 }

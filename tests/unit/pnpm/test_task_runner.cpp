@@ -70,12 +70,22 @@ TEST_CASE("pnpm::find_runner_binary: a runner that is not installed says what to
 
 TEST_CASE("pnpm::runner_argv: the runner's cache is bypassed unless the state is cached") {
     using V = std::vector<std::string>;
-    CHECK(runner_argv("/r/turbo", BuildRunner::turbo, "build", BuildState::clean) ==
+    CHECK(runner_argv("/r/turbo", BuildRunner::turbo, "build", BuildState::clean, false) ==
           V{"/r/turbo", "run", "build", "--summarize", "--force"});
-    CHECK(runner_argv("/r/turbo", BuildRunner::turbo, "build", BuildState::cached) ==
+    CHECK(runner_argv("/r/turbo", BuildRunner::turbo, "build", BuildState::cached, false) ==
           V{"/r/turbo", "run", "build", "--summarize"});
-    CHECK(runner_argv("/r/nx", BuildRunner::nx, "build", BuildState::incremental) ==
+    CHECK(runner_argv("/r/nx", BuildRunner::nx, "build", BuildState::incremental, true) ==
           V{"/r/nx", "run-many", "-t", "build", "--skip-nx-cache"});
+}
+
+TEST_CASE("pnpm::runner_argv: after a failure the runner goes on as far as --keep-going says") {
+    using V = std::vector<std::string>;
+    // turbo's plain --continue means `always`: it would build the failed task's dependents too.
+    CHECK(runner_argv("/r/turbo", BuildRunner::turbo, "build", BuildState::cached, true) ==
+          V{"/r/turbo", "run", "build", "--summarize", "--continue=dependencies-successful"});
+    // Nx goes on with independent tasks by default; without --keep-going it stops at once.
+    CHECK(runner_argv("/r/nx", BuildRunner::nx, "build", BuildState::cached, false) ==
+          V{"/r/nx", "run-many", "-t", "build", "--nx-bail"});
 }
 
 TEST_CASE("pnpm::runner_environment: no telemetry, and PATH left to pnpm_environment") {

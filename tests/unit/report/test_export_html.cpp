@@ -105,9 +105,29 @@ TEST_CASE("report::report_to_html writes one page with a chart per subject and m
     CHECK(html.find("<figcaption>build · web · peak RSS") == std::string::npos);
     CHECK(html.find("<figcaption>build · web · max RSS (largest process)</figcaption>") !=
           std::string::npos);
-    // Runs are dots; the failed one in the failure colour.
+    // Completed runs are dots; the failed one is no dot but a cross in each of its subject's
+    // charts, even where it did not measure the metric.
     CHECK(count(html, "<circle class=\"dot\"") == 5);
-    CHECK(count(html, "<circle class=\"dot failed\"") == 2);
+    CHECK(count(html, "<path class=\"failed-run\"") == 3);
+    CHECK(html.find("run #2, 2026-11-21 10:00, failed, not a measurement") != std::string::npos);
+}
+
+TEST_CASE("report::render_trend_svg: a failed run is never a measurement on the chart") {
+    TrendChart chart;
+    chart.title = "build · web · wall time";
+    chart.unit = "s";
+    chart.points = {ChartPoint{1.0, 0.9, 1.1, "run #1", false},
+                    ChartPoint{500.0, 400.0, 600.0, "run #2, failed: exit code 3", true},
+                    ChartPoint{1.2, 1.1, 1.3, "run #3", false}};
+    std::string svg = render_trend_svg(chart);
+    // Its numbers change nothing: not the scale, the line or the band.
+    TrendChart same = chart;
+    same.points[1]->median = same.points[1]->min = same.points[1]->max = 1.1;
+    CHECK(render_trend_svg(same) == svg);
+    CHECK(count(svg, "<circle class=\"dot\"") == 2);
+    CHECK(count(svg, "<path class=\"failed-run\"") == 1);
+    CHECK(svg.find("<title>run #2, failed: exit code 3</title>") != std::string::npos);
+    CHECK(svg.find(">500") == std::string::npos);
 }
 
 TEST_CASE("report::report_to_html needs nothing from the network") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -104,4 +105,45 @@ TEST_CASE("report::add_runner_runs: a failed task fails its subject, with turbo'
         }
     }
     CHECK(found);
+    // The failure's words are stored with the failed runs: the task's, and the build's.
+    CHECK(find(r, "build:@acme/site")->failure.find("task @acme/site#build failed in run 1") == 0);
+    CHECK(find(r, "build:@acme/site")->failure.find("exited (1)") != std::string::npos);
+    CHECK(find(r, "build:total")->failure.find("turbo run build --summarize --force failed") == 0);
+    CHECK(find(r, "build:@acme/lib")->failure.empty());
+}
+
+TEST_CASE("report::add_unrun_tasks: after a failure every package is listed with its status") {
+    pnpm::ProjectBenchmarkPlan plan;
+    plan.runner = pnpm::BuildRunner::turbo;
+    plan.project = pnpm::load_project(std::string(FARM_TEST_FIXTURES) + "/monorepo");
+    // turbo stopped after @acme/site failed: @acme/web (which needs only the library) never ran.
+    pnpm::RunnerBuild build = build_of({"turbo2.11-failed.json"}, 3.0);
+    build.run.outcome = measure::Outcome::failed;
+    report::RunnerOverview o = report::overview_of(build);
+    report::add_unrun_tasks(plan, build, o);
+    std::map<std::string, std::string> status;
+    for (const report::RunnerTask& t : o.tasks) {
+        status[t.package] = t.status();
+    }
+    CHECK(status == std::map<std::string, std::string>{
+                        {"@acme/lib", "ok"}, {"@acme/site", "failed"}, {"@acme/web", "not_run"}});
+    CHECK(o.tasks.back().id == "@acme/web#build");
+
+    SUBCASE("a package above the failed one is skipped, naming it") {
+        for (pnpm::TaskTiming& t : build.summaries[0]->tasks) {
+            if (t.package == "@acme/lib") {
+                t.exit_code = 1; // the library failed: web and site depend on it
+            }
+        }
+        report::RunnerOverview again = report::overview_of(build);
+        report::add_unrun_tasks(plan, build, again);
+        CHECK(std::string(again.tasks.back().status()) == "skipped");
+        CHECK(again.tasks.back().blocked_by == "@acme/lib");
+    }
+    SUBCASE("nothing is added to a completed build") {
+        build.run.outcome = measure::Outcome::completed;
+        report::RunnerOverview done = report::overview_of(build);
+        report::add_unrun_tasks(plan, build, done);
+        CHECK(done.tasks.size() == 2);
+    }
 }

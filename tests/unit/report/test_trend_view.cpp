@@ -83,3 +83,23 @@ TEST_CASE("report::report_to_json counts failed runs and trends over completed o
     CHECK(j["subjects"][1]["trend"].empty());
     CHECK(j["subjects"][0]["newest_failure"].is_null());
 }
+
+TEST_CASE("report: the newest failure's stored message, in the text and the JSON") {
+    std::vector<report::SubjectTrend> subjects = failed_then_ok();
+    history::RunOverview& failed = subjects[2].runs[0];
+    failed.failure_message = "build of web failed: DATABASE_URL is not set\n"
+                             "    at config.ts:3\n"
+                             "    (run 1 failed (exit code 3))";
+    std::string text = report::render_trends(subjects, false);
+    CHECK(contains(text, "in run 1 of 1: build of web failed: DATABASE_URL is not set\n"
+                         "    at config.ts:3\n"
+                         "    (run 1 failed (exit code 3))\n"));
+    report::ReportData data;
+    data.subjects = subjects;
+    nlohmann::json j = report::report_to_json(data);
+    CHECK(j["subjects"][2]["newest_failure"]["message"] == failed.failure_message);
+    CHECK(j["subjects"][1]["newest_failure"]["message"].is_null()); // recorded before farm kept it
+    // The JSON report reads back with it.
+    report::ReportData back = report::report_from_json(j);
+    CHECK(back.subjects[2].runs[0].failure_message == failed.failure_message);
+}
