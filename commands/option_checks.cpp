@@ -47,6 +47,19 @@ CLI::Validator whole_number_check(std::size_t min, std::size_t max) {
         range, "whole number");
 }
 
+CLI::Validator number_check(double min, double max) {
+    std::string range = core::number_text(min) + " to " + core::number_text(max);
+    return CLI::Validator(
+        [min, max, range](std::string& text) -> std::string {
+            std::optional<double> value = core::finite_number(text);
+            if (value && *value >= min && *value <= max) {
+                return {};
+            }
+            return "takes a number from " + range + " (not '" + text + "')";
+        },
+        range, "number");
+}
+
 CLI::Validator one_of_check(std::vector<std::string> words) {
     std::string listed = core::join(words, ", ");
     return CLI::Validator(

@@ -14,6 +14,9 @@ namespace farm::commands {
 // A whole number (digits only: no sign, no decimals, no exponent) from `min` to `max`.
 CLI::Validator whole_number_check(std::size_t min, std::size_t max);
 
+// A finite number (decimals allowed) from `min` to `max`; CLI::Range lets "nan" through.
+CLI::Validator number_check(double min, double max);
+
 // One of `words`, exactly as written.
 CLI::Validator one_of_check(std::vector<std::string> words);
 

@@ -54,7 +54,7 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "seed of the prompts, lengths and arrivals (default: new prompts each "
                    "run, their seed stored with it)");
     cmd.add_option("--temperature", o.temperature, "sampling temperature sent to the server")
-        ->check(CLI::Range(0.0, 100.0));
+        ->check(number_check(0, 100));
     cmd.add_option("--max-tokens", o.max_tokens, "at most this many output tokens per answer")
         ->check(whole_number_check(1, 1'000'000));
     cmd.add_option("--timeout", o.timeout_s, "seconds a request may take (first byte and total)")
@@ -65,7 +65,7 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
         ->check(seconds_check());
     cmd.add_option("--burstiness", o.burstiness,
                    "with --rate: gamma shape of the arrival gaps (1 Poisson, < 1 bursts, > 1 even)")
-        ->check(CLI::Range(0.01, 1000.0))
+        ->check(number_check(0.01, 1000))
         ->capture_default_str();
     cmd.add_option("--ramp-up", o.ramp_up_s,
                    "SECONDS over which the rate (or the concurrency) rises linearly from 0 "

@@ -72,15 +72,15 @@ std::vector<history::Run> runs_of(const CommandsPlan& plan,
         for (const measure::Iteration& iteration : result.iterations) {
             run.iterations.push_back(measure::to_iteration_record(iteration));
         }
-        std::string failure = result.failure + failure_hint(result, plan.batch.commands[i]);
+        std::string failure = result.failure;
         if (result.outcome == measure::Outcome::interrupted) {
             failure = "interrupted after " + std::to_string(run.iterations.size()) +
                       " completed runs; the partial result is shown";
         }
         if (run.status != history::RunStatus::ok) {
-            run.failure = failure;
+            run.failure = failure; // the history keeps what happened, not farm's advice
         }
-        failures.push_back(std::move(failure));
+        failures.push_back(failure + failure_hint(result, plan.batch.commands[i]));
         runs.push_back(std::move(run));
     }
     return runs;

@@ -280,12 +280,12 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
         ->needs(compare)
         ->capture_default_str();
     cmd->add_option("--alpha", options->alpha, "significance level (default 0.05)")
-        ->check(CLI::Range(1e-9, 0.5))
+        ->check(number_check(1e-9, 0.5))
         ->needs(compare);
     cmd->add_option("--threshold", options->threshold,
                     "noise floor in % for every kind (default 20 for builds and installs, 15 "
                     "for runtime metrics, or compare.threshold_pct in farm.config.json)")
-        ->check(CLI::Range(0.0, 1000.0))
+        ->check(number_check(0, 1000))
         ->needs(compare);
     cmd->add_option("--metric", options->metrics,
                     "metric to compare (repeatable, or `all`; default: each subject's primary)")

@@ -44,6 +44,10 @@ run_farm perf:build --runs 2.5 -- true
 expect_contains "$ERR" "(not '2.5')" "a fraction is not a count"
 run_farm perf:build --warmup -1 -- true
 expect_contains "$ERR" "--warmup takes a whole number from 0 to 1,000,000" "a negative warm-up"
+run_farm perf:report --compare --alpha 2
+expect_contains "$ERR" "--alpha takes a number from 1e-09 to 0.5 (not '2')" "a decimal out of range, in words"
+run_farm perf:report --compare --alpha nan
+expect_contains "$ERR" "--alpha takes a number from" "nan is not a number"
 run_farm perf:build --runner turob
 expect_rc 2 "an unknown runner is a usage error"
 expect_contains "$ERR" "--runner takes one of auto, turbo, nx, pnpm (not 'turob'): did you mean turbo?" \
