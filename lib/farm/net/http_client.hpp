@@ -12,7 +12,8 @@
 // - Error messages name the URL without its credentials (`user:password@` is removed) and never
 //   contain request headers, so an Authorization header cannot leak into a terminal or a log.
 // - libcurl is initialised once per process, safely from any thread. Proxies come from the
-//   environment (http_proxy, https_proxy, no_proxy), as curl does by default. Only http and
+//   environment (http_proxy, https_proxy, no_proxy), as curl does by default, unless the request
+//   says no_proxy. Only http and
 //   https URLs are followed; redirects are not.
 #pragma once
 
@@ -33,6 +34,9 @@ struct HttpRequest {
     std::string body;              // sent when not empty (and always for POST, PUT, PATCH)
     double connect_timeout_s = 10; // 0: curl's default (300 s)
     double total_timeout_s = 60;   // the whole exchange, connection included; 0: no limit
+    // True: straight to the server whatever http_proxy says (a probe of a local dev server must
+    // not go through a proxy, which would answer for it or not reach it at all).
+    bool no_proxy = false;
     // Names the server in error messages: "the Pushgateway" gives
     // "cannot reach the Pushgateway at http://...". Empty: the URL alone.
     std::string peer_name;
