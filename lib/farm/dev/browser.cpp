@@ -106,8 +106,8 @@ std::filesystem::path find_chromium(const std::string& given) {
     while (std::getline(folders, folder, ':')) {
         dirs.push_back(folder.empty() ? "." : folder);
     }
-    for (const char* name : {"chromium", "chromium-browser", "google-chrome-stable",
-                             "google-chrome"}) {
+    for (const char* name :
+         {"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"}) {
         for (const std::string& dir : dirs) {
             std::filesystem::path candidate = std::filesystem::path(dir) / name;
             if (executable(candidate)) {
@@ -212,8 +212,9 @@ double Browser::load(const std::string& url, double timeout_s) {
         double left = timeout_s - seconds_since(start);
         std::optional<std::string> text = left > 0 ? m_page->receive(left) : std::nullopt;
         if (!text) {
-            throw Error("the page " + url + " did not finish loading in Chromium within the "
-                                            "timeout",
+            throw Error("the page " + url +
+                            " did not finish loading in Chromium within the "
+                            "timeout",
                         ExitCode::command_failed);
         }
         json message = json::parse(*text, nullptr, false);
@@ -228,8 +229,8 @@ bool Browser::page_shows(const std::string& text) {
     std::string expression =
         "(document.body ? document.body.innerText : '').includes(" + json(text).dump() + ")";
     try {
-        json result = call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}},
-                           5.0);
+        json result =
+            call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}}, 5.0);
         return !result.contains("exceptionDetails") && result.contains("result") &&
                result["result"].value("value", json(false)) == json(true);
     } catch (const Error&) {

@@ -70,8 +70,8 @@ std::optional<std::string> socket_origin(const std::string& page_url) {
     if (!where || page_url.rfind("http://", 0) != 0) {
         return std::nullopt;
     }
-    std::string host = where->first.find(':') != std::string::npos ? "[" + where->first + "]"
-                                                                   : where->first;
+    std::string host =
+        where->first.find(':') != std::string::npos ? "[" + where->first + "]" : where->first;
     return "ws://" + host + ":" + std::to_string(where->second);
 }
 
@@ -97,8 +97,7 @@ const char* hmr_protocol_name(HmrProtocol protocol) {
     return "";
 }
 
-std::unique_ptr<HmrListener> HmrListener::connect(const std::string& page_url,
-                                                  double timeout_s) {
+std::unique_ptr<HmrListener> HmrListener::connect(const std::string& page_url, double timeout_s) {
     std::optional<std::string> origin = socket_origin(page_url);
     if (!origin) {
         return nullptr;
@@ -141,7 +140,8 @@ void HmrListener::drain() {
 
 std::optional<std::pair<HmrSignal, Clock::time_point>> HmrListener::next(double wait_s) {
     Clock::time_point until =
-        Clock::now() + std::chrono::microseconds(static_cast<long long>(std::max(0.0, wait_s) * 1e6));
+        Clock::now() +
+        std::chrono::microseconds(static_cast<long long>(std::max(0.0, wait_s) * 1e6));
     for (;;) {
         double left = std::chrono::duration<double>(until - Clock::now()).count();
         std::optional<std::string> message = m_socket->receive(std::max(0.0, left));

@@ -34,9 +34,10 @@ std::string strip_ansi(std::string_view text);
 
 // A local address a server printed.
 struct PrintedUrl {
-    std::string url;           // "http://localhost:5173/" (0.0.0.0 and [::] become localhost)
+    std::string url; // "http://localhost:5173/" (0.0.0.0 and [::] become localhost)
     int port = 0;
-    bool marked_local = false; // on the line the tool marks as its own: Vite "Local:", Next "- Local:"
+    bool marked_local =
+        false; // on the line the tool marks as its own: Vite "Local:", Next "- Local:"
 };
 
 // The first local URL in `line`: http(s)://localhost:N, http(s)://127.0.0.1:N,

@@ -34,8 +34,8 @@ SessionStop failure(const Running& r, const std::string& what) {
 // "http://localhost:5173/a/b" -> "http://localhost:5173".
 std::string origin_of(const std::string& url) {
     std::size_t scheme_end = url.find("://");
-    std::size_t path = scheme_end == std::string::npos ? std::string::npos
-                                                       : url.find('/', scheme_end + 3);
+    std::size_t path =
+        scheme_end == std::string::npos ? std::string::npos : url.find('/', scheme_end + 3);
     return path == std::string::npos ? url : url.substr(0, path);
 }
 
@@ -49,8 +49,9 @@ void check_module_compiles(const Running& r, const Watchers& w, std::size_t numb
     std::optional<int> status = http_status(w.module_url, 30);
     if (status && *status >= 500) {
         throw failure(r, "reload " + std::to_string(number) + ": the dev server cannot compile " +
-                             w.reload->file + " after the edit (GET " + w.module_url + " answered " +
-                             std::to_string(*status) + ")." + last_output(*r.service));
+                             w.reload->file + " after the edit (GET " + w.module_url +
+                             " answered " + std::to_string(*status) + ")." +
+                             last_output(*r.service));
     }
 }
 
@@ -157,8 +158,7 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
             auto signal = w.hmr->next(0.002);
             if (signal && signal->first.kind == HmrSignalKind::error) {
                 throw failure(r, "reload " + std::to_string(number) + ": the edit of " +
-                                     w.reload->file + " does not compile: " +
-                                     signal->first.detail);
+                                     w.reload->file + " does not compile: " + signal->first.detail);
             }
             if (signal) {
                 t.hmr_s = std::max(0.0, seconds(signal->second - edited));
@@ -193,9 +193,7 @@ void record(ServiceMeasurement& m, const ReloadTimes& t) {
     if (t.browser_s) {
         m.browser_ms.push_back(*t.browser_s * 1000);
     }
-    std::optional<double> first = t.server_log_s ? t.server_log_s
-                                  : t.hmr_s      ? t.hmr_s
-                                                 : t.browser_s;
+    std::optional<double> first = t.server_log_s ? t.server_log_s : t.hmr_s ? t.hmr_s : t.browser_s;
     m.reload_s.push_back(first.value_or(0));
 }
 

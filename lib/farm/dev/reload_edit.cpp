@@ -24,12 +24,12 @@ std::string comment_line(const std::filesystem::path& file, const std::string& m
     for (char& c : extension) {
         c = char(std::tolower(static_cast<unsigned char>(c)));
     }
-    static const std::set<std::string> scripts = {".js", ".jsx", ".ts",  ".tsx", ".mjs",
-                                                  ".cjs", ".mts", ".cts"};
+    static const std::set<std::string> scripts = {".js",  ".jsx", ".ts",  ".tsx",
+                                                  ".mjs", ".cjs", ".mts", ".cts"};
     static const std::set<std::string> styles = {".css", ".scss", ".less"};
     // A Vue or Svelte component ends with its last block; an HTML comment is valid after it.
-    static const std::set<std::string> markup = {".html", ".htm", ".vue", ".svelte", ".md",
-                                                 ".mdx", ".astro"};
+    static const std::set<std::string> markup = {".html", ".htm", ".vue",  ".svelte",
+                                                 ".md",   ".mdx", ".astro"};
     if (scripts.count(extension)) {
         return "// " + marker;
     }

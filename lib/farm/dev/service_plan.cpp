@@ -43,7 +43,8 @@ bool has_word(const std::string& name, const std::vector<std::string>& words) {
 // At a turbo or Nx root: a service per workspace package with a `dev` script; nothing elsewhere.
 std::vector<core::DevService> workspace_services(const std::filesystem::path& root) {
     std::vector<core::DevService> services;
-    if (!std::filesystem::exists(root / "turbo.json") && !std::filesystem::exists(root / "nx.json")) {
+    if (!std::filesystem::exists(root / "turbo.json") &&
+        !std::filesystem::exists(root / "nx.json")) {
         return services;
     }
     pnpm::Project project = pnpm::load_project(root);

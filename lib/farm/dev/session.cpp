@@ -234,11 +234,11 @@ void open_pages(const DevPlan& plan, RunningServices& running, Browser* browser,
             } else {
                 check_alive(r, "before its page answered");
                 if (seconds(Clock::now() - start) > plan.timeout_s) {
-                    throw SessionStop{DevOutcome::failed,
-                                      "service '" + r.spec->name + "': GET " + page +
-                                          " gave no 2xx or 3xx answer within " +
-                                          seconds_text(plan.timeout_s) + "." +
-                                          last_output(*r.service)};
+                    throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "': GET " +
+                                                              page +
+                                                              " gave no 2xx or 3xx answer within " +
+                                                              seconds_text(plan.timeout_s) + "." +
+                                                              last_output(*r.service)};
                 }
                 stop_if_interrupted(0.05);
             }

@@ -106,9 +106,10 @@ void WebSocket::handshake(const std::string& host_header, const std::string& pat
     std::uint64_t high = (std::uint64_t(random()) << 32) | random();
     std::uint64_t low = (std::uint64_t(random()) << 32) | random();
     std::string key = websocket_new_key(high, low);
-    std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host_header +
-                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
-                          key + "\r\nSec-WebSocket-Version: 13\r\n";
+    std::string request =
+        "GET " + path + " HTTP/1.1\r\nHost: " + host_header +
+        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
+        "\r\nSec-WebSocket-Version: 13\r\n";
     if (!protocol.empty()) {
         request += "Sec-WebSocket-Protocol: " + protocol + "\r\n";
     }
@@ -195,7 +196,8 @@ bool WebSocket::take_frame(int& opcode, bool& fin, std::string& payload) {
 
 std::optional<std::string> WebSocket::receive(double timeout_s) {
     Clock::time_point until =
-        Clock::now() + std::chrono::microseconds(std::max<long long>(0, static_cast<long long>(timeout_s * 1e6)));
+        Clock::now() +
+        std::chrono::microseconds(std::max<long long>(0, static_cast<long long>(timeout_s * 1e6)));
     for (;;) {
         int opcode = 0;
         bool fin = false;

@@ -65,11 +65,10 @@ std::string render_phases_and_clocks(const dev::DevResult& result, bool color) {
     for (const dev::ServiceMeasurement& s : result.services) {
         if (!s.first_output_s.empty() || !s.port_open_s.empty() || !s.first_2xx_s.empty()) {
             any_phase = true;
-            phases.add_row({s.name, seconds_cell(s.first_output_s, median_of),
-                            seconds_cell(s.port_open_s, median_of),
-                            seconds_cell(s.first_2xx_s, median_of),
-                            seconds_cell(s.page_load_s, median_of),
-                            seconds_cell(s.startup_s, median_of)});
+            phases.add_row(
+                {s.name, seconds_cell(s.first_output_s, median_of),
+                 seconds_cell(s.port_open_s, median_of), seconds_cell(s.first_2xx_s, median_of),
+                 seconds_cell(s.page_load_s, median_of), seconds_cell(s.startup_s, median_of)});
         }
         if (!s.reload_s.empty()) {
             any_clock = true;
@@ -82,7 +81,8 @@ std::string render_phases_and_clocks(const dev::DevResult& result, bool color) {
     }
     if (any_phase) {
         if (!result.ready_total_s.empty()) {
-            phases.add_row({"(all services)", "", "", "", seconds_cell(result.page_total_s, median_of),
+            phases.add_row({"(all services)", "", "", "",
+                            seconds_cell(result.page_total_s, median_of),
                             seconds_cell(result.ready_total_s, median_of)});
         }
         out += "  start-up phases (median, from each spawn)\n" + phases.render(color) + "\n";

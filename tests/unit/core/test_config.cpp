@@ -321,9 +321,8 @@ TEST_CASE("core::load_config a malformed ai entry: file, line, column, path") {
 
 TEST_CASE("core::load_config refuses reload settings that could only time out") {
     // A touch leaves the content alone, so the page at the URL never changes.
-    std::string message = error_for(
-        "reload-touch-url",
-        R"({"dev": {"services": [{"name": "web", "command": "vite",
+    std::string message = error_for("reload-touch-url",
+                                    R"({"dev": {"services": [{"name": "web", "command": "vite",
             "reload": {"file": "src/App.tsx", "url": "http://localhost:5173/"}}]}})");
     CHECK_MESSAGE(contains(message, ": dev.services[0].reload.url:"), message);
     CHECK_MESSAGE(contains(message, "could only time out"), message);

@@ -163,8 +163,9 @@ TEST_CASE("dev::strip_ansi removes colours and cursor moves") {
 }
 
 TEST_CASE("dev::printed_local_url: the whole URL, and whether the line marks it local") {
-    std::optional<PrintedUrl> vite = printed_local_url("  \x1b[32m➜\x1b[39m  \x1b[1mLocal\x1b[22m:   "
-                                                       "\x1b[36mhttp://localhost:\x1b[1m5173\x1b[22m/\x1b[39m");
+    std::optional<PrintedUrl> vite =
+        printed_local_url("  \x1b[32m➜\x1b[39m  \x1b[1mLocal\x1b[22m:   "
+                          "\x1b[36mhttp://localhost:\x1b[1m5173\x1b[22m/\x1b[39m");
     REQUIRE(vite);
     CHECK(vite->url == "http://localhost:5173/");
     CHECK(vite->marked_local);
@@ -172,7 +173,8 @@ TEST_CASE("dev::printed_local_url: the whole URL, and whether the line marks it 
     REQUIRE(next);
     CHECK(next->url == "http://localhost:3000/");
     CHECK(next->marked_local);
-    std::optional<PrintedUrl> other = printed_local_url("proxying /api to http://127.0.0.1:8080/api");
+    std::optional<PrintedUrl> other =
+        printed_local_url("proxying /api to http://127.0.0.1:8080/api");
     REQUIRE(other);
     CHECK(other->url == "http://127.0.0.1:8080/api");
     CHECK_FALSE(other->marked_local);

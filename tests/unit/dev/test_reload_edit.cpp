@@ -53,7 +53,8 @@ TEST_CASE("dev::ReloadEdit appends a comment by default, the user's text as give
     mine.restore();
 }
 
-TEST_CASE("dev::ReloadEdit insert writes the marker after the given text, where the page shows it") {
+TEST_CASE(
+    "dev::ReloadEdit insert writes the marker after the given text, where the page shows it") {
     fs::path folder = farm::test::fresh_folder("reload_edit", "insert");
     fs::path page = folder / "page.jsx";
     farm::test::write_file(page, "<h1>Hello</h1><p>Hello</p>");
