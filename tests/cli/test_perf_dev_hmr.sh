@@ -117,7 +117,8 @@ expect_contains "$ERR" "--chromium /nonexistent/chromium" "names the option"
 # At a turbo root without dev.services: one service per package with a dev script, each run with
 # pnpm --filter.
 rm farm.config.json
-PATH="$(dirname "$(monorepo_pnpm)"):$PATH" run_farm perf:dev "$WORK/mono" --runs 1 --reloads 0 \
+npm_config_manage_package_manager_versions=false PATH="$(dirname "$(monorepo_pnpm)"):$PATH" \
+    run_farm perf:dev "$WORK/mono" --runs 1 --reloads 0 \
     --duration 0 --timeout 120 --json --no-record
 expect_rc 0 "the workspace's dev scripts ($ERR)"
 expect_eq "$(json_get "$OUT" '",".join(s["name"] for s in d["services"])')" "@acme/site,@acme/web" \

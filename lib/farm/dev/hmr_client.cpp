@@ -31,8 +31,14 @@ std::string first_line(const json& value) {
     return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// A string field, or "" when it is missing or not a string (a server's message is input).
+std::string text_field(const json& message, const char* key) {
+    auto found = message.find(key);
+    return found != message.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
 HmrSignal classify_vite(const json& message) {
-    std::string type = message.value("type", "");
+    std::string type = text_field(message, "type");
     if (type == "update" || type == "full-reload") {
         return {HmrSignalKind::update, type};
     }
@@ -43,7 +49,7 @@ HmrSignal classify_vite(const json& message) {
 }
 
 HmrSignal classify_next(const json& message) {
-    std::string action = message.value("action", "");
+    std::string action = text_field(message, "action");
     if (action == "built" || action == "sync") {
         if (message.contains("errors") && message["errors"].is_array() &&
             !message["errors"].empty()) {
