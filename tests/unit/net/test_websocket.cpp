@@ -17,8 +17,8 @@ using farm::net::WebSocket;
 namespace {
 
 // A one-connection WebSocket server: answers the handshake, sends "hello" (unmasked, as servers
-// do) and a ping, reads one frame from the client, records whether it was masked, and sends its
-// text back in two fragments.
+// do), a ping and "second", reads one frame from the client, records whether it was masked, and
+// sends its text back in two fragments.
 struct EchoServer {
     int fd = -1;
     int port = 0;
@@ -82,6 +82,7 @@ struct EchoServer {
                              farm::net::websocket_accept_for(key[1].str()) + "\r\n\r\n";
         answer += std::string("\x81\x05hello", 7);
         answer += std::string("\x89\x00", 2); // ping
+        answer += std::string("\x81\x06second", 8);
         (void)!write(client, answer.data(), answer.size());
         int opcode = 0;
         bool masked = false;
@@ -122,6 +123,7 @@ TEST_CASE("net::WebSocket: handshake, masked frames, pings answered, fragments j
     WebSocket socket("ws://127.0.0.1:" + std::to_string(server.port) + "/hmr?token=x", "vite-hmr",
                      2.0);
     CHECK(socket.receive(2.0) == std::optional<std::string>("hello"));
+    CHECK(socket.receive(2.0) == std::optional<std::string>("second")); // the ping answered first
     socket.send_text("{\"id\":1}");
     CHECK(socket.receive(2.0) == std::optional<std::string>("{\"id\":1}"));
     CHECK(server.client_masked);
