@@ -91,6 +91,7 @@ _farm_option_kind() {
     'perf:dev -s' | 'perf:dev --service') _farm_kind=text ;;
     'perf:dev --config') _farm_kind=file ;;
     'perf:dev --db') _farm_kind=file ;;
+    'perf:dev --chromium') _farm_kind=text ;;
     'perf:report --kind') _farm_kind=text ;;
     'perf:report --subject') _farm_kind=subject ;;
     'perf:report --since') _farm_kind=text ;;
@@ -136,6 +137,7 @@ _farm_positional() {
     _farm_kind="" _farm_choices=()
     case "$1" in
     perf:build) _farm_kind=directory ;;
+    perf:dev) _farm_kind=directory ;;
     optimize:pnpm) _farm_kind=text ;;
     completion) _farm_kind=choice _farm_choices=(bash zsh fish man) ;;
     esac
@@ -150,7 +152,7 @@ _farm_options() {
     perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
     perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests -c --concurrency --rate --max-concurrency --json) ;;
     perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
-    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;
+    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --no-record --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;
     optimize) _farm_choices=(-h --help --apply --since --db --config --pnpm --json) ;;
