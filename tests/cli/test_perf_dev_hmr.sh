@@ -63,7 +63,7 @@ JSON
 }
 web_service=', { "name": "web", "cwd": "apps/web",
     "command": ["./node_modules/.bin/next", "dev", "--port", "'$web_port'"],
-    "reload": { "file": "app/page.jsx", "edit": "insert", "after": "<h1>" } }'
+    "reload": { "file": "app/page.jsx", "edit": "append" } }'
 
 # An edit of a .tsx module with the default marker (a comment): the module still compiles, and
 # Vite's HMR message is seen without any browser.
@@ -87,15 +87,19 @@ if command -v chromium >/dev/null 2>&1; then
     write_config '{ "file": "src/label.tsx", "edit": "insert", "after": "acme label" }' "$web_service"
     run_farm perf:dev --browser --runs 1 --reloads 2 --duration 0 --timeout 120 --json --no-record
     expect_rc 0 "Vite and Next.js in Chromium ($ERR)"
+    # The site's edit puts a marker on the page: both clocks, the browser's never the first.
+    clocks="d['services'][0]['reload_clocks']"
+    expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "site: browser clock"
+    expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "site: HMR clock"
+    expect_eq "$(json_get "$OUT" "all(b >= h for b, h in zip($clocks['browser_ms']['values'], $clocks['hmr_ms']['values']))")" \
+        "True" "site: the browser shows the edit no sooner than the server announces it"
+    # The web app's edit is a comment: its HMR clock runs, the browser says why it has none.
+    expect_eq "$(json_get "$OUT" "len(d['services'][1]['reload_clocks']['hmr_ms']['values'])")" "2" \
+        "web: HMR clock"
+    expect_contains "$(json_get "$OUT" "d['services'][1]['browser_note']")" "insert" "web: why no browser clock"
     for i in 0 1; do
-        name=$(json_get "$OUT" "d['services'][$i]['name']")
-        clocks="d['services'][$i]['reload_clocks']"
-        expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "$name: browser clock"
-        expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "$name: HMR clock"
-        expect_eq "$(json_get "$OUT" "all(b >= h for b, h in zip($clocks['browser_ms']['values'], $clocks['hmr_ms']['values']))")" \
-            "True" "$name: the browser shows the edit no sooner than the server announces it"
         expect_eq "$(json_get "$OUT" "len(d['services'][$i]['phases']['page_load_s']['values'])")" "1" \
-            "$name: the page's load event"
+            "service $i: the page's load event"
     done
     expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-webpack-hmr" "Next's socket"
     expect_eq "$(json_get "$OUT" 'len(d["browser_pids"])')" "1" "one Chromium"
