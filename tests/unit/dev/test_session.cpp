@@ -81,7 +81,8 @@ TEST_CASE("dev::measure_dev times start-up and reloads, and stops every service"
 
 TEST_CASE("dev::measure_dev matches patterns on output without its colour codes") {
     DevPlan plan;
-    plan.services = {shell_service("web", "printf '\\033[32mready\\033[39m\\n'; sleep 60", "^ready$")};
+    plan.services = {
+        shell_service("web", "printf '\\033[32mready\\033[39m\\n'; sleep 60", "^ready$")};
     plan.runs = 1;
     plan.duration_s = 0;
     plan.timeout_s = 5;
