@@ -51,11 +51,12 @@ const std::vector<CommandInfo>& command_table() {
           "farm perf:benchmark --provider openai --url http://127.0.0.1:8000/v1 --model MODEL "
           "--rates 1,2,4,8"}},
         {"perf:dev",
-         "[OPTIONS]",
+         "[OPTIONS] [DIR]",
          "start the dev services, time start-up and hot reload, sample CPU/memory, stop them",
          {"farm perf:dev                         # dev.services of farm.config.json, or pnpm run "
           "dev",
-          "farm perf:dev --runs 3 --reloads 5"}},
+          "farm perf:dev --runs 3 --reloads 5",
+          "farm perf:dev --browser               # also the reload as headless Chromium shows it"}},
         {"perf:report",
          "[OPTIONS]",
          "recent runs of each subject from the history, with the change against the previous",

@@ -8,6 +8,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
 #include "farm/core/text.hpp"
+#include "farm/dev/browser.hpp"
 #include "farm/dev/session.hpp"
 #include "farm/exec/interrupt.hpp"
 #include "farm/exec/process.hpp"
@@ -32,6 +33,9 @@ struct PerfDevOptions {
     std::vector<std::string> services;
     std::string config;
     std::string db;
+    std::string dir;
+    bool browser = false;
+    std::string chromium;
     bool no_record = false;
     bool json = false;
 };
@@ -50,8 +54,11 @@ int exit_code_for(dev::DevOutcome outcome) {
 
 void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     invocation.json = o.json;
-    std::filesystem::path cwd = std::filesystem::current_path();
-    std::filesystem::path root = core::find_project_root(cwd);
+    if (!o.dir.empty() && !std::filesystem::is_directory(o.dir)) {
+        throw UsageError(o.dir + ": no such folder");
+    }
+    std::filesystem::path root = core::find_project_root(
+        o.dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(o.dir));
     core::Config config = core::load_config(
         root, o.config.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.config));
 
@@ -61,6 +68,9 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     plan.reloads = o.reloads;
     plan.duration_s = o.duration_s;
     plan.timeout_s = o.timeout_s;
+    if (o.browser || !o.chromium.empty()) {
+        plan.chromium = dev::find_chromium(o.chromium).string();
+    }
 
     // Everything that can be refused is refused before the first service starts.
     std::unique_ptr<history::Store> store;
@@ -124,6 +134,9 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
     CLI::App* cmd = perf.add_subcommand(
         "dev", "Start the dev services, time start-up until ready and hot reloads, sample CPU "
                "and memory, stop them all.");
+    cmd->add_option("dir", options->dir,
+                    "the project (default: the one the current folder is in); at a turbo or Nx "
+                    "root without dev.services, every package with a dev script is a service");
     cmd->add_option("-r,--runs", options->runs,
                     "start-ups to time (each starts and stops every service)")
         ->check(whole_number_check(1, 1'000))
@@ -145,6 +158,11 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("--config", options->config,
                     "farm config file (default: farm.config.json in the project root)");
     cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
+    cmd->add_flag("--browser", options->browser,
+                  "load each service's page in headless Chromium: the page's load event joins "
+                  "the start-up phases, and reloads are timed until the page shows the edit");
+    cmd->add_option("--chromium", options->chromium,
+                    "the Chromium to run (implies --browser; default: chromium on PATH)");
     cmd->add_flag("--no-record", options->no_record, "do not store the results in the history");
     cmd->add_flag("--json", options->json, "print one JSON document (schema farm.dev/1)");
     cmd->callback([options, &invocation] { run_perf_dev(*options, invocation); });

@@ -4,7 +4,8 @@
 //
 // Settings (environment): PORT (default 5178), STARTUP_MS (the start-up work, default 300),
 // PID_FILE (write the process id there, for tests), HANG=1 (never become ready: print that it
-// is starting, then wait forever without listening).
+// is starting, then wait forever without listening), REDIRECT=1 (the root answers 302 to /home,
+// as an app that sends visitors to a locale or a login page).
 'use strict';
 
 const fs = require('fs');
@@ -44,6 +45,11 @@ function reload() {
 // The "compilation" a real dev server does before it listens.
 setTimeout(() => {
   const server = http.createServer((request, response) => {
+    if (process.env.REDIRECT === '1' && request.url === '/') {
+      response.writeHead(302, { location: '/home' });
+      response.end();
+      return;
+    }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end('<!doctype html><title>devserver</title><pre>' + message + '</pre>\n');
   });

@@ -70,6 +70,24 @@ expect_rc 0 "a service that names its database's address first"
 expect_eq "$(json_get "$OUT" 'd["services"][0]["startup_s"]["min"] >= 0.2')" "True" \
     "ready at the server's own URL, not at the database's localhost:$held"
 
+# A root that redirects (to a locale, a login page) is a server that is up: ready.
+write_config ', "REDIRECT": "1"'
+run_farm perf:dev --runs 1 --reloads 0 --duration 0.1 --timeout 20 --json --no-record
+expect_rc 0 "a service whose root answers 302 ($ERR)"
+expect_eq "$(json_get "$OUT" 'len(d["services"][0]["startup_s"]["values"])')" "1" \
+    "ready although its root redirects"
+expect_eq "$(json_get "$OUT" 'd["services"][0]["phases"]["first_2xx_s"]["min"] >= d["services"][0]["phases"]["first_output_s"]["min"]')" \
+    "True" "phases in order: first output, then the first 2xx/3xx"
+
+# A reload setting that could only time out is refused when the config is read.
+cat >farm.config.json <<JSON
+{ "dev": { "services": [ { "name": "web", "command": "node server.js",
+    "reload": { "file": "src/message.txt", "url": "http://127.0.0.1:$port/" } } ] } }
+JSON
+run_farm perf:dev --runs 1 --no-record
+expect_rc 2 "touch with a URL check"
+expect_contains "$ERR" "could only time out" "says why"
+
 # A server that never becomes ready is stopped at the timeout, with its last lines.
 write_config ', "HANG": "1"'
 rm -f "$WORK/web.pid"

@@ -50,14 +50,19 @@ struct DevReady {
 enum class DevReloadEdit {
     touch,  // the file's modification time is set to now
     append, // a line is appended (its original content is restored afterwards)
+    insert, // `text N` is written right after the first `after` in the file (restored afterwards)
 };
 
 struct DevReload {
     std::string file; // relative to the service's folder
     DevReloadEdit edit = DevReloadEdit::touch;
-    std::string text = "farm reload"; // the appended line, followed by the reload's number
-    std::string pattern;              // reload done: an output line matches, or
-    std::string url;                  // reload done: the body of a GET of this URL changes
+    // Followed by the reload's number. Empty: "farm reload", appended as a comment in the file's
+    // own syntax so that the edited code still compiles.
+    std::string text;
+    std::string after;   // edit insert: the text the marker goes after (a heading's words)
+    std::string pattern; // reload seen in the server's log: an output line matches, and/or
+    std::string url;     // reload seen: the body of a GET of this URL changes
+    std::string page;    // the page the reloads are watched on (and requested once before them)
 };
 
 struct DevService {

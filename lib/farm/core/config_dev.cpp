@@ -49,26 +49,50 @@ DevReady read_dev_ready(const ConfigReader& r, const json& ready, const std::str
 }
 
 DevReload read_dev_reload(const ConfigReader& r, const json& reload, const std::string& where) {
-    r.check_keys(reload, where, {"file", "edit", "text", "output", "url"});
+    r.check_keys(reload, where, {"file", "edit", "text", "after", "output", "url", "page"});
     DevReload out;
-    if (!reload.contains("file") || reload.contains("output") == reload.contains("url")) {
-        r.fail(where, "needs \"file\" and one of \"output\" (a regular expression) or \"url\"");
+    if (!reload.contains("file") || (reload.contains("output") && reload.contains("url"))) {
+        r.fail(where, "needs \"file\" and at most one of \"output\" (a regular expression) or "
+                      "\"url\" (without them, the dev server's HMR message and the browser tell)");
     }
     out.file = r.string(reload["file"], where + ".file");
     if (reload.contains("edit")) {
         std::string edit = r.string(reload["edit"], where + ".edit");
-        if (edit != "touch" && edit != "append") {
-            r.fail(where + ".edit", "must be \"touch\" or \"append\"");
+        if (edit != "touch" && edit != "append" && edit != "insert") {
+            r.fail(where + ".edit", "must be \"touch\", \"append\" or \"insert\"");
         }
-        out.edit = edit == "touch" ? DevReloadEdit::touch : DevReloadEdit::append;
+        out.edit = edit == "touch"    ? DevReloadEdit::touch
+                   : edit == "append" ? DevReloadEdit::append
+                                      : DevReloadEdit::insert;
     }
     if (reload.contains("text")) {
         out.text = r.string(reload["text"], where + ".text");
     }
+    if ((out.edit == DevReloadEdit::insert) != reload.contains("after")) {
+        r.fail(where, "\"after\" (the text the marker is written after) goes with "
+                      "\"edit\": \"insert\", and only with it");
+    }
+    if (reload.contains("after")) {
+        out.after = r.string(reload["after"], where + ".after");
+        if (out.after.empty()) {
+            r.fail(where + ".after", "must not be empty");
+        }
+    }
     if (reload.contains("output")) {
         out.pattern = pattern(r, reload["output"], where + ".output");
-    } else {
+    }
+    if (reload.contains("url")) {
         out.url = r.string(reload["url"], where + ".url");
+        // A touch leaves the content as it was, so the page it serves does not change either:
+        // such a reload could only end at the timeout.
+        if (out.edit == DevReloadEdit::touch) {
+            r.fail(where + ".url", "needs an edit that changes the file (\"edit\": \"append\" or "
+                                   "\"insert\"): after a touch the body of the URL stays the same "
+                                   "and the reload could only time out");
+        }
+    }
+    if (reload.contains("page")) {
+        out.page = r.string(reload["page"], where + ".page");
     }
     return out;
 }

@@ -56,43 +56,92 @@ bool tcp_accepts(const std::string& host, int port, double timeout_s) {
     return accepted;
 }
 
-std::optional<std::string> http_body(const std::string& url, double timeout_s) {
+namespace {
+
+// The answer to a GET, or nothing when there is none within the timeout.
+std::optional<net::HttpResponse> get(const std::string& url, double timeout_s) {
     net::HttpRequest request;
     request.url = url;
     request.connect_timeout_s = timeout_s;
     request.total_timeout_s = timeout_s;
+    request.no_proxy = true;
     try {
-        net::HttpResponse response = net::send(request);
-        if (response.ok()) {
-            return response.body;
-        }
+        return net::send(request);
     } catch (const NetworkError&) {
         // Not listening yet, or too slow to answer: not ready.
     }
     return std::nullopt;
 }
 
-bool http_answers_2xx(const std::string& url, double timeout_s) {
-    return http_body(url, timeout_s).has_value();
+} // namespace
+
+std::optional<std::string> http_body(const std::string& url, double timeout_s) {
+    std::optional<net::HttpResponse> response = get(url, timeout_s);
+    if (response && response->ok()) {
+        return response->body;
+    }
+    return std::nullopt;
 }
 
-std::optional<int> printed_local_port(std::string_view line) {
-    static const std::regex ansi("\x1b\\[[0-9;]*[A-Za-z]");
+std::optional<int> http_status(const std::string& url, double timeout_s) {
+    std::optional<net::HttpResponse> response = get(url, timeout_s);
+    return response ? std::optional<int>(response->status) : std::nullopt;
+}
+
+bool http_answers_ready(const std::string& url, double timeout_s) {
+    std::optional<int> status = http_status(url, timeout_s);
+    return status && *status >= 200 && *status < 400;
+}
+
+std::string strip_ansi(std::string_view text) {
+    // CSI sequences (ESC [ ... final byte) and the two-byte ones (ESC and one character).
+    static const std::regex ansi("\x1b(?:\\[[0-?]*[ -/]*[@-~]|[@-Z\\\\-_])");
+    return std::regex_replace(std::string(text), ansi, "");
+}
+
+std::optional<PrintedUrl> printed_local_url(std::string_view line) {
     // The scheme is required: a bare "localhost:5432" is usually a client's target (a database,
     // an API) printed before the server's own address, and probing it would pass for ready.
     // The port must end where the digits end ("localhost:123456" is no port 12345).
     static const std::regex address(
-        R"(https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):([0-9]{1,5})(?![0-9]))");
-    std::string plain = std::regex_replace(std::string(line), ansi, "");
+        R"((https?)://(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):([0-9]{1,5})(?![0-9])([^\s]*))");
+    static const std::regex local_mark(R"((^|\s)(-\s+)?Local:\s)");
+    std::string plain = strip_ansi(line);
     std::smatch match;
     if (!std::regex_search(plain, match, address)) {
         return std::nullopt;
     }
-    int port = std::stoi(match[1].str());
+    int port = std::stoi(match[3].str());
     if (port < 1 || port > 65535) {
         return std::nullopt;
     }
-    return port;
+    // A server listening on every address is reached at localhost.
+    std::string host = match[2].str();
+    if (host == "0.0.0.0" || host == "[::]") {
+        host = "localhost";
+    }
+    std::string path = match[4].str();
+    PrintedUrl printed;
+    printed.url = match[1].str() + "://" + host + ":" + std::to_string(port) +
+                  (path.empty() || path[0] != '/' ? "/" : path);
+    printed.port = port;
+    printed.marked_local = std::regex_search(plain, local_mark);
+    return printed;
+}
+
+std::optional<int> printed_local_port(std::string_view line) {
+    std::optional<PrintedUrl> printed = printed_local_url(line);
+    return printed ? std::optional<int>(printed->port) : std::nullopt;
+}
+
+void PrintedAddress::see(std::string_view line) {
+    if (m_current && m_current->marked_local) {
+        return;
+    }
+    std::optional<PrintedUrl> printed = printed_local_url(line);
+    if (printed && (!m_current || printed->marked_local)) {
+        m_current = std::move(printed);
+    }
 }
 
 std::optional<std::pair<std::string, int>> url_host_port(const std::string& url) {

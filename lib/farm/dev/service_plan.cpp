@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
+#include "farm/pnpm/project.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -39,6 +40,26 @@ bool has_word(const std::string& name, const std::vector<std::string>& words) {
                        [&](const std::string& w) { return name.find(w) != std::string::npos; });
 }
 
+// At a turbo or Nx root: a service per workspace package with a `dev` script; nothing elsewhere.
+std::vector<core::DevService> workspace_services(const std::filesystem::path& root) {
+    std::vector<core::DevService> services;
+    if (!std::filesystem::exists(root / "turbo.json") &&
+        !std::filesystem::exists(root / "nx.json")) {
+        return services;
+    }
+    pnpm::Project project = pnpm::load_project(root);
+    for (const pnpm::Package& package : project.packages) {
+        if (!package.has_script("dev")) {
+            continue;
+        }
+        core::DevService service;
+        service.name = package.name;
+        service.argv = {"pnpm", "--filter", pnpm::filter_selector(project, package), "run", "dev"};
+        services.push_back(std::move(service));
+    }
+    return services;
+}
+
 } // namespace
 
 std::string guess_kind(const std::string& name) {
@@ -66,6 +87,9 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
                                        const std::filesystem::path& project_root,
                                        const std::vector<std::string>& only) {
     std::vector<core::DevService> services = config.services;
+    if (services.empty()) {
+        services = workspace_services(project_root);
+    }
     if (services.empty()) {
         core::DevService fallback;
         fallback.name = "dev";

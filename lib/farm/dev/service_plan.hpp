@@ -1,5 +1,8 @@
 // Which dev services `farm perf:dev` runs and how: farm.config.json's `dev.services`, or, without
-// them, `pnpm run dev` in the project root, ready when the address it prints accepts connections.
+// them, at the root of a turbo or Nx workspace one service per package with a `dev` script, run
+// with `pnpm --filter PACKAGE run dev` (not `turbo watch dev`, whose interface needs a terminal
+// and which hides which package is slow), and elsewhere `pnpm run dev` in the project root; each
+// ready when the address it prints accepts connections.
 //
 // A service's kind (database, ollama, backend, frontend, other) picks its start-up threshold; when
 // the config does not give it, it is guessed from the name ("postgres" is a database, "web" a

@@ -1,27 +1,19 @@
 #include "farm/dev/session.hpp"
 
 #include "farm/core/error.hpp"
-#include "farm/core/redact.hpp"
 #include "farm/dev/readiness.hpp"
-#include "farm/dev/reload_edit.hpp"
+#include "farm/dev/session_parts.hpp"
 #include "farm/exec/interrupt.hpp"
-#include "farm/exec/service.hpp"
 #include "farm/exec/tree_sampler.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <memory>
-#include <optional>
 #include <poll.h>
-#include <regex>
 #include <unistd.h>
 
 namespace farm::dev {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
+namespace detail {
 
 double seconds(Clock::duration d) {
     return std::chrono::duration<double>(d).count();
@@ -37,54 +29,32 @@ std::string ms_text(double s) {
     return std::to_string(std::llround(s * 1000)) + " ms";
 }
 
-// How a session ends early; caught once in measure_dev.
-struct SessionStop {
-    DevOutcome outcome;
-    std::string message;
-};
-
-// Sleeps up to `wait_s`; true when an interrupt (Ctrl-C, SIGTERM) arrived.
-bool interrupted_within(double wait_s) {
-    if (exec::interrupted()) {
-        return true;
-    }
-    pollfd p = {exec::interrupt_fd(), POLLIN, 0};
-    int timeout_ms = std::max(1, int(wait_s * 1000));
-    if (p.fd >= 0) {
-        poll(&p, 1, timeout_ms);
-    } else {
-        usleep(useconds_t(timeout_ms) * 1000);
-    }
-    return exec::interrupted();
-}
-
 void stop_if_interrupted(double wait_s) {
-    if (interrupted_within(wait_s)) {
+    bool interrupted = exec::interrupted();
+    if (!interrupted) {
+        pollfd p = {exec::interrupt_fd(), POLLIN, 0};
+        int timeout_ms = std::max(1, int(wait_s * 1000));
+        if (p.fd >= 0) {
+            poll(&p, 1, timeout_ms);
+        } else {
+            usleep(useconds_t(timeout_ms) * 1000);
+        }
+        interrupted = exec::interrupted();
+    }
+    if (interrupted) {
         throw SessionStop{DevOutcome::interrupted, "interrupted; every service was stopped"};
     }
 }
 
-struct Running {
-    const ServiceSpec* spec = nullptr;
-    std::unique_ptr<exec::Service> service;
-    std::optional<std::regex> ready_pattern;
-    std::uint64_t seen = 0;
-    std::optional<int> printed_port;
-    bool ready = false;
-    double startup_s = 0;
-};
-
-// Stops every service when it goes out of scope, however the run ends.
-struct RunningServices {
-    std::vector<Running> items;
-    double grace_s = 3;
-    ~RunningServices() { stop_all(); }
-    void stop_all() {
-        for (Running& r : items) {
-            r.service->stop(grace_s);
-        }
+std::string Running::page_url() const {
+    if (spec->reload && !spec->reload->page.empty()) {
+        return spec->reload->page;
     }
-};
+    if (spec->ready.kind == core::DevReadyKind::url) {
+        return spec->ready.url;
+    }
+    return printed.current() ? printed.current()->url : std::string();
+}
 
 std::string last_output(const exec::Service& service) {
     std::vector<std::string> lines = service.last_lines(15);
@@ -107,32 +77,82 @@ void check_alive(Running& r, const std::string& when) {
     }
 }
 
-// One look at whether the service is ready; sets `ready_at` when it is.
-bool probe_ready(Running& r, Clock::time_point& ready_at) {
-    const core::DevReady& ready = r.spec->ready;
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
+// Stops every service when it goes out of scope, however the run ends.
+struct RunningServices {
+    std::vector<Running> items;
+    double grace_s = 3;
+    ~RunningServices() { stop_all(); }
+    void stop_all() {
+        for (Running& r : items) {
+            r.service->stop(grace_s);
+        }
+    }
+};
+
+// Reads the lines that came since the last look: the first output, the printed address, and
+// whether a line matches the ready pattern (ANSI codes removed first). True on a match.
+bool read_output(Running& r, Clock::time_point& matched_at) {
     std::vector<exec::OutputLine> lines = r.service->lines_after(r.seen);
     if (!lines.empty()) {
         r.seen = lines.back().sequence;
     }
     for (const exec::OutputLine& line : lines) {
-        if (r.ready_pattern && std::regex_search(line.text, *r.ready_pattern)) {
-            ready_at = line.arrived;
+        if (!r.first_output) {
+            r.first_output = line.arrived;
+        }
+        std::string plain = strip_ansi(line.text);
+        r.printed.see(plain);
+        if (r.ready_pattern && std::regex_search(plain, *r.ready_pattern)) {
+            matched_at = line.arrived;
             return true;
         }
-        if (ready.kind == core::DevReadyKind::printed_port && !r.printed_port) {
-            r.printed_port = printed_local_port(line.text);
+    }
+    return false;
+}
+
+// Where the service's port is, as far as known now.
+std::optional<std::pair<std::string, int>> port_address(const Running& r) {
+    const core::DevReady& ready = r.spec->ready;
+    if (ready.kind == core::DevReadyKind::port) {
+        return std::make_pair(ready.host, ready.port);
+    }
+    if (ready.kind == core::DevReadyKind::url) {
+        return url_host_port(ready.url);
+    }
+    if (r.printed.current()) {
+        return url_host_port(r.printed.current()->url);
+    }
+    return std::nullopt;
+}
+
+// One look at whether the service is ready; sets `ready_at` when it is.
+bool probe_ready(Running& r, Clock::time_point& ready_at) {
+    if (read_output(r, ready_at)) {
+        return true;
+    }
+    if (!r.port_open) {
+        std::optional<std::pair<std::string, int>> where = port_address(r);
+        if (where && tcp_accepts(where->first, where->second)) {
+            r.port_open = Clock::now();
         }
     }
     bool accepted = false;
-    switch (ready.kind) {
+    switch (r.spec->ready.kind) {
     case core::DevReadyKind::url:
-        accepted = http_answers_2xx(ready.url);
+        accepted = r.port_open && http_answers_ready(r.spec->ready.url);
+        if (accepted) {
+            r.first_2xx = Clock::now();
+        }
         break;
     case core::DevReadyKind::port:
-        accepted = tcp_accepts(ready.host, ready.port);
-        break;
     case core::DevReadyKind::printed_port:
-        accepted = r.printed_port && tcp_accepts("localhost", *r.printed_port);
+        accepted = r.port_open.has_value();
         break;
     case core::DevReadyKind::output:
         break;
@@ -160,8 +180,7 @@ void start_all(const DevPlan& plan, RunningServices& running, DevResult& result)
     }
 }
 
-void wait_until_ready(const DevPlan& plan, RunningServices& running,
-                      const std::function<void(const std::string&)>& progress,
+void wait_until_ready(const DevPlan& plan, RunningServices& running, const Progress& progress,
                       const std::string& run_label) {
     for (;;) {
         bool all_ready = true;
@@ -169,10 +188,9 @@ void wait_until_ready(const DevPlan& plan, RunningServices& running,
             if (r.ready) {
                 continue;
             }
-            Clock::time_point ready_at;
-            if (probe_ready(r, ready_at)) {
+            if (probe_ready(r, r.ready_at)) {
                 r.ready = true;
-                r.startup_s = std::max(0.0, seconds(ready_at - r.service->started()));
+                r.startup_s = std::max(0.0, seconds(r.ready_at - r.service->started()));
                 if (progress) {
                     progress(run_label + r.spec->name + " ready in " + ms_text(r.startup_s));
                 }
@@ -193,6 +211,93 @@ void wait_until_ready(const DevPlan& plan, RunningServices& running,
             return;
         }
         stop_if_interrupted(0.01);
+    }
+}
+
+// The phase after readiness: the page's first 2xx or 3xx answer (this first request is also
+// what makes Next.js compile the route), then, with a browser, its load event. A page that
+// answers 4xx has no such phase; one that never answers within the timeout stops the session.
+void open_pages(const DevPlan& plan, RunningServices& running, Browser* browser,
+                const Progress& progress, const std::string& run_label) {
+    for (Running& r : running.items) {
+        std::string page = r.page_url();
+        if (page.empty()) {
+            continue;
+        }
+        Clock::time_point start = Clock::now();
+        while (!r.first_2xx) {
+            std::optional<int> status = http_status(page, std::max(1.0, plan.timeout_s));
+            if (status && *status >= 200 && *status < 400) {
+                r.first_2xx = Clock::now();
+            } else if (status && *status >= 400 && *status < 500) {
+                break;
+            } else {
+                check_alive(r, "before its page answered");
+                if (seconds(Clock::now() - start) > plan.timeout_s) {
+                    throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "': GET " +
+                                                              page +
+                                                              " gave no 2xx or 3xx answer within " +
+                                                              seconds_text(plan.timeout_s) + "." +
+                                                              last_output(*r.service)};
+                }
+                stop_if_interrupted(0.05);
+            }
+        }
+        if (browser && r.first_2xx) {
+            try {
+                browser->load(page, plan.timeout_s);
+                r.page_loaded = Clock::now();
+            } catch (const Error& e) {
+                throw SessionStop{DevOutcome::failed,
+                                  "service '" + r.spec->name + "': " + std::string(e.what())};
+            }
+        }
+        if (progress && r.first_2xx) {
+            progress(run_label + r.spec->name + " page answered after " +
+                     ms_text(seconds(*r.first_2xx - r.service->started())));
+        }
+    }
+}
+
+void record_phases(const RunningServices& running, DevResult& result) {
+    Clock::time_point first_spawn = running.items.front().service->started();
+    double ready_total = 0;
+    double page_total = 0;
+    bool any_page = false;
+    for (std::size_t i = 0; i < running.items.size(); ++i) {
+        const Running& r = running.items[i];
+        ServiceMeasurement& m = result.services[i];
+        Clock::time_point spawn = r.service->started();
+        first_spawn = std::min(first_spawn, spawn);
+        auto since_spawn = [&](const std::optional<Clock::time_point>& at) {
+            return std::max(0.0, seconds(*at - spawn));
+        };
+        m.startup_s.push_back(r.startup_s);
+        if (r.first_output) {
+            m.first_output_s.push_back(since_spawn(r.first_output));
+        }
+        if (r.port_open) {
+            m.port_open_s.push_back(since_spawn(r.port_open));
+        }
+        if (r.first_2xx) {
+            m.first_2xx_s.push_back(since_spawn(r.first_2xx));
+        }
+        if (r.page_loaded) {
+            m.page_load_s.push_back(since_spawn(r.page_loaded));
+        }
+        m.page_url = r.page_url();
+    }
+    for (const Running& r : running.items) {
+        ready_total = std::max(ready_total, seconds(r.ready_at - first_spawn));
+        std::optional<Clock::time_point> page_at = r.page_loaded ? r.page_loaded : r.first_2xx;
+        if (page_at) {
+            any_page = true;
+            page_total = std::max(page_total, seconds(*page_at - first_spawn));
+        }
+    }
+    result.ready_total_s.push_back(ready_total);
+    if (any_page) {
+        result.page_total_s.push_back(page_total);
     }
 }
 
@@ -222,90 +327,6 @@ void sample_window(const DevPlan& plan, RunningServices& running,
     }
 }
 
-// Edits the service's file and waits for its reload signal; the time between the two.
-double one_reload(const DevPlan& plan, Running& r, ReloadEdit& edit, std::size_t number,
-                  const std::optional<std::regex>& done_pattern) {
-    const core::DevReload& reload = *r.spec->reload;
-    std::uint64_t seen = r.service->last_sequence();
-    std::optional<std::string> before;
-    if (!reload.url.empty()) {
-        before = http_body(reload.url);
-        if (!before) {
-            throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "': GET " +
-                                                      core::redact_secrets(reload.url) +
-                                                      " does not answer 2xx, so its reload "
-                                                      "cannot be seen (dev reload.url)"};
-        }
-    }
-    Clock::time_point edited = Clock::now();
-    edit.apply(number);
-    for (;;) {
-        if (done_pattern) {
-            std::vector<exec::OutputLine> lines = r.service->lines_after(seen);
-            for (const exec::OutputLine& line : lines) {
-                if (std::regex_search(line.text, *done_pattern)) {
-                    return std::max(0.0, seconds(line.arrived - edited));
-                }
-            }
-            if (!lines.empty()) {
-                seen = lines.back().sequence;
-            }
-        } else {
-            std::optional<std::string> now = http_body(reload.url);
-            if (now && *now != *before) {
-                return seconds(Clock::now() - edited);
-            }
-        }
-        check_alive(r, "during a reload");
-        if (seconds(Clock::now() - edited) > plan.timeout_s) {
-            throw SessionStop{
-                DevOutcome::failed,
-                "service '" + r.spec->name + "': reload " + std::to_string(number) +
-                    " was not seen after " + seconds_text(plan.timeout_s) + " (waiting for " +
-                    (done_pattern
-                         ? "an output line matching /" + reload.pattern + "/"
-                         : "the body of GET " + core::redact_secrets(reload.url) + " to change") +
-                    " after editing " + reload.file + ")." + last_output(*r.service)};
-        }
-        stop_if_interrupted(done_pattern ? 0.002 : 0.005);
-    }
-}
-
-void measure_reloads(const DevPlan& plan, RunningServices& running,
-                     std::vector<ServiceMeasurement>& measurements,
-                     const std::function<void(const std::string&)>& progress) {
-    for (std::size_t i = 0; i < running.items.size(); ++i) {
-        Running& r = running.items[i];
-        if (!r.spec->reload || plan.reloads == 0) {
-            continue;
-        }
-        const core::DevReload& reload = *r.spec->reload;
-        std::optional<std::regex> done_pattern;
-        if (!reload.pattern.empty()) {
-            done_pattern.emplace(reload.pattern);
-        }
-        std::unique_ptr<ReloadEdit> edit;
-        try {
-            edit = std::make_unique<ReloadEdit>(r.spec->command.cwd / reload.file, reload.edit,
-                                                reload.text);
-        } catch (const Error& e) {
-            throw SessionStop{DevOutcome::failed, "service '" + r.spec->name + "': " + e.what()};
-        }
-        for (std::size_t n = 1; n <= plan.reloads; ++n) {
-            // What the service does after starting or after the previous reload (watchers often
-            // report one write twice) must not be taken for this reload's signal.
-            stop_if_interrupted(plan.settle_s);
-            double s = one_reload(plan, r, *edit, n, done_pattern);
-            measurements[i].reload_s.push_back(s);
-            if (progress) {
-                progress(r.spec->name + " reload " + std::to_string(n) + "/" +
-                         std::to_string(plan.reloads) + " in " + ms_text(s));
-            }
-        }
-        edit->restore();
-    }
-}
-
 } // namespace
 
 void check_ports_free(const std::vector<ServiceSpec>& services) {
@@ -324,8 +345,7 @@ void check_ports_free(const std::vector<ServiceSpec>& services) {
     }
 }
 
-DevResult measure_dev(const DevPlan& plan,
-                      const std::function<void(const std::string&)>& progress) {
+DevResult measure_dev(const DevPlan& plan, const Progress& progress) {
     DevResult result;
     for (const ServiceSpec& spec : plan.services) {
         ServiceMeasurement measurement;
@@ -335,7 +355,16 @@ DevResult measure_dev(const DevPlan& plan,
         result.services.push_back(std::move(measurement));
     }
     Clock::time_point start = Clock::now();
+    std::unique_ptr<Browser> browser;
     try {
+        if (!plan.chromium.empty()) {
+            try {
+                browser = std::make_unique<Browser>(plan.chromium, plan.timeout_s);
+                result.browser_pids.push_back(browser->pid());
+            } catch (const Error& e) {
+                throw SessionStop{DevOutcome::failed, e.what()};
+            }
+        }
         for (std::size_t run = 1; run <= plan.runs; ++run) {
             std::string label =
                 "run " + std::to_string(run) + "/" + std::to_string(plan.runs) + ": ";
@@ -343,18 +372,20 @@ DevResult measure_dev(const DevPlan& plan,
             running.grace_s = plan.kill_grace_s;
             start_all(plan, running, result);
             wait_until_ready(plan, running, progress, label);
-            for (std::size_t i = 0; i < running.items.size(); ++i) {
-                result.services[i].startup_s.push_back(running.items[i].startup_s);
-            }
+            open_pages(plan, running, browser.get(), progress, label);
+            record_phases(running, result);
             sample_window(plan, running, result.services);
             if (run == plan.runs) {
-                measure_reloads(plan, running, result.services, progress);
+                measure_reloads(plan, running.items, result.services, browser.get(), progress);
             }
             running.stop_all();
         }
     } catch (const SessionStop& stop) {
         result.outcome = stop.outcome;
         result.failure = stop.message;
+    }
+    if (browser) {
+        browser->stop();
     }
     result.total_s = seconds(Clock::now() - start);
     return result;

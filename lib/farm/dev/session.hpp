@@ -1,15 +1,20 @@
 // One measurement of a project's dev services, as `farm perf:dev` runs it.
 //
 // Each run starts every service at once (each in its own process group), waits until each is
-// ready (start-up time: from its spawn to the moment its ready check first succeeds), samples the
-// CPU and RSS of each service's process tree for `duration_s`, and, in the last run only, causes
-// `reloads` hot reloads of each service that has a reload setting (reload time: from the file edit
-// to the reload signal). Then every service is stopped. docs/metrics.md defines each number.
+// ready (start-up time: from its spawn to the moment its ready check first succeeds), notes the
+// start-up phases on the way (first output, port open, then the first 2xx or 3xx of its page,
+// which also makes a framework like Next.js compile the page, and with a browser the page's load
+// event), samples the CPU and RSS of each service's process tree for `duration_s`, and, in the
+// last run only, causes `reloads` hot reloads of each service that has a reload setting, timed
+// from the file edit by up to three clocks: the configured server signal, the dev server's HMR
+// message and the browser showing the edit. Then every service is stopped. docs/metrics.md
+// defines each number.
 //
 // Guarantees: whatever happens (a service that cannot start, never gets ready, dies, an
 // interrupt, an exception) every service's whole process tree is stopped before measure_dev
-// returns or throws, and a file edited for a reload gets its original content back. Failures are
-// reported in the result, never printed.
+// returns or throws, and a file edited for a reload gets its original content back. Chromium,
+// when used, is stopped with its whole process tree too. Failures are reported in the result,
+// never printed.
 #pragma once
 
 #include "farm/dev/service_plan.hpp"
@@ -30,6 +35,9 @@ struct DevPlan {
     double sample_hz = 10;   // process-tree samples a second in the window
     double settle_s = 0.3;   // quiet time after a reload before the next edit
     double kill_grace_s = 3; // SIGTERM to SIGKILL when stopping
+    // Not empty: the Chromium (dev::find_chromium) that loads each service's page and times
+    // reloads as the browser shows them.
+    std::string chromium;
 };
 
 struct ServiceMeasurement {
@@ -39,7 +47,22 @@ struct ServiceMeasurement {
     std::vector<double> startup_s;      // one per completed run
     std::vector<double> cpu_cores_mean; // one per completed run (window CPU s / window s)
     std::vector<double> rss_peak_bytes; // one per completed run (peak of the tree's RSS sum)
-    std::vector<double> reload_s;       // the last run's reloads
+    // Start-up phases, seconds from the spawn, one per run where the phase was seen: the first
+    // output line, the port accepting connections, the page's first 2xx or 3xx answer, the
+    // page's load event in the browser.
+    std::vector<double> first_output_s;
+    std::vector<double> port_open_s;
+    std::vector<double> first_2xx_s;
+    std::vector<double> page_load_s;
+    // The last run's reloads, one clock each, milliseconds from the edit: the configured signal
+    // (an output line, or the body of a URL changing), the HMR message, the browser showing it.
+    std::vector<double> server_log_ms;
+    std::vector<double> hmr_ms;
+    std::vector<double> browser_ms;
+    std::vector<double> reload_s; // the first of the clocks above that ran, in seconds
+    std::string page_url;         // where the page and the HMR socket were found; empty: none
+    std::string hmr_protocol;     // "vite-hmr", "next-webpack-hmr"...; empty: none connected
+    std::string browser_note;     // why there is no browser clock, when --browser was given
 };
 
 enum class DevOutcome { completed, failed, interrupted };
@@ -49,7 +72,12 @@ struct DevResult {
     std::string failure; // what went wrong, naming the service, with its last output lines
     std::vector<ServiceMeasurement> services;
     double total_s = 0;
+    // Per run, seconds from the first spawn: until every service was ready, and until every
+    // service's page answered (and, with a browser, loaded).
+    std::vector<double> ready_total_s;
+    std::vector<double> page_total_s;
     std::vector<std::int64_t> service_pids; // every service's pid (= process group) ever started
+    std::vector<std::int64_t> browser_pids; // Chromium's, when one was started
 };
 
 // Before anything starts: throws farm::UsageError when the port of a service's ready check

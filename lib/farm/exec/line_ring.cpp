@@ -15,30 +15,34 @@ void LineRing::push(std::string line, std::chrono::steady_clock::time_point arri
     }
 }
 
-void LineRing::append(std::string_view bytes, std::chrono::steady_clock::time_point arrived) {
+void LineRing::append(std::string_view bytes, std::chrono::steady_clock::time_point arrived,
+                      Stream stream) {
+    std::string& partial = m_partial[int(stream)];
     while (!bytes.empty()) {
         std::size_t newline = bytes.find('\n');
         if (newline == std::string_view::npos) {
             // A line that never ends (a progress bar redrawn with '\r') must not grow forever:
             // past the limit it is cut into pieces.
-            m_partial.append(bytes);
-            if (m_partial.size() > m_max_line_bytes) {
-                push(std::move(m_partial), arrived);
-                m_partial.clear();
+            partial.append(bytes);
+            if (partial.size() > m_max_line_bytes) {
+                push(std::move(partial), arrived);
+                partial.clear();
             }
             return;
         }
-        m_partial.append(bytes.substr(0, newline));
-        push(std::move(m_partial), arrived);
-        m_partial.clear();
+        partial.append(bytes.substr(0, newline));
+        push(std::move(partial), arrived);
+        partial.clear();
         bytes.remove_prefix(newline + 1);
     }
 }
 
 void LineRing::flush(std::chrono::steady_clock::time_point arrived) {
-    if (!m_partial.empty()) {
-        push(std::move(m_partial), arrived);
-        m_partial.clear();
+    for (std::string& partial : m_partial) {
+        if (!partial.empty()) {
+            push(std::move(partial), arrived);
+            partial.clear();
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 // the newest `capacity` complete lines; every line gets a sequence number that keeps growing, so
 // a reader asks for "the lines after N" and learns when some of them were already dropped.
 // Bytes are split on '\n' (a trailing '\r' is removed); a last line without '\n' is kept aside
-// until flush(). Not thread-safe: the owner locks.
+// until flush(). Each stream (stdout, stderr) keeps its own unfinished line, so that a piece of
+// one never joins a piece of the other into a line neither wrote. Not thread-safe: the owner locks.
 #pragma once
 
 #include <chrono>
@@ -27,9 +28,12 @@ class LineRing {
   public:
     explicit LineRing(std::size_t capacity = 1000, std::size_t max_line_bytes = 4096);
 
-    // Adds output as it came from the pipe; complete lines are stamped with `arrived`.
-    void append(std::string_view bytes, std::chrono::steady_clock::time_point arrived);
-    // Ends a last line that has no '\n' (the writer is gone).
+    enum class Stream { out = 0, err = 1 };
+
+    // Adds output as it came from the pipe of `stream`; complete lines are stamped with `arrived`.
+    void append(std::string_view bytes, std::chrono::steady_clock::time_point arrived,
+                Stream stream = Stream::out);
+    // Ends the last lines that have no '\n', of both streams (the writer is gone).
     void flush(std::chrono::steady_clock::time_point arrived);
 
     // Lines with a sequence number above `after`, oldest first (those still kept).
@@ -45,7 +49,7 @@ class LineRing {
     std::size_t m_capacity;
     std::size_t m_max_line_bytes;
     std::deque<OutputLine> m_lines;
-    std::string m_partial;
+    std::string m_partial[2]; // by Stream
     std::uint64_t m_next_sequence = 1;
 };
 

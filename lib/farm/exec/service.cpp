@@ -31,12 +31,13 @@ Service::Service(ChildCommand command, std::size_t kept_lines) : m_lines(kept_li
     m_pid = child.pid;
     m_started = child.started;
     m_life = std::make_unique<ChildLife>(m_pid, Reach::tree);
-    m_pipes =
-        std::make_unique<OutputPipes>(std::move(child.stdout_read), std::move(child.stderr_read),
-                                      [this](bool, std::string_view piece) {
-                                          std::lock_guard<std::mutex> lock(m_mutex);
-                                          m_lines.append(piece, Clock::now());
-                                      });
+    m_pipes = std::make_unique<OutputPipes>(
+        std::move(child.stdout_read), std::move(child.stderr_read),
+        [this](bool from_stdout, std::string_view piece) {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_lines.append(piece, Clock::now(),
+                           from_stdout ? LineRing::Stream::out : LineRing::Stream::err);
+        });
     m_pump = std::thread(&Service::pump, this);
 }
 

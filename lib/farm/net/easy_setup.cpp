@@ -123,6 +123,9 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
     }
     static const std::string user_agent = std::string("farm/") + farm::version;
     setup.set(CURLOPT_USERAGENT, user_agent.c_str());
+    if (request.no_proxy) {
+        setup.set(CURLOPT_NOPROXY, "*");
+    }
 
     const std::string& method = request.method;
     bool sends_body =

@@ -13,8 +13,8 @@
 //   contain request headers, so an Authorization header cannot leak into a terminal or a log.
 // - libcurl is initialised once per process, safely from any thread. Proxies come from the
 //   environment (http_proxy, https_proxy, no_proxy), as curl does by default, except for a
-//   loopback URL (localhost, 127.0.0.0/8, ::1), which is never sent through a proxy. Only http
-//   and https URLs are followed; redirects are not.
+//   loopback URL (localhost, 127.0.0.0/8, ::1), which is never sent through a proxy, and a
+//   request that says no_proxy. Only http and https URLs are followed; redirects are not.
 #pragma once
 
 #include <optional>
@@ -37,6 +37,9 @@ struct HttpRequest {
     // false: HTTP/1.1, as vLLM's benchmark client speaks. true: HTTP/2 where the server agrees
     // over TLS (ALPN); a cleartext http:// URL stays on HTTP/1.1.
     bool http2 = false;
+    // True: straight to the server whatever http_proxy says (a probe of a local dev server must
+    // not go through a proxy, which would answer for it or not reach it at all).
+    bool no_proxy = false;
     // Names the server in error messages: "the Pushgateway" gives
     // "cannot reach the Pushgateway at http://...". Empty: the URL alone.
     std::string peer_name;

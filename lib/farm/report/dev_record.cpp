@@ -26,6 +26,16 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
                 measure::IterationRecord iteration;
                 iteration.index = int(i);
                 iteration.metrics.push_back({"startup_s", "s", s.startup_s[i]});
+                // A phase is stored only when every run saw it, so that iteration i is run i.
+                auto add_phase = [&](const char* name, const std::vector<double>& values) {
+                    if (values.size() == s.startup_s.size()) {
+                        iteration.metrics.push_back({name, "s", values[i]});
+                    }
+                };
+                add_phase("first_output_s", s.first_output_s);
+                add_phase("port_open_s", s.port_open_s);
+                add_phase("first_2xx_s", s.first_2xx_s);
+                add_phase("page_load_s", s.page_load_s);
                 if (i < s.cpu_cores_mean.size()) {
                     iteration.metrics.push_back({"cpu_cores_mean", "cores", s.cpu_cores_mean[i]});
                     iteration.metrics.push_back({"rss_peak_bytes", "bytes", s.rss_peak_bytes[i]});
@@ -42,10 +52,22 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             run.subject = "reload:" + s.name;
             run.command = s.command;
             run.context.project["service_kind"] = s.kind;
+            if (!s.hmr_protocol.empty()) {
+                run.context.project["hmr_protocol"] = s.hmr_protocol;
+            }
             for (std::size_t i = 0; i < s.reload_s.size(); ++i) {
                 measure::IterationRecord iteration;
                 iteration.index = int(i);
                 iteration.metrics.push_back({"reload_s", "s", s.reload_s[i]});
+                for (const auto& [name, values] :
+                     {std::pair<const char*, const std::vector<double>*>{"server_log_ms",
+                                                                         &s.server_log_ms},
+                      {"hmr_ms", &s.hmr_ms},
+                      {"browser_ms", &s.browser_ms}}) {
+                    if (values->size() == s.reload_s.size()) {
+                        iteration.metrics.push_back({name, "ms", (*values)[i]});
+                    }
+                }
                 run.iterations.push_back(std::move(iteration));
             }
             report.runs.push_back(std::move(run));

@@ -51,6 +51,48 @@ json summary_json(const std::vector<double>& values) {
             {"max", max_of(values)}};
 }
 
+std::string ms_cell(const std::vector<double>& values) {
+    return values.empty() ? "-" : format_value(measure::median(values) / 1000, "s");
+}
+
+// The start-up phases and the reload clocks, medians, for the services that have any.
+std::string render_phases_and_clocks(const dev::DevResult& result, bool color) {
+    std::string out;
+    Table phases({"service", "first output", "port open", "first 2xx", "page load", "ready"});
+    Table clocks({"service", "server log", "HMR message", "browser", "HMR protocol"});
+    bool any_phase = false;
+    bool any_clock = false;
+    for (const dev::ServiceMeasurement& s : result.services) {
+        if (!s.first_output_s.empty() || !s.port_open_s.empty() || !s.first_2xx_s.empty()) {
+            any_phase = true;
+            phases.add_row(
+                {s.name, seconds_cell(s.first_output_s, median_of),
+                 seconds_cell(s.port_open_s, median_of), seconds_cell(s.first_2xx_s, median_of),
+                 seconds_cell(s.page_load_s, median_of), seconds_cell(s.startup_s, median_of)});
+        }
+        if (!s.reload_s.empty()) {
+            any_clock = true;
+            std::string browser = s.browser_ms.empty() && !s.browser_note.empty()
+                                      ? "- (" + s.browser_note + ")"
+                                      : ms_cell(s.browser_ms);
+            clocks.add_row({s.name, ms_cell(s.server_log_ms), ms_cell(s.hmr_ms), browser,
+                            s.hmr_protocol.empty() ? "-" : s.hmr_protocol});
+        }
+    }
+    if (any_phase) {
+        if (!result.ready_total_s.empty()) {
+            phases.add_row({"(all services)", "", "", "",
+                            seconds_cell(result.page_total_s, median_of),
+                            seconds_cell(result.ready_total_s, median_of)});
+        }
+        out += "  start-up phases (median, from each spawn)\n" + phases.render(color) + "\n";
+    }
+    if (any_clock) {
+        out += "  reload clocks (median, from the edit)\n" + clocks.render(color) + "\n";
+    }
+    return out;
+}
+
 } // namespace
 
 DevView make_dev_view(const dev::DevResult& result,
@@ -84,7 +126,7 @@ std::string render_dev(const DevView& view, bool color) {
                                       : format_value(measure::median(s.cpu_cores_mean), "cores"),
              s.rss_peak_bytes.empty() ? "-" : format_value(max_of(s.rss_peak_bytes), "bytes")});
     }
-    std::string out = table.render(color) + "\n";
+    std::string out = table.render(color) + "\n" + render_phases_and_clocks(result, color);
     for (const analysis::Advice& a : view.advice) {
         out += "  advice [" + a.subject + "] " + a.finding + "\n";
         for (const std::string& s : a.suggestions) {
@@ -111,6 +153,18 @@ json dev_to_json(const DevView& view) {
              {"startup_threshold_s", v.startup_threshold_s},
              {"startup_verdict", v.startup.empty() ? json(nullptr) : json(v.startup)},
              {"reload_s", summary_json(s.reload_s)},
+             {"phases",
+              {{"first_output_s", summary_json(s.first_output_s)},
+               {"port_open_s", summary_json(s.port_open_s)},
+               {"first_2xx_s", summary_json(s.first_2xx_s)},
+               {"page_load_s", summary_json(s.page_load_s)}}},
+             {"reload_clocks",
+              {{"server_log_ms", summary_json(s.server_log_ms)},
+               {"hmr_ms", summary_json(s.hmr_ms)},
+               {"browser_ms", summary_json(s.browser_ms)}}},
+             {"page_url", s.page_url.empty() ? json(nullptr) : json(s.page_url)},
+             {"hmr_protocol", s.hmr_protocol.empty() ? json(nullptr) : json(s.hmr_protocol)},
+             {"browser_note", s.browser_note.empty() ? json(nullptr) : json(s.browser_note)},
              {"reload_verdict", v.reload.empty() ? json(nullptr) : json(v.reload)},
              {"cpu_cores_mean", summary_json(s.cpu_cores_mean)},
              {"rss_peak_bytes", summary_json(s.rss_peak_bytes)}});
@@ -128,7 +182,11 @@ json dev_to_json(const DevView& view) {
             {"services", services},
             {"advice", advice},
             {"run_ids", view.run_ids},
+            {"startup_total",
+             {{"ready_s", summary_json(result.ready_total_s)},
+              {"page_s", summary_json(result.page_total_s)}}},
             {"service_pids", result.service_pids},
+            {"browser_pids", result.browser_pids},
             {"failure", result.failure.empty() ? json(nullptr) : json(result.failure)}};
 }
 

@@ -318,3 +318,29 @@ TEST_CASE("core::load_config a malformed ai entry: file, line, column, path") {
         CHECK_MESSAGE(contains(message, std::string("farm.config.json") + c.position), message);
     }
 }
+
+TEST_CASE("core::load_config refuses reload settings that could only time out") {
+    // A touch leaves the content alone, so the page at the URL never changes.
+    std::string message = error_for("reload-touch-url",
+                                    R"({"dev": {"services": [{"name": "web", "command": "vite",
+            "reload": {"file": "src/App.tsx", "url": "http://localhost:5173/"}}]}})");
+    CHECK_MESSAGE(contains(message, ": dev.services[0].reload.url:"), message);
+    CHECK_MESSAGE(contains(message, "could only time out"), message);
+    // An insert edit needs the text it goes after.
+    message = error_for("reload-insert", R"({"dev": {"services": [{"name": "web", "command": "vite",
+            "reload": {"file": "src/App.tsx", "edit": "insert"}}]}})");
+    CHECK_MESSAGE(contains(message, "\"after\""), message);
+    // Allowed: an append with a URL, and no signal at all (the HMR message tells).
+    fs::path root = fresh("reload-ok");
+    write(root / "farm.config.json",
+          R"({"dev": {"services": [{"name": "web", "command": "vite",
+              "reload": {"file": "a.ts", "edit": "append", "url": "http://localhost:1/"}},
+              {"name": "site", "command": "vite", "reload": {"file": "b.tsx", "edit": "insert",
+              "after": "Hello", "page": "http://localhost:2/"}}]}})");
+    Config config = load_config(root);
+    REQUIRE(config.dev.services.size() == 2);
+    CHECK(config.dev.services[1].reload->edit == DevReloadEdit::insert);
+    CHECK(config.dev.services[1].reload->after == "Hello");
+    CHECK(config.dev.services[1].reload->page == "http://localhost:2/");
+    CHECK(config.dev.services[1].reload->pattern.empty());
+}

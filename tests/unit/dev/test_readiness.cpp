@@ -75,34 +75,51 @@ TEST_CASE("dev::tcp_accepts tells a listening port from a closed one") {
     CHECK_FALSE(tcp_accepts("no-such-host.invalid", 80));
 }
 
-TEST_CASE("dev::http_answers_2xx is false when nothing listens") {
+TEST_CASE("dev::http_answers_ready is false when nothing listens") {
     int closed_port = 0;
     {
         Listener listener;
         closed_port = listener.port;
     }
-    CHECK_FALSE(http_answers_2xx("http://127.0.0.1:" + std::to_string(closed_port) + "/", 0.5));
+    CHECK_FALSE(http_answers_ready("http://127.0.0.1:" + std::to_string(closed_port) + "/", 0.5));
     CHECK_FALSE(http_body("http://127.0.0.1:" + std::to_string(closed_port) + "/", 0.5));
 }
 
-TEST_CASE("dev::http_answers_2xx: only a 2xx answer is ready, not any answer") {
-    for (int status : {200, 204}) {
+TEST_CASE("dev::http_answers_ready: a 2xx or 3xx answer is ready, not any answer") {
+    // A root that redirects (to /en, to a login page) is a server that is up.
+    for (int status : {200, 204, 302, 307}) {
         OneAnswer server(status);
-        CHECK_MESSAGE(http_answers_2xx(server.url(), 2.0), status);
+        CHECK_MESSAGE(http_answers_ready(server.url(), 2.0), status);
     }
     // A server that answers, but not with success: a Next.js "starting" 503, a 404 of the wrong
-    // path, a 500 of a broken build, a redirect to a login page.
-    for (int status : {503, 404, 500, 302}) {
+    // path, a 500 of a broken build.
+    for (int status : {503, 404, 500}) {
         OneAnswer server(status);
-        CHECK_FALSE_MESSAGE(http_answers_2xx(server.url(), 2.0), status);
+        CHECK_FALSE_MESSAGE(http_answers_ready(server.url(), 2.0), status);
     }
     OneAnswer server(503);
     CHECK_FALSE(http_body(server.url(), 2.0));
 }
 
+TEST_CASE("dev::http_answers_ready never asks a proxy from the environment") {
+    // A "proxy" that would answer 200 for everything: the probe must not go there.
+    OneAnswer proxy(200);
+    int closed_port = 0;
+    {
+        Listener listener;
+        closed_port = listener.port;
+    }
+    setenv("http_proxy", proxy.url().c_str(), 1);
+    setenv("HTTP_PROXY", proxy.url().c_str(), 1);
+    bool ready = http_answers_ready("http://127.0.0.1:" + std::to_string(closed_port) + "/", 1.0);
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+    CHECK_FALSE(ready);
+}
+
 TEST_CASE("dev::http_answers_2xx: a port that accepts but never answers is not ready") {
     Listener listener; // listen()s, never accept()s or answers
-    CHECK_FALSE(http_answers_2xx("http://127.0.0.1:" + std::to_string(listener.port) + "/", 0.3));
+    CHECK_FALSE(http_answers_ready("http://127.0.0.1:" + std::to_string(listener.port) + "/", 0.3));
 }
 
 TEST_CASE("dev::printed_local_port finds the address dev servers print") {
@@ -138,6 +155,43 @@ TEST_CASE("dev::printed_local_port: lines that are not the server's own address"
     // "ready" in another sense, with no address at all.
     CHECK_FALSE(printed_local_port("ready in 312 ms"));
     CHECK_FALSE(printed_local_port("Types are ready: 3000 files checked"));
+}
+
+TEST_CASE("dev::strip_ansi removes colours and cursor moves") {
+    CHECK(strip_ansi("\x1b[32m\x1b[1mready\x1b[22m\x1b[39m in \x1b[2K12 ms") == "ready in 12 ms");
+    CHECK(strip_ansi("plain") == "plain");
+}
+
+TEST_CASE("dev::printed_local_url: the whole URL, and whether the line marks it local") {
+    std::optional<PrintedUrl> vite =
+        printed_local_url("  \x1b[32m➜\x1b[39m  \x1b[1mLocal\x1b[22m:   "
+                          "\x1b[36mhttp://localhost:\x1b[1m5173\x1b[22m/\x1b[39m");
+    REQUIRE(vite);
+    CHECK(vite->url == "http://localhost:5173/");
+    CHECK(vite->marked_local);
+    std::optional<PrintedUrl> next = printed_local_url("   - Local:        http://0.0.0.0:3000");
+    REQUIRE(next);
+    CHECK(next->url == "http://localhost:3000/");
+    CHECK(next->marked_local);
+    std::optional<PrintedUrl> other =
+        printed_local_url("proxying /api to http://127.0.0.1:8080/api");
+    REQUIRE(other);
+    CHECK(other->url == "http://127.0.0.1:8080/api");
+    CHECK_FALSE(other->marked_local);
+}
+
+TEST_CASE("dev::PrintedAddress: the line marked local wins over an address printed before") {
+    PrintedAddress address;
+    address.see("connecting to postgres at localhost:5432"); // no scheme: not an address
+    CHECK_FALSE(address.current());
+    address.see("proxying /api to http://127.0.0.1:8080/");
+    REQUIRE(address.current());
+    CHECK(address.current()->port == 8080);
+    address.see("  ➜  Local:   http://localhost:5173/");
+    CHECK(address.current()->port == 5173);
+    address.see("  ➜  Network: http://localhost:9999/"); // after the marked one: ignored
+    address.see("  - Local: http://localhost:7777/");    // the first marked one stays
+    CHECK(address.current()->port == 5173);
 }
 
 TEST_CASE("dev::url_host_port reads host and port, with the scheme's default") {

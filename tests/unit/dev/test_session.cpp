@@ -64,6 +64,11 @@ TEST_CASE("dev::measure_dev times start-up and reloads, and stops every service"
     CHECK(web.rss_peak_bytes[0] > 0);
     REQUIRE(web.reload_s.size() == 2);
     CHECK(web.reload_s[0] > 0);
+    // The log clock ran (no page: no HMR socket, no browser), and the start-up phases seen.
+    CHECK(web.server_log_ms.size() == 2);
+    CHECK(web.hmr_ms.empty());
+    CHECK(web.first_output_s.size() == 2);
+    CHECK(result.ready_total_s.size() == 2);
     CHECK(result.services[1].reload_s.empty());
     CHECK(result.service_pids.size() == 4);
     for (std::int64_t pid : result.service_pids) {
@@ -72,6 +77,33 @@ TEST_CASE("dev::measure_dev times start-up and reloads, and stops every service"
     std::ifstream in("watched.txt");
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(content == "one\n"); // the edit was undone
+}
+
+TEST_CASE("dev::measure_dev matches patterns on output without its colour codes") {
+    DevPlan plan;
+    plan.services = {
+        shell_service("web", "printf '\\033[32mready\\033[39m\\n'; sleep 60", "^ready$")};
+    plan.runs = 1;
+    plan.duration_s = 0;
+    plan.timeout_s = 5;
+    DevResult result = measure_dev(plan);
+    INFO(result.failure);
+    CHECK(result.outcome == DevOutcome::completed);
+}
+
+TEST_CASE("dev::measure_dev refuses reloads that nothing can see") {
+    std::ofstream("unseen.txt") << "one\n";
+    DevPlan plan;
+    ServiceSpec spec = shell_service("web", "echo ready; sleep 60", "^ready$");
+    spec.command.cwd = std::filesystem::current_path();
+    spec.reload = farm::core::DevReload{};
+    spec.reload->file = "unseen.txt";
+    plan.services = {spec};
+    plan.runs = 1;
+    plan.duration_s = 0;
+    DevResult result = measure_dev(plan);
+    CHECK(result.outcome == DevOutcome::failed);
+    CHECK(result.failure.find("nothing can see its reloads") != std::string::npos);
 }
 
 TEST_CASE("dev::measure_dev stops a service that is never ready at the timeout") {

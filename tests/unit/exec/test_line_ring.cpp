@@ -55,3 +55,16 @@ TEST_CASE("exec::LineRing flushes a last line without newline and cuts endless o
     ring.flush(at(4)); // nothing pending: nothing added
     CHECK(ring.last_sequence() == 2);
 }
+
+TEST_CASE("exec::LineRing: pieces of stdout and stderr never join into one line") {
+    LineRing ring;
+    ring.append("Local: http://loc", at(1), LineRing::Stream::out);
+    ring.append("warning: deprecated\n", at(2), LineRing::Stream::err);
+    ring.append("alhost:5173/\n", at(3), LineRing::Stream::out);
+    CHECK(ring.last_lines(2) ==
+          std::vector<std::string>{"warning: deprecated", "Local: http://localhost:5173/"});
+    ring.append("half of out", at(4), LineRing::Stream::out);
+    ring.append("half of err", at(5), LineRing::Stream::err);
+    ring.flush(at(6));
+    CHECK(ring.last_lines(2) == std::vector<std::string>{"half of out", "half of err"});
+}
