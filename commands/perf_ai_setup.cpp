@@ -1,6 +1,6 @@
 // perf:ai's preparations: which servers, which prompts, and how a run is stored.
-#include "commands/perf_ai_options.hpp"
 #include "commands/option_checks.hpp"
+#include "commands/perf_ai_options.hpp"
 #include "commands/time_options.hpp"
 
 #include "farm/ai/dataset.hpp"

@@ -51,10 +51,18 @@ _farm_option_kind() {
     'perf:ai --warmup') _farm_kind=text ;;
     'perf:ai --prompt') _farm_kind=text ;;
     'perf:ai --prompts-file') _farm_kind=text ;;
-    'perf:ai --input-length') _farm_kind=text ;;
+    'perf:ai --dataset') _farm_kind=text ;;
+    'perf:ai --input-len' | 'perf:ai --input-length') _farm_kind=text ;;
+    'perf:ai --output-len') _farm_kind=text ;;
+    'perf:ai --prefix-len') _farm_kind=text ;;
+    'perf:ai --seed') _farm_kind=text ;;
+    'perf:ai --temperature') _farm_kind=text ;;
     'perf:ai --max-tokens') _farm_kind=text ;;
     'perf:ai --timeout') _farm_kind=text ;;
     'perf:ai --duration') _farm_kind=text ;;
+    'perf:ai --burstiness') _farm_kind=text ;;
+    'perf:ai --ramp-up') _farm_kind=text ;;
+    'perf:ai --ttft-timeout') _farm_kind=text ;;
     'perf:ai --max-response-bytes') _farm_kind=text ;;
     'perf:ai --config') _farm_kind=file ;;
     'perf:ai --db') _farm_kind=file ;;
@@ -73,10 +81,18 @@ _farm_option_kind() {
     'perf:benchmark --warmup') _farm_kind=text ;;
     'perf:benchmark --prompt') _farm_kind=text ;;
     'perf:benchmark --prompts-file') _farm_kind=text ;;
-    'perf:benchmark --input-length') _farm_kind=text ;;
+    'perf:benchmark --dataset') _farm_kind=text ;;
+    'perf:benchmark --input-len' | 'perf:benchmark --input-length') _farm_kind=text ;;
+    'perf:benchmark --output-len') _farm_kind=text ;;
+    'perf:benchmark --prefix-len') _farm_kind=text ;;
+    'perf:benchmark --seed') _farm_kind=text ;;
+    'perf:benchmark --temperature') _farm_kind=text ;;
     'perf:benchmark --max-tokens') _farm_kind=text ;;
     'perf:benchmark --timeout') _farm_kind=text ;;
     'perf:benchmark --duration') _farm_kind=text ;;
+    'perf:benchmark --burstiness') _farm_kind=text ;;
+    'perf:benchmark --ramp-up') _farm_kind=text ;;
+    'perf:benchmark --ttft-timeout') _farm_kind=text ;;
     'perf:benchmark --max-response-bytes') _farm_kind=text ;;
     'perf:benchmark --config') _farm_kind=file ;;
     'perf:benchmark --db') _farm_kind=file ;;
@@ -94,6 +110,7 @@ _farm_option_kind() {
     'perf:dev -s' | 'perf:dev --service') _farm_kind=text ;;
     'perf:dev --config') _farm_kind=file ;;
     'perf:dev --db') _farm_kind=file ;;
+    'perf:dev --chromium') _farm_kind=text ;;
     'perf:report --kind') _farm_kind=text ;;
     'perf:report --subject') _farm_kind=subject ;;
     'perf:report --since') _farm_kind=text ;;
@@ -140,6 +157,7 @@ _farm_positional() {
     _farm_kind="" _farm_choices=()
     case "$1" in
     perf:build) _farm_kind=directory ;;
+    perf:dev) _farm_kind=directory ;;
     optimize:pnpm) _farm_kind=text ;;
     completion) _farm_kind=choice _farm_choices=(bash zsh fish man) ;;
     esac
@@ -152,9 +170,9 @@ _farm_options() {
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
     perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --input-length --max-tokens --timeout --duration --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
-    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --no-record --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
+    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --no-record --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;
     optimize) _farm_choices=(-h --help --apply --since --db --config --pnpm --json) ;;

@@ -37,9 +37,9 @@ struct Script {
     std::string model; // empty: any model is served
     Fault fault = Fault::none;
     int fault_every = 1;
-    int itl_jitter_ms = 0;    // each gap is itl_ms + uniform [0, jitter] (seeded per request)
-    int tokens_per_chunk = 1; // tokens the usage counts per content chunk
-    int eos_ms = -1;          // >= 0: an empty EOS chunk this long after the last one, counted
+    int itl_jitter_ms = 0;       // each gap is itl_ms + uniform [0, jitter] (seeded per request)
+    int tokens_per_chunk = 1;    // tokens the usage counts per content chunk
+    int eos_ms = -1;             // >= 0: an empty EOS chunk this long after the last one, counted
     std::string record_requests; // a file each request body is appended to, one JSON a line
 };
 

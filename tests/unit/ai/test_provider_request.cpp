@@ -16,7 +16,7 @@ RequestSpec spec_of(ProviderType provider, Operation operation, std::string prom
     RequestSpec spec;
     spec.provider = provider;
     spec.operation = operation;
-    spec.model = "m";
+    spec.model = std::string("m"); // not = "m": GCC 12 warns falsely (-Wrestrict) on that
     spec.prompt = std::move(prompt);
     spec.max_tokens = max_tokens;
     return spec;
