@@ -57,7 +57,7 @@ TEST_CASE("ai::run_benchmark measures what the server was scripted to do") {
         CHECK(it.metric("prompt_index") == double(i % 3));
         CHECK(it.metric("output_tokens") == 6);
         CHECK(*it.metric("ttft_ms") >= 40);
-        CHECK(*it.metric("ttft_ms") < 90);
+        CHECK(*it.metric("ttft_ms") <= *it.metric("e2e_ms")); // no upper bound in ms: load varies
         CHECK(*it.metric("e2e_ms") >= 65);
     }
     ai::BenchmarkSummary s = ai::summarize_benchmark(result);

@@ -267,7 +267,8 @@ TEST_CASE("exec::run_process measures the tree's RSS") {
     CHECK(r.max_rss_bytes <= 300 * MiB + own);
     CHECK(r.tree_samples >= 10);
     CHECK(double(r.tree_peak_rss_bytes) >= 1.6 * 195 * MiB);
-    CHECK(r.tree_peak_rss_bytes <= 600 * MiB);
+    // The tree's peak is at least wait4's figure, which may hold this process's RSS (above).
+    CHECK(r.tree_peak_rss_bytes <= 600 * MiB + own);
 }
 
 TEST_CASE("exec::run_process CPU time and wall time") {

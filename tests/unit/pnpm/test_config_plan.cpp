@@ -6,6 +6,7 @@
 #include "farm/pnpm/project_settings.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 #include "support/files.hpp"
+#include "support/pnpm_version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,11 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Version version(const std::string& text) {
-    std::optional<Version> parsed = parse_version(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+using farm::test::version;
 
 // Lines with their endings: comparing lines also compares line endings.
 std::vector<std::string> lines_of(std::string_view text) {

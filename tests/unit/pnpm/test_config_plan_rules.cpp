@@ -7,6 +7,7 @@
 #include "farm/pnpm/npmrc.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 #include "support/files.hpp"
+#include "support/pnpm_version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,11 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Version version(const std::string& text) {
-    std::optional<Version> parsed = parse_version(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+using farm::test::version;
 
 std::string usage_error(const std::function<void()>& action) {
     try {

@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/json_file.hpp"
 #include "support/files.hpp"
+#include "support/pnpm_version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,11 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Version version(const std::string& text) {
-    std::optional<Version> parsed = parse_version(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+using farm::test::version;
 
 fs::path project(const std::string& name) {
     fs::path root = farm::test::fresh_folder("config_rewrite", name);

@@ -5,6 +5,7 @@
 #include "farm/pnpm/config_plan.hpp"
 #include "farm/pnpm/user_config.hpp"
 #include "support/files.hpp"
+#include "support/pnpm_version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,11 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Version version(const std::string& text) {
-    std::optional<Version> parsed = parse_version(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+using farm::test::version;
 
 fs::path project(const std::string& name) {
     fs::path root = farm::test::fresh_folder("project_settings", name);

@@ -2,6 +2,8 @@
 
 #include "farm/pnpm/toolchain.hpp"
 
+#include "support/pnpm_version.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,11 +15,7 @@ using namespace farm::pnpm;
 
 namespace {
 
-Version version(const std::string& text) {
-    std::optional<Version> parsed = parse_version(text);
-    REQUIRE_MESSAGE(parsed.has_value(), "not a version: " << text);
-    return *parsed;
-}
+using farm::test::version;
 
 const SpeedSetting* find(const std::vector<SpeedSetting>& settings, const std::string& key) {
     auto it = std::find_if(settings.begin(), settings.end(),
