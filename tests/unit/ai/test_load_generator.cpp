@@ -154,7 +154,14 @@ TEST_CASE(
     double distance = exponential_ks_distance(sent_gaps, plan.rate);
     INFO("Kolmogorov-Smirnov D = " << distance << ", critical value "
                                    << ks_critical_value_alpha_0001(sent_gaps.size()));
+#if defined(__SANITIZE_ADDRESS__)
+    // Under AddressSanitizer each send costs the client milliseconds of its own: the sent gaps
+    // then measure the sanitizer, not the generator (the plain build checks them; the scheduled
+    // gaps are checked in test_arrivals.cpp either way).
+    MESSAGE("Kolmogorov-Smirnov D = " << distance << ", not checked under AddressSanitizer");
+#else
     CHECK(distance < ks_critical_value_alpha_0001(sent_gaps.size()));
+#endif
 
     // The rate achieved: 99 gaps over the span from the first request sent to the last. 99
     // exponential gaps spread it by 10% (one standard deviation); the schedule of seed 42 is at
