@@ -84,7 +84,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         std::cout << render_ai_table(views, color);
         std::cout << render_ai_errors(views);
         std::cout << render_load_lines(views);
-        std::cout << render_gpu_line(session.gpu_name(), session.gpu_overall());
+        std::cout << session.gpu_line();
         if (session.recording()) {
             std::cout << "recorded in " << session.db_path() << "\n";
         }

@@ -42,6 +42,7 @@ struct PerfAiOptions {
     std::optional<std::size_t> warmup; // none: default_warmup()
     double ttft_timeout_s = 0;         // no content token within this long: timeout
     bool http2 = false;
+    std::string gpu; // --gpu: "", all, none, or indices/UUIDs (sys/gpu_selection.hpp)
     std::string prompt;
     std::string prompts_file;
     std::string dataset;
@@ -90,6 +91,9 @@ std::shared_ptr<const ai::Workload> resolve_workload(const PerfAiOptions& option
 // the run's context (workload.KEY): the workload is part of a run's identity, so that reports
 // and --compare never pool runs that asked different questions.
 std::string workload_suffix(const ai::Workload& workload);
+// The run's GPU facts beside the device label: gpu.energy_j, gpu.tokens_per_joule (from
+// `output_tokens`), gpu.throttled_fraction and gpu.throttle_reasons, where measured.
+void add_gpu_facts(history::Run& run, const sys::GpuStats& gpu, double output_tokens);
 void add_workload_facts(history::Run& run, const ai::Workload& workload);
 
 // Fills `run` (its command, folder, started_at and git/host context already set) for one
@@ -110,6 +114,7 @@ struct AiResultView {
     std::map<std::string, std::string> first_error;
     std::map<int, std::size_t> errors_by_status;
     std::optional<sys::GpuStats> gpu;
+    std::vector<sys::GpuDeviceStats> gpu_devices; // the same interval, per device
     ai::LoadSummary load;         // offered/achieved rate, schedule lag, connect_ms, deadline
     std::string verdict;          // "failing" above error_rate_max; else empty without a success
     double error_rate_max = 0.05; // the line it was judged against (ai.thresholds.error_rate)
@@ -129,9 +134,14 @@ std::string render_ai_summary(const AiResultView& view);
 std::string render_ai_table(const std::vector<AiResultView>& views, bool color);
 // The errors of each result, one line per class with its first message.
 std::string render_ai_errors(const std::vector<AiResultView>& views);
-// "GPU: NAME · util mean 40.0% max 90.0% · memory ... · temp ... · power ..." or
+// "GPU: NAME · util mean 40.0% max 90.0% · memory ... · temp ... · power ... · energy ... J
+// (N output tokens/J) · THROTTLED ..." (energy where the GPU counts it, tokens/J from
+// `output_tokens`), then the note's line; without samples "GPU telemetry: NOTE" or
 // "GPU telemetry: not available".
-std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu);
+std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu,
+                            double output_tokens = 0, const std::string& note = "");
+// The "gpu" object of a result (docs/json.md); tokens_per_joule when output_tokens > 0.
+nlohmann::json gpu_stats_to_json(const sys::GpuStats& stats, double output_tokens);
 // One element of the JSON results[] (docs/json.md, farm.ai/1).
 nlohmann::json result_to_json(const AiResultView& view);
 nlohmann::json stats_to_json(const std::optional<ai::MetricStats>& stats);

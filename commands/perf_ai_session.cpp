@@ -7,10 +7,14 @@
 #include "farm/core/paths.hpp"
 #include "farm/core/text.hpp"
 #include "farm/exec/interrupt.hpp"
+#include "farm/net/easy_setup.hpp"
 #include "farm/net/http_client.hpp"
+#include "farm/net/this_machine.hpp"
 #include "farm/sys/context.hpp"
+#include "farm/sys/gpu_selection.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace farm::commands {
 
@@ -37,11 +41,7 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
         ai::wire_format(target.type, m_operation); // TGI embed: refused before anything is sent
     }
     m_context = sys::collect_context(m_root);
-    m_gpu_name = sys::gpu_context_label(m_nvml);
-    if (m_nvml.available()) {
-        m_gpu = std::make_unique<sys::GpuSampler>(m_nvml);
-        m_gpu->start();
-    }
+    start_gpu_telemetry();
     if (!options.export_requests.empty()) {
         // Rows go to the file as requests end: a long run does not hold them in memory, and
         // the file appears (whole) only when the session finishes.
@@ -51,6 +51,62 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
             m_csv->append(export_csv_header());
         }
     }
+}
+
+namespace {
+
+// The first target whose server is not on this machine, or "".
+std::string remote_server(const std::vector<ai::Target>& targets) {
+    for (const ai::Target& target : targets) {
+        if (!net::is_this_machine_url(target.base_url)) {
+            return net::url_host(target.base_url);
+        }
+    }
+    return {};
+}
+
+std::optional<std::string> environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::optional<std::string>(value) : std::nullopt;
+}
+
+} // namespace
+
+void AiSession::start_gpu_telemetry() {
+    if (!m_nvml.available()) {
+        m_gpu_name = sys::gpu_context_label(m_nvml);
+        return;
+    }
+    std::vector<sys::GpuIdentity> devices;
+    for (std::size_t i = 0; i < m_nvml.device_count(); ++i) {
+        devices.push_back(
+            {m_nvml.device_indices()[i], m_nvml.device_uuids()[i], m_nvml.device_names()[i]});
+    }
+    // Throws for a --gpu that names no device, before anything is sent.
+    sys::GpuSelection selection =
+        sys::select_gpus(devices, m_options.gpu, environment("CUDA_VISIBLE_DEVICES"));
+    std::string remote = remote_server(m_targets.targets);
+    if (m_options.gpu.empty() && !remote.empty()) {
+        // This machine's GPU says nothing of a server elsewhere.
+        m_gpu_name = "not sampled";
+        m_gpu_note = "not sampled: the server " + remote +
+                     " is not on this machine (--gpu all samples this machine's GPUs anyway)";
+        return;
+    }
+    m_nvml.keep_only(selection.indices);
+    if (m_nvml.device_count() == 0) {
+        m_gpu_name = "none selected";
+        m_gpu_note = "no GPU selected (" + selection.source + ")";
+        return;
+    }
+    m_gpu_name = sys::gpu_context_label(m_nvml);
+    m_gpu_note = selection.note;
+    m_gpu = std::make_unique<sys::GpuSampler>(m_nvml);
+    m_gpu->start();
+}
+
+std::string AiSession::gpu_line() const {
+    return render_gpu_line(m_gpu_name, gpu_overall(), m_output_tokens, m_gpu_note);
 }
 
 AiSession::~AiSession() {
@@ -117,12 +173,17 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     }
     m_last_end = result.ended;
 
-    std::optional<sys::GpuStats> gpu;
+    std::optional<sys::GpuIntervalSummary> gpu;
     if (m_gpu) {
-        gpu = m_gpu->summary(result.started, result.ended).all;
+        gpu = m_gpu->summary(result.started, result.ended);
     }
     AiRunOutcome outcome;
-    outcome.view = make_view(target, m_operation, result, m_advice, gpu, 0, m_percentiles);
+    outcome.view = make_view(target, m_operation, result, m_advice,
+                             gpu ? std::optional(gpu->all) : std::nullopt, 0, m_percentiles);
+    if (gpu) {
+        outcome.view.gpu_devices = gpu->devices;
+    }
+    m_output_tokens += double(outcome.view.summary.total_output_tokens);
     outcome.interrupted = result.interrupted;
     if (slo != nullptr) {
         outcome.meeting_slo = ai::requests_meeting(*slo, result.requests);
@@ -134,6 +195,9 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name,
                 workload_suffix(*m_workload) + subject_suffix);
     add_workload_facts(run, *m_workload);
+    if (gpu) {
+        add_gpu_facts(run, gpu->all, double(outcome.view.summary.total_output_tokens));
+    }
     if (load.rate > 0) {
         // The shape of the arrivals is part of the load: runs of different shapes differ.
         run.context.project["burstiness"] = std::to_string(m_options.burstiness);

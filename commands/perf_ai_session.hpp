@@ -47,6 +47,9 @@ class AiSession {
 
     // The GPU over the whole session so far; nullopt without telemetry.
     std::optional<sys::GpuStats> gpu_overall() const;
+    // The GPU line over the whole session (render_gpu_line), with its note: why nothing was
+    // sampled, or a caveat of the device selection.
+    std::string gpu_line() const;
     // Stops sampling and writes --export-requests.
     void finish();
     // The AI advice of optimize:ai on the runs this session stored.
@@ -55,6 +58,10 @@ class AiSession {
     std::string db_path() const;
 
   private:
+    // Picks the devices (--gpu, CUDA_VISIBLE_DEVICES) and starts the sampler, unless a target is
+    // on another machine and --gpu was not given.
+    void start_gpu_telemetry();
+
     PerfAiOptions m_options;
     std::string m_command;
     std::filesystem::path m_root;
@@ -74,6 +81,8 @@ class AiSession {
     sys::Nvml m_nvml;
     std::unique_ptr<sys::GpuSampler> m_gpu;
     std::string m_gpu_name;
+    std::string m_gpu_note;
+    double m_output_tokens = 0; // over every run, for tokens per joule
     std::optional<std::chrono::steady_clock::time_point> m_first_start;
     std::chrono::steady_clock::time_point m_last_end;
     std::unique_ptr<core::AtomicFileWriter> m_csv; // --export-requests, until finish()

@@ -75,6 +75,10 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "seconds a stream may take to its first content token (a server may send its "
                    "response head at once)")
         ->check(seconds_check());
+    cmd.add_option("--gpu", o.gpu,
+                   "which of this machine's GPUs to sample: INDEX or UUID[,...], all, none "
+                   "(default: those CUDA_VISIBLE_DEVICES names, else all; nothing when the "
+                   "server is on another machine)");
     cmd.add_flag("--http2", o.http2,
                  "use HTTP/2 where the server offers it over TLS (default HTTP/1.1, as vLLM's "
                  "client)");
@@ -128,6 +132,9 @@ std::vector<std::string> describe_command(const std::string& command, const Perf
     }
     if (o.http2) {
         argv.push_back("--http2");
+    }
+    if (!o.gpu.empty()) {
+        argv.insert(argv.end(), {"--gpu", o.gpu});
     }
     if (!o.model.empty()) {
         argv.insert(argv.end(), {"--model", o.model});
@@ -340,6 +347,20 @@ std::string workload_suffix(const ai::Workload& workload) {
 void add_workload_facts(history::Run& run, const ai::Workload& workload) {
     for (const auto& [key, value] : workload.facts()) {
         run.context.project["workload." + key] = value;
+    }
+}
+
+void add_gpu_facts(history::Run& run, const sys::GpuStats& gpu, double output_tokens) {
+    std::map<std::string, std::string>& facts = run.context.project;
+    if (gpu.energy_j) {
+        facts["gpu.energy_j"] = core::number_text(*gpu.energy_j);
+        if (*gpu.energy_j > 0 && output_tokens > 0) {
+            facts["gpu.tokens_per_joule"] = core::number_text(output_tokens / *gpu.energy_j);
+        }
+    }
+    if (gpu.throttled_fraction) {
+        facts["gpu.throttled_fraction"] = core::number_text(*gpu.throttled_fraction);
+        facts["gpu.throttle_reasons"] = core::join(gpu.throttle_reasons, ",");
     }
 }
 

@@ -2,6 +2,7 @@
 // GPU line, the JSON result (farm.ai/1) and the --export-requests CSV.
 #include "commands/perf_ai_options.hpp"
 
+#include "farm/core/text.hpp"
 #include "farm/net/http_client.hpp"
 #include "farm/report/format.hpp"
 #include "farm/report/table.hpp"
@@ -139,9 +140,10 @@ std::string render_ai_errors(const std::vector<AiResultView>& views) {
     return out;
 }
 
-std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu) {
+std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys::GpuStats>& gpu,
+                            double output_tokens, const std::string& note) {
     if (!gpu || gpu->samples == 0) {
-        return "GPU telemetry: not available\n";
+        return "GPU telemetry: " + (note.empty() ? std::string("not available") : note) + "\n";
     }
     std::string out = "GPU: " + gpu_name;
     if (gpu->utilization_mean_pct) {
@@ -161,7 +163,44 @@ std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys
     if (gpu->power_mean_w) {
         out += " · power mean " + number(*gpu->power_mean_w, 0) + " W";
     }
-    return out + " (" + std::to_string(gpu->samples) + " samples)\n";
+    if (gpu->energy_j) {
+        out += " · energy " + number(*gpu->energy_j, 0) + " J";
+        if (*gpu->energy_j > 0 && output_tokens > 0) {
+            out += " (" + number(output_tokens / *gpu->energy_j, 2) + " output tokens/J)";
+        }
+    }
+    if (gpu->throttled_fraction && *gpu->throttled_fraction > 0) {
+        out += " · THROTTLED in " + number(*gpu->throttled_fraction * 100, 0) + "% of samples (" +
+               core::join(gpu->throttle_reasons, ", ") + ")";
+    }
+    out += " (" + std::to_string(gpu->samples) + " samples)\n";
+    return note.empty() ? out : out + "  note: " + note + "\n";
+}
+
+nlohmann::json gpu_stats_to_json(const sys::GpuStats& stats, double output_tokens) {
+    nlohmann::json gpu = {{"samples", stats.samples}};
+    auto put = [&gpu](const char* key, const auto& value) {
+        if (value) {
+            gpu[key] = *value;
+        }
+    };
+    put("utilization_mean_pct", stats.utilization_mean_pct);
+    put("utilization_max_pct", stats.utilization_max_pct);
+    put("memory_used_mean_bytes", stats.memory_used_mean_bytes);
+    put("memory_used_max_bytes", stats.memory_used_max_bytes);
+    put("memory_reserved_max_bytes", stats.memory_reserved_max_bytes);
+    put("memory_total_bytes", stats.memory_total_bytes);
+    put("temperature_max_c", stats.temperature_max_c);
+    put("power_mean_w", stats.power_mean_w);
+    put("energy_j", stats.energy_j);
+    if (stats.energy_j && *stats.energy_j > 0 && output_tokens > 0) {
+        gpu["tokens_per_joule"] = output_tokens / *stats.energy_j;
+    }
+    if (stats.throttled_fraction) {
+        gpu["throttled_fraction"] = *stats.throttled_fraction;
+        gpu["throttle_reasons"] = stats.throttle_reasons;
+    }
+    return gpu;
 }
 
 nlohmann::json stats_to_json(const std::optional<ai::MetricStats>& stats) {
@@ -232,19 +271,18 @@ nlohmann::json result_to_json(const AiResultView& v) {
         {"load", load_to_json(v.load)},
     };
     if (v.gpu && v.gpu->samples > 0) {
-        nlohmann::json gpu = {{"samples", v.gpu->samples}};
-        auto put = [&gpu](const char* key, const auto& value) {
-            if (value) {
-                gpu[key] = *value;
-            }
-        };
-        put("utilization_mean_pct", v.gpu->utilization_mean_pct);
-        put("utilization_max_pct", v.gpu->utilization_max_pct);
-        put("memory_used_mean_bytes", v.gpu->memory_used_mean_bytes);
-        put("memory_used_max_bytes", v.gpu->memory_used_max_bytes);
-        put("memory_total_bytes", v.gpu->memory_total_bytes);
-        put("temperature_max_c", v.gpu->temperature_max_c);
-        put("power_mean_w", v.gpu->power_mean_w);
+        double tokens = double(s.total_output_tokens);
+        nlohmann::json gpu = gpu_stats_to_json(*v.gpu, tokens);
+        nlohmann::json devices = nlohmann::json::array();
+        for (const sys::GpuDeviceStats& device : v.gpu_devices) {
+            // Tokens per joule is the server's, over all its devices: not split per device.
+            nlohmann::json one = gpu_stats_to_json(device.stats, 0);
+            one["index"] = device.index;
+            one["name"] = device.name;
+            one["uuid"] = device.uuid;
+            devices.push_back(std::move(one));
+        }
+        gpu["devices"] = std::move(devices);
         out["gpu"] = gpu;
     }
     return out;

@@ -284,7 +284,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             }
             std::cout << render_ai_errors(views);
         }
-        std::cout << render_gpu_line(session.gpu_name(), session.gpu_overall());
+        std::cout << session.gpu_line();
         if (session.recording()) {
             std::cout << "recorded in " << session.db_path() << " (one run per level)\n";
         }

@@ -58,6 +58,51 @@ else
         "GPU line: no driver here, said exactly"
 fi
 
+# --- GPU telemetry with the fake NVML library (tests/support/fake_nvml.cpp) -------------------
+# The driver's figures as scripted: 37% busy, 1 GiB of 24 GiB, 61 °C, 150 W, the power cap
+# slowing the clocks; its energy counter grows at the scripted 150 W, so the energy over the run
+# is 150 W x the run's wall time, and tokens per joule the run's output tokens over it.
+if [[ -n "${FAKE_NVML:-}" ]]; then
+    gpu_env=(env FARM_NVML_LIBRARY="$FAKE_NVML" FAKE_NVML_NAME="Scripted GPU" FAKE_NVML_UTIL=37
+        FAKE_NVML_MEM_USED=1073741824 FAKE_NVML_MEM_TOTAL=25769803776 FAKE_NVML_MEM_RESERVED=536870912
+        FAKE_NVML_TEMP=61 FAKE_NVML_POWER_MW=150000 FAKE_NVML_REASONS=4)
+    stop_mocks; MOCK_PIDS=()
+    start_mock --ttft-ms 100 --itl-ms 20 --chunks 20
+    OUT=$("${gpu_env[@]}" "$FARM" perf:ai --provider openai --url "$MOCK_URL" --model m \
+        --requests 4 --no-record 2>"$WORK/gpu.err"); RC=$?
+    expect_rc 0 "perf:ai with the fake driver"
+    expect_eq "$(grep -c '^GPU: Scripted GPU · util mean 37.0% max 37.0% · memory max 1\.0* GiB of 24\.0* GiB · temp max 61 °C · power mean 150 W · energy [0-9]* J ([0-9.]* output tokens/J) · THROTTLED in 100% of samples (sw_power_cap) ([0-9]* samples)$' <<<"$OUT")" \
+        "1" "GPU line with the driver's figures: $(grep '^GPU' <<<"$OUT")"
+    OUT=$("${gpu_env[@]}" "$FARM" perf:ai --provider openai --url "$MOCK_URL" --model m \
+        --requests 4 --no-record --json 2>"$WORK/gpu.err"); RC=$?
+    expect_rc 0 "perf:ai --json with the fake driver"
+    g='d["results"][0]["gpu"]'
+    expect_eq "$(json_get "$OUT" "($g['utilization_mean_pct'], $g['memory_used_max_bytes'], $g['memory_reserved_max_bytes'], $g['temperature_max_c'], $g['power_mean_w'], $g['throttle_reasons'])")" \
+        "(37.0, 1073741824, 536870912, 61.0, 150.0, ['sw_power_cap'])" "GPU figures in JSON"
+    expect_eq "$(json_get "$OUT" "round($g['energy_j'] / (150 * d['results'][0]['wall_s']), 1)")" "1.0" \
+        "energy = 150 W x the run's wall time ($(json_get "$OUT" "$g['energy_j']") J)"
+    expect_eq "$(json_get "$OUT" "abs($g['tokens_per_joule'] * $g['energy_j'] - d['results'][0]['total_output_tokens']) < 1e-6")" \
+        "True" "tokens per joule = output tokens / energy"
+    expect_eq "$(json_get "$OUT" "[(x['index'], x['uuid']) for x in $g['devices']]")" \
+        "[(0, 'GPU-00000000-0000-0000-0000-000000000000')]" "per-device figures with the UUID"
+
+    OUT=$("${gpu_env[@]}" "$FARM" perf:ai --provider openai --url "$MOCK_URL" --model m \
+        --requests 1 --no-record --gpu 5 2>&1); RC=$?
+    expect_rc 2 "--gpu naming no device"
+    expect_contains "$OUT" "'5' names no single GPU; the GPUs here are 0 (Scripted GPU, GPU-0000" "--gpu error names the devices"
+    OUT=$(CUDA_VISIBLE_DEVICES= "${gpu_env[@]}" "$FARM" perf:ai --provider openai --url "$MOCK_URL" \
+        --model m --requests 1 --no-record 2>&1); RC=$?
+    expect_eq "$(grep -cx 'GPU telemetry: no GPU selected (CUDA_VISIBLE_DEVICES=)' <<<"$OUT")" "1" \
+        "an empty CUDA_VISIBLE_DEVICES hides the GPUs"
+    # A server on another machine (TEST-NET-1: never assigned) is not charged with this GPU.
+    OUT=$("${gpu_env[@]}" "$FARM" perf:ai --provider openai --url "http://192.0.2.1:9/v1" \
+        --model m --requests 1 --warmup 0 --timeout 1 --no-record 2>&1); RC=$?
+    expect_eq "$(grep -cx "GPU telemetry: not sampled: the server 192.0.2.1 is not on this machine (--gpu all samples this machine's GPUs anyway)" <<<"$OUT")" \
+        "1" "a remote server: no local GPU figures"
+else
+    fail "FAKE_NVML is not set: run this test through ctest, or set it to the fake NVML library"
+fi
+
 # --- three operations and three wire formats ------------------------------------------------
 for provider in openai ollama tgi; do
     for op in chat_stream chat embed; do

@@ -6,12 +6,18 @@
 //   1. in the file named by FAKE_NVML_SCRIPT, lines "KEY=VALUE" (a test rewrites it with rename,
 //      so a reader never sees half a file);
 //   2. in the environment variable FAKE_NVML_<KEY in capitals> (FAKE_NVML_UTIL=37).
-// Keys: fail_init (1: nvmlInit fails), count (devices, default 1), name, util, mem_used,
-// mem_total, temp, power_mw (milliwatts), refuse (comma-separated: util, memory, temp, power
-// answer NVML_ERROR_NOT_SUPPORTED), calls (a file that gets one line per nvmlInit/nvmlShutdown).
+// Keys: fail_init (1: nvmlInit fails), count (devices, default 1), name, uuid (default
+// GPU-00000000-0000-0000-0000-00000000000N), util, mem_used, mem_total, mem_reserved (the v2
+// memory figure), temp, power_mw (milliwatts), energy_mj (the energy counter at nvmlInit; it then
+// grows by power_mw for every second since, as a board's counter does), reasons (the clock-event
+// bitmask, decimal), refuse (comma-separated: util, memory, memory_v2, temp, power, energy,
+// reasons answer NVML_ERROR_NOT_SUPPORTED), calls (a file that gets one line per
+// nvmlInit/nvmlShutdown). The v2 memory call checks its version word as the driver does
+// (NVML_STRUCT_VERSION(Memory, 2), nvml.h) and answers "argument version mismatch" otherwise.
 //
 // Built a second time with FAKE_NVML_WITHOUT_POWER, which leaves nvmlDeviceGetPowerUsage out.
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +39,8 @@ struct Device {
 Device devices[max_devices] = {{0}, {1}, {2},  {3},  {4},  {5},  {6},  {7},
                                {8}, {9}, {10}, {11}, {12}, {13}, {14}, {15}};
 int init_count = 0;
+std::chrono::steady_clock::time_point initialised_at;
+constexpr int error_argument_version_mismatch = 25;
 
 std::string from_script(const std::string& key, bool& found) {
     found = false;
@@ -128,7 +136,9 @@ int nvmlInit_v2() {
     if (number("fail_init", 0) != 0) {
         return 9; // NVML_ERROR_DRIVER_NOT_LOADED
     }
-    ++init_count;
+    if (init_count++ == 0) {
+        initialised_at = std::chrono::steady_clock::now();
+    }
     return success;
 }
 
@@ -225,6 +235,74 @@ int nvmlDeviceGetTemperature(void* handle, int sensor, unsigned int* celsius) {
         return error_not_supported;
     }
     *celsius = static_cast<unsigned>(number("temp", 40, device));
+    return success;
+}
+
+struct FakeMemoryV2 {
+    unsigned int version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+};
+
+int nvmlDeviceGetMemoryInfo_v2(void* handle, FakeMemoryV2* memory) {
+    int device = device_of(handle);
+    if (device < 0) {
+        return error_invalid_argument;
+    }
+    if (refused("memory", device) || refused("memory_v2", device)) {
+        return error_not_supported;
+    }
+    if (memory->version != (static_cast<unsigned>(sizeof(FakeMemoryV2)) | (2U << 24U))) {
+        return error_argument_version_mismatch;
+    }
+    memory->total = number("mem_total", 8ULL << 30, device);
+    memory->used = number("mem_used", 0, device);
+    memory->reserved = number("mem_reserved", 0, device);
+    memory->free = memory->total - memory->used;
+    return success;
+}
+
+int nvmlDeviceGetUUID(void* handle, char* uuid, unsigned int length) {
+    int device = device_of(handle);
+    if (device < 0) {
+        return error_invalid_argument;
+    }
+    char fallback[64];
+    std::snprintf(fallback, sizeof fallback, "GPU-00000000-0000-0000-0000-%012d", device);
+    std::string value = lookup("uuid", fallback, device);
+    if (value.size() + 1 > length) {
+        return error_insufficient_size;
+    }
+    std::memcpy(uuid, value.c_str(), value.size() + 1);
+    return success;
+}
+
+int nvmlDeviceGetTotalEnergyConsumption(void* handle, unsigned long long* millijoules) {
+    int device = device_of(handle);
+    if (device < 0) {
+        return error_invalid_argument;
+    }
+    if (refused("energy", device)) {
+        return error_not_supported;
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - initialised_at).count();
+    *millijoules = number("energy_mj", 1000000, device) +
+                   static_cast<unsigned long long>(double(number("power_mw", 0, device)) * seconds);
+    return success;
+}
+
+int nvmlDeviceGetCurrentClocksEventReasons(void* handle, unsigned long long* reasons) {
+    int device = device_of(handle);
+    if (device < 0) {
+        return error_invalid_argument;
+    }
+    if (refused("reasons", device)) {
+        return error_not_supported;
+    }
+    *reasons = number("reasons", 0, device);
     return success;
 }
 

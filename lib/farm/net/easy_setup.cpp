@@ -156,19 +156,28 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
     setup.set(CURLOPT_HTTPHEADER, headers.get());
 }
 
-bool is_loopback_url(std::string_view url) {
+std::string url_host(std::string_view url) {
     std::size_t scheme_end = url.find("://");
     std::string_view rest = scheme_end == std::string_view::npos ? url : url.substr(scheme_end + 3);
     std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
     std::size_t at = authority.rfind('@');
     std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
     if (host.starts_with('[')) {
-        return host.substr(0, host.find(']') + 1) == "[::1]";
+        host = host.substr(0, host.find(']') + 1);
+    } else {
+        host = host.substr(0, host.find(':'));
     }
-    host = host.substr(0, host.find(':'));
     std::string lower;
     for (char c : host) {
         lower += char(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return lower;
+}
+
+bool is_loopback_url(std::string_view url) {
+    std::string lower = url_host(url);
+    if (lower.starts_with('[')) {
+        return lower == "[::1]";
     }
     if (lower == "localhost" || lower.ends_with(".localhost")) {
         return true;

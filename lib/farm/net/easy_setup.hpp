@@ -36,6 +36,10 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
 // [::1]. Such requests bypass any proxy the environment names: a proxy cannot reach them.
 bool is_loopback_url(std::string_view url);
 
+// The URL's host in lower case, without credentials or port; an IPv6 address keeps its
+// brackets ("[::1]").
+std::string url_host(std::string_view url);
+
 // scheme://host:port of the URL without credentials, for errors about the server itself.
 std::string origin_for_messages(std::string_view url);
 

@@ -17,10 +17,16 @@ struct Accumulator {
     std::size_t memory_used_count = 0;
     double power_sum = 0;
     std::size_t power_count = 0;
+    std::optional<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> first_energy;
+    std::optional<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> last_energy;
+    std::size_t reasons_count = 0;
+    std::size_t throttled_count = 0;
+    std::uint64_t reasons_seen = 0;
     GpuStats stats;
 
-    void add(const GpuReading& reading) {
+    void add(const GpuReading& reading, std::chrono::steady_clock::time_point at) {
         ++samples;
+        add_counters(reading, at);
         if (reading.utilization_pct) {
             utilization_sum += *reading.utilization_pct;
             ++utilization_count;
@@ -48,9 +54,45 @@ struct Accumulator {
             power_sum += *reading.power_w;
             ++power_count;
         }
+        if (reading.memory_reserved_bytes) {
+            stats.memory_reserved_max_bytes =
+                std::max(stats.memory_reserved_max_bytes.value_or(*reading.memory_reserved_bytes),
+                         *reading.memory_reserved_bytes);
+        }
     }
 
-    GpuStats finish() const {
+    void add_counters(const GpuReading& reading, std::chrono::steady_clock::time_point at) {
+        if (reading.energy_mj) {
+            if (!first_energy) {
+                first_energy = {at, *reading.energy_mj};
+            }
+            last_energy = {at, *reading.energy_mj};
+        }
+        if (reading.clock_event_reasons) {
+            ++reasons_count;
+            if (slows_down(*reading.clock_event_reasons)) {
+                ++throttled_count;
+                reasons_seen |= *reading.clock_event_reasons;
+            }
+        }
+    }
+
+    // See GpuStats::energy_j. A counter that went backwards (a driver reload) gives no figure.
+    std::optional<double> energy_j(std::chrono::steady_clock::time_point t0,
+                                   std::chrono::steady_clock::time_point t1) const {
+        if (!first_energy || last_energy->first <= first_energy->first ||
+            last_energy->second < first_energy->second) {
+            return std::nullopt;
+        }
+        double joules = double(last_energy->second - first_energy->second) / 1000.0;
+        double span =
+            std::chrono::duration<double>(last_energy->first - first_energy->first).count();
+        double interval = std::chrono::duration<double>(t1 - t0).count();
+        return joules * std::max(interval, span) / span;
+    }
+
+    GpuStats finish(std::chrono::steady_clock::time_point t0,
+                    std::chrono::steady_clock::time_point t1) const {
         GpuStats result = stats;
         result.samples = samples;
         if (utilization_count > 0) {
@@ -62,6 +104,12 @@ struct Accumulator {
         }
         if (power_count > 0) {
             result.power_mean_w = power_sum / static_cast<double>(power_count);
+        }
+        result.energy_j = energy_j(t0, t1);
+        if (reasons_count > 0) {
+            result.throttled_fraction =
+                static_cast<double>(throttled_count) / static_cast<double>(reasons_count);
+            result.throttle_reasons = throttle_reason_names(reasons_seen);
         }
         return result;
     }
@@ -91,6 +139,14 @@ GpuReading combine(const std::vector<GpuReading>& devices) {
         if (device.power_w) {
             all.power_w = all.power_w.value_or(0) + *device.power_w;
         }
+        if (device.memory_reserved_bytes) {
+            all.memory_reserved_bytes =
+                all.memory_reserved_bytes.value_or(0) + *device.memory_reserved_bytes;
+        }
+        if (device.clock_event_reasons) {
+            all.clock_event_reasons =
+                all.clock_event_reasons.value_or(0) | *device.clock_event_reasons;
+        }
     }
     if (utilization_count > 0) {
         all.utilization_pct = utilization_sum / static_cast<double>(utilization_count);
@@ -111,18 +167,22 @@ GpuIntervalSummary summarize_gpu_samples(const std::vector<GpuSample>& samples,
             continue;
         }
         for (const GpuReading& device : sample.devices) {
-            per_device[device.index].add(device);
+            per_device[device.index].add(device, sample.at);
             if (!device.name.empty()) {
                 names[device.index] = device.name;
             }
         }
-        all.add(combine(sample.devices));
+        all.add(combine(sample.devices), sample.at);
     }
     GpuIntervalSummary summary;
+    summary.all = all.finish(t0, t1);
     for (const std::pair<const unsigned, Accumulator>& entry : per_device) {
-        summary.devices.push_back({entry.first, names[entry.first], entry.second.finish()});
+        GpuStats stats = entry.second.finish(t0, t1);
+        if (stats.energy_j) {
+            summary.all.energy_j = summary.all.energy_j.value_or(0) + *stats.energy_j;
+        }
+        summary.devices.push_back({entry.first, names[entry.first], "", stats});
     }
-    summary.all = all.finish();
     return summary;
 }
 
@@ -208,6 +268,7 @@ GpuIntervalSummary GpuSampler::summary(std::chrono::steady_clock::time_point t0,
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (m_nvml.device_indices()[i] == device.index) {
                 device.name = names[i];
+                device.uuid = m_nvml.device_uuids()[i];
             }
         }
     }

@@ -38,18 +38,30 @@ struct GpuStats {
     std::optional<std::int64_t> memory_total_bytes;
     std::optional<double> temperature_max_c;
     std::optional<double> power_mean_w;
+    std::optional<std::int64_t> memory_reserved_max_bytes;
+    // The energy counter's increase over the interval, in joules: the difference between the
+    // first and the last sample inside it, scaled from the samples' span to the whole interval
+    // (the edges, at most one sampling interval each, are taken at the power measured between).
+    // Absent unless the device has the counter and two samples fall in the interval.
+    std::optional<double> energy_j;
+    // Of the samples with clock-event reasons, the share in which a slowdown reason was set
+    // (power cap, thermal, hardware slowdown; see sys::slows_down), and the reasons seen.
+    std::optional<double> throttled_fraction;
+    std::vector<std::string> throttle_reasons;
 };
 
 struct GpuDeviceStats {
     unsigned index = 0;
     std::string name;
+    std::string uuid;
     GpuStats stats;
 };
 
 struct GpuIntervalSummary {
     std::vector<GpuDeviceStats> devices;
     // All devices as one: at each sample, utilisation is the mean over the devices, memory and
-    // power are the sums over the devices and temperature is the hottest device's.
+    // power are the sums over the devices and temperature is the hottest device's; energy is the
+    // sum of the devices' energies; a sample is throttled when any device was.
     GpuStats all;
 };
 

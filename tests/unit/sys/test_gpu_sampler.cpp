@@ -206,3 +206,41 @@ TEST_CASE("sys::GpuSampler without GPU telemetry records nothing") {
     CHECK(summary.devices.empty());
     CHECK(summary.all.samples == 0);
 }
+
+TEST_CASE("sys::summarize_gpu_samples: energy from the counter, scaled to the interval") {
+    Clock::time_point t = Clock::now();
+    auto with_energy = [](unsigned index, std::uint64_t millijoules, std::uint64_t reasons) {
+        GpuReading r = reading(index, 50, 100, 100);
+        r.energy_mj = millijoules;
+        r.clock_event_reasons = reasons;
+        return r;
+    };
+    // Two devices; samples at 100, 300 and 500 ms of a 0-600 ms interval. Device 0 uses 200 J
+    // per second, device 1 100 J per second.
+    std::vector<GpuSample> samples = {
+        {t + milliseconds(100), {with_energy(0, 1000000, 0), with_energy(1, 5000000, 0)}},
+        {t + milliseconds(300), {with_energy(0, 1040000, 0x4), with_energy(1, 5020000, 0)}},
+        {t + milliseconds(500), {with_energy(0, 1080000, 0x1), with_energy(1, 5040000, 0x40)}},
+    };
+    GpuIntervalSummary summary =
+        farm::sys::summarize_gpu_samples(samples, t, t + milliseconds(600));
+    REQUIRE(summary.devices.size() == 2);
+    // 80 J over the 400 ms between the first and the last sample, scaled to 600 ms: 120 J.
+    CHECK(summary.devices[0].stats.energy_j == doctest::Approx(120));
+    CHECK(summary.devices[1].stats.energy_j == doctest::Approx(60));
+    CHECK(summary.all.energy_j == doctest::Approx(180));
+    // Device 0 slowed by its power cap in 1 of 3 samples (idle does not count); together, 2 of 3
+    // samples had a device slowed down.
+    CHECK(summary.devices[0].stats.throttled_fraction == doctest::Approx(1.0 / 3));
+    CHECK(summary.devices[0].stats.throttle_reasons == std::vector<std::string>{"sw_power_cap"});
+    CHECK(summary.all.throttled_fraction == doctest::Approx(2.0 / 3));
+    CHECK(summary.all.throttle_reasons == std::vector<std::string>{"sw_power_cap", "hw_thermal"});
+
+    // One sample in the interval gives no energy; a counter that went back gives none either.
+    GpuIntervalSummary one = farm::sys::summarize_gpu_samples(samples, t, t + milliseconds(200));
+    CHECK_FALSE(one.all.energy_j.has_value());
+    samples[2].devices[0].energy_mj = 10;
+    GpuIntervalSummary reset = farm::sys::summarize_gpu_samples(samples, t, t + milliseconds(600));
+    CHECK_FALSE(reset.devices[0].stats.energy_j.has_value());
+    CHECK(reset.all.energy_j == doctest::Approx(60));
+}

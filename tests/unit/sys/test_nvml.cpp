@@ -148,3 +148,50 @@ TEST_CASE("sys::Nvml moved keeps one owner of the library") {
     }
     CHECK(farm::core::read_text_file(calls) == "init\nshutdown\n");
 }
+
+TEST_CASE("sys::Nvml reads UUIDs, the v2 memory figures, the energy counter and clock reasons") {
+    farm::test::ScopedEnvironment environment;
+    environment.set("FAKE_NVML_COUNT", "2");
+    environment.set("FAKE_NVML_UUID_1", "GPU-8f3c2a61-1111-2222-3333-444455556666");
+    environment.set("FAKE_NVML_MEM_USED", "3000");
+    environment.set("FAKE_NVML_MEM_RESERVED", "500");
+    environment.set("FAKE_NVML_ENERGY_MJ", "7000000");
+    environment.set("FAKE_NVML_REASONS", "36"); // 0x4 sw_power_cap + 0x20 sw_thermal
+    Nvml nvml = Nvml::open_library(FARM_FAKE_NVML);
+    REQUIRE(nvml.available());
+    CHECK(nvml.device_uuids() ==
+          std::vector<std::string>{"GPU-00000000-0000-0000-0000-000000000000",
+                                   "GPU-8f3c2a61-1111-2222-3333-444455556666"});
+    std::vector<GpuReading> readings = nvml.read();
+    REQUIRE(readings.size() == 2);
+    // The v2 call answered only because farm sent the version word the driver checks.
+    CHECK(readings[0].memory_reserved_bytes == 500);
+    CHECK(readings[0].memory_used_bytes == 3000);
+    CHECK(readings[0].energy_mj >= 7000000);
+    CHECK(readings[0].clock_event_reasons == 36);
+    CHECK(farm::sys::throttle_reason_names(36) ==
+          std::vector<std::string>{"sw_power_cap", "sw_thermal"});
+    CHECK_FALSE(farm::sys::slows_down(0x1 | 0x2 | 0x100)); // idle, app clocks, display
+
+    // Refused v2 memory falls back to the first memory call; refused counters are absent.
+    environment.set("FAKE_NVML_REFUSE_1", "memory_v2,energy,reasons");
+    readings = nvml.read();
+    CHECK(readings[1].memory_used_bytes == 3000);
+    CHECK_FALSE(readings[1].memory_reserved_bytes.has_value());
+    CHECK_FALSE(readings[1].energy_mj.has_value());
+    CHECK_FALSE(readings[1].clock_event_reasons.has_value());
+}
+
+TEST_CASE("sys::Nvml::keep_only reads and names only the chosen devices") {
+    farm::test::ScopedEnvironment environment;
+    environment.set("FAKE_NVML_COUNT", "3");
+    environment.set("FAKE_NVML_NAME_2", "Third GPU");
+    Nvml nvml = Nvml::open_library(FARM_FAKE_NVML);
+    REQUIRE(nvml.available());
+    nvml.keep_only({2});
+    CHECK(nvml.device_indices() == std::vector<unsigned>{2});
+    CHECK(farm::sys::gpu_context_label(nvml) == "Third GPU");
+    std::vector<GpuReading> readings = nvml.read();
+    REQUIRE(readings.size() == 1);
+    CHECK(readings[0].index == 2);
+}
