@@ -56,10 +56,12 @@ expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["levels"][2]["result"]["request_thr
 expect_eq "$(json_get "$OUT" '(d["sweeps"][0]["knee"]["concurrency"], d["sweeps"][0]["knee"]["beyond_range"])')" \
     "(4.0, True)" "every level scales: the knee is not reached up to c=4"
 
-# A throughput that stops growing at a known concurrency: 4 requests per level, so c=8 has no
-# more requests in flight than c=4 (the mock has no cap of its own). Each request takes ~320 ms,
-# so c=8 would need to end 32 ms sooner than c=4 to "scale": the knee is c=4, inside the range.
-"$MOCK_LLM" --host 127.0.0.1 --port 0 --ttft-ms 300 --itl-ms 5 --chunks 4 >"$WORK/slow.out" 2>&1 &
+# A server whose throughput stops growing at a known concurrency: the mock generates at most 2
+# answers at once (--max-concurrent 2) and queues the rest, as a server with a batch limit does.
+# Each answer takes ~120 ms, so c=1 serves ~8 requests/s and c=2 ~16; c=4 and c=8 only queue
+# longer. The knee is c=2, inside the range; the queueing shows as a TTFT that grows past it.
+"$MOCK_LLM" --host 127.0.0.1 --port 0 --ttft-ms 100 --itl-ms 5 --chunks 4 --max-concurrent 2 \
+    >"$WORK/slow.out" 2>&1 &
 SLOW_PID=$!
 trap 'kill $MOCK_PID $SLOW_PID 2>/dev/null; wait $MOCK_PID $SLOW_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do
@@ -68,10 +70,12 @@ for _ in $(seq 100); do
 done
 SLOW_URL="http://127.0.0.1:$(awk '/listening on/ {print $3}' "$WORK/slow.out")"
 run_farm perf:benchmark --provider openai --url "$SLOW_URL" --model m --concurrency-levels 1,2,4,8 \
-    --requests 4 --json --no-record
-expect_rc 0 "sweep 1,2,4,8 of 4 requests"
+    --requests 8 --json --no-record
+expect_rc 0 "sweep 1,2,4,8 against a server of 2 slots"
 expect_eq "$(json_get "$OUT" '(d["sweeps"][0]["knee"]["concurrency"], d["sweeps"][0]["knee"]["index"], d["sweeps"][0]["knee"]["beyond_range"])')" \
-    "(4.0, 2, False)" "the knee is where throughput stops growing (c=4)"
+    "(2.0, 1, False)" "the knee is where the server's throughput stops growing (c=2)"
+expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["levels"][3]["result"]["ttft_ms"]["median"] > 2 * d["sweeps"][0]["levels"][1]["result"]["ttft_ms"]["median"]')" \
+    "True" "past the knee requests queue: TTFT at c=8 more than twice that at c=2"
 
 run_farm perf:benchmark --provider openai --url "$URL" --model m --concurrency-levels 1,2 \
     --requests 4 --slo ttft=500ms,e2e=5s --json --no-record

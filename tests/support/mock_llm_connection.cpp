@@ -21,6 +21,7 @@ const char* const usage =
     "         [--fault-every K] [--reasoning-chunks N] [--reasoning-field reasoning|"
     "reasoning_content]\n"
     "         [--tool-calls on|off] [--itl-jitter-ms MS] [--tokens-per-chunk N]\n"
+    "         [--max-concurrent N]\n"
     "         [--eos-ms MS] [--record-requests FILE]\n";
 
 namespace {
@@ -98,6 +99,8 @@ std::string parse_arguments(int argc, char** argv, Script& script) {
             ok = parse_int(value, 1, script.tokens_per_chunk);
         } else if (option == "--eos-ms") {
             ok = parse_int(value, 0, script.eos_ms);
+        } else if (option == "--max-concurrent") {
+            ok = parse_int(value, 1, script.max_concurrent);
         } else if (option == "--record-requests") {
             script.record_requests = value;
         } else {

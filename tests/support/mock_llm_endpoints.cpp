@@ -61,6 +61,27 @@ Fault Server::next_fault() {
     return m_script.fault;
 }
 
+Server::Slot::Slot(Server& server) : m_server(server) {
+    if (server.m_script.max_concurrent <= 0) {
+        return;
+    }
+    std::unique_lock<std::mutex> lock(server.m_slots_mutex);
+    server.m_slot_freed.wait(
+        lock, [&server] { return server.m_generating < server.m_script.max_concurrent; });
+    ++server.m_generating;
+}
+
+Server::Slot::~Slot() {
+    if (m_server.m_script.max_concurrent <= 0) {
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_server.m_slots_mutex);
+        --m_server.m_generating;
+    }
+    m_server.m_slot_freed.notify_one();
+}
+
 bool Server::answer(Connection& connection, const Request& request) {
     Clock::time_point start = Clock::now();
     std::string model = m_script.model.empty() ? "mock-model" : m_script.model;
@@ -158,6 +179,12 @@ bool Server::answer(Connection& connection, const Request& request) {
         streamed = body.value("stream", false);
     } else {
         streamed = body.value("stream", true); // Ollama streams unless told not to
+    }
+    // With --max-concurrent the answer waits for a free slot, and its timing starts there: a
+    // server with a batch limit queues the rest, so throughput stops growing at that limit.
+    Slot slot(*this);
+    if (m_script.max_concurrent > 0) {
+        start = Clock::now();
     }
     Generation generation(connection, m_script, dialect, std::move(body), fault, start);
     return streamed ? generation.stream() : generation.whole();

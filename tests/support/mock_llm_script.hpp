@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -41,6 +42,7 @@ struct Script {
     int tokens_per_chunk = 1;    // tokens the usage counts per content chunk
     int eos_ms = -1;             // >= 0: an empty EOS chunk this long after the last one, counted
     std::string record_requests; // a file each request body is appended to, one JSON a line
+    int max_concurrent = 0;      // > 0: at most this many generations at once, the rest queue
 };
 
 extern const char* const usage;
@@ -92,7 +94,22 @@ class Server {
     Fault next_fault();
     void record(const std::string& path, const std::string& body_json);
 
+    // Holds one of --max-concurrent's generation slots for its lifetime (waits for one).
+    class Slot {
+      public:
+        explicit Slot(Server& server);
+        ~Slot();
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+
+      private:
+        Server& m_server;
+    };
+
     Script m_script;
+    std::mutex m_slots_mutex;
+    std::condition_variable m_slot_freed;
+    int m_generating = 0;
     std::atomic<std::uint64_t> m_counted{0};
     std::mutex m_record_mutex;
 };

@@ -16,8 +16,11 @@
 // counts N tokens per content chunk in the usage (multi-token chunks); --eos-ms G ends the
 // answer as vLLM does: G ms after the last content chunk an empty chunk with finish_reason
 // "stop" (Ollama: the done line), whose EOS token the usage counts.
-//                 [--record-requests FILE]
+//                 [--record-requests FILE] [--max-concurrent N]
 //
+// --max-concurrent N generates at most N answers at once; further requests wait for a slot, and
+// their time to first token counts from the slot (as a server with a batch limit queues), so the
+// server's throughput stops growing at concurrency N: the knee a sweep must find.
 // With --reasoning-chunks N the first N chunks of a chat stream think (OpenAI: delta.reasoning,
 // or delta.reasoning_content as older vLLM and DeepSeek; Ollama: thinking) before the --chunks
 // answer chunks (0: a model that only thinks), and usage counts them in
