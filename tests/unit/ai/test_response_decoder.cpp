@@ -147,6 +147,9 @@ const Expected expectations[] = {
      "Okay, simple.Hello!", 4, 11, 6, "stop", ""},
     {"ollama_generate_thinking.ndjson", WireFormat::ollama_generate, true, ErrorClass::none,
      "Need to answer.Soft, fluffy, quick.", 4, 20, 9, "stop", ""},
+    // A prompt Ollama served from its cache: no prompt_eval_count, so no input count (not 0).
+    {"ollama_chat_cached_prompt.ndjson", WireFormat::ollama_chat, true, ErrorClass::none,
+     "Hi there!", 3, std::nullopt, 3, "stop", ""},
 };
 
 // "r" for each reasoning chunk, "a" for each answer chunk, in order.
