@@ -46,6 +46,12 @@ std::string load_line(const AiResultView& v) {
     if (!versions.empty()) {
         parts.push_back("HTTP/" + versions);
     }
+    if (load.client_cpu_pct && load.loop_busy_pct && load.loop_lag_ms) {
+        parts.push_back("client CPU " + decimals(*load.client_cpu_pct, 0) +
+                        "% of a core, event loop busy " + decimals(*load.loop_busy_pct, 0) +
+                        "%, loop lag p99 " + decimals(load.loop_lag_ms->p99, 2) + " max " +
+                        decimals(load.loop_lag_ms->max, 1) + " ms");
+    }
     if (load.cut_by_deadline > 0 || load.not_started > 0) {
         parts.push_back(std::to_string(load.cut_by_deadline) +
                         " cut by the deadline (not errors), " + std::to_string(load.not_started) +
@@ -94,6 +100,18 @@ std::vector<std::string> load_warnings(const AiResultView& v) {
             "): requests waited for a free slot (--max-concurrency) or for the client; read the "
             "latencies from the schedule");
     }
+    if (load.client_saturated) {
+        warnings.push_back(
+            v.target.name + "/" + v.target.model + ": farm's own event loop was busy " +
+            decimals(load.loop_busy_pct.value_or(0), 0) + "% of the run (lag p99 " +
+            decimals(load.loop_lag_ms ? load.loop_lag_ms->p99 : 0, 1) + " ms, its own CPU " +
+            decimals(load.client_cpu_pct.value_or(0), 0) + "% of a core" +
+            (load.client_cpu_pct.value_or(0) < 0.5 * load.loop_busy_pct.value_or(0)
+                 ? "; most of the rest it waited for a CPU: this machine is busy with other work"
+                 : "") +
+            "): the client, not the server, may be the limit and latencies include its queue "
+            "(run fewer streams per farm process, several processes, or on a quieter machine)");
+    }
     return warnings;
 }
 
@@ -115,7 +133,11 @@ nlohmann::json load_to_json(const ai::LoadSummary& load) {
             {"fell_behind", load.fell_behind},
             {"cut_by_deadline", load.cut_by_deadline},
             {"not_started", load.not_started},
-            {"http_versions", versions}};
+            {"http_versions", versions},
+            {"client_cpu_pct", optional_number(load.client_cpu_pct)},
+            {"loop_busy_pct", optional_number(load.loop_busy_pct)},
+            {"loop_lag_ms", stats_to_json(load.loop_lag_ms)},
+            {"client_saturated", load.client_saturated}};
 }
 
 } // namespace farm::commands

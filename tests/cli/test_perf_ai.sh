@@ -33,6 +33,9 @@ for stat in mean median p90 p95 p99 stddev; do
     expect_eq "$(json_get "$OUT" "'$stat' in $r[\"e2e_ms\"]")" "True" "e2e_ms.$stat"
 done
 expect_eq "$(json_get "$OUT" "$r[\"errors\"][\"by_class\"]")" "{}" "errors.by_class"
+# Six requests of 8 chunks 10 ms apart keep the client idle most of the time.
+expect_eq "$(json_get "$OUT" "($r['load']['loop_lag_ms']['count'] > 0, 0 < $r['load']['loop_busy_pct'] < 80, $r['load']['client_cpu_pct'] >= 0, $r['load']['client_saturated'])")" \
+    "(True, True, True, False)" "the client's own load in the JSON"
 expect_eq "$(($(wc -l <"$WORK/requests.csv") - 1))" "6" "CSV has one row per request"
 expect_contains "$(head -1 "$WORK/requests.csv")" "prompt_index,status,error_class,ttft_ms" "CSV header"
 expect_eq "$(runs_in_db)" "1" "the run is in the history"
@@ -50,6 +53,8 @@ expect_rc 0 "table run"
 expect_contains "$OUT" "openai/m/chat_stream" "table row names the subject"
 expect_contains "$OUT" "TTFT ms" "table header"
 expect_contains "$OUT" "fast" "verdict against the openai thresholds"
+expect_eq "$(grep -c '· client CPU [0-9]*% of a core, event loop busy [0-9]*%, loop lag p99 [0-9.]* max [0-9.]* ms' <<<"$OUT")" \
+    "1" "the client's own load on the load line"
 # The GPU line as a whole line: "GPU" alone would also match the no-telemetry case.
 if ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml\.so\.1'; then
     expect_eq "$(grep -c '^GPU: ' <<<"$OUT")" "1" "GPU line with the driver's figures"

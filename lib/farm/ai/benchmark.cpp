@@ -136,6 +136,8 @@ class Benchmark {
         m_result.deadline_passed = load_result.deadline_passed;
         m_result.cut_by_deadline = load_result.cut_by_deadline;
         m_result.offered_rate = load.rate;
+        m_result.client_cpu_s = load_result.client_cpu_s;
+        m_result.loop = std::move(load_result.loop);
         return std::move(m_result);
     }
 

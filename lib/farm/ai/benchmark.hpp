@@ -118,6 +118,8 @@ struct BenchmarkResult {
     bool deadline_passed = false;
     net::SteadyTime started; // of the measured phase, for the GPU summary
     net::SteadyTime ended;
+    double client_cpu_s = 0; // the client's own load (ai::LoadResult)
+    net::LoopLoad loop;
 };
 
 // Runs the plan; `on_request` sees each measured request as it ends (in the order they end).

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <optional>
 #include <sstream>
+#include <sys/resource.h>
 
 namespace farm::ai {
 
@@ -26,6 +27,16 @@ Clock::duration seconds(double value) {
 
 double seconds_between(net::SteadyTime from, net::SteadyTime to) {
     return std::chrono::duration<double>(to - from).count();
+}
+
+// CPU time (user + system) of the calling thread so far.
+double thread_cpu_s() {
+    rusage usage{};
+    if (getrusage(RUSAGE_THREAD, &usage) != 0) {
+        return 0;
+    }
+    auto seconds_of = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
 }
 
 void check_plan(const LoadPlan& plan) {
@@ -69,7 +80,12 @@ class LoadRun {
         m_deadline =
             m_plan.deadline_s > 0 ? start + seconds(m_plan.deadline_s) : net::SteadyTime::max();
         m_last_end = start;
+        m_client.reset_loop_load();
+        double cpu_before = thread_cpu_s();
         std::size_t started = stopped() ? 0 : run_phase(m_plan.requests, false);
+        m_result.client_cpu_s = thread_cpu_s() - cpu_before;
+        m_client.end_busy_stretch();
+        m_result.loop = m_client.loop_load();
         m_result.not_started = m_plan.requests - started;
         m_result.wall_s = seconds_between(start, m_last_end);
         std::sort(m_result.requests.begin(), m_result.requests.end(),

@@ -78,6 +78,10 @@ struct LoadResult {
     std::size_t cut_by_deadline = 0; // measured requests running when the deadline passed
     bool deadline_passed = false;
     bool interrupted = false;
+    // The client itself over the measured phase: the CPU time of the thread that drives every
+    // request (sockets, decoding, handlers), and how busy its event loop was (net::LoopLoad).
+    double client_cpu_s = 0;
+    net::LoopLoad loop;
 };
 
 // Runs the plan. Throws farm::UsageError for an impossible plan (no requests, concurrency 0, a

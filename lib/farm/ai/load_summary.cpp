@@ -1,5 +1,7 @@
 #include "farm/ai/load_summary.hpp"
 
+#include "farm/measure/log_histogram.hpp"
+
 #include <algorithm>
 #include <chrono>
 
@@ -21,6 +23,30 @@ bool is_behind(const LoadSummary& load) {
     }
     return load.achieved_rate && load.sent >= min_sends_for_rate &&
            *load.achieved_rate < achieved_fraction * *load.offered_rate;
+}
+
+// Above this share of the measured phase in its own work, the client cannot read chunks as they
+// come: latencies then include the client's queue.
+constexpr double saturated_busy_fraction = 0.8;
+
+void add_client_load(LoadSummary& load, const BenchmarkResult& result) {
+    double phase_s = std::chrono::duration<double>(result.ended - result.started).count();
+    if (phase_s <= 0 || result.loop.stretches == 0) {
+        return;
+    }
+    load.client_cpu_pct = 100.0 * result.client_cpu_s / phase_s;
+    double busy = std::min(1.0, result.loop.busy_s / phase_s);
+    load.loop_busy_pct = 100.0 * busy;
+    // Up to a million stretches: a histogram's fixed cost, not a sort and a bootstrap.
+    measure::LogHistogram stretches;
+    for (float stretch : result.loop.stretch_ms) {
+        stretches.add(stretch);
+    }
+    if (stretches.count() > 0) {
+        load.loop_lag_ms = stretches.summary();
+        load.loop_lag_ms->max = std::max(load.loop_lag_ms->max, result.loop.longest_ms);
+    }
+    load.client_saturated = busy > saturated_busy_fraction;
 }
 
 } // namespace
@@ -47,6 +73,7 @@ LoadSummary summarize_load(const BenchmarkResult& result) {
     load.not_started = result.not_started;
     load.http_versions = result.http_versions;
     load.fell_behind = is_behind(load);
+    add_client_load(load, result);
     return load;
 }
 

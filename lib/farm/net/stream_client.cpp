@@ -138,6 +138,27 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     return id;
 }
 
+void StreamClient::reset_loop_load() {
+    m_loop = LoopLoad{};
+    m_busy_since = std::chrono::steady_clock::now();
+}
+
+void StreamClient::end_busy_stretch() {
+    SteadyTime now = std::chrono::steady_clock::now();
+    if (!m_busy_since) {
+        // The first wait: what came before it (set-up) is no stretch of the loop.
+        return;
+    }
+    double stretch_ms = std::chrono::duration<double, std::milli>(now - *m_busy_since).count();
+    m_loop.busy_s += stretch_ms / 1000.0;
+    m_loop.longest_ms = std::max(m_loop.longest_ms, stretch_ms);
+    ++m_loop.stretches;
+    if (m_loop.stretch_ms.size() < LoopLoad::max_kept) {
+        m_loop.stretch_ms.push_back(static_cast<float>(stretch_ms));
+    }
+    m_busy_since.reset();
+}
+
 std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
     std::size_t ended = 0;
     while (true) {
@@ -165,8 +186,10 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
         curl_waitfd extra{wake_fd, CURL_WAIT_POLLIN, 0};
         int ready = 0;
+        end_busy_stretch();
         curl().multi_poll(multi_of(m_multi), wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
                           timeout_ms, &ready);
+        m_busy_since = std::chrono::steady_clock::now();
         if (wake_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN) != 0) {
             return ended;
         }

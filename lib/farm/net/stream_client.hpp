@@ -89,6 +89,18 @@ struct StreamTimeouts {
     // The connect and total timeouts are the request's own (HttpRequest).
 };
 
+// How busy the thread that drives a StreamClient was: a stretch runs from one return of the
+// wait for sockets to the next wait, and holds everything the thread did in between (reading
+// sockets, decoding chunks, starting requests). Data that arrives during a stretch waits until it
+// ends, so a stretch's length is the most any chunk was read late: the event loop's lag.
+struct LoopLoad {
+    double busy_s = 0;             // the stretches' sum
+    double longest_ms = 0;         // the longest stretch
+    std::size_t stretches = 0;     // how many
+    std::vector<float> stretch_ms; // each stretch, up to max_kept (then the rest only counted)
+    static constexpr std::size_t max_kept = 1000000;
+};
+
 class StreamClient {
   public:
     // keep_alive_connections: how many idle connections the client keeps open for reuse; give at
@@ -115,6 +127,12 @@ class StreamClient {
 
     std::size_t running() const;
 
+    // The loop's load since the last reset_loop_load(); end_busy_stretch() closes the stretch
+    // running now (the caller's work since the last wait), so that a phase's last is counted.
+    const LoopLoad& loop_load() const { return m_loop; }
+    void reset_loop_load();
+    void end_busy_stretch();
+
   private:
     struct Transfer;
     void finish(Transfer& transfer, int curl_code);
@@ -128,6 +146,8 @@ class StreamClient {
     std::vector<std::unique_ptr<Transfer>> m_idle;
     TransferId m_next_id = 1;
     bool m_inside_curl = false;
+    LoopLoad m_loop;
+    std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait
 };
 
 } // namespace farm::net

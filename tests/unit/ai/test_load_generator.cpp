@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 #include <numeric>
 #include <thread>
 
@@ -134,6 +135,46 @@ TEST_CASE("ai::run_load at fixed concurrency: warm-up first, every measured requ
     // 24 requests of >= 30 ms, 4 at a time: at least 6 rounds.
     CHECK(result.wall_s >= 6 * 0.030);
     CHECK(result.wall_s < 6 * 0.030 + 2.0);
+}
+
+// Spends `ms` of the calling thread's own CPU time (not wall time: a preempted thread spins on).
+void spend_cpu_ms(double ms) {
+    auto cpu_now = [] {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+    };
+    double until = cpu_now() + ms;
+    while (cpu_now() < until) {
+    }
+}
+
+TEST_CASE("ai::run_load measures the client's own load: its CPU and its event loop's stretches") {
+    MockLlm server({"--ttft-ms", "5", "--itl-ms", "5", "--chunks", "4"});
+    std::vector<RequestTag> made;
+    LoadHandlers handlers = generate_requests(server, made);
+    std::size_t measured_bodies = 0;
+    handlers.on_body = [&](RequestTag tag, std::string_view, net::SteadyTime) {
+        // A client that decodes slowly: 3 ms of CPU per piece of an answer, in the loop's thread.
+        spend_cpu_ms(3);
+        measured_bodies += tag.warmup ? 0 : 1;
+        return true;
+    };
+    LoadPlan plan;
+    plan.requests = 8;
+    plan.warmup = 2;
+    plan.concurrency = 2;
+    LoadResult result = ai::run_load(plan, handlers);
+    REQUIRE(result.requests.size() == 8);
+    REQUIRE(measured_bodies >= 8);
+    // Every piece's 3 ms ran inside a stretch of the loop, and on its thread's CPU clock.
+    CHECK(result.loop.stretches > 0);
+    CHECK(result.loop.longest_ms >= 3.0);
+    CHECK(result.loop.busy_s >= 0.003 * double(measured_bodies) * 0.999);
+    CHECK(result.client_cpu_s >= 0.003 * double(measured_bodies) * 0.999);
+    CHECK(result.loop.stretch_ms.size() == result.loop.stretches);
+    // The warm-up's pieces are not counted: the loop's figures start with the measured phase.
+    CHECK(result.loop.busy_s <= result.wall_s + 0.05);
 }
 
 TEST_CASE(
