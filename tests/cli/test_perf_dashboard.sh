@@ -2,7 +2,8 @@
 # `farm perf`, the dashboard, end to end: the hint on an empty history, the System, Latest
 # results and Alerts sections with a budget and a suite threshold breached, --json, --watch piped
 # (prints once), and --watch on a terminal: the monitor.
-source "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 
 # No history yet: the three sections, and the command that fills the history.
 run_farm perf
@@ -90,7 +91,7 @@ for scenario in gpu no-gpu; do
         END) ended=1 ;;
         *) echo "$line" >&2 ;;
         esac
-    done < <(timeout 120 python3 "$(dirname "$0")/dashboard_pty.py" "$scenario" "$FARM" 2>&1)
+    done < <(timeout 120 python3 "$here/dashboard_pty.py" "$scenario" "$FARM" 2>&1)
     if [[ $ended == 1 ]]; then pass; else fail "dashboard_pty.py $scenario stopped before its end"; fi
 done
 run_farm perf --watch --interval 0
