@@ -94,7 +94,8 @@ report::ScreenSize LiveScreen::size() const {
 }
 
 void LiveScreen::draw(const std::vector<std::string>& lines) {
-    std::size_t width = size().width;
+    report::ScreenSize screen = size();
+    std::size_t width = screen.width;
     std::string out = m_clear_next ? "\033[2J" : "";
     m_clear_next = false;
     for (std::size_t row = 0; row < lines.size(); ++row) {
@@ -105,7 +106,11 @@ void LiveScreen::draw(const std::vector<std::string>& lines) {
             out += "\033[K";
         }
     }
-    out += "\033[" + std::to_string(lines.size() + 1) + ";1H\033[J";
+    // Rows below a shorter frame are cleared; a full frame has none (moving below the last row
+    // would stay on it, and the clear would erase it).
+    if (lines.size() < screen.height) {
+        out += "\033[" + std::to_string(lines.size() + 1) + ";1H\033[J";
+    }
     write_all(out);
 }
 

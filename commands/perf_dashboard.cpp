@@ -61,6 +61,7 @@ report::DashboardData gather(DashboardSources& sources, std::size_t last) {
         sources.monitor.emplace(sources.root);
     }
     data.system = sources.monitor->sample();
+    data.cpu_history_pct = sources.monitor->cpu_history();
     data.gpus = sources.nvml.read();
     data.gpu_unavailable = sources.nvml.available() ? "" : sources.nvml.unavailable_reason();
     data.database = sources.db_path.string();

@@ -162,8 +162,11 @@ class Session:
         self.raw = b""
         pid, fd = pty.fork()
         if pid == 0:
-            set_size(sys.stdin.fileno(), rows, cols)
-            os.execve(argv[0], argv, env)
+            try:
+                set_size(sys.stdin.fileno(), rows, cols)
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)  # exec failed: the parent sees exit code 127 and an empty screen
         self.pid, self.fd = pid, fd
         set_size(fd, rows, cols)
         self.status = None
@@ -239,8 +242,14 @@ def check_screen(s, rows, cols, gpu):
     check(s.line("I/O  ") != "", f"{cols}x{rows}: the disk I/O line", "\n".join(lines))
     check(any(l.startswith("── Latest results ─") for l in lines),
           f"{cols}x{rows}: the latest results", "\n".join(lines))
-    check(any(l.startswith("── Alerts ─") and len(l) == cols for l in lines),
+    alerts = next((i for i, l in enumerate(lines) if l.startswith("── Alerts ─")), None)
+    check(alerts is not None and len(lines[alerts]) == cols,
           f"{cols}x{rows}: the alerts, their rule as wide as the screen", "\n".join(lines))
+    check(alerts is not None and alerts + 1 < rows and lines[alerts + 1].startswith("BUDGET "),
+          f"{cols}x{rows}: the breached budget under the alerts' rule", "\n".join(lines))
+    if rows == 24:
+        # Results, alerts and the CPU chart fill a small screen to its last row, which stays drawn.
+        check(lines[-1] != "", f"{cols}x{rows}: the last row is drawn", "\n".join(lines))
     if gpu:
         for index in (0, 1):
             line = s.line(f"GPU{index} ")

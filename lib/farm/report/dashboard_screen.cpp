@@ -279,6 +279,25 @@ std::vector<std::string> alert_lines(const DashboardData& d, bool color) {
     return lines;
 }
 
+// The CPU busy share over the last frames, newest right, in the rows nothing else needs.
+std::vector<std::string> cpu_history_lines(const std::vector<double>& history, std::size_t width,
+                                           std::size_t rows, bool color) {
+    std::vector<std::string> lines;
+    if (rows < 3 || history.empty() || width <= label_width) {
+        return lines;
+    }
+    lines.push_back(section("CPU busy, one column a frame", width, color));
+    std::size_t columns = width - label_width;
+    std::vector<double> shown(history.end() - long(std::min(columns, history.size())),
+                              history.end());
+    std::vector<std::string> chart = column_chart(shown, rows - 1);
+    for (std::size_t row = 0; row < chart.size(); ++row) {
+        std::string axis = row == 0 ? "100%" : row + 1 == chart.size() ? "  0%" : "";
+        lines.push_back(pad_right(axis, label_width) + chart[row]);
+    }
+    return lines;
+}
+
 // The first `room` lines; when some do not fit, the last one says how many and where to see them.
 void append_within(std::vector<std::string>& screen, const std::vector<std::string>& lines,
                    std::size_t room, const std::string& rest_where) {
@@ -308,6 +327,13 @@ std::vector<std::string> dashboard_screen(const DashboardData& d, ScreenSize siz
         alerts.size(), std::max(room / 2, room > results.size() ? room - results.size() : 0));
     std::size_t result_room = std::min(results.size(), room - alert_room);
     alert_room = std::min(alerts.size(), room - result_room);
+
+    // Rows left over (few results, few alerts) show the CPU over time, under the meters; half the
+    // screen at most, so that new results and alerts take their place as they come.
+    std::size_t spare = room - result_room - alert_room;
+    std::vector<std::string> history =
+        cpu_history_lines(d.cpu_history_pct, size.width, std::min(spare, size.height / 2), color);
+    screen.insert(screen.end(), history.begin(), history.end());
 
     screen.push_back(section("Latest results", size.width, color));
     append_within(screen, results, result_room, "farm perf:report");

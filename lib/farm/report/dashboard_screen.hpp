@@ -7,6 +7,9 @@
 //   Disk [█████████·······················]  30.0%  30.00 GiB of 100.0 GiB · /project
 //   I/O  vda · read 1.200 MiB/s · write 300.0 KiB/s
 //   GPU0 [util meter] 42%  mem [memory meter] 19%  63 °C  120 W  NAME
+//   ── CPU busy, one column a frame ─────────────────────────────────────────────────
+//   100%                                                    ▂▅█
+//     0%                                   ▁▁▂▃▅▇████████████████
 //   ── Latest results ──────────────────────────────────────────────────────────────
 //   build · quick         wall time        150.0 ms   +50.0%  ▁█
 //   ── Alerts ──────────────────────────────────────────────────────────────────────
@@ -16,9 +19,10 @@
 // (screen_text's visible_width), none with a newline; so a screen redrawn line by line in place
 // never scrolls. The header is always the first line. A meter's filled cells are proportional to
 // its value (screen_text's meter). A larger screen gets longer meters, more cores per row and
-// more result and alert lines; what does not fit ends with a "… N more" line that says where to
-// see the rest. Many cores (more rows than the screen can spare) become one column each; many
-// GPUs, the first ones and a count.
+// more result and alert lines; rows that results and alerts leave over (up to half the screen)
+// chart the CPU busy share of the past frames. What does not fit ends with a "… N more" line that
+// says where to see the rest. Many cores (more rows than the screen can spare) become one column
+// each; many GPUs, the first ones and a count.
 #pragma once
 
 #include "farm/report/dashboard_view.hpp"

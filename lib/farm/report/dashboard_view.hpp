@@ -26,6 +26,7 @@ struct DashboardData {
     std::string generated_at; // ISO 8601 UTC
     std::string host;
     sys::SystemSnapshot system;
+    std::vector<double> cpu_history_pct; // CPU busy of the frames so far, oldest first (--watch)
     std::vector<sys::GpuReading> gpus;
     std::string gpu_unavailable; // why there is no GPU line ("" when NVML answered)
     std::string database;

@@ -115,4 +115,18 @@ std::string vertical_bar(double pct) {
     return bars[std::min<std::size_t>(level, 8)];
 }
 
+std::vector<std::string> column_chart(const std::vector<double>& values, std::size_t rows) {
+    static const std::array<const char*, 9> bars = {" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    std::vector<std::string> lines(rows);
+    for (double value : values) {
+        std::size_t eighths = std::size_t(std::ceil(clamp_pct(value) / 100.0 * double(rows * 8)));
+        for (std::size_t row = 0; row < rows; ++row) {
+            std::size_t floor = (rows - 1 - row) * 8; // eighths below this line
+            std::size_t in_row = eighths > floor ? std::min<std::size_t>(eighths - floor, 8) : 0;
+            lines[row] += bars[in_row];
+        }
+    }
+    return lines;
+}
+
 } // namespace farm::report

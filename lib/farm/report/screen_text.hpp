@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace farm::report {
 
@@ -30,5 +31,9 @@ std::string meter(double pct, std::size_t cells, bool color);
 // One column for `pct` (0-100): a space for 0, else "▁" to "█" in eighths; for many cores on one
 // row.
 std::string vertical_bar(double pct);
+
+// `rows` lines of a bar chart of `values` (0-100, one column each, oldest left), in eighths of a
+// row: a column of 100 is full in every row, one of 0 is blank. The top line comes first.
+std::vector<std::string> column_chart(const std::vector<double>& values, std::size_t rows);
 
 } // namespace farm::report

@@ -54,7 +54,15 @@ SystemSnapshot SystemMonitor::sample() {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     snapshot.cores = online > 0 ? static_cast<int>(online) : 1;
     m_previous = std::move(now);
+    m_cpu_history.push_back(snapshot.cpu_busy_pct);
+    if (m_cpu_history.size() > history_capacity) {
+        m_cpu_history.pop_front();
+    }
     return snapshot;
+}
+
+std::vector<double> SystemMonitor::cpu_history() const {
+    return {m_cpu_history.begin(), m_cpu_history.end()};
 }
 
 SystemSnapshot snapshot_system(const std::filesystem::path& disk_path,

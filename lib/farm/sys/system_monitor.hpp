@@ -6,12 +6,14 @@
 // waits. The first waits `first_interval` between two reads. Memory, disk use, load and uptime
 // are read as they are now. Throws farm::Error when /proc/stat, /proc/meminfo, /proc/loadavg or
 // /proc/uptime cannot be read; the disk rates are only absent (DiskIo::known) without
-// /proc/diskstats.
+// /proc/diskstats. The monitor also keeps the CPU busy share of its last `history_capacity`
+// samples, oldest first, for a graph over time.
 #pragma once
 
 #include "farm/sys/system_metrics.hpp"
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -27,6 +29,10 @@ class SystemMonitor {
 
     SystemSnapshot sample();
 
+    static constexpr std::size_t history_capacity = 1000;
+    // cpu_busy_pct of every sample so far (the last history_capacity), oldest first.
+    std::vector<double> cpu_history() const;
+
   private:
     struct Counters {
         std::chrono::steady_clock::time_point at;
@@ -39,6 +45,7 @@ class SystemMonitor {
     std::filesystem::path m_disk_path;
     std::chrono::milliseconds m_first_interval;
     std::optional<Counters> m_previous;
+    std::deque<double> m_cpu_history;
 };
 
 // One snapshot, the CPU and disk figures over `cpu_interval` (which this takes).

@@ -95,6 +95,9 @@ report::DashboardData sample_data(std::size_t subjects, std::size_t alerts) {
     gpu.power_w = 120;
     d.gpus.push_back(gpu);
     d.have_history = true;
+    for (std::size_t i = 0; i < 300; ++i) {
+        d.cpu_history_pct.push_back(double(i % 101));
+    }
     for (std::size_t i = 0; i < subjects; ++i) {
         report::SubjectTrend trend;
         trend.kind = "build";
@@ -215,4 +218,26 @@ TEST_CASE("report::dashboard_screen: many cores, many GPUs, no GPU, no history")
     d.system.disk_io.known = false;
     screen = report::dashboard_screen(d, sizes[0], false);
     CHECK(line_starting(screen, "I/O  ").starts_with("I/O  not measured"));
+}
+
+TEST_CASE("report::dashboard_screen: the rows left over chart the CPU over time") {
+    report::DashboardData d = sample_data(1, 0);
+    d.cpu_history_pct.assign(500, 0);
+    d.cpu_history_pct.back() = 100; // the newest frame: a full column at the right end
+    std::vector<std::string> screen = report::dashboard_screen(d, sizes[0], false);
+    check_shape(screen, sizes[0]);
+    std::size_t top = 0;
+    while (top < screen.size() && !screen[top].starts_with("── CPU busy")) {
+        ++top;
+    }
+    REQUIRE(top + 2 < screen.size());
+    CHECK(screen[top + 1].starts_with("100% "));
+    CHECK(screen[top + 1].ends_with("█"));
+    CHECK(visible_width(screen[top + 1]) == 80); // as many frames as columns: 75
+    CHECK(screen[top + 1] == "100% " + std::string(74, ' ') + "█");
+    // Results and alerts come after it, and nothing is left empty but what they do not need.
+    CHECK(joined(screen).find("build · subject-0") > joined(screen).find("── CPU busy"));
+    // Crowded: no chart, the rows go to the results.
+    screen = report::dashboard_screen(sample_data(100, 0), sizes[0], false);
+    CHECK(joined(screen).find("── CPU busy") == std::string::npos);
 }

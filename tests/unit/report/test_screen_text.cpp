@@ -65,3 +65,14 @@ TEST_CASE("report::vertical_bar") {
     CHECK(farm::report::vertical_bar(50) == "▄");
     CHECK(farm::report::vertical_bar(100) == "█");
 }
+
+TEST_CASE("report::column_chart: one column a value, as tall as the value") {
+    std::vector<std::string> chart = farm::report::column_chart({0, 25, 50, 100}, 2);
+    REQUIRE(chart.size() == 2);
+    // Two rows are 16 eighths: 25% fills 4 of the lower row, 50% the lower row, 100% both.
+    CHECK(chart[0] == "   █");
+    CHECK(chart[1] == " ▄██");
+    for (const std::string& line : farm::report::column_chart({12, 99, 3, 60, 45}, 7)) {
+        CHECK(visible_width(line) == 5);
+    }
+}
