@@ -96,7 +96,10 @@ report::ScreenSize LiveScreen::size() const {
 void LiveScreen::draw(const std::vector<std::string>& lines) {
     report::ScreenSize screen = size();
     std::size_t width = screen.width;
-    std::string out = m_clear_next ? "\033[2J" : "";
+    // Between the begin and end of a synchronized update (DEC mode 2026) a terminal that knows it
+    // shows the frame whole, never half drawn; others ignore the two sequences.
+    std::string out = "\033[?2026h";
+    out += m_clear_next ? "\033[2J" : "";
     m_clear_next = false;
     for (std::size_t row = 0; row < lines.size(); ++row) {
         out += "\033[" + std::to_string(row + 1) + ";1H" + lines[row];
@@ -111,7 +114,7 @@ void LiveScreen::draw(const std::vector<std::string>& lines) {
     if (lines.size() < screen.height) {
         out += "\033[" + std::to_string(lines.size() + 1) + ";1H\033[J";
     }
-    write_all(out);
+    write_all(out + "\033[?2026l");
 }
 
 LiveScreen::Event LiveScreen::wait(std::chrono::milliseconds timeout) {

@@ -27,8 +27,9 @@ class LiveScreen {
     // The terminal's size now (TIOCGWINSZ on stdout); 80x24 when it does not say.
     report::ScreenSize size() const;
 
-    // Writes `lines` at rows 1, 2, ... (each cleared to its end), then clears the rows below.
-    // The first frame after a resize clears the whole screen first.
+    // Writes `lines` at rows 1, 2, ... (each cleared to its end), then clears the rows below, as
+    // one synchronized update (the terminal shows the frame whole). The first frame after a
+    // resize clears the whole screen first.
     void draw(const std::vector<std::string>& lines);
 
     enum class Event { quit, timeout, resize };
