@@ -26,7 +26,7 @@ const std::vector<CommandInfo>& command_table() {
         {"perf",
          "[--watch [--interval SECONDS]] [--json]",
          "the dashboard: system now, the latest result of each subject, alerts",
-         {"farm perf", "farm perf --watch          # a live monitor: meters, redrawn every second"}},
+         {"farm perf", "farm perf --watch          # a live monitor until q or Ctrl-C"}},
         {"perf:build",
          "[OPTIONS] [DIR | -c COMMAND... | -- COMMAND [ARGS...]]",
          "time a command over many runs (CPU, memory of the whole process tree) and record it",
