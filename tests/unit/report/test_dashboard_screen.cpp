@@ -186,6 +186,7 @@ TEST_CASE("report::dashboard_screen: a larger screen shows more") {
     CHECK(meter_after(line_starting(large, "CPU  "), "CPU  ").cells >
           meter_after(line_starting(small, "CPU  "), "CPU  ").cells);
     CHECK(count(large[2], "[") > count(small[2], "["));
+    CHECK(meter_after(large[2], "0 ").cells > meter_after(small[2], "0 ").cells);
     // More results, and the rest counted where they can be seen.
     CHECK(count(joined(large), "build · subject-") > count(joined(small), "build · subject-"));
     CHECK(line_starting(small, "… ").find("more: farm perf:report") != std::string::npos);
