@@ -24,9 +24,9 @@ namespace farm::commands {
 const std::vector<CommandInfo>& command_table() {
     static const std::vector<CommandInfo> table = {
         {"perf",
-         "[--watch] [--json]",
+         "[--watch [--interval SECONDS]] [--json]",
          "the dashboard: system now, the latest result of each subject, alerts",
-         {"farm perf", "farm perf --watch          # redraw every second until Ctrl-C"}},
+         {"farm perf", "farm perf --watch          # a live monitor until q or Ctrl-C"}},
         {"perf:build",
          "[OPTIONS] [DIR | -c COMMAND... | -- COMMAND [ARGS...]]",
          "time a command over many runs (CPU, memory of the whole process tree) and record it",

@@ -1,21 +1,26 @@
 // `farm perf`: the user's story. Look at the machine now, at the newest result of every subject
 // in the history and at what is wrong (budgets breached, urgent advice); print it once, or with
-// --watch on a terminal redraw it every second until q or Ctrl-C.
+// --watch on a terminal keep it on screen as a monitor (meters for CPU, each core, memory, disk
+// and each GPU) redrawn every --interval (1 s) and at once when the window's size changes, until q,
+// Ctrl-C or SIGTERM.
 #include "commands/perf_dashboard.hpp"
 
 #include "commands/cli.hpp"
 #include "commands/live_screen.hpp"
 #include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
+#include "commands/time_options.hpp"
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/optimize_advice.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/paths.hpp"
 #include "farm/core/text.hpp"
 #include "farm/history/store.hpp"
+#include "farm/report/dashboard_screen.hpp"
 #include "farm/report/dashboard_view.hpp"
 #include "farm/report/dataset_builder.hpp"
 #include "farm/sys/context.hpp"
+#include "farm/sys/system_monitor.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -29,6 +34,7 @@ namespace fs = std::filesystem;
 
 struct PerfDashboardOptions {
     bool watch = false;
+    double interval_s = 1;
     std::size_t last = 10;
     std::string db;
     std::string config;
@@ -42,13 +48,20 @@ struct DashboardSources {
     core::Config config;
     sys::Nvml nvml = sys::Nvml::open();
     std::string host = sys::collect_host().name;
+    // Made at the first frame: each later frame's CPU and disk I/O figures cover the time since
+    // the frame before.
+    std::optional<sys::SystemMonitor> monitor;
 };
 
 report::DashboardData gather(DashboardSources& sources, std::size_t last) {
     report::DashboardData data;
     data.generated_at = core::utc_now_iso8601();
     data.host = sources.host;
-    data.system = sys::snapshot_system(sources.root);
+    if (!sources.monitor) {
+        sources.monitor.emplace(sources.root);
+    }
+    data.system = sources.monitor->sample();
+    data.cpu_history_pct = sources.monitor->cpu_history();
     data.gpus = sources.nvml.read();
     data.gpu_unavailable = sources.nvml.available() ? "" : sources.nvml.unavailable_reason();
     data.database = sources.db_path.string();
@@ -104,10 +117,16 @@ void run_perf_dashboard(const PerfDashboardOptions& o, Invocation& invocation) {
     }
     bool color = stdout_wants_color();
     LiveScreen screen;
-    do {
-        screen.draw(report::render_dashboard(gather(sources, o.last), color) +
-                    "\n(refreshed every second; q or Ctrl-C to leave)");
-    } while (!screen.wait_for_quit(std::chrono::milliseconds(1000)));
+    report::DashboardData data;
+    LiveScreen::Event event = LiveScreen::Event::timeout;
+    while (event != LiveScreen::Event::quit) {
+        // A resize redraws what is on screen for the new size at once; each tick gathers anew.
+        if (event == LiveScreen::Event::timeout) {
+            data = gather(sources, o.last);
+        }
+        screen.draw(report::dashboard_screen(data, screen.size(), color));
+        event = screen.wait(std::chrono::milliseconds(std::int64_t(o.interval_s * 1000)));
+    }
     invocation.exit_code = 0; // leaving the dashboard is its normal end, Ctrl-C included
 }
 
@@ -116,8 +135,12 @@ void run_perf_dashboard(const PerfDashboardOptions& o, Invocation& invocation) {
 void register_perf_dashboard(CLI::App& perf, Invocation& invocation) {
     auto options = std::make_shared<PerfDashboardOptions>();
     perf.add_flag("--watch", options->watch,
-                  "dashboard: redraw every second on a terminal (q or Ctrl-C to leave); "
-                  "piped, print once");
+                  "dashboard: a live monitor on a terminal, redrawn every --interval and on "
+                  "resize (q or Ctrl-C to leave); piped, print once");
+    perf.add_option("--interval", options->interval_s,
+                    "dashboard: seconds between two frames of --watch (0.1 to 3600)")
+        ->check(seconds_check(ZeroIs::refused, 0.1, 3600))
+        ->capture_default_str();
     perf.add_option("--last", options->last, "dashboard: runs per subject in the trend")
         ->check(whole_number_check(1, 1'000'000))
         ->capture_default_str();

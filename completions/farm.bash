@@ -9,6 +9,7 @@ _farm_groups=(optimize perf)
 _farm_option_kind() {
     _farm_kind="" _farm_choices=()
     case "$1 $2" in
+    'perf --interval') _farm_kind=text ;;
     'perf --last') _farm_kind=text ;;
     'perf --db') _farm_kind=file ;;
     'perf --config') _farm_kind=file ;;
@@ -170,7 +171,7 @@ _farm_options() {
     _farm_choices=()
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
-    perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
+    perf) _farm_choices=(-h --help --watch --interval --last --db --config --json) ;;
     perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
     perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
     perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `farm perf`, the dashboard, end to end: the hint on an empty history, the System, Latest
-# results and Alerts sections with a budget and a suite threshold breached, --json, and --watch piped (prints once).
-source "$(dirname "$0")/lib.sh"
+# results and Alerts sections with a budget and a suite threshold breached, --json, --watch piped
+# (prints once), and --watch on a terminal: the monitor.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 
 # No history yet: the three sections, and the command that fills the history.
 run_farm perf
@@ -70,6 +72,31 @@ if command -v script >/dev/null 2>&1; then
     expect_contains "$(cat tty.out)" $'\033[?1049h' "the alternate screen is used"
     expect_contains "$(tail -c 40 tty.out)" $'\033[?1049l' "and given back at the end"
 fi
+
+# --watch as a monitor, in a pseudo-terminal read through a small terminal emulator
+# (dashboard_pty.py): at 80x24 the header, the CPU, memory, disk and I/O lines with meters, the
+# latest results and the alerts, and nothing scrolled or written past the last column; with the
+# fake NVML two GPU meters in proportion to its figures, then a resize to 120x40 redrawn at once,
+# then Ctrl-C; without NVML "not available", then SIGTERM. Both give the main screen and the
+# cursor back and end with 0.
+FAKE_NVML_LIBRARY=${FARM_FAKE_NVML:-$(dirname "$FARM")/tests/libfake_nvml.so}
+export FAKE_NVML_LIBRARY
+if [[ -f $FAKE_NVML_LIBRARY ]]; then pass; else fail "the fake NVML library is built: $FAKE_NVML_LIBRARY"; fi
+for scenario in gpu no-gpu; do
+    ended=0
+    while IFS= read -r line; do
+        case $line in
+        PASS*) pass ;;
+        FAIL*) fail "--watch in a terminal ($scenario): ${line#FAIL }" ;;
+        END) ended=1 ;;
+        *) echo "$line" >&2 ;;
+        esac
+    done < <(timeout 120 python3 "$here/dashboard_pty.py" "$scenario" "$FARM" 2>&1)
+    if [[ $ended == 1 ]]; then pass; else fail "dashboard_pty.py $scenario stopped before its end"; fi
+done
+run_farm perf --watch --interval 0
+expect_rc 2 "--interval 0 is refused"
+expect_contains "$ERR" "--interval" "the message names the option"
 
 # The subcommands still work under perf.
 run_farm perf:report

@@ -58,26 +58,6 @@ std::string gpu_line(const sys::GpuReading& g) {
     return out;
 }
 
-// The newest completed run's first metric, the one each kind records first (wall_s for builds):
-// a failed run's numbers are not a measurement.
-const history::MetricSeries* primary_metric(const SubjectTrend& subject) {
-    for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
-        if (is_completed(*run)) {
-            return run->metrics.empty() ? nullptr : &run->metrics.front();
-        }
-    }
-    return nullptr;
-}
-
-std::vector<double> medians_of(const SubjectTrend& subject, const std::string& metric) {
-    for (const MetricTrend& t : completed_trends(subject)) {
-        if (t.name == metric) {
-            return t.medians;
-        }
-    }
-    return {};
-}
-
 std::string render_system(const DashboardData& d) {
     const sys::SystemSnapshot& s = d.system;
     std::string out;
@@ -112,13 +92,13 @@ std::string render_latest(const DashboardData& d, bool color) {
     }
     Table table({"subject", "metric", "latest", "runs", "trend", "history"});
     for (const SubjectTrend& subject : d.subjects) {
-        const history::MetricSeries* primary = primary_metric(subject);
+        const history::MetricSeries* primary = dashboard_primary_metric(subject);
         if (!primary) {
             table.add_row({subject.kind + " · " + subject.subject, "-", "-",
                            std::to_string(subject.runs.size()), "-", ""});
             continue;
         }
-        std::vector<double> medians = medians_of(subject, primary->name);
+        std::vector<double> medians = dashboard_medians(subject, primary->name);
         std::string latest = format_value(primary->summary.median, primary->unit);
         const history::MetricSeries* errors =
             subject.runs.back().metric(history::error_rate_series);
@@ -170,6 +150,24 @@ std::string render_alerts(const DashboardData& d, bool color) {
 
 } // namespace
 
+const history::MetricSeries* dashboard_primary_metric(const SubjectTrend& subject) {
+    for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
+        if (is_completed(*run)) {
+            return run->metrics.empty() ? nullptr : &run->metrics.front();
+        }
+    }
+    return nullptr;
+}
+
+std::vector<double> dashboard_medians(const SubjectTrend& subject, const std::string& metric) {
+    for (const MetricTrend& t : completed_trends(subject)) {
+        if (t.name == metric) {
+            return t.medians;
+        }
+    }
+    return {};
+}
+
 std::vector<analysis::Recommendation>
 urgent_advice(std::vector<analysis::Recommendation> recommendations) {
     recommendations.erase(std::remove_if(recommendations.begin(), recommendations.end(),
@@ -207,7 +205,7 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
     }
     nlohmann::json latest = nlohmann::json::array();
     for (const SubjectTrend& subject : d.subjects) {
-        const history::MetricSeries* primary = primary_metric(subject);
+        const history::MetricSeries* primary = dashboard_primary_metric(subject);
         nlohmann::json item = {{"kind", subject.kind},
                                {"subject", subject.subject},
                                {"runs", subject.runs.size()},
@@ -216,7 +214,7 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
                                               ? "ok"
                                               : history::to_string(subject.runs.back().status)}};
         if (primary) {
-            std::vector<double> medians = medians_of(subject, primary->name);
+            std::vector<double> medians = dashboard_medians(subject, primary->name);
             item["metric"] = primary->name;
             item["unit"] = primary->unit;
             item["latest"] = primary->summary.median;
@@ -268,6 +266,12 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
             {"free_bytes", s.disk.free_bytes},
             {"used_pct", s.disk.used_pct}}},
           {"load", {s.load.one, s.load.five, s.load.fifteen}},
+          {"cores_busy_pct", s.core_busy_pct},
+          {"disk_io", s.disk_io.known
+                          ? nlohmann::json{{"device", s.disk_io.device},
+                                           {"read_bytes_per_s", s.disk_io.read_bytes_per_s},
+                                           {"write_bytes_per_s", s.disk_io.write_bytes_per_s}}
+                          : nlohmann::json(nullptr)},
           {"uptime_s", s.uptime_s},
           {"gpus", gpus},
           {"gpu_unavailable", d.gpu_unavailable.empty() ? nlohmann::json(nullptr)

@@ -26,6 +26,7 @@ struct DashboardData {
     std::string generated_at; // ISO 8601 UTC
     std::string host;
     sys::SystemSnapshot system;
+    std::vector<double> cpu_history_pct; // CPU busy of the frames so far, oldest first (--watch)
     std::vector<sys::GpuReading> gpus;
     std::string gpu_unavailable; // why there is no GPU line ("" when NVML answered)
     std::string database;
@@ -40,7 +41,17 @@ struct DashboardData {
 std::vector<analysis::Recommendation>
 urgent_advice(std::vector<analysis::Recommendation> recommendations);
 
+// The text `farm perf` prints once (piped, or without --watch); dashboard_screen.hpp lays out
+// the live screen.
 std::string render_dashboard(const DashboardData& data, bool color);
+
+// The metric a subject is shown by: the newest completed run's first metric, the one each kind
+// records first (wall_s for builds); nullptr when no run completed (a failed run's numbers are
+// not a measurement).
+const history::MetricSeries* dashboard_primary_metric(const SubjectTrend& subject);
+
+// The run medians of `metric` over the subject's completed runs, oldest first.
+std::vector<double> dashboard_medians(const SubjectTrend& subject, const std::string& metric);
 
 nlohmann::json dashboard_to_json(const DashboardData& data);
 

@@ -8,8 +8,6 @@
 #include <fstream>
 #include <sstream>
 #include <sys/statvfs.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace farm::sys {
@@ -50,7 +48,39 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
-std::string read_whole(const std::string& path) {
+// The numbers of one "cpu" or "cpuN" line; `words` is the line split at white space.
+CpuTimes cpu_times_of(const std::vector<std::string>& words, const std::string& source,
+                      std::size_t line) {
+    // user nice system idle [iowait irq softirq steal [guest guest_nice]]; guest time is
+    // already part of user and nice, so it is not added again.
+    if (words.size() < 5) {
+        malformed(source, line,
+                  "the \"" + words[0] + "\" line has " + std::to_string(words.size() - 1) +
+                      " values, at least 4 expected");
+    }
+    std::uint64_t values[8] = {};
+    for (std::size_t field = 0; field < 8 && field + 1 < words.size(); ++field) {
+        if (!parse_number(words[field + 1], values[field])) {
+            malformed(source, line,
+                      "value " + std::to_string(field + 1) + " of the \"" + words[0] +
+                          "\" line is \"" + words[field + 1] + "\", not a whole number");
+        }
+    }
+    CpuTimes times;
+    std::uint64_t idle = values[3] + values[4];
+    times.busy = values[0] + values[1] + values[2] + values[5] + values[6] + values[7];
+    times.total = times.busy + idle;
+    return times;
+}
+
+bool is_core_line(const std::string& word) {
+    return word.size() > 3 && word.starts_with("cpu") &&
+           word.find_first_not_of("0123456789", 3) == std::string::npos;
+}
+
+} // namespace
+
+std::string read_proc_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw Error("cannot read " + path + ": " + std::strerror(errno) +
@@ -61,37 +91,27 @@ std::string read_whole(const std::string& path) {
     return text.str();
 }
 
-} // namespace
-
 CpuTimes parse_proc_stat(const std::string& text, const std::string& source) {
     std::vector<std::string> lines = lines_of(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::vector<std::string> words = split_whitespace(lines[i]);
-        if (words.empty() || words[0] != "cpu") {
-            continue;
+        if (!words.empty() && words[0] == "cpu") {
+            return cpu_times_of(words, source, i + 1);
         }
-        // user nice system idle [iowait irq softirq steal [guest guest_nice]]; guest time is
-        // already part of user and nice, so it is not added again.
-        if (words.size() < 5) {
-            malformed(source, i + 1,
-                      "the \"cpu\" line has " + std::to_string(words.size() - 1) +
-                          " values, at least 4 expected");
-        }
-        std::uint64_t values[8] = {};
-        for (std::size_t field = 0; field < 8 && field + 1 < words.size(); ++field) {
-            if (!parse_number(words[field + 1], values[field])) {
-                malformed(source, i + 1,
-                          "value " + std::to_string(field + 1) + " of the \"cpu\" line is \"" +
-                              words[field + 1] + "\", not a whole number");
-            }
-        }
-        CpuTimes times;
-        std::uint64_t idle = values[3] + values[4];
-        times.busy = values[0] + values[1] + values[2] + values[5] + values[6] + values[7];
-        times.total = times.busy + idle;
-        return times;
     }
     throw Error(source + ": no \"cpu\" line (" + unsupported + ")");
+}
+
+std::vector<CpuTimes> parse_proc_stat_cores(const std::string& text, const std::string& source) {
+    std::vector<CpuTimes> cores;
+    std::vector<std::string> lines = lines_of(text);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::vector<std::string> words = split_whitespace(lines[i]);
+        if (!words.empty() && is_core_line(words[0])) {
+            cores.push_back(cpu_times_of(words, source, i + 1));
+        }
+    }
+    return cores;
 }
 
 MemoryUsage parse_meminfo(const std::string& text, const std::string& source) {
@@ -173,23 +193,6 @@ DiskUsage disk_usage(const std::filesystem::path& path) {
     disk.used_pct =
         usable > 0 ? static_cast<double>(disk.used_bytes) / static_cast<double>(usable) * 100 : 0;
     return disk;
-}
-
-SystemSnapshot snapshot_system(const std::filesystem::path& disk_path,
-                               std::chrono::milliseconds cpu_interval) {
-    SystemSnapshot snapshot;
-    CpuTimes before = parse_proc_stat(read_whole("/proc/stat"));
-    std::this_thread::sleep_for(cpu_interval);
-    CpuTimes after = parse_proc_stat(read_whole("/proc/stat"));
-    snapshot.cpu_busy_pct = cpu_busy_pct(before, after);
-    snapshot.cpu_interval = cpu_interval;
-    snapshot.memory = parse_meminfo(read_whole("/proc/meminfo"));
-    snapshot.disk = disk_usage(disk_path);
-    snapshot.load = parse_loadavg(read_whole("/proc/loadavg"));
-    snapshot.uptime_s = parse_uptime(read_whole("/proc/uptime"));
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    snapshot.cores = online > 0 ? static_cast<int>(online) : 1;
-    return snapshot;
 }
 
 } // namespace farm::sys

@@ -1,19 +1,23 @@
-// A snapshot of the whole machine now (CPU, memory, disk, load, uptime) for the `farm perf`
-// dashboard. Linux only: everything comes from /proc and statvfs, no command is run.
+// The whole machine now (CPU in all and per core, memory, disk, load, uptime) for the `farm perf`
+// dashboard: the /proc parsers and the snapshot they fill. Linux only: everything comes from
+// /proc and statvfs, no command is run. SystemMonitor (system_monitor.hpp) takes the snapshots.
 //
 // The parsers take the text of a /proc file and the name to report it under, so tests feed them
 // recorded files; a file they cannot read throws farm::Error naming the file and line. The
 // definitions of the numbers are in docs/metrics.md ("System").
 #pragma once
 
+#include "farm/sys/disk_io.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace farm::sys {
 
-// The aggregate "cpu" line of /proc/stat, in clock ticks since boot.
+// A "cpu" line of /proc/stat (all cores, or one "cpuN"), in clock ticks since boot.
 struct CpuTimes {
     std::uint64_t busy = 0;  // user + nice + system + irq + softirq + steal
     std::uint64_t total = 0; // busy + idle + iowait
@@ -42,6 +46,8 @@ struct LoadAverage {
 struct SystemSnapshot {
     double cpu_busy_pct = 0; // over the snapshot's interval, all cores together
     std::chrono::milliseconds cpu_interval{0};
+    std::vector<double> core_busy_pct; // the same for each online core, in /proc/stat's order
+    DiskIo disk_io;                    // the disk's reads and writes over the same interval
     MemoryUsage memory;
     DiskUsage disk;
     LoadAverage load;
@@ -50,6 +56,9 @@ struct SystemSnapshot {
 };
 
 CpuTimes parse_proc_stat(const std::string& text, const std::string& source = "/proc/stat");
+// Every "cpuN" line, in the file's order: one per online core (an offline core has no line).
+std::vector<CpuTimes> parse_proc_stat_cores(const std::string& text,
+                                            const std::string& source = "/proc/stat");
 MemoryUsage parse_meminfo(const std::string& text, const std::string& source = "/proc/meminfo");
 LoadAverage parse_loadavg(const std::string& text, const std::string& source = "/proc/loadavg");
 double parse_uptime(const std::string& text, const std::string& source = "/proc/uptime");
@@ -60,10 +69,7 @@ double cpu_busy_pct(const CpuTimes& before, const CpuTimes& after);
 // statvfs of `path` (any file or folder on the file system). Throws farm::Error if it fails.
 DiskUsage disk_usage(const std::filesystem::path& path);
 
-// Reads everything now; the CPU figure needs two reads of /proc/stat `cpu_interval` apart, so
-// this takes that long. Throws farm::Error when a /proc file is missing or unreadable.
-SystemSnapshot
-snapshot_system(const std::filesystem::path& disk_path,
-                std::chrono::milliseconds cpu_interval = std::chrono::milliseconds(200));
+// The bytes of a /proc file. Throws farm::Error naming it when it cannot be read.
+std::string read_proc_file(const std::string& path);
 
 } // namespace farm::sys

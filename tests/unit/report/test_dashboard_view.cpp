@@ -111,6 +111,14 @@ TEST_CASE("report::render_dashboard sections") {
         CHECK(j["alerts"]["budgets"].size() == 1);
         CHECK(j["alerts"]["advice"][0]["priority"] == "HIGH");
         CHECK(j["system"]["gpus"][0]["memory_used_bytes"].is_null());
+        CHECK(j["system"]["cores_busy_pct"].empty());
+        CHECK(j["system"]["disk_io"].is_null()); // not measured
+        d.system.core_busy_pct = {10, 90};
+        d.system.disk_io = {true, "vda", 512, 1024};
+        j = report::dashboard_to_json(d);
+        CHECK(j["system"]["cores_busy_pct"][1] == 90);
+        CHECK(j["system"]["disk_io"]["device"] == "vda");
+        CHECK(j["system"]["disk_io"]["write_bytes_per_s"] == 1024);
     }
 }
 

@@ -6,7 +6,6 @@
 
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -36,6 +35,32 @@ TEST_CASE("sys::parse_proc_stat and cpu_busy_pct over two recorded reads") {
     CHECK(farm::sys::cpu_busy_pct(before, after) == doctest::Approx(40.0));
     CHECK(farm::sys::cpu_busy_pct(before, before) == 0.0);
     CHECK(farm::sys::cpu_busy_pct(after, before) == 0.0);
+}
+
+TEST_CASE("sys::parse_proc_stat_cores: one entry per cpuN line, and each core's busy share") {
+    // Two reads of a 2-CPU machine's /proc/stat one second apart (tests/fixtures/proc/README.md).
+    std::vector<CpuTimes> before =
+        farm::sys::parse_proc_stat_cores(farm::test::read_fixture("proc", "stat_cores_before"));
+    std::vector<CpuTimes> after =
+        farm::sys::parse_proc_stat_cores(farm::test::read_fixture("proc", "stat_cores_after"));
+    REQUIRE(before.size() == 2);
+    REQUIRE(after.size() == 2);
+    // cpu0 2450071 65800 235162 610139 2889 0 301 2111 0 0
+    CHECK(before[0].busy == 2450071 + 65800 + 235162 + 0 + 301 + 2111);
+    CHECK(before[0].total == before[0].busy + 610139 + 2889);
+    // cpu0 gained user +98, system +4, iowait +1: 102 busy of 103 ticks.
+    CHECK(farm::sys::cpu_busy_pct(before[0], after[0]) == doctest::Approx(102.0 / 103 * 100));
+    // cpu1 gained user +100, system +4 and nothing idle: 100%.
+    CHECK(farm::sys::cpu_busy_pct(before[1], after[1]) == doctest::Approx(100.0));
+    // The aggregate line is not a core, nor are "cpufreq"-like words.
+    CHECK(farm::sys::parse_proc_stat_cores("cpu 1 2 3 4\ncpux 1 2 3 4\nintr 5\n").empty());
+
+    std::string message =
+        error_of([] { farm::sys::parse_proc_stat_cores("cpu 1 2 3 4\ncpu0 1 2\n", "/proc/stat"); });
+    CHECK(message.rfind("/proc/stat:2: the \"cpu0\" line has 2 values, at least 4 expected", 0) ==
+          0);
+    message = error_of([] { farm::sys::parse_proc_stat_cores("cpu1 1 x 3 4\n", "/proc/stat"); });
+    CHECK(message.rfind("/proc/stat:1: value 2 of the \"cpu1\" line is \"x\"", 0) == 0);
 }
 
 TEST_CASE("sys::parse_proc_stat of an old kernel's four values") {
@@ -102,21 +127,4 @@ TEST_CASE("sys::disk_usage of the current folder, and of a missing one") {
 
     std::string message = error_of([] { farm::sys::disk_usage("missing/folder"); });
     CHECK(message.rfind("cannot read the disk usage of missing/folder: No such file", 0) == 0);
-}
-
-TEST_CASE("sys::snapshot_system of this machine is sane") {
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-    farm::sys::SystemSnapshot snapshot =
-        farm::sys::snapshot_system(std::filesystem::current_path(), std::chrono::milliseconds(50));
-    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(50));
-    CHECK(snapshot.cpu_interval == std::chrono::milliseconds(50));
-    CHECK(snapshot.cpu_busy_pct >= 0);
-    CHECK(snapshot.cpu_busy_pct <= 100);
-    CHECK(snapshot.memory.total_bytes > 0);
-    CHECK(snapshot.memory.used_bytes >= 0);
-    CHECK(snapshot.memory.used_bytes <= snapshot.memory.total_bytes);
-    CHECK(snapshot.disk.used_bytes <= snapshot.disk.total_bytes);
-    CHECK(snapshot.load.one >= 0);
-    CHECK(snapshot.cores >= 1);
-    CHECK(snapshot.uptime_s > 0);
 }
