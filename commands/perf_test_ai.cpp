@@ -1,5 +1,7 @@
 #include "commands/perf_test_ai.hpp"
 
+#include "farm/ai/length_distribution.hpp"
+
 #include "commands/perf_ai_options.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "farm/core/text.hpp"
@@ -41,6 +43,9 @@ PerfAiOptions options_for(const core::TestSuite& suite, const std::string& provi
     o.prompt = suite.ai.prompt;
     o.max_tokens = suite.ai.max_tokens;
     o.timeout_s = suite.ai.timeout_s;
+    o.input_len = suite.ai.input_len;
+    o.output_len = suite.ai.output_len;
+    o.seed = suite.ai.seed;
     return o;
 }
 
@@ -63,6 +68,13 @@ report::JobResult run_ai_suite(const core::TestSuite& suite, const report::Suite
         }
     }
     ai::Operation operation = ai::parse_operation(suite.ai.operation);
+    // The lengths' syntax, named by the suite's keys rather than by the options they stand for.
+    for (const auto& [key, text] : {std::pair{"input_len", suite.ai.input_len},
+                                    std::pair{"output_len", suite.ai.output_len}}) {
+        if (!text.empty()) {
+            ai::parse_length_distribution(text, "suite '" + suite.name + "' " + key);
+        }
+    }
     std::shared_ptr<const ai::Workload> workload = resolve_workload(options_for(suite, ""));
     for (const ai::Target& target : targets) {
         ai::wire_format(target.type, operation); // TGI embed: refused before anything is sent

@@ -110,6 +110,24 @@ expect_contains "$OUT" "127.0.0.1:$dead_port" "the unreachable provider is named
 expect_eq "$(json_get "$OUT" "[c[\"verdict\"] for c in $checks if c[\"subject\"] == \"gone/m/chat_stream\"]")" "['FAIL', 'FAIL']" "nothing measured from the unreachable provider fails"
 expect_eq "$(json_get "$OUT" 'd["suites"][0]["status"]')" "failed" "the suite failed"
 
+# The workload of perf:ai in a suite: input and output lengths and a seed; the workload is part
+# of the subject, so thresholds and history never mix workloads. A bad length names the suite.
+write_config '[{"name": "sized", "kind": "ai", "providers": ["fast"], "requests": 2, "warmup": 0,
+  "input_len": 64, "output_len": "uniform:4:8", "seed": 7}]'
+run_farm perf:test --json
+expect_rc 0 "a suite with input_len, output_len and seed"
+expect_eq "$(subjects_of_kind ai | grep -c ',fast/m/chat_stream/in=64,out=uniform:4:8,seed=7$')" "1" \
+    "the workload is in the subject: $(subjects_of_kind ai)"
+write_config '[{"name": "sized", "kind": "ai", "providers": ["fast"], "output_len": "uniform:8"}]'
+run_farm perf:test --no-record
+# A suite that cannot start fails on its own (exit 1), with the reason in its result.
+expect_rc 1 "a malformed output_len fails its suite"
+expect_contains "$OUT" "suite 'sized' output_len" "the error names the suite and key"
+write_config '[{"name": "sized", "kind": "ai", "providers": ["fast"], "input_len": 0}]'
+run_farm perf:test --no-record
+expect_rc 2 "an input_len of 0"
+expect_contains "$ERR" "test.suites[0].input_len" "says where"
+
 # Without --ai-providers the first configured provider; a provider name nobody configured is a
 # config error with its position.
 write_config '[{"name": "chat", "kind": "ai", "requests": 2}]'

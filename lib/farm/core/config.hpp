@@ -164,11 +164,14 @@ struct TestAiJob {
     std::vector<std::string> providers; // names in ai.providers; empty: the first one
     std::string model;                  // empty: the provider's
     std::string operation = "chat_stream";
-    std::string prompt;              // empty: the built-in prompts
-    int max_tokens = 0;              // 0: the server's default
-    double timeout_s = 0;            // per request; 0: the provider's timeouts
-    TestAiLoad check;                // the run every invocation makes
-    TestAiLoad load{200, 8, 0, 120}; // the extra run of --load (subject suffix " load")
+    std::string prompt;                // empty: the built-in prompts
+    int max_tokens = 0;                // 0: the server's default
+    std::string input_len;             // as --input-len: N, uniform:LO:HI, normal:MEAN:SD; "": none
+    std::string output_len;            // as --output-len
+    std::optional<std::uint64_t> seed; // as --seed: the same prompts and lengths every time
+    double timeout_s = 0;              // per request; 0: the provider's timeouts
+    TestAiLoad check;                  // the run every invocation makes
+    TestAiLoad load{200, 8, 0, 120};   // the extra run of --load (subject suffix " load")
 };
 
 // One job of the performance suite.

@@ -6,6 +6,7 @@
 #include "farm/core/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 namespace farm::core {
@@ -187,10 +188,25 @@ void read_ai_load(const ConfigReader& r, const json& s, const std::string& where
     }
 }
 
+// A length as --input-len takes it: a whole number of tokens, or a distribution's text (its
+// syntax is checked where it is parsed, with the key's place in the message).
+std::string length_text(const ConfigReader& r, const json& s, const char* key,
+                        const std::string& where) {
+    if (!s.contains(key)) {
+        return {};
+    }
+    const json& value = s[key];
+    if (value.is_number()) {
+        return std::to_string(count(r, value, where + "." + key, 1, 1000000));
+    }
+    return r.string(value, where + "." + key);
+}
+
 void read_ai_job(const ConfigReader& r, const json& s, const std::string& where, TestAiJob& job) {
     std::vector<std::string> keys = common_keys();
-    keys.insert(keys.end(), {"providers", "model", "operation", "prompt", "max_tokens", "timeout_s",
-                             "requests", "concurrency", "warmup", "duration_s", "load"});
+    keys.insert(keys.end(),
+                {"providers", "model", "operation", "prompt", "max_tokens", "timeout_s", "requests",
+                 "concurrency", "warmup", "duration_s", "load", "input_len", "output_len", "seed"});
     r.check_keys(s, where, keys);
     if (s.contains("providers")) {
         job.providers = r.strings(s["providers"], where + ".providers");
@@ -210,6 +226,11 @@ void read_ai_job(const ConfigReader& r, const json& s, const std::string& where,
     }
     if (s.contains("timeout_s")) {
         job.timeout_s = r.number(s["timeout_s"], where + ".timeout_s", 0.1, 3600);
+    }
+    job.input_len = length_text(r, s, "input_len", where);
+    job.output_len = length_text(r, s, "output_len", where);
+    if (s.contains("seed")) {
+        job.seed = std::uint64_t(r.integer(s["seed"], where + ".seed", 0, INT64_MAX));
     }
     read_ai_load(r, s, where, job.check);
     if (s.contains("load")) {
