@@ -4,6 +4,7 @@
 #include "farm/report/export_text.hpp"
 #include "farm/report/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace farm::report {
@@ -63,6 +64,23 @@ std::string uncompared_row(const SubjectTrend& subject, const std::string& subje
                      "num") +
            html_cell("none", "num") + html_cell("n/a", "num") + html_cell("n/a", "num") +
            html_cell(compared_at_all ? "not enough data" : "not compared", "verdict") + "</tr>\n";
+}
+
+// Comparison rows of subjects the trends do not show (outside the window): listed, unlinked.
+std::string rows_without_section(const ReportData& report, const Comparison& comparison) {
+    std::string out;
+    for (std::size_t r = 0; r < comparison.rows.size(); ++r) {
+        const analysis::MetricComparison& row = comparison.rows[r];
+        bool shown = std::any_of(
+            report.subjects.begin(), report.subjects.end(), [&](const SubjectTrend& s) {
+                return s.kind == row.kind && s.subject == row.subject;
+            });
+        if (!shown) {
+            out += compared_row(row, html_cell(row.kind + " · " + row.subject),
+                                r < comparison.samples.size() ? &comparison.samples[r] : nullptr);
+        }
+    }
+    return out;
 }
 
 std::string geomean_row(const Comparison& comparison) {
@@ -140,7 +158,7 @@ std::string overview_section(const ReportData& report,
         }
     }
     if (comparison) {
-        out += geomean_row(*comparison);
+        out += rows_without_section(report, *comparison) + geomean_row(*comparison);
     }
     out += "</table></div>\n";
     if (comparison) {
