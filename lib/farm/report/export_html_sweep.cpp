@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -34,13 +35,20 @@ std::pair<std::string, std::string> split_level(const std::string& subject) {
     return {subject.substr(0, slash), subject.substr(slash + 1)};
 }
 
+// "0", "2.5", "40": the unit is in the axis's caption.
+std::string printf_tick(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+    return buffer;
+}
+
 // The x axis: round ticks of requests per second from zero, along the bottom.
 std::string draw_x_axis(const std::vector<double>& ticks, double x_high) {
     std::string svg;
     for (double tick : ticks) {
         double x = plot.left + tick / x_high * (plot.right - plot.left);
         svg += svg_line(x, plot.top, x, plot.bottom, "grid");
-        svg += svg_text(x, plot.bottom + 14, "middle", format_value(tick, "req/s"), "tick");
+        svg += svg_text(x, plot.bottom + 14, "middle", printf_tick(tick), "tick");
     }
     return svg + svg_text((plot.left + plot.right) / 2, plot.bottom + 30, "middle",
                           "throughput (successful requests per second) →", "caption");

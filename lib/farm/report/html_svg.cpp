@@ -38,10 +38,10 @@ double ValueAxis::y(double value) const {
 
 namespace {
 
-// A change of 5% or more that a zero-based axis would squeeze into its top fifth: the one case
-// where the axis starts above zero (with a mark), as the change would otherwise be invisible.
+// A change of 5% or more that a zero-based axis would squeeze into its top eighth: the one case
+// where the axis starts above zero (with a mark), as the change would otherwise be a few pixels.
 bool zero_would_flatten(double low, double high) {
-    return low > 0 && high > 0 && low >= 0.8 * high && (high - low) >= 0.05 * high;
+    return low > 0 && high > 0 && low >= 0.875 * high && (high - low) >= 0.05 * high;
 }
 
 } // namespace
@@ -97,7 +97,8 @@ svg.chart { display: block; width: 100%; height: auto; }
 svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
   font-size: 11px; fill: #59636e; }
 svg text.caption { fill: #8c959f; }
-svg text.limit-label { fill: #9a6700; font-weight: 600; }
+svg text.limit-label { fill: #9a6700; font-weight: 600; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; }
 svg .grid { stroke: #eaeef2; stroke-width: 1; }
 svg .axis { stroke: #8c959f; stroke-width: 1; }
 svg .axis-break rect { fill: #fff; stroke: none; }

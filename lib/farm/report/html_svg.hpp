@@ -4,7 +4,7 @@
 //
 // The value axis starts at zero, so that the height of a bar or a line is the size of the value
 // and a 0.1% change stays flat. The one exception: when a change of at least 5% would be squeezed
-// into the top fifth of a chart that starts at zero, the axis starts just under the data and the
+// into the top eighth of a chart that starts at zero, the axis starts just under the data and the
 // chart says so with a break mark (two slanted strokes across the axis, with a tooltip) and the
 // attribute data-y-from="break" on the <svg> (else data-y-from="0"): the break is never hidden.
 //

@@ -64,6 +64,7 @@ TEST_CASE("report::value_axis starts at zero unless zero would flatten a real ch
     CHECK_FALSE(wide.broken);
     CHECK(wide.ticks.front() == 0);
     ValueAxis squeezed = value_axis(90, 100, "s", area); // 10% in the top tenth: a break
+    CHECK_FALSE(value_axis(80, 100, "s", area).broken);  // 20% in the top fifth: visible
     CHECK(squeezed.broken);
     CHECK(squeezed.ticks.front() > 0);
     CHECK(squeezed.ticks.front() <= 90);
@@ -79,7 +80,7 @@ TEST_CASE("report::render_trend_svg: y from zero, run ids and commits on x, limi
     CHECK(svg.find(">#13</text>") != std::string::npos);
     CHECK(svg.find(">abc1232</text>") != std::string::npos);
 
-    std::string broken = render_trend_svg(chart_of({90, 100, 95}));
+    std::string broken = render_trend_svg(chart_of({96, 100, 98}));
     CHECK(broken.find(" data-y-from=\"break\"") != std::string::npos);
     CHECK(broken.find("axis-break") != std::string::npos);
 
@@ -116,9 +117,9 @@ TEST_CASE("report::sweeps_in finds the levels of a perf:benchmark sweep and draw
     std::vector<SubjectTrend> subjects;
     for (int c : {1, 2, 4}) {
         SubjectTrend level{"ai", "mock/tiny/chat_stream/c=" + std::to_string(c), {}};
-        level.runs.push_back(run(c, "2026-11-22T10:00:00.000Z",
-                                 {series("e2e_ms", "ms", 100.0 * c),
-                                  series("request_throughput", "req/s", 10.0 * c)}));
+        level.runs.push_back(run(
+            c, "2026-11-22T10:00:00.000Z",
+            {series("e2e_ms", "ms", 100.0 * c), series("request_throughput", "req/s", 10.0 * c)}));
         subjects.push_back(level);
     }
     subjects.push_back({"ai", "mock/tiny/chat_stream", {}}); // not a level
