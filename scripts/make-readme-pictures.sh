@@ -31,8 +31,10 @@ trap cleanup EXIT
 mkdir -p "$images" "$work/profile"
 cp -r "$root/examples/workspace" "$work/workspace"
 rm -rf "$work/workspace/node_modules" "$work/workspace/.farm"
-export FARM_DB="$work/perf.db"
+unset FARM_DB # the history is the copy's own .farm/perf.db
 cd "$work/workspace"
+# The pictures name the folder as a reader's project would be named, not this temporary copy.
+as_project() { sed -i "s|$work/workspace|~/project|g" "$1"; }
 
 screenshot() { # screenshot URL OUT.png WIDTH HEIGHT
     "$browser" --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
@@ -56,15 +58,20 @@ if [[ -x $mock ]]; then
         --concurrency-levels 1,2,4,8,16 --requests 32 >/dev/null 2>&1
 fi
 
-# The terminal picture: the third build as a 100-column terminal shows it, colours included.
-script -qfec "stty cols 100 rows 60; '$farm' perf:build --runs 3" /dev/null >"$work/terminal.txt"
-python3 "$root/scripts/terminal_to_html.py" "$work/terminal.txt" \
-    "~/project \$ farm perf:build --runs 3" >"$work/terminal.html"
-lines=$(wc -l <"$work/terminal.txt")
-screenshot "file://$work/terminal.html" "$images/terminal.png" 860 $((lines * 18 + 90))
+# The terminal picture: the third build's report as a 100-column terminal shows it, colours
+# included (stdout on a terminal; the progress lines on stderr are left out of the picture).
+script -qfec "stty cols 100 rows 60; '$farm' perf:build --runs 3 2>/dev/null" /dev/null \
+    >"$work/terminal.txt"
+as_project "$work/terminal.txt"
+read -r columns lines < <(python3 "$root/scripts/terminal_to_html.py" "$work/terminal.txt" \
+    "~/project \$ farm perf:build --runs 3" "$work/terminal.html")
+# 13 px DejaVu Sans Mono: 7.8 px a column, 17.6 px a line; plus the window's frame.
+screenshot "file://$work/terminal.html" "$images/terminal.png" \
+    $(((columns * 78 + 9) / 10 + 70)) $(((lines * 176 + 9) / 10 + 100))
 
 # The report picture: its overview and the first charts, at a desktop width.
 "$farm" perf:report --export "$work/report.html" >/dev/null 2>&1
+as_project "$work/report.html"
 screenshot "file://$work/report.html" "$images/report.png" 1100 1300
 
 for png in "$images/terminal.png" "$images/report.png"; do

@@ -3,9 +3,11 @@
 looks like a terminal window: colours and bold from the ANSI SGR sequences, progress lines that
 were redrawn with carriage returns reduced to their last state, other control sequences dropped.
 
-    scripts/terminal_to_html.py RECORDING TITLE > page.html
+    scripts/terminal_to_html.py RECORDING TITLE PAGE.html
 
-Used by scripts/make-readme-pictures.sh; the page loads nothing (inline style, system fonts).
+Writes PAGE.html and prints "COLUMNS LINES" of the text it shows, which the caller sizes the
+screenshot by. Used by scripts/make-readme-pictures.sh; the page loads nothing (inline style,
+system fonts).
 """
 import html
 import re
@@ -64,13 +66,15 @@ def to_html(line):
 
 
 def main():
-    recording, title = sys.argv[1], sys.argv[2]
+    recording, title, page = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(recording, encoding="utf-8", errors="replace") as f:
         text = f.read()
     lines = [final_state(line) for line in text.split("\n")]
     while lines and not CSI.sub("", lines[-1]).strip():
         lines.pop()
     body = "\n".join(to_html(line) for line in lines)
+    columns = max((len(CSI.sub("", line)) for line in lines), default=0)
+    out = open(page, "w", encoding="utf-8")
     print("""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 body { margin: 0; background: #d0d7de; padding: 16px; }
 .window { background: #0d1117; border-radius: 8px; box-shadow: 0 4px 16px rgba(0,0,0,.25);
@@ -82,7 +86,9 @@ pre { margin: 0; padding: 12px 14px 16px; color: #c9d1d9; font-size: 13px; line-
 </style></head><body><div class="window"><div class="bar">
 <span class="dot" style="background:#ff5f56"></span><span class="dot" style="background:#ffbd2e">
 </span><span class="dot" style="background:#27c93f"></span> %s</div><pre>%s</pre></div></body></html>"""
-          % (html.escape(title), body))
+          % (html.escape(title), body), file=out)
+    out.close()
+    print(columns, len(lines))
 
 
 if __name__ == "__main__":

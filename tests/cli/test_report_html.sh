@@ -77,7 +77,9 @@ expect_contains "$html" '<polyline class="curve"' "with the throughput-latency c
 # Escaping: the hostile name is text everywhere.
 expect_not_contains "$html" '<img src=x' "the hostile name never appears raw"
 expect_contains "$html" '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;' "it is escaped"
-expect_not_contains "$html" "http://" "no network reference (http)"
+# The AI runs' commands name their URL as text; nothing is loaded from or linked to one.
+expect_not_contains "$html" 'src="' "nothing to load"
+expect_not_contains "$html" 'href="http' "no link out"
 
 # A real browser, desktop and phone width, nothing on the console.
 "$src/tests/fixtures/render_html_check.sh" report.html shot.png >dom.html 2>chromium.err
