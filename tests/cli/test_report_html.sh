@@ -89,6 +89,7 @@ for png in shot.png shot-390.png; do
     bytes=$(stat -c %s "$png" 2>/dev/null || echo 0)
     if [[ $bytes -gt 20000 ]]; then pass; else fail "$png is nearly empty ($bytes bytes)"; fi
 done
-if grep -q '<img src=x' dom.html; then fail "an img element reached the DOM"; else pass; fi
+# The page has no image of its own: an <img> in the parsed DOM came from the hostile name.
+if grep -q '<img' dom.html; then fail "an img element reached the DOM"; else pass; fi
 
 finish
