@@ -35,6 +35,8 @@ tr.faster td { background: #dafbe1; }
 tr.no-change td { background: #eef0f2; }
 td.verdict { font-weight: 600; white-space: nowrap; }
 tr.geomean td { font-weight: 600; background: #f6f8fa; }
+table.overview td { white-space: nowrap; } /* one line a subject; the table scrolls on a phone */
+table.overview th, table.overview td { padding: 4px 7px; }
 nav.toc ol { columns: 2 280px; margin: 8px 0; padding-left: 1.4em; font-size: .9rem; }
 nav.toc li { overflow-wrap: anywhere; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 460px), 1fr));
