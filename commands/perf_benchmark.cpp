@@ -4,9 +4,11 @@
 #include "commands/perf_ai.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
+#include "farm/core/atomic_file.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/redact.hpp"
 #include "farm/report/advice_view.hpp"
+#include "farm/report/export_html_sweep.hpp"
 #include "farm/report/table.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,6 +26,7 @@ struct PerfBenchmarkOptions {
     std::string concurrency_levels = "1,2,4,8,16,32";
     std::string rates;
     std::string slo;
+    std::string export_svg;
 };
 
 struct Level {
@@ -189,9 +192,31 @@ std::vector<analysis::Recommendation> once_per_rule(std::vector<analysis::Recomm
     return out;
 }
 
+// --export FILE.svg: the throughput-versus-latency curve of each sweep, the HTML report's chart.
+void export_curves(const std::string& file, const std::vector<Sweep>& sweeps, bool rate_mode) {
+    std::vector<report::SweepCurve> curves;
+    for (const Sweep& sweep : sweeps) {
+        report::SweepCurve curve;
+        curve.title = sweep.target.name + "/" + sweep.target.model + ": throughput against latency";
+        for (const Level& level : sweep.levels) {
+            const ai::BenchmarkSummary& s = level.outcome.view.summary;
+            curve.points.push_back({level_name(rate_mode, level.load), s.request_throughput,
+                                    s.e2e_ms ? s.e2e_ms->median : 0});
+        }
+        curves.push_back(std::move(curve));
+    }
+    core::write_file_atomically(file, report::sweep_svg_document(curves));
+    std::cerr << "farm: wrote " << file << "\n";
+}
+
 void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     invocation.json = o.ai.json;
     bool rate_mode = !o.rates.empty();
+    if (!o.export_svg.empty() && !report::is_svg_file(o.export_svg)) {
+        throw UsageError("--export " + o.export_svg +
+                         ": perf:benchmark writes its throughput-latency curve as SVG; give a "
+                         "file name ending in .svg");
+    }
     std::vector<double> loads =
         rate_mode ? ai::parse_levels(o.rates, "--rates", false)
                   : ai::parse_levels(o.concurrency_levels, "--concurrency-levels", true);
@@ -246,6 +271,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
         }
     }
     session.finish();
+    if (!o.export_svg.empty()) {
+        export_curves(o.export_svg, sweeps, rate_mode);
+    }
     std::vector<analysis::Recommendation> advice = once_per_rule(session.advice());
 
     if (o.ai.json) {
@@ -350,6 +378,8 @@ void register_perf_benchmark(CLI::App& perf, Invocation& invocation) {
         ->capture_default_str();
     cmd->add_option("--slo", options->slo,
                     "service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=5s");
+    cmd->add_option("--export", options->export_svg,
+                    "write the throughput-versus-latency curve to FILE.svg");
     cmd->add_flag("--json", options->ai.json, "print one JSON document (farm.benchmark/1)");
     cmd->callback([options, &invocation] { run_perf_benchmark(*options, invocation); });
 }

@@ -13,6 +13,7 @@
 #include "farm/core/text.hpp"
 #include "farm/history/import_hyperfine.hpp"
 #include "farm/history/store.hpp"
+#include "farm/report/chart_limits.hpp"
 #include "farm/report/compare_view.hpp"
 #include "farm/report/dataset_builder.hpp"
 #include "farm/report/export.hpp"
@@ -166,12 +167,19 @@ report::CompareRequest compare_request(const PerfReportOptions& o, const core::C
     return request;
 }
 
-// The trends and the comparison the options ask for; an empty report without a history.
+// The trends and the comparison the options ask for; an empty report without a history. The
+// HTML page always has its comparison (its overview is one) and the config's limits (its lines).
 report::ReportData load_report(const PerfReportOptions& o, const fs::path& root,
-                               const fs::path& db_path, bool with_values) {
+                               const fs::path& db_path,
+                               std::optional<report::ExportFormat> format) {
+    bool with_values = format.has_value();
+    bool html = format == report::ExportFormat::html;
     core::Config config = core::load_config(
         root, o.config.empty() ? std::nullopt : std::optional<fs::path>(o.config));
     report::ReportData data;
+    if (html) {
+        data.limits = report::chart_limits(config);
+    }
     data.database = db_path.string();
     data.generated_at = core::utc_now_iso8601();
     if (!fs::exists(db_path)) {
@@ -184,7 +192,7 @@ report::ReportData load_report(const PerfReportOptions& o, const fs::path& root,
     if (!o.compare || o.json || with_values || !o.push_url.empty()) {
         data.subjects = report::load_trends(store, query);
     }
-    if (o.compare) {
+    if (o.compare || html) {
         data.comparison = report::compare_history(store, compare_request(o, config, query, root));
     }
     return data;
@@ -239,7 +247,7 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
         return;
     }
     std::optional<report::ExportFormat> format = export_format_of(o);
-    report::ReportData data = load_report(o, root, db_path, format.has_value());
+    report::ReportData data = load_report(o, root, db_path, format);
     if (!o.push_url.empty()) {
         push_report(o, data);
     }
@@ -247,7 +255,8 @@ void run_perf_report(const PerfReportOptions& o, Invocation& invocation) {
         export_report(o, *format, data);
     }
     print_report(o, data, db_path);
-    if (data.comparison && data.comparison->any_slower() && o.fail_on == "slower") {
+    // Only --compare judges: the comparison an HTML page shows is information.
+    if (o.compare && data.comparison && data.comparison->any_slower() && o.fail_on == "slower") {
         invocation.exit_code = int(ExitCode::check_failed);
     }
 }

@@ -187,6 +187,7 @@ complete -c farm -n '__farm_using perf:benchmark' -l concurrency-levels -x -d 'c
 complete -c farm -n '__farm_using perf:benchmark' -l rates -x -d 'request rates (requests/s, Poisson arrivals) to sweep instead, e.g. 1,2,5'
 complete -c farm -n '__farm_using perf:benchmark' -l max-concurrency -x -d 'with --rates: at most this many requests in flight'
 complete -c farm -n '__farm_using perf:benchmark' -l slo -x -d 'service-level objectives for goodput, e.g. ttft=500ms,tpot=50ms,e2e=5s'
+complete -c farm -n '__farm_using perf:benchmark' -l export -r -F -d 'write the throughput-versus-latency curve to FILE.svg'
 complete -c farm -n '__farm_using perf:benchmark' -l json -d 'print one JSON document (farm.benchmark/1)'
 complete -c farm -n '__farm_using perf:dev' -s h -l help -d 'Print this help message and exit'
 complete -c farm -n '__farm_using perf:dev' -a '(__fish_complete_directories)' -d 'the project (default: the one the current folder is in); at a turbo or Nx root without dev.services, every package with a dev script is a service'

@@ -22,7 +22,7 @@ expect_not_contains "$html" "http://" "no network reference (http)"
 expect_not_contains "$html" "https://" "no network reference (https)"
 dom=$("$src/tests/fixtures/render_html_check.sh" report.html shot.png 2>chromium.err)
 rc=$?
-if [[ $rc -eq 0 && -s shot.png ]]; then pass; else fail "Chromium rendered no screenshot (rc $rc): $(tail -3 chromium.err)"; fi
+if [[ $rc -eq 0 && -s shot.png && -s shot-390.png ]]; then pass; else fail "Chromium rendered no screenshots, or the page logged to the console or overflowed at 390 pixels (rc $rc): $(tail -3 chromium.err)"; fi
 png_bytes=$(stat -c %s shot.png 2>/dev/null || echo 0)
 if [[ $png_bytes -gt 20000 ]]; then pass; else fail "the screenshot is nearly empty ($png_bytes bytes)"; fi
 expect_contains "$dom" "<svg" "the browser parsed the charts"

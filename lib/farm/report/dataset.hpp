@@ -6,6 +6,7 @@
 
 #include "farm/analysis/compare.hpp"
 #include "farm/history/run.hpp"
+#include "farm/report/chart_limits.hpp"
 
 #include <optional>
 #include <string>
@@ -52,8 +53,16 @@ std::string failure_summary(const SubjectTrend& subject);
 // report shows under failure_summary.
 std::vector<std::string> failure_message_details(const SubjectTrend& subject);
 
+// The iterations both sides of one comparison row pooled: what the HTML report's box plots draw.
+struct ComparedSamples {
+    std::vector<double> baseline;
+    std::vector<double> candidate;
+    std::int64_t candidate_run = 0; // the latest run's id
+};
+
 struct Comparison {
     std::vector<analysis::MetricComparison> rows;
+    std::vector<ComparedSamples> samples; // parallel to rows
     // Per subject, how its baseline was chosen: "merge-base 1a2b3c4 of HEAD and main (3 runs)".
     std::vector<std::pair<std::string, std::string>> baselines;
     std::optional<double> geomean_ratio; // over the subjects' primary metric
@@ -66,6 +75,8 @@ struct ReportData {
     std::string generated_at; // ISO 8601 UTC
     std::vector<SubjectTrend> subjects;
     std::optional<Comparison> comparison;
+    // Lines the HTML charts draw (the config's thresholds and budgets); other formats ignore them.
+    std::vector<ConfigLimit> limits;
 };
 
 } // namespace farm::report

@@ -289,6 +289,7 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
                 primary_rows.push_back(row);
             }
             comparison.rows.push_back(std::move(row));
+            comparison.samples.push_back({std::move(base), c->values, candidate.id});
         }
     }
     if (request.baseline && !candidates.empty() && !any_baseline) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 namespace farm::report {
@@ -14,43 +13,45 @@ namespace {
 
 // The SVG's own coordinates; the page scales it to the width of its box.
 constexpr double width = 520;
-constexpr double height = 220;
-constexpr double plot_left = 78; // room for tick labels such as "123.4 MiB"
-constexpr double plot_right = width - 14;
-constexpr double plot_top = 12;
-constexpr double plot_bottom = height - 34; // room for the date labels
-constexpr double inset = 12;                // keeps the first and last dot off the axes
-
-// Coordinates with 1 decimal: exact enough for a screen, and short.
-std::string coordinate(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f", value);
-    return buffer;
-}
-
-std::string svg_text(double x, double y, const char* anchor, const std::string& text,
-                     const char* css_class = "tick") {
-    return "<text class=\"" + std::string(css_class) + "\" x=\"" + coordinate(x) + "\" y=\"" +
-           coordinate(y) + "\" text-anchor=\"" + anchor + "\">" + html_escape(text) + "</text>";
-}
-
-std::string svg_line(double x1, double y1, double x2, double y2, const char* css_class) {
-    return "<line class=\"" + std::string(css_class) + "\" x1=\"" + coordinate(x1) + "\" y1=\"" +
-           coordinate(y1) + "\" x2=\"" + coordinate(x2) + "\" y2=\"" + coordinate(y2) + "\"/>";
-}
+constexpr double height = 244;
+constexpr PlotArea plot{78, width - 14, 14, height - 52}; // left room for "123.4 MiB" labels
+constexpr double inset = 12; // keeps the first and last dot off the axes
+// Run labels closer than this would overlap: only every k-th run is labelled then.
+constexpr double min_label_gap = 44;
 
 // A failed or interrupted run: a cross standing on the x axis at the run's place, with why.
 std::string failed_run_marker(double x, const std::string& tooltip) {
-    double y = plot_bottom - 6;
-    std::string d = "M" + coordinate(x - 4) + "," + coordinate(y - 4) + " L" + coordinate(x + 4) +
-                    "," + coordinate(y + 4) + " M" + coordinate(x - 4) + "," + coordinate(y + 4) +
-                    " L" + coordinate(x + 4) + "," + coordinate(y - 4);
+    double y = plot.bottom - 6;
+    std::string d = "M" + svg_coordinate(x - 4) + "," + svg_coordinate(y - 4) + " L" +
+                    svg_coordinate(x + 4) + "," + svg_coordinate(y + 4) + " M" +
+                    svg_coordinate(x - 4) + "," + svg_coordinate(y + 4) + " L" +
+                    svg_coordinate(x + 4) + "," + svg_coordinate(y - 4);
     return "<path class=\"failed-run\" d=\"" + d + "\"><title>" + html_escape(tooltip) +
            "</title></path>";
 }
 
 bool whole_steps_only(const std::string& unit, double scale) {
     return unit == "count" || (unit == "bytes" && scale == 1);
+}
+
+// Each run's id and commit under its place; with many runs, every k-th counted from the newest.
+std::string run_labels(const TrendChart& chart, const std::vector<double>& xs) {
+    std::size_t n = xs.size();
+    double gap = n > 1 ? xs[1] - xs[0] : width;
+    std::size_t every = gap >= min_label_gap ? 1 : std::size_t(std::ceil(min_label_gap / gap));
+    std::string svg = "<g class=\"run-labels\">";
+    for (std::size_t i = 0; i < n; ++i) {
+        if ((n - 1 - i) % every != 0) {
+            continue; // counted from the newest run, which is always labelled
+        }
+        if (i < chart.run_labels.size()) {
+            svg += svg_text(xs[i], plot.bottom + 14, "middle", chart.run_labels[i], "run-id");
+        }
+        if (i < chart.commit_labels.size() && !chart.commit_labels[i].empty()) {
+            svg += svg_text(xs[i], plot.bottom + 26, "middle", chart.commit_labels[i], "commit");
+        }
+    }
+    return svg + "</g>";
 }
 
 } // namespace
@@ -101,6 +102,37 @@ std::vector<double> nice_ticks(double low, double high, const std::string& unit)
     return {low, high}; // not reached: the last candidate step is larger than the span
 }
 
+LimitsInScale limits_in_scale(const std::vector<LimitLine>& limits, double data_high,
+                              const std::string& unit) {
+    LimitsInScale out;
+    for (const LimitLine& limit : limits) {
+        if (!std::isfinite(data_high) || data_high <= 0 || limit.value <= 3 * data_high) {
+            out.drawn.push_back(limit);
+        } else {
+            out.above.push_back(limit.label + " " + format_value(limit.value, unit) +
+                                " is above this chart");
+        }
+    }
+    return out;
+}
+
+std::string draw_limits(const LimitsInScale& limits, const ValueAxis& axis) {
+    std::string svg;
+    for (const LimitLine& limit : limits.drawn) {
+        double y = axis.y(limit.value);
+        svg += "<g class=\"limit-line\" data-value=\"" + exact_number(limit.value) + "\"><title>" +
+               html_escape(limit.label) + "</title>" +
+               svg_line(axis.area.left, y, axis.area.right, y, "limit") +
+               svg_text(axis.area.right - 2, y - 4, "end", limit.label, "limit-label") + "</g>";
+    }
+    double y = axis.area.top + 10;
+    for (const std::string& words : limits.above) {
+        svg += svg_text(axis.area.left + 6, y, "start", "▲ " + words, "limit-label");
+        y += 13;
+    }
+    return svg;
+}
+
 std::string render_trend_svg(const TrendChart& chart) {
     double low = std::numeric_limits<double>::infinity();
     double high = -low;
@@ -115,39 +147,28 @@ std::string render_trend_svg(const TrendChart& chart) {
             }
         }
     }
-    // A little room above and below, so that a dot on the extreme tick does not sit on the frame;
-    // none below a zero that the data reaches, which is a meaningful bottom.
-    if (std::isfinite(low) && high > low) {
-        double room = (high - low) * 0.04;
-        low = low >= 0 ? std::max(0.0, low - room) : low - room;
-        high += room;
+    LimitsInScale limits = limits_in_scale(chart.limits, high, chart.unit);
+    for (const LimitLine& limit : limits.drawn) {
+        low = std::min(low, limit.value);
+        high = std::max(high, limit.value);
     }
-    std::vector<double> ticks = nice_ticks(low, high, chart.unit);
-    double y_low = ticks.front();
-    double y_high = ticks.back() > y_low ? ticks.back() : y_low + 1;
-    auto y_of = [&](double v) {
-        return plot_bottom - (v - y_low) / (y_high - y_low) * (plot_bottom - plot_top);
-    };
+    if (std::isfinite(high) && high > 0) {
+        high *= 1.04; // room above the highest dot, so that it does not sit on the frame
+    }
+    ValueAxis axis = value_axis(low, high, chart.unit, plot);
     std::size_t n = chart.points.size();
-    auto x_of = [&](std::size_t i) {
-        if (n <= 1) {
-            return (plot_left + plot_right) / 2;
-        }
-        return plot_left + inset +
-               static_cast<double>(i) * (plot_right - plot_left - 2 * inset) /
-                   static_cast<double>(n - 1);
-    };
-
-    std::string svg = "<svg class=\"chart\" viewBox=\"0 0 " + coordinate(width) + " " +
-                      coordinate(height) + "\" role=\"img\"><title>" + html_escape(chart.title) +
-                      "</title>";
-    for (double tick : ticks) {
-        double y = y_of(tick);
-        svg += svg_line(plot_left, y, plot_right, y, "grid");
-        svg += svg_text(plot_left - 6, y + 4, "end", format_value(tick, chart.unit));
+    std::vector<double> xs;
+    for (std::size_t i = 0; i < n; ++i) {
+        xs.push_back(n <= 1 ? (plot.left + plot.right) / 2
+                            : plot.left + inset +
+                                  double(i) * (plot.right - plot.left - 2 * inset) / double(n - 1));
     }
-    svg += svg_line(plot_left, plot_top, plot_left, plot_bottom, "axis");
-    svg += svg_line(plot_left, plot_bottom, plot_right, plot_bottom, "axis");
+
+    std::string svg = "<svg class=\"chart trend\" viewBox=\"0 0 " + svg_coordinate(width) + " " +
+                      svg_coordinate(height) + "\" role=\"img\"" + y_from_attribute(axis) +
+                      "><title>" + html_escape(chart.title) + "</title>";
+    svg += draw_value_axis(axis, chart.unit);
+    svg += draw_limits(limits, axis);
 
     // The band: along the maxima left to right, back along the minima; a lone run gets a whisker.
     std::string upper;
@@ -159,19 +180,19 @@ std::string render_trend_svg(const TrendChart& chart) {
     for (std::size_t i = 0; i < n; ++i) {
         const std::optional<ChartPoint>& p = chart.points[i];
         if (p && p->failed) {
-            crosses += failed_run_marker(x_of(i), p->tooltip);
+            crosses += failed_run_marker(xs[i], p->tooltip);
             continue;
         }
         if (!p || !std::isfinite(p->median)) {
             continue;
         }
-        std::string x = coordinate(x_of(i));
+        std::string x = svg_coordinate(xs[i]);
         double min = std::isfinite(p->min) ? p->min : p->median;
         double max = std::isfinite(p->max) ? p->max : p->median;
-        upper += (drawn == 0 ? "M" : " L") + x + "," + coordinate(y_of(max));
-        lower = " L" + x + "," + coordinate(y_of(min)) + lower;
-        line += (drawn == 0 ? "" : " ") + x + "," + coordinate(y_of(p->median));
-        dots += "<circle class=\"dot\" cx=\"" + x + "\" cy=\"" + coordinate(y_of(p->median)) +
+        upper += (drawn == 0 ? "M" : " L") + x + "," + svg_coordinate(axis.y(max));
+        lower = " L" + x + "," + svg_coordinate(axis.y(min)) + lower;
+        line += (drawn == 0 ? "" : " ") + x + "," + svg_coordinate(axis.y(p->median));
+        dots += "<circle class=\"dot\" cx=\"" + x + "\" cy=\"" + svg_coordinate(axis.y(p->median)) +
                 "\" r=\"3.5\"><title>" + html_escape(p->tooltip) + "</title></circle>";
         ++drawn;
     }
@@ -182,16 +203,9 @@ std::string render_trend_svg(const TrendChart& chart) {
         svg += "<path class=\"whisker\" d=\"" + upper + lower + "\"/>";
     }
     svg += dots + crosses;
-
-    double label_y = plot_bottom + 18;
-    if (n <= 1) {
-        svg += svg_text(x_of(0), label_y, "middle", chart.first_label);
-    } else {
-        svg += svg_text(x_of(0), label_y, "start", chart.first_label);
-        svg += svg_text(x_of(n - 1), label_y, "end", chart.last_label);
-        svg += svg_text((plot_left + plot_right) / 2, label_y, "middle",
-                        std::to_string(n) + " runs, oldest to newest", "caption");
-    }
+    svg += run_labels(chart, xs);
+    svg += svg_text((plot.left + plot.right) / 2, plot.bottom + 42, "middle", chart.caption,
+                    "caption");
     return svg + "</svg>";
 }
 

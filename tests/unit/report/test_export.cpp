@@ -30,7 +30,7 @@ TEST_CASE("report::export_format_for picks the format from the extension") {
 }
 
 TEST_CASE("report::render_export renders each format as a whole file") {
-    ReportData d{"/srv/perf.db", "2026-11-23T06:00:00.000Z", {}, std::nullopt};
+    ReportData d{"/srv/perf.db", "2026-11-23T06:00:00.000Z", {}, std::nullopt, {}};
     std::string json = render_export(ExportFormat::json, d, "ci-1");
     CHECK(nlohmann::json::parse(json) == report_to_json(d));
     for (ExportFormat format :
@@ -58,7 +58,8 @@ TEST_CASE("report::write_export hands over the same text in pieces, and passes o
     ReportData d{"/srv/perf.db",
                  "2026-11-23T06:00:00.000Z",
                  {{"ai", "local/m/chat_stream", {run}}},
-                 std::nullopt};
+                 std::nullopt,
+                 {}};
     for (ExportFormat format : {ExportFormat::json, ExportFormat::csv, ExportFormat::markdown,
                                 ExportFormat::html, ExportFormat::prometheus}) {
         CAPTURE(int(format));

@@ -89,7 +89,7 @@ std::size_t count(const std::string& text, const std::string& part) {
 
 } // namespace
 
-TEST_CASE("report::report_to_html writes one page with a chart per subject and metric") {
+TEST_CASE("report::report_to_html writes one page: the overview, then a section per subject") {
     std::string html = report_to_html(sample_report());
     CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0) == 0);
     CHECK(count(html, "<html") == 1);
@@ -99,17 +99,52 @@ TEST_CASE("report::report_to_html writes one page with a chart per subject and m
     CHECK(count(html, "<svg") == 4);
     CHECK(count(html, "</svg>") == 4);
     CHECK(count(html, "<figure>") == 4);
-    CHECK(count(html, "<table>") == count(html, "</table>"));
+    CHECK(count(html, "<table") == count(html, "</table>"));
     CHECK(count(html, "<tr") == count(html, "</tr>"));
-    CHECK(html.find("<figcaption>build · web · wall time</figcaption>") != std::string::npos);
-    CHECK(html.find("<figcaption>build · web · peak RSS") == std::string::npos);
-    CHECK(html.find("<figcaption>build · web · max RSS (largest process)</figcaption>") !=
-          std::string::npos);
+    CHECK(count(html, "<details") == count(html, "</details>"));
+    // The overview comes first; each subject's section after it, linked from it.
+    std::size_t overview = html.find("<section id=\"overview\">");
+    REQUIRE(overview != std::string::npos);
+    CHECK(overview < html.find("<section class=\"subject\""));
+    CHECK(html.find("<section class=\"subject\" id=\"subject-1\">") != std::string::npos);
+    CHECK(html.find("<section class=\"subject\" id=\"subject-2\">") != std::string::npos);
+    CHECK(count(html, "href=\"#subject-1\"") == 3); // two comparison rows and the contents
+    CHECK(count(html, "href=\"#subject-2\"") == 2);
+    // The primary metric is charted; the others are folded.
+    std::size_t folded = html.find("<details class=\"more-metrics\"><summary>2 other metrics");
+    REQUIRE(folded != std::string::npos);
+    CHECK(html.find("<figcaption>wall time</figcaption>") < folded);
+    CHECK(html.find("<figcaption>max RSS (largest process)</figcaption>") > folded);
     // Completed runs are dots; the failed one is no dot but a cross in each of its subject's
     // charts, even where it did not measure the metric.
     CHECK(count(html, "<circle class=\"dot\"") == 5);
     CHECK(count(html, "<path class=\"failed-run\"") == 3);
     CHECK(html.find("run #2, 2026-11-21 10:00, failed, not a measurement") != std::string::npos);
+}
+
+TEST_CASE("report::report_to_html lists every subject in the overview, compared or not") {
+    ReportData d = sample_report();
+    SubjectTrend lone{"build", "api", {}};
+    lone.runs.push_back(run(9, "2026-11-22T12:00:00.000Z", {series("wall_s", "s", {2.0})}));
+    SubjectTrend broken{"build", "db", {}};
+    broken.runs.push_back(run(10, "2026-11-22T12:00:00.000Z", {}));
+    broken.runs.back().status = RunStatus::failed;
+    d.subjects.push_back(lone);
+    d.subjects.push_back(broken);
+    std::string html = report_to_html(d);
+    std::string overview = html.substr(0, html.find("<section class=\"subject\""));
+    CHECK(overview.find("<a href=\"#subject-3\">build · api</a></td><td>wall time</td><td "
+                        "class=\"num\">#9: 2.000 s (n=1)</td>") != std::string::npos);
+    CHECK(overview.find("<td class=\"verdict\">not enough data</td>") != std::string::npos);
+    CHECK(overview.find("<a href=\"#subject-4\">build · db</a>") != std::string::npos);
+    CHECK(overview.find("<td class=\"verdict\">no completed run</td>") != std::string::npos);
+    // A row whose subject has no section (not in the window) is still listed.
+    CHECK(overview.find("<td>build · docs</td>") != std::string::npos);
+
+    d.comparison.reset();
+    std::string plain = report_to_html(d);
+    CHECK(plain.find("<td class=\"verdict\">not compared</td>") != std::string::npos);
+    CHECK(plain.find("Baselines") == std::string::npos);
 }
 
 TEST_CASE("report::render_trend_svg: a failed run is never a measurement on the chart") {
@@ -127,7 +162,7 @@ TEST_CASE("report::render_trend_svg: a failed run is never a measurement on the 
     CHECK(count(svg, "<circle class=\"dot\"") == 2);
     CHECK(count(svg, "<path class=\"failed-run\"") == 1);
     CHECK(svg.find("<title>run #2, failed: exit code 3</title>") != std::string::npos);
-    CHECK(svg.find(">500") == std::string::npos);
+    CHECK(svg.find("500.0 s") == std::string::npos);
 }
 
 TEST_CASE("report::report_to_html needs nothing from the network") {
@@ -135,11 +170,14 @@ TEST_CASE("report::report_to_html needs nothing from the network") {
     CHECK(html.find("http://") == std::string::npos);
     CHECK(html.find("https://") == std::string::npos);
     CHECK(html.find("src=") == std::string::npos);
-    CHECK(html.find("href=") == std::string::npos);
+    CHECK(count(html, "href=") == count(html, "href=\"#")); // links within the page only
     CHECK(html.find("url(") == std::string::npos);
     CHECK(html.find("@import") == std::string::npos);
     CHECK(html.find("<link") == std::string::npos);
     CHECK(html.find("<script") == std::string::npos);
+    // The browser is told so: anything that tried to load would be blocked and logged.
+    CHECK(html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'") !=
+          std::string::npos);
 }
 
 TEST_CASE("report::report_to_html escapes every text from the data") {
@@ -148,8 +186,9 @@ TEST_CASE("report::report_to_html escapes every text from the data") {
     const std::string escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
     CHECK(html.find("<h2>install · " + escaped + "</h2>") != std::string::npos);
     CHECK(html.find("<title>install · " + escaped + " · store_hit_rate</title>") !=
-          std::string::npos);                                          // inside the SVG
-    CHECK(html.find("<td>" + escaped + "</td>") != std::string::npos); // comparison table
+          std::string::npos); // inside the SVG
+    CHECK(html.find("<a href=\"#subject-2\">install · " + escaped + "</a>") !=
+          std::string::npos); // the overview and the contents
     CHECK(html.find("<li>" + escaped + ": the previous 5 runs of " + escaped + "</li>") !=
           std::string::npos);
     CHECK(html.find("<code>pnpm run build &#39;" + escaped + "&#39;</code>") != std::string::npos);
@@ -157,7 +196,7 @@ TEST_CASE("report::report_to_html escapes every text from the data") {
     CHECK(html.find("<code>/srv/&lt;perf&gt;.db</code>") != std::string::npos);
 }
 
-TEST_CASE("report::report_to_html colours the comparison by verdict") {
+TEST_CASE("report::report_to_html colours the overview by verdict") {
     std::string html = report_to_html(sample_report());
     CHECK(count(html, "<tr class=\"slower\">") == 1);
     CHECK(count(html, "<tr class=\"faster\">") == 1);
@@ -167,10 +206,6 @@ TEST_CASE("report::report_to_html colours the comparison by verdict") {
     CHECK(html.find("tr.faster td { background:") != std::string::npos);
     CHECK(html.find("<td class=\"verdict\">not enough data</td>") != std::string::npos);
     CHECK(html.find("geometric mean") != std::string::npos);
-
-    ReportData without = sample_report();
-    without.comparison.reset();
-    CHECK(report_to_html(without).find("Comparison") == std::string::npos);
 }
 
 TEST_CASE("report::nice_ticks gives 3 to 5 round ticks around the data") {

@@ -155,7 +155,7 @@ TEST_CASE("report::report_to_markdown keeps every table row as wide as its heade
 
 TEST_CASE("report::report_to_markdown of an empty report says so") {
     std::string md = report_to_markdown(
-        ReportData{"/srv/perf.db", "2026-11-23T06:00:00.000Z", {}, std::nullopt});
+        ReportData{"/srv/perf.db", "2026-11-23T06:00:00.000Z", {}, std::nullopt, {}});
     CHECK(contains(md, "No runs in this report's window."));
     CHECK_FALSE(contains(md, "Comparison"));
 }
