@@ -117,6 +117,13 @@ expect_contains "$(grep -E '^perf:ai: [0-4]/4 requests, [0-9]+ in flight, [0-9]+
     "perf:ai: " "perf:ai in a log: a milestone line with the counts"
 expect_contains "$ERR" "perf:ai: ended after" "perf:ai in a log: a closing line"
 
+# perf:benchmark: the level, k of n, with its requests.
+on_tty sweep.tty perf:benchmark --provider openai --url "$MOCK_URL" --model m \
+    --concurrency-levels 1,2 --requests 4 --warmup 0 --no-record --json
+expect_eq "$(json_get "$OUT" 'd["schema"]')" "farm.benchmark/1" "perf:benchmark: stdout is its document"
+expect_eq "$(tty_eval sweep.tty 're.search(r"level 1/2 \(c=1\)  [0-4]/4 requests  ", t) is not None and re.search(r"level 2/2 \(c=2\)  ", t) is not None')" \
+    "True" "perf:benchmark: each level, k of n, with its requests"
+
 # --- perf:dev: its runs and reloads --------------------------------------------------------------
 if command -v node >/dev/null; then
     cp -r "$FARM_SOURCE_DIR/examples/devserver" app
