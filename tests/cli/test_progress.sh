@@ -14,14 +14,16 @@ PTY="$FARM_SOURCE_DIR/tests/cli/pty_run.py"
 on_tty() {
     local file=$1
     shift
-    env -u NO_COLOR -u LC_CTYPE TERM=xterm-256color LANG=C.UTF-8 LC_ALL= COLUMNS=80 ${TTY_ENV:-} \
+    # PYTHONCOERCECLOCALE=0: Python would otherwise hand LANG=C's children LC_CTYPE=C.UTF-8.
+    env -u NO_COLOR -u LC_CTYPE PYTHONCOERCECLOCALE=0 TERM=xterm-256color LANG=C.UTF-8 LC_ALL= \
+        COLUMNS=80 ${TTY_ENV:-} \
         python3 "$PTY" --columns 80 --stdout "$WORK/.out" "$file" -- "$FARM" "$@"
     RC=$?
     OUT=$(cat "$WORK/.out")
 }
 # tty_eval FILE EXPRESSION: the Python expression with `t` bound to what the terminal got.
 tty_eval() {
-    python3 -c 'import re,sys; t=open(sys.argv[1],encoding="utf-8",errors="replace").read(); print(eval(sys.argv[2]))' "$1" "$2"
+    python3 -c 'import re,sys; t=open(sys.argv[1],encoding="utf-8",errors="replace",newline="").read(); print(eval(sys.argv[2]))' "$1" "$2"
 }
 ESC=$'\033'
 SGR='re.search(r"\x1b\[[0-9;]*m", t) is not None' # a colour code
@@ -108,7 +110,7 @@ start_mock --ttft-ms 40 --itl-ms 30 --chunks 8 --fault http-500 --fault-every 4
 on_tty ai.tty perf:ai --provider openai --url "$MOCK_URL" --model m --requests 8 \
     --warmup 0 --no-record --json
 expect_eq "$(json_get "$OUT" 'd["results"][0]["requests"]')" "8" "perf:ai: stdout is its document"
-expect_eq "$(tty_eval ai.tty 're.search(r"[1-8]/8 requests  [01] in flight  [12] errors?  \d+\.\d requests/s", t) is not None')" \
+expect_eq "$(tty_eval ai.tty 're.search(r"[1-8]/8 requests  [01] in flight  [12] errors?  \d+\.\d req/s", t) is not None')" \
     "True" "perf:ai: requests done, in flight, errors and requests/s live"
 expect_eq "$(tty_eval ai.tty '"█" in t and t.endswith("\r\x1b[K")')" "True" "perf:ai: the bar, erased"
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --warmup 0 \

@@ -129,8 +129,13 @@ std::string progress_line(const ProgressSnapshot& snapshot, const LineStyle& sty
         times += "  ETA " + clock_text(*remaining);
     }
     std::string head = join({snapshot.label, snapshot.counter}, "  ");
-    std::string details = join(snapshot.details, "  ");
-    std::vector<std::string> lefts = {join({head, details}, "  "), head};
+    // The details go one by one from the last (the least needed), before the bar does.
+    std::vector<std::string> lefts;
+    for (std::size_t kept = snapshot.details.size() + 1; kept-- > 0;) {
+        std::vector<std::string> details(snapshot.details.begin(),
+                                         snapshot.details.begin() + std::ptrdiff_t(kept));
+        lefts.push_back(join({head, join(details, "  ")}, "  "));
+    }
     for (const std::string& left : lefts) {
         std::size_t used = text_width(left) + (left.empty() ? 0 : 2) + text_width(times);
         if (snapshot.fraction && used + 2 + min_bar <= room) {
@@ -245,7 +250,7 @@ ProgressSnapshot request_progress(const std::string& label, const RequestCounts&
     snapshot.details.push_back(std::to_string(c.failed) + (c.failed == 1 ? " error" : " errors"));
     if (c.elapsed_s > 0 && c.ended > 0) {
         char rate[32];
-        std::snprintf(rate, sizeof rate, "%.1f requests/s", double(c.ended) / c.elapsed_s);
+        std::snprintf(rate, sizeof rate, "%.1f req/s", double(c.ended) / c.elapsed_s);
         snapshot.details.emplace_back(rate);
     }
     double fraction = c.planned > 0 ? double(c.ended) / double(c.planned) : 0;

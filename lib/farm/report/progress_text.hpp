@@ -52,8 +52,8 @@ struct LineStyle {
 
 // "build @acme/api  run 4/10  mean 1.234 s  ████████░░░░  00:12  ETA 00:18", fitted into
 // columns - 1 (the last column stays free so that the terminal never wraps the line): when it
-// does not fit the details go first, then the bar (never narrower than 10), then the label is
-// cut.
+// does not fit the details go first, the last one first, then the bar (never narrower than 10),
+// then the label is cut.
 std::string progress_line(const ProgressSnapshot& snapshot, const LineStyle& style);
 
 // "perf:build: sleep 0.1: run 4/10, mean 1.234 s, 12 s elapsed, about 18 s left".
@@ -94,7 +94,7 @@ struct CombinedRuns {
 CombinedRuns combine_runs(const std::vector<std::optional<measure::Progress>>& latest);
 
 // The progress of a load of requests: "38/50 requests", then "3 in flight", "1 error",
-// "4.1 requests/s" (ended requests over `elapsed_s`). With a deadline the run may end before the
+// "4.1 req/s" (ended requests over `elapsed_s`). With a deadline the run may end before the
 // requests do: the fraction is the larger of the two.
 struct RequestCounts {
     std::size_t planned = 0;

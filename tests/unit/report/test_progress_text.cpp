@@ -88,6 +88,16 @@ TEST_CASE("report::progress_line shows the bar with the elapsed and remaining ti
     CHECK(wide.find(std::string(12, '#') + std::string(28, '-')) != std::string::npos);
 }
 
+TEST_CASE("report::progress_line drops the details one by one, the last first") {
+    ProgressSnapshot s = building();
+    s.details = {"mean 1.234 s", "3 in flight", "0 errors", "12.5 req/s"};
+    std::string line = progress_line(s, {100, BarGlyphs::ascii, false});
+    CHECK(line.find("mean 1.234 s  3 in flight  0 errors  #") != std::string::npos);
+    CHECK(line.find("req/s") == std::string::npos);
+    CHECK(progress_line(s, {120, BarGlyphs::ascii, false}).find("0 errors  12.5 req/s  #") !=
+          std::string::npos);
+}
+
 TEST_CASE("report::progress_line colours the bar only when asked") {
     std::string coloured = progress_line(building(), {80, BarGlyphs::ascii, true});
     CHECK(coloured.find("\033[36m#") != std::string::npos);
@@ -191,7 +201,7 @@ TEST_CASE("report::request_progress counts requests, in flight, errors and reque
     RequestCounts c{50, 41, 38, 1, 10, 0};
     ProgressSnapshot s = request_progress("ollama/llama3.1", c);
     CHECK(s.counter == "38/50 requests");
-    CHECK(s.details == std::vector<std::string>{"3 in flight", "1 error", "3.8 requests/s"});
+    CHECK(s.details == std::vector<std::string>{"3 in flight", "1 error", "3.8 req/s"});
     CHECK(*s.fraction == doctest::Approx(0.76));
     c.failed = 2;
     CHECK(request_progress("", c).details[1] == "2 errors");
