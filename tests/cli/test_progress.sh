@@ -112,7 +112,11 @@ on_tty ai.tty perf:ai --provider openai --url "$MOCK_URL" --model m --requests 8
 expect_eq "$(json_get "$OUT" 'd["results"][0]["requests"]')" "8" "perf:ai: stdout is its document"
 expect_eq "$(tty_eval ai.tty 're.search(r"[1-8]/8 requests  [01] in flight  [12] errors?  \d+\.\d req/s", t) is not None')" \
     "True" "perf:ai: requests done, in flight, errors and requests/s live"
-expect_eq "$(tty_eval ai.tty '"█" in t and t.endswith("\r\x1b[K")')" "True" "perf:ai: the bar, erased"
+# Erased before farm says what it found (here: the error rate is above the threshold).
+expect_eq "$(tty_eval ai.tty '"█" in t and "\r\x1b[K" in t and "█" not in t.split("\r\x1b[K")[-1]')" \
+    "True" "perf:ai: the bar, erased"
+expect_eq "$(tty_eval ai.tty 't.split("\r\x1b[K")[-1].startswith("farm: openai/m: error rate")')" \
+    "True" "perf:ai: what follows the bar starts on a clean line"
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --warmup 0 \
     --no-record --json
 expect_contains "$(grep -E '^perf:ai: [0-4]/4 requests, [0-9]+ in flight, [0-9]+ errors?, ' <<<"$ERR")" \
