@@ -235,6 +235,7 @@ shell::CliModel cli_model(CLI::App& root) {
         {"FARM_DB", "the history database when --db is not given"},
         {"FARM_PNPM", "the pnpm binary when --pnpm is not given (default: pnpm from PATH)"},
         {"NO_COLOR", "when set, the output has no colours"},
+        {"TERM", "dumb (or unset): progress as a plain line every few seconds, not a redrawn bar"},
     };
     return model;
 }

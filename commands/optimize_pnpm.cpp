@@ -6,6 +6,7 @@
 // significantly faster (--apply-anyway overrides), --user writes the machine-specific settings
 // to the user's own pnpm config.
 #include "commands/optimize_pnpm.hpp"
+#include "commands/progress_display.hpp"
 
 #include "commands/cli.hpp"
 #include "commands/optimize_pnpm_measure.hpp"
@@ -161,6 +162,7 @@ void register_optimize_pnpm(CLI::App& optimize, Invocation& invocation) {
     cmd->add_option("--pnpm-version", options->pnpm_version,
                     "follow the rules of this pnpm version instead of detecting it");
     cmd->add_option("--db", options->db, "history database for --measure");
+    add_progress_option(*cmd, options->no_progress);
     cmd->add_flag("--json", options->json, "print a farm.optimize_pnpm/1 document");
     cmd->callback([options, &invocation] { run_optimize_pnpm(*options, invocation); });
 }

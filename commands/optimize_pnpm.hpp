@@ -35,6 +35,7 @@ struct OptimizePnpmOptions {
     std::string pnpm_version;
     std::string db;
     bool json = false;
+    bool no_progress = false; // of --measure
 };
 
 // What optimize:pnpm found and would change; `farm optimize` shows it as one item of its list.

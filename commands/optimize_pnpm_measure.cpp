@@ -1,5 +1,6 @@
 #include "commands/optimize_pnpm_measure.hpp"
 
+#include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
 #include "farm/analysis/compare.hpp"
 #include "farm/core/error.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <map>
 
 namespace farm::commands {
 
@@ -118,14 +120,17 @@ SettingsProof measure_settings_change(const PnpmPlanning& planning, const Optimi
     pnpm::InstallScenario scenario = pnpm::trial_scenario_for(planning.plan);
     pnpm::SettingsTrial trial;
     {
-        ProgressLine progress("");
+        ProgressDisplay progress("optimize:pnpm", progress_mode(o.no_progress));
+        std::map<std::string, std::size_t> per_side; // "before", "after" -> installs begun
         trial = pnpm::run_settings_trial(
             project, planning.toolchain->pnpm, planning.plan, o.runs, scenario,
             [&](const std::string& side, std::size_t current, std::size_t total) {
-                measure::Progress p;
-                p.current = current;
-                p.planned = total;
-                progress.update("install with the " + side + " settings", p);
+                report::ProgressSnapshot snapshot;
+                snapshot.label = side + " settings";
+                snapshot.counter =
+                    "install " + std::to_string(++per_side[side]) + "/" + std::to_string(total / 2);
+                snapshot.fraction = double(current - 1) / double(total);
+                progress.show(std::move(snapshot));
             });
     }
     if (trial.outcome == measure::Outcome::interrupted) {

@@ -10,6 +10,7 @@
 #include "farm/report/advice_view.hpp"
 
 #include <CLI/CLI.hpp>
+#include <deque>
 #include <iostream>
 #include <memory>
 
@@ -43,19 +44,27 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
 
     std::vector<AiResultView> views;
     bool interrupted = false;
+    std::deque<ai::LiveCounts> counts; // one per server; outlives the display that reads them
+    ProgressDisplay progress("perf:ai", progress_mode(o.no_progress));
+    std::size_t servers = session.targets().size();
     for (const ai::Target& target : session.targets()) {
+        std::string name = target.name + "/" + target.model;
         if (!o.json) {
-            std::cerr << "farm: " << target.name << "/" << target.model << "/"
-                      << ai::to_string(session.operation()) << ": " << o.requests << " requests at "
-                      << load_key << " " << load_value << "...\n";
+            progress.note("farm: " + name + "/" + std::string(ai::to_string(session.operation())) +
+                          ": " + std::to_string(o.requests) + " requests at " + load_key + " " +
+                          load_value + "...");
         }
-        AiRunOutcome outcome = session.run(target, load, load_key, load_value, "", &slo);
+        ai::LiveCounts& live = counts.emplace_back();
+        follow_requests(progress, servers > 1 ? name : "", live, load, o.duration_s, counts.size(),
+                        servers);
+        AiRunOutcome outcome = session.run(target, load, load_key, load_value, "", &slo, &live);
         views.push_back(std::move(outcome.view));
         if (outcome.interrupted) {
             interrupted = true;
             break;
         }
     }
+    progress.finish();
     session.finish();
     for (const AiResultView& v : views) {
         for (const std::string& warning : load_warnings(v)) {

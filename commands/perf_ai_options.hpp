@@ -57,6 +57,7 @@ struct PerfAiOptions {
     std::string db;
     bool no_record = false;
     bool json = false;
+    bool no_progress = false;
     std::string export_requests;
     std::string config;
     std::string max_response_bytes = "64MiB"; // core::parse_size text

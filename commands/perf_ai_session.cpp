@@ -121,7 +121,8 @@ std::string AiSession::db_path() const {
 
 AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
                             const std::string& load_key, const std::string& load_value,
-                            const std::string& subject_suffix, const ai::Slo* slo) {
+                            const std::string& subject_suffix, const ai::Slo* slo,
+                            ai::LiveCounts* live) {
     ai::BenchmarkPlan plan;
     plan.target = target;
     plan.operation = m_operation;
@@ -152,6 +153,7 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     }
     plan.gpu = m_gpu.get();
     plan.keep_timelines = m_jsonl;
+    plan.live = live;
     std::size_t benchmark = m_benchmarks++;
 
     history::Run run;
@@ -246,6 +248,27 @@ std::vector<analysis::Recommendation> AiSession::advice() {
     }
     analysis::sort_by_priority(mine);
     return mine;
+}
+
+void follow_requests(ProgressDisplay& display, const std::string& label, const ai::LiveCounts& live,
+                     const ai::LoadPlan& load, double deadline_s, std::size_t step,
+                     std::size_t steps) {
+    std::optional<double> began; // the display's elapsed time when this benchmark began
+    display.follow([=, &live](double elapsed_s) mutable {
+        began = began.value_or(elapsed_s);
+        report::RequestCounts counts;
+        counts.planned = load.requests;
+        counts.sent = live.sent.load();
+        counts.ended = live.ended.load();
+        counts.failed = live.failed.load();
+        counts.elapsed_s = elapsed_s - *began;
+        counts.deadline_s = deadline_s;
+        report::ProgressSnapshot snapshot = report::request_progress(label, counts);
+        if (steps > 1) {
+            snapshot.fraction = (double(step - 1) + snapshot.fraction.value_or(0)) / double(steps);
+        }
+        return snapshot;
+    });
 }
 
 std::string failure_summary(const std::string& base_url,

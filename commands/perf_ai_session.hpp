@@ -4,6 +4,7 @@
 #pragma once
 
 #include "commands/perf_ai_options.hpp"
+#include "commands/progress_display.hpp"
 #include "farm/ai/sweep.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/history/store.hpp"
@@ -40,10 +41,11 @@ class AiSession {
 
     // One benchmark, stored as a run (unless --no-record) with context load_key=load_value and
     // the workload's facts, and the subject provider/model/operation + the workload's suffix +
-    // subject_suffix.
+    // subject_suffix. `live`: counted into as requests start and end (a progress display).
     AiRunOutcome run(const ai::Target& target, const ai::LoadPlan& load,
                      const std::string& load_key, const std::string& load_value,
-                     const std::string& subject_suffix = "", const ai::Slo* slo = nullptr);
+                     const std::string& subject_suffix = "", const ai::Slo* slo = nullptr,
+                     ai::LiveCounts* live = nullptr);
 
     // The GPU over the whole session so far; nullopt without telemetry.
     std::optional<sys::GpuStats> gpu_overall() const;
@@ -90,6 +92,13 @@ class AiSession {
     std::size_t m_benchmarks = 0;                  // run so far (their number in FILE.jsonl)
     std::vector<std::int64_t> m_run_ids;
 };
+
+// Shows one benchmark's live counts on `display` ("38/50 requests", in flight, errors,
+// requests/s) until the next show() or follow(); the benchmark is number `step` (1-based) of the
+// command's `steps`, so that the bar covers the whole command.
+void follow_requests(ProgressDisplay& display, const std::string& label, const ai::LiveCounts& live,
+                     const ai::LoadPlan& load, double deadline_s, std::size_t step,
+                     std::size_t steps);
 
 // The first failure of a result as one line for "every request failed" messages.
 std::string failure_summary(const AiResultView& view);

@@ -1,6 +1,7 @@
 // perf:ai's preparations: which servers, which prompts, and how a run is stored.
 #include "commands/option_checks.hpp"
 #include "commands/perf_ai_options.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/time_options.hpp"
 
 #include "farm/ai/dataset.hpp"
@@ -97,6 +98,7 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "farm config file (default: farm.config.json in the project root)");
     cmd.add_option("--db", o.db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd.add_flag("--no-record", o.no_record, "do not store the runs in the history");
+    add_progress_option(cmd, o.no_progress);
     cmd.add_option("--percentiles", o.percentiles,
                    "percentiles of TTFT, TTFO, TPOT, ITL and E2E in the summary")
         ->capture_default_str();

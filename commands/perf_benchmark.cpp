@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <iostream>
 #include <memory>
 
@@ -230,6 +231,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     }
     std::vector<Sweep> sweeps;
     bool interrupted = false;
+    std::deque<ai::LiveCounts> counts; // one per level; outlives the display that reads them
+    ProgressDisplay progress("perf:benchmark", progress_mode(o.ai.no_progress));
+    std::size_t levels = session.targets().size() * loads.size();
     for (const ai::Target& target : session.targets()) {
         Sweep sweep;
         sweep.target = target;
@@ -241,18 +245,23 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             plan.max_concurrency = o.ai.max_concurrency;
             std::string name = level_name(rate_mode, load);
             if (!o.ai.json) {
-                std::cerr << "farm: " << target.name << "/" << target.model << " " << name << ": "
-                          << plan.requests << " requests...\n";
+                progress.note("farm: " + target.name + "/" + target.model + " " + name + ": " +
+                              std::to_string(plan.requests) + " requests...");
             }
+            ai::LiveCounts& live = counts.emplace_back();
+            follow_requests(progress,
+                            "level " + std::to_string(counts.size()) + "/" +
+                                std::to_string(levels) + " (" + name + ")",
+                            live, plan, o.ai.duration_s, counts.size(), levels);
             Level level;
             level.load = load;
             level.outcome = session.run(target, plan, rate_mode ? "rate" : "concurrency",
-                                        fixed(load, rate_mode ? 3 : 0), "/" + name, &slo);
+                                        fixed(load, rate_mode ? 3 : 0), "/" + name, &slo, &live);
             double wall = level.outcome.view.summary.wall_s;
             level.goodput = wall > 0 ? double(level.outcome.meeting_slo) / wall : 0;
             interrupted = level.outcome.interrupted;
             for (const std::string& warning : load_warnings(level.outcome.view)) {
-                std::cerr << "farm: warning: " << name << ": " << warning << "\n";
+                progress.note("farm: warning: " + name + ": " + warning);
             }
             sweep.levels.push_back(std::move(level));
             if (interrupted) {
@@ -270,6 +279,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             break;
         }
     }
+    progress.finish();
     session.finish();
     if (!o.export_svg.empty()) {
         export_curves(o.export_svg, sweeps, rate_mode);

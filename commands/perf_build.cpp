@@ -3,6 +3,7 @@
 #include "commands/cli.hpp"
 #include "commands/option_checks.hpp"
 #include "commands/perf_build_options.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/time_options.hpp"
 #include "farm/core/error.hpp"
 #include "farm/measure/runner.hpp"
@@ -227,6 +228,7 @@ void register_perf_build(CLI::App& perf, Invocation& invocation) {
                     "farm config file (default: farm.config.json in the project root)");
     cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd->add_flag("--no-record", options->no_record, "do not store this run in the history");
+    add_progress_option(*cmd, options->no_progress);
     cmd->add_flag("--json", options->json,
                   "print one JSON document (farm.run/1; farm.batch/1 for several commands; "
                   "farm.project/1 for a pnpm project)");

@@ -4,6 +4,7 @@
 // store never loses it) and writes the --export files.
 #include "commands/cli.hpp"
 #include "commands/perf_build_batch.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
@@ -190,9 +191,19 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
 
     std::vector<measure::RunResult> results;
     {
-        ProgressLine progress("");
+        bool on_terminal = o.show_output || o.output.value_or("") == "inherit";
+        ProgressDisplay progress("perf:build", progress_mode(o.no_progress, on_terminal));
+        // The bar and the time left cover every command; the label is the one running now.
+        std::vector<std::optional<measure::Progress>> latest(plan.commands.size());
         results = measure::run_batch(plan.batch, [&](std::size_t c, const measure::Progress& p) {
-            progress.update(plan.commands[c].subject, p);
+            latest[c] = p;
+            report::ProgressSnapshot snapshot = report::run_progress(plan.commands[c].subject, p);
+            if (latest.size() > 1) {
+                report::CombinedRuns all = report::combine_runs(latest);
+                snapshot.fraction = all.fraction;
+                snapshot.remaining_s = all.remaining_s;
+            }
+            progress.show(std::move(snapshot));
         });
     }
     std::vector<std::string> failures;

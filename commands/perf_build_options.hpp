@@ -53,6 +53,7 @@ struct PerfBuildOptions {
     std::string db;
     bool no_record = false;
     bool json = false;
+    bool no_progress = false;
     // pnpm project mode.
     std::string dir;
     std::string install = "warm";

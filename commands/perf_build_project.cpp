@@ -2,6 +2,7 @@
 // every subject, checks the size budgets and prints the advice.
 #include "commands/cli.hpp"
 #include "commands/perf_build_options.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/build_advice.hpp"
@@ -120,7 +121,8 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
 
     pnpm::ProjectBenchmarkResult result;
     {
-        StepProgressDisplay progress(planned_steps(plan));
+        StepProgress progress("perf:build", progress_mode(o.no_progress, o.show_output),
+                              planned_steps(plan));
         result =
             pnpm::benchmark_project(plan, [&](const std::string& step, const measure::Progress& p) {
                 progress.update(step, p);

@@ -2,6 +2,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/option_checks.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
 #include "commands/time_options.hpp"
 #include "farm/core/config.hpp"
@@ -38,6 +39,7 @@ struct PerfDevOptions {
     std::string chromium;
     bool no_record = false;
     bool json = false;
+    bool no_progress = false;
 };
 
 int exit_code_for(dev::DevOutcome outcome) {
@@ -90,15 +92,17 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
 
     dev::DevResult result;
     {
-        bool show = stderr_is_terminal() && !o.json;
-        result = dev::measure_dev(plan, [&](const std::string& step) {
-            if (show) {
-                std::cerr << "\r\x1b[K" << step << std::flush;
-            }
+        ProgressDisplay progress("perf:dev", progress_mode(o.no_progress));
+        report::ProgressSnapshot starting;
+        starting.label = "run 1/" + std::to_string(plan.runs) + ": starting the services";
+        starting.fraction = 0;
+        progress.show(starting);
+        result = dev::measure_dev(plan, [&](const dev::DevProgress& step) {
+            report::ProgressSnapshot snapshot;
+            snapshot.label = step.text;
+            snapshot.fraction = step.total > 0 ? double(step.done) / double(step.total) : 0;
+            progress.show(std::move(snapshot));
         });
-        if (show) {
-            std::cerr << "\r\x1b[K" << std::flush;
-        }
     }
     base.duration_s = result.total_s;
     base.status = report::dev_run_status(result.outcome);
@@ -164,6 +168,7 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
     cmd->add_option("--chromium", options->chromium,
                     "the Chromium to run (implies --browser; default: chromium on PATH)");
     cmd->add_flag("--no-record", options->no_record, "do not store the results in the history");
+    add_progress_option(*cmd, options->no_progress);
     cmd->add_flag("--json", options->json, "print one JSON document (schema farm.dev/1)");
     cmd->callback([options, &invocation] { run_perf_dev(*options, invocation); });
 }

@@ -5,6 +5,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/perf_test_ai.hpp"
+#include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/config.hpp"
@@ -39,6 +40,7 @@ struct PerfTestOptions {
     std::string db;
     bool no_record = false;
     bool json = false;
+    bool no_progress = false;
 };
 
 std::vector<const core::TestSuite*> selected_suites(const core::Config& config,
@@ -109,15 +111,12 @@ void run_perf_test(const PerfTestOptions& o, Invocation& invocation) {
     std::string started_at = core::utc_now_iso8601();
     std::vector<report::SuiteOutcome> outcomes;
     bool interrupted = false;
+    ProgressDisplay progress("perf:test", progress_mode(o.no_progress));
+    environment.progress = [&](const std::string& step, const measure::Progress& p) {
+        progress.show(report::run_progress(step, p));
+    };
     for (const core::TestSuite* suite : suites) {
-        report::SuiteOutcome outcome;
-        {
-            ProgressLine progress("");
-            environment.progress = [&](const std::string& step, const measure::Progress& p) {
-                progress.update(step, p);
-            };
-            outcome = report::run_suite(*suite, environment, runners);
-        }
+        report::SuiteOutcome outcome = report::run_suite(*suite, environment, runners);
         if (store) {
             for (history::Run& run : outcome.job.runs) {
                 run.id = store->record(run);
@@ -129,6 +128,7 @@ void run_perf_test(const PerfTestOptions& o, Invocation& invocation) {
             break;
         }
     }
+    progress.finish();
 
     if (!o.junit.empty()) {
         core::write_file_atomically(o.junit, report::render_junit(outcomes, started_at));
@@ -173,6 +173,7 @@ void register_perf_test(CLI::App& perf, Invocation& invocation) {
                     "farm config file (default: farm.config.json in the project root)");
     cmd->add_option("--db", options->db, "history database (default .farm/perf.db, or FARM_DB)");
     cmd->add_flag("--no-record", options->no_record, "do not store the runs in the history");
+    add_progress_option(*cmd, options->no_progress);
     cmd->add_flag("--json", options->json, "print one JSON document (schema farm.test/1)");
     cmd->callback([options, &invocation] { run_perf_test(*options, invocation); });
 }

@@ -227,6 +227,9 @@ class Benchmark {
         request.peer_name = m_plan.target.name;
         request.http2 = m_plan.target.http2;
         if (!tag.warmup) {
+            if (m_plan.live) {
+                ++m_plan.live->sent;
+            }
             InFlight& state = slot(tag);
             state.prompt_index = prompt;
             state.prompt_chars = prompt_chars(spec);
@@ -250,6 +253,9 @@ class Benchmark {
     }
 
     void on_done(RequestTag tag, const net::StreamOutcome& outcome) {
+        if (m_plan.live) {
+            ++m_plan.live->ended; // a cancelled one too: it is no longer in flight
+        }
         auto it = m_in_flight.find(tag.index);
         if (outcome.failure == net::StreamFailure::cancelled) {
             if (it != m_in_flight.end()) {
@@ -305,6 +311,9 @@ class Benchmark {
                                 record.http_status, std::move(record.response.chunks)};
         }
         if (record.failed()) {
+            if (m_plan.live) {
+                ++m_plan.live->failed;
+            }
             report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));
             ++m_result.errors_by_class[name];

@@ -37,6 +37,7 @@
 #include "farm/measure/sample.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -45,6 +46,14 @@
 #include <vector>
 
 namespace farm::ai {
+
+// Counts of the measured requests while a benchmark runs, for a progress display on another
+// thread: each is only ever incremented, and read without a lock.
+struct LiveCounts {
+    std::atomic<std::size_t> sent{0};   // handed to curl
+    std::atomic<std::size_t> ended{0};  // ended, whatever the outcome
+    std::atomic<std::size_t> failed{0}; // ended as a failure (IterationRecord exit_code 1)
+};
 
 // The server to load. `name` is how the user called it (a config name, else the type).
 struct Target {
@@ -73,6 +82,7 @@ struct BenchmarkPlan {
     LoadPlan load;        // its timeouts and keep_results are set from the target by run_benchmark
     const sys::GpuSampler* gpu = nullptr; // a started sampler, or none
     bool keep_timelines = false;          // fill RequestReport::timeline (--export-requests)
+    LiveCounts* live = nullptr;           // counted into as requests start and end, or none
 };
 
 // The raw observations of one request, for a reader who recomputes the metrics: ms on the

@@ -6,6 +6,7 @@
 #include "farm/exec/interrupt.hpp"
 #include "farm/exec/tree_sampler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <poll.h>
@@ -345,8 +346,23 @@ void check_ports_free(const std::vector<ServiceSpec>& services) {
     }
 }
 
-DevResult measure_dev(const DevPlan& plan, const Progress& progress) {
+DevResult measure_dev(const DevPlan& plan,
+                      const std::function<void(const DevProgress&)>& on_progress) {
     DevResult result;
+    std::size_t reloading =
+        std::size_t(std::count_if(plan.services.begin(), plan.services.end(),
+                                  [](const ServiceSpec& s) { return s.reload.has_value(); }));
+    DevProgress state{"", 0, plan.runs + plan.reloads * reloading};
+    Progress progress = [&](const std::string& text) {
+        if (on_progress) {
+            state.text = text;
+            on_progress(state);
+        }
+    };
+    Progress reload_done = [&](const std::string& text) {
+        ++state.done;
+        progress(text);
+    };
     for (const ServiceSpec& spec : plan.services) {
         ServiceMeasurement measurement;
         measurement.name = spec.name;
@@ -374,9 +390,11 @@ DevResult measure_dev(const DevPlan& plan, const Progress& progress) {
             wait_until_ready(plan, running, progress, label);
             open_pages(plan, running, browser.get(), progress, label);
             record_phases(running, result);
+            ++state.done;
+            progress(label + (plan.duration_s > 0 ? "ready; sampling CPU and memory" : "ready"));
             sample_window(plan, running, result.services);
             if (run == plan.runs) {
-                measure_reloads(plan, running.items, result.services, browser.get(), progress);
+                measure_reloads(plan, running.items, result.services, browser.get(), reload_done);
             }
             running.stop_all();
         }

@@ -84,8 +84,14 @@ struct DevResult {
 // already accepts connections (another process holds it, and the check would pass at once).
 void check_ports_free(const std::vector<ServiceSpec>& services);
 
-// Progress is told in short sentences ("run 1/3: web ready in 412 ms").
+// Progress is told in short sentences ("run 1/3: web ready in 412 ms") with the share of the
+// session done: start-ups and reloads count one step each.
+struct DevProgress {
+    std::string text;
+    std::size_t done = 0;  // start-ups and reloads that ended
+    std::size_t total = 0; // planned: runs + reloads of each service with a reload setting
+};
 DevResult measure_dev(const DevPlan& plan,
-                      const std::function<void(const std::string&)>& progress = {});
+                      const std::function<void(const DevProgress&)>& progress = {});
 
 } // namespace farm::dev

@@ -105,9 +105,9 @@ JobResult run_dev_job(const core::TestSuite& suite, const SuiteEnvironment& env)
     base.folder = env.project_root.string();
     base.context = sys::collect_context(env.project_root);
     base.started_at = core::utc_now_iso8601();
-    dev::DevResult result = dev::measure_dev(plan, [&](const std::string& step) {
+    dev::DevResult result = dev::measure_dev(plan, [&](const dev::DevProgress& step) {
         if (env.progress) {
-            env.progress(suite.name + " · " + step, measure::Progress{});
+            env.progress(suite.name + " · " + step.text, measure::Progress{});
         }
     });
     base.duration_s = result.total_s;
