@@ -7,6 +7,7 @@
 #include "farm/ai/sweep.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/history/store.hpp"
+#include "farm/report/trace_events.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 #include "farm/sys/nvml.hpp"
 
@@ -47,7 +48,7 @@ class AiSession {
 
     // The GPU over the whole session so far; nullopt without telemetry.
     std::optional<sys::GpuStats> gpu_overall() const;
-    // Stops sampling and writes --export-requests.
+    // Stops sampling and writes --export-requests and --trace.
     void finish();
     // The AI advice of optimize:ai on the runs this session stored.
     std::vector<analysis::Recommendation> advice();
@@ -80,6 +81,7 @@ class AiSession {
     bool m_jsonl = false;                          // ... as FILE.jsonl (perf_ai_export.hpp)
     std::size_t m_benchmarks = 0;                  // run so far (their number in FILE.jsonl)
     std::vector<std::int64_t> m_run_ids;
+    std::unique_ptr<report::TraceEvents> m_trace; // --trace, until finish()
 };
 
 // The first failure of a result as one line for "every request failed" messages.

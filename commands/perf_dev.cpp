@@ -15,6 +15,7 @@
 #include "farm/history/store.hpp"
 #include "farm/report/dev_record.hpp"
 #include "farm/report/dev_view.hpp"
+#include "farm/report/trace_dev.hpp"
 #include "farm/sys/context.hpp"
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,7 @@ struct PerfDevOptions {
     std::string dir;
     bool browser = false;
     std::string chromium;
+    std::string trace; // --trace FILE: Chrome trace-event JSON
     bool no_record = false;
     bool json = false;
 };
@@ -54,8 +56,12 @@ int exit_code_for(dev::DevOutcome outcome) {
 
 void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     invocation.json = o.json;
+    report::TraceEvents trace; // time zero of --trace: the command's start
     if (!o.dir.empty() && !std::filesystem::is_directory(o.dir)) {
         throw UsageError(o.dir + ": no such folder");
+    }
+    if (!o.trace.empty()) {
+        report::check_trace_path(o.trace);
     }
     std::filesystem::path root = core::find_project_root(
         o.dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(o.dir));
@@ -99,6 +105,10 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
         if (show) {
             std::cerr << "\r\x1b[K" << std::flush;
         }
+    }
+    if (!o.trace.empty()) {
+        report::add_dev_session(trace, result);
+        report::write_trace_file(o.trace, trace);
     }
     base.duration_s = result.total_s;
     base.status = report::dev_run_status(result.outcome);
@@ -163,6 +173,9 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
                   "the start-up phases, and reloads are timed until the page shows the edit");
     cmd->add_option("--chromium", options->chromium,
                     "the Chromium to run (implies --browser; default: chromium on PATH)");
+    cmd->add_option("--trace", options->trace,
+                    "write a timeline to FILE (Chrome trace-event JSON, opens in Perfetto): "
+                    "each service's start-up phases and reloads");
     cmd->add_flag("--no-record", options->no_record, "do not store the results in the history");
     cmd->add_flag("--json", options->json, "print one JSON document (schema farm.dev/1)");
     cmd->callback([options, &invocation] { run_perf_dev(*options, invocation); });

@@ -136,6 +136,7 @@ class Benchmark {
         m_result.deadline_passed = load_result.deadline_passed;
         m_result.cut_by_deadline = load_result.cut_by_deadline;
         m_result.offered_rate = load.rate;
+        m_result.origin = m_origin;
         return std::move(m_result);
     }
 

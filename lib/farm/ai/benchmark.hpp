@@ -118,6 +118,7 @@ struct BenchmarkResult {
     bool deadline_passed = false;
     net::SteadyTime started; // of the measured phase, for the GPU summary
     net::SteadyTime ended;
+    net::SteadyTime origin; // the zero of the requests' ms times (RequestTimeline, a timeline)
 };
 
 // Runs the plan; `on_request` sees each measured request as it ends (in the order they end).

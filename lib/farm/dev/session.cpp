@@ -259,6 +259,20 @@ void open_pages(const DevPlan& plan, RunningServices& running, Browser* browser,
     }
 }
 
+StartupTimeline startup_timeline(const Running& r, Clock::time_point origin) {
+    auto since_origin = [&](const std::optional<Clock::time_point>& at) -> std::optional<double> {
+        return at ? std::optional(std::max(0.0, seconds(*at - origin))) : std::nullopt;
+    };
+    StartupTimeline t;
+    t.spawned_s = std::max(0.0, seconds(r.service->started() - origin));
+    t.ready_s = std::max(t.spawned_s, seconds(r.ready_at - origin));
+    t.first_output_s = since_origin(r.first_output);
+    t.port_open_s = since_origin(r.port_open);
+    t.first_2xx_s = since_origin(r.first_2xx);
+    t.page_load_s = since_origin(r.page_loaded);
+    return t;
+}
+
 void record_phases(const RunningServices& running, DevResult& result) {
     Clock::time_point first_spawn = running.items.front().service->started();
     double ready_total = 0;
@@ -286,6 +300,7 @@ void record_phases(const RunningServices& running, DevResult& result) {
             m.page_load_s.push_back(since_spawn(r.page_loaded));
         }
         m.page_url = r.page_url();
+        m.startups.push_back(startup_timeline(r, result.started));
     }
     for (const Running& r : running.items) {
         ready_total = std::max(ready_total, seconds(r.ready_at - first_spawn));
@@ -355,6 +370,7 @@ DevResult measure_dev(const DevPlan& plan, const Progress& progress) {
         result.services.push_back(std::move(measurement));
     }
     Clock::time_point start = Clock::now();
+    result.started = start;
     std::unique_ptr<Browser> browser;
     try {
         if (!plan.chromium.empty()) {
@@ -376,7 +392,8 @@ DevResult measure_dev(const DevPlan& plan, const Progress& progress) {
             record_phases(running, result);
             sample_window(plan, running, result.services);
             if (run == plan.runs) {
-                measure_reloads(plan, running.items, result.services, browser.get(), progress);
+                measure_reloads(plan, running.items, result.services, browser.get(), progress,
+                                start);
             }
             running.stop_all();
         }
