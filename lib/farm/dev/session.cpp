@@ -260,17 +260,13 @@ void open_pages(const DevPlan& plan, RunningServices& running, Browser* browser,
 }
 
 StartupTimeline startup_timeline(const Running& r, Clock::time_point origin) {
-    auto since_origin = [&](const std::optional<Clock::time_point>& at) -> std::optional<double> {
-        return at ? std::optional(std::max(0.0, seconds(*at - origin))) : std::nullopt;
+    auto at = [&](const std::optional<Clock::time_point>& t) -> std::optional<double> {
+        return t ? std::optional(std::max(0.0, seconds(*t - origin))) : std::nullopt;
     };
-    StartupTimeline t;
-    t.spawned_s = std::max(0.0, seconds(r.service->started() - origin));
-    t.ready_s = std::max(t.spawned_s, seconds(r.ready_at - origin));
-    t.first_output_s = since_origin(r.first_output);
-    t.port_open_s = since_origin(r.port_open);
-    t.first_2xx_s = since_origin(r.first_2xx);
-    t.page_load_s = since_origin(r.page_loaded);
-    return t;
+    double spawned_s = std::max(0.0, seconds(r.service->started() - origin));
+    return {spawned_s,          std::max(spawned_s, seconds(r.ready_at - origin)),
+            at(r.first_output), at(r.port_open),
+            at(r.first_2xx),    at(r.page_loaded)};
 }
 
 void record_phases(const RunningServices& running, DevResult& result) {

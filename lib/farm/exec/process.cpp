@@ -100,8 +100,8 @@ void wait_for_exit(ChildLife& life, OutputPipes& pipes, TreeSampler& sampler,
         if (samples.due(now)) {
             sampler.sample();
             if (options.keep_tree_series) {
-                result.tree_series.push_back({seconds_between(start, now),
-                                              sampler.last_rss_bytes(), sampler.cpu_seconds()});
+                result.tree_series.push_back(
+                    {seconds_between(start, now), sampler.last_rss_bytes(), sampler.cpu_seconds()});
             }
         }
         if (now >= deadline && !life.stop_sent()) {

@@ -30,8 +30,8 @@ TracedRequest traced_request(const ai::RequestReport& report) {
     return r;
 }
 
-void add_ai_benchmark(TraceEvents& trace, int pid, const std::string& label,
-                      net::SteadyTime origin, const std::vector<TracedRequest>& requests) {
+void add_ai_benchmark(TraceEvents& trace, int pid, const std::string& label, net::SteadyTime origin,
+                      const std::vector<TracedRequest>& requests) {
     trace.process_name(pid, label);
     double zero_us = trace.us(origin);
     std::vector<LaneSpan> spans;

@@ -33,8 +33,8 @@ struct TracedRequest {
 TracedRequest traced_request(const ai::RequestReport& report);
 
 // The requests of one benchmark, as process `pid` named `label`.
-void add_ai_benchmark(TraceEvents& trace, int pid, const std::string& label,
-                      net::SteadyTime origin, const std::vector<TracedRequest>& requests);
+void add_ai_benchmark(TraceEvents& trace, int pid, const std::string& label, net::SteadyTime origin,
+                      const std::vector<TracedRequest>& requests);
 
 // The GPU samples as counter tracks of process `pid`.
 void add_gpu_counters(TraceEvents& trace, int pid, const std::vector<sys::GpuSample>& samples);

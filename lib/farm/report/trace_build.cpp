@@ -34,8 +34,8 @@ void add_tree_counters(TraceEvents& trace, const exec::ProcessResult& process) {
         double ts = start + sample.at_s * us_per_s;
         trace.counter(build_pid, "tree RSS", ts, {{"MiB", double(sample.rss_bytes) / (1 << 20)}});
         if (previous != nullptr && sample.at_s > previous->at_s) {
-            double cores = std::max(0.0, (sample.cpu_s - previous->cpu_s) /
-                                             (sample.at_s - previous->at_s));
+            double cores =
+                std::max(0.0, (sample.cpu_s - previous->cpu_s) / (sample.at_s - previous->at_s));
             trace.counter(build_pid, "tree CPU", ts, {{"cores", cores}});
         }
         previous = &sample;
@@ -63,8 +63,8 @@ void add_runs(TraceEvents& trace, int tid, const std::string& label, const std::
               const measure::RunResult& run) {
     for (const measure::Iteration& iteration : run.iterations) {
         const exec::ProcessResult& p = iteration.process;
-        trace.complete(build_pid, tid, label + " #" + std::to_string(iteration.index + 1),
-                       category, run_start_us(trace, p), p.wall_s * us_per_s, run_args(iteration));
+        trace.complete(build_pid, tid, label + " #" + std::to_string(iteration.index + 1), category,
+                       run_start_us(trace, p), p.wall_s * us_per_s, run_args(iteration));
         add_tree_counters(trace, p);
     }
 }
@@ -74,8 +74,8 @@ struct ClampedSpan {
     double ts = 0;
     double dur = 0;
 };
-ClampedSpan inside_run(const TraceEvents& trace, const exec::ProcessResult& run,
-                       double started_ms, double duration_s) {
+ClampedSpan inside_run(const TraceEvents& trace, const exec::ProcessResult& run, double started_ms,
+                       double duration_s) {
     double run_start = run_start_us(trace, run);
     double run_end = run_start + run.wall_s * us_per_s;
     double ts = std::clamp(trace.us_from_epoch_ms(started_ms), run_start, run_end);
@@ -91,15 +91,15 @@ void add_install_stages(TraceEvents& trace, const pnpm::InstallOutcome& install)
         const pnpm::InstallStats& stats = install.stats[i];
         json args = {{"run", install.run.iterations[i].index + 1}};
         if (stats.resolution_started_ms && stats.resolution_s) {
-            ClampedSpan s = inside_run(trace, run, double(*stats.resolution_started_ms),
-                                       *stats.resolution_s);
+            ClampedSpan s =
+                inside_run(trace, run, double(*stats.resolution_started_ms), *stats.resolution_s);
             json a = args;
             a["resolved"] = stats.resolved;
             trace.complete(build_pid, resolution_tid, "resolution", "pnpm", s.ts, s.dur, a);
         }
         if (stats.importing_started_ms && stats.importing_s) {
-            ClampedSpan s = inside_run(trace, run, double(*stats.importing_started_ms),
-                                       *stats.importing_s);
+            ClampedSpan s =
+                inside_run(trace, run, double(*stats.importing_started_ms), *stats.importing_s);
             json a = args;
             a["added"] = stats.added;
             a["import_method"] = stats.import_method;
@@ -156,22 +156,21 @@ void add_runner_tasks(TraceEvents& trace, const pnpm::RunnerBuild& build) {
     std::size_t lane_count = 0;
     for (std::size_t i = 0; i < placed.size(); ++i) {
         const pnpm::TaskTiming& task = *placed[i].first;
-        json args = {{"package", task.package},
-                     {"task", task.task},
-                     {"cache", pnpm::to_string(task.cache)}};
+        json args = {
+            {"package", task.package}, {"task", task.task}, {"cache", pnpm::to_string(task.cache)}};
         if (task.exit_code) {
             args["exit_code"] = *task.exit_code;
         }
         if (!task.error.empty()) {
             args["error"] = task.error;
         }
-        trace.complete(build_pid, task_lane_tid + int(lanes[i]), task.id, "task",
-                       placed[i].second, task.duration_s() * us_per_s, args);
+        trace.complete(build_pid, task_lane_tid + int(lanes[i]), task.id, "task", placed[i].second,
+                       task.duration_s() * us_per_s, args);
         lane_count = std::max(lane_count, lanes[i] + 1);
     }
     for (std::size_t lane = 0; lane < lane_count; ++lane) {
-        trace.thread_name(build_pid, task_lane_tid + int(lane),
-                          "tasks " + std::to_string(lane + 1), task_lane_tid + int(lane));
+        trace.thread_name(build_pid, task_lane_tid + int(lane), "tasks " + std::to_string(lane + 1),
+                          task_lane_tid + int(lane));
     }
 }
 

@@ -30,8 +30,7 @@ TraceEvents::TraceEvents(TraceClock::time_point zero) : m_zero(zero) {
     auto since_zero = TraceClock::now() - zero;
     auto wall = std::chrono::system_clock::now() -
                 std::chrono::duration_cast<std::chrono::system_clock::duration>(since_zero);
-    m_wall_zero_ms =
-        std::chrono::duration<double, std::milli>(wall.time_since_epoch()).count();
+    m_wall_zero_ms = std::chrono::duration<double, std::milli>(wall.time_since_epoch()).count();
 }
 
 double TraceEvents::us(TraceClock::time_point at) const {

@@ -32,6 +32,16 @@ bool inside(const json& instant, const json& span) {
            ts <= span["ts"].get<double>() + span["dur"].get<double>() + 1e-6;
 }
 
+farm::pnpm::TaskTiming task(const std::string& package, double start_ms, double end_ms) {
+    farm::pnpm::TaskTiming t;
+    t.id = package + "#build";
+    t.package = package;
+    t.task = "build";
+    t.start_ms = start_ms;
+    t.end_ms = end_ms;
+    return t;
+}
+
 } // namespace
 
 TEST_CASE("report::add_command_runs") {
@@ -147,4 +157,69 @@ TEST_CASE("report::add_dev_session") {
     REQUIRE(instants.size() == 2);
     CHECK(instants[0]["name"] == "hmr");
     CHECK(instants[1]["name"] == "server_log");
+}
+
+TEST_CASE("report::add_project_runs") {
+    TraceClock::time_point zero = TraceClock::now();
+    TraceEvents trace(zero);
+    farm::pnpm::ProjectBenchmarkResult result;
+    // One install run of 2 s starting 1 s in; pnpm's clock put at the same wall time.
+    farm::pnpm::InstallOutcome install;
+    farm::measure::Iteration run;
+    run.process.started = zero + milliseconds(1000);
+    run.process.wall_s = 2;
+    run.process.exit_code = 0;
+    install.run.iterations.push_back(run);
+    double start_ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count() -
+                      std::chrono::duration<double, std::milli>(TraceClock::now() - zero).count() +
+                      1000;
+    farm::pnpm::InstallStats stats;
+    stats.resolution_started_ms = std::int64_t(start_ms) + 100;
+    stats.resolution_s = 0.5;
+    stats.importing_started_ms = std::int64_t(start_ms) + 700;
+    stats.importing_s = 9; // longer than the run: cut at its end
+    stats.lifecycle_scripts = {{"esbuild@0.25.0", "postinstall", 0.3, 0, std::int64_t(start_ms)},
+                               {"sharp@0.33.0", "install", 0.3, 0, std::int64_t(start_ms) + 100}};
+    install.stats.push_back(stats);
+    result.install = install;
+    // A turbo run of 1 s at 4 s with two tasks at once, then one after.
+    farm::pnpm::RunnerBuild runner;
+    farm::measure::Iteration turbo;
+    turbo.process.started = zero + milliseconds(4000);
+    turbo.process.wall_s = 1;
+    turbo.process.exit_code = 0;
+    runner.run.iterations.push_back(turbo);
+    farm::pnpm::RunSummary summary;
+    summary.start_ms = 5000;
+    summary.end_ms = 6000;
+    summary.tasks = {task("a", 5000, 5400), task("b", 5100, 5300), task("c", 5400, 5900)};
+    runner.summaries.push_back(summary);
+    result.runner_build = runner;
+    add_project_runs(trace, result);
+
+    std::map<std::string, json> by_name;
+    for (const json& span : events_of(trace, "X")) {
+        by_name[span["name"]] = span;
+    }
+    REQUIRE(by_name.count("install #1"));
+    REQUIRE(by_name.count("resolution"));
+    REQUIRE(by_name.count("link (importing)"));
+    const json& install_span = by_name["install #1"];
+    double run_end = install_span["ts"].get<double>() + install_span["dur"].get<double>();
+    for (const char* name : {"resolution", "link (importing)", "esbuild@0.25.0 postinstall"}) {
+        CHECK(inside(by_name[name], install_span));
+        CHECK(by_name[name]["ts"].get<double>() + by_name[name]["dur"].get<double>() <=
+              run_end + 1e-6);
+    }
+    CHECK(by_name["resolution"]["dur"] == doctest::Approx(5e5));
+    // The two scripts overlap: two lanes.
+    CHECK(by_name["esbuild@0.25.0 postinstall"]["tid"] != by_name["sharp@0.33.0 install"]["tid"]);
+    // Tasks placed from the run's start; a and b at once on two lanes, c after a on a's.
+    CHECK(by_name["a#build"]["ts"] == doctest::Approx(4e6));
+    CHECK(by_name["b#build"]["ts"] == doctest::Approx(4.1e6));
+    CHECK(by_name["a#build"]["tid"] != by_name["b#build"]["tid"]);
+    CHECK(by_name["c#build"]["tid"] == by_name["a#build"]["tid"]);
+    CHECK(by_name["a#build"]["args"]["package"] == "a");
 }
