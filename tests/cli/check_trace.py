@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks a Chrome trace-event file as `farm ... --trace FILE` writes it.
 
-    check_trace.py FILE [--requests N] [--runs N] [--span TEXT]... [--counter NAME]...
-                        [--track TEXT]...
+    check_trace.py FILE [--requests N [--benchmarks K]] [--runs N] [--span TEXT]...
+                        [--counter NAME]... [--track TEXT]...
 
 Exit 0 when the file follows the format and holds what the options ask for, 1 with every problem
 listed. This file does not read farm's code; the rules are those of the "Trace Event Format"
@@ -22,8 +22,8 @@ importer (perfetto docs/getting-started/other-formats.md):
   an integer args.sort_index.
 
 farm's own promises on top: timestamps are >= 0 and do not go back in file order (metadata
-first); --requests N: every request 0..N-1 is one span named "request I" (category starting
-"request"), the spans of one track never overlap (one slot per request in flight), and each
+first); --requests N: in each of K benchmarks (--benchmarks, default 1: processes with request
+spans) every request 0..N-1 is one span named "request I" (category starting "request"), the spans of one track never overlap (one slot per request in flight), and each
 request that succeeded has exactly one "first token" instant on its track inside its span;
 --runs N: N spans of category "run"; --span TEXT: a complete event whose name contains TEXT;
 --counter NAME: a counter named NAME; --track TEXT: a thread named with TEXT.
@@ -100,36 +100,16 @@ def check_nesting(spans, problems):
             stack.append(s)
 
 
-def check_requests(spans, instants, count, problems):
+def check_requests(spans, instants, count, benchmarks, problems):
     requests = [s for s in spans if s.get("cat", "").startswith("request")]
-    seen = {}
+    by_benchmark = {}
     for s in requests:
-        seen.setdefault(s.get("args", {}).get("request"), []).append(s)
-    for index in range(count):
-        found = seen.get(index, [])
-        if len(found) != 1:
-            problems.append(f"request {index}: {len(found)} spans, expected 1")
-            continue
-        span = found[0]
-        if span["name"] != f"request {index}":
-            problems.append(f"request {index}: span named {span['name']!r}")
-        firsts = [i for i in instants if i["name"] == "first token"
-                  and i.get("args", {}).get("request") == index
-                  and i["pid"] == span["pid"]]
-        if "error" in span.get("args", {}):
-            continue
-        if len(firsts) != 1:
-            problems.append(f"request {index}: {len(firsts)} first-token instants, expected 1")
-            continue
-        first = firsts[0]
-        if first["tid"] != span["tid"]:
-            problems.append(f"request {index}: its first token is on another track")
-        if not (span["ts"] - EPSILON_US <= first["ts"] <= span["ts"] + span["dur"] + EPSILON_US):
-            problems.append(f"request {index}: first token at {first['ts']} outside its span "
-                            f"[{span['ts']}, {span['ts'] + span['dur']}]")
-    extra = set(seen) - set(range(count))
-    if extra:
-        problems.append(f"spans of requests not in the run: {sorted(extra, key=str)}")
+        by_benchmark.setdefault(s["pid"], []).append(s)
+    if len(by_benchmark) != benchmarks:
+        problems.append(f"{len(by_benchmark)} benchmarks (processes with requests), expected "
+                        f"{benchmarks}")
+    for pid, spans_of_pid in sorted(by_benchmark.items()):
+        check_benchmark(pid, spans_of_pid, instants, count, problems)
     by_track = {}
     for s in requests:
         by_track.setdefault((s["pid"], s["tid"]), []).append(s)
@@ -140,10 +120,43 @@ def check_requests(spans, instants, count, problems):
                 problems.append(f"track {key}: {a['name']!r} and {b['name']!r} overlap")
 
 
+def check_benchmark(pid, requests, instants, count, problems):
+    """The requests of one benchmark (one process): each index once, its first token inside."""
+    seen = {}
+    for s in requests:
+        seen.setdefault(s.get("args", {}).get("request"), []).append(s)
+    for index in range(count):
+        found = seen.get(index, [])
+        if len(found) != 1:
+            problems.append(f"pid {pid}, request {index}: {len(found)} spans, expected 1")
+            continue
+        span = found[0]
+        if span["name"] != f"request {index}":
+            problems.append(f"pid {pid}, request {index}: span named {span['name']!r}")
+        if "error" in span.get("args", {}):
+            continue
+        firsts = [i for i in instants if i["name"] == "first token" and i["pid"] == pid
+                  and i.get("args", {}).get("request") == index]
+        if len(firsts) != 1:
+            problems.append(f"pid {pid}, request {index}: {len(firsts)} first-token instants, "
+                            "expected 1")
+            continue
+        first = firsts[0]
+        if first["tid"] != span["tid"]:
+            problems.append(f"pid {pid}, request {index}: its first token is on another track")
+        if not (span["ts"] - EPSILON_US <= first["ts"] <= span["ts"] + span["dur"] + EPSILON_US):
+            problems.append(f"pid {pid}, request {index}: first token at {first['ts']} outside "
+                            f"its span [{span['ts']}, {span['ts'] + span['dur']}]")
+    extra = set(seen) - set(range(count))
+    if extra:
+        problems.append(f"pid {pid}: spans of requests not in the run: {sorted(extra, key=str)}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
     parser.add_argument("--requests", type=int)
+    parser.add_argument("--benchmarks", type=int, default=1)
     parser.add_argument("--runs", type=int)
     parser.add_argument("--span", action="append", default=[])
     parser.add_argument("--counter", action="append", default=[])
@@ -173,7 +186,7 @@ def main():
     instants = [e for e in events if e["ph"] == "i"]
     check_nesting(spans, problems)
     if options.requests is not None:
-        check_requests(spans, instants, options.requests, problems)
+        check_requests(spans, instants, options.requests, options.benchmarks, problems)
     if options.runs is not None:
         runs = [s for s in spans if s["cat"] == "run"]
         if len(runs) != options.runs:

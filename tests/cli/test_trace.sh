@@ -68,7 +68,7 @@ if pnpm_bin=$("$FARM_SOURCE_DIR/scripts/ensure-pnpm.sh" 9); then
     run_farm perf:build --pnpm "$pnpm_bin" --runs 1 --no-record --trace project.json ws
     expect_rc 0 "perf:build of a pnpm project --trace"
     expect_trace "pnpm project trace" project.json --runs 1 --span "build @example/web #1" \
-        --span "resolution" --span "link (importing)" --track "pnpm install" \
+        --span "link (importing)" --track "pnpm install" \
         --track "package builds" --counter "tree RSS"
 else
     fail "pnpm 9 could not be installed"
@@ -82,6 +82,10 @@ expect_rc 0 "perf:ai --trace"
 expect_trace "perf:ai trace" ai.json --requests 12 --track "slot 1"
 slots=$(python3 -c 'import json,sys; print(len({(e["pid"], e["tid"]) for e in json.load(open(sys.argv[1]))["traceEvents"] if e["ph"] == "X"}))' ai.json)
 expect_eq "$((slots >= 1 && slots <= 3))" "1" "at most 3 slots at concurrency 3 (got $slots)"
+run_farm perf:benchmark --provider openai --url "$MOCK_URL" --model m --concurrency-levels 1,2 \
+    --requests 4 --no-record --trace sweep.json
+expect_rc 0 "perf:benchmark --trace"
+expect_trace "perf:benchmark trace: a process per level" sweep.json --requests 4 --benchmarks 2
 start_mock --fault http-500 --fault-every 2 --chunks 3
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --no-record \
     --trace failed.json
