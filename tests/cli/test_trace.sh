@@ -82,6 +82,13 @@ expect_rc 0 "perf:ai --trace"
 expect_trace "perf:ai trace" ai.json --requests 12 --track "slot 1"
 slots=$(python3 -c 'import json,sys; print(len({(e["pid"], e["tid"]) for e in json.load(open(sys.argv[1]))["traceEvents"] if e["ph"] == "X"}))' ai.json)
 expect_eq "$((slots >= 1 && slots <= 3))" "1" "at most 3 slots at concurrency 3 (got $slots)"
+# GPU counters from the fake NVML library built with the tests.
+fake_nvml="$(dirname "$FARM")/tests/libfake_nvml.so"
+FARM_NVML_LIBRARY="$fake_nvml" FAKE_NVML_UTIL=37 run_farm perf:ai --provider openai \
+    --url "$MOCK_URL" --model m --requests 4 --no-record --trace gpu.json
+expect_rc 0 "perf:ai --trace with a GPU"
+expect_trace "GPU counters" gpu.json --requests 4 --counter "GPU 0 utilization" \
+    --counter "GPU 0 memory used" --counter "GPU 0 power"
 run_farm perf:benchmark --provider openai --url "$MOCK_URL" --model m --concurrency-levels 1,2 \
     --requests 4 --no-record --trace sweep.json
 expect_rc 0 "perf:benchmark --trace"

@@ -121,6 +121,31 @@ TEST_CASE("report::add_ai_benchmark") {
     CHECK(failed["args"]["http_status"] == 500);
 }
 
+TEST_CASE("report::add_gpu_counters") {
+    TraceClock::time_point zero = TraceClock::now();
+    TraceEvents trace(zero);
+    farm::sys::GpuSample sample;
+    sample.at = zero + milliseconds(200);
+    farm::sys::GpuReading gpu;
+    gpu.index = 1;
+    gpu.utilization_pct = 37;
+    gpu.memory_used_bytes = std::int64_t(512) << 20;
+    gpu.power_w = 250;
+    sample.devices.push_back(gpu);
+    add_gpu_counters(trace, 1, {sample});
+    std::map<std::string, json> by_name;
+    for (const json& c : events_of(trace, "C")) {
+        by_name[c["name"]] = c;
+        CHECK(c["ts"] == doctest::Approx(2e5));
+    }
+    CHECK(by_name.size() == 3); // no temperature was read
+    CHECK(by_name["GPU 1 utilization"]["args"]["%"] == 37);
+    CHECK(by_name["GPU 1 memory used"]["args"]["MiB"] == 512);
+    CHECK(by_name["GPU 1 power"]["args"]["W"] == 250);
+    add_gpu_counters(trace, 1, {}); // no telemetry: nothing, not even a process name
+    CHECK(events_of(trace, "M").size() == 1);
+}
+
 TEST_CASE("report::add_dev_session") {
     TraceClock::time_point zero = TraceClock::now();
     TraceEvents trace(zero);
