@@ -18,7 +18,8 @@ namespace {
 
 std::vector<json> events_of(const TraceEvents& trace, const std::string& phase) {
     std::vector<json> found;
-    for (const json& event : trace.document()["traceEvents"]) {
+    json document = trace.document(); // kept: a range over a temporary's member would dangle
+    for (const json& event : document["traceEvents"]) {
         if (event["ph"] == phase) {
             found.push_back(event);
         }
