@@ -23,22 +23,29 @@ double run_start_us(const TraceEvents& trace, const exec::ProcessResult& process
     return trace.us(process.started);
 }
 
-// The tree's CPU in cores between consecutive samples and its RSS at each, then 0 at the end.
+// The tree's RSS at each sample, and its CPU in cores over each interval between samples, set
+// at the interval's start (a counter holds its value until the next one); from the last sample
+// to the end of the run, the CPU wait4 counted. Both 0 once the run has ended.
 void add_tree_counters(TraceEvents& trace, const exec::ProcessResult& process) {
     if (process.tree_series.empty()) {
         return;
     }
     double start = run_start_us(trace, process);
-    const exec::TreeSample* previous = nullptr;
+    exec::TreeSample previous; // the run's start: no CPU used yet
     for (const exec::TreeSample& sample : process.tree_series) {
-        double ts = start + sample.at_s * us_per_s;
-        trace.counter(build_pid, "tree RSS", ts, {{"MiB", double(sample.rss_bytes) / (1 << 20)}});
-        if (previous != nullptr && sample.at_s > previous->at_s) {
-            double cores =
-                std::max(0.0, (sample.cpu_s - previous->cpu_s) / (sample.at_s - previous->at_s));
-            trace.counter(build_pid, "tree CPU", ts, {{"cores", cores}});
+        trace.counter(build_pid, "tree RSS", start + sample.at_s * us_per_s,
+                      {{"MiB", double(sample.rss_bytes) / (1 << 20)}});
+        if (sample.at_s > previous.at_s) {
+            double cores = (sample.cpu_s - previous.cpu_s) / (sample.at_s - previous.at_s);
+            trace.counter(build_pid, "tree CPU", start + previous.at_s * us_per_s,
+                          {{"cores", std::max(0.0, cores)}});
+            previous = sample;
         }
-        previous = &sample;
+    }
+    if (process.wall_s > previous.at_s && process.tree_cpu_s >= previous.cpu_s) {
+        trace.counter(
+            build_pid, "tree CPU", start + previous.at_s * us_per_s,
+            {{"cores", (process.tree_cpu_s - previous.cpu_s) / (process.wall_s - previous.at_s)}});
     }
     double end = start + process.wall_s * us_per_s;
     trace.counter(build_pid, "tree RSS", end, {{"MiB", 0}});

@@ -55,8 +55,9 @@ TEST_CASE("report::add_command_runs") {
         it.process.started = zero + milliseconds(1000 * i);
         it.process.wall_s = 0.5;
         it.process.exit_code = 0;
-        // 0.5 CPU seconds over 0.25 s: 2 cores.
+        // 0.5 CPU seconds over 0.25 s: 2 cores; then 0.25 s more, by wait4's total, at 1 core.
         it.process.tree_series = {{0.0, 1 << 20, 0.0}, {0.25, 3 << 20, 0.5}};
+        it.process.tree_cpu_s = 0.75;
         result.iterations.push_back(it);
     }
     add_command_runs(trace, {"sleep"}, {result});
@@ -73,7 +74,7 @@ TEST_CASE("report::add_command_runs") {
             series[c["name"].get<std::string>() + " " + key].push_back(value.get<double>());
         }
     }
-    CHECK(series["tree CPU cores"] == std::vector<double>{2, 0, 2, 0});
+    CHECK(series["tree CPU cores"] == std::vector<double>{2, 1, 0, 2, 1, 0});
     CHECK(series["tree RSS MiB"] == std::vector<double>{1, 3, 0, 1, 3, 0});
 }
 
