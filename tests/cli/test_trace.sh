@@ -68,7 +68,7 @@ if pnpm_bin=$("$FARM_SOURCE_DIR/scripts/ensure-pnpm.sh" 9); then
     run_farm perf:build --pnpm "$pnpm_bin" --runs 1 --no-record --trace project.json ws
     expect_rc 0 "perf:build of a pnpm project --trace"
     expect_trace "pnpm project trace" project.json --runs 1 --span "build @example/web #1" \
-        --span "link (importing)" --track "pnpm install" \
+        --span "link (importing)" --track "pnpm install" --track "pnpm link" \
         --track "package builds" --counter "tree RSS"
 else
     fail "pnpm 9 could not be installed"

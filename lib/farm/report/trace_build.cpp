@@ -93,6 +93,8 @@ ClampedSpan inside_run(const TraceEvents& trace, const exec::ProcessResult& run,
 void add_install_stages(TraceEvents& trace, const pnpm::InstallOutcome& install) {
     std::vector<LaneSpan> scripts;
     std::vector<std::pair<const pnpm::LifecycleScript*, ClampedSpan>> placed;
+    bool resolved = false;
+    bool linked = false;
     for (std::size_t i = 0; i < install.run.iterations.size() && i < install.stats.size(); ++i) {
         const exec::ProcessResult& run = install.run.iterations[i].process;
         const pnpm::InstallStats& stats = install.stats[i];
@@ -103,6 +105,7 @@ void add_install_stages(TraceEvents& trace, const pnpm::InstallOutcome& install)
             json a = args;
             a["resolved"] = stats.resolved;
             trace.complete(build_pid, resolution_tid, "resolution", "pnpm", s.ts, s.dur, a);
+            resolved = true;
         }
         if (stats.importing_started_ms && stats.importing_s) {
             ClampedSpan s =
@@ -111,12 +114,20 @@ void add_install_stages(TraceEvents& trace, const pnpm::InstallOutcome& install)
             a["added"] = stats.added;
             a["import_method"] = stats.import_method;
             trace.complete(build_pid, link_tid, "link (importing)", "pnpm", s.ts, s.dur, a);
+            linked = true;
         }
         for (const pnpm::LifecycleScript& script : stats.lifecycle_scripts) {
             ClampedSpan s = inside_run(trace, run, double(script.started_ms), script.duration_s);
             placed.emplace_back(&script, s);
             scripts.push_back({s.ts, s.ts + s.dur});
         }
+    }
+    // Tracks are named only where pnpm's log had the stage (no resolution with a lockfile).
+    if (resolved) {
+        trace.thread_name(build_pid, resolution_tid, "pnpm resolution", resolution_tid);
+    }
+    if (linked) {
+        trace.thread_name(build_pid, link_tid, "pnpm link", link_tid);
     }
     std::vector<std::size_t> lanes = assign_lanes(scripts);
     std::size_t lane_count = 0;
@@ -197,8 +208,6 @@ void add_project_runs(TraceEvents& trace, const pnpm::ProjectBenchmarkResult& re
     trace.process_name(build_pid, "farm perf:build");
     if (result.install) {
         trace.thread_name(build_pid, install_tid, "pnpm install", install_tid);
-        trace.thread_name(build_pid, resolution_tid, "pnpm resolution", resolution_tid);
-        trace.thread_name(build_pid, link_tid, "pnpm link", link_tid);
         add_runs(trace, install_tid, "install", "run", result.install->run);
         add_install_stages(trace, *result.install);
     }

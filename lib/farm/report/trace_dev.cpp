@@ -38,9 +38,11 @@ void add_startup(TraceEvents& trace, double zero_us, int tid, std::size_t run,
     std::vector<std::pair<std::string, double>> phases = phases_in_order(t);
     double spawn_us = zero_us + t.spawned_s * us_per_s;
     double last_s = phases.empty() ? t.ready_s : phases.back().second;
-    json args = {{"run", run}, {"ready_ms", (t.ready_s - t.spawned_s) * 1000}};
-    for (const auto& [name, at] : phases) {
-        args[name + " ms"] = (at - t.spawned_s) * 1000;
+    json args = {{"run", run}};
+    for (const auto& [name, at] : phases) { // "first output" -> first_output_ms, from the spawn
+        std::string key = name + "_ms";
+        std::replace(key.begin(), key.end(), ' ', '_');
+        args[key] = (at - t.spawned_s) * 1000;
     }
     trace.complete(dev_pid, tid, "start-up #" + std::to_string(run), "startup", spawn_us,
                    (last_s - t.spawned_s) * us_per_s, args);
