@@ -59,6 +59,7 @@ struct PerfAiOptions {
     bool json = false;
     bool no_progress = false;
     std::string export_requests;
+    std::string trace; // --trace FILE: Chrome trace-event JSON of the requests
     std::string config;
     std::string max_response_bytes = "64MiB"; // core::parse_size text
     std::string percentiles = "50,90,95,99";  // of the summary (ai::parse_percentiles)

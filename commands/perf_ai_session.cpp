@@ -10,6 +10,7 @@
 #include "farm/net/easy_setup.hpp"
 #include "farm/net/http_client.hpp"
 #include "farm/net/this_machine.hpp"
+#include "farm/report/trace_ai.hpp"
 #include "farm/sys/context.hpp"
 #include "farm/sys/gpu_selection.hpp"
 
@@ -22,6 +23,10 @@ AiSession::AiSession(const PerfAiOptions& options, const std::vector<std::string
     : m_options(options), m_command(core::join_command_line(core::redact_secrets(argv))),
       m_operation(ai::parse_operation(options.operation)), m_nvml(sys::Nvml::open()) {
     exec::install_interrupt_handlers();
+    if (!options.trace.empty()) {
+        report::check_trace_path(options.trace);
+        m_trace = std::make_unique<report::TraceEvents>();
+    }
     std::filesystem::path cwd = std::filesystem::current_path();
     m_root = core::find_project_root(cwd);
     m_config = core::load_config(
@@ -152,9 +157,10 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
         plan.load.seed = *m_options.seed;
     }
     plan.gpu = m_gpu.get();
-    plan.keep_timelines = m_jsonl;
+    plan.keep_timelines = m_jsonl || m_trace;
     plan.live = live;
     std::size_t benchmark = m_benchmarks++;
+    std::vector<report::TracedRequest> traced;
 
     history::Run run;
     run.command = m_command;
@@ -168,7 +174,18 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
                                                       load_value, request)
                                   : export_csv_row(target, m_operation, request));
         }
+        if (m_trace) {
+            traced.push_back(report::traced_request(request));
+        }
     });
+    if (m_trace) {
+        // Process 1 is the GPU's; each benchmark is one of its own.
+        report::add_ai_benchmark(*m_trace, int(benchmark) + 2,
+                                 target.name + "/" + target.model + "/" +
+                                     std::string(ai::to_string(m_operation)) + " " + load_key +
+                                     " " + load_value,
+                                 result.origin, traced);
+    }
     run.duration_s = std::chrono::duration<double>(result.ended - result.started).count();
     if (!m_first_start) {
         m_first_start = result.started;
@@ -228,6 +245,13 @@ void AiSession::finish() {
     if (m_csv) {
         m_csv->commit();
         m_csv.reset();
+    }
+    if (m_trace) {
+        if (m_gpu) {
+            report::add_gpu_counters(*m_trace, 1, m_gpu->samples());
+        }
+        report::write_trace_file(m_options.trace, *m_trace);
+        m_trace.reset();
     }
 }
 

@@ -8,6 +8,7 @@
 #include "farm/ai/sweep.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/history/store.hpp"
+#include "farm/report/trace_events.hpp"
 #include "farm/sys/gpu_sampler.hpp"
 #include "farm/sys/nvml.hpp"
 
@@ -52,7 +53,7 @@ class AiSession {
     // The GPU line over the whole session (render_gpu_line), with its note: why nothing was
     // sampled, or a caveat of the device selection.
     std::string gpu_line() const;
-    // Stops sampling and writes --export-requests.
+    // Stops sampling and writes --export-requests and --trace.
     void finish();
     // The AI advice of optimize:ai on the runs this session stored.
     std::vector<analysis::Recommendation> advice();
@@ -91,6 +92,7 @@ class AiSession {
     bool m_jsonl = false;                          // ... as FILE.jsonl (perf_ai_export.hpp)
     std::size_t m_benchmarks = 0;                  // run so far (their number in FILE.jsonl)
     std::vector<std::int64_t> m_run_ids;
+    std::unique_ptr<report::TraceEvents> m_trace; // --trace, until finish()
 };
 
 // Shows one benchmark's live counts on `display` ("38/50 requests", in flight, errors,

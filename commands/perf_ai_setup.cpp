@@ -105,6 +105,9 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
     cmd.add_option("--export-requests", o.export_requests,
                    "write every measured request to FILE: FILE.jsonl gets its times, chunks and "
                    "tokens (one JSON line each), any other name a CSV row of its metrics");
+    cmd.add_option("--trace", o.trace,
+                   "write a timeline to FILE (Chrome trace-event JSON, opens in Perfetto): "
+                   "each request from send to end with its first token, GPU counters");
 }
 
 namespace {

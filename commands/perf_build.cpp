@@ -147,6 +147,10 @@ void add_run_options(CLI::App& cmd, PerfBuildOptions& o) {
                    "also write the results to FILE, hyperfine's format by extension: .json, "
                    ".csv or .md (repeatable; works with --no-record)")
         ->allow_extra_args(false);
+    cmd.add_option("--trace", o.trace,
+                   "write a timeline to FILE (Chrome trace-event JSON, opens in Perfetto): each "
+                   "run, pnpm's stages, each package or task, tree CPU and RSS (works with "
+                   "--no-record)");
 }
 
 // -i and --shell given without a value.

@@ -16,6 +16,7 @@
 #include "farm/history/store.hpp"
 #include "farm/report/batch_view.hpp"
 #include "farm/report/run_view.hpp"
+#include "farm/report/trace_build.hpp"
 #include "farm/sys/context.hpp"
 
 #include <cstdio>
@@ -165,8 +166,15 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     // SIGINT ignored (a background job of a script), and farm would then run to the end.
     exec::install_interrupt_handlers();
     exec::become_subreaper();
+    report::TraceEvents trace; // time zero of --trace: the command's start
     CommandsPlan plan = plan_commands(o, invocation);
     check_export_files(o.exports);
+    if (!o.trace.empty()) {
+        report::check_trace_path(o.trace);
+        for (measure::RunPlan& command : plan.batch.commands) {
+            command.command.keep_tree_series = true;
+        }
+    }
     fs::path cwd = fs::current_path();
     fs::path root = core::find_project_root(cwd);
     // Read strictly, as in the project mode: a broken or missing --config is an error here too.
@@ -205,6 +213,14 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
             }
             progress.show(std::move(snapshot));
         });
+    }
+    if (!o.trace.empty()) {
+        std::vector<std::string> names;
+        for (const auto& command : plan.commands) {
+            names.push_back(command.subject);
+        }
+        report::add_command_runs(trace, names, results);
+        report::write_trace_file(o.trace, trace);
     }
     std::vector<std::string> failures;
     std::vector<history::Run> runs = runs_of(plan, results, base, failures);

@@ -47,6 +47,7 @@ struct PerfBuildOptions {
     std::string parameter_step;
     std::vector<std::vector<std::string>> parameter_lists;
     std::vector<std::string> exports; // --export FILE (format by extension)
+    std::string trace;                // --trace FILE: Chrome trace-event JSON
     double timeout_s = 0;
     double sample_hz = 20;
     bool counters = false;

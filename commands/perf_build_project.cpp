@@ -17,6 +17,7 @@
 #include "farm/pnpm/task_runner.hpp"
 #include "farm/pnpm/toolchain.hpp"
 #include "farm/report/project_view.hpp"
+#include "farm/report/trace_build.hpp"
 #include "farm/sys/context.hpp"
 
 #include <iostream>
@@ -81,6 +82,10 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     }
     exec::install_interrupt_handlers();
     exec::become_subreaper();
+    report::TraceEvents trace; // time zero of --trace: the command's start
+    if (!o.trace.empty()) {
+        report::check_trace_path(o.trace);
+    }
 
     fs::path start = o.dir.empty() ? core::find_project_root(fs::current_path()) : fs::path(o.dir);
     pnpm::ProjectBenchmarkPlan plan;
@@ -101,6 +106,7 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
     if (!o.run_count_given) {
         plan.runs.runs = 5; // installs and builds are slow: five runs unless told otherwise
     }
+    plan.runs.command.keep_tree_series = !o.trace.empty();
 
     std::unique_ptr<history::Store> store;
     if (!o.no_record) {
@@ -127,6 +133,10 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
             pnpm::benchmark_project(plan, [&](const std::string& step, const measure::Progress& p) {
                 progress.update(step, p);
             });
+    }
+    if (!o.trace.empty()) {
+        report::add_project_runs(trace, result);
+        report::write_trace_file(o.trace, trace);
     }
     report::ProjectReport report = report::project_runs(plan, result, base);
     std::vector<analysis::BudgetResult> budgets;

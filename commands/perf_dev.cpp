@@ -16,6 +16,7 @@
 #include "farm/history/store.hpp"
 #include "farm/report/dev_record.hpp"
 #include "farm/report/dev_view.hpp"
+#include "farm/report/trace_dev.hpp"
 #include "farm/sys/context.hpp"
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,7 @@ struct PerfDevOptions {
     std::string dir;
     bool browser = false;
     std::string chromium;
+    std::string trace; // --trace FILE: Chrome trace-event JSON
     bool no_record = false;
     bool json = false;
     bool no_progress = false;
@@ -56,8 +58,12 @@ int exit_code_for(dev::DevOutcome outcome) {
 
 void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     invocation.json = o.json;
+    report::TraceEvents trace; // time zero of --trace: the command's start
     if (!o.dir.empty() && !std::filesystem::is_directory(o.dir)) {
         throw UsageError(o.dir + ": no such folder");
+    }
+    if (!o.trace.empty()) {
+        report::check_trace_path(o.trace);
     }
     std::filesystem::path root = core::find_project_root(
         o.dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(o.dir));
@@ -103,6 +109,10 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
             snapshot.fraction = step.total > 0 ? double(step.done) / double(step.total) : 0;
             progress.show(std::move(snapshot));
         });
+    }
+    if (!o.trace.empty()) {
+        report::add_dev_session(trace, result);
+        report::write_trace_file(o.trace, trace);
     }
     base.duration_s = result.total_s;
     base.status = report::dev_run_status(result.outcome);
@@ -167,6 +177,9 @@ void register_perf_dev(CLI::App& perf, Invocation& invocation) {
                   "the start-up phases, and reloads are timed until the page shows the edit");
     cmd->add_option("--chromium", options->chromium,
                     "the Chromium to run (implies --browser; default: chromium on PATH)");
+    cmd->add_option("--trace", options->trace,
+                    "write a timeline to FILE (Chrome trace-event JSON, opens in Perfetto): "
+                    "each service's start-up phases and reloads");
     cmd->add_flag("--no-record", options->no_record, "do not store the results in the history");
     add_progress_option(*cmd, options->no_progress);
     cmd->add_flag("--json", options->json, "print one JSON document (schema farm.dev/1)");

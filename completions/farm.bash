@@ -35,6 +35,7 @@ _farm_option_kind() {
     'perf:build -t' | 'perf:build --timeout') _farm_kind=text ;;
     'perf:build --sample-hz') _farm_kind=text ;;
     'perf:build --export') _farm_kind=file ;;
+    'perf:build --trace') _farm_kind=text ;;
     'perf:build --install') _farm_kind=choice _farm_choices=(warm cold prod offline noop none) ;;
     'perf:build --script') _farm_kind=text ;;
     'perf:build --output-dir') _farm_kind=directory ;;
@@ -68,6 +69,7 @@ _farm_option_kind() {
     'perf:ai --db') _farm_kind=file ;;
     'perf:ai --percentiles') _farm_kind=text ;;
     'perf:ai --export-requests') _farm_kind=text ;;
+    'perf:ai --trace') _farm_kind=text ;;
     'perf:ai -n' | 'perf:ai --requests') _farm_kind=text ;;
     'perf:ai -c' | 'perf:ai --concurrency') _farm_kind=text ;;
     'perf:ai --rate') _farm_kind=text ;;
@@ -98,6 +100,7 @@ _farm_option_kind() {
     'perf:benchmark --db') _farm_kind=file ;;
     'perf:benchmark --percentiles') _farm_kind=text ;;
     'perf:benchmark --export-requests') _farm_kind=text ;;
+    'perf:benchmark --trace') _farm_kind=text ;;
     'perf:benchmark -n' | 'perf:benchmark --requests') _farm_kind=text ;;
     'perf:benchmark --concurrency-levels') _farm_kind=text ;;
     'perf:benchmark --rates') _farm_kind=text ;;
@@ -111,6 +114,7 @@ _farm_option_kind() {
     'perf:dev --config') _farm_kind=file ;;
     'perf:dev --db') _farm_kind=file ;;
     'perf:dev --chromium') _farm_kind=text ;;
+    'perf:dev --trace') _farm_kind=text ;;
     'perf:report --kind') _farm_kind=text ;;
     'perf:report --subject') _farm_kind=subject ;;
     'perf:report --since') _farm_kind=text ;;
@@ -169,14 +173,14 @@ _farm_options() {
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
-    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --no-progress --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
-    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --no-record --no-progress --json) ;;
+    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --trace --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests --trace -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests --trace -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
+    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --trace --no-record --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
-    perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --no-progress --json) ;;
+    perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;
     optimize) _farm_choices=(-h --help --apply --since --db --config --pnpm --json) ;;
-    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --workspace-settings --force --user --no-backup --measure --apply-anyway --runs --pnpm --pnpm-version --db --no-progress --json) ;;
+    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --workspace-settings --force --user --no-backup --measure --apply-anyway --runs --pnpm --pnpm-version --db --json) ;;
     optimize:build) _farm_choices=(-h --help --since --db --config --json) ;;
     optimize:ai) _farm_choices=(-h --help --since --db --config --json) ;;
     completion) _farm_choices=(-h --help) ;;

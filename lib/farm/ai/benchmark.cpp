@@ -138,6 +138,7 @@ class Benchmark {
         m_result.offered_rate = load.rate;
         m_result.client_cpu_s = load_result.client_cpu_s;
         m_result.loop = std::move(load_result.loop);
+        m_result.origin = m_origin;
         return std::move(m_result);
     }
 

@@ -130,6 +130,7 @@ struct BenchmarkResult {
     net::SteadyTime ended;
     double client_cpu_s = 0; // the client's own load (ai::LoadResult)
     net::LoopLoad loop;
+    net::SteadyTime origin; // the zero of the requests' ms times (RequestTimeline, a timeline)
 };
 
 // Runs the plan; `on_request` sees each measured request as it ends (in the order they end).

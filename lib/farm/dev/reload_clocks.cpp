@@ -22,6 +22,7 @@ struct Watchers {
 };
 
 struct ReloadTimes {
+    Clock::time_point edited{};
     std::optional<double> server_log_s;
     std::optional<double> hmr_s;
     std::optional<double> browser_s;
@@ -135,6 +136,7 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
     std::string marker = edit.marker(number);
     ReloadTimes t;
     Clock::time_point edited = Clock::now();
+    t.edited = edited;
     edit.apply(number);
     for (;;) {
         if (w.log_pattern && !t.server_log_s) {
@@ -183,7 +185,9 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
     }
 }
 
-void record(ServiceMeasurement& m, const ReloadTimes& t) {
+void record(ServiceMeasurement& m, const ReloadTimes& t, Clock::time_point origin) {
+    m.reloads.push_back(
+        {std::max(0.0, seconds(t.edited - origin)), t.server_log_s, t.hmr_s, t.browser_s});
     if (t.server_log_s) {
         m.server_log_ms.push_back(*t.server_log_s * 1000);
     }
@@ -214,7 +218,7 @@ std::string clocks_text(const ReloadTimes& t) {
 
 void measure_reloads(const DevPlan& plan, std::vector<Running>& running,
                      std::vector<ServiceMeasurement>& measurements, Browser* browser,
-                     const Progress& progress) {
+                     const Progress& progress, Clock::time_point origin) {
     for (std::size_t i = 0; i < running.size(); ++i) {
         Running& r = running[i];
         if (!r.spec->reload || plan.reloads == 0) {
@@ -242,7 +246,7 @@ void measure_reloads(const DevPlan& plan, std::vector<Running>& running,
                                      std::to_string(n) + ": " + e.what());
             }
             check_module_compiles(r, w, n);
-            record(measurements[i], t);
+            record(measurements[i], t, origin);
             if (progress) {
                 progress(r.spec->name + " reload " + std::to_string(n) + "/" +
                          std::to_string(plan.reloads) + ": " + clocks_text(t));

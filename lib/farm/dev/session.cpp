@@ -260,6 +260,16 @@ void open_pages(const DevPlan& plan, RunningServices& running, Browser* browser,
     }
 }
 
+StartupTimeline startup_timeline(const Running& r, Clock::time_point origin) {
+    auto at = [&](const std::optional<Clock::time_point>& t) -> std::optional<double> {
+        return t ? std::optional(std::max(0.0, seconds(*t - origin))) : std::nullopt;
+    };
+    double spawned_s = std::max(0.0, seconds(r.service->started() - origin));
+    return {spawned_s,          std::max(spawned_s, seconds(r.ready_at - origin)),
+            at(r.first_output), at(r.port_open),
+            at(r.first_2xx),    at(r.page_loaded)};
+}
+
 void record_phases(const RunningServices& running, DevResult& result) {
     Clock::time_point first_spawn = running.items.front().service->started();
     double ready_total = 0;
@@ -287,6 +297,7 @@ void record_phases(const RunningServices& running, DevResult& result) {
             m.page_load_s.push_back(since_spawn(r.page_loaded));
         }
         m.page_url = r.page_url();
+        m.startups.push_back(startup_timeline(r, result.started));
     }
     for (const Running& r : running.items) {
         ready_total = std::max(ready_total, seconds(r.ready_at - first_spawn));
@@ -371,6 +382,7 @@ DevResult measure_dev(const DevPlan& plan,
         result.services.push_back(std::move(measurement));
     }
     Clock::time_point start = Clock::now();
+    result.started = start;
     std::unique_ptr<Browser> browser;
     try {
         if (!plan.chromium.empty()) {
@@ -394,7 +406,8 @@ DevResult measure_dev(const DevPlan& plan,
             progress(label + (plan.duration_s > 0 ? "ready; sampling CPU and memory" : "ready"));
             sample_window(plan, running, result.services);
             if (run == plan.runs) {
-                measure_reloads(plan, running.items, result.services, browser.get(), reload_done);
+                measure_reloads(plan, running.items, result.services, browser.get(), reload_done,
+                                start);
             }
             running.stop_all();
         }

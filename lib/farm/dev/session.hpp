@@ -19,8 +19,10 @@
 
 #include "farm/dev/service_plan.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,26 @@ struct DevPlan {
     // Not empty: the Chromium (dev::find_chromium) that loads each service's page and times
     // reloads as the browser shows them.
     std::string chromium;
+};
+
+// One run's start-up of a service on the session's clock (seconds from DevResult::started), for
+// a timeline (--trace): its spawn, the moment it was ready and each phase that was seen.
+struct StartupTimeline {
+    double spawned_s = 0;
+    double ready_s = 0;
+    std::optional<double> first_output_s;
+    std::optional<double> port_open_s;
+    std::optional<double> first_2xx_s;
+    std::optional<double> page_load_s;
+};
+
+// One reload on the session's clock: when the file was edited, and each clock that ran, in
+// seconds from the edit.
+struct ReloadTimeline {
+    double edited_s = 0;
+    std::optional<double> server_log_s;
+    std::optional<double> hmr_s;
+    std::optional<double> browser_s;
 };
 
 struct ServiceMeasurement {
@@ -63,6 +85,8 @@ struct ServiceMeasurement {
     std::string page_url;         // where the page and the HMR socket were found; empty: none
     std::string hmr_protocol;     // "vite-hmr", "next-webpack-hmr"...; empty: none connected
     std::string browser_note;     // why there is no browser clock, when --browser was given
+    std::vector<StartupTimeline> startups; // one per completed run
+    std::vector<ReloadTimeline> reloads;   // the last run's reloads
 };
 
 enum class DevOutcome { completed, failed, interrupted };
@@ -72,6 +96,7 @@ struct DevResult {
     std::string failure; // what went wrong, naming the service, with its last output lines
     std::vector<ServiceMeasurement> services;
     double total_s = 0;
+    std::chrono::steady_clock::time_point started{}; // the zero of the timelines
     // Per run, seconds from the first spawn: until every service was ready, and until every
     // service's page answered (and, with a browser, loaded).
     std::vector<double> ready_total_s;

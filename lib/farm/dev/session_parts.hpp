@@ -61,6 +61,6 @@ void check_alive(Running& r, const std::string& when);
 // Times `plan.reloads` reloads of each service that has a reload setting (see session.hpp).
 void measure_reloads(const DevPlan& plan, std::vector<Running>& running,
                      std::vector<ServiceMeasurement>& measurements, Browser* browser,
-                     const Progress& progress);
+                     const Progress& progress, Clock::time_point origin);
 
 } // namespace farm::dev::detail

@@ -99,6 +99,10 @@ void wait_for_exit(ChildLife& life, OutputPipes& pipes, TreeSampler& sampler,
         Clock::time_point now = Clock::now();
         if (samples.due(now)) {
             sampler.sample();
+            if (options.keep_tree_series) {
+                result.tree_series.push_back(
+                    {seconds_between(start, now), sampler.last_rss_bytes(), sampler.cpu_seconds()});
+            }
         }
         if (now >= deadline && !life.stop_sent()) {
             result.timed_out = true;
@@ -194,6 +198,7 @@ ProcessResult run_process(const SpawnOptions& options) {
     ChildLife life(child.pid, Reach::group);
     sampler.count_from(child.pid);
     ProcessResult result;
+    result.started = child.started;
     OutputPipes pipes(std::move(child.stdout_read), std::move(child.stderr_read),
                       keep_and_forward(options, result));
 

@@ -19,6 +19,7 @@
 
 #include "farm/exec/counters.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -48,6 +49,9 @@ struct SpawnOptions {
     double timeout_s = 0;                           // 0: none
     double kill_grace_s = 2.0;                      // SIGTERM to SIGKILL
     double sample_hz = 20.0;                        // tree sampler rate; 0 disables sampling
+    // Keep every tree sample in ProcessResult::tree_series (a timeline, --trace); off, only the
+    // peak and the total are kept.
+    bool keep_tree_series = false;
     // Called with each piece of stdout / stderr as it arrives (capture mode only).
     std::function<void(std::string_view)> on_stdout;
     std::function<void(std::string_view)> on_stderr;
@@ -55,7 +59,16 @@ struct SpawnOptions {
     TreeCounters* counters = nullptr;
 };
 
+// One sample of the run's process tree: seconds from the spawn, the tree's RSS then, and the
+// CPU time its processes had used so far.
+struct TreeSample {
+    double at_s = 0;
+    std::int64_t rss_bytes = 0;
+    double cpu_s = 0;
+};
+
 struct ProcessResult {
+    std::chrono::steady_clock::time_point started{}; // the spawn, on the monotonic clock
     double wall_s = 0;
     double user_s = 0;
     double sys_s = 0;
@@ -70,6 +83,7 @@ struct ProcessResult {
     std::string stdout_tail;              // last bytes of stdout (capture mode)
     std::string stderr_tail;              // last bytes of stderr (capture mode)
     std::vector<CounterReading> counters; // empty when not asked or not readable
+    std::vector<TreeSample> tree_series;  // with SpawnOptions::keep_tree_series only
 
     bool succeeded() const { return exit_code == 0 && !timed_out && !interrupted; }
     // "exit code 2", "killed by SIGKILL", "timed out", "interrupted"

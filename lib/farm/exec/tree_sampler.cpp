@@ -111,6 +111,7 @@ void TreeSampler::sample() {
     ++m_samples;
     m_max_processes = std::max(m_max_processes, processes);
     m_peak_rss_bytes = std::max(m_peak_rss_bytes, rss_bytes);
+    m_last_rss_bytes = rss_bytes;
 }
 
 double TreeSampler::cpu_seconds() const {

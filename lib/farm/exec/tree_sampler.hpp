@@ -47,6 +47,8 @@ class TreeSampler {
     void sample();
 
     std::int64_t peak_rss_bytes() const { return m_peak_rss_bytes; }
+    // The sum over the tree at the last sample.
+    std::int64_t last_rss_bytes() const { return m_last_rss_bytes; }
     // Sum over every process seen of its last observed user + system CPU time.
     double cpu_seconds() const;
     std::size_t samples_taken() const { return m_samples; }
@@ -66,6 +68,7 @@ class TreeSampler {
     pid_t m_leader = 0;
     std::uint64_t m_run_start_ticks = 0; // the leader's start; 0 while unknown
     std::int64_t m_peak_rss_bytes = 0;
+    std::int64_t m_last_rss_bytes = 0;
     std::size_t m_samples = 0;
     std::size_t m_max_processes = 0;
     long m_page_size;

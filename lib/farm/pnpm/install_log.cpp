@@ -242,10 +242,12 @@ void InstallLogParser::parse_line(std::string_view line) {
             m_resolution_started_ms = time;
         } else if (stage == "resolution_done" && m_resolution_started_ms) {
             m_stats.resolution_s = seconds_between(*m_resolution_started_ms, *time);
+            m_stats.resolution_started_ms = m_resolution_started_ms;
         } else if (stage == "importing_started") {
             m_importing_started_ms = time;
         } else if (stage == "importing_done" && m_importing_started_ms) {
             m_stats.importing_s = seconds_between(*m_importing_started_ms, *time);
+            m_stats.importing_started_ms = m_importing_started_ms;
         }
     } else if (name == "pnpm:stats") {
         if (std::optional<std::int64_t> added = integer_field(event, "added")) {
@@ -316,7 +318,7 @@ void InstallLogParser::note_lifecycle(const json& event) {
         return; // an output line, or an end without its start
     }
     m_stats.lifecycle_scripts.push_back({package, stage, seconds_between(started->second, *time),
-                                         integer_field(event, "exitCode")});
+                                         integer_field(event, "exitCode"), started->second});
     m_lifecycle_started_ms.erase(started);
 }
 

@@ -46,6 +46,7 @@ struct LifecycleScript {
     std::string stage;   // "postinstall", "install", ...
     double duration_s = 0;
     std::optional<std::int64_t> exit_code; // nullopt when the end was not in the log
+    std::int64_t started_ms = 0;           // pnpm's clock: ms since the epoch
 };
 
 struct InstallStats {
@@ -60,6 +61,9 @@ struct InstallStats {
     std::optional<double> resolution_s;
     std::optional<double> importing_s;
     std::optional<double> execution_s; // pnpm's own start-to-end time
+    // When the stages began, on pnpm's clock (ms since the epoch), for a timeline (--trace).
+    std::optional<std::int64_t> resolution_started_ms;
+    std::optional<std::int64_t> importing_started_ms;
     std::optional<std::int64_t> stats_added;
     std::optional<std::int64_t> stats_removed;
     std::string error_message;                // from an error-level "pnpm" event

@@ -102,6 +102,10 @@ TEST_CASE("pnpm::InstallLogParser lifecycle scripts") {
         CHECK(l.stage == "postinstall");
         CHECK(l.duration_s == doctest::Approx(0.484));
         CHECK(l.exit_code == 0);
+        CHECK(l.started_ms == 1796532393505); // where a timeline (--trace) puts it
+        // The stages' starts, lines 5 and 115.
+        CHECK(s.resolution_started_ms == 1796532383514);
+        CHECK(s.importing_started_ms == 1796532392182);
         CHECK(s.lifecycle_s() == doctest::Approx(0.484));
         // The project's own postinstall printed on the terminal: 3 lines that are not JSON.
         CHECK(s.non_json_lines == 3);
