@@ -2,6 +2,7 @@
 // thresholds, and the newest runs against the older ones.
 #include "farm/analysis/compare.hpp"
 #include "farm/analysis/optimize_advice.hpp"
+#include "farm/core/input_file.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
@@ -24,8 +25,9 @@ std::string fixed(double value, int decimals) {
     return buffer;
 }
 
+// Sizes in the one unit scheme of every view: powers of 1024, "MiB".
 std::string bytes_text(double bytes) {
-    return bytes >= 1e9 ? fixed(bytes / 1e9, 2) + " GB" : fixed(bytes / 1e6, 2) + " MB";
+    return core::describe_bytes(std::uintmax_t(std::max(bytes, 0.0)));
 }
 
 std::string runs_word(std::size_t n) {

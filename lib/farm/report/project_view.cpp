@@ -326,7 +326,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                                 : "-",
                            std::to_string(run ? run->iterations.size() : 0),
                            has_output ? format_value(double(o->bytes), "bytes") + " in " +
-                                            std::to_string(o->files) + " files"
+                                            count_of(o->files, "file")
                                       : "-",
                            has_output ? format_value(double(o->gzip_bytes), "bytes") : "-",
                            has_output ? format_value(double(o->brotli_bytes), "bytes") : "-"});
@@ -356,7 +356,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                (b.size.files == 0 ? std::string("matches no file")
                                   : format_value(double(b.measured_bytes), "bytes") + " " +
                                         core::to_string(b.budget.compression) + " in " +
-                                        std::to_string(b.size.files) + " files") +
+                                        count_of(b.size.files, "file")) +
                " (limit " + b.budget.limit_text + ")\n";
     }
     if (!budgets.empty()) {

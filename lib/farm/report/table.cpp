@@ -172,12 +172,48 @@ std::string Table::render(bool color, std::size_t width) const {
         if (!left_out.empty()) {
             out += wrap_text("   (left out at " + std::to_string(width) + " columns: " + left_out +
                                  "; a wider terminal or COLUMNS=200 shows them)",
-                             width, 4) +
+                             width, 1) +
                    "\n";
         }
     }
     return out;
 }
+
+namespace {
+
+// One paragraph (no newline) wrapped: kept as it is when it fits, so that aligned text keeps its
+// spaces; else broken at the last space before the width, continuation lines indented.
+std::string wrap_paragraph(const std::string& paragraph, std::size_t width, std::size_t indent) {
+    if (display_width(paragraph) <= width) {
+        return paragraph;
+    }
+    std::size_t lead = std::min(paragraph.find_first_not_of(' '), paragraph.size());
+    std::string continuation(lead + indent, ' ');
+    std::string out;
+    std::string line = paragraph.substr(0, lead);
+    bool line_has_word = false;
+    std::size_t pos = lead;
+    while (pos < paragraph.size()) {
+        std::size_t word_start = std::min(paragraph.find_first_not_of(' ', pos), paragraph.size());
+        std::size_t word_end = std::min(paragraph.find(' ', word_start), paragraph.size());
+        std::string spaces = paragraph.substr(pos, word_start - pos);
+        std::string word = paragraph.substr(word_start, word_end - word_start);
+        pos = word_end;
+        if (word.empty()) {
+            break;
+        }
+        if (line_has_word && display_width(line + spaces + word) > width) {
+            out += without_trailing_spaces(line) + "\n";
+            line = continuation + word;
+        } else {
+            line += spaces + word;
+        }
+        line_has_word = true;
+    }
+    return out + line;
+}
+
+} // namespace
 
 std::string wrap_text(const std::string& text, std::size_t width, std::size_t indent) {
     if (width == 0) {
@@ -185,39 +221,16 @@ std::string wrap_text(const std::string& text, std::size_t width, std::size_t in
     }
     std::string out;
     std::size_t start = 0;
-    while (start <= text.size()) {
+    while (true) {
         std::size_t end = text.find('\n', start);
-        std::string paragraph =
-            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        // The paragraph's own leading spaces are kept: they indent its first line.
-        std::size_t lead = paragraph.find_first_not_of(' ');
-        std::string line = lead == std::string::npos ? paragraph : paragraph.substr(0, lead);
-        bool line_has_word = false;
-        std::size_t pos = lead == std::string::npos ? paragraph.size() : lead;
-        while (pos < paragraph.size()) {
-            std::size_t word_end = paragraph.find(' ', pos);
-            std::string word = paragraph.substr(pos, word_end == std::string::npos
-                                                         ? std::string::npos
-                                                         : word_end - pos);
-            if (!word.empty()) {
-                std::string joined = line_has_word ? line + " " + word : line + word;
-                if (line_has_word && display_width(joined) > width) {
-                    out += line + "\n";
-                    joined = std::string(indent, ' ') + word;
-                }
-                line = joined;
-                line_has_word = true;
-            }
-            pos = word_end == std::string::npos ? paragraph.size() : word_end + 1;
-        }
-        out += line;
+        out += wrap_paragraph(text.substr(start, end == std::string::npos ? end : end - start),
+                              width, indent);
         if (end == std::string::npos) {
-            break;
+            return out;
         }
         out += "\n";
         start = end + 1;
     }
-    return out;
 }
 
 std::size_t output_width(std::optional<std::size_t> terminal_columns, const char* columns_env) {

@@ -54,9 +54,10 @@ class Table {
 // Display width of a UTF-8 string: each code point counts 1, ANSI escape sequences count 0.
 std::size_t display_width(const std::string& text);
 
-// `text` wrapped at spaces so that no line is wider than `width` (0: no limit); lines after the
-// first start with `indent` spaces. A word wider than the line (a path, a number) stays whole on
-// a line of its own. Newlines in `text` are kept.
+// `text` wrapped at spaces so that no line is wider than `width` (0: no limit). A line that fits
+// is kept as it is (its spaces too); a longer one continues on lines indented as it is plus
+// `indent`. A word wider than the line (a path, a number) stays whole on a line of its own.
+// Newlines in `text` are kept. For prose only: a table fits itself (Table::render).
 std::string wrap_text(const std::string& text, std::size_t width, std::size_t indent = 0);
 
 // The width output is fitted to: the terminal's columns when stdout is one; else $COLUMNS when
