@@ -92,7 +92,7 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         }
         std::cout << report::wrap_text(lines, width, 2);
         if (!advice.empty()) {
-            std::cout << "\nAdvice:\n" << report::render_advice(advice, color);
+            std::cout << "\nAdvice:\n" << report::render_advice(advice, color, width);
         }
         if (interrupted) {
             std::cout << "interrupted: the requests that ended are shown"

@@ -206,7 +206,9 @@ void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
         if (median > budget) {
             out.push_back({median > 2 * budget ? Priority::high : Priority::medium, "build", s.name,
                            "build_memory",
-                           "median peak memory " + bytes_text(median) + " (" + memory_metric +
+                           "median peak memory " + bytes_text(median) + " (" +
+                               (memory_metric == "max_rss_bytes" ? "max RSS, largest process"
+                                                                 : "peak RSS, process tree") +
                                ") over the newest " + runs_word(memory.runs) + ", over " +
                                bytes_text(budget),
                            ids_of(s.runs, memory.runs),
