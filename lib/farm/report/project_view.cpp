@@ -234,7 +234,8 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
 std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                            const pnpm::ProjectBenchmarkResult& result, const ProjectReport& report,
                            const std::vector<analysis::BudgetResult>& budgets,
-                           const std::vector<analysis::Advice>& advice, bool color) {
+                           const std::vector<analysis::Advice>& advice, bool color,
+                           std::size_t width) {
     std::string out;
     if (result.install) {
         const history::Run* run =
@@ -309,6 +310,11 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
     if (!result.builds.empty()) {
         Table table({"package", "status", "build (median)", "min … max", "runs", "output", "gzip",
                      "brotli"});
+        // At 80 columns: the package, its status, build time and brotli size (what is shipped).
+        const int priorities[] = {0, 0, 0, 3, 4, 2, 5, 1};
+        for (std::size_t c = 0; c < std::size(priorities); ++c) {
+            table.set_priority(c, priorities[c]);
+        }
         for (const pnpm::PackageBuild& build : result.builds) {
             const history::Run* run = find_run(report, "build:" + build.package->name);
             std::vector<history::MetricSeries> series =
@@ -340,16 +346,16 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         }
         out += std::string("build (`") + plan.script.value_or("build") +
                "` of each package, in dependency order)\n";
-        out += table.render(color) + "\n";
+        out += table.render(color, width) + "\n";
         if (result.builds.size() > 1 && !find_run(report, "build:total")) {
             out += "  no total: not every package's build completed, and a sum of some would "
                    "read as a faster build\n";
         }
         if (std::string notes = output_notes(result); !notes.empty()) {
-            out += notes + "\n";
+            out += wrap_text(notes, width, 4) + "\n";
         }
     }
-    out += render_runner_build(plan, result, report, color);
+    out += render_runner_build(plan, result, report, color, width);
     for (const analysis::BudgetResult& b : budgets) {
         out += std::string(b.passed ? "  budget ok    " : "  BUDGET OVER  ") + b.budget.path +
                ": " +
