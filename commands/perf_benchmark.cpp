@@ -100,14 +100,15 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
     out += "\nthroughput (bar) against median latency:\n";
     for (const Level& level : sweep.levels) {
         const ai::BenchmarkSummary& s = level.outcome.view.summary;
-        std::size_t width = top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
+        std::size_t bar_width =
+            top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
         std::string bar;
-        for (std::size_t i = 0; i < width; ++i) {
+        for (std::size_t i = 0; i < bar_width; ++i) {
             bar += "█";
         }
         std::string name = level_name(rate_mode, level.load);
         out += "  " + name + std::string(name.size() < 8 ? 8 - name.size() : 1, ' ') + bar +
-               std::string(41 - width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
+               std::string(41 - bar_width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
                (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + "\n";
     }
     if (!sweep.knee) {
