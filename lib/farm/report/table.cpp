@@ -124,7 +124,8 @@ std::string Table::render_line(const std::vector<std::string>& cells, const Layo
         }
         std::string pad(widths[c] - display_width(cells[c]), ' ');
         out += std::string(column_gap, ' ');
-        out += c == 0 ? cells[c] + pad : pad + cells[c];
+        // The first column of the line reads as a label: left-aligned.
+        out += c == first ? cells[c] + pad : pad + cells[c];
     }
     return without_trailing_spaces(out) + "\n";
 }
