@@ -118,7 +118,6 @@ std::string metric_label(const std::string& name) {
         {"schedule_lag_ms", "schedule lag"},
         {"ttft_from_schedule_ms", "time to first token (from schedule)"},
         {"e2e_from_schedule_ms", "end-to-end latency (from schedule)"},
-        {"store_hit_rate", "store hit rate"},
     };
     auto it = labels.find(name);
     return it == labels.end() ? name : it->second;
