@@ -97,12 +97,10 @@ AiResultView make_view(const ai::Target& target, ai::Operation operation,
     return view;
 }
 
-std::string render_ai_table(const std::vector<AiResultView>& views, bool color,
-                            std::size_t width) {
+std::string render_ai_table(const std::vector<AiResultView>& views, bool color, std::size_t width) {
     report::Table table({"subject", "requests", "errors", "error rate", "TTFT ms med/p90/p95/p99",
                          "ITL ms med/p90/p95/p99", "TPOT ms med/p90/p95/p99",
-                         "E2E ms med/p90/p95/p99", "out tok/s", "req/s", "tokens from",
-                         "verdict"});
+                         "E2E ms med/p90/p95/p99", "out tok/s", "req/s", "tokens from", "verdict"});
     // What stays on the row at 80 columns: the subject, TTFT and the verdict; then what fits.
     table.set_overflow(report::Overflow::stack);
     const int priorities[] = {0, 7, 6, 5, 0, 9, 10, 2, 3, 4, 11, 1};

@@ -100,8 +100,7 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
     out += "\nthroughput (bar) against median latency:\n";
     for (const Level& level : sweep.levels) {
         const ai::BenchmarkSummary& s = level.outcome.view.summary;
-        std::size_t bar_width =
-            top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
+        std::size_t bar_width = top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
         std::string bar;
         for (std::size_t i = 0; i < bar_width; ++i) {
             bar += "█";

@@ -23,8 +23,8 @@ std::string evidence_text(const std::vector<std::int64_t>& runs) {
 
 } // namespace
 
-std::string render_advice(const std::vector<analysis::Recommendation>& recommendations,
-                          bool color, std::size_t width) {
+std::string render_advice(const std::vector<analysis::Recommendation>& recommendations, bool color,
+                          std::size_t width) {
     std::size_t subject_width = 0;
     for (const analysis::Recommendation& r : recommendations) {
         subject_width = std::max(subject_width, display_width(r.subject));
@@ -33,17 +33,15 @@ std::string render_advice(const std::vector<analysis::Recommendation>& recommend
     for (const analysis::Recommendation& r : recommendations) {
         std::string priority = analysis::to_string(r.priority);
         // Wrapped as plain text, then the priority made bold: escapes would count as width.
-        std::string first = wrap_text(priority + std::string(8 - priority.size(), ' ') +
-                                          r.subject +
-                                          std::string(subject_width - display_width(r.subject) + 2,
-                                                      ' ') +
-                                          r.finding,
-                                      width, 8);
+        std::string first = wrap_text(
+            priority + std::string(8 - priority.size(), ' ') + r.subject +
+                std::string(subject_width - display_width(r.subject) + 2, ' ') + r.finding,
+            width, 8);
         out += bold(priority, color) + first.substr(priority.size()) + "\n";
         out += wrap_text("        -> " + r.action, width, 3) + "\n";
         if (!r.evidence_runs.empty()) {
-            out += wrap_text("        evidence: " + evidence_text(r.evidence_runs) + " (" +
-                                 r.rule + ")",
+            out += wrap_text("        evidence: " + evidence_text(r.evidence_runs) + " (" + r.rule +
+                                 ")",
                              width, 2) +
                    "\n";
         }

@@ -252,8 +252,7 @@ Comparison comparison_from_json(const json& j, const std::string& path) {
         optional_number_at(member(j, path, "geomean_ratio"), path + ".geomean_ratio");
     // Absent from reports written before it was added.
     if (j.contains("geomean_rows")) {
-        comparison.geomean_rows =
-            std::size_t(number_at(j["geomean_rows"], path + ".geomean_rows"));
+        comparison.geomean_rows = std::size_t(number_at(j["geomean_rows"], path + ".geomean_rows"));
     }
     std::string baselines_path = path + ".baselines";
     for (const auto& [subject, text] :

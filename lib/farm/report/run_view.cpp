@@ -87,8 +87,8 @@ std::string statistics_table(const std::vector<history::MetricSeries>& series, b
         std::string line = "  " + count_of(outliers.size(), "outlier") +
                            " in wall time (modified z-score above 3.5; kept in the statistics):";
         for (const Outlier& o : outliers) {
-            line += " run " + std::to_string(o.iteration + 1) + " (" +
-                    format_value(o.value, "s") + ")";
+            line +=
+                " run " + std::to_string(o.iteration + 1) + " (" + format_value(o.value, "s") + ")";
         }
         out += "\n" + wrap_text(line, width, 2) + "\n";
     }

@@ -126,9 +126,9 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
             {t.id, t.median_s ? format_value(*t.median_s, "s") : "-",
              t.durations_s.empty() ? "-" : format_value(min, "s") + " … " + format_value(max, "s"),
              std::to_string(t.durations_s.size()), task_state(t),
-             o && o->files > 0 ? format_value(double(o->bytes), "bytes") + " in " +
-                                     count_of(o->files, "file")
-                               : "-"});
+             o && o->files > 0
+                 ? format_value(double(o->bytes), "bytes") + " in " + count_of(o->files, "file")
+                 : "-"});
     }
     std::string out = "build (" + runner + " run " + script + ", build state " + state + ")\n";
     out += table.render(color, width);

@@ -156,7 +156,8 @@ std::string Table::render(bool color, std::size_t width) const {
     Layout layout = fit(width);
     std::vector<std::size_t> widths = natural_widths();
     std::string header = render_line(m_header, layout, widths);
-    std::string out = color ? "\033[1m" + header.substr(0, header.size() - 1) + "\033[0m\n" : header;
+    std::string out =
+        color ? "\033[1m" + header.substr(0, header.size() - 1) + "\033[0m\n" : header;
     for (const std::vector<std::string>& row : m_rows) {
         out += render_line(row, layout, widths);
         if (m_overflow == Overflow::stack) {
@@ -249,7 +250,9 @@ std::size_t output_width(std::optional<std::size_t> terminal_columns, const char
 
 std::string count_of(std::size_t count, const std::string& singular, const std::string& plural) {
     return std::to_string(count) + " " +
-           (count == 1 ? singular : plural.empty() ? singular + "s" : plural);
+           (count == 1       ? singular
+            : plural.empty() ? singular + "s"
+                             : plural);
 }
 
 std::string paint(const std::string& text, Tone tone, bool color) {

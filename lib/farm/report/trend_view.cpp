@@ -76,8 +76,8 @@ std::string sparkline(const std::vector<double>& values) {
     return out;
 }
 
-std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color,
-                          std::size_t width, const std::vector<std::string>& metrics) {
+std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color, std::size_t width,
+                          const std::vector<std::string>& metrics) {
     if (subjects.empty()) {
         return "Nothing recorded yet (or nothing matches the filters). Start with\n"
                "  farm perf:build                 measure the pnpm project you are in\n"

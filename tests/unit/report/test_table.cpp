@@ -92,7 +92,8 @@ TEST_CASE("report::Table stacks the left-out cells under their row, whole") {
     CHECK_FALSE(contains(text, "left out"));
 }
 
-TEST_CASE("report::Table: a first column too wide gets a line of its own; a wide cell stays whole") {
+TEST_CASE(
+    "report::Table: a first column too wide gets a line of its own; a wide cell stays whole") {
     std::string subject = "openai/some-long-model-name/chat_stream/in=200,out=100,seed=7";
     std::string number = "123456789012345678901234567890123456789012345678901234567890";
     Table table({"subject", "value", "verdict"});
