@@ -8,6 +8,7 @@
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/analysis/optimize_advice.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
@@ -130,7 +131,7 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
         if (all.empty()) {
             std::cout << "nothing to advise\n";
         } else {
-            std::cout << report::render_advice(all, stdout_wants_color());
+            std::cout << report::render_advice(all, stdout_wants_color(), stdout_width());
         }
         for (const std::string& s : skipped) {
             std::cout << "skipped " << s << "\n";

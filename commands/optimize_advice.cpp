@@ -5,6 +5,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -85,7 +86,7 @@ void run_optimize_advice(const OptimizeAdviceOptions& o, const AdviceTopic& topi
         std::cout << "nothing to advise: the " << topic.name << " runs in " << db_path.string()
                   << " cross none of the thresholds (docs/config.md)\n";
     } else {
-        std::cout << report::render_advice(recommendations, stdout_wants_color());
+        std::cout << report::render_advice(recommendations, stdout_wants_color(), stdout_width());
     }
     invocation.exit_code = int(ExitCode::ok);
 }

@@ -16,6 +16,7 @@
 #include "farm/core/text.hpp"
 #include "farm/pnpm/config_rewrite.hpp"
 #include "farm/pnpm/user_config.hpp"
+#include "farm/report/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -104,8 +105,8 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
         std::cout << optimize_pnpm_json(planning, outcome).dump(2) << "\n";
     } else if (plan.has_changes()) {
         if (outcome.mode == "check") {
-            std::cout << plan.changes.size()
-                      << " setting(s) would change; run `farm optimize:pnpm` to write them\n";
+            std::cout << report::count_of(plan.changes.size(), "setting")
+                      << " would change; run `farm optimize:pnpm` to write them\n";
         } else if (outcome.mode == "dry-run") {
             std::cout << "dry run: nothing was written\n";
         } else if (!outcome.not_written_because.empty()) {

@@ -4,10 +4,12 @@
 #include "commands/option_checks.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "commands/time_options.hpp"
 #include "farm/ai/sweep.hpp"
 #include "farm/core/error.hpp"
 #include "farm/report/advice_view.hpp"
+#include "farm/report/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <deque>
@@ -90,15 +92,16 @@ void run_perf_ai(const PerfAiOptions& o, const std::vector<std::string>& argv,
         for (const AiResultView& v : views) {
             std::cout << render_ai_summary(v) << "\n";
         }
-        std::cout << render_ai_table(views, color);
-        std::cout << render_ai_errors(views);
-        std::cout << render_load_lines(views);
-        std::cout << session.gpu_line();
+        std::size_t width = stdout_width();
+        std::cout << render_ai_table(views, color, width);
+        std::string lines = render_ai_errors(views) + render_load_lines(views) +
+                            session.gpu_line();
         if (session.recording()) {
-            std::cout << "recorded in " << session.db_path() << "\n";
+            lines += "recorded in " + session.db_path() + "\n";
         }
+        std::cout << report::wrap_text(lines, width, 2);
         if (!advice.empty()) {
-            std::cout << "\nAdvice:\n" << report::render_advice(advice, color);
+            std::cout << "\nAdvice:\n" << report::render_advice(advice, color, width);
         }
         if (interrupted) {
             std::cout << "interrupted: the requests that ended are shown"

@@ -111,6 +111,9 @@ void fill_ai_run(history::Run& run, const ai::Target& target, ai::Operation oper
 // Everything about one benchmark the table, the JSON and the advice need.
 struct AiResultView {
     ai::Target target;
+    // provider/model/operation and the workload ("/in=200,out=100,seed=7"), as recorded; empty
+    // until the session sets it (the table then shows provider/model/operation).
+    std::string subject;
     ai::Operation operation = ai::Operation::chat_stream;
     ai::BenchmarkSummary summary;
     std::map<std::string, std::string> first_error;
@@ -132,8 +135,10 @@ AiResultView make_view(const ai::Target& target, ai::Operation operation,
 // The vertical block of one result, laid out as `vllm bench serve` prints its result.
 std::string render_ai_summary(const AiResultView& view);
 
-// The side-by-side table of perf:ai (one row per result).
-std::string render_ai_table(const std::vector<AiResultView>& views, bool color);
+// The side-by-side table of perf:ai (one row per result), fitted to `width` (0: no limit): the
+// subject, TTFT and the verdict stay on the row, the other columns go under it when short.
+std::string render_ai_table(const std::vector<AiResultView>& views, bool color,
+                            std::size_t width = 0);
 // The errors of each result, one line per class with its first message.
 std::string render_ai_errors(const std::vector<AiResultView>& views);
 // "GPU: NAME · util mean 40.0% max 90.0% · memory ... · temp ... · power ... · energy ... J

@@ -213,6 +213,7 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     }
     fill_ai_run(run, target, m_operation, result, load_key, load_value, m_gpu_name,
                 workload_suffix(*m_workload) + subject_suffix);
+    outcome.view.subject = run.subject;
     add_workload_facts(run, *m_workload);
     if (gpu) {
         add_gpu_facts(run, gpu->all, double(outcome.view.summary.total_output_tokens));

@@ -63,6 +63,12 @@ std::string render_ai_summary(const AiResultView& v) {
     std::string out = centred(" Serving Benchmark Result ", '=');
     out += row("Provider/model/operation:", v.target.name + "/" + v.target.model + "/" +
                                                 std::string(ai::to_string(v.operation)));
+    // The rest of the recorded subject: the workload it ran ("in=200,out=100,seed=7").
+    std::string head =
+        v.target.name + "/" + v.target.model + "/" + std::string(ai::to_string(v.operation));
+    if (v.subject.size() > head.size() + 1 && v.subject.starts_with(head + "/")) {
+        out += row("Workload:", v.subject.substr(head.size() + 1));
+    }
     out += row("Successful requests:", std::to_string(s.succeeded));
     out += row("Failed requests:", std::to_string(s.errors));
     out += row("Error rate:", error_rate_text(s.error_rate));

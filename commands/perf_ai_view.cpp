@@ -98,22 +98,29 @@ AiResultView make_view(const ai::Target& target, ai::Operation operation,
     return view;
 }
 
-std::string render_ai_table(const std::vector<AiResultView>& views, bool color) {
-    report::Table table({"provider/model/operation", "requests", "errors", "error rate",
-                         "TTFT ms med/p90/p95/p99", "ITL ms med/p90/p95/p99",
-                         "TPOT ms med/p90/p95/p99", "E2E ms med/p90/p95/p99", "out tok/s", "req/s",
-                         "tokens from", "verdict"});
+std::string render_ai_table(const std::vector<AiResultView>& views, bool color, std::size_t width) {
+    report::Table table({"subject", "requests", "errors", "error rate", "TTFT ms med/p90/p95/p99",
+                         "ITL ms med/p90/p95/p99", "TPOT ms med/p90/p95/p99",
+                         "E2E ms med/p90/p95/p99", "out tok/s", "req/s", "tokens from", "verdict"});
+    // What stays on the row at 80 columns: the subject, TTFT and the verdict; then what fits.
+    table.set_overflow(report::Overflow::stack);
+    const int priorities[] = {0, 7, 6, 5, 0, 9, 10, 2, 3, 4, 11, 1};
+    for (std::size_t c = 0; c < std::size(priorities); ++c) {
+        table.set_priority(c, priorities[c]);
+    }
     for (const AiResultView& v : views) {
         const ai::BenchmarkSummary& s = v.summary;
-        table.add_row(
-            {v.target.name + "/" + v.target.model + "/" + std::string(ai::to_string(v.operation)),
-             std::to_string(s.requests), std::to_string(s.errors), error_rate_text(s.error_rate),
-             latency_cell(s.ttft_ms), latency_cell(s.itl_ms), latency_cell(s.tpot_ms),
-             latency_cell(s.e2e_ms), number(s.output_token_throughput, 1),
-             number(s.request_throughput, 2), s.token_source.empty() ? "-" : s.token_source,
-             v.verdict.empty() ? "-" : v.verdict});
+        std::string subject = !v.subject.empty() ? v.subject
+                                                 : v.target.name + "/" + v.target.model + "/" +
+                                                       std::string(ai::to_string(v.operation));
+        table.add_row({subject, std::to_string(s.requests), std::to_string(s.errors),
+                       error_rate_text(s.error_rate), latency_cell(s.ttft_ms),
+                       latency_cell(s.itl_ms), latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
+                       number(s.output_token_throughput, 1), number(s.request_throughput, 2),
+                       s.token_source.empty() ? "-" : s.token_source,
+                       v.verdict.empty() ? "-" : v.verdict});
     }
-    return table.render(color);
+    return table.render(color, width);
 }
 
 std::string render_ai_errors(const std::vector<AiResultView>& views) {

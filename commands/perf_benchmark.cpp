@@ -5,6 +5,7 @@
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
 #include "farm/core/atomic_file.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/redact.hpp"
 #include "farm/report/advice_view.hpp"
@@ -62,7 +63,8 @@ std::size_t requests_for(const PerfAiOptions& o, double load, bool rate_mode) {
     return std::max<std::size_t>(20, std::size_t(4 * (rate_mode ? 1.0 : load)));
 }
 
-std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color) {
+std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo, bool color,
+                         std::size_t width) {
     std::vector<std::string> header = {"level",      "requests",   "errors",      "error rate",
                                        "req/s",      "out tok/s",  "TTFT med ms", "TPOT med ms",
                                        "ITL med ms", "E2E med ms", "E2E p99 ms"};
@@ -70,6 +72,12 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
         header.push_back("goodput req/s");
     }
     report::Table table(header);
+    // At 80 columns: the level, its throughput and latencies stay; the rest goes under the row.
+    table.set_overflow(report::Overflow::stack);
+    const int priorities[] = {0, 6, 5, 4, 0, 7, 1, 8, 9, 2, 3, 1};
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        table.set_priority(c, priorities[c]);
+    }
     double top = 0;
     for (const Level& level : sweep.levels) {
         const ai::BenchmarkSummary& s = level.outcome.view.summary;
@@ -92,18 +100,18 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
     }
     const ai::Target& t = sweep.target;
     std::string out = t.name + "/" + t.model + " (" + core::redact_secrets(t.base_url) + ")\n" +
-                      table.render(color);
+                      table.render(color, width);
     out += "\nthroughput (bar) against median latency:\n";
     for (const Level& level : sweep.levels) {
         const ai::BenchmarkSummary& s = level.outcome.view.summary;
-        std::size_t width = top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
+        std::size_t bar_width = top > 0 ? std::size_t(s.request_throughput / top * 40 + 0.5) : 0;
         std::string bar;
-        for (std::size_t i = 0; i < width; ++i) {
+        for (std::size_t i = 0; i < bar_width; ++i) {
             bar += "█";
         }
         std::string name = level_name(rate_mode, level.load);
         out += "  " + name + std::string(name.size() < 8 ? 8 - name.size() : 1, ' ') + bar +
-               std::string(41 - width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
+               std::string(41 - bar_width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
                (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + "\n";
     }
     if (!sweep.knee) {
@@ -315,7 +323,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
     } else {
         bool color = stdout_wants_color();
         for (const Sweep& sweep : sweeps) {
-            std::cout << render_sweep(sweep, rate_mode, slo, color) << "\n";
+            std::cout << render_sweep(sweep, rate_mode, slo, color, stdout_width()) << "\n";
             std::vector<AiResultView> views;
             for (const Level& level : sweep.levels) {
                 views.push_back(level.outcome.view);
@@ -327,7 +335,7 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
             std::cout << "recorded in " << session.db_path() << " (one run per level)\n";
         }
         if (!advice.empty()) {
-            std::cout << "\nAdvice:\n" << report::render_advice(advice, color);
+            std::cout << "\nAdvice:\n" << report::render_advice(advice, color, stdout_width());
         }
     }
     std::cout.flush();

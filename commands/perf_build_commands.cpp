@@ -6,6 +6,7 @@
 #include "commands/perf_build_batch.hpp"
 #include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/paths.hpp"
@@ -17,6 +18,7 @@
 #include "farm/report/batch_view.hpp"
 #include "farm/report/run_view.hpp"
 #include "farm/report/trace_build.hpp"
+#include "farm/report/table.hpp"
 #include "farm/sys/context.hpp"
 
 #include <cstdio>
@@ -119,16 +121,17 @@ std::string render_text(const CommandsPlan& plan, const std::vector<history::Run
                         const std::optional<report::RelativeBlock>& relative) {
     std::string out;
     bool color = stdout_wants_color();
+    std::size_t width = stdout_width();
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        out += (i > 0 ? "\n" : "") + report::render_run_table(runs[i], failures[i], color);
+        out += (i > 0 ? "\n" : "") + report::render_run_table(runs[i], failures[i], color, width);
     }
     if (runs.size() > 1) {
-        out += "\n" + order_note(plan);
+        out += "\n" + report::wrap_text(order_note(plan), width, 2);
     }
     if (relative) {
-        out += "\n" + report::render_relative(runs, *relative);
+        out += "\n" + report::render_relative(runs, *relative, width);
     } else if (std::string why = report::why_no_relative(runs, plan.reference); !why.empty()) {
-        out += "\n" + why;
+        out += "\n" + report::wrap_text(why, width, 2);
     }
     return out;
 }
@@ -230,7 +233,7 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
     if (!o.json) {
         std::cout << render_text(plan, runs, failures, relative);
         if (!counters_note.empty()) {
-            std::cout << "\n" << counters_note << "\n";
+            std::cout << "\n" << report::wrap_text(counters_note, stdout_width(), 2) << "\n";
         }
         std::cout.flush();
     }
@@ -255,10 +258,11 @@ void run_perf_build_commands(const PerfBuildOptions& o, Invocation& invocation) 
                                        : nlohmann::json(stored.unsaved_file.string());
         std::cout << document.dump(2) << "\n";
     } else if (store && stored.recorded) {
-        std::cout << "  recorded "
-                  << (runs.size() == 1 ? "as run #" + std::to_string(runs[0].id)
-                                       : std::to_string(runs.size()) + " runs")
-                  << " in " << store->path().string() << "\n";
+        std::string where = runs.size() == 1 ? "as run #" + std::to_string(runs[0].id)
+                                             : report::count_of(runs.size(), "run");
+        std::cout << report::wrap_text("  recorded " + where + " in " + store->path().string(),
+                                       stdout_width(), 2)
+                  << "\n";
     }
     std::cout.flush();
     export_runs(o.exports, runs);

@@ -4,6 +4,7 @@
 #include "commands/perf_build_options.hpp"
 #include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/build_advice.hpp"
 #include "farm/core/config.hpp"
@@ -18,6 +19,7 @@
 #include "farm/pnpm/toolchain.hpp"
 #include "farm/report/project_view.hpp"
 #include "farm/report/trace_build.hpp"
+#include "farm/report/table.hpp"
 #include "farm/sys/context.hpp"
 
 #include <iostream>
@@ -163,11 +165,13 @@ void run_perf_build_project(const PerfBuildOptions& o, Invocation& invocation) {
                   << plan.project.root.string() << "\n"
                   << version_note(plan.project, toolchain) << "\n"
                   << report::render_project(plan, result, report, budgets, advice,
-                                            stdout_wants_color());
+                                            stdout_wants_color(), stdout_width());
         if (store) {
-            std::cout << "  recorded " << report.runs.size()
-                      << (report.runs.size() == 1 ? " subject in " : " subjects in ")
-                      << store->path().string() << "\n";
+            std::cout << report::wrap_text("  recorded " +
+                                               report::count_of(report.runs.size(), "subject") +
+                                               " in " + store->path().string(),
+                                           stdout_width(), 2)
+                      << "\n";
         }
     }
     std::cout.flush();

@@ -6,6 +6,7 @@
 #include "commands/cli.hpp"
 #include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
@@ -20,6 +21,7 @@
 #include "farm/report/export_json.hpp"
 #include "farm/report/export_prometheus.hpp"
 #include "farm/report/push.hpp"
+#include "farm/report/table.hpp"
 #include "farm/report/trend_view.hpp"
 #include "farm/sys/context.hpp"
 
@@ -222,13 +224,15 @@ void print_report(const PerfReportOptions& o, const report::ReportData& data,
     if (o.json) {
         std::cout << report::report_to_json(data).dump(2) << "\n";
     } else if (o.compare) {
-        std::cout << (data.comparison
-                          ? report::render_comparison(*data.comparison, stdout_wants_color())
-                          : report::render_trends({}, false));
+        std::cout << (data.comparison ? report::render_comparison(
+                                            *data.comparison, stdout_wants_color(), stdout_width())
+                                      : report::render_trends({}, false));
     } else if (o.export_file.empty() && o.push_url.empty()) {
-        std::cout << report::render_trends(data.subjects, stdout_wants_color());
+        std::cout << report::render_trends(data.subjects, stdout_wants_color(), stdout_width(),
+                                           o.metrics);
         if (!data.subjects.empty()) {
-            std::cout << "history: " << db_path.string() << "\n";
+            std::cout << report::wrap_text("history: " + db_path.string(), stdout_width(), 2)
+                      << "\n";
         }
     }
 }
@@ -297,8 +301,8 @@ void register_perf_report(CLI::App& perf, Invocation& invocation) {
         ->check(number_check(0, 1000))
         ->needs(compare);
     cmd->add_option("--metric", options->metrics,
-                    "metric to compare (repeatable, or `all`; default: each subject's primary)")
-        ->needs(compare);
+                    "metric to show and compare (repeatable, or `all`; default: each subject's "
+                    "primary)");
     cmd->add_option("--fail-on", options->fail_on, "exit 1 on `slower` (default) or `never`")
         ->check(one_of_check({"slower", "never"}))
         ->needs(compare);

@@ -221,7 +221,7 @@ complete -c farm -n '__farm_using perf:report' -l baseline -x -d 'COMMIT, BRANCH
 complete -c farm -n '__farm_using perf:report' -l baseline-runs -x -d 'previous runs (or runs of a branch) pooled as the baseline'
 complete -c farm -n '__farm_using perf:report' -l alpha -x -d 'significance level (default 0.05)'
 complete -c farm -n '__farm_using perf:report' -l threshold -x -d 'noise floor in % for every kind (default 20 for builds and installs, 15 for runtime metrics, or compare.threshold_pct in farm.config.json)'
-complete -c farm -n '__farm_using perf:report' -l metric -x -d 'metric to compare (repeatable, or `all`; default: each subject\'s primary)'
+complete -c farm -n '__farm_using perf:report' -l metric -x -d 'metric to show and compare (repeatable, or `all`; default: each subject\'s primary)'
 complete -c farm -n '__farm_using perf:report' -l fail-on -x -a 'slower never' -d 'exit 1 on `slower` (default) or `never`'
 complete -c farm -n '__farm_using perf:report' -l export -r -F -d 'write the report to FILE: .json, .csv, .md, .html or .prom'
 complete -c farm -n '__farm_using perf:report' -l push -x -d 'send the latest results to a Prometheus Pushgateway at URL'

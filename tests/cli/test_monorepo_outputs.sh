@@ -99,4 +99,13 @@ run_farm perf:build ws --runner pnpm --pnpm "$pnpm_bin" --install none --build-s
 expect_rc 0 "--output-dir replaces the detection"
 expect_eq "$(package_json @acme/web '["output"]["source"]')" "configured: .next/static/chunks/app" "web: configured"
 expect_eq "$(package_json @acme/web '["output"]["bytes"]')" "$(sizes $web/.next/static/chunks/app | cut -d' ' -f2)" "web: the configured folder's bytes"
+
+# An output size is compared, and reported, on its brotli bytes (what a browser downloads), not
+# on its number of files; the trend shows that figure first.
+run_farm perf:report --compare --subject 'size:@acme/web' --fail-on never --json
+expect_eq "$(json_get "$OUT" '[r["metric"] for r in d["comparison"]["rows"]]')" "['brotli_bytes']" \
+    "size subjects are compared on brotli bytes"
+run_farm perf:report --subject 'size:@acme/web'
+expect_contains "$OUT" "brotli size" "perf:report shows a size subject's brotli size"
+expect_not_contains "$OUT" "   files " "and not its file count (--metric all does)"
 finish

@@ -30,8 +30,9 @@ expect_contains "$OUT" "error rate 0.2 (8 of 40 requests failed" "the rate in th
 expect_contains "$OUT" "failing" "the verdict in the table"
 expect_contains "$OUT" "HTTP 429" "the first message of the class"
 
-run_farm perf:report --kind ai
-expect_rc 0 "perf:report --kind ai"
+# Every metric (the default is each subject's primary one, TTFT): the rate, never the flags.
+run_farm perf:report --kind ai --metric all
+expect_rc 0 "perf:report --kind ai --metric all"
 expect_contains "$OUT" "error rate (failed / sent)" "perf:report shows the rate"
 expect_contains "$OUT" "0.20" "perf:report: 0.20, not the median of the flags (0)"
 expect_not_contains "$OUT" "failed requests" "no median of 0/1 flags"

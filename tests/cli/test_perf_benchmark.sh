@@ -39,10 +39,16 @@ run_farm perf:report --kind ai
 expect_rc 0 "perf:report --kind ai"
 subjects=$(printf '%s\n' "$OUT" | grep -o 'chat_stream/c=[0-9]*' | tr '\n' ' ')
 expect_eq "$subjects" "chat_stream/c=1 chat_stream/c=2 chat_stream/c=4 chat_stream/c=16 " "report subjects in numeric order"
+# By default each subject's primary metric (TTFT); --metric all shows the derived series too.
+expect_contains "$OUT" "time to first token" "TTFT, the primary metric, in the report"
+expect_not_contains "$OUT" "requests/s" "only the primary metric by default"
+expect_not_contains "$OUT" "prompt_index" "no prompt index in the report"
+run_farm perf:report --kind ai --metric all
+expect_rc 0 "perf:report --kind ai --metric all"
 expect_contains "$OUT" "requests/s" "requests/s in the report"
 expect_contains "$OUT" "output tokens/s" "tokens/s in the report"
 expect_contains "$OUT" "error rate" "error rate in the report"
-expect_not_contains "$OUT" "prompt_index" "no prompt index in the report"
+expect_not_contains "$OUT" "prompt_index" "no prompt index in the report (--metric all)"
 
 run_farm perf:benchmark --provider openai --url "$URL" --model m --concurrency-levels 1,2,4 \
     --requests 8 --slo ttft=40ms --json --no-record

@@ -40,6 +40,8 @@ import_run tiny 0.050 3 97 1
 run_farm perf:report --compare
 expect_rc 1 "a regression exits 1"
 expect_contains "$OUT" "geometric mean" "a geometric-mean row"
+# Over the rows compared: slow and steady have baselines; tiny (no earlier run) is left out.
+expect_contains "$OUT" "of 2 compared" "the geometric mean says it is over 2 compared rows"
 slow_line=$(grep -E '^ +slow ' <<<"$OUT")
 steady_line=$(grep -E '^ +steady ' <<<"$OUT")
 tiny_line=$(grep -E '^ +tiny ' <<<"$OUT")

@@ -1,5 +1,8 @@
 #include "farm/analysis/build_advice.hpp"
 
+#include "farm/core/input_file.hpp"
+
+#include <algorithm>
 #include <cstdio>
 
 namespace farm::analysis {
@@ -12,8 +15,9 @@ std::string fixed(double value, int decimals) {
     return buffer;
 }
 
-std::string megabytes(std::int64_t bytes) {
-    return fixed(double(bytes) / 1e6, 2) + " MB";
+// Sizes in the one unit scheme of every view: powers of 1024, "MiB".
+std::string size_text(std::int64_t bytes) {
+    return core::describe_bytes(std::uintmax_t(std::max<std::int64_t>(bytes, 0)));
 }
 
 // The build cache of the package's own framework: a Next.js app is not helped by Vite's.
@@ -85,9 +89,9 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
         if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {
             advice.push_back({"build:" + p.name,
                               "large_output",
-                              output_subject(p) + " is " + megabytes(*p.output_bytes) +
+                              output_subject(p) + " is " + size_text(*p.output_bytes) +
                                   " (raw, source maps left out), over " +
-                                  megabytes(t.output_large_bytes),
+                                  size_text(t.output_large_bytes),
                               {"split the code by route (code splitting)",
                                "let the bundler tree-shake: ES modules, sideEffects: false",
                                "load heavy modules on demand with dynamic import()"}});

@@ -2,6 +2,7 @@
 // thresholds, and the newest runs against the older ones.
 #include "farm/analysis/compare.hpp"
 #include "farm/analysis/optimize_advice.hpp"
+#include "farm/core/input_file.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
@@ -24,8 +25,9 @@ std::string fixed(double value, int decimals) {
     return buffer;
 }
 
+// Sizes in the one unit scheme of every view: powers of 1024, "MiB".
 std::string bytes_text(double bytes) {
-    return bytes >= 1e9 ? fixed(bytes / 1e9, 2) + " GB" : fixed(bytes / 1e6, 2) + " MB";
+    return core::describe_bytes(std::uintmax_t(std::max(bytes, 0.0)));
 }
 
 std::string runs_word(std::size_t n) {
@@ -204,7 +206,9 @@ void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
         if (median > budget) {
             out.push_back({median > 2 * budget ? Priority::high : Priority::medium, "build", s.name,
                            "build_memory",
-                           "median peak memory " + bytes_text(median) + " (" + memory_metric +
+                           "median peak memory " + bytes_text(median) + " (" +
+                               (memory_metric == "max_rss_bytes" ? "max RSS, largest process"
+                                                                 : "peak RSS, process tree") +
                                ") over the newest " + runs_word(memory.runs) + ", over " +
                                bytes_text(budget),
                            ids_of(s.runs, memory.runs),

@@ -79,6 +79,15 @@ const MetricSeries* RunOverview::metric(const std::string& name) const {
     return nullptr;
 }
 
+const MetricSeries* RunOverview::primary_metric() const {
+    if (kind == "size") {
+        if (const MetricSeries* brotli = metric("brotli_bytes")) {
+            return brotli;
+        }
+    }
+    return metrics.empty() ? nullptr : &metrics.front();
+}
+
 std::optional<double> error_rate_of(const MetricSeries& failed_flags) {
     const measure::Summary& s = failed_flags.summary;
     if (s.count == 0) {

@@ -92,6 +92,11 @@ struct RunOverview {
     std::string failure_message;
 
     const MetricSeries* metric(const std::string& name) const;
+    // The figure a person reads first, which comparisons, geometric means and the default
+    // report use: the first metric recorded, except for output sizes ("size" runs), where it is
+    // the brotli-compressed bytes (what a browser downloads), not the number of files.
+    // nullptr for a run without metrics.
+    const MetricSeries* primary_metric() const;
 };
 
 // The name of the per-request 0/1 flag AI runs record ("failed") and of the rate reports show

@@ -8,14 +8,9 @@ namespace farm::report {
 
 namespace {
 
-std::string painted(analysis::Priority priority, const std::string& text, bool color) {
-    if (!color) {
-        return text;
-    }
-    const char* start = priority == analysis::Priority::high     ? "\033[1;31m"
-                        : priority == analysis::Priority::medium ? "\033[1;33m"
-                                                                 : "\033[1m";
-    return start + text + "\033[0m";
+// Bold, not coloured: colour is kept for PASS/FAIL and significant changes (table.hpp).
+std::string bold(const std::string& text, bool color) {
+    return color ? "\033[1m" + text + "\033[0m" : text;
 }
 
 std::string evidence_text(const std::vector<std::int64_t>& runs) {
@@ -28,8 +23,8 @@ std::string evidence_text(const std::vector<std::int64_t>& runs) {
 
 } // namespace
 
-std::string render_advice(const std::vector<analysis::Recommendation>& recommendations,
-                          bool color) {
+std::string render_advice(const std::vector<analysis::Recommendation>& recommendations, bool color,
+                          std::size_t width) {
     std::size_t subject_width = 0;
     for (const analysis::Recommendation& r : recommendations) {
         subject_width = std::max(subject_width, display_width(r.subject));
@@ -37,12 +32,18 @@ std::string render_advice(const std::vector<analysis::Recommendation>& recommend
     std::string out;
     for (const analysis::Recommendation& r : recommendations) {
         std::string priority = analysis::to_string(r.priority);
-        out += painted(r.priority, priority, color) + std::string(8 - priority.size(), ' ') +
-               r.subject + std::string(subject_width - display_width(r.subject) + 2, ' ') +
-               r.finding + "\n";
-        out += "        -> " + r.action + "\n";
+        // Wrapped as plain text, then the priority made bold: escapes would count as width.
+        std::string first = wrap_text(
+            priority + std::string(8 - priority.size(), ' ') + r.subject +
+                std::string(subject_width - display_width(r.subject) + 2, ' ') + r.finding,
+            width, 8);
+        out += bold(priority, color) + first.substr(priority.size()) + "\n";
+        out += wrap_text("        -> " + r.action, width, 3) + "\n";
         if (!r.evidence_runs.empty()) {
-            out += "        evidence: " + evidence_text(r.evidence_runs) + " (" + r.rule + ")\n";
+            out += wrap_text("        evidence: " + evidence_text(r.evidence_runs) + " (" + r.rule +
+                                 ")",
+                             width, 2) +
+                   "\n";
         }
     }
     return out;

@@ -12,8 +12,10 @@
 namespace farm::report {
 
 // "HIGH    build:@example/web  <finding>\n        -> <action>\n        evidence: runs 12, 15\n";
-// with color, the priority is bold and HIGH red, MEDIUM yellow.
-std::string render_advice(const std::vector<analysis::Recommendation>& recommendations, bool color);
+// with color, the priority is bold (colour is for PASS/FAIL and significant changes only). Lines
+// are wrapped at spaces to `width` (0: no limit).
+std::string render_advice(const std::vector<analysis::Recommendation>& recommendations, bool color,
+                          std::size_t width = 0);
 
 nlohmann::json advice_to_json(const std::vector<analysis::Recommendation>& recommendations);
 

@@ -1,6 +1,7 @@
 #include "farm/report/batch_view.hpp"
 
 #include "farm/report/run_view.hpp"
+#include "farm/report/table.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -97,7 +98,8 @@ std::string why_no_relative(const std::vector<history::Run>& runs,
     return "  no relative speeds: the reference's median time is 0\n";
 }
 
-std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block) {
+std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block,
+                            std::size_t width) {
     const std::string reference = "`" + runs[block.reference].subject + "`";
     std::string out = "Relative speed (wall time, ratio of medians; ± is half the 95% bootstrap "
                       "interval)\n";
@@ -117,7 +119,7 @@ std::string render_relative(const std::vector<history::Run>& runs, const Relativ
         out += "  not compared: `" + runs[i].subject + "` (" + history::to_string(runs[i].status) +
                (runs[i].iterations.empty() ? ", no run" : "") + ")\n";
     }
-    return out;
+    return wrap_text(out, width, 2);
 }
 
 nlohmann::json relative_to_json(const std::vector<history::Run>& runs, const RelativeBlock& block) {

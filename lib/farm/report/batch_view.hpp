@@ -34,7 +34,9 @@ struct RelativeBlock {
 std::optional<RelativeBlock> relative_block(const std::vector<history::Run>& runs,
                                             std::optional<std::size_t> reference);
 
-std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block);
+// Each line wrapped to `width` (0: no limit) at spaces.
+std::string render_relative(const std::vector<history::Run>& runs, const RelativeBlock& block,
+                            std::size_t width = 0);
 
 // Why relative_block gave nothing, as a line for the text output ("" when there is a block, or
 // for a single run, where no comparison is expected).

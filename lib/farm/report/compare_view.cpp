@@ -20,14 +20,11 @@ std::string p_text(const std::optional<double>& p) {
 
 std::string colored_verdict(analysis::Verdict verdict, bool color) {
     std::string text = analysis::to_string(verdict);
-    if (!color) {
-        return text;
-    }
     switch (verdict) {
     case analysis::Verdict::slower:
-        return "\033[31m" + text + "\033[0m";
+        return paint(text, Tone::bad, color);
     case analysis::Verdict::faster:
-        return "\033[32m" + text + "\033[0m";
+        return paint(text, Tone::good, color);
     default:
         return text;
     }
@@ -35,11 +32,15 @@ std::string colored_verdict(analysis::Verdict verdict, bool color) {
 
 } // namespace
 
-std::string render_comparison(const Comparison& c, bool color) {
+std::string render_comparison(const Comparison& c, bool color, std::size_t width) {
     if (c.rows.empty()) {
         return "Nothing to compare: no subject has a completed run in the chosen scope.\n";
     }
     Table table({"subject", "metric", "baseline", "candidate", "change", "p", "verdict"});
+    table.set_overflow(Overflow::stack);
+    table.set_priority(2, 3);
+    table.set_priority(3, 2);
+    table.set_priority(5, 4);
     for (const analysis::MetricComparison& row : c.rows) {
         table.add_row({row.subject, metric_label(row.metric),
                        row.baseline_n ? format_value(row.baseline_median, row.unit) +
@@ -51,10 +52,17 @@ std::string render_comparison(const Comparison& c, bool color) {
                        p_text(row.p_value), colored_verdict(row.verdict, color)});
     }
     if (c.geomean_ratio) {
-        table.add_row({"geometric mean", "", "", "", format_change(1, *c.geomean_ratio), "", ""});
+        table.add_row({"geometric mean", "of " + std::to_string(c.geomean_rows) + " compared", "",
+                       "", format_change(1, *c.geomean_ratio), "", ""});
     }
-    std::string out = table.render(color);
-    char rule[160];
+    std::string out = table.render(color, width);
+    std::string notes;
+    if (c.geomean_ratio) {
+        notes += "\nThe geometric mean is over the primary metric of the " +
+                 count_of(c.geomean_rows, "subject") +
+                 " with a baseline; the others are left out of it.";
+    }
+    char rule[200];
     std::snprintf(rule, sizeof rule,
                   "\nA change counts when p < %.3g (Mann-Whitney U, two-sided) and it exceeds the "
                   "noise floor (%s); under 5 samples a side is not enough data.\n",
@@ -62,12 +70,12 @@ std::string render_comparison(const Comparison& c, bool color) {
                   c.rows.front().threshold_pct == c.rows.back().threshold_pct
                       ? format_value(c.rows.front().threshold_pct, "%").c_str()
                       : "per kind");
-    out += rule;
-    out += "baselines:\n";
+    notes += rule;
+    notes += "baselines:\n";
     for (const auto& [subject, description] : c.baselines) {
-        out += "  " + subject + ": " + (description.empty() ? "none" : description) + "\n";
+        notes += "  " + subject + ": " + (description.empty() ? "none" : description) + "\n";
     }
-    return out;
+    return out + wrap_text(notes, width, 2);
 }
 
 nlohmann::json comparison_to_json(const Comparison& c) {
@@ -95,6 +103,7 @@ nlohmann::json comparison_to_json(const Comparison& c) {
             {"alpha", c.alpha},
             {"rows", rows},
             {"geomean_ratio", c.geomean_ratio ? json(*c.geomean_ratio) : json(nullptr)},
+            {"geomean_rows", c.geomean_rows},
             {"baselines", baselines},
             {"regressed", c.any_slower()}};
 }

@@ -10,7 +10,9 @@
 
 namespace farm::report {
 
-std::string render_comparison(const Comparison& comparison, bool color);
+// Fitted to `width` (0: no limit): the change and the verdict stay, the medians and p go under
+// their row when the line is short. Colour marks slower and faster only.
+std::string render_comparison(const Comparison& comparison, bool color, std::size_t width = 0);
 
 nlohmann::json comparison_to_json(const Comparison& comparison);
 

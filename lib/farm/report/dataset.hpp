@@ -65,7 +65,10 @@ struct Comparison {
     std::vector<ComparedSamples> samples; // parallel to rows
     // Per subject, how its baseline was chosen: "merge-base 1a2b3c4 of HEAD and main (3 runs)".
     std::vector<std::pair<std::string, std::string>> baselines;
-    std::optional<double> geomean_ratio; // over the subjects' primary metric
+    // Over the subjects' primary metric, of the rows compared (a baseline and a change): a row
+    // without a baseline is no evidence either way. geomean_rows says how many.
+    std::optional<double> geomean_ratio;
+    std::size_t geomean_rows = 0;
     double alpha = 0.05;
     bool any_slower() const;
 };

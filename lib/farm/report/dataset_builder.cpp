@@ -243,9 +243,10 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
     for (const history::RunOverview& candidate : candidates) {
         std::vector<std::string> metrics;
         bool all = request.metrics.size() == 1 && request.metrics[0] == "all";
+        const history::MetricSeries* primary = candidate.primary_metric();
         for (const history::MetricSeries& m : candidate.metrics) {
             bool wanted = all || (request.metrics.empty()
-                                      ? &m == &candidate.metrics.front()
+                                      ? &m == primary
                                       : std::find(request.metrics.begin(), request.metrics.end(),
                                                   m.name) != request.metrics.end());
             if (wanted) {
@@ -285,7 +286,8 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
             row.kind = candidate.kind;
             row.subject = candidate.subject;
             row.unit = c->unit;
-            if (!candidate.metrics.empty() && metric == candidate.metrics.front().name) {
+            // The geometric mean reads the rows that were compared: a baseline and a change.
+            if (primary && metric == primary->name && row.change_pct) {
                 primary_rows.push_back(row);
             }
             comparison.rows.push_back(std::move(row));
@@ -308,6 +310,7 @@ Comparison compare_history(history::Store& store, const CompareRequest& request)
     }
     if (primary_rows.size() > 1) {
         comparison.geomean_ratio = analysis::geometric_mean_ratio(primary_rows);
+        comparison.geomean_rows = primary_rows.size();
     }
     return comparison;
 }

@@ -82,6 +82,7 @@ json comparison_to_json(const Comparison& comparison) {
     }
     return {{"alpha", number_or_null(comparison.alpha)},
             {"geomean_ratio", optional_number(comparison.geomean_ratio)},
+            {"geomean_rows", comparison.geomean_rows},
             {"baselines", std::move(baselines)},
             {"rows", std::move(rows)}};
 }
@@ -249,6 +250,10 @@ Comparison comparison_from_json(const json& j, const std::string& path) {
     comparison.alpha = number_at(member(j, path, "alpha"), path + ".alpha");
     comparison.geomean_ratio =
         optional_number_at(member(j, path, "geomean_ratio"), path + ".geomean_ratio");
+    // Absent from reports written before it was added.
+    if (j.contains("geomean_rows")) {
+        comparison.geomean_rows = std::size_t(number_at(j["geomean_rows"], path + ".geomean_rows"));
+    }
     std::string baselines_path = path + ".baselines";
     for (const auto& [subject, text] :
          object_at(member(j, path, "baselines"), baselines_path).items()) {

@@ -2,6 +2,7 @@
 
 #include "farm/report/export_text.hpp"
 #include "farm/report/format.hpp"
+#include "farm/report/table.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -95,7 +96,9 @@ std::string comparison_section(const Comparison& comparison) {
         char buffer[64];
         std::snprintf(buffer, sizeof buffer, "%+.1f%% (×%.3f)", (ratio - 1) * 100, ratio);
         out += markdown_row(
-            {"**geometric mean**", "primary metrics", "", "", markdown_escape(buffer), "", ""});
+            {"**geometric mean**",
+             "primary metrics of " + count_of(comparison.geomean_rows, "compared subject"), "", "",
+             markdown_escape(buffer), "", ""});
     }
     char alpha[32];
     std::snprintf(alpha, sizeof alpha, "%g", comparison.alpha);

@@ -105,6 +105,19 @@ std::string metric_label(const std::string& name) {
         {"output_token_throughput", "output tokens/s"},
         {"gpu_util_pct", "GPU utilisation"},
         {"gpu_memory_used_bytes", "GPU memory used"},
+        {"gpu_memory_total_bytes", "GPU memory total"},
+        {"files", "files"},
+        {"bytes", "output size"},
+        {"gzip_bytes", "gzip size"},
+        {"brotli_bytes", "brotli size"},
+        {"startup_s", "start-up time"},
+        {"reload_s", "reload time"},
+        {"rss_peak_bytes", "peak RSS"},
+        {"cpu_cores_mean", "CPU cores used (mean)"},
+        {"connect_ms", "connect time"},
+        {"schedule_lag_ms", "schedule lag"},
+        {"ttft_from_schedule_ms", "time to first token (from schedule)"},
+        {"e2e_from_schedule_ms", "end-to-end latency (from schedule)"},
     };
     auto it = labels.find(name);
     return it == labels.end() ? name : it->second;

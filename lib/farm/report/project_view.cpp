@@ -234,7 +234,8 @@ json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
 std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                            const pnpm::ProjectBenchmarkResult& result, const ProjectReport& report,
                            const std::vector<analysis::BudgetResult>& budgets,
-                           const std::vector<analysis::Advice>& advice, bool color) {
+                           const std::vector<analysis::Advice>& advice, bool color,
+                           std::size_t width) {
     std::string out;
     if (result.install) {
         const history::Run* run =
@@ -309,6 +310,11 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
     if (!result.builds.empty()) {
         Table table({"package", "status", "build (median)", "min … max", "runs", "output", "gzip",
                      "brotli"});
+        // At 80 columns: the package, its status, build time and brotli size (what is shipped).
+        const int priorities[] = {0, 0, 0, 3, 4, 2, 5, 1};
+        for (std::size_t c = 0; c < std::size(priorities); ++c) {
+            table.set_priority(c, priorities[c]);
+        }
         for (const pnpm::PackageBuild& build : result.builds) {
             const history::Run* run = find_run(report, "build:" + build.package->name);
             std::vector<history::MetricSeries> series =
@@ -326,7 +332,7 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                                 : "-",
                            std::to_string(run ? run->iterations.size() : 0),
                            has_output ? format_value(double(o->bytes), "bytes") + " in " +
-                                            std::to_string(o->files) + " files"
+                                            count_of(o->files, "file")
                                       : "-",
                            has_output ? format_value(double(o->gzip_bytes), "bytes") : "-",
                            has_output ? format_value(double(o->brotli_bytes), "bytes") : "-"});
@@ -340,23 +346,23 @@ std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
         }
         out += std::string("build (`") + plan.script.value_or("build") +
                "` of each package, in dependency order)\n";
-        out += table.render(color) + "\n";
+        out += table.render(color, width) + "\n";
         if (result.builds.size() > 1 && !find_run(report, "build:total")) {
             out += "  no total: not every package's build completed, and a sum of some would "
                    "read as a faster build\n";
         }
         if (std::string notes = output_notes(result); !notes.empty()) {
-            out += notes + "\n";
+            out += wrap_text(notes, width, 4) + "\n";
         }
     }
-    out += render_runner_build(plan, result, report, color);
+    out += render_runner_build(plan, result, report, color, width);
     for (const analysis::BudgetResult& b : budgets) {
         out += std::string(b.passed ? "  budget ok    " : "  BUDGET OVER  ") + b.budget.path +
                ": " +
                (b.size.files == 0 ? std::string("matches no file")
                                   : format_value(double(b.measured_bytes), "bytes") + " " +
                                         core::to_string(b.budget.compression) + " in " +
-                                        std::to_string(b.size.files) + " files") +
+                                        count_of(b.size.files, "file")) +
                " (limit " + b.budget.limit_text + ")\n";
     }
     if (!budgets.empty()) {

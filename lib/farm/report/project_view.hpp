@@ -24,6 +24,7 @@ nlohmann::json project_to_json(const pnpm::ProjectBenchmarkPlan& plan,
 std::string render_project(const pnpm::ProjectBenchmarkPlan& plan,
                            const pnpm::ProjectBenchmarkResult& result, const ProjectReport& report,
                            const std::vector<analysis::BudgetResult>& budgets,
-                           const std::vector<analysis::Advice>& advice, bool color);
+                           const std::vector<analysis::Advice>& advice, bool color,
+                           std::size_t width = 0);
 
 } // namespace farm::report

@@ -56,8 +56,7 @@ std::string heading(const history::Run& run) {
 
 std::string status_line(const history::Run& run) {
     std::size_t n = run.iterations.size();
-    std::string out = "  " + std::to_string(n) + (n == 1 ? " run" : " runs") + ", " +
-                      history::to_string(run.status);
+    std::string out = "  " + count_of(n, "run") + ", " + history::to_string(run.status);
     if (run.context.git.available) {
         out += ", git " + run.context.git.commit.substr(0, 10) +
                (run.context.git.dirty ? " (dirty)" : "");
@@ -65,8 +64,14 @@ std::string status_line(const history::Run& run) {
     return out + "\n\n";
 }
 
-std::string statistics_table(const std::vector<history::MetricSeries>& series, bool color) {
+std::string statistics_table(const std::vector<history::MetricSeries>& series, bool color,
+                             std::size_t width) {
     Table table({"metric", "median", "mean ± σ", "min … max", "p95", "95% CI of median"});
+    // At 80 columns: the metric, its median, mean ± σ and p95; the ranges need more room.
+    table.set_priority(2, 1);
+    table.set_priority(3, 3);
+    table.set_priority(4, 2);
+    table.set_priority(5, 4);
     for (const history::MetricSeries& s : series) {
         const measure::Summary& m = s.summary;
         table.add_row(
@@ -76,48 +81,48 @@ std::string statistics_table(const std::vector<history::MetricSeries>& series, b
              format_value(m.p95, s.unit),
              format_value(m.ci95_low, s.unit) + " … " + format_value(m.ci95_high, s.unit)});
     }
-    std::string out = table.render(color);
+    std::string out = table.render(color, width);
     std::vector<Outlier> outliers = find_outliers(series);
     if (!outliers.empty()) {
-        out += "\n  " + std::to_string(outliers.size()) + " outlier" +
-               (outliers.size() == 1 ? "" : "s") +
-               " in wall time (modified z-score above 3.5; kept in the statistics):";
+        std::string line = "  " + count_of(outliers.size(), "outlier") +
+                           " in wall time (modified z-score above 3.5; kept in the statistics):";
         for (const Outlier& o : outliers) {
-            out +=
+            line +=
                 " run " + std::to_string(o.iteration + 1) + " (" + format_value(o.value, "s") + ")";
         }
-        out += "\n";
+        out += "\n" + wrap_text(line, width, 2) + "\n";
     }
     return out;
 }
 
 } // namespace
 
-std::string render_run_table(const history::Run& run, const std::string& failure, bool color) {
+std::string render_run_table(const history::Run& run, const std::string& failure, bool color,
+                             std::size_t width) {
     // A failure comes first: it is what the user acts on, and a table above it hides it.
     std::string out = heading(run);
     if (!failure.empty()) {
         out += "  " + failure + "\n";
     }
-    out += status_line(run);
+    out = wrap_text(out, width, 2) + status_line(run);
     std::vector<measure::IterationRecord> measured = measured_iterations(run);
     std::vector<history::MetricSeries> series = history::series_of(measured);
     if (series.empty()) {
         return out + "  no run completed, so nothing was measured\n";
     }
-    out += statistics_table(series, color);
+    out += statistics_table(series, color, width);
+    std::string notes;
     if (run.shell_overhead_s) {
-        out += "\n  Wall time has the shell's own start-up subtracted: " +
-               format_value(*run.shell_overhead_s, "s") +
-               " (the median of empty runs of `SHELL -c ''`).";
+        notes += "\n  Wall time has the shell's own start-up subtracted: " +
+                 format_value(*run.shell_overhead_s, "s") +
+                 " (the median of empty runs of `SHELL -c ''`).";
     }
     std::size_t left_out = run.iterations.size() - measured.size();
-    out += "\n  Statistics over " + std::to_string(measured.size()) + " timed run" +
-           (measured.size() == 1 ? "" : "s") +
-           (left_out > 0 ? " (the " + std::to_string(left_out) + " that failed left out)" : "") +
-           ". RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the sampled sum "
-           "over all descendants.\n";
-    return out;
+    notes += "\n  Statistics over " + count_of(measured.size(), "timed run") +
+             (left_out > 0 ? " (the " + std::to_string(left_out) + " that failed left out)" : "") +
+             ". RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the sampled sum "
+             "over all descendants.\n";
+    return out + wrap_text(notes, width, 2);
 }
 
 nlohmann::json run_to_json(const history::Run& run, const std::string& failure) {

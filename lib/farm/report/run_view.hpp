@@ -23,7 +23,9 @@ struct Outlier {
 // Outliers of the wall time (the metric a person acts on), by modified z-score.
 std::vector<Outlier> find_outliers(const std::vector<history::MetricSeries>& series);
 
-std::string render_run_table(const history::Run& run, const std::string& failure, bool color);
+// `width`: the columns to fit (0: no limit); the least needed columns go first (run_view.cpp).
+std::string render_run_table(const history::Run& run, const std::string& failure, bool color,
+                             std::size_t width = 0);
 
 nlohmann::json run_to_json(const history::Run& run, const std::string& failure);
 

@@ -99,7 +99,7 @@ json build_json(const pnpm::ProjectBenchmarkPlan& plan, const pnpm::ProjectBench
 
 std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
                                 const pnpm::ProjectBenchmarkResult& result,
-                                const ProjectReport& report, bool color) {
+                                const ProjectReport& report, bool color, std::size_t width) {
     if (!result.runner_build) {
         return {};
     }
@@ -110,6 +110,10 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
     std::string runner = pnpm::to_string(plan.runner);
     std::string state = pnpm::to_string(plan.build_state);
     Table table({"task", "duration (median)", "min … max", "runs", "cache", "output"});
+    table.set_priority(2, 2);
+    table.set_priority(3, 3);
+    table.set_priority(4, 1);
+    table.set_priority(5, 4);
     for (const RunnerTask& t : overview.tasks) {
         double min = t.durations_s.empty() ? 0 : t.durations_s.front();
         double max = min;
@@ -122,18 +126,17 @@ std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
             {t.id, t.median_s ? format_value(*t.median_s, "s") : "-",
              t.durations_s.empty() ? "-" : format_value(min, "s") + " … " + format_value(max, "s"),
              std::to_string(t.durations_s.size()), task_state(t),
-             o && o->files > 0 ? format_value(double(o->bytes), "bytes") + " in " +
-                                     std::to_string(o->files) + " files"
-                               : "-"});
+             o && o->files > 0
+                 ? format_value(double(o->bytes), "bytes") + " in " + count_of(o->files, "file")
+                 : "-"});
     }
     std::string out = "build (" + runner + " run " + script + ", build state " + state + ")\n";
-    out += table.render(color);
+    out += table.render(color, width);
     const history::Run* total = find_subject(report, build_subject("total", plan.build_state));
     if (total && total->status == history::RunStatus::ok && !total->iterations.empty()) {
         const measure::Summary s = history::series_of(total->iterations).front().summary;
         out += "  build:total " + format_value(s.median, "s") + " = " + runner + " run " + script +
-               ", wall time, median of " + std::to_string(total->iterations.size()) +
-               (total->iterations.size() == 1 ? " run" : " runs") + " (" +
+               ", wall time, median of " + count_of(total->iterations.size(), "run") + " (" +
                format_value(s.min, "s") + " … " + format_value(s.max, "s") + ")\n";
     }
     const history::Run* serial =

@@ -17,6 +17,6 @@ nlohmann::json build_json(const pnpm::ProjectBenchmarkPlan& plan,
 // Empty without a runner build.
 std::string render_runner_build(const pnpm::ProjectBenchmarkPlan& plan,
                                 const pnpm::ProjectBenchmarkResult& result,
-                                const ProjectReport& report, bool color);
+                                const ProjectReport& report, bool color, std::size_t width = 0);
 
 } // namespace farm::report

@@ -8,7 +8,20 @@ namespace farm::report {
 namespace {
 
 std::string plural(std::size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
+    return count_of(n, one, many);
+}
+
+// PASS green, FAIL red (when color), SKIP as it is: the colour rule of table.hpp.
+std::string verdict_text(analysis::CheckVerdict verdict, bool color) {
+    std::string text = analysis::to_string(verdict);
+    switch (verdict) {
+    case analysis::CheckVerdict::pass:
+        return paint(text, Tone::good, color);
+    case analysis::CheckVerdict::fail:
+        return paint(text, Tone::bad, color);
+    default:
+        return text;
+    }
 }
 
 nlohmann::json optional_number(const std::optional<double>& value) {
@@ -40,7 +53,8 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
         out += " · " + format_value(s.duration_s, "s") + "\n";
         bool job_failed = s.job.outcome != measure::Outcome::completed;
         if (job_failed) {
-            out += "  FAIL  the job did not complete: " + s.job.failure + "\n";
+            out += "  " + paint("FAIL", Tone::bad, color) +
+                   "  the job did not complete: " + s.job.failure + "\n";
             ++failed_jobs;
         }
         if (s.checks.empty()) {
@@ -51,7 +65,7 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
         std::vector<std::string> reasons;
         for (const analysis::CheckResult& c : s.checks) {
             table.add_row({c.subject, c.metric, c.value ? format_value(*c.value, c.unit) : "-",
-                           threshold_text(c), analysis::to_string(c.verdict)});
+                           threshold_text(c), verdict_text(c.verdict, color)});
             if (c.verdict == analysis::CheckVerdict::fail) {
                 ++failed;
                 reasons.push_back(c.subject + ": " + c.message);
@@ -61,7 +75,7 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
         }
         out += table.render(color);
         for (const std::string& reason : reasons) {
-            out += "  FAIL " + reason + "\n";
+            out += "  " + paint("FAIL", Tone::bad, color) + " " + reason + "\n";
         }
         out += "\n";
     }

@@ -31,6 +31,35 @@ std::string parameters_label(const SubjectTrend& subject) {
     return label;
 }
 
+// The name of the subject's primary metric: that of its newest completed run.
+std::string primary_metric_name(const SubjectTrend& subject) {
+    for (auto it = subject.runs.rbegin(); it != subject.runs.rend(); ++it) {
+        if (const history::MetricSeries* m = it->primary_metric(); m && is_completed(*it)) {
+            return m->name;
+        }
+    }
+    return "";
+}
+
+std::vector<MetricTrend> shown_trends(const SubjectTrend& subject,
+                                      const std::vector<std::string>& metrics) {
+    std::vector<MetricTrend> all = completed_trends(subject);
+    if (metrics.size() == 1 && metrics[0] == "all") {
+        return all;
+    }
+    std::vector<std::string> wanted = metrics;
+    if (wanted.empty()) {
+        wanted.push_back(primary_metric_name(subject));
+    }
+    std::vector<MetricTrend> shown;
+    for (MetricTrend& t : all) {
+        if (std::find(wanted.begin(), wanted.end(), t.name) != wanted.end()) {
+            shown.push_back(std::move(t));
+        }
+    }
+    return shown;
+}
+
 } // namespace
 
 std::string sparkline(const std::vector<double>& values) {
@@ -47,7 +76,8 @@ std::string sparkline(const std::vector<double>& values) {
     return out;
 }
 
-std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color) {
+std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color, std::size_t width,
+                          const std::vector<std::string>& metrics) {
     if (subjects.empty()) {
         return "Nothing recorded yet (or nothing matches the filters). Start with\n"
                "  farm perf:build                 measure the pnpm project you are in\n"
@@ -64,34 +94,42 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
             }
         }
         RunCounts counts = count_runs(subject);
-        out += subject.kind + " · " + subject.subject + "  (" +
-               std::to_string(subject.runs.size()) + (subject.runs.size() == 1 ? " run" : " runs");
+        std::string heading =
+            subject.kind + " · " + subject.subject + "  (" + count_of(subject.runs.size(), "run");
         if (counts.failed > 0) {
-            out += ", " + std::to_string(counts.failed) + " failed";
+            heading += ", " + std::to_string(counts.failed) + " failed";
         }
         if (counts.interrupted > 0) {
-            out += ", " + std::to_string(counts.interrupted) + " interrupted";
+            heading += ", " + std::to_string(counts.interrupted) + " interrupted";
         }
-        out += ")" + parameters_label(subject) + "\n";
+        heading += ")" + parameters_label(subject) + "\n";
         if (std::string failures = failure_summary(subject); !failures.empty()) {
-            out += "  " + failures + "\n";
+            heading += "  " + failures + "\n";
             for (const std::string& line : failure_message_details(subject)) {
-                out += "    " + line + "\n";
+                heading += "    " + line + "\n";
             }
         }
+        out += wrap_text(heading, width, 2);
         if (counts.completed == 0) {
             out += "  no completed run in the window: nothing to measure a trend from\n\n";
             continue;
         }
         Table table({"metric", "latest", "median of runs", "trend", "history"});
-        for (const MetricTrend& t : completed_trends(subject)) {
+        table.set_priority(2, 2);
+        table.set_priority(4, 1);
+        std::vector<MetricTrend> shown = shown_trends(subject, metrics);
+        for (const MetricTrend& t : shown) {
             std::string trend =
                 t.medians.size() > 1 ? format_change(t.medians.front(), t.medians.back()) : "-";
             table.add_row({metric_label(t.name), format_value(t.medians.back(), t.unit),
                            format_value(measure::median(t.medians), t.unit), trend,
                            sparkline(t.medians)});
         }
-        out += table.render(color) + "\n";
+        out += table.render(color, width);
+        if (std::size_t more = completed_trends(subject).size() - shown.size(); more > 0) {
+            out += "   (" + count_of(more, "more metric") + ": --metric all)\n";
+        }
+        out += "\n";
         if (subject.subject.starts_with("build:") && subject.subject != "build:total") {
             if (std::optional<double> wall = latest_median(subject, "wall_s")) {
                 slowest_packages.emplace_back(*wall, subject.subject.substr(6));
@@ -125,9 +163,11 @@ std::string render_trends(const std::vector<SubjectTrend>& subjects, bool color)
         }
         out += "\n";
     }
-    out += "latest: the newest completed run's median; median of runs: the median of the "
-           "completed runs' medians; trend: newest against oldest completed run in the window. "
-           "Failed and interrupted runs are counted, never used as numbers.\n";
+    out += wrap_text("latest: the newest completed run's median; median of runs: the median of "
+                     "the completed runs' medians; trend: newest against oldest completed run in "
+                     "the window. Failed and interrupted runs are counted, never used as numbers.",
+                     width) +
+           "\n";
     return out;
 }
 

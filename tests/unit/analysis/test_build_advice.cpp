@@ -101,8 +101,8 @@ TEST_CASE("analysis::advise_build large_output") {
         advise_build(std::nullopt, {package("@example/web", 1.0, 7'340'000)}, defaults);
     const Advice& a = find_rule(advice, "large_output");
     CHECK(a.subject == "build:@example/web");
-    CHECK_MESSAGE(contains(a.finding, "7.34 MB"), a.finding);
-    CHECK_MESSAGE(contains(a.finding, "5.00 MB"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "7.0 MiB"), a.finding);
+    CHECK_MESSAGE(contains(a.finding, "4.8 MiB"), a.finding);
     CHECK_FALSE(a.suggestions.empty());
 
     Thresholds t;
@@ -216,7 +216,7 @@ TEST_CASE("analysis::advise_build names the framework's cache and the browser-fa
         CHECK_MESSAGE(!contains(s, ".vite"), s);
     }
     const Advice& large = find_rule(advice, "large_output");
-    CHECK_MESSAGE(contains(large.finding, "browser output (Next.js: .next/static) is 6.00 MB"),
+    CHECK_MESSAGE(contains(large.finding, "browser output (Next.js: .next/static) is 5.7 MiB"),
                   large.finding);
     CHECK_MESSAGE(contains(large.finding, "source maps left out"), large.finding);
 

@@ -102,10 +102,10 @@ TEST_CASE("analysis::advise_builds_from_history build_memory") {
     // Without a tree peak, the largest process counts; 4.5 GB is over twice the budget.
     CHECK(advice[0].subject == "build:@shop/api");
     CHECK(advice[0].priority == Priority::high);
-    CHECK(has(advice[0].finding, "4.50 GB (max_rss_bytes)"));
+    CHECK(has(advice[0].finding, "4.2 GiB (max RSS, largest process)"));
     CHECK(advice[1].priority == Priority::medium);
-    CHECK(has(advice[1].finding, "2.50 GB (tree_peak_rss_bytes)"));
-    CHECK(has(advice[1].finding, "over 2.00 GB"));
+    CHECK(has(advice[1].finding, "2.3 GiB (peak RSS, process tree)"));
+    CHECK(has(advice[1].finding, "over 1.9 GiB"));
 
     SUBCASE("the budget comes from the config") {
         Config config;
@@ -165,7 +165,7 @@ TEST_CASE("analysis::advise_builds_from_history output_growing and large_output"
     REQUIRE(rules_for(advice, "size:@shop/web") == std::vector<std::string>{"output_growing"});
     const Recommendation* growing = find_rule(advice, "output_growing");
     CHECK(growing->priority == Priority::medium);
-    CHECK(has(growing->finding, "1.00 MB -> 1.31 MB (+30%"));
+    CHECK(has(growing->finding, "978.5 KiB -> 1.2 MiB (+30%"));
     CHECK(growing->evidence_runs.size() == 10);
 
     REQUIRE(rules_for(advice, "size:@shop/big") == std::vector<std::string>{"large_output"});
@@ -173,7 +173,7 @@ TEST_CASE("analysis::advise_builds_from_history output_growing and large_output"
     for (const Recommendation& r : advice) {
         if (r.subject == "size:@shop/big") {
             CHECK(r.priority == Priority::low);
-            CHECK(has(r.finding, "6.00 MB (raw) in the newest run, over 5.00 MB"));
+            CHECK(has(r.finding, "5.7 MiB (raw) in the newest run, over 4.8 MiB"));
         }
         if (r.subject == "size:@shop/huge") {
             CHECK(r.priority == Priority::medium);

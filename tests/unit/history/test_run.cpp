@@ -127,3 +127,21 @@ TEST_CASE("history::fold_ai_series adds requests/s and tokens/s, drops prompt_in
     CHECK(build.metric("prompt_index")); // other kinds are left alone
     CHECK_FALSE(build.metric("request_throughput"));
 }
+
+TEST_CASE("history::RunOverview::primary_metric: the first recorded, brotli bytes for sizes") {
+    RunOverview run;
+    CHECK(run.primary_metric() == nullptr);
+    for (const char* name : {"files", "bytes", "gzip_bytes", "brotli_bytes"}) {
+        MetricSeries series;
+        series.name = name;
+        run.metrics.push_back(series);
+    }
+    run.kind = "build";
+    REQUIRE(run.primary_metric() != nullptr);
+    CHECK(run.primary_metric()->name == "files");
+    // An output size is compared on what a browser downloads, not on its number of files.
+    run.kind = "size";
+    CHECK(run.primary_metric()->name == "brotli_bytes");
+    run.metrics.pop_back(); // a size run without brotli: the first one recorded
+    CHECK(run.primary_metric()->name == "files");
+}

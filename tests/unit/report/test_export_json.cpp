@@ -92,6 +92,7 @@ ReportData sample_report() {
     c.baselines = {{"install:warm", "merge-base 1a2b3c4 of HEAD and main (3 runs)"},
                    {"web", "the previous 5 runs"}};
     c.geomean_ratio = 1.05;
+    c.geomean_rows = 2;
     c.alpha = 0.01;
     d.comparison = c;
     return d;
@@ -148,6 +149,7 @@ void check_same(const ReportData& a, const ReportData& b) {
     const Comparison& y = *b.comparison;
     CHECK(x.alpha == y.alpha);
     CHECK(x.geomean_ratio == y.geomean_ratio);
+    CHECK(x.geomean_rows == y.geomean_rows);
     CHECK(x.baselines == y.baselines);
     REQUIRE(x.rows.size() == y.rows.size());
     for (std::size_t i = 0; i < x.rows.size(); ++i) {
@@ -213,6 +215,7 @@ TEST_CASE("report::report_to_json writes the farm.report/1 schema") {
     const json& comparison = j["comparison"];
     CHECK(comparison["alpha"] == 0.01);
     CHECK(comparison["geomean_ratio"] == 1.05);
+    CHECK(comparison["geomean_rows"] == 2);
     CHECK(comparison["baselines"]["web"] == "the previous 5 runs");
     REQUIRE(comparison["rows"].size() == 4);
     CHECK(comparison["rows"][0]["verdict"] == "slower");

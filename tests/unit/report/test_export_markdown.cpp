@@ -70,6 +70,7 @@ ReportData sample_report() {
               row("docs", Verdict::not_enough_data, 1.5, std::nullopt)};
     c.baselines = {{"web", "merge-base 1a2b3c4 of HEAD and main (3 runs)"}};
     c.geomean_ratio = 1.083;
+    c.geomean_rows = 2;
     d.comparison = c;
     return d;
 }
@@ -121,7 +122,8 @@ TEST_CASE("report::report_to_markdown writes the comparison and every subject's 
     CHECK(contains(md, "| a\\|b | wall time | 920.0 ms (n=5) | 1.130 s (n=6) | n/a | 0.410 | "
                        "no change |\n"));
     CHECK(contains(md, "| +1.5% | n/a | _not enough data_ |\n"));
-    CHECK(contains(md, "| **geometric mean** | primary metrics |  |  | +8.3% (×1.083) |  |  |\n"));
+    CHECK(contains(md, "| **geometric mean** | primary metrics of 2 compared subjects |  |  | "
+                       "+8.3% (×1.083) |  |  |\n"));
     CHECK(contains(md, "- web: merge-base 1a2b3c4 of HEAD and main (3 runs)\n"));
 
     // A subject's runs newest first, with a column per metric any of them measured.

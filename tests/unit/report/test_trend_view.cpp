@@ -103,3 +103,34 @@ TEST_CASE("report: the newest failure's stored message, in the text and the JSON
     report::ReportData back = report::report_from_json(j);
     CHECK(back.subjects[2].runs[0].failure_message == failed.failure_message);
 }
+
+TEST_CASE("report::render_trends shows the primary metric, --metric all the rest") {
+    report::SubjectTrend size{"size", "size:web", {}};
+    for (std::int64_t id : {1, 2}) {
+        history::RunOverview run;
+        run.id = id;
+        run.kind = "size";
+        run.subject = "size:web";
+        for (const char* name : {"files", "bytes", "brotli_bytes"}) {
+            history::MetricSeries m;
+            m.name = name;
+            m.unit = std::string(name) == "files" ? "count" : "bytes";
+            m.summary.count = 1;
+            m.summary.median = 1000.0 * double(id);
+            run.metrics.push_back(m);
+        }
+        size.runs.push_back(run);
+    }
+    std::string text = report::render_trends({size}, false, 80);
+    CHECK(contains(text, "brotli size")); // a size's primary metric: what a browser downloads
+    CHECK_FALSE(contains(text, "   files "));
+    CHECK_FALSE(contains(text, "output size"));
+    CHECK(contains(text, "(2 more metrics: --metric all)"));
+    std::string all = report::render_trends({size}, false, 80, {"all"});
+    CHECK(contains(all, "   files "));
+    CHECK(contains(all, "output size"));
+    CHECK_FALSE(contains(all, "more metric"));
+    std::string named = report::render_trends({size}, false, 80, {"files"});
+    CHECK(contains(named, "   files "));
+    CHECK_FALSE(contains(named, "brotli size"));
+}
