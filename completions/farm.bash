@@ -9,6 +9,7 @@ _farm_groups=(optimize perf)
 _farm_option_kind() {
     _farm_kind="" _farm_choices=()
     case "$1 $2" in
+    'perf --interval') _farm_kind=text ;;
     'perf --last') _farm_kind=text ;;
     'perf --db') _farm_kind=file ;;
     'perf --config') _farm_kind=file ;;
@@ -64,6 +65,7 @@ _farm_option_kind() {
     'perf:ai --burstiness') _farm_kind=text ;;
     'perf:ai --ramp-up') _farm_kind=text ;;
     'perf:ai --ttft-timeout') _farm_kind=text ;;
+    'perf:ai --gpu') _farm_kind=text ;;
     'perf:ai --max-response-bytes') _farm_kind=text ;;
     'perf:ai --config') _farm_kind=file ;;
     'perf:ai --db') _farm_kind=file ;;
@@ -95,6 +97,7 @@ _farm_option_kind() {
     'perf:benchmark --burstiness') _farm_kind=text ;;
     'perf:benchmark --ramp-up') _farm_kind=text ;;
     'perf:benchmark --ttft-timeout') _farm_kind=text ;;
+    'perf:benchmark --gpu') _farm_kind=text ;;
     'perf:benchmark --max-response-bytes') _farm_kind=text ;;
     'perf:benchmark --config') _farm_kind=file ;;
     'perf:benchmark --db') _farm_kind=file ;;
@@ -106,6 +109,7 @@ _farm_option_kind() {
     'perf:benchmark --rates') _farm_kind=text ;;
     'perf:benchmark --max-concurrency') _farm_kind=text ;;
     'perf:benchmark --slo') _farm_kind=text ;;
+    'perf:benchmark --export') _farm_kind=file ;;
     'perf:dev -r' | 'perf:dev --runs') _farm_kind=text ;;
     'perf:dev --reloads') _farm_kind=text ;;
     'perf:dev -d' | 'perf:dev --duration') _farm_kind=text ;;
@@ -172,15 +176,15 @@ _farm_options() {
     _farm_choices=()
     case "$1" in
     '') _farm_choices=(-h --help --version) ;;
-    perf) _farm_choices=(-h --help --watch --last --db --config --json) ;;
-    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --trace --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests --trace -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --http2 --max-response-bytes --config --db --no-record --percentiles --export-requests --trace -n --requests --concurrency-levels --rates --max-concurrency --slo --json) ;;
-    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --trace --no-record --json) ;;
+    perf) _farm_choices=(-h --help --watch --interval --last --db --config --json) ;;
+    perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --trace --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --no-progress --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests --concurrency-levels --rates --max-concurrency --slo --export --json) ;;
+    perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --trace --no-record --no-progress --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
-    perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --json) ;;
+    perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --no-progress --json) ;;
     optimize) _farm_choices=(-h --help --apply --since --db --config --pnpm --json) ;;
-    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --workspace-settings --force --user --no-backup --measure --apply-anyway --runs --pnpm --pnpm-version --db --json) ;;
+    optimize:pnpm) _farm_choices=(-h --help --dry-run --check --migrate --layout --workspace-settings --force --user --no-backup --measure --apply-anyway --runs --pnpm --pnpm-version --db --no-progress --json) ;;
     optimize:build) _farm_choices=(-h --help --since --db --config --json) ;;
     optimize:ai) _farm_choices=(-h --help --since --db --config --json) ;;
     completion) _farm_choices=(-h --help) ;;
