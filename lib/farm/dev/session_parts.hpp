@@ -1,5 +1,6 @@
 // The pieces of one `farm perf:dev` session that its two files share: session.cpp starts the
-// services and times their start-up, reload_clocks.cpp times their reloads. Not for other callers.
+// services and times their start-up, startup_record.cpp records its phases, reload_clocks.cpp
+// times their reloads. Not for other callers.
 #pragma once
 
 #include "farm/dev/browser.hpp"
@@ -57,6 +58,10 @@ std::string last_output(const exec::Service& service);
 
 // Throws SessionStop when the service has exited, saying so `when`.
 void check_alive(Running& r, const std::string& when);
+
+// Adds this run's start-up phases (spawn -> first output -> port open -> first 2xx -> page load)
+// of each service to `result`, with the run's timelines and the totals across services.
+void record_phases(const std::vector<Running>& running, DevResult& result);
 
 // Times `plan.reloads` reloads of each service that has a reload setting (see session.hpp).
 void measure_reloads(const DevPlan& plan, std::vector<Running>& running,
