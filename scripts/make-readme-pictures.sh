@@ -24,8 +24,13 @@ export PATH="$(dirname "$pnpm_bin"):$PATH"
 work=$(mktemp -d)
 mock_pid=
 cleanup() {
-    [[ -n $mock_pid ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
+    local status=$?
+    if [[ -n $mock_pid ]]; then
+        kill "$mock_pid" 2>/dev/null
+        wait "$mock_pid" 2>/dev/null # the mock's own status (143): not the script's
+    fi
     rm -rf "$work"
+    exit "$status"
 }
 trap cleanup EXIT
 mkdir -p "$images" "$work/profile"

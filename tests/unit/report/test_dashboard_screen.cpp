@@ -1,6 +1,7 @@
 #include "farm/report/dashboard_screen.hpp"
 
 #include "farm/report/screen_text.hpp"
+#include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +11,8 @@
 using namespace farm;
 using report::ScreenSize;
 using report::visible_width;
+
+using farm::test::run_with_wall;
 
 namespace {
 
@@ -55,20 +58,6 @@ Meter meter_after(const std::string& line, const std::string& label) {
     REQUIRE(close != std::string::npos);
     std::string bar = line.substr(open + 1, close - open - 1);
     return {count(bar, "█"), visible_width(bar)};
-}
-
-history::RunOverview run_with_wall(std::int64_t id, double median) {
-    history::RunOverview run;
-    run.id = id;
-    run.kind = "build";
-    run.subject = "quick";
-    history::MetricSeries wall;
-    wall.name = "wall_s";
-    wall.unit = "s";
-    wall.summary.count = 3;
-    wall.summary.median = median;
-    run.metrics.push_back(wall);
-    return run;
 }
 
 report::DashboardData sample_data(std::size_t subjects, std::size_t alerts) {

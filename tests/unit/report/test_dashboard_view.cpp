@@ -1,27 +1,16 @@
 #include "farm/report/dashboard_view.hpp"
+#include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace farm;
 
+using farm::test::run_with_wall;
+
 namespace {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-history::RunOverview run_with_wall(std::int64_t id, double median) {
-    history::RunOverview run;
-    run.id = id;
-    run.kind = "build";
-    run.subject = "quick";
-    history::MetricSeries wall;
-    wall.name = "wall_s";
-    wall.unit = "s";
-    wall.summary.count = 3;
-    wall.summary.median = median;
-    run.metrics.push_back(wall);
-    return run;
 }
 
 report::DashboardData sample_data() {

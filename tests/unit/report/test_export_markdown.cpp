@@ -1,6 +1,7 @@
 #include "farm/report/export_markdown.hpp"
 
 #include "farm/measure/stats.hpp"
+#include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,6 +15,8 @@ using farm::analysis::Verdict;
 using farm::history::MetricSeries;
 using farm::history::RunOverview;
 using farm::history::RunStatus;
+
+using farm::test::lines_of;
 
 namespace {
 
@@ -73,15 +76,6 @@ ReportData sample_report() {
     c.geomean_rows = 2;
     d.comparison = c;
     return d;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
 }
 
 // Cell separators: pipes that are not escaped.

@@ -2,6 +2,7 @@
 
 #include "farm/core/error.hpp"
 #include "farm/measure/stats.hpp"
+#include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,6 +17,8 @@ using namespace farm::report;
 using farm::history::MetricSeries;
 using farm::history::RunOverview;
 using farm::history::RunStatus;
+
+using farm::test::lines_of;
 
 namespace {
 
@@ -48,15 +51,6 @@ ReportData small_report() {
                             {series("wall_s", "s", {3}), series("store_hit_rate", "%", {85})}));
     d.subjects = {web, warm};
     return d;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // (a number) is never cut, even when it is wider than the line. Also wrap_text, output_width,
 // count_of and display_width, the helpers the views fit their prose with.
 #include "farm/report/table.hpp"
+#include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,16 +11,9 @@
 
 using namespace farm::report;
 
-namespace {
+using farm::test::lines_of;
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+namespace {
 
 std::size_t widest_line(const std::string& text) {
     std::size_t widest = 0;
