@@ -9,9 +9,9 @@ packages=(
   libyaml-cpp-dev zlib1g-dev libbrotli-dev libcurl4-openssl-dev
 )
 # Tools the test suite drives for real (the CLI tests and benchmarks; zsh and fish load the
-# completion scripts; clang builds the libFuzzer targets).
+# completion scripts; clang builds the libFuzzer targets; nginx and openssl serve HTTP/2 over TLS).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(procps python3 git prometheus-pushgateway chromium zsh fish clang)
+  packages+=(procps python3 git prometheus-pushgateway chromium zsh fish clang nginx-light openssl)
 fi
 
 # Node.js and npm install pnpm for the demo and the tests; any node on PATH will do.

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/mock_llm.sh"
 
-[[ -n "${FAKE_NVML:-}" ]] || { fail "FAKE_NVML is not set (run through ctest)"; finish; }
+[[ -n "${FAKE_NVML:-}" ]] || { fail "FAKE_NVML is not set (run through ctest)"; finish; exit; }
 start_mock --ttft-ms 50 --itl-ms 10 --chunks 10
 export FARM_NVML_LIBRARY="$FAKE_NVML" FAKE_NVML_COUNT=2 FAKE_NVML_UTIL=37 FAKE_NVML_UTIL_1=80 \
     FAKE_NVML_MEM_USED=2147483648 FAKE_NVML_MEM_RESERVED=536870912 FAKE_NVML_MEM_TOTAL=25769803776 \

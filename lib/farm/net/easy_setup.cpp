@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -20,6 +21,18 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
         return std::tolower(static_cast<unsigned char>(x)) ==
                std::tolower(static_cast<unsigned char>(y));
     });
+}
+
+// As the curl tool does: a CA bundle named by CURL_CA_BUNDLE, else SSL_CERT_FILE, is trusted
+// instead of the system's (a company's CA, a local server's own certificate). Null: the system's.
+const char* ca_bundle_from_environment() {
+    for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+        const char* value = std::getenv(name);
+        if (value && *value) {
+            return value;
+        }
+    }
+    return nullptr;
 }
 
 bool has_header(const HttpHeaders& headers, std::string_view name) {
@@ -118,6 +131,9 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
 #endif
     setup.set(CURLOPT_HTTP_VERSION,
               static_cast<long>(request.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1));
+    if (const char* bundle = ca_bundle_from_environment()) {
+        setup.set(CURLOPT_CAINFO, bundle);
+    }
     if (is_loopback_url(request.url)) {
         setup.set(CURLOPT_PROXY, ""); // "": no proxy, whatever http_proxy says
     }

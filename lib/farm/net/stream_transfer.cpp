@@ -160,6 +160,20 @@ void StreamClient::Transfer::classify(int curl_code) {
         outcome.failure = StreamFailure::connect;
         outcome.message = "cannot reach " + peer + origin_for_messages(request.url) + ": " + detail;
         break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        // Before any answer: the server was never reached as a trusted peer.
+        outcome.failure = StreamFailure::connect;
+        outcome.message = "no TLS connection to " + peer + origin_for_messages(request.url) + ": " +
+                          detail +
+                          " (a server with its own or a company's CA: name the CA bundle in "
+                          "CURL_CA_BUNDLE or SSL_CERT_FILE)";
+        break;
     case CURLE_OPERATION_TIMEDOUT:
         if (connected_after_us == 0) {
             outcome.failure = StreamFailure::connect;
