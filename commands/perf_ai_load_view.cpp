@@ -3,6 +3,8 @@
 // behind.
 #include "commands/perf_ai_options.hpp"
 
+#include "farm/core/fixed_text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,23 +13,18 @@ namespace farm::commands {
 
 namespace {
 
-std::string decimals(double value, int places) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", places, value);
-    return buffer;
-}
-
 // "med 12.3 p99 40.1 ms"
 std::string median_p99(const ai::MetricStats& stats) {
-    return "med " + decimals(stats.median, 1) + " p99 " + decimals(stats.p99, 1) + " ms";
+    return "med " + core::fixed(stats.median, 1) + " p99 " + core::fixed(stats.p99, 1) + " ms";
 }
 
 std::string load_line(const AiResultView& v) {
     const ai::LoadSummary& load = v.load;
     std::vector<std::string> parts;
     if (load.offered_rate) {
-        parts.push_back("offered " + decimals(*load.offered_rate, 2) + " req/s, achieved " +
-                        (load.achieved_rate ? decimals(*load.achieved_rate, 2) : "-") + " req/s");
+        parts.push_back("offered " + core::fixed(*load.offered_rate, 2) + " req/s, achieved " +
+                        (load.achieved_rate ? core::fixed(*load.achieved_rate, 2) : "-") +
+                        " req/s");
     }
     if (load.schedule_lag_ms) {
         parts.push_back("schedule lag " + median_p99(*load.schedule_lag_ms));
@@ -47,10 +44,10 @@ std::string load_line(const AiResultView& v) {
         parts.push_back("HTTP/" + versions);
     }
     if (load.client_cpu_pct && load.loop_busy_pct && load.loop_lag_ms) {
-        parts.push_back("client CPU " + decimals(*load.client_cpu_pct, 0) +
-                        "% of a core, event loop busy " + decimals(*load.loop_busy_pct, 0) +
-                        "%, loop lag p99 " + decimals(load.loop_lag_ms->p99, 2) + " max " +
-                        decimals(load.loop_lag_ms->max, 1) + " ms");
+        parts.push_back("client CPU " + core::fixed(*load.client_cpu_pct, 0) +
+                        "% of a core, event loop busy " + core::fixed(*load.loop_busy_pct, 0) +
+                        "%, loop lag p99 " + core::fixed(load.loop_lag_ms->p99, 2) + " max " +
+                        core::fixed(load.loop_lag_ms->max, 1) + " ms");
     }
     if (load.cut_by_deadline > 0 || load.not_started > 0) {
         parts.push_back(std::to_string(load.cut_by_deadline) +
@@ -90,22 +87,23 @@ std::vector<std::string> load_warnings(const AiResultView& v) {
     std::vector<std::string> warnings;
     const ai::LoadSummary& load = v.load;
     if (load.fell_behind) {
-        std::string lag = load.schedule_lag_ms ? ", schedule lag p90 " +
-                                                     decimals(load.schedule_lag_ms->p90, 1) + " ms"
-                                               : std::string();
+        std::string lag =
+            load.schedule_lag_ms
+                ? ", schedule lag p90 " + core::fixed(load.schedule_lag_ms->p90, 1) + " ms"
+                : std::string();
         warnings.push_back(
             v.target.name + "/" + v.target.model + ": the client fell behind its schedule (" +
-            "achieved " + (load.achieved_rate ? decimals(*load.achieved_rate, 2) : "-") + " of " +
-            decimals(load.offered_rate.value_or(0), 2) + " req/s" + lag +
+            "achieved " + (load.achieved_rate ? core::fixed(*load.achieved_rate, 2) : "-") +
+            " of " + core::fixed(load.offered_rate.value_or(0), 2) + " req/s" + lag +
             "): requests waited for a free slot (--max-concurrency) or for the client; read the "
             "latencies from the schedule");
     }
     if (load.client_saturated) {
         warnings.push_back(
             v.target.name + "/" + v.target.model + ": farm's own event loop was busy " +
-            decimals(load.loop_busy_pct.value_or(0), 0) + "% of the run (lag p99 " +
-            decimals(load.loop_lag_ms ? load.loop_lag_ms->p99 : 0, 1) + " ms, its own CPU " +
-            decimals(load.client_cpu_pct.value_or(0), 0) + "% of a core" +
+            core::fixed(load.loop_busy_pct.value_or(0), 0) + "% of the run (lag p99 " +
+            core::fixed(load.loop_lag_ms ? load.loop_lag_ms->p99 : 0, 1) + " ms, its own CPU " +
+            core::fixed(load.client_cpu_pct.value_or(0), 0) + "% of a core" +
             (load.client_cpu_pct.value_or(0) < 0.5 * load.loop_busy_pct.value_or(0)
                  ? "; most of the rest it waited for a CPU: this machine is busy with other work"
                  : "") +

@@ -2,6 +2,7 @@
 // GPU line, the JSON result (farm.ai/1) and the --export-requests CSV.
 #include "commands/perf_ai_options.hpp"
 
+#include "farm/core/fixed_text.hpp"
 #include "farm/core/text.hpp"
 #include "farm/net/http_client.hpp"
 #include "farm/report/format.hpp"
@@ -13,14 +14,8 @@ namespace farm::commands {
 
 namespace {
 
-std::string number(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string ms_text(double value) {
-    return number(value, value < 10 ? 2 : value < 100 ? 1 : 0);
+    return core::fixed(value, value < 10 ? 2 : value < 100 ? 1 : 0);
 }
 
 } // namespace
@@ -30,7 +25,7 @@ std::string error_rate_text(const std::optional<double>& rate) {
         return "-";
     }
     // Three decimals without trailing zeros: 0.2, 0.025, 0 (a rate of 1 in 1000 still shows).
-    std::string text = number(*rate, 3);
+    std::string text = core::fixed(*rate, 3);
     while (text.back() == '0') {
         text.pop_back();
     }
@@ -63,7 +58,7 @@ std::string csv_field(const std::string& text) {
 
 std::string csv_metric(const measure::IterationRecord& record, const char* name) {
     std::optional<double> value = record.metric(name);
-    return value ? number(*value, 3) : std::string();
+    return value ? core::fixed(*value, 3) : std::string();
 }
 
 } // namespace
@@ -113,12 +108,12 @@ std::string render_ai_table(const std::vector<AiResultView>& views, bool color, 
         std::string subject = !v.subject.empty() ? v.subject
                                                  : v.target.name + "/" + v.target.model + "/" +
                                                        std::string(ai::to_string(v.operation));
-        table.add_row({subject, std::to_string(s.requests), std::to_string(s.errors),
-                       error_rate_text(s.error_rate), latency_cell(s.ttft_ms),
-                       latency_cell(s.itl_ms), latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
-                       number(s.output_token_throughput, 1), number(s.request_throughput, 2),
-                       s.token_source.empty() ? "-" : s.token_source,
-                       v.verdict.empty() ? "-" : v.verdict});
+        table.add_row(
+            {subject, std::to_string(s.requests), std::to_string(s.errors),
+             error_rate_text(s.error_rate), latency_cell(s.ttft_ms), latency_cell(s.itl_ms),
+             latency_cell(s.tpot_ms), latency_cell(s.e2e_ms),
+             core::fixed(s.output_token_throughput, 1), core::fixed(s.request_throughput, 2),
+             s.token_source.empty() ? "-" : s.token_source, v.verdict.empty() ? "-" : v.verdict});
     }
     return table.render(color, width);
 }
@@ -154,8 +149,8 @@ std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys
     }
     std::string out = "GPU: " + gpu_name;
     if (gpu->utilization_mean_pct) {
-        out += " · util mean " + number(*gpu->utilization_mean_pct, 1) + "% max " +
-               number(gpu->utilization_max_pct.value_or(0), 1) + "%";
+        out += " · util mean " + core::fixed(*gpu->utilization_mean_pct, 1) + "% max " +
+               core::fixed(gpu->utilization_max_pct.value_or(0), 1) + "%";
     }
     if (gpu->memory_used_max_bytes) {
         out +=
@@ -165,20 +160,20 @@ std::string render_gpu_line(const std::string& gpu_name, const std::optional<sys
         }
     }
     if (gpu->temperature_max_c) {
-        out += " · temp max " + number(*gpu->temperature_max_c, 0) + " °C";
+        out += " · temp max " + core::fixed(*gpu->temperature_max_c, 0) + " °C";
     }
     if (gpu->power_mean_w) {
-        out += " · power mean " + number(*gpu->power_mean_w, 0) + " W";
+        out += " · power mean " + core::fixed(*gpu->power_mean_w, 0) + " W";
     }
     if (gpu->energy_j) {
-        out += " · energy " + number(*gpu->energy_j, 0) + " J";
+        out += " · energy " + core::fixed(*gpu->energy_j, 0) + " J";
         if (*gpu->energy_j > 0 && output_tokens > 0) {
-            out += " (" + number(output_tokens / *gpu->energy_j, 2) + " output tokens/J)";
+            out += " (" + core::fixed(output_tokens / *gpu->energy_j, 2) + " output tokens/J)";
         }
     }
     if (gpu->throttled_fraction && *gpu->throttled_fraction > 0) {
-        out += " · THROTTLED in " + number(*gpu->throttled_fraction * 100, 0) + "% of samples (" +
-               core::join(gpu->throttle_reasons, ", ") + ")";
+        out += " · THROTTLED in " + core::fixed(*gpu->throttled_fraction * 100, 0) +
+               "% of samples (" + core::join(gpu->throttle_reasons, ", ") + ")";
     }
     out += " (" + std::to_string(gpu->samples) + " samples)\n";
     return note.empty() ? out : out + "  note: " + note + "\n";

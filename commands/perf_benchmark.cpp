@@ -4,9 +4,10 @@
 #include "commands/perf_ai.hpp"
 #include "commands/perf_ai_session.hpp"
 #include "commands/terminal.hpp"
-#include "farm/core/atomic_file.hpp"
 #include "commands/terminal_width.hpp"
+#include "farm/core/atomic_file.hpp"
 #include "farm/core/error.hpp"
+#include "farm/core/fixed_text.hpp"
 #include "farm/core/redact.hpp"
 #include "farm/report/advice_view.hpp"
 #include "farm/report/export_html_sweep.hpp"
@@ -42,12 +43,6 @@ struct Sweep {
     std::vector<Level> levels;
     std::optional<ai::Knee> knee;
 };
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 std::string level_name(bool rate_mode, double load) {
     char buffer[64];
@@ -86,15 +81,15 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
                                         std::to_string(s.requests),
                                         std::to_string(s.errors),
                                         error_rate_text(s.error_rate),
-                                        fixed(s.request_throughput, 2),
-                                        fixed(s.output_token_throughput, 1),
+                                        core::fixed(s.request_throughput, 2),
+                                        core::fixed(s.output_token_throughput, 1),
                                         ms_cell(s.ttft_ms, &ai::MetricStats::median),
                                         ms_cell(s.tpot_ms, &ai::MetricStats::median),
                                         ms_cell(s.itl_ms, &ai::MetricStats::median),
                                         ms_cell(s.e2e_ms, &ai::MetricStats::median),
                                         ms_cell(s.e2e_ms, &ai::MetricStats::p99)};
         if (!slo.empty()) {
-            row.push_back(fixed(level.goodput, 2));
+            row.push_back(core::fixed(level.goodput, 2));
         }
         table.add_row(row);
     }
@@ -111,17 +106,19 @@ std::string render_sweep(const Sweep& sweep, bool rate_mode, const ai::Slo& slo,
         }
         std::string name = level_name(rate_mode, level.load);
         out += "  " + name + std::string(name.size() < 8 ? 8 - name.size() : 1, ' ') + bar +
-               std::string(41 - bar_width, ' ') + fixed(s.request_throughput, 2) + " req/s  " +
-               (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + "\n";
+               std::string(41 - bar_width, ' ') + core::fixed(s.request_throughput, 2) +
+               " req/s  " +
+               (s.e2e_ms ? core::fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + "\n";
     }
     if (!sweep.knee) {
         out += "knee: needs at least two levels\n";
     } else {
         const Level& knee = sweep.levels[sweep.knee->index];
         const ai::BenchmarkSummary& s = knee.outcome.view.summary;
-        std::string at = level_name(rate_mode, knee.load) + " (" + fixed(s.request_throughput, 2) +
-                         " req/s, median e2e " +
-                         (s.e2e_ms ? fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) + ")";
+        std::string at = level_name(rate_mode, knee.load) + " (" +
+                         core::fixed(s.request_throughput, 2) + " req/s, median e2e " +
+                         (s.e2e_ms ? core::fixed(s.e2e_ms->median, 1) + " ms" : std::string("-")) +
+                         ")";
         out += sweep.knee->beyond_range
                    ? "knee: not reached up to " + at +
                          ": throughput still grows >= 10% per level with latency < +50%\n"
@@ -263,8 +260,9 @@ void run_perf_benchmark(const PerfBenchmarkOptions& o, Invocation& invocation) {
                             live, plan, o.ai.duration_s, counts.size(), levels);
             Level level;
             level.load = load;
-            level.outcome = session.run(target, plan, rate_mode ? "rate" : "concurrency",
-                                        fixed(load, rate_mode ? 3 : 0), "/" + name, &slo, &live);
+            level.outcome =
+                session.run(target, plan, rate_mode ? "rate" : "concurrency",
+                            core::fixed(load, rate_mode ? 3 : 0), "/" + name, &slo, &live);
             double wall = level.outcome.view.summary.wall_s;
             level.goodput = wall > 0 ? double(level.outcome.meeting_slo) / wall : 0;
             interrupted = level.outcome.interrupted;

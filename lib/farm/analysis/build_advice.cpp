@@ -1,5 +1,6 @@
 #include "farm/analysis/build_advice.hpp"
 
+#include "farm/core/fixed_text.hpp"
 #include "farm/core/input_file.hpp"
 
 #include <algorithm>
@@ -8,12 +9,6 @@
 namespace farm::analysis {
 
 namespace {
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 // Sizes in the one unit scheme of every view: powers of 1024, "MiB".
 std::string size_text(std::int64_t bytes) {
@@ -59,8 +54,9 @@ void advise_runner_wall(std::vector<Advice>& advice, const RunnerFindings& r,
     advice.push_back(
         {"build:total",
          "slow_build",
-         "`" + r.command + "` takes " + fixed(*r.wall_median_s, 1) + " s (wall time, median of " +
-             std::to_string(r.runs) + " runs), over " + fixed(t.build_slow_s, 0) + " s",
+         "`" + r.command + "` takes " + core::fixed(*r.wall_median_s, 1) +
+             " s (wall time, median of " + std::to_string(r.runs) + " runs), over " +
+             core::fixed(t.build_slow_s, 0) + " s",
          {"shorten the critical path (the chain of tasks shown above): split or "
           "speed up its slowest package",
           caching_suggestion(r.runner),
@@ -77,14 +73,14 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
     advise_runner_wall(advice, runner, t);
     for (const PackageFindings& p : packages) {
         if (p.build_median_s && *p.build_median_s > t.build_slow_s) {
-            advice.push_back({"build:" + p.name,
-                              "slow_build",
-                              "build takes " + fixed(*p.build_median_s, 1) + " s (median of " +
-                                  std::to_string(p.build_runs) + " runs), over " +
-                                  fixed(t.build_slow_s, 0) + " s",
-                              {build_cache_suggestion(p.framework),
-                               caching_suggestion(runner.runner),
-                               "split the code so that less is rebuilt on each change"}});
+            advice.push_back(
+                {"build:" + p.name,
+                 "slow_build",
+                 "build takes " + core::fixed(*p.build_median_s, 1) + " s (median of " +
+                     std::to_string(p.build_runs) + " runs), over " +
+                     core::fixed(t.build_slow_s, 0) + " s",
+                 {build_cache_suggestion(p.framework), caching_suggestion(runner.runner),
+                  "split the code so that less is rebuilt on each change"}});
         }
         if (p.output_bytes && *p.output_bytes > t.output_large_bytes) {
             advice.push_back({"build:" + p.name,
@@ -108,11 +104,11 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
             advice.push_back(
                 {subject,
                  "low_store_hits",
-                 "the store served " + fixed(rate * 100, 0) + "% of packages (" +
+                 "the store served " + core::fixed(rate * 100, 0) + "% of packages (" +
                      std::to_string(install->reused) + " reused, " +
                      std::to_string(install->downloaded) + " downloaded over " +
                      std::to_string(install->runs) + " runs), under " +
-                     fixed(t.store_hit_rate_min * 100, 0) + "%",
+                     core::fixed(t.store_hit_rate_min * 100, 0) + "%",
                  {"keep the store between runs (in CI, cache the folder `pnpm store path` prints)",
                   "run `pnpm fetch` early (it fills the store from the lockfile alone)",
                   "keep the store on the same filesystem as the project"}});
@@ -132,9 +128,9 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
     if (install->median_s > t.install_slow_s) {
         advice.push_back({subject,
                           "slow_install",
-                          "install takes " + fixed(install->median_s, 1) + " s (median of " +
+                          "install takes " + core::fixed(install->median_s, 1) + " s (median of " +
                               std::to_string(install->runs) + " runs), over " +
-                              fixed(t.install_slow_s, 0) + " s",
+                              core::fixed(t.install_slow_s, 0) + " s",
                           {"commit the lockfile and install with --frozen-lockfile",
                            "use --prefer-offline so the store answers before the registry",
                            "keep the store warm between runs (see the store hit rate)"}});

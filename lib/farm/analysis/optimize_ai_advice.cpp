@@ -2,6 +2,7 @@
 // its context (provider type, streaming, base URL) and the few metrics the rules read of each
 // request (rule_metrics; a run of a million requests is never read whole).
 #include "farm/analysis/optimize_advice.hpp"
+#include "farm/core/fixed_text.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
@@ -15,14 +16,8 @@ namespace farm::analysis {
 
 namespace {
 
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string ms(double value) {
-    return fixed(value, 0) + " ms";
+    return core::fixed(value, 0) + " ms";
 }
 
 std::string requests_word(std::size_t n) {
@@ -139,15 +134,15 @@ void gpu_use(std::vector<Recommendation>& out, const history::Run& run,
     }
     std::vector<double> util = values_of(c, "gpu_util_pct");
     if (!util.empty() && measure::median(util) < s.gpu_util_low_pct) {
-        out.push_back(
-            make(Priority::medium, run, "ai_low_gpu_util",
-                 "median GPU utilisation " + fixed(measure::median(util), 0) + "% over " +
-                     requests_word(util.size()) + ", under " + fixed(s.gpu_util_low_pct, 0) + "%",
-                 provider == "ollama"
-                     ? "Check with `ollama ps` how much of the model sits on the CPU; pick a model "
-                       "that fits in GPU memory, or raise num_gpu."
-                     : "Check that the server runs on the GPU, then send more requests at once "
-                       "(a higher concurrency) so that batches keep it busy."));
+        out.push_back(make(
+            Priority::medium, run, "ai_low_gpu_util",
+            "median GPU utilisation " + core::fixed(measure::median(util), 0) + "% over " +
+                requests_word(util.size()) + ", under " + core::fixed(s.gpu_util_low_pct, 0) + "%",
+            provider == "ollama"
+                ? "Check with `ollama ps` how much of the model sits on the CPU; pick a model "
+                  "that fits in GPU memory, or raise num_gpu."
+                : "Check that the server runs on the GPU, then send more requests at once "
+                  "(a higher concurrency) so that batches keep it busy."));
     }
     std::vector<double> fractions;
     for (std::size_t i = 0; i < c.size(); ++i) {
@@ -160,9 +155,9 @@ void gpu_use(std::vector<Recommendation>& out, const history::Run& run,
     if (!fractions.empty() && measure::median(fractions) > s.gpu_memory_high_fraction) {
         out.push_back(make(Priority::medium, run, "ai_high_gpu_memory",
                            "median GPU memory in use " +
-                               fixed(measure::median(fractions) * 100, 0) + "% of the total over " +
-                               requests_word(fractions.size()) + ", over " +
-                               fixed(s.gpu_memory_high_fraction * 100, 0) + "%",
+                               core::fixed(measure::median(fractions) * 100, 0) +
+                               "% of the total over " + requests_word(fractions.size()) +
+                               ", over " + core::fixed(s.gpu_memory_high_fraction * 100, 0) + "%",
                            "Use a smaller quantization or a shorter context (num_ctx, "
                            "--max-total-tokens) and keep fewer models loaded "
                            "(OLLAMA_MAX_LOADED_MODELS), so that nothing spills to the CPU."));
@@ -289,9 +284,9 @@ void request_errors(std::vector<Recommendation>& out, const history::Run& run,
     }
     double rate = double(failed) / double(c.size());
     Priority priority = rate > s.error_rate_max ? Priority::high : Priority::medium;
-    std::string of = " of " + requests_word(c.size()) + " (error rate " + fixed(rate, 3) +
+    std::string of = " of " + requests_word(c.size()) + " (error rate " + core::fixed(rate, 3) +
                      (rate > s.error_rate_max ? ", over the line of " : ", under the line of ") +
-                     fixed(s.error_rate_max, 3) + ")";
+                     core::fixed(s.error_rate_max, 3) + ")";
     ErrorCounts e = error_counts(run, failed);
     if (e.rate_limited > 0) {
         out.push_back(make(

@@ -2,6 +2,7 @@
 // thresholds, and the newest runs against the older ones.
 #include "farm/analysis/compare.hpp"
 #include "farm/analysis/optimize_advice.hpp"
+#include "farm/core/fixed_text.hpp"
 #include "farm/core/input_file.hpp"
 #include "farm/measure/stats.hpp"
 
@@ -18,12 +19,6 @@ constexpr double slow_build_s = 15;
 constexpr std::size_t recent_samples = 5;
 // Runs read per subject: enough for a trend, bounded so a long history stays quick.
 constexpr std::size_t runs_per_subject = 200;
-
-std::string fixed(double value, int decimals) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
 
 // Sizes in the one unit scheme of every view: powers of 1024, "MiB".
 std::string bytes_text(double bytes) {
@@ -130,16 +125,18 @@ void add_trend(std::vector<Recommendation>& out, const Subject& s, const std::st
     if (c.verdict != Verdict::slower || !c.change_pct || !c.p_value) {
         return;
     }
-    auto value = [&](double v) { return metric == "wall_s" ? fixed(v, 2) + " s" : bytes_text(v); };
+    auto value = [&](double v) {
+        return metric == "wall_s" ? core::fixed(v, 2) + " s" : bytes_text(v);
+    };
     Recommendation r;
     r.priority = *c.change_pct >= 2 * c.threshold_pct ? Priority::high : Priority::medium;
     r.area = "build";
     r.subject = s.name;
     r.rule = rule;
     r.finding = what + " " + value(c.baseline_median) + " -> " + value(c.candidate_median) + " (+" +
-                fixed(*c.change_pct, 0) + "%, p = " + fixed(*c.p_value, 3) + ", noise floor " +
-                fixed(c.threshold_pct, 0) + "%): median of the newest " + runs_word(n) +
-                " against the " + runs_word(s.runs.size() - n) + " before";
+                core::fixed(*c.change_pct, 0) + "%, p = " + core::fixed(*c.p_value, 3) +
+                ", noise floor " + core::fixed(c.threshold_pct, 0) + "%): median of the newest " +
+                runs_word(n) + " against the " + runs_word(s.runs.size() - n) + " before";
     r.evidence_runs = ids_of(s.runs, s.runs.size());
     r.action = action;
     out.push_back(std::move(r));
@@ -186,12 +183,12 @@ void advise_build_subject(std::vector<Recommendation>& out, const Subject& s,
         double line = std::min(slow_build_s, t.build_slow_s);
         if (median > line) {
             bool urgent = median > t.build_slow_s;
-            out.push_back({urgent ? Priority::high : Priority::medium, "build", s.name,
-                           "slow_build",
-                           "median build " + fixed(median, 1) + " s over the newest " +
-                               runs_word(wall.runs) + " (" + std::to_string(wall.values.size()) +
-                               " builds), over " + fixed(urgent ? t.build_slow_s : line, 0) + " s",
-                           ids_of(s.runs, wall.runs), slow_build_action(s)});
+            out.push_back(
+                {urgent ? Priority::high : Priority::medium, "build", s.name, "slow_build",
+                 "median build " + core::fixed(median, 1) + " s over the newest " +
+                     runs_word(wall.runs) + " (" + std::to_string(wall.values.size()) +
+                     " builds), over " + core::fixed(urgent ? t.build_slow_s : line, 0) + " s",
+                 ids_of(s.runs, wall.runs), slow_build_action(s)});
         }
     }
     std::string memory_metric = "tree_peak_rss_bytes";
@@ -277,10 +274,10 @@ void advise_install_subject(std::vector<Recommendation>& out, const Subject& s,
                 out.push_back(
                     {rate < t.store_hit_rate_min / 2 ? Priority::high : Priority::medium, "install",
                      s.name, "low_store_hits",
-                     "the store served " + fixed(rate * 100, 0) + "% of packages (" +
-                         fixed(hits, 0) + " reused, " + fixed(misses, 0) +
+                     "the store served " + core::fixed(rate * 100, 0) + "% of packages (" +
+                         core::fixed(hits, 0) + " reused, " + core::fixed(misses, 0) +
                          " downloaded over the newest " + runs_word(reused.runs) + "), under " +
-                         fixed(t.store_hit_rate_min * 100, 0) + "%",
+                         core::fixed(t.store_hit_rate_min * 100, 0) + "%",
                      ids_of(s.runs, reused.runs),
                      "Keep the pnpm store between runs (in CI, cache the folder `pnpm store "
                      "path` prints), run `pnpm fetch` early and keep the store on the project's "
@@ -293,8 +290,9 @@ void advise_install_subject(std::vector<Recommendation>& out, const Subject& s,
         double median = measure::median(wall.values);
         if (median > t.install_slow_s) {
             out.push_back({Priority::medium, "install", s.name, "slow_install",
-                           "median install " + fixed(median, 1) + " s over the newest " +
-                               runs_word(wall.runs) + ", over " + fixed(t.install_slow_s, 0) + " s",
+                           "median install " + core::fixed(median, 1) + " s over the newest " +
+                               runs_word(wall.runs) + ", over " + core::fixed(t.install_slow_s, 0) +
+                               " s",
                            ids_of(s.runs, wall.runs),
                            "Install with a committed lockfile (--frozen-lockfile) and "
                            "--prefer-offline, from a warm store."});

@@ -1,5 +1,6 @@
 #include "farm/report/dashboard_screen.hpp"
 
+#include "farm/core/fixed_text.hpp"
 #include "farm/report/format.hpp"
 #include "farm/report/screen_text.hpp"
 #include "farm/report/trend_view.hpp"
@@ -13,14 +14,8 @@ namespace {
 
 constexpr std::size_t label_width = 5; // "CPU  ", "Mem  ", "GPU0 "
 
-std::string fixed(double value, int decimals) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string percent(double value) {
-    return fixed(value, 1) + "%";
+    return core::fixed(value, 1) + "%";
 }
 
 std::string bold(const std::string& text, bool color) {
@@ -97,7 +92,7 @@ std::vector<std::string> core_lines(const std::vector<double>& cores, std::size_
             for (std::size_t i = row * per_row; i < std::min(cores.size(), (row + 1) * per_row);
                  ++i) {
                 line += pad_left(std::to_string(i), digits) + " [" + meter(cores[i], cells, color) +
-                        "]" + pad_left(fixed(cores[i], 0) + "%", 5) + "  ";
+                        "]" + pad_left(core::fixed(cores[i], 0) + "%", 5) + "  ";
             }
             lines.push_back(line);
         }
@@ -127,14 +122,14 @@ std::string gpu_line(const sys::GpuReading& g, std::size_t width, bool color) {
     }
     std::string line = pad_right("GPU" + std::to_string(g.index), label_width) + "[" +
                        meter(util, cells, color) + "]" +
-                       pad_left(g.utilization_pct ? fixed(util, 0) + "%" : "-", 5) + "  mem [" +
-                       meter(memory.value_or(0), cells, color) + "]" +
-                       pad_left(memory ? fixed(*memory, 0) + "%" : "-", 5);
+                       pad_left(g.utilization_pct ? core::fixed(util, 0) + "%" : "-", 5) +
+                       "  mem [" + meter(memory.value_or(0), cells, color) + "]" +
+                       pad_left(memory ? core::fixed(*memory, 0) + "%" : "-", 5);
     if (g.temperature_c) {
-        line += "  " + fixed(*g.temperature_c, 0) + " °C";
+        line += "  " + core::fixed(*g.temperature_c, 0) + " °C";
     }
     if (g.power_w) {
-        line += "  " + fixed(*g.power_w, 0) + " W";
+        line += "  " + core::fixed(*g.power_w, 0) + " W";
     }
     if (g.memory_used_bytes && g.memory_total_bytes) {
         line =
@@ -174,8 +169,9 @@ std::vector<std::string> system_lines(const DashboardData& d, ScreenSize size, b
     std::size_t width = size.width;
     std::size_t spare_rows = std::max<std::size_t>(1, size.height / 6);
     std::vector<std::string> lines;
-    std::string cpu = pad_left(percent(s.cpu_busy_pct), 6) + "  load " + fixed(s.load.one, 2) +
-                      " " + fixed(s.load.five, 2) + " " + fixed(s.load.fifteen, 2);
+    std::string cpu = pad_left(percent(s.cpu_busy_pct), 6) + "  load " +
+                      core::fixed(s.load.one, 2) + " " + core::fixed(s.load.five, 2) + " " +
+                      core::fixed(s.load.fifteen, 2);
     cpu = add_if_fits(cpu, " · " + std::to_string(s.cores) + (s.cores == 1 ? " core" : " cores"),
                       tail_width(width));
     lines.push_back(meter_line("CPU", s.cpu_busy_pct, cpu, width, color));

@@ -1,5 +1,6 @@
 #include "farm/report/dashboard_view.hpp"
 
+#include "farm/core/fixed_text.hpp"
 #include "farm/report/advice_view.hpp"
 #include "farm/report/format.hpp"
 #include "farm/report/table.hpp"
@@ -29,31 +30,25 @@ std::string heading(const std::string& text, bool color) {
     return color ? "\033[1m" + text + "\033[0m\n" : text + "\n";
 }
 
-std::string fixed(double value, int decimals) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string used_of(std::int64_t used, std::int64_t total) {
     double pct = total > 0 ? 100.0 * double(used) / double(total) : 0;
     return format_value(double(used), "bytes") + " of " + format_value(double(total), "bytes") +
-           " (" + fixed(pct, 0) + "%)";
+           " (" + core::fixed(pct, 0) + "%)";
 }
 
 std::string gpu_line(const sys::GpuReading& g) {
     std::string out = "GPU " + std::to_string(g.index) + ":  " + g.name;
     if (g.utilization_pct) {
-        out += ", " + fixed(*g.utilization_pct, 0) + "% busy";
+        out += ", " + core::fixed(*g.utilization_pct, 0) + "% busy";
     }
     if (g.memory_used_bytes && g.memory_total_bytes) {
         out += ", memory " + used_of(*g.memory_used_bytes, *g.memory_total_bytes);
     }
     if (g.temperature_c) {
-        out += ", " + fixed(*g.temperature_c, 0) + " °C";
+        out += ", " + core::fixed(*g.temperature_c, 0) + " °C";
     }
     if (g.power_w) {
-        out += ", " + fixed(*g.power_w, 0) + " W";
+        out += ", " + core::fixed(*g.power_w, 0) + " W";
     }
     return out;
 }
@@ -61,13 +56,13 @@ std::string gpu_line(const sys::GpuReading& g) {
 std::string render_system(const DashboardData& d) {
     const sys::SystemSnapshot& s = d.system;
     std::string out;
-    out += "  CPU:    " + fixed(s.cpu_busy_pct, 1) + "% busy on " + std::to_string(s.cores) +
+    out += "  CPU:    " + core::fixed(s.cpu_busy_pct, 1) + "% busy on " + std::to_string(s.cores) +
            (s.cores == 1 ? " core" : " cores") + "\n";
     out += "  memory: " + used_of(s.memory.used_bytes, s.memory.total_bytes) + " used\n";
     out += "  disk:   " + used_of(s.disk.used_bytes, s.disk.used_bytes + s.disk.free_bytes) +
            " used on " + s.disk.path.string() + "\n";
-    out += "  load:   " + fixed(s.load.one, 2) + " " + fixed(s.load.five, 2) + " " +
-           fixed(s.load.fifteen, 2) + " (1, 5, 15 min)\n";
+    out += "  load:   " + core::fixed(s.load.one, 2) + " " + core::fixed(s.load.five, 2) + " " +
+           core::fixed(s.load.fifteen, 2) + " (1, 5, 15 min)\n";
     if (d.gpus.empty()) {
         // NVML's reason reads "GPU telemetry: not available (WHY)"; the section names the GPU.
         std::string reason = d.gpu_unavailable;
@@ -153,7 +148,7 @@ std::string render_alerts(const DashboardData& d, bool color) {
 const history::MetricSeries* dashboard_primary_metric(const SubjectTrend& subject) {
     for (auto run = subject.runs.rbegin(); run != subject.runs.rend(); ++run) {
         if (is_completed(*run)) {
-            return run->metrics.empty() ? nullptr : &run->metrics.front();
+            return run->primary_metric(); // the one perf:report and --compare use
         }
     }
     return nullptr;

@@ -45,9 +45,9 @@ urgent_advice(std::vector<analysis::Recommendation> recommendations);
 // the live screen.
 std::string render_dashboard(const DashboardData& data, bool color);
 
-// The metric a subject is shown by: the newest completed run's first metric, the one each kind
-// records first (wall_s for builds); nullptr when no run completed (a failed run's numbers are
-// not a measurement).
+// The metric a subject is shown by: the newest completed run's primary metric (RunOverview::
+// primary_metric: wall_s for builds, brotli bytes for sizes); nullptr when no run completed (a
+// failed run's numbers are not a measurement).
 const history::MetricSeries* dashboard_primary_metric(const SubjectTrend& subject);
 
 // The run medians of `metric` over the subject's completed runs, oldest first.
