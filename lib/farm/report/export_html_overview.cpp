@@ -71,8 +71,8 @@ std::string rows_without_section(const ReportData& report, const Comparison& com
     std::string out;
     for (std::size_t r = 0; r < comparison.rows.size(); ++r) {
         const analysis::MetricComparison& row = comparison.rows[r];
-        bool shown = std::any_of(
-            report.subjects.begin(), report.subjects.end(), [&](const SubjectTrend& s) {
+        bool shown =
+            std::any_of(report.subjects.begin(), report.subjects.end(), [&](const SubjectTrend& s) {
                 return s.kind == row.kind && s.subject == row.subject;
             });
         if (!shown) {
@@ -88,8 +88,9 @@ std::string geomean_row(const Comparison& comparison) {
         return "";
     }
     double ratio = *comparison.geomean_ratio;
-    return "<tr class=\"geomean\"><td>geometric mean</td>" + html_cell("primary metrics") +
-           "<td></td><td></td>" +
+    std::string rows = std::to_string(comparison.geomean_rows);
+    return "<tr class=\"geomean\"><td>geometric mean</td>" +
+           html_cell("primary metrics of " + rows + " compared subjects") + "<td></td><td></td>" +
            html_cell(printf_number("%+.1f%%", (ratio - 1) * 100) + printf_number(" (×%.3f)", ratio),
                      "num") +
            "<td></td><td></td></tr>\n";

@@ -75,6 +75,7 @@ ReportData sample_report() {
               row(attack, Verdict::no_change), row("docs", Verdict::not_enough_data)};
     c.baselines = {{attack, "the previous 5 runs of " + attack}};
     c.geomean_ratio = 1.05;
+    c.geomean_rows = 3;
     d.comparison = c;
     return d;
 }
@@ -206,6 +207,8 @@ TEST_CASE("report::report_to_html colours the overview by verdict") {
     CHECK(html.find("tr.faster td { background:") != std::string::npos);
     CHECK(html.find("<td class=\"verdict\">not enough data</td>") != std::string::npos);
     CHECK(html.find("geometric mean") != std::string::npos);
+    // The geometric mean says over how many compared rows it was taken, as the tables do.
+    CHECK(html.find("primary metrics of 3 compared subjects") != std::string::npos);
 }
 
 TEST_CASE("report::nice_ticks gives 3 to 5 round ticks around the data") {
