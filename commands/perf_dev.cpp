@@ -4,6 +4,7 @@
 #include "commands/option_checks.hpp"
 #include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "commands/time_options.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
@@ -128,7 +129,7 @@ void run_perf_dev(const PerfDevOptions& o, Invocation& invocation) {
     if (o.json) {
         std::cout << report::dev_to_json(view).dump(2) << "\n";
     } else {
-        std::cout << report::render_dev(view, stdout_wants_color());
+        std::cout << report::render_dev(view, stdout_wants_color(), stdout_width());
         if (store && !view.run_ids.empty()) {
             std::cout << "  recorded as " << view.run_ids.size() << " runs (kind dev) in "
                       << store->path().string() << "\n";

@@ -46,10 +46,12 @@ for pid in $(json_get "$OUT" '" ".join(str(p) for p in d["service_pids"])'); do
 done
 dev_runs=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select group_concat(subject) from (select subject from runs where kind=\"dev\" order by subject)").fetchone()[0])' "$FARM_DB")
 expect_eq "$dev_runs" "reload:web,startup:web" "recorded as kind dev"
-run_farm perf:dev --runs 1 --reloads 1 --duration 0.2 --no-record
+COLUMNS=80 run_farm perf:dev --runs 1 --reloads 1 --duration 0.2 --no-record
 expect_rc 0 "table output"
 expect_contains "$OUT" "start-up median" "the table"
 expect_contains "$OUT" "web" "the table names the service"
+widest=$(printf '%s\n' "$OUT" | sed 's/\x1b\[[0-9;]*m//g' | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))')
+if ((widest <= 80)); then pass; else fail "perf:dev output fits 80 columns (widest line $widest): $OUT"; fi
 
 # Not ready too early: with the default readiness (the first local URL it prints), a line that
 # names another local address without a scheme -- the database it connects to, whose port does

@@ -56,10 +56,16 @@ std::string ms_cell(const std::vector<double>& values) {
 }
 
 // The start-up phases and the reload clocks, medians, for the services that have any.
-std::string render_phases_and_clocks(const dev::DevResult& result, bool color) {
+std::string render_phases_and_clocks(const dev::DevResult& result, bool color, std::size_t width) {
     std::string out;
     Table phases({"service", "first output", "port open", "first 2xx", "page load", "ready"});
     Table clocks({"service", "server log", "HMR message", "browser", "HMR protocol"});
+    // Narrow terminals: the first phases and the bundler's own HMR clock stack under their row.
+    phases.set_overflow(Overflow::stack);
+    phases.set_priority(1, 2);
+    phases.set_priority(2, 1);
+    clocks.set_overflow(Overflow::stack);
+    clocks.set_priority(4, 1);
     bool any_phase = false;
     bool any_clock = false;
     for (const dev::ServiceMeasurement& s : result.services) {
@@ -85,10 +91,10 @@ std::string render_phases_and_clocks(const dev::DevResult& result, bool color) {
                             seconds_cell(result.page_total_s, median_of),
                             seconds_cell(result.ready_total_s, median_of)});
         }
-        out += "  start-up phases (median, from each spawn)\n" + phases.render(color) + "\n";
+        out += "  start-up phases (median, from each spawn)\n" + phases.render(color, width) + "\n";
     }
     if (any_clock) {
-        out += "  reload clocks (median, from the edit)\n" + clocks.render(color) + "\n";
+        out += "  reload clocks (median, from the edit)\n" + clocks.render(color, width) + "\n";
     }
     return out;
 }
@@ -107,10 +113,16 @@ DevView make_dev_view(const dev::DevResult& result,
     return view;
 }
 
-std::string render_dev(const DevView& view, bool color) {
+std::string render_dev(const DevView& view, bool color, std::size_t width) {
     const dev::DevResult& result = *view.result;
     Table table({"service", "kind", "start-up median", "min", "max", "verdict", "reload median",
-                 "reload", "CPU", "peak RSS"});
+                 "reload", "CPU cores", "peak RSS"});
+    // What stays on a narrow line: the service, its start-up and reload medians and verdicts; the
+    // spread, kind and resources stack under the row.
+    table.set_overflow(Overflow::stack);
+    for (auto [column, priority] : {std::pair{3, 3}, {4, 3}, {1, 2}, {8, 1}, {9, 1}}) {
+        table.set_priority(std::size_t(column), priority);
+    }
     for (std::size_t i = 0; i < result.services.size(); ++i) {
         const dev::ServiceMeasurement& s = result.services[i];
         const analysis::DevVerdict& v = view.verdicts[i];
@@ -126,13 +138,16 @@ std::string render_dev(const DevView& view, bool color) {
                                       : format_value(measure::median(s.cpu_cores_mean), "cores"),
              s.rss_peak_bytes.empty() ? "-" : format_value(max_of(s.rss_peak_bytes), "bytes")});
     }
-    std::string out = table.render(color) + "\n" + render_phases_and_clocks(result, color);
+    std::string out =
+        table.render(color, width) + "\n" + render_phases_and_clocks(result, color, width);
+    std::string advice;
     for (const analysis::Advice& a : view.advice) {
-        out += "  advice [" + a.subject + "] " + a.finding + "\n";
+        advice += "  advice [" + a.subject + "] " + a.finding + "\n";
         for (const std::string& s : a.suggestions) {
-            out += "    - " + s + "\n";
+            advice += "    - " + s + "\n";
         }
     }
+    out += wrap_text(advice, width, 6);
     if (!view.advice.empty()) {
         out += "\n";
     }

@@ -26,7 +26,8 @@ DevView make_dev_view(const dev::DevResult& result,
                       const std::vector<analysis::DevServiceFindings>& findings,
                       const core::DevThresholds& thresholds);
 
-std::string render_dev(const DevView& view, bool color);
+// `width` 0: no limit; otherwise every line fits it (report::Table, columns stacked by priority).
+std::string render_dev(const DevView& view, bool color, std::size_t width = 0);
 
 nlohmann::json dev_to_json(const DevView& view);
 
