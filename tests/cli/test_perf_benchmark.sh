@@ -80,8 +80,9 @@ run_farm perf:benchmark --provider openai --url "$SLOW_URL" --model m --concurre
 expect_rc 0 "sweep 1,2,4,8 against a server of 2 slots"
 expect_eq "$(json_get "$OUT" '(d["sweeps"][0]["knee"]["concurrency"], d["sweeps"][0]["knee"]["index"], d["sweeps"][0]["knee"]["beyond_range"])')" \
     "(2.0, 1, False)" "the knee is where the server's throughput stops growing (c=2)"
-expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["levels"][3]["result"]["ttft_ms"]["median"] > 2 * d["sweeps"][0]["levels"][1]["result"]["ttft_ms"]["median"]')" \
-    "True" "past the knee requests queue: TTFT at c=8 more than twice that at c=2"
+# At c=8 the 8 requests queue in 4 waves of 2: median TTFT ~280 ms against ~100 ms at c=2.
+expect_eq "$(json_get "$OUT" 'd["sweeps"][0]["levels"][3]["result"]["ttft_ms"]["median"] > 1.5 * d["sweeps"][0]["levels"][1]["result"]["ttft_ms"]["median"]')" \
+    "True" "past the knee requests queue: TTFT at c=8 over 1.5x that at c=2"
 
 run_farm perf:benchmark --provider openai --url "$URL" --model m --concurrency-levels 1,2 \
     --requests 4 --slo ttft=500ms,e2e=5s --json --no-record

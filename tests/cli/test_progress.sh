@@ -5,6 +5,7 @@
 # on stdout or in --json; NO_COLOR and TERM=dumb respected; --no-progress turns it off; perf:ai
 # shows its requests done, in flight and errors as they go, perf:dev its runs.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/dev_example.sh"
 source "$(dirname "$0")/mock_llm.sh"
 : "${FARM_SOURCE_DIR:?FARM_SOURCE_DIR must point to the source tree}"
 PTY="$FARM_SOURCE_DIR/tests/cli/pty_run.py"
@@ -132,15 +133,7 @@ expect_eq "$(tty_eval sweep.tty 're.search(r"level 1/2 \(c=1\)  [0-4]/4 requests
 
 # --- perf:dev: its runs and reloads --------------------------------------------------------------
 if command -v node >/dev/null; then
-    cp -r "$FARM_SOURCE_DIR/examples/devserver" app
-    port=$((20000 + $$ % 20000))
-    cat >app/farm.config.json <<JSON
-{ "dev": { "services": [
-  { "name": "web", "command": "node server.js",
-    "env": { "PORT": "$port", "STARTUP_MS": "200" },
-    "ready": { "url": "http://127.0.0.1:$port/" },
-    "reload": { "file": "src/message.txt", "edit": "append", "output": "^reloaded" } } ] } }
-JSON
+    dev_example_app app 200
     (cd app && on_tty ../dev.tty perf:dev --runs 2 --reloads 2 --duration 0.3 --no-record)
     expect_eq "$(tty_eval dev.tty 're.search(r"run [12]/2: ", t) is not None and "█" in t')" \
         "True" "perf:dev: its runs with the bar"

@@ -4,6 +4,7 @@
 # from the format's definition, accepts; a FILE in a missing folder is refused before anything
 # runs; --no-record still writes it.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/dev_example.sh"
 source "$(dirname "$0")/mock_llm.sh"
 
 : "${FARM_SOURCE_DIR:?FARM_SOURCE_DIR must point to the source tree}"
@@ -100,15 +101,7 @@ expect_trace "failed requests are spans without a first token" failed.json --req
 expect_contains "$(cat failed.json)" '"http_status":500' "the status is in args"
 
 # --- perf:dev on the example dev server -------------------------------------------------------
-cp -r "$FARM_SOURCE_DIR/examples/devserver" app
-port=$((20000 + $$ % 20000))
-cat >app/farm.config.json <<JSON
-{ "dev": { "services": [
-  { "name": "web", "command": "node server.js",
-    "env": { "PORT": "$port", "STARTUP_MS": "100" },
-    "ready": { "url": "http://127.0.0.1:$port/" },
-    "reload": { "file": "src/message.txt", "edit": "append", "output": "^reloaded" } } ] } }
-JSON
+dev_example_app app 100
 run_farm perf:dev app --runs 2 --reloads 2 --duration 0.2 --no-record --trace dev.json
 expect_rc 0 "perf:dev --trace"
 expect_trace "perf:dev trace" dev.json --span "start-up #2" --span "spawn -> first output" \

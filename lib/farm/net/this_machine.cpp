@@ -24,9 +24,8 @@ bool is_host_name(const std::string& host) {
     if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
         return false;
     }
-    std::string own = lower_case(name);
-    return host == own || (host.size() > own.size() && host.compare(0, own.size(), own) == 0 &&
-                           host[own.size()] == '.');
+    // Exactly the name: "name.example.com" may be another machine that shares the first label.
+    return host == lower_case(name);
 }
 
 std::string address_text(const sockaddr* address) {

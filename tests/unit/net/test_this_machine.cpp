@@ -24,4 +24,8 @@ TEST_CASE("net::is_this_machine_url: other machines, and names it would have to 
     CHECK_FALSE(is_this_machine_url("http://192.0.2.10:8000")); // TEST-NET-1, never assigned
     CHECK_FALSE(is_this_machine_url("http://[2001:db8::1]:8000"));
     CHECK_FALSE(is_this_machine_url(""));
+    char name[256] = {};
+    REQUIRE(gethostname(name, sizeof name - 1) == 0);
+    // Another machine whose name starts with this one's first label.
+    CHECK_FALSE(is_this_machine_url("http://" + std::string(name) + ".example.invalid:8000"));
 }
