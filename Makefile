@@ -6,7 +6,7 @@ ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc)
 FARM      := $(BUILD_DIR)/farm
 
-.PHONY: all deps test-deps test-tools configure farm build asan fuzz demo test unit clean format
+.PHONY: all deps test-deps test-tools configure farm build test-build asan fuzz demo test unit clean format
 
 all: build
 
@@ -26,6 +26,10 @@ farm: configure
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# What the CLI tests run: the binary, the scripted AI server and the fake NVML library.
+test-build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target farm farm_mock_llm fake_nvml
+
 # Unit tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DFARM_SANITIZE=ON -DFARM_UNIT_ONLY=ON >/dev/null
@@ -41,7 +45,7 @@ demo: farm
 
 # pnpm 9, 10.5, 10.23, 10 and 12 for the CLI tests, installed with npm into build/tools/ once, before the tests
 # run in parallel.
-test-tools: build
+test-tools: test-build
 	@scripts/ensure-pnpm.sh 9 >/dev/null
 	@scripts/ensure-pnpm.sh 10 >/dev/null
 	@scripts/ensure-pnpm.sh 10.5 >/dev/null
@@ -50,8 +54,11 @@ test-tools: build
 	@scripts/ensure-mock-llm.sh >/dev/null
 
 # FARM_TEST_STRICT: what test-tools installed must be there (a test fails instead of skipping).
-test: test-deps build asan test-tools
-	@cd $(BUILD_DIR) && FARM_TEST_STRICT=1 ctest --output-on-failure -j $(JOBS)
+# `make test`: the CLI tests against the binary, the unit tests under the sanitizers (their only
+# build: building them a second time without sanitizers cost minutes and found nothing more),
+# then the fuzz targets.
+test: test-deps test-build asan test-tools
+	@cd $(BUILD_DIR) && FARM_TEST_STRICT=1 ctest --output-on-failure -j $(JOBS) -LE unit
 	@cd $(ASAN_DIR) && ctest --output-on-failure
 	@$(MAKE) --no-print-directory fuzz
 

@@ -16,7 +16,8 @@ seconds=${FARM_FUZZ_SECONDS:-20}
 jobs=${FARM_FUZZ_JOBS:-2}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_turbo_summary)
+    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_turbo_summary fuzz_npmrc fuzz_workspace_yaml
+        fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact)
 fi
 
 if ! command -v clang++ >/dev/null; then
@@ -36,6 +37,12 @@ cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 seeds_of() {
     case "$1" in
     fuzz_turbo_summary) echo "$root/tests/fixtures/turbo" ;;
+    fuzz_npmrc) echo "$root/tests/fixtures/npmrc" ;;
+    fuzz_workspace_yaml) echo "$root/tests/fixtures/workspace_yaml" ;;
+    fuzz_install_log) echo "$root/tests/fixtures/pnpm" ;;
+    fuzz_user_files) echo "$root/tests/fixtures/fuzz/user_files" ;;
+    fuzz_dev_lines) echo "$root/tests/fixtures/fuzz/dev_lines" ;;
+    fuzz_redact) echo "$root/tests/fixtures/fuzz/redact" ;;
     *) echo "$root/tests/fixtures/ai" ;;
     esac
 }

@@ -1,38 +1,15 @@
 #include "farm/core/redact.hpp"
 
+#include "farm/core/secret_patterns.hpp"
+
 #include <array>
 #include <cctype>
-#include <regex>
 
 namespace farm::core {
 
 namespace {
 
 constexpr std::string_view mask = "***";
-
-const std::array<std::regex, 7>& secret_patterns() {
-    // Each pattern keeps group 1 (the name) and replaces the rest of the match with the mask.
-    static const std::array<std::regex, 7> patterns = {
-        std::regex(
-            R"re((--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*[= ])[^\s'"]+)re",
-            std::regex::icase),
-        std::regex(
-            R"re(((?:authorization|x-api-key|api-key)\s*:\s*(?:bearer\s+|basic\s+)?)[^\s'"]+)re",
-            std::regex::icase),
-        std::regex(
-            R"re(([A-Za-z0-9_]*(?:_authToken|_auth|_password|_PWD|TOKEN|SECRET|PASSWORD|API_KEY)=)[^\s'"]+)re"),
-        std::regex(R"re(([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(?=@))re", std::regex::icase),
-        std::regex(
-            R"re((\b(?:sk-|sk_|hf_|ghp_|gho_|github_pat_|npm_|xox[bp]-))[A-Za-z0-9_-]{8,})re"),
-        // A credential in a URL's query: ?api_key=, &token=, &sig=, &X-Amz-Signature=, ...
-        std::regex(
-            R"re(([?&;](?:(?:[A-Za-z0-9]+[_.-])*(?:token|secret|password|passwd|signature|credential)|(?:(?:api|access|private|secret|client|subscription)[_-]?)?key|apikey|sig|pwd|auth)=)[^&#\s'"]+)re",
-            std::regex::icase),
-        // libpq's conninfo ("host=db password=secret") and form data.
-        std::regex(R"re(((?:^|[\s'"])(?:password|passwd)=)[^\s'"&]+)re", std::regex::icase),
-    };
-    return patterns;
-}
 
 // Programs that take a password as a short option: mysql -pSECRET (the mysql and mariadb
 // tools read `-p VALUE` as "ask for the password" and VALUE as the database, so only the
@@ -99,9 +76,8 @@ std::size_t value_end(std::string_view text, std::size_t at) {
 }
 
 // The password options of password_options in a command line written as text; a shell
-// operator (; | & or a new line) ends the program's arguments. Hand-written rather than a
-// regular expression: std::regex recurses once per character a quantifier spans, and a command
-// line may be long.
+// operator (; | & or a new line) ends the program's arguments. Hand-written, as the other
+// patterns are (secret_patterns.hpp): time in proportion to the text, whatever its length.
 std::string mask_password_options(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -143,11 +119,7 @@ std::string mask_password_options(std::string_view text) {
 } // namespace
 
 std::string redact_secrets(std::string_view text) {
-    std::string result = mask_password_options(text);
-    for (const std::regex& pattern : secret_patterns()) {
-        result = std::regex_replace(result, pattern, "$1" + std::string(mask));
-    }
-    return result;
+    return mask_secret_patterns(mask_password_options(text));
 }
 
 std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
@@ -155,9 +127,6 @@ std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
     redacted.reserve(argv.size());
     bool next_is_secret = false;
     const PasswordOption* program = nullptr;
-    static const std::regex secret_option(
-        R"re(--?[A-Za-z0-9_-]*(?:token|password|passwd|secret|api[-_]?key|auth(?![a-z]))[A-Za-z0-9_-]*)re",
-        std::regex::icase);
     for (const std::string& word : argv) {
         if (next_is_secret) {
             redacted.emplace_back(mask);
@@ -168,7 +137,7 @@ std::vector<std::string> redact_secrets(const std::vector<std::string>& argv) {
             redacted.push_back(word.substr(0, 2) + std::string(mask));
             continue;
         }
-        next_is_secret = is_password_flag(word, program) || std::regex_match(word, secret_option);
+        next_is_secret = is_password_flag(word, program) || is_secret_option_name(word);
         if (const PasswordOption* named = password_option_of(word)) {
             program = named;
         }

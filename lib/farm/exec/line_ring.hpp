@@ -5,8 +5,10 @@
 // the newest `capacity` complete lines; every line gets a sequence number that keeps growing, so
 // a reader asks for "the lines after N" and learns when some of them were already dropped.
 // Bytes are split on '\n' (a trailing '\r' is removed); a last line without '\n' is kept aside
-// until flush(). Each stream (stdout, stderr) keeps its own unfinished line, so that a piece of
-// one never joins a piece of the other into a line neither wrote. Not thread-safe: the owner locks.
+// until flush(). No line is longer than `max_line_bytes`: a longer one is cut into pieces of at
+// most that many bytes (never inside a UTF-8 character), each a line of its own. Each stream
+// (stdout, stderr) keeps its own unfinished line, so that a piece of one never joins a piece of the
+// other into a line neither wrote. Not thread-safe: the owner locks.
 #pragma once
 
 #include <chrono>
@@ -44,6 +46,9 @@ class LineRing {
     std::uint64_t last_sequence() const { return m_next_sequence - 1; }
 
   private:
+    // Pushes whole pieces of `partial` while it is longer than the limit; keeps the rest.
+    void push_pieces_over_limit(std::string& partial,
+                                std::chrono::steady_clock::time_point arrived);
     void push(std::string line, std::chrono::steady_clock::time_point arrived);
 
     std::size_t m_capacity;

@@ -2,6 +2,8 @@
 
 #include "farm/core/error.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +11,7 @@
 #include <poll.h>
 #include <random>
 #include <regex>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,10 +58,29 @@ int connect_tcp(const std::string& host, const std::string& port, int timeout_ms
     return connected;
 }
 
+// The value of the first header line `name: value` (name in any case) of an answer's head; empty
+// when there is none. Read line by line: the head may be 64 KiB, too long for std::regex.
 std::string header_value(const std::string& head, const std::string& name) {
-    std::regex pattern("\r\n" + name + ":[ \t]*([^\r\n]*)", std::regex::icase);
-    std::smatch match;
-    return std::regex_search(head, match, pattern) ? match[1].str() : std::string();
+    std::size_t line = head.find("\r\n");
+    while (line != std::string::npos) {
+        line += 2;
+        std::size_t end = std::min(head.find("\r\n", line), head.size());
+        std::string_view text(head.data() + line, end - line);
+        bool named = text.size() > name.size() && text[name.size()] == ':' &&
+                     std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
+                         return std::tolower(static_cast<unsigned char>(a)) ==
+                                std::tolower(static_cast<unsigned char>(b));
+                     });
+        if (named) {
+            std::string_view value = text.substr(name.size() + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+                value.remove_prefix(1);
+            }
+            return std::string(value);
+        }
+        line = end < head.size() ? end : std::string::npos;
+    }
+    return {};
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "farm/core/input_file.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <regex>
 
@@ -83,6 +84,44 @@ bool inside_package(const std::string& folder) {
     return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
 }
 
+// The first literal value of `key: '...'` in a config file's text (quotes ', " or `), as the
+// regular expression \bKEY\s*:\s*["'`]([^"'`]+)["'`] reads it. Scanned by hand: a config
+// may hold a long string (an inlined image, say), and std::regex recursed once per character.
+std::optional<std::string> literal_value_of(std::string_view text, std::string_view key) {
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    auto is_quote = [](char c) { return c == '"' || c == '\'' || c == '`'; };
+    for (std::size_t at = text.find(key); at != std::string_view::npos;
+         at = text.find(key, at + 1)) {
+        if (at > 0 && is_word(text[at - 1])) {
+            continue;
+        }
+        std::size_t i = at + key.size();
+        while (i < text.size() && is_space(text[i])) {
+            ++i;
+        }
+        if (i >= text.size() || text[i] != ':') {
+            continue;
+        }
+        ++i;
+        while (i < text.size() && is_space(text[i])) {
+            ++i;
+        }
+        if (i >= text.size() || !is_quote(text[i])) {
+            continue;
+        }
+        std::size_t value = i + 1;
+        std::size_t end = value;
+        while (end < text.size() && !is_quote(text[end])) {
+            ++end;
+        }
+        if (end > value && end < text.size()) {
+            return std::string(text.substr(value, end - value));
+        }
+    }
+    return std::nullopt;
+}
+
 // The literal value of `key: '...'` in the framework's config file, if it has one.
 std::optional<std::string> config_value(const Package& package, const char* stem,
                                         const std::string& key) {
@@ -96,12 +135,11 @@ std::optional<std::string> config_value(const Package& package, const char* stem
     } catch (const std::exception&) {
         return std::nullopt;
     }
-    std::smatch match;
-    std::regex pattern("\\b" + key + "\\s*:\\s*[\"'`]([^\"'`]+)[\"'`]");
-    if (!std::regex_search(text, match, pattern)) {
+    std::optional<std::string> literal = literal_value_of(text, key);
+    if (!literal) {
         return std::nullopt;
     }
-    std::string value = match[1].str();
+    std::string value = *literal;
     while (value.size() > 1 && value.back() == '/') {
         value.pop_back();
     }

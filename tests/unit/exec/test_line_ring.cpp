@@ -48,12 +48,28 @@ TEST_CASE("exec::LineRing flushes a last line without newline and cuts endless o
     LineRing ring(10, 8);
     ring.append("no newline", at(1)); // over 8 bytes: cut
     CHECK(ring.last_sequence() == 1);
+    CHECK(ring.last_lines(1) == std::vector<std::string>{"no newli"});
     ring.append("tail", at(2));
     CHECK(ring.last_sequence() == 1);
     ring.flush(at(3));
-    CHECK(ring.last_lines(1) == std::vector<std::string>{"tail"});
+    CHECK(ring.last_lines(1) == std::vector<std::string>{"netail"});
     ring.flush(at(4)); // nothing pending: nothing added
     CHECK(ring.last_sequence() == 2);
+}
+
+TEST_CASE("exec::LineRing never keeps a line over its limit, nor half a character") {
+    LineRing ring(1000, 8);
+    // One piece with a long line and its newline: cut too, not only endless lines.
+    ring.append(std::string(20, 'x') + "\n", at(1));
+    CHECK(ring.last_lines(3) == std::vector<std::string>{"xxxxxxxx", "xxxxxxxx", "xxxx"});
+    ring.append("abcdefg\xc3\xa9h\n", at(2)); // 'é' straddles byte 8: the cut goes before it
+    CHECK(ring.last_lines(2) == std::vector<std::string>{"abcdefg", "\xc3\xa9h"});
+    LineRing big;
+    big.append(std::string(1 << 20, 'y') + "\n", at(3));
+    for (const std::string& line : big.last_lines(1000)) {
+        CHECK(line.size() <= 4096);
+    }
+    CHECK(big.last_sequence() == 256);
 }
 
 TEST_CASE("exec::LineRing: pieces of stdout and stderr never join into one line") {

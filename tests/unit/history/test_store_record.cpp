@@ -6,6 +6,7 @@
 #include "farm/measure/record_spool.hpp"
 
 #include "support/files.hpp"
+#include "support/store_runs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,6 +25,7 @@ using namespace farm::history;
 using farm::measure::IterationRecord;
 using farm::measure::RecordSpool;
 using farm::test::fresh_db;
+using farm::test::same_bits;
 
 namespace {
 
@@ -63,10 +65,6 @@ std::vector<IterationRecord> requests(std::size_t count) {
         std::swap(all[i], all[i + 1 + random() % std::min<std::size_t>(30, all.size() - i - 1)]);
     }
     return all;
-}
-
-bool same_bits(double a, double b) {
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
 } // namespace

@@ -60,6 +60,16 @@ TEST_CASE("pnpm::locate_output Next.js") {
         folder(p, ".next/static");
         CHECK(locate_output(p, {}).folders == Folders{"build/static"});
     }
+    SUBCASE("distDir after a long string, a look-alike key and a comment") {
+        // A 1 MB string crashed the regular expression that read the config before.
+        Package p = package_in("next-long", {"next"});
+        file(p, "next.config.js",
+             "const logo = '" + std::string(1 << 20, 'A') +
+                 "';\n// mydistDir: 'no'\nmodule.exports = {\n  distDir :\n \"gen\",\n};\n");
+        folder(p, "gen/static");
+        folder(p, ".next/static");
+        CHECK(locate_output(p, {}).folders == Folders{"gen/static"});
+    }
     SUBCASE("a distDir outside the package is not followed") {
         Package p = package_in("next-outside", {"next"});
         file(p, "next.config.js", "module.exports = { distDir: '../elsewhere' }\n");
