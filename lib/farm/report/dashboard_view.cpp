@@ -142,9 +142,10 @@ std::string render_dashboard(const DashboardData& d, bool color, std::size_t wid
     out += heading("System  (" + d.host + ", " + d.generated_at.substr(0, 19) + " UTC)", color);
     out += render_system(d, width, color) + "\n";
     out += heading("Latest results", color);
-    out += render_latest(d, color, width) + "\n";
+    // The prose (the hint without history, the alerts) wrapped to the width; the table fits itself.
+    out += wrap_text(render_latest(d, color, width), width, 2) + "\n";
     out += heading("Alerts", color);
-    out += render_alerts(d, color);
+    out += wrap_text(render_alerts(d, color), width, 2);
     return out;
 }
 
