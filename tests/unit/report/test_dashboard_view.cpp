@@ -24,6 +24,7 @@ report::DashboardData sample_data() {
     d.system.disk.path = "/project";
     d.system.disk.used_bytes = 30LL << 30;
     d.system.disk.free_bytes = 70LL << 30;
+    d.system.disk.used_pct = 30;
     d.system.load = {0.5, 0.25, 0.125};
     d.gpu_unavailable = "GPU telemetry: not available (no libnvidia-ml)";
     return d;
@@ -42,7 +43,8 @@ TEST_CASE("report::render_dashboard sections") {
         CHECK(contains(text, "\n  Mem  ["));
         CHECK(contains(text, "50.0%  8.000 GiB of 16.00 GiB"));
         CHECK(contains(text, "\n  Disk ["));
-        CHECK(contains(text, "30.0%  30.00 GiB of 100.0 GiB · /project"));
+        CHECK(contains(text, "30.0%  30.00 GiB of 100.0 GiB"));
+        CHECK(contains(report::render_dashboard(d, false, 132), "100.0 GiB · /project"));
         CHECK(contains(text, "\n  GPU  not available (no libnvidia-ml)\n"));
         for (std::size_t width : {0, 60, 80, 132}) {
             std::string fitted = report::render_dashboard(d, false, width);
