@@ -11,7 +11,7 @@ source "$(dirname "$0")/monorepo.sh"
 pnpm_bin=$(monorepo_pnpm) || { fail "pnpm 10 could not be installed"; finish; exit; }
 cp -r "$FARM_SOURCE_DIR/tests/fixtures/steps-workspace" ws
 for i in 1 2; do
-    run_farm perf:build --pnpm "$pnpm_bin" --install none --runs 2 --no-progress ws
+    run_farm perf:build --pnpm "$pnpm_bin" --install none --runs 1 --no-progress ws
     expect_rc 0 "project run $i recorded"
 done
 run_farm perf:report --export report.html

@@ -36,7 +36,8 @@ std::string heading(const std::string& text, bool color) {
 std::string render_system(const DashboardData& d, std::size_t width, bool color) {
     std::size_t meter_width = (width == 0 ? 80 : std::max<std::size_t>(width, 42)) - 2;
     std::string out;
-    for (const std::string& line : dashboard_meters(d, meter_width, color)) {
+    for (std::string line : dashboard_meters(d, meter_width, color)) {
+        line.erase(line.find_last_not_of(' ') + 1); // the core meters' spacing at the end
         out += "  " + line + "\n";
     }
     return out;
