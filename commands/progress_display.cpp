@@ -259,8 +259,8 @@ void StepProgress::update(const std::string& step, const measure::Progress& prog
         }
         m_step = step;
         m_step_started = std::chrono::steady_clock::now();
-        m_start_written = m_display.mode() == ProgressMode::lines &&
-                          (m_previous_slow || m_display.quiet());
+        m_start_written =
+            m_display.mode() == ProgressMode::lines && (m_previous_slow || m_display.quiet());
         if (m_start_written) {
             m_display.note(counter() + " " + m_step);
         }
