@@ -57,6 +57,7 @@ for x, bar in bars.items():
     for below, above in zip(bar, bar[1:]):
         if abs(above[1] + above[2] - below[1]) > 0.15:
             print("bar at %s: a segment does not sit on the one below: %s" % (x, bar))
+            break
     if "B" in unit:
         ratio = bar[3][2] / bar[0][2]
         if not 6.4 <= ratio <= 9.6:
