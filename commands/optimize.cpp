@@ -16,6 +16,7 @@
 #include "farm/history/store.hpp"
 #include "farm/pnpm/config_rewrite.hpp"
 #include "farm/report/advice_view.hpp"
+#include "farm/report/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -134,11 +135,13 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
             std::cout << report::render_advice(all, stdout_wants_color(), stdout_width());
         }
         for (const std::string& s : skipped) {
-            std::cout << "skipped " << s << "\n";
+            std::cout << report::wrap_text("skipped " + s, stdout_width(), 2) << "\n";
         }
         if (!o.apply) {
-            std::cout << "(pnpm settings were not written: `farm optimize --apply` or `farm "
-                         "optimize:pnpm` writes them)\n";
+            std::cout << report::wrap_text("(pnpm settings were not written: `farm optimize "
+                                           "--apply` or `farm optimize:pnpm` writes them)",
+                                           stdout_width())
+                      << "\n";
         }
     }
     invocation.exit_code = 0;

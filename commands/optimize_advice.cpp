@@ -12,6 +12,7 @@
 #include "farm/core/text.hpp"
 #include "farm/history/store.hpp"
 #include "farm/report/advice_view.hpp"
+#include "farm/report/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -81,10 +82,13 @@ void run_optimize_advice(const OptimizeAdviceOptions& o, const AdviceTopic& topi
         }
         std::cout << j.dump(2) << "\n";
     } else if (!have_history) {
-        std::cout << hint << "\n";
+        std::cout << report::wrap_text(hint, stdout_width(), 2) << "\n";
     } else if (recommendations.empty()) {
-        std::cout << "nothing to advise: the " << topic.name << " runs in " << db_path.string()
-                  << " cross none of the thresholds (docs/config.md)\n";
+        std::cout << report::wrap_text(std::string("nothing to advise: the ") + topic.name +
+                                           " runs in " + db_path.string() +
+                                           " cross none of the thresholds (docs/config.md)",
+                                       stdout_width(), 2)
+                  << "\n";
     } else {
         std::cout << report::render_advice(recommendations, stdout_wants_color(), stdout_width());
     }

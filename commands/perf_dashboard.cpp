@@ -9,6 +9,7 @@
 #include "commands/live_screen.hpp"
 #include "commands/option_checks.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "commands/time_options.hpp"
 #include "farm/analysis/budgets.hpp"
 #include "farm/analysis/optimize_advice.hpp"
@@ -112,7 +113,8 @@ void run_perf_dashboard(const PerfDashboardOptions& o, Invocation& invocation) {
     }
     // Piped or redirected, --watch prints once: a log file wants one picture, not escape codes.
     if (!o.watch || !stdout_is_terminal()) {
-        std::cout << report::render_dashboard(gather(sources, o.last), stdout_wants_color());
+        std::cout << report::render_dashboard(gather(sources, o.last), stdout_wants_color(),
+                                              stdout_width());
         return;
     }
     bool color = stdout_wants_color();

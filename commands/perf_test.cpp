@@ -7,6 +7,7 @@
 #include "commands/perf_test_ai.hpp"
 #include "commands/progress_display.hpp"
 #include "commands/terminal.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/atomic_file.hpp"
 #include "farm/core/config.hpp"
 #include "farm/core/error.hpp"
@@ -136,7 +137,7 @@ void run_perf_test(const PerfTestOptions& o, Invocation& invocation) {
     if (o.json) {
         std::cout << report::suite_results_to_json(outcomes).dump(2) << "\n";
     } else {
-        std::cout << report::render_suite_results(outcomes, stdout_wants_color());
+        std::cout << report::render_suite_results(outcomes, stdout_wants_color(), stdout_width());
         if (!o.junit.empty()) {
             std::cout << "JUnit XML: " << o.junit << "\n";
         }

@@ -134,9 +134,41 @@ void ProgressDisplay::note(const std::string& line) {
     }
     std::lock_guard<std::mutex> lock(m_mutex);
     erase_locked();
+    write_held_locked();
     write_stderr(line + "\n");
     // A note is a milestone too: the next one is due an interval later.
     m_throttle.mark(seconds_between(m_started, Clock::now()));
+}
+
+void ProgressDisplay::hold(const std::string& entry) {
+    if (m_mode != ProgressMode::lines) {
+        note(entry);
+        return;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_held.push_back(entry);
+}
+
+bool ProgressDisplay::quiet() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_throttle.quiet(seconds_between(m_started, Clock::now()));
+}
+
+std::string ProgressDisplay::last_milestone_label() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_last_milestone_label;
+}
+
+void ProgressDisplay::write_held_locked() {
+    if (m_held.empty()) {
+        return;
+    }
+    std::string line;
+    for (const std::string& entry : m_held) {
+        line += (line.empty() ? "" : "; ") + entry;
+    }
+    m_held.clear();
+    write_stderr(line + "\n");
 }
 
 void ProgressDisplay::finish() {
@@ -156,6 +188,7 @@ void ProgressDisplay::finish() {
     }
     std::lock_guard<std::mutex> lock(m_mutex);
     erase_locked();
+    write_held_locked();
     if (m_mode == ProgressMode::lines && m_throttle.any_written()) {
         write_stderr(m_command + ": ended after " +
                      report::duration_words(seconds_between(m_started, Clock::now())) + "\n");
@@ -196,7 +229,9 @@ void ProgressDisplay::draw_locked(Clock::time_point now) {
         write_stderr("\r" + report::progress_line(frame, style) + "\033[K");
         m_drawn = true;
     } else if (m_throttle.due(frame.elapsed_s, frame.label + " " + frame.counter)) {
+        write_held_locked();
         write_stderr(report::milestone_line(m_command, frame) + "\n");
+        m_last_milestone_label = frame.label;
     }
 }
 
@@ -224,7 +259,9 @@ void StepProgress::update(const std::string& step, const measure::Progress& prog
         }
         m_step = step;
         m_step_started = std::chrono::steady_clock::now();
-        if (m_display.mode() == ProgressMode::lines) {
+        m_start_written =
+            m_display.mode() == ProgressMode::lines && (m_previous_slow || m_display.quiet());
+        if (m_start_written) {
             m_display.note(counter() + " " + m_step);
         }
     }
@@ -253,11 +290,17 @@ void StepProgress::end_step() {
     if (m_step.empty()) {
         return;
     }
+    double took = seconds_between(m_step_started, std::chrono::steady_clock::now());
     if (m_display.mode() == ProgressMode::lines) {
-        double took = seconds_between(m_step_started, std::chrono::steady_clock::now());
-        m_display.note(counter() + " " + m_step + " ended after " +
-                       report::format_value(took, "s"));
+        std::string label = counter() + " " + m_step;
+        std::string line = label + " ended after " + report::format_value(took, "s");
+        if (m_start_written || m_display.last_milestone_label() == label) {
+            m_display.note(line);
+        } else {
+            m_display.hold(line); // a quick step: with the others, before the next line
+        }
     }
+    m_previous_slow = took >= m_display.interval_s();
     m_step.clear();
 }
 

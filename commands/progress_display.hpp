@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -53,6 +54,15 @@ class ProgressDisplay {
     // A line that stays: above the live line on a terminal, as it is in a log or with the
     // display off.
     void note(const std::string& line);
+    // In a log: a line kept back, to be written with the others kept back as one line
+    // ("A; B; C") just before the next line of any kind, or at the end. For the lines of quick
+    // steps, which would otherwise come many a second. Elsewhere written as note() would.
+    void hold(const std::string& entry);
+    // Whether the log has had no line for the milestone interval (five seconds).
+    bool quiet();
+    double interval_s() const { return m_throttle.interval_s(); }
+    // The label of the last milestone line written ("" before the first).
+    std::string last_milestone_label();
     // Stops drawing and erases the live line; in a log, a closing line when a milestone was
     // written. Idempotent; the destructor calls it.
     void finish();
@@ -65,6 +75,7 @@ class ProgressDisplay {
     void draw_locked(Clock::time_point now);
     report::ProgressSnapshot frame_locked(Clock::time_point now);
     void erase_locked();
+    void write_held_locked();
 
     std::string m_command;
     ProgressMode m_mode;
@@ -78,12 +89,20 @@ class ProgressDisplay {
     std::function<report::ProgressSnapshot(double)> m_sampler;
     report::MilestoneThrottle m_throttle;
     bool m_drawn = false; // a live line is on the screen
+    std::vector<std::string> m_held;
+    std::string m_last_milestone_label;
     std::thread m_thread;
 };
 
 // The progress of a measurement made of steps (an install, then each package's build): the
-// live line over all steps, and in a log a line as each step starts and one as it ends, with
-// its time ("[3/7] build @acme/api ended after 5.238 s"), besides the milestones.
+// live line over all steps. In a log, a step's start ("[3/7] build @acme/api") and end ("[3/7]
+// build @acme/api ended after 5.238 s") are milestones of their own, and the lines of the runs
+// within a step come at most every five seconds. So that a workspace of many quick packages does
+// not write several lines a second, a step starts with its own line only when the log has been
+// quiet for five seconds or the step before took at least that long; otherwise the next
+// milestone line names it (within five seconds, while it runs). A step that was named ends with
+// its own line; one that never was (it ended before the next milestone) has its end line kept
+// back and written with the other quick steps' as one line, just before the next line.
 class StepProgress {
   public:
     // `planned`: the number of steps expected; a step past it counts the total up.
@@ -103,6 +122,8 @@ class StepProgress {
     std::size_t m_index = 0;
     std::string m_step;
     bool m_side_step = false;
+    bool m_start_written = false;
+    bool m_previous_slow = false; // the step before took at least the milestone interval
     std::chrono::steady_clock::time_point m_step_started;
 };
 

@@ -115,6 +115,24 @@ run_farm perf:report --compare --fail-on never --json
 expect_eq "$(json_get "$OUT" 'd["comparison"]["geomean_rows"]')" "2" "JSON: geomean_rows"
 expect_eq "$(json_get "$OUT" 'len(d["comparison"]["rows"])')" "6" "JSON: every subject has a row"
 
+# --- the advice commands and the dashboard: their sentences wrapped, their meters fitted ------------
+for cmd in optimize optimize:build optimize:ai perf; do
+    run_farm $cmd
+    expect_rc 0 "$cmd"
+    expect_fits "$OUT" 80 "$cmd at 80 columns"
+done
+
+# perf:test: a long suite name stacks the table's row, the failure's reason wraps.
+cat >farm.config.json <<'JSON'
+{"test": {"suites": [{"name": "a suite name as long as the ones people write in a hurry", "kind": "build",
+  "command": ["true"], "runs": 2, "thresholds": [{"metric": "wall_s", "max": 0.0000001}]}]}}
+JSON
+run_farm perf:test --no-record
+expect_rc 1 "perf:test with a threshold that fails"
+expect_fits "$OUT" 80 "perf:test at 80 columns"
+expect_contains "$OUT" "a suite name as long as the ones people write in a hurry" "the name whole"
+rm farm.config.json
+
 # --- colour: none on a pipe, none with NO_COLOR ---------------------------------------------------
 NO_COLOR=1 run_farm perf:report --compare --fail-on never
 expect_not_contains "$OUT" $'\033[' "no escape sequences with NO_COLOR"

@@ -9,11 +9,20 @@ source "$here/lib.sh"
 run_farm perf
 expect_rc 0 "the dashboard with no history"
 expect_contains "$OUT" "System" "the system section"
-expect_contains "$OUT" "CPU:" "CPU busy"
-expect_contains "$OUT" "memory:" "memory"
-expect_contains "$OUT" "disk:" "disk"
-expect_contains "$OUT" "load:" "load average"
-expect_contains "$OUT" "GPU" "a GPU line (a device or why not)"
+# The monitor's meters, as its first frame shows them.
+expect_eq "$(grep -cE '^  CPU  \[[^]]+\] +[0-9.]+%  load [0-9.]+ [0-9.]+ [0-9.]+' <<<"$OUT")" "1" \
+    "a CPU meter with the load average"
+expect_eq "$(grep -cE '^  Mem  \[[^]]+\] +[0-9.]+%  [0-9.]+ [KMG]iB of ' <<<"$OUT")" "1" "a memory meter"
+expect_eq "$(grep -cE '^  Disk \[[^]]+\] +[0-9.]+%  ' <<<"$OUT")" "1" "a disk meter"
+expect_contains "$OUT" $'\n  GPU' "a GPU line (a meter or why not)"
+# Fitted to the width: COLUMNS when piped, 80 columns without it.
+for columns in 60 80 120; do
+    COLUMNS=$columns run_farm perf
+    widest=$(python3 -c 'import sys; print(max(len(l) for l in sys.argv[1].split("\n")))' "$OUT")
+    if ((widest <= columns && widest > columns - 12)); then pass; else
+        fail "perf at COLUMNS=$columns: the widest line is $widest columns: $OUT"
+    fi
+done
 expect_contains "$OUT" "Latest results" "the latest results section"
 expect_contains "$OUT" "no history yet" "says there is no history"
 expect_contains "$OUT" "farm perf:build" "says which command fills it"

@@ -310,6 +310,14 @@ void append_within(std::vector<std::string>& screen, const std::vector<std::stri
 
 } // namespace
 
+std::vector<std::string> dashboard_meters(const DashboardData& d, std::size_t width, bool color) {
+    std::vector<std::string> lines = system_lines(d, ScreenSize{width, 24}, color);
+    for (std::string& line : lines) {
+        line = fit(line, width);
+    }
+    return lines;
+}
+
 std::vector<std::string> dashboard_screen(const DashboardData& d, ScreenSize size, bool color) {
     std::vector<std::string> screen = {header(d, size.width, color)};
     for (std::string& line : system_lines(d, size, color)) {

@@ -40,4 +40,9 @@ struct ScreenSize {
 
 std::vector<std::string> dashboard_screen(const DashboardData& data, ScreenSize size, bool color);
 
+// The meters of a frame `width` columns wide and 24 rows high, as dashboard_screen() draws them
+// under its header: CPU and each core, memory, disk and its I/O, each GPU (or why there is none).
+// `farm perf` without --watch prints them under its System heading. No line is wider than `width`.
+std::vector<std::string> dashboard_meters(const DashboardData& data, std::size_t width, bool color);
+
 } // namespace farm::report

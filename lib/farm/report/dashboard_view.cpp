@@ -2,6 +2,7 @@
 
 #include "farm/core/fixed_text.hpp"
 #include "farm/report/advice_view.hpp"
+#include "farm/report/dashboard_screen.hpp"
 #include "farm/report/format.hpp"
 #include "farm/report/table.hpp"
 #include "farm/report/trend_view.hpp"
@@ -30,56 +31,19 @@ std::string heading(const std::string& text, bool color) {
     return color ? "\033[1m" + text + "\033[0m\n" : text + "\n";
 }
 
-std::string used_of(std::int64_t used, std::int64_t total) {
-    double pct = total > 0 ? 100.0 * double(used) / double(total) : 0;
-    return format_value(double(used), "bytes") + " of " + format_value(double(total), "bytes") +
-           " (" + core::fixed(pct, 0) + "%)";
-}
-
-std::string gpu_line(const sys::GpuReading& g) {
-    std::string out = "GPU " + std::to_string(g.index) + ":  " + g.name;
-    if (g.utilization_pct) {
-        out += ", " + core::fixed(*g.utilization_pct, 0) + "% busy";
-    }
-    if (g.memory_used_bytes && g.memory_total_bytes) {
-        out += ", memory " + used_of(*g.memory_used_bytes, *g.memory_total_bytes);
-    }
-    if (g.temperature_c) {
-        out += ", " + core::fixed(*g.temperature_c, 0) + " °C";
-    }
-    if (g.power_w) {
-        out += ", " + core::fixed(*g.power_w, 0) + " W";
-    }
-    return out;
-}
-
-std::string render_system(const DashboardData& d) {
-    const sys::SystemSnapshot& s = d.system;
+// The meters of an 80-column frame when the output has no width (a file, a pipe without
+// COLUMNS); two columns go to the indent.
+std::string render_system(const DashboardData& d, std::size_t width, bool color) {
+    std::size_t meter_width = (width == 0 ? 80 : std::max<std::size_t>(width, 42)) - 2;
     std::string out;
-    out += "  CPU:    " + core::fixed(s.cpu_busy_pct, 1) + "% busy on " + std::to_string(s.cores) +
-           (s.cores == 1 ? " core" : " cores") + "\n";
-    out += "  memory: " + used_of(s.memory.used_bytes, s.memory.total_bytes) + " used\n";
-    out += "  disk:   " + used_of(s.disk.used_bytes, s.disk.used_bytes + s.disk.free_bytes) +
-           " used on " + s.disk.path.string() + "\n";
-    out += "  load:   " + core::fixed(s.load.one, 2) + " " + core::fixed(s.load.five, 2) + " " +
-           core::fixed(s.load.fifteen, 2) + " (1, 5, 15 min)\n";
-    if (d.gpus.empty()) {
-        // NVML's reason reads "GPU telemetry: not available (WHY)"; the section names the GPU.
-        std::string reason = d.gpu_unavailable;
-        const std::string prefix = "GPU telemetry: ";
-        if (reason.starts_with(prefix)) {
-            reason = reason.substr(prefix.size());
-        }
-        out += "  GPU:    " + (reason.empty() ? std::string("not available (no device)") : reason) +
-               "\n";
-    }
-    for (const sys::GpuReading& g : d.gpus) {
-        out += "  " + gpu_line(g) + "\n";
+    for (std::string line : dashboard_meters(d, meter_width, color)) {
+        line.erase(line.find_last_not_of(' ') + 1); // the core meters' spacing at the end
+        out += "  " + line + "\n";
     }
     return out;
 }
 
-std::string render_latest(const DashboardData& d, bool color) {
+std::string render_latest(const DashboardData& d, bool color, std::size_t width) {
     if (d.subjects.empty()) {
         return std::string("  ") +
                (d.have_history ? "no runs in the history yet" : "no history yet") +
@@ -110,7 +74,7 @@ std::string render_latest(const DashboardData& d, bool color) {
                        medians.size() > 1 ? format_change(medians.front(), medians.back()) : "-",
                        sparkline(medians)});
     }
-    return table.render(color); // a table is indented already
+    return table.render(color, width); // a table is indented already
 }
 
 std::string render_alerts(const DashboardData& d, bool color) {
@@ -174,14 +138,15 @@ urgent_advice(std::vector<analysis::Recommendation> recommendations) {
     return recommendations;
 }
 
-std::string render_dashboard(const DashboardData& d, bool color) {
+std::string render_dashboard(const DashboardData& d, bool color, std::size_t width) {
     std::string out;
     out += heading("System  (" + d.host + ", " + d.generated_at.substr(0, 19) + " UTC)", color);
-    out += render_system(d) + "\n";
+    out += render_system(d, width, color) + "\n";
     out += heading("Latest results", color);
-    out += render_latest(d, color) + "\n";
+    // The prose (the hint without history, the alerts) wrapped to the width; the table fits itself.
+    out += wrap_text(render_latest(d, color, width), width, 2) + "\n";
     out += heading("Alerts", color);
-    out += render_alerts(d, color);
+    out += wrap_text(render_alerts(d, color), width, 2);
     return out;
 }
 

@@ -1,5 +1,6 @@
 // The `farm perf` dashboard on one screen, in three sections:
-//   System          CPU busy %, memory, disk of the project's file system, load average, GPUs
+//   System          meters: CPU busy (and each core) with the load average, memory, disk of the
+//                   project's file system and its I/O rates, each GPU
 //   Latest results  each subject's newest run: its primary metric (the first one recorded), the
 //                   trend over the window (newest against oldest run) and a sparkline
 //   Alerts          every size budget the project breaches now, every threshold the newest runs
@@ -41,9 +42,10 @@ struct DashboardData {
 std::vector<analysis::Recommendation>
 urgent_advice(std::vector<analysis::Recommendation> recommendations);
 
-// The text `farm perf` prints once (piped, or without --watch); dashboard_screen.hpp lays out
-// the live screen.
-std::string render_dashboard(const DashboardData& data, bool color);
+// The text `farm perf` prints once (piped, or without --watch), fitted to `width` columns (0: no
+// limit; the meters are then those of an 80-column frame). Its System section is the meters of
+// the monitor's first frame (dashboard_screen.hpp's dashboard_meters), two spaces in.
+std::string render_dashboard(const DashboardData& data, bool color, std::size_t width = 0);
 
 // The metric a subject is shown by: the newest completed run's primary metric (RunOverview::
 // primary_metric: wall_s for builds, brotli bytes for sizes); nullptr when no run completed (a

@@ -70,6 +70,9 @@ class MilestoneThrottle {
     // A line written at `now_s` by other means (a step's own line): the next is due later.
     void mark(double now_s);
     bool any_written() const { return m_written; }
+    // Whether the log has been quiet for the interval at `now_s` (or nothing was written yet).
+    bool quiet(double now_s) const { return !m_written || now_s - m_last_s >= m_interval_s; }
+    double interval_s() const { return m_interval_s; }
 
   private:
     double m_interval_s;

@@ -37,20 +37,21 @@ const char* suite_status(const SuiteOutcome& suite) {
     return suite.failed() ? "failed" : "passed";
 }
 
-std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color) {
+std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color,
+                                 std::size_t width) {
     if (suites.empty()) {
         return "No suites: add test.suites to farm.config.json (docs/config.md, \"test\").\n";
     }
     std::string out;
     std::size_t passed = 0, failed = 0, skipped_suites = 0, failed_jobs = 0;
     for (const SuiteOutcome& s : suites) {
-        out += "suite " + s.name + " (" + s.kind + ")";
+        std::string heading = "suite " + s.name + " (" + s.kind + ")";
         if (s.skipped()) {
-            out += ": SKIP, " + s.job.skip_reason + "\n\n";
+            out += wrap_text(heading + ": SKIP, " + s.job.skip_reason, width, 4) + "\n\n";
             ++skipped_suites;
             continue;
         }
-        out += " · " + format_value(s.duration_s, "s") + "\n";
+        out += wrap_text(heading + " · " + format_value(s.duration_s, "s"), width, 4) + "\n";
         bool job_failed = s.job.outcome != measure::Outcome::completed;
         if (job_failed) {
             out += "  " + paint("FAIL", Tone::bad, color) +
@@ -73,9 +74,10 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
                 ++passed;
             }
         }
-        out += table.render(color);
+        out += table.render(color, width);
         for (const std::string& reason : reasons) {
-            out += "  " + paint("FAIL", Tone::bad, color) + " " + reason + "\n";
+            out +=
+                wrap_text("  " + paint("FAIL", Tone::bad, color) + " " + reason, width, 5) + "\n";
         }
         out += "\n";
     }

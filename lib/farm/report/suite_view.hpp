@@ -1,6 +1,7 @@
 // How `farm perf:test` shows its verdicts: per suite, a table of its checks (subject, metric,
 // value, threshold, verdict), the reasons of the failures under it, and a closing count; and
-// the JSON document "farm.test/1" (docs/json.md) with the same content.
+// the JSON document "farm.test/1" (docs/json.md) with the same content. The text fits `width`
+// columns (0: no limit): the table drops or stacks columns (table.hpp), the reasons wrap.
 #pragma once
 
 #include "farm/report/suite_run.hpp"
@@ -11,7 +12,8 @@
 
 namespace farm::report {
 
-std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color);
+std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool color,
+                                 std::size_t width = 0);
 
 // "passed", "failed" or "skipped".
 const char* suite_status(const SuiteOutcome& suite);

@@ -1,4 +1,5 @@
 #include "farm/report/dashboard_view.hpp"
+#include "farm/report/screen_text.hpp"
 #include "support/report_text.hpp"
 
 #include <doctest/doctest.h>
@@ -23,6 +24,7 @@ report::DashboardData sample_data() {
     d.system.disk.path = "/project";
     d.system.disk.used_bytes = 30LL << 30;
     d.system.disk.free_bytes = 70LL << 30;
+    d.system.disk.used_pct = 30;
     d.system.load = {0.5, 0.25, 0.125};
     d.gpu_unavailable = "GPU telemetry: not available (no libnvidia-ml)";
     return d;
@@ -35,12 +37,25 @@ TEST_CASE("report::render_dashboard sections") {
     SUBCASE("no history: says which command fills it") {
         std::string text = report::render_dashboard(d, false);
         CHECK(text.starts_with("System  (box, 2026-01-02T03:04:05 UTC)\n"));
-        CHECK(contains(text, "CPU:    12.5% busy on 8 cores"));
-        CHECK(contains(text, "memory: 8.000 GiB of 16.00 GiB (50%) used"));
-        CHECK(contains(text, "used on /project"));
-        CHECK(contains(text, "(30%)"));
-        CHECK(contains(text, "load:   0.50 0.25 0.12"));
-        CHECK(contains(text, "  GPU:    not available (no libnvidia-ml)\n"));
+        // The monitor's meters, two spaces in, each line within the width (80 when none).
+        CHECK(contains(text, "\n  CPU  ["));
+        CHECK(contains(text, "]  12.5%  load 0.50 0.25 0.12 · 8 cores"));
+        CHECK(contains(text, "\n  Mem  ["));
+        CHECK(contains(text, "50.0%  8.000 GiB of 16.00 GiB"));
+        CHECK(contains(text, "\n  Disk ["));
+        CHECK(contains(text, "30.0%  30.00 GiB of 100.0 GiB"));
+        CHECK(contains(report::render_dashboard(d, false, 132), "100.0 GiB · /project"));
+        CHECK(contains(text, "\n  GPU  not available (no libnvidia-ml)\n"));
+        for (std::size_t width : {0, 60, 80, 132}) {
+            std::string fitted = report::render_dashboard(d, false, width);
+            std::string system = fitted.substr(0, fitted.find("\nLatest results"));
+            std::size_t widest = 0;
+            for (const std::string& line : farm::test::lines_of(system)) {
+                widest = std::max(widest, report::visible_width(line));
+            }
+            CHECK(widest <= (width == 0 ? 80 : width));
+            CHECK(widest >= (width == 0 ? 80 : width) - 12); // the meters grow with the width
+        }
         CHECK(contains(text, "\nLatest results\n"));
         CHECK(contains(text, "no history yet: `farm perf:build`"));
         CHECK(contains(text, "\nAlerts\n  none\n"));
@@ -82,7 +97,9 @@ TEST_CASE("report::render_dashboard sections") {
         CHECK(contains(text, "150.0 ms"));
         CHECK(contains(text, "+50.0%"));
         CHECK(contains(text, "▁█"));
-        CHECK(contains(text, "GPU 0:  Fake GPU, 42% busy"));
+        CHECK(contains(text, "  GPU0 ["));
+        CHECK(contains(text, "42%  mem ["));
+        CHECK(contains(text, "Fake GPU"));
         CHECK_FALSE(contains(text, "not available"));
         std::string alerts = text.substr(text.find("\nAlerts\n"));
         CHECK(contains(alerts, "BUDGET  dist/*.js: 2.000 KiB none is over the budget of 1 kB"));

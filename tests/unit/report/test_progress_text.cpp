@@ -167,6 +167,16 @@ TEST_CASE("report::MilestoneThrottle lets one line through every interval, and r
     CHECK(throttle.due(45, "run 7/10"));
 }
 
+TEST_CASE("report::MilestoneThrottle says when the log has been quiet for the interval") {
+    MilestoneThrottle throttle(5, 30);
+    CHECK(throttle.quiet(0)); // nothing written yet
+    throttle.mark(1);
+    CHECK_FALSE(throttle.quiet(1));
+    CHECK_FALSE(throttle.quiet(5.9));
+    CHECK(throttle.quiet(6));
+    CHECK(throttle.interval_s() == 5);
+}
+
 TEST_CASE("report::run_progress counts runs and warm-ups") {
     ProgressSnapshot warm = run_progress("sleep 0.1", Progress{true, 1, 2, 0, 0});
     CHECK(warm.counter == "warm-up 1/2");
