@@ -183,11 +183,13 @@ printf 'sideEffectsCache: false\n' >>mws/pnpm-workspace.yaml
 cp mws/pnpm-workspace.yaml "$WORK/mws-before"
 run_farm optimize:pnpm --pnpm "$pnpm12" --measure --runs 3 mws
 expect_rc 2 "--measure: at least 4 runs a side"
-run_farm optimize:pnpm --pnpm "$pnpm12" --force sideEffectsCache --measure --runs 4 --json mws
+# 8 runs a side (the default): with the floor taken off each install, a no-difference trial
+# passes about never (0 in 4,000 simulated, tests/unit/analysis/test_compare.cpp).
+run_farm optimize:pnpm --pnpm "$pnpm12" --force sideEffectsCache --measure --json mws
 expect_rc 0 "--measure"
 expect_eq "$(json_get "$OUT" 'd["written"]')" "False" "--measure: no proof, nothing written"
 expect_eq "$(json_get "$OUT" 'd["measure"]["install"]')" "warm" "--measure: warm installs for an import setting"
-expect_eq "$(json_get "$OUT" 'd["measure"]["runs_per_side"]')" "4" "--measure: the runs asked for"
+expect_eq "$(json_get "$OUT" 'd["measure"]["runs_per_side"]')" "8" "--measure: 8 runs a side by default"
 expect_eq "$(json_get "$OUT" 'd["not_written_because"] == d["measure"]["why_not"] != ""')" "True" "--measure: says why"
 same "$WORK/mws-before" mws/pnpm-workspace.yaml "--measure: the settings file is as it was"
 expect_eq "$(runs_in_db)" "2" "--measure: both sides recorded"
