@@ -86,7 +86,7 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
         std::cout.flush();
     }
     SettingsProof proof;
-    if (o.measure && plan.has_changes()) {
+    if (o.measure && (plan.has_changes() || user_changes)) {
         proof = measure_settings_change(planning, o);
         outcome.measured = proof.doc;
         outcome.not_written_because = measured_refusal(o, proof);
@@ -99,13 +99,13 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
     if (!o.json) {
         std::cout << "\n";
     }
-    if (outcome.mode == "write" && user_changes) {
+    if (outcome.mode == "write" && user_changes && outcome.not_written_because.empty()) {
         write_user_config(planning, outcome, !o.json);
     }
 
     if (o.json) {
         std::cout << optimize_pnpm_json(planning, outcome).dump(2) << "\n";
-    } else if (plan.has_changes()) {
+    } else if (plan.has_changes() || !outcome.not_written_because.empty()) {
         if (outcome.mode == "check") {
             std::cout << report::count_of(plan.changes.size(), "setting")
                       << " would change; run `farm optimize:pnpm` to write them\n";

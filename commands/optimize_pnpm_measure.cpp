@@ -126,6 +126,18 @@ void print_comparison(const analysis::MetricComparison& c, pnpm::InstallScenario
     std::cout << table.render(stdout_wants_color(), width);
 }
 
+// The settings the trial switches: the project's, and with --user the user's own config too
+// (its network settings are judged by cold installs like any other).
+pnpm::ConfigPlan tried_plan(const PnpmPlanning& planning, bool user) {
+    pnpm::ConfigPlan tried = planning.plan;
+    if (user && planning.user_plan) {
+        const pnpm::ConfigPlan& own = *planning.user_plan;
+        tried.files.insert(tried.files.end(), own.files.begin(), own.files.end());
+        tried.changes.insert(tried.changes.end(), own.changes.begin(), own.changes.end());
+    }
+    return tried;
+}
+
 } // namespace
 
 double noise_floor_pct(const std::vector<double>& before) {
@@ -153,13 +165,14 @@ SettingsProof measure_settings_change(const PnpmPlanning& planning, const Optimi
     }
     exec::install_interrupt_handlers();
     std::string started_at = core::utc_now_iso8601();
-    pnpm::InstallScenario scenario = pnpm::trial_scenario_for(planning.plan);
+    pnpm::ConfigPlan tried = tried_plan(planning, o.user);
+    pnpm::InstallScenario scenario = pnpm::trial_scenario_for(tried);
     pnpm::SettingsTrial trial;
     {
         ProgressDisplay progress("optimize:pnpm", progress_mode(o.no_progress));
         std::map<std::string, std::size_t> per_side; // "before", "after" -> installs begun
         trial = pnpm::run_settings_trial(
-            project, planning.toolchain->pnpm, planning.plan, o.runs, scenario,
+            project, planning.toolchain->pnpm, tried, o.runs, scenario,
             [&](const std::string& side, std::size_t current, std::size_t total) {
                 report::ProgressSnapshot snapshot;
                 snapshot.label = side + " settings";

@@ -1,4 +1,5 @@
-// `farm optimize:pnpm --measure`: installs with the old and the new settings, interleaved,
+// `farm optimize:pnpm --measure`: installs with the old and the new settings (the project's,
+// and with --user the user's own config's too), interleaved,
 // compared (median change and Mann-Whitney p) and recorded as two runs of kind `install`
 // (subjects optimize:pnpm:before and optimize:pnpm:after). The kind of install is the one that
 // shows what is judged (settings_trial.hpp). The new settings count as proven only when they

@@ -131,4 +131,21 @@ expect_eq "$long" "" "cold: every line of the result fits 80 columns"
 expect_contains "$ERR" "optimize:pnpm: " "progress in a log: milestone lines"
 expect_not_contains "$ERR" "█" "progress in a log: no bar"
 
+# --- --user: the user's own config is tried in the same installs and written under the same
+# verdict (only machines with more than 5 cores get a user setting: childConcurrency) ---------
+pnpm12=$("$src/scripts/ensure-pnpm.sh" 12) || fail "pnpm 12 could not be installed"
+workspace own
+if (($(nproc) > 5)); then
+    run_farm optimize:pnpm --pnpm "$pnpm12" --user --measure --runs 4 --dry-run --json own
+    expect_rc 0 "--user --measure"
+    expect_eq "$(json_get "$OUT" 'len(d["changes"]) == 0 and len(d["user_config"]["changes"]) > 0 and d["measure"] is not None')" \
+        "True" "--user --measure: the user's settings alone are tried"
+    expect_eq "$(json_get "$OUT" 'd["user_config"]["written"]')" "False" "--user --measure --dry-run: not written"
+    [[ -e "$XDG_CONFIG_HOME/pnpm/config.yaml" ]] && fail "--user --measure: the trial left the user's config" || pass
+else
+    run_farm optimize:pnpm --pnpm "$pnpm12" --user --measure --runs 4 --json own
+    expect_rc 0 "--user --measure, nothing to change"
+    expect_eq "$(json_get "$OUT" 'd["measure"]')" "None" "--measure: nothing to try, no installs"
+fi
+
 finish
