@@ -7,6 +7,7 @@
 #include "commands/cli.hpp"
 #include "commands/optimize_advice.hpp"
 #include "commands/optimize_pnpm.hpp"
+#include "commands/optimize_pnpm_view.hpp"
 #include "commands/terminal.hpp"
 #include "commands/terminal_width.hpp"
 #include "farm/analysis/optimize_advice.hpp"
@@ -76,6 +77,7 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
     invocation.json = o.json;
     std::vector<analysis::Recommendation> all;
     std::vector<std::string> skipped; // parts with nothing to go on, and why
+    std::vector<std::string> kept;    // pnpm settings the project chose, left as they are
 
     OptimizePnpmOptions pnpm_options;
     pnpm_options.pnpm = o.pnpm;
@@ -93,6 +95,11 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
         }
         std::vector<analysis::Recommendation> items = pnpm_recommendations(planning, applied);
         all.insert(all.end(), items.begin(), items.end());
+        kept = planning.plan.kept;
+        if (planning.user_plan) {
+            kept.insert(kept.end(), planning.user_plan->kept.begin(),
+                        planning.user_plan->kept.end());
+        }
     } catch (const UsageError& e) {
         skipped.push_back(std::string("pnpm settings: ") + e.what());
     }
@@ -127,12 +134,17 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
         nlohmann::json doc = report::advice_to_json(all);
         doc["skipped"] = skipped;
         doc["pnpm_settings_applied"] = o.apply;
+        doc["pnpm_kept"] = kept;
         std::cout << doc.dump(2) << "\n";
     } else {
         if (all.empty()) {
             std::cout << "nothing to advise\n";
         } else {
             std::cout << report::render_advice(all, stdout_wants_color(), stdout_width());
+        }
+        if (!kept.empty()) {
+            std::cout << "pnpm settings the project chose, left as they are:\n";
+            print_kept(std::cout, kept, stdout_width());
         }
         for (const std::string& s : skipped) {
             std::cout << report::wrap_text("skipped " + s, stdout_width(), 2) << "\n";

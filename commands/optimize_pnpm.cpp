@@ -12,6 +12,7 @@
 #include "commands/optimize_pnpm_measure.hpp"
 #include "commands/optimize_pnpm_view.hpp"
 #include "commands/option_checks.hpp"
+#include "commands/terminal_width.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
 #include "farm/pnpm/config_rewrite.hpp"
@@ -57,7 +58,8 @@ void write_user_config(const PnpmPlanning& planning, OptimizeOutcome& outcome, b
     outcome.user_written = true;
     if (print) {
         print_written(std::cout, user, outcome.user_rewrite,
-                      planning.toolchain ? planning.toolchain->pnpm_version.text : "");
+                      planning.toolchain ? planning.toolchain->pnpm_version.text : "",
+                      stdout_width());
     }
 }
 
@@ -80,11 +82,11 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
     bool user_changes = o.user && planning.user_plan->has_changes();
 
     if (!o.json) {
-        print_planning(std::cout, planning, o.user);
+        print_planning(std::cout, planning, o.user, stdout_width());
         std::cout.flush();
     }
     SettingsProof proof;
-    if (o.measure && plan.has_changes()) {
+    if (o.measure && (plan.has_changes() || user_changes)) {
         proof = measure_settings_change(planning, o);
         outcome.measured = proof.doc;
         outcome.not_written_because = measured_refusal(o, proof);
@@ -97,24 +99,28 @@ void run_optimize_pnpm(const OptimizePnpmOptions& o, Invocation& invocation) {
     if (!o.json) {
         std::cout << "\n";
     }
-    if (outcome.mode == "write" && user_changes) {
+    if (outcome.mode == "write" && user_changes && outcome.not_written_because.empty()) {
         write_user_config(planning, outcome, !o.json);
     }
 
     if (o.json) {
         std::cout << optimize_pnpm_json(planning, outcome).dump(2) << "\n";
-    } else if (plan.has_changes()) {
+    } else if (plan.has_changes() || !outcome.not_written_because.empty()) {
         if (outcome.mode == "check") {
             std::cout << report::count_of(plan.changes.size(), "setting")
                       << " would change; run `farm optimize:pnpm` to write them\n";
         } else if (outcome.mode == "dry-run") {
             std::cout << "dry run: nothing was written\n";
         } else if (!outcome.not_written_because.empty()) {
-            std::cout << "not written: " << outcome.not_written_because
-                      << "; the settings files are as they were (--apply-anyway writes them)\n";
+            std::cout << report::wrap_text("not written: " + outcome.not_written_because +
+                                               "; the settings files are as they were "
+                                               "(--apply-anyway writes them)",
+                                           stdout_width(), 2)
+                      << "\n";
         } else {
             print_written(std::cout, plan, outcome.rewrite,
-                          planning.toolchain ? planning.toolchain->pnpm_version.text : "");
+                          planning.toolchain ? planning.toolchain->pnpm_version.text : "",
+                          stdout_width());
         }
     }
     std::cout.flush();

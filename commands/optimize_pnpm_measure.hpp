@@ -1,9 +1,11 @@
-// `farm optimize:pnpm --measure`: installs with the old and the new settings, interleaved,
+// `farm optimize:pnpm --measure`: installs with the old and the new settings (the project's,
+// and with --user the user's own config's too), interleaved,
 // compared (median change and Mann-Whitney p) and recorded as two runs of kind `install`
 // (subjects optimize:pnpm:before and optimize:pnpm:after). The kind of install is the one that
 // shows what is judged (settings_trial.hpp). The new settings count as proven only when they
-// are faster with p < 0.05 and by more than the noise floor: the larger of 5% and the old
-// side's own spread (MAD over median). Anything else is "not proven", with the reason.
+// are faster with p < 0.05, by more than the noise floor (the larger of 5% and the old side's
+// own spread, MAD over median), and still significantly faster with the floor taken off every
+// new install (analysis::faster_beyond_floor). Anything else is "not proven", with the reason.
 #pragma once
 
 #include "commands/optimize_pnpm.hpp"

@@ -2,6 +2,7 @@
 
 #include "farm/core/text.hpp"
 #include "farm/core/unified_diff.hpp"
+#include "farm/report/table.hpp"
 
 namespace farm::commands {
 
@@ -36,21 +37,32 @@ std::string change_line(const pnpm::SettingChange& c) {
         return "  > " + c.key + sep + c.new_value + "   " + c.why;
     }
     std::string line = "  " + std::string(c.old_value ? "~ " : "+ ") + c.key + sep +
-                       (c.old_value ? *c.old_value + " -> " : "") + c.new_value + "   " + c.why;
+                       (c.old_value ? *c.old_value + " -> " : "") + c.new_value +
+                       (c.included_from.empty() ? "" : " (in " + c.included_from + ")") + "   " +
+                       c.why;
     if (c.changes_layout) {
         line += "\n      WARNING: " + c.warning;
     }
     return line;
 }
 
-void print_plan(std::ostream& out, const pnpm::ConfigPlan& plan) {
+// Each line wrapped to the width, its continuation indented under its text.
+void print_plan(std::ostream& out, const pnpm::ConfigPlan& plan, std::size_t width) {
     for (const pnpm::SettingChange& c : plan.changes) {
-        out << change_line(c) << "\n";
+        out << report::wrap_text(change_line(c), width, 4) << "\n";
     }
-    for (const std::string& kept : plan.kept) {
-        out << "  kept: " << kept << "\n";
+    print_kept(out, plan.kept, width);
+}
+
+} // namespace
+
+void print_kept(std::ostream& out, const std::vector<std::string>& kept, std::size_t width) {
+    for (const std::string& line : kept) {
+        out << report::wrap_text("  kept: " + line, width, 4) << "\n";
     }
 }
+
+namespace {
 
 nlohmann::json changes_json(const pnpm::ConfigPlan& plan) {
     nlohmann::json changes = nlohmann::json::array();
@@ -63,7 +75,8 @@ nlohmann::json changes_json(const pnpm::ConfigPlan& plan) {
                            {"changes_layout", c.changes_layout},
                            {"warning", c.warning},
                            {"migrated", c.migrated},
-                           {"judged_by", pnpm::to_string(c.judged_by)}});
+                           {"judged_by", pnpm::to_string(c.judged_by)},
+                           {"included_from", c.included_from}});
     }
     return changes;
 }
@@ -89,24 +102,27 @@ std::vector<std::string> paths_of(const std::vector<fs::path>& paths) {
 
 } // namespace
 
-void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user) {
+void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user, std::size_t width) {
     const pnpm::ConfigPlan& plan = planning.plan;
-    out << "pnpm " << planning.version.text << " (" << planning.version_source
-        << ") reads its settings from " << pnpm::file_name_of(plan.target) << "\n"
-        << "project: " << planning.root.string() << "\n\n";
+    out << report::wrap_text("pnpm " + planning.version.text + " (" + planning.version_source +
+                                 ") reads its settings from " + pnpm::file_name_of(plan.target),
+                             width, 2)
+        << "\n"
+        << report::wrap_text("project: " + planning.root.string(), width, 2) << "\n\n";
     if (plan.changes.empty()) {
         out << "nothing to change: the speed settings are already in place\n";
     }
-    print_plan(out, plan);
+    print_plan(out, plan, width);
     if (planning.user_plan && !planning.user_plan->changes.empty()) {
-        out << "\nfor your own pnpm config (" << planning.user_file.string()
-            << "; machine-specific, never the project's files)"
-            << (user ? ":\n" : ", written with --user:\n");
-        print_plan(out, *planning.user_plan);
+        out << "\n"
+            << report::wrap_text("for your own pnpm config (" + planning.user_file.string() +
+                                     "; machine-specific, never the project's files)" +
+                                     (user ? ":" : ", written with --user:"),
+                                 width, 2)
+            << "\n";
+        print_plan(out, *planning.user_plan, width);
     } else if (planning.user_plan) {
-        for (const std::string& kept : planning.user_plan->kept) {
-            out << "  kept: " << kept << "\n";
-        }
+        print_kept(out, planning.user_plan->kept, width);
     }
     std::vector<std::string> notes = plan.notes;
     if (planning.user_plan) {
@@ -119,7 +135,7 @@ void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user) 
     if (!notes.empty()) {
         out << "\nnotes:\n";
         for (const std::string& note : notes) {
-            out << "  - " << note << "\n";
+            out << report::wrap_text("  - " + note, width, 4) << "\n";
         }
     }
     for (const pnpm::PlannedFile& f : plan.files) {
@@ -133,20 +149,22 @@ void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user) 
 }
 
 void print_written(std::ostream& out, const pnpm::ConfigPlan& plan,
-                   const pnpm::RewriteResult& rewrite, const std::string& pnpm_version) {
+                   const pnpm::RewriteResult& rewrite, const std::string& pnpm_version,
+                   std::size_t width) {
+    auto line = [&](const std::string& text) { out << report::wrap_text(text, width, 2) << "\n"; };
     for (const pnpm::PlannedFile& f : plan.files) {
-        out << (f.existed ? "wrote " : "created ") << display_name(f)
-            << (f.link ? " (the file it links to: " + f.path.string() + ")" : "") << "\n";
+        line((f.existed ? "wrote " : "created ") + display_name(f) +
+             (f.link ? " (the file it links to: " + f.path.string() + ")" : ""));
     }
     for (const fs::path& b : rewrite.backups) {
-        out << "backup: " << b.string() << "\n";
+        line("backup: " + b.string());
     }
     if (!rewrite.verified_by_pnpm.empty()) {
-        out << "verified: pnpm " << pnpm_version << " reads "
-            << core::join(rewrite.verified_by_pnpm, ", ") << " with the new values\n";
+        line("verified: pnpm " + pnpm_version + " reads " +
+             core::join(rewrite.verified_by_pnpm, ", ") + " with the new values");
     }
     for (const std::string& note : rewrite.notes) {
-        out << "note: " << note << "\n";
+        line("note: " + note);
     }
 }
 

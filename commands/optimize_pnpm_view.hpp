@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace farm::commands {
 
@@ -17,12 +18,18 @@ namespace farm::commands {
 // rather than its target.
 std::string display_name(const pnpm::PlannedFile& file);
 
-// The project's plan, then the user-config proposals (written only with --user).
-void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user);
+// The project's plan, then the user-config proposals (written only with --user). Every line
+// but the diffs' (the files' own bytes) is wrapped to `width` (0: no limit).
+void print_planning(std::ostream& out, const PnpmPlanning& planning, bool user, std::size_t width);
+
+// "  kept: preferOffline false, set by the project in pnpm-workspace.yaml", one line each
+// (wrapped to `width`): what optimize:pnpm and `farm optimize` say they left alone.
+void print_kept(std::ostream& out, const std::vector<std::string>& kept, std::size_t width);
 
 // What the write did: files, backups, what pnpm confirmed.
 void print_written(std::ostream& out, const pnpm::ConfigPlan& plan,
-                   const pnpm::RewriteResult& rewrite, const std::string& pnpm_version);
+                   const pnpm::RewriteResult& rewrite, const std::string& pnpm_version,
+                   std::size_t width);
 
 struct OptimizeOutcome {
     std::string mode; // write, dry-run, check

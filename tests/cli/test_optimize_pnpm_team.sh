@@ -5,8 +5,9 @@
 # config, which pnpm then reads), preferOffline is advice, workspace resolution settings need
 # --workspace-settings, a symlinked .npmrc stays a symlink (or is refused outside the project),
 # backups go to .farm/backups/, a sub-package edits the workspace root, --migrate leaves proxy
-# lines, and --measure with a change that makes no difference writes nothing. Every file that
-# must not change is compared byte for byte.
+# lines, --measure with a change that makes no difference writes nothing, and a setting that
+# pnpm 12's include: delegates to another file is kept or edited there. Every file that must not
+# change is compared byte for byte.
 source "$(dirname "$0")/lib.sh"
 
 src="${FARM_SOURCE_DIR:?}"
@@ -61,6 +62,15 @@ same "$WORK/team-before" team/pnpm-workspace.yaml "team yaml: unchanged"
 expect_eq "$(ls -A team | tr '\n' ' ')" "package.json pnpm-workspace.yaml " "team yaml: nothing else written"
 run_farm optimize:pnpm --pnpm "$pnpm12" team
 expect_contains "$OUT" "kept: preferOffline false, set by the project in pnpm-workspace.yaml" "team yaml: says what it kept"
+# `farm optimize` lists them too, beside its advice.
+cd team
+run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db"
+expect_rc 0 "farm optimize"
+expect_contains "$OUT" "kept: preferOffline false, set by the project in pnpm-workspace.yaml" "farm optimize: says what it kept"
+run_farm optimize --pnpm "$pnpm12" --db "$WORK/empty.db" --json
+expect_eq "$(json_get "$OUT" '[k.split(",")[0] for k in d["pnpm_kept"]]')" \
+    "['sideEffectsCache false', 'optimisticRepeatInstall false', 'preferOffline false']" "farm optimize --json: pnpm_kept"
+cd ..
 
 # --force replaces a value, but never a line with the team's comment.
 run_farm optimize:pnpm --pnpm "$pnpm12" --force preferOffline --force sideEffectsCache --json team
@@ -173,13 +183,39 @@ printf 'sideEffectsCache: false\n' >>mws/pnpm-workspace.yaml
 cp mws/pnpm-workspace.yaml "$WORK/mws-before"
 run_farm optimize:pnpm --pnpm "$pnpm12" --measure --runs 3 mws
 expect_rc 2 "--measure: at least 4 runs a side"
-run_farm optimize:pnpm --pnpm "$pnpm12" --force sideEffectsCache --measure --runs 4 --json mws
+# 8 runs a side (the default): with the floor taken off each install, a no-difference trial
+# passes about never (0 in 4,000 simulated, tests/unit/analysis/test_compare.cpp).
+run_farm optimize:pnpm --pnpm "$pnpm12" --force sideEffectsCache --measure --json mws
 expect_rc 0 "--measure"
 expect_eq "$(json_get "$OUT" 'd["written"]')" "False" "--measure: no proof, nothing written"
 expect_eq "$(json_get "$OUT" 'd["measure"]["install"]')" "warm" "--measure: warm installs for an import setting"
-expect_eq "$(json_get "$OUT" 'd["measure"]["runs_per_side"]')" "4" "--measure: the runs asked for"
+expect_eq "$(json_get "$OUT" 'd["measure"]["runs_per_side"]')" "8" "--measure: 8 runs a side by default"
 expect_eq "$(json_get "$OUT" 'd["not_written_because"] == d["measure"]["why_not"] != ""')" "True" "--measure: says why"
 same "$WORK/mws-before" mws/pnpm-workspace.yaml "--measure: the settings file is as it was"
 expect_eq "$(runs_in_db)" "2" "--measure: both sides recorded"
+
+# 9. pnpm 12's include: a setting delegated to an included file is read there (kept) and,
+# forced, edited there with the same byte-preserving editor; the workspace file, where pnpm
+# would refuse a delegated setting (ERR_PNPM_DUPLICATE_SETTING), stays as it was.
+project inc "$v12"
+mkdir -p inc/config
+printf 'packages:\n  - apps/*\ninclude:\n  ./config/pnpm-settings.yaml:\n    - sideEffectsCache\n    - nodeLinker\n' >inc/pnpm-workspace.yaml
+printf '# shared by our repos\n\nsideEffectsCache: false\n' >inc/config/pnpm-settings.yaml
+cp inc/pnpm-workspace.yaml "$WORK/inc-before"
+expect_eq "$(config_get inc "$pnpm12" sideEffectsCache)" "false" "include: pnpm 12 reads the included file"
+run_farm optimize:pnpm --pnpm "$pnpm12" --json inc
+expect_rc 0 "include"
+expect_eq "$(json_get "$OUT" 'len(d["changes"])')" "0" "include: nothing proposed"
+expect_contains "$(json_get "$OUT" 'd["kept"]')" "sideEffectsCache false, set by the project in pnpm-settings.yaml" \
+    "include: the included file's value is kept"
+run_farm optimize:pnpm --pnpm "$pnpm12" --force sideEffectsCache --layout --no-backup inc
+expect_rc 0 "include: --force"
+expect_contains "$OUT" "~ sideEffectsCache: false -> true (in ./config/pnpm-settings.yaml)" "include: says where"
+expect_contains "$OUT" "verified: pnpm $v12 reads sideEffectsCache, nodeLinker with the new values" \
+    "include: pnpm reads both where they were written"
+printf '# shared by our repos\n\nsideEffectsCache: true\nnodeLinker: hoisted\n' >"$WORK/inc-expected"
+same "$WORK/inc-expected" inc/config/pnpm-settings.yaml "include: the included file edited in place"
+same "$WORK/inc-before" inc/pnpm-workspace.yaml "include: the workspace file unchanged"
+expect_eq "$(config_get inc "$pnpm12" nodeLinker)" "hoisted" "include: pnpm 12 reads the new setting"
 
 finish

@@ -83,4 +83,19 @@ std::optional<double> geometric_mean_ratio(const std::vector<MetricComparison>& 
     return std::exp(log_sum / double(n));
 }
 
+FloorTest faster_beyond_floor(std::span<const double> baseline, std::span<const double> candidate,
+                              double floor_pct, double alpha) {
+    FloorTest test;
+    if (baseline.empty() || candidate.empty()) {
+        return test;
+    }
+    std::vector<double> slowed(candidate.begin(), candidate.end());
+    for (double& value : slowed) {
+        value *= 1 + floor_pct / 100;
+    }
+    test.p_value = measure::mann_whitney_u(baseline, slowed).p_value;
+    test.faster = test.p_value < alpha && measure::median(slowed) < measure::median(baseline);
+    return test;
+}
+
 } // namespace farm::analysis

@@ -49,6 +49,21 @@ MetricComparison compare_samples(std::span<const double> baseline,
                                  std::span<const double> candidate, std::string_view metric,
                                  const CompareSettings& settings);
 
+// Is the candidate faster than the baseline by more than `floor_pct`? Mann-Whitney U (two-sided,
+// at `alpha`) between the baseline and the candidate's samples slowed by the floor
+// (x (1 + floor_pct / 100)), which must still be the faster side: the null hypothesis is a gain
+// the size of the noise floor, not zero. Samples with no real difference pass "p < alpha and
+// the medians differ by more than the floor" now and then (every 70th time with 4 runs a side,
+// less the floor); they pass this far more rarely, because the floor is taken off every sample
+// first. A real gain well beyond the floor still passes (complete separation, with 4 runs a side,
+// reaches p = 0.029). Never a verdict with an empty side.
+struct FloorTest {
+    double p_value = 1; // of the shifted comparison
+    bool faster = false;
+};
+FloorTest faster_beyond_floor(std::span<const double> baseline, std::span<const double> candidate,
+                              double floor_pct, double alpha = 0.05);
+
 // Geometric mean of candidate/baseline median ratios over comparisons that have both medians
 // above 0 (one row per subject, as compare.py's OVERALL_GEOMEAN); nullopt when there are none.
 std::optional<double> geometric_mean_ratio(const std::vector<MetricComparison>& comparisons);

@@ -2,12 +2,15 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
+#include "farm/pnpm/config_notes.hpp"
 #include "farm/pnpm/npmrc.hpp"
 #include "farm/pnpm/project_settings.hpp"
+#include "farm/pnpm/settings_include.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 namespace farm::pnpm {
 
@@ -73,6 +76,9 @@ class Planner {
         m_plan.target = settings_file_for(version);
         if (m_yaml_file.existed) {
             m_yaml.emplace(WorkspaceYaml::parse(m_yaml_file.text, m_yaml_file.path.string()));
+            if (reads_includes(version)) {
+                m_sources = include_sources(m_yaml_file.text, m_yaml_file.path);
+            }
         }
     }
 
@@ -83,13 +89,13 @@ class Planner {
         }
         if (!to_yaml) {
             require_readable(m_npmrc, m_npmrc_file.path);
-            note_ignored_yaml();
-            note_unset_variables();
+            add_notes(m_plan.notes, ignored_yaml_notes(m_yaml, m_plan.version));
+            add_notes(m_plan.notes, unset_variable_notes(m_npmrc_file.text));
         } else if (m_options.migrate) {
             require_readable(m_npmrc, m_npmrc_file.path);
             migrate();
         } else {
-            note_npmrc_settings();
+            add_notes(m_plan.notes, npmrc_settings_notes(m_npmrc, m_yaml, m_plan.version));
         }
         for (const SpeedSetting& setting :
              speed_settings_for(m_plan.version, m_options.facts, m_options.layout)) {
@@ -101,6 +107,9 @@ class Planner {
         finish(m_npmrc_file, SettingsFile::npmrc, m_npmrc.text());
         if (m_yaml) {
             finish(m_yaml_file, SettingsFile::workspace_yaml, m_yaml->text());
+        }
+        for (const auto& [path, included] : m_included) {
+            finish(included.first, SettingsFile::workspace_yaml, included.second.text());
         }
         return std::move(m_plan);
     }
@@ -123,7 +132,7 @@ class Planner {
             }
             return;
         }
-        if (chosen && chosen->value != setting.value && !refuse_forced(*chosen, key, to_yaml)) {
+        if (chosen && chosen->value != setting.value && !refuse_forced(*chosen, key)) {
             return;
         }
         std::optional<std::string> effective =
@@ -131,12 +140,21 @@ class Planner {
         if (effective == setting.value) {
             return;
         }
-        bool yaml_had_key = to_yaml && m_yaml->get(setting.key).has_value();
-        bool changed = to_yaml ? m_yaml->set(key, setting.value) : m_npmrc.set(key, setting.value);
+        std::optional<IncludeSource> owner = to_yaml ? owner_of(m_sources, key) : std::nullopt;
+        WorkspaceYaml* yaml = to_yaml ? &*m_yaml : nullptr;
+        if (owner && (yaml = included_editor(*owner, key)) == nullptr) {
+            return;
+        }
+        bool yaml_had_key = yaml && yaml->get(setting.key).has_value();
+        bool changed = yaml ? yaml->set(key, setting.value) : m_npmrc.set(key, setting.value);
         if (!changed) {
             return;
         }
         SettingChange change;
+        if (owner) {
+            change.included_from = owner->name;
+            change.included_file = m_included.at(*owner->file).first.path;
+        }
         change.file = to_yaml ? SettingsFile::workspace_yaml : SettingsFile::npmrc;
         change.key = key;
         change.old_value = chosen ? std::optional(chosen->value) : std::nullopt;
@@ -155,25 +173,43 @@ class Planner {
         }
     }
 
-    // A forced key may still not be rewritten: its line explains the choice in a comment, or it
-    // lives in a file that pnpm-workspace.yaml includes. True when the rewrite may go ahead.
-    bool refuse_forced(const ExplicitSetting& chosen, const std::string& key, bool to_yaml) {
-        fs::path own = to_yaml ? m_yaml_file.path : m_npmrc_file.path;
-        bool in_target = fs::weakly_canonical(chosen.file) == fs::weakly_canonical(own) ||
-                         (chosen.file.filename() == ".npmrc" && to_yaml);
+    // A forced key may still not be rewritten: its line explains the choice in a comment.
+    // True when the rewrite may go ahead.
+    bool refuse_forced(const ExplicitSetting& chosen, const std::string& key) {
         if (chosen.commented) {
             m_plan.notes.push_back(key + " is not rewritten although forced: its line in " +
                                    chosen.file.filename().string() +
                                    " carries the project's comment; change it by hand");
             return false;
         }
-        if (!in_target) {
-            m_plan.notes.push_back(key + " is set in " + chosen.file.string() +
-                                   ", a file pnpm-workspace.yaml includes; farm leaves it there "
-                                   "(change it in that file)");
-            return false;
-        }
         return true;
+    }
+
+    // The editor of the file that owns `key` through `include:`, loaded once; nullptr (with a
+    // note) when farm may not edit it: a config dependency's, a missing file, one outside the
+    // project.
+    WorkspaceYaml* included_editor(const IncludeSource& owner, const std::string& key) {
+        std::string leaves = "; farm leaves it there (change it there by hand)";
+        if (!owner.file) {
+            m_plan.notes.push_back(key + " belongs to the config dependency " + owner.name +
+                                   " (pnpm-workspace.yaml's include:)" + leaves);
+            return nullptr;
+        }
+        auto found = m_included.find(*owner.file);
+        if (found == m_included.end()) {
+            LoadedFile file = load(*owner.file, "included pnpm settings file");
+            std::error_code ec;
+            if (!file.existed || !inside(fs::weakly_canonical(file.path, ec), m_root)) {
+                m_plan.notes.push_back(key + " belongs to " + owner.name +
+                                       " (pnpm-workspace.yaml's include:), which is " +
+                                       (file.existed ? "outside the project" : "missing") + leaves);
+                return nullptr;
+            }
+            WorkspaceYaml yaml = WorkspaceYaml::parse(file.text, file.path.string());
+            found =
+                m_included.emplace(*owner.file, std::pair(std::move(file), std::move(yaml))).first;
+        }
+        return &found->second.second;
     }
 
     // pnpm's value for a setting farm only reports on (not plans).
@@ -238,6 +274,14 @@ class Planner {
             if (!m_npmrc.get(entry.key)) {
                 continue; // an earlier assignment of a key already moved
             }
+            if (std::optional<IncludeSource> owner = owner_of(m_sources, camel_case(entry.key))) {
+                m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + " (" +
+                                       entry.key +
+                                       ") is left in place: pnpm-workspace.yaml's "
+                                       "include: gives it to " +
+                                       owner->name + "; move it there");
+                continue;
+            }
             if (npmrc_line_commented(m_npmrc_file.text, entry.key)) {
                 m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + " (" +
                                        entry.key +
@@ -279,63 +323,6 @@ class Planner {
         }
     }
 
-    void note_npmrc_settings() {
-        for (const NpmrcEntry& entry : m_npmrc.entries()) {
-            if (is_protected_key(entry.key)) {
-                continue;
-            }
-            if (ignores_npmrc_settings(m_plan.version)) {
-                m_plan.notes.push_back(".npmrc line " + std::to_string(entry.line) + ": " +
-                                       entry.key + " is ignored by pnpm " + m_plan.version.text +
-                                       " (settings belong in pnpm-workspace.yaml; --migrate "
-                                       "moves them)");
-            } else if (m_yaml && m_yaml->get(camel_case(entry.key))) {
-                m_plan.notes.push_back(entry.key + " is set in both .npmrc (line " +
-                                       std::to_string(entry.line) +
-                                       ") and pnpm-workspace.yaml; the YAML wins (--migrate "
-                                       "keeps one)");
-            }
-        }
-    }
-
-    // pnpm before 11 reads the whole .npmrc through npm's config loader, which gives up on a
-    // file with a `${VAR}` whose variable is unset: pnpm warns "Failed to replace env in
-    // config" and `pnpm config get` then answers `undefined` for every key of the file.
-    void note_unset_variables() {
-        const std::string& text = m_npmrc_file.text;
-        std::vector<std::string> unset;
-        for (std::size_t at = text.find("${"); at != std::string::npos;
-             at = text.find("${", at + 2)) {
-            std::size_t end = text.find('}', at);
-            if (end == std::string::npos) {
-                break;
-            }
-            std::string name = text.substr(at + 2, end - at - 2);
-            if (!name.empty() && std::getenv(name.c_str()) == nullptr &&
-                std::find(unset.begin(), unset.end(), name) == unset.end()) {
-                unset.push_back(name);
-            }
-        }
-        for (const std::string& name : unset) {
-            m_plan.notes.push_back(".npmrc refers to ${" + name +
-                                   "}, which is not set here: pnpm warns about it and `pnpm "
-                                   "config get` reads nothing from this file until it is set");
-        }
-    }
-
-    void note_ignored_yaml() {
-        if (!m_yaml) {
-            return;
-        }
-        for (const SpeedSetting& setting : speed_settings_for(m_plan.version, {}, true)) {
-            if (m_yaml->get(setting.key)) {
-                m_plan.notes.push_back(setting.key + " in pnpm-workspace.yaml is ignored by pnpm " +
-                                       m_plan.version.text +
-                                       " (settings are read from there from pnpm 10.6 on)");
-            }
-        }
-    }
-
     void finish(const LoadedFile& file, SettingsFile which, const std::string& after) {
         if (after == file.text && (file.existed || after.empty())) {
             return;
@@ -355,6 +342,8 @@ class Planner {
     LoadedFile m_yaml_file;
     Npmrc m_npmrc;
     std::optional<WorkspaceYaml> m_yaml;
+    std::vector<IncludeSource> m_sources; // pnpm-workspace.yaml's include:
+    std::map<fs::path, std::pair<LoadedFile, WorkspaceYaml>> m_included;
     ConfigPlan m_plan;
 };
 

@@ -18,6 +18,10 @@
 //   - A settings file that is a symlink stays one: the plan edits the file it points to, in its
 //     own folder, and refuses (farm::UsageError, saying where it points) when that file lies
 //     outside the project.
+//   - A setting that pnpm-workspace.yaml's `include:` delegates to another file
+//     (settings_include.hpp) is read from that file and, when it changes, edited there with the
+//     same editor and the same rules (a symlink's target, inside the project); one delegated to
+//     a config dependency or a file outside the project is left with a note.
 //   - A setting present in both files is reported, and what pnpm >= 11 would ignore in .npmrc.
 //     `migrate` (pnpm >= 10.6) moves every non-auth setting from .npmrc into the YAML.
 #pragma once
@@ -52,6 +56,10 @@ struct SettingChange {
     std::string warning;
     bool migrated = false;               // moved from .npmrc by --migrate
     JudgedBy judged_by = JudgedBy::warm; // the install that shows its effect (--measure)
+    // A setting pnpm-workspace.yaml delegates to an included file is written there: the
+    // source as `include:` names it ("./config/pnpm.yaml") and the file; empty otherwise.
+    std::string included_from;
+    std::filesystem::path included_file;
 };
 
 struct ConfigPlan {

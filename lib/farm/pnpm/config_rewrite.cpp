@@ -126,6 +126,22 @@ void restore(std::vector<FileState>& states, bool remove_backups) {
     }
 }
 
+// The planned file a change is in: the included file it was written to, else the file of its
+// kind that no change was included from (the workspace file itself, or .npmrc).
+const PlannedFile* planned_file_of(const ConfigPlan& plan, const SettingChange& change) {
+    auto included = [&](const fs::path& path) {
+        return std::any_of(plan.changes.begin(), plan.changes.end(),
+                           [&](const SettingChange& c) { return c.included_file == path; });
+    };
+    for (const PlannedFile& f : plan.files) {
+        if (change.included_file.empty() ? f.which == change.file && !included(f.path)
+                                         : f.path == change.included_file) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
 } // namespace
 
 fs::path backup_folder_of(const fs::path& project_root) {
@@ -172,12 +188,7 @@ RewriteResult write_plan(const ConfigPlan& plan, const fs::path& backup_folder,
             if (superseded) {
                 continue;
             }
-            const PlannedFile* file = nullptr;
-            for (const PlannedFile& f : plan.files) {
-                if (f.which == change.file) {
-                    file = &f;
-                }
-            }
+            const PlannedFile* file = planned_file_of(plan, change);
             if (file == nullptr || change.new_value.empty()) {
                 continue;
             }

@@ -4,11 +4,11 @@
 #include "farm/core/input_file.hpp"
 #include "farm/core/json_file.hpp"
 #include "farm/pnpm/npmrc.hpp"
+#include "farm/pnpm/settings_include.hpp"
 #include "farm/pnpm/speed_settings.hpp"
 #include "farm/pnpm/workspace_yaml.hpp"
 
 #include <set>
-#include <yaml-cpp/yaml.h>
 
 namespace farm::pnpm {
 
@@ -117,36 +117,6 @@ bool yaml_line_commented(std::string_view text, std::string_view key) {
     return false;
 }
 
-std::vector<fs::path> included_settings_files(const std::string& yaml_text,
-                                              const fs::path& yaml_file) {
-    std::vector<fs::path> files;
-    if (yaml_text.find("include") == std::string::npos) {
-        return files;
-    }
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::Exception& e) {
-        throw UsageError(yaml_file.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
-                         std::to_string(e.mark.column + 1) + ": not valid YAML (" + e.msg + ")");
-    }
-    if (!root.IsMap() || !root["include"]) {
-        return files;
-    }
-    YAML::Node include = root["include"];
-    fs::path folder = yaml_file.parent_path();
-    if (include.IsScalar()) {
-        files.push_back(folder / include.as<std::string>());
-    } else if (include.IsSequence()) {
-        for (const YAML::Node& item : include) {
-            if (item.IsScalar()) {
-                files.push_back(folder / item.as<std::string>());
-            }
-        }
-    }
-    return files;
-}
-
 std::optional<ExplicitSetting> setting_in_yaml_file(const fs::path& file, std::string_view key) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
@@ -175,11 +145,11 @@ std::optional<ExplicitSetting> project_setting(const fs::path& root, const Versi
                     WorkspaceYaml::parse(text, yaml.string()).get(camel_key)) {
                 return ExplicitSetting{*value, yaml, yaml_line_commented(text, camel_key)};
             }
-            for (const fs::path& included : included_settings_files(text, yaml)) {
-                if (std::optional<ExplicitSetting> found =
-                        setting_in_yaml_file(included, camel_key)) {
-                    return found;
-                }
+            std::optional<IncludeSource> owner =
+                reads_includes(version) ? owner_of(include_sources(text, yaml), camel_key)
+                                        : std::nullopt;
+            if (owner && owner->file) {
+                return setting_in_yaml_file(*owner->file, camel_key);
             }
         }
         if (ignores_npmrc_settings(version)) {

@@ -2,10 +2,10 @@
 // `farm optimize:pnpm` can leave it alone.
 //
 // A setting counts as the project's choice wherever pnpm reads it: pnpm-workspace.yaml (camelCase
-// keys), the files its `include:` list names (pnpm 12), and .npmrc (kebab-case keys) for the
-// versions that still read settings there. Whether the line that sets it carries a comment is
-// read from the bytes: an inline `# ...` (or `; ...` in .npmrc), or a comment line right above
-// it. Such a line explains a choice, and farm never rewrites it.
+// keys), the file its `include:` delegates the setting to (pnpm 12, settings_include.hpp), and
+// .npmrc (kebab-case keys) for the versions that still read settings there. Whether the line that
+// sets it carries a comment is read from the bytes: an inline `# ...` (or `; ...` in .npmrc), or a
+// comment line right above it. Such a line explains a choice, and farm never rewrites it.
 //
 // The scanning is deliberately simple and conservative: when in doubt, a line counts as
 // commented. Nothing here writes.
@@ -32,12 +32,6 @@ struct ExplicitSetting {
 bool npmrc_line_commented(std::string_view text, std::string_view key);
 // True when the top-level line of pnpm-workspace.yaml text that sets `key` carries a comment.
 bool yaml_line_commented(std::string_view text, std::string_view key);
-
-// The files a pnpm-workspace.yaml's top-level `include:` names (a string or a list of strings),
-// relative to `folder`; empty when there is none. Throws farm::UsageError for YAML that does not
-// parse (with file, line and column).
-std::vector<std::filesystem::path> included_settings_files(const std::string& yaml_text,
-                                                           const std::filesystem::path& yaml_file);
 
 // The value of a top-level scalar `key` in an included YAML file, or nullopt (also for a file
 // that is missing or does not parse: pnpm would complain about it, farm only leaves it alone).

@@ -49,6 +49,7 @@ class SettingsSwitch {
                 std::error_code ignored;
                 fs::remove(f.path, ignored);
             } else {
+                fs::create_directories(f.path.parent_path()); // the user's config folder
                 core::write_file_atomically(f.path, new_settings ? f.after : f.before, m_modes[i]);
             }
         }

@@ -88,20 +88,6 @@ TEST_CASE("pnpm::plan_config --migrate leaves a commented .npmrc line where it i
     }
 }
 
-TEST_CASE("pnpm::plan_config keeps a setting owned by an included file, or leaves a note") {
-    fs::path root = project("include");
-    farm::test::write_file(root / "pnpm-workspace.yaml",
-                           "packages:\n  - apps/*\ninclude:\n  - config/pnpm-settings.yaml\n");
-    farm::test::write_file(root / "config" / "pnpm-settings.yaml", "sideEffectsCache: false\n");
-    ConfigPlan kept = plan_config(root, version("12.21.0"), PlanOptions{});
-    CHECK(kept.changes.empty());
-    CHECK(has(kept.kept, "sideEffectsCache false, set by the project in pnpm-settings.yaml"));
-    ConfigPlan forced = plan_config(root, version("12.21.0"), forcing("sideEffectsCache"));
-    CHECK(forced.changes.empty());
-    CHECK(forced.files.empty());
-    CHECK(has(forced.notes, "a file pnpm-workspace.yaml includes; farm leaves it there"));
-}
-
 TEST_CASE("pnpm::plan_config edits a symlinked file inside the project and refuses one outside") {
     fs::path root = project("symlink-inside");
     farm::test::write_file(root / "shared" / "npmrc", "side-effects-cache=false\n");
