@@ -16,7 +16,7 @@ seconds=${FARM_FUZZ_SECONDS:-20}
 jobs=${FARM_FUZZ_JOBS:-2}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_turbo_summary)
+    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_openai_chunk fuzz_turbo_summary)
 fi
 
 if ! command -v clang++ >/dev/null; then

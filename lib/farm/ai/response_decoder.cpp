@@ -180,10 +180,10 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
         return;
     }
     ++m_messages;
-    std::string where = "byte " + std::to_string(event.offset) + ": ";
+    auto where = [&event] { return "byte " + std::to_string(event.offset) + ": "; };
     if (event.type == "error") {
         fail(ErrorClass::stream_error,
-             where + "the server sent an error event: " + error_message_from_body(event.data));
+             where() + "the server sent an error event: " + error_message_from_body(event.data));
         return;
     }
     std::string_view data = trim(event.data);
@@ -191,16 +191,23 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
         mark_end(at_ms);
         return;
     }
+    bool openai_text =
+        m_format == WireFormat::openai_chat || m_format == WireFormat::openai_completion;
+    if (openai_text && read_openai_chunk_fast(data, m_streamed ? "delta" : "message", m_chunk)) {
+        apply_openai(m_chunk, event.offset, at_ms); // the same reading as below, without a DOM
+        return;
+    }
     json object;
     try {
         object = core::parse_json(data);
     } catch (const json::exception& error) {
-        fail(ErrorClass::stream_error, where + "event data is not JSON (" +
+        fail(ErrorClass::stream_error, where() + "event data is not JSON (" +
                                            json_parse_problem(error) + "): " + excerpt(data));
         return;
     }
     if (!object.is_object()) {
-        fail(ErrorClass::stream_error, where + "event data is not a JSON object: " + excerpt(data));
+        fail(ErrorClass::stream_error,
+             where() + "event data is not a JSON object: " + excerpt(data));
         return;
     }
     on_object(object, event.offset, at_ms);
