@@ -1,5 +1,6 @@
 #include "farm/ai/openai_chunk.hpp"
 
+#include "farm/ai/response_decoder.hpp"
 #include "farm/ai/server_json.hpp"
 #include "farm/ai/sse_parser.hpp"
 #include "farm/core/json_depth.hpp"
@@ -61,7 +62,7 @@ TEST_CASE("the fast reader of OpenAI objects reads the recorded streams as nlohm
           "openai_chat_reasoning.sse", "openai_chat_reasoning_content.sse",
           "openai_chat_reasoning_only.sse", "openai_chat_choices_null.sse",
           "openai_chat_usage_only.sse", "openai_chat_cr.sse", "openai_chat_ping_crlf.sse",
-          "openai_chat_no_done.sse", "openai_completion_stream.sse"}) {
+          "openai_chat_no_done.sse", "openai_completion_stream.sse", "openai_chat_unicode.sse"}) {
         CAPTURE(fixture);
         std::vector<std::string> events = event_data(fixture);
         REQUIRE_FALSE(events.empty());
@@ -161,4 +162,21 @@ TEST_CASE("the fast reader of OpenAI objects leaves to nlohmann what it is not s
     CHECK_FALSE(fast_reads(deep));
     std::string with_nul("{\"a\":1}\0", 8); // nlohmann stops at a NUL byte: its call
     CHECK_FALSE(fast_reads(with_nul));
+}
+
+TEST_CASE("a stream with text beyond ASCII decodes to the same text through the fast reader") {
+    std::string bytes = farm::test::ai_fixture("openai_chat_unicode.sse");
+    ResponseDecoder decoder(WireFormat::openai_chat, true);
+    for (std::string_view piece : farm::test::random_cut(bytes, 7)) {
+        decoder.feed(piece, 1);
+    }
+    decoder.finish(2);
+    const DecodedResponse& result = decoder.result();
+    CHECK(result.ok());
+    CHECK(result.text == "Caf\xC3\xA9 cr\xC3\xA8me \xF0\x9F\x98\x80 \xE6\x97\xA5\xE6\x9C\xAC "
+                         "\xF0\x9F\x98\x80 \"q\"\n\t\\ /");
+    CHECK(result.text_chars == 26);
+    CHECK(result.chunks.size() == 3);
+    CHECK(result.facts.output_tokens == 11);
+    CHECK(result.facts.finish_reason == "stop");
 }
