@@ -16,8 +16,8 @@ seconds=${FARM_FUZZ_SECONDS:-20}
 jobs=${FARM_FUZZ_JOBS:-2}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_turbo_summary fuzz_npmrc fuzz_workspace_yaml
-        fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact)
+    targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_openai_chunk fuzz_turbo_summary fuzz_npmrc
+        fuzz_workspace_yaml fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact)
 fi
 
 if ! command -v clang++ >/dev/null; then

@@ -40,6 +40,7 @@
 #pragma once
 
 #include "farm/ai/ndjson_parser.hpp"
+#include "farm/ai/openai_chunk.hpp"
 #include "farm/ai/provider_request.hpp"
 #include "farm/ai/server_json.hpp"
 #include "farm/ai/sse_parser.hpp"
@@ -136,6 +137,8 @@ class ResponseDecoder {
     // One JSON object of the answer, from a stream or the whole body.
     void on_object(const nlohmann::json& object, std::size_t offset, double at_ms);
     void on_openai(const nlohmann::json& object, std::size_t offset, double at_ms);
+    // What an OpenAI-compatible object carried, from either reader (openai_chunk.hpp).
+    void apply_openai(const OpenAiChunk& chunk, std::size_t offset, double at_ms);
     void on_ollama(const nlohmann::json& object, std::size_t offset, double at_ms);
     void on_tgi(const nlohmann::json& object, std::size_t offset, double at_ms);
     // One event's or line's content: its reasoning and its answer (text and tool calls).
@@ -165,6 +168,7 @@ class ResponseDecoder {
     NdjsonParser m_ndjson;
     std::vector<SseEvent> m_events;
     std::vector<NdjsonLine> m_lines;
+    OpenAiChunk m_chunk;        // the fast path's reading of the last event (its strings reused)
     std::string m_body;         // whole body (non-streamed) or its start (streamed, diagnosis)
     std::size_t m_messages = 0; // events or lines seen
 };

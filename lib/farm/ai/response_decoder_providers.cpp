@@ -10,59 +10,47 @@ namespace farm::ai {
 using nlohmann::json;
 
 void ResponseDecoder::on_openai(const json& object, std::size_t offset, double at_ms) {
-    FinalFacts& facts = m_result.facts;
-    const json* usage = member(object, "usage");
-    if (usage != nullptr && usage->is_object()) {
-        if (std::optional<std::int64_t> prompt = integer_member(*usage, "prompt_tokens")) {
-            facts.input_tokens = prompt;
-        }
-        if (std::optional<std::int64_t> completion = integer_member(*usage, "completion_tokens")) {
-            facts.output_tokens = completion;
-        }
-        const json* details = member(*usage, "completion_tokens_details");
-        if (details != nullptr && details->is_object()) {
-            if (std::optional<std::int64_t> reasoning =
-                    integer_member(*details, "reasoning_tokens")) {
-                facts.reasoning_tokens = reasoning;
-            }
-        }
+    OpenAiChunk chunk = openai_chunk_of(object, m_streamed ? "delta" : "message");
+    if (m_format != WireFormat::openai_embedding) {
+        apply_openai(chunk, offset, at_ms);
+        return;
     }
-    if (m_format == WireFormat::openai_embedding) {
-        const json* data = member(object, "data");
-        if (data != nullptr && data->is_array()) {
-            for (const json& item : *data) {
-                const json* vector = member(item, "embedding");
-                if (vector != nullptr && (vector->is_array() || vector->is_string())) {
-                    if (facts.embeddings++ == 0 && vector->is_array()) {
-                        facts.embedding_dimensions = vector->size();
-                    }
+    // An embedding answer has usage, and data instead of choices.
+    OpenAiChunk usage;
+    usage.prompt_tokens = chunk.prompt_tokens;
+    usage.completion_tokens = chunk.completion_tokens;
+    usage.reasoning_tokens = chunk.reasoning_tokens;
+    apply_openai(usage, offset, at_ms);
+    FinalFacts& facts = m_result.facts;
+    const json* data = member(object, "data");
+    if (data != nullptr && data->is_array()) {
+        for (const json& item : *data) {
+            const json* vector = member(item, "embedding");
+            if (vector != nullptr && (vector->is_array() || vector->is_string())) {
+                if (facts.embeddings++ == 0 && vector->is_array()) {
+                    facts.embedding_dimensions = vector->size();
                 }
             }
         }
-        return;
     }
-    const json* choices = member(object, "choices");
-    if (choices == nullptr || !choices->is_array() || choices->empty()) {
-        return;
+}
+
+void ResponseDecoder::apply_openai(const OpenAiChunk& chunk, std::size_t offset, double at_ms) {
+    FinalFacts& facts = m_result.facts;
+    if (chunk.prompt_tokens) {
+        facts.input_tokens = chunk.prompt_tokens;
     }
-    const json& choice = (*choices)[0];
-    std::string_view finish = string_member(choice, "finish_reason");
-    if (!finish.empty()) {
-        facts.finish_reason = finish;
+    if (chunk.completion_tokens) {
+        facts.output_tokens = chunk.completion_tokens;
     }
-    // Streamed chat has delta, non-streamed chat message, completions text.
-    const json* message = member(choice, m_streamed ? "delta" : "message");
-    if (message != nullptr && message->is_object()) {
-        // vLLM renamed reasoning_content to reasoning; DeepSeek's API and older vLLM still
-        // send the old name. One server sends one of them, never both with text.
-        std::string reasoning(string_member(*message, "reasoning"));
-        reasoning += string_member(*message, "reasoning_content");
-        std::string answer(string_member(*message, "content"));
-        add_tool_calls(member(*message, "tool_calls"), answer);
-        add_content(reasoning, answer, offset, at_ms);
-    } else {
-        add_content(string_member(choice, "text"), offset, at_ms);
+    if (chunk.reasoning_tokens) {
+        facts.reasoning_tokens = chunk.reasoning_tokens;
     }
+    if (!chunk.finish_reason.empty()) {
+        facts.finish_reason = chunk.finish_reason;
+    }
+    m_result.tool_calls += chunk.tool_calls;
+    add_content(chunk.reasoning, chunk.answer, offset, at_ms);
 }
 
 void ResponseDecoder::on_ollama(const json& object, std::size_t offset, double at_ms) {
@@ -147,23 +135,7 @@ void ResponseDecoder::add_content(std::string_view reasoning, std::string_view a
 }
 
 void ResponseDecoder::add_tool_calls(const json* calls, std::string& answer) {
-    if (calls == nullptr || !calls->is_array()) {
-        return;
-    }
-    for (const json& call : *calls) {
-        const json* function = member(call, "function");
-        if (function == nullptr || !function->is_object()) {
-            continue;
-        }
-        ++m_result.tool_calls;
-        answer += string_member(*function, "name");
-        const json* arguments = member(*function, "arguments");
-        if (arguments != nullptr && arguments->is_string()) {
-            answer += arguments->get_ref<const std::string&>();
-        } else if (arguments != nullptr && !arguments->is_null()) {
-            answer += arguments->dump(); // Ollama sends the arguments as an object
-        }
-    }
+    m_result.tool_calls += append_tool_calls(calls, answer);
 }
 
 } // namespace farm::ai

@@ -70,6 +70,28 @@ std::optional<std::int64_t> integer_member(const json& object, const char* key) 
     return value->get<std::int64_t>();
 }
 
+std::size_t append_tool_calls(const json* calls, std::string& answer) {
+    if (calls == nullptr || !calls->is_array()) {
+        return 0;
+    }
+    std::size_t count = 0;
+    for (const json& call : *calls) {
+        const json* function = member(call, "function");
+        if (function == nullptr || !function->is_object()) {
+            continue;
+        }
+        ++count;
+        answer += string_member(*function, "name");
+        const json* arguments = member(*function, "arguments");
+        if (arguments != nullptr && arguments->is_string()) {
+            answer += arguments->get_ref<const std::string&>();
+        } else if (arguments != nullptr && !arguments->is_null()) {
+            answer += arguments->dump(); // Ollama sends the arguments as an object
+        }
+    }
+    return count;
+}
+
 std::string object_error(const json& object) {
     const json* error = member(object, "error");
     if (error == nullptr || error->is_null()) {

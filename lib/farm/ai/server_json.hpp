@@ -20,6 +20,11 @@ std::string_view string_member(const nlohmann::json& object, const char* key);
 // damaged answer must not turn into nonsense, or undefined behaviour, in the metrics).
 std::optional<std::int64_t> integer_member(const nlohmann::json& object, const char* key);
 
+// Appends the name and arguments of each tool call in `calls` (OpenAI's and Ollama's shapes:
+// [{"function": {"name", "arguments"}}], the arguments a string or an object) to `answer`;
+// returns how many calls there were. Nothing for a null `calls` or one that is no array.
+std::size_t append_tool_calls(const nlohmann::json* calls, std::string& answer);
+
 // The error an answer object carries ("message (type, code)"), empty when none:
 // {"error": "..."}, {"error": {"message", "type", "code"}}, TGI's error_type beside it.
 std::string object_error(const nlohmann::json& object);

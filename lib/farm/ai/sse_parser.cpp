@@ -8,41 +8,72 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 } // namespace
 
+namespace {
+
+// The first CR or LF at or after `from`, else bytes.size().
+std::size_t line_end(std::string_view bytes, std::size_t from) {
+    while (from < bytes.size() && bytes[from] != '\r' && bytes[from] != '\n') {
+        ++from;
+    }
+    return from;
+}
+
+} // namespace
+
 void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
-    for (char c : bytes) {
-        std::size_t here = m_offset++;
-        if (!m_past_start) {
-            // The BOM is matched byte by byte, since a piece may end inside it.
-            if (c == utf8_bom[m_bom_matched]) {
-                if (++m_bom_matched == utf8_bom.size()) {
-                    m_past_start = true;
+    std::size_t at = 0;
+    while (at < bytes.size()) {
+        if (m_past_start && !m_after_cr) {
+            // The common case, a run of a line's bytes: copied at once, as take_byte would one
+            // by one.
+            std::size_t end = line_end(bytes, at);
+            if (end > at) {
+                if (m_line.empty()) {
                     m_line_offset = m_offset;
                 }
-                continue;
-            }
-            m_past_start = true;
-            // A partial BOM is ordinary text of the first line.
-            m_line.assign(utf8_bom.substr(0, m_bom_matched));
-            m_line_offset = 0;
-        }
-        if (m_after_cr) {
-            m_after_cr = false;
-            if (c == '\n') {
-                m_line_offset = m_offset;
+                m_line.append(bytes.data() + at, end - at);
+                m_offset += end - at;
+                at = end;
                 continue;
             }
         }
-        if (c == '\r' || c == '\n') {
-            m_after_cr = c == '\r';
-            take_line(out);
-            m_line_offset = m_offset;
-            continue;
-        }
-        if (m_line.empty()) {
-            m_line_offset = here;
-        }
-        m_line.push_back(c);
+        take_byte(bytes[at++], out);
     }
+}
+
+void SseParser::take_byte(char c, std::vector<SseEvent>& out) {
+    std::size_t here = m_offset++;
+    if (!m_past_start) {
+        // The BOM is matched byte by byte, since a piece may end inside it.
+        if (c == utf8_bom[m_bom_matched]) {
+            if (++m_bom_matched == utf8_bom.size()) {
+                m_past_start = true;
+                m_line_offset = m_offset;
+            }
+            return;
+        }
+        m_past_start = true;
+        // A partial BOM is ordinary text of the first line.
+        m_line.assign(utf8_bom.substr(0, m_bom_matched));
+        m_line_offset = 0;
+    }
+    if (m_after_cr) {
+        m_after_cr = false;
+        if (c == '\n') {
+            m_line_offset = m_offset;
+            return;
+        }
+    }
+    if (c == '\r' || c == '\n') {
+        m_after_cr = c == '\r';
+        take_line(out);
+        m_line_offset = m_offset;
+        return;
+    }
+    if (m_line.empty()) {
+        m_line_offset = here;
+    }
+    m_line.push_back(c);
 }
 
 void SseParser::finish(std::vector<SseEvent>& out) {

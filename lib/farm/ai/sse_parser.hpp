@@ -45,6 +45,7 @@ class SseParser {
     std::size_t bytes_seen() const { return m_offset; }
 
   private:
+    void take_byte(char c, std::vector<SseEvent>& out);
     void take_line(std::vector<SseEvent>& out);
     void dispatch(std::vector<SseEvent>& out);
 

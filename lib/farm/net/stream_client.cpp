@@ -213,11 +213,13 @@ std::size_t StreamClient::collect_finished() {
 }
 
 // The waits curl does not know: no byte of the answer in time, or (has_content) no content.
+// Asked for every running transfer on every turn of the loop: the message (whose URL costs a
+// redaction pass) is only built for a wait that did expire.
 std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, SteadyTime now) {
-    std::string url = url_for_messages(transfer.request.url);
     if (transfer.first_byte_deadline && !transfer.outcome.first_byte &&
         now >= *transfer.first_byte_deadline) {
-        return "no answer from " + url + " within " + format_seconds(transfer.first_byte_timeout_s);
+        return "no answer from " + url_for_messages(transfer.request.url) + " within " +
+               format_seconds(transfer.first_byte_timeout_s);
     }
     if (transfer.first_content_deadline && now >= *transfer.first_content_deadline) {
         bool content = false;
@@ -229,7 +231,7 @@ std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, Steady
             transfer.first_content_deadline.reset();
             return std::nullopt;
         }
-        return "no content token from " + url + " within " +
+        return "no content token from " + url_for_messages(transfer.request.url) + " within " +
                format_seconds(transfer.first_content_timeout_s);
     }
     return std::nullopt;

@@ -130,9 +130,13 @@ std::size_t StreamClient::Transfer::on_body(char* data, std::size_t size, std::s
 }
 
 void StreamClient::Transfer::classify(int curl_code) {
+    auto code = static_cast<CURLcode>(curl_code);
+    if (code == CURLE_OK && outcome.status >= 200 && outcome.status < 300) {
+        // The common case, once per request: no message, so none of the redaction passes below.
+        return;
+    }
     std::string url = url_for_messages(request.url);
     std::string peer = request.peer_name.empty() ? "" : request.peer_name + " at ";
-    auto code = static_cast<CURLcode>(curl_code);
     std::string detail = error[0] != '\0' ? std::string(error) : curl().easy_strerror(code);
     detail = core::redact_secrets(one_line(detail));
     curl_off_t connected_after_us = 0;
