@@ -93,7 +93,8 @@ std::string render_junit(const std::vector<SuiteOutcome>& suites, const std::str
                 ", limit " + threshold_text(check);
             if (check.verdict == analysis::CheckVerdict::fail) {
                 out += "\n      <failure type=\"threshold\" message=\"" +
-                       xml_escape(check.message) + "\">" + xml_escape(detail) + "</failure>\n    ";
+                       xml_escape(check_reason(check)) + "\">" + xml_escape(detail) +
+                       "</failure>\n    ";
             } else if (check.verdict == analysis::CheckVerdict::skipped) {
                 out += "\n      <skipped message=\"" + xml_escape(check.message) + "\"/>\n    ";
             } else {

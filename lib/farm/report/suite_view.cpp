@@ -69,7 +69,7 @@ std::string render_suite_results(const std::vector<SuiteOutcome>& suites, bool c
                            threshold_text(c), verdict_text(c.verdict, color)});
             if (c.verdict == analysis::CheckVerdict::fail) {
                 ++failed;
-                reasons.push_back(c.subject + ": " + c.message);
+                reasons.push_back(c.subject + ": " + check_reason(c));
             } else if (c.verdict == analysis::CheckVerdict::pass) {
                 ++passed;
             }
@@ -120,12 +120,30 @@ nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites) {
                                        {"max", optional_number(c.max)},
                                        {"min", optional_number(c.min)},
                                        {"verdict", analysis::to_string(c.verdict)},
-                                       {"message", c.message}});
+                                       {"message", check_reason(c)}});
         }
         doc["suites"].push_back(suite);
     }
     doc["passed"] = passed;
     return doc;
+}
+
+std::string check_reason(const analysis::CheckResult& c) {
+    if (c.verdict != analysis::CheckVerdict::fail || !c.value || (!c.max && !c.min)) {
+        return c.message;
+    }
+    // "wall_s p95" -> "wall time p95", with the value and the limit in the metric's unit.
+    std::size_t space = c.metric.find(' ');
+    std::string what = metric_label(c.metric.substr(0, space)) +
+                       (space == std::string::npos ? "" : c.metric.substr(space));
+    std::string value = format_value(*c.value, c.unit);
+    if (c.max && *c.value > *c.max) {
+        return what + " " + value + " is over the limit of " + format_value(*c.max, c.unit);
+    }
+    if (c.min && *c.value < *c.min) {
+        return what + " " + value + " is under the minimum of " + format_value(*c.min, c.unit);
+    }
+    return c.message;
 }
 
 std::string threshold_text(const analysis::CheckResult& c) {
