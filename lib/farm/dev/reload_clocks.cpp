@@ -118,6 +118,18 @@ std::string waiting_for(const Watchers& w, const ReloadTimes& t) {
     return text;
 }
 
+// Stops the HMR clock at the next update message within `wait_s`; throws for an error message.
+void read_hmr(const Running& r, Watchers& w, ReloadTimes& t, std::size_t number, double wait_s) {
+    auto signal = w.hmr->next(wait_s);
+    if (signal && signal->first.kind == HmrSignalKind::error) {
+        throw failure(r, "reload " + std::to_string(number) + ": the edit of " + w.reload->file +
+                             " does not compile: " + signal->first.detail);
+    }
+    if (signal) {
+        t.hmr_s = std::max(0.0, seconds(signal->second - t.edited));
+    }
+}
+
 ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit& edit,
                        std::size_t number) {
     std::uint64_t seen = r.service->last_sequence();
@@ -157,17 +169,19 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
             }
         }
         if (w.hmr && !t.hmr_s) {
-            auto signal = w.hmr->next(0.002);
-            if (signal && signal->first.kind == HmrSignalKind::error) {
-                throw failure(r, "reload " + std::to_string(number) + ": the edit of " +
-                                     w.reload->file + " does not compile: " + signal->first.detail);
-            }
-            if (signal) {
-                t.hmr_s = std::max(0.0, seconds(signal->second - edited));
-            }
+            read_hmr(r, w, t, number, 0.002);
         }
         if (w.browser && !t.browser_s && w.browser->page_shows(marker)) {
             t.browser_s = seconds(Clock::now() - edited);
+            if (w.hmr && !t.hmr_s) {
+                // The message that the browser has already applied reached farm's socket while
+                // the page was being asked (a server sends to all its clients at once; Turbopack
+                // even inlines the code): read now, it came no later than the browser showed it.
+                read_hmr(r, w, t, number, 0);
+                if (t.hmr_s) {
+                    t.hmr_s = std::min(*t.hmr_s, *t.browser_s);
+                }
+            }
         }
         bool done = (!w.log_pattern && !before) || t.server_log_s;
         done = done && (!w.hmr || t.hmr_s) && (!w.browser || t.browser_s);
