@@ -84,6 +84,9 @@ Watchers watchers_for(Running& r, ServiceMeasurement& m, Browser* browser, doubl
             } catch (const Error& e) {
                 throw failure(r, e.what());
             }
+            // An edit made before the page's hot-reload client is connected never reaches it; a
+            // page whose client never connects is still watched (the reload's timeout says so).
+            browser->wait_for_live_updates(std::min(10.0, timeout_s));
             w.browser = browser;
         }
     }
