@@ -66,7 +66,7 @@ JSON
 # web_service [EXTRA-NEXT-ARG]: the Next.js app; its edit puts a marker in the page's heading.
 web_service() {
     echo ', { "name": "web", "cwd": "apps/web",
-    "command": ["./node_modules/.bin/next", "dev", "--port", "'$web_port'"'"${1:+, "$1"}"'],
+    "command": ["./node_modules/.bin/next", "dev", "--port", "'$web_port'"'"${1:+, \"$1\"}"'],
     "reload": { "file": "app/page.jsx", "edit": "insert", "after": "<h1>" } }'
 }
 
@@ -137,7 +137,7 @@ if command -v chromium >/dev/null 2>&1; then
     cat >farm.config.json <<JSON
 { "dev": { "services": [
   { "name": "site", "cwd": "apps/site",
-    "command": "exec ./node_modules/.bin/vite --port $site_port --strictPort",
+    "command": ["./node_modules/.bin/vite", "--port", "$site_port", "--strictPort"],
     "reload": { "file": "src/label.tsx", "edit": "insert", "after": "acme label" } } ] },
   "thresholds": { "dev": { "reload_fast_s": 0, "reload_slow_s": 0, "browser_lag_s": 0 } },
   "test": { "suites": [
