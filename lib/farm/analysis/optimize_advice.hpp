@@ -56,7 +56,7 @@ const char* to_string(Priority priority); // "HIGH", "MEDIUM", "LOW"
 
 struct Recommendation {
     Priority priority = Priority::low;
-    std::string area;    // "build", "install", "ai", "pnpm"
+    std::string area;    // "build", "install", "ai", "pnpm", "dev"
     std::string subject; // "build:@example/web", "ollama/llama3.1/chat_stream"
     std::string rule;    // stable id: "slow_build", "low_store_hits", "ai_slow_response", ...
     std::string finding; // what was measured, with the numbers
