@@ -25,6 +25,7 @@ struct ReloadTimes {
     Clock::time_point edited{};
     std::optional<double> server_log_s;
     std::optional<double> hmr_s;
+    std::string hmr_message; // what stopped the HMR clock ("update", "built", "turbopack-message")
     std::optional<double> browser_s;
 };
 
@@ -130,6 +131,7 @@ void read_hmr(const Running& r, Watchers& w, ReloadTimes& t, std::size_t number,
     }
     if (signal) {
         t.hmr_s = std::max(0.0, seconds(signal->second - t.edited));
+        t.hmr_message = signal->first.detail;
     }
 }
 
@@ -227,6 +229,9 @@ std::string clocks_text(const ReloadTimes& t) {
     };
     add("log", t.server_log_s);
     add("hmr", t.hmr_s);
+    if (!t.hmr_message.empty()) {
+        text += " (" + t.hmr_message + ")";
+    }
     add("browser", t.browser_s);
     return text;
 }
