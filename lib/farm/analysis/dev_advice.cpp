@@ -162,8 +162,9 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
                      std::to_string(f.startup_runs) + " runs), the service being ready after " +
                      ms(*f.startup_median_s) + ", over " + ms(verdict.startup_threshold_s) +
                      longest_phase(f),
-                 {"the first request compiles the page (Next.js compiles each route on demand): "
-                  "try Turbopack (next dev --turbopack) or Vite's server.warmup",
+                 {"the first request compiles the page (Next.js compiles each route on demand; "
+                  "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
+                  "server.warmup)",
                   "import what the page uses directly instead of through barrel files that "
                   "re-export a whole library (Next.js: experimental.optimizePackageImports)",
                   "load heavy components and libraries lazily (dynamic import) so the first "
