@@ -1,6 +1,6 @@
 // `farm optimize`: the user's story. Ask optimize:pnpm what it would change (a dry run unless
-// --apply), ask the history for build and AI advice, and print all of it as one list, most
-// urgent first. A part that has nothing to go on (not a pnpm project, no history) says which
+// --apply), ask the history for build, AI and dev-service advice, and print all of it as one list,
+// most urgent first. A part that has nothing to go on (not a pnpm project, no history) says which
 // command would give it something, and the others still run.
 #include "commands/optimize.hpp"
 
@@ -127,6 +127,13 @@ void run_optimize_all(const OptimizeAllOptions& o, Invocation& invocation) {
         all.insert(all.end(), items.begin(), items.end());
     } else {
         skipped.push_back("AI: no AI runs in the history yet; run `farm perf:ai`");
+    }
+    if (store && analysis::history_has_runs(*store, analysis::dev_advice_kinds(), window)) {
+        std::vector<analysis::Recommendation> items =
+            analysis::advise_dev_from_history(*store, config, window);
+        all.insert(all.end(), items.begin(), items.end());
+    } else {
+        skipped.push_back("dev services: no dev runs in the history yet; run `farm perf:dev`");
     }
     analysis::sort_by_priority(all);
 

@@ -2,7 +2,9 @@
 # perf:build through real Nx (tests/fixtures/nx-workspace: nx from npm, three small packages, no
 # Nx Cloud): the runner is detected from nx.json, the tasks and their cache status come from
 # Nx's task profile, --build-state cached gives every task a hit; a failing library leaves its
-# dependent skipped and, with --keep-going, the independent package built.
+# dependent skipped and, with --keep-going, the independent package built. perf:dev at the Nx
+# root with no dev.services: one service per package with a dev script, run with pnpm --filter,
+# every process stopped afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/monorepo.sh"
 
@@ -62,5 +64,45 @@ expect_contains "$(json_get "$OUT" '[s["newest_failure"]["message"] for s in d["
     "@acme-nx/lib:build failed" "perf:report keeps which task failed"
 expect_eq "$(json_get "$OUT" '[s["newest_failure"]["message"].splitlines()[0] for s in d["subjects"] if s["subject"] == "build:@acme-nx/lib"][0]')" \
     "task @acme-nx/lib:build failed in run 1: nx reports the task failed" "and the task's own run says it too"
+
+# perf:dev at the Nx root, no farm.config.json: the two packages with a dev script (each a small
+# server that prints its address, as Vite does) are the services, the tool without one is not.
+for package in app lib; do
+    cat >"$WORK/nx/packages/$package/dev.mjs" <<'JS'
+import http from "node:http";
+const server = http.createServer((req, res) => res.end("dev server of " + process.cwd()));
+server.listen(0, "127.0.0.1", () => {
+    console.log(`  ➜  Local:   http://localhost:${server.address().port}/`);
+});
+JS
+    python3 - "$WORK/nx/packages/$package/package.json" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+manifest["scripts"]["dev"] = "node dev.mjs"
+json.dump(manifest, open(sys.argv[1], "w"), indent=2)
+PY
+done
+rm -f "$WORK/nx/farm.config.json"
+PATH="$(dirname "$PNPM_BIN"):$PATH" npm_config_manage_package_manager_versions=false \
+    run_farm perf:dev "$WORK/nx" --runs 1 --reloads 0 --duration 0 --timeout 60 --json --no-record
+expect_rc 0 "perf:dev at the Nx root ($ERR)"
+expect_eq "$(json_get "$OUT" '",".join(s["name"] for s in d["services"])')" "@acme-nx/app,@acme-nx/lib" \
+    "one service per package with a dev script"
+expect_eq "$(json_get "$OUT" '[s["command"] for s in d["services"]]')" \
+    "['pnpm --filter @acme-nx/app run dev', 'pnpm --filter @acme-nx/lib run dev']" \
+    "each run with pnpm --filter"
+expect_eq "$(json_get "$OUT" 'all(len(s["startup_s"]["values"]) == 1 for s in d["services"])')" "True" \
+    "each was ready at the address it printed"
+for pid in $(json_get "$OUT" '" ".join(str(p) for p in d["service_pids"])'); do
+    alive=""
+    if [[ -d /proc/$pid ]] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
+        alive=yes
+    fi
+    if [[ -n "$alive" ]] || pgrep -g "$pid" >/dev/null; then
+        fail "service process $pid (or its group) still runs"
+    else
+        pass
+    fi
+done
 
 finish

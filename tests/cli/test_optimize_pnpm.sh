@@ -224,7 +224,7 @@ cd all
 run_farm optimize --pnpm "$pnpm10" --db "$WORK/empty.db" --json
 expect_rc 0 "farm optimize"
 expect_eq "$(json_get "$OUT" 'sorted(set(r["rule"] for r in d["recommendations"] if r["area"] == "pnpm"))')" "['pnpm_note', 'pnpm_setting']" "farm optimize: pnpm settings listed, and the advice on --prefer-offline"
-expect_eq "$(json_get "$OUT" 'len(d["skipped"])')" "2" "farm optimize: no history for builds and AI, said"
+expect_eq "$(json_get "$OUT" 'len(d["skipped"])')" "3" "farm optimize: no history for builds, AI and dev services, said"
 expect_eq "$(ls -A)" "package.json" "farm optimize: a dry run by default"
 run_farm optimize --pnpm "$pnpm10" --apply
 expect_rc 0 "farm optimize --apply"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # farm perf:dev on real dev servers from npm (the monorepo fixture: apps/site is Vite 6, apps/web
-# Next.js 15): the HMR clock from each server's own socket, the browser clock from headless
-# Chromium (the browser never sees an edit before the server announced it), a .tsx edit that
-# still compiles, readiness not fooled by an address printed before the server's own, services
-# found in a turbo workspace, and no process left behind, Chromium's included.
+# Next.js 15, run with webpack and with --turbopack): the HMR clock from each server's own socket
+# (Turbopack's chunk-list subscription included), the browser clock from headless Chromium on
+# the Vite page and on the Next.js page (the browser never sees an edit before the server
+# announced it), a .tsx edit that still compiles, readiness not fooled by an address printed
+# before the server's own, services found in a turbo workspace, and no process left behind,
+# Chromium's included.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/monorepo.sh"
 
@@ -61,9 +63,12 @@ write_config() {
 ] } }
 JSON
 }
-web_service=', { "name": "web", "cwd": "apps/web",
-    "command": ["./node_modules/.bin/next", "dev", "--port", "'$web_port'"],
-    "reload": { "file": "app/page.jsx", "edit": "append" } }'
+# web_service [EXTRA-NEXT-ARG]: the Next.js app; its edit puts a marker in the page's heading.
+web_service() {
+    echo ', { "name": "web", "cwd": "apps/web",
+    "command": ["./node_modules/.bin/next", "dev", "--port", "'$web_port'"'"${1:+, \"$1\"}"'],
+    "reload": { "file": "app/page.jsx", "edit": "insert", "after": "<h1>" } }'
+}
 
 # An edit of a .tsx module with the default marker (a comment): the module still compiles, and
 # Vite's HMR message is seen without any browser.
@@ -84,19 +89,17 @@ expect_all_gone "Vite alone"
 
 if command -v chromium >/dev/null 2>&1; then
     # Both servers, each page in Chromium; the edit puts a marker on the page.
-    write_config '{ "file": "src/label.tsx", "edit": "insert", "after": "acme label" }' "$web_service"
+    write_config '{ "file": "src/label.tsx", "edit": "insert", "after": "acme label" }' "$(web_service)"
     run_farm perf:dev --browser --runs 1 --reloads 2 --duration 0 --timeout 120 --json --no-record
     expect_rc 0 "Vite and Next.js in Chromium ($ERR)"
-    # The site's edit puts a marker on the page: both clocks, the browser's never the first.
-    clocks="d['services'][0]['reload_clocks']"
-    expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "site: browser clock"
-    expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "site: HMR clock"
-    expect_eq "$(json_get "$OUT" "all(b >= h for b, h in zip($clocks['browser_ms']['values'], $clocks['hmr_ms']['values']))")" \
-        "True" "site: the browser shows the edit no sooner than the server announces it"
-    # The web app's edit is a comment: its HMR clock runs, the browser says why it has none.
-    expect_eq "$(json_get "$OUT" "len(d['services'][1]['reload_clocks']['hmr_ms']['values'])")" "2" \
-        "web: HMR clock"
-    expect_contains "$(json_get "$OUT" "d['services'][1]['browser_note']")" "insert" "web: why no browser clock"
+    # Each edit puts a marker on its page: both clocks, the browser's never the first.
+    for i in 0 1; do
+        clocks="d['services'][$i]['reload_clocks']"
+        expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "service $i: browser clock"
+        expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "service $i: HMR clock"
+        expect_eq "$(json_get "$OUT" "all(b >= h for b, h in zip($clocks['browser_ms']['values'], $clocks['hmr_ms']['values']))")" \
+            "True" "service $i: the browser shows the edit no sooner than the server announces it"
+    done
     for i in 0 1; do
         expect_eq "$(json_get "$OUT" "len(d['services'][$i]['phases']['page_load_s']['values'])")" "1" \
             "service $i: the page's load event"
@@ -107,6 +110,58 @@ if command -v chromium >/dev/null 2>&1; then
         "apps/web/app/page.jsx:0,apps/site/src/label.tsx:0" \
         "the edits were undone"
     expect_all_gone "Vite, Next.js and Chromium"
+
+    # Turbopack (next dev --turbopack): farm subscribes to the page's chunk lists and its HMR
+    # clock stops at their update; the browser clock runs as well. The site's edit is a comment
+    # this time: its HMR clock runs, and the browser says why it has none.
+    rm -rf apps/web/.next
+    write_config '{ "file": "src/label.tsx", "edit": "append" }' "$(web_service --turbopack)"
+    run_farm perf:dev --browser --runs 1 --reloads 2 --duration 0 --timeout 120 --json --no-record
+    expect_rc 0 "Next.js with Turbopack in Chromium ($ERR)"
+    expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-turbopack-hmr" "Turbopack's socket"
+    clocks="d['services'][1]['reload_clocks']"
+    expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "Turbopack: HMR clock"
+    expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "Turbopack: browser clock"
+    expect_eq "$(json_get "$OUT" "all(b >= h for b, h in zip($clocks['browser_ms']['values'], $clocks['hmr_ms']['values']))")" \
+        "True" "Turbopack: the browser shows the edit no sooner than the server announces it"
+    expect_eq "$(json_get "$OUT" "len(d['services'][0]['reload_clocks']['hmr_ms']['values'])")" "2" \
+        "site: HMR clock of a comment edit"
+    expect_contains "$(json_get "$OUT" "d['services'][0]['browser_note']")" "insert" "site: why no browser clock"
+    expect_eq "$(grep -c 'farm reload' apps/web/app/page.jsx apps/site/src/label.tsx | paste -sd,)" \
+        "apps/web/app/page.jsx:0,apps/site/src/label.tsx:0" "the edits were undone"
+    expect_all_gone "Vite, Next.js with Turbopack and Chromium"
+
+    # perf:test: the start-up phases and the reload clocks take thresholds like any metric (with
+    # "browser": true for the page's load and the browser clock); the advice reads them back from
+    # the history (farm optimize), judged on the browser clock. The limits make it speak.
+    cat >farm.config.json <<JSON
+{ "dev": { "services": [
+  { "name": "site", "cwd": "apps/site",
+    "command": ["./node_modules/.bin/vite", "--port", "$site_port", "--strictPort"],
+    "reload": { "file": "src/label.tsx", "edit": "insert", "after": "acme label" } } ] },
+  "thresholds": { "dev": { "reload_fast_s": 0, "reload_slow_s": 0, "browser_lag_s": 0 } },
+  "test": { "suites": [
+    { "name": "site", "kind": "dev", "runs": 1, "reloads": 2, "duration_s": 0, "timeout_s": 60,
+      "browser": true,
+      "thresholds": [
+        { "subject": "startup:site", "metric": "first_2xx_s", "max": 600 },
+        { "subject": "startup:site", "metric": "page_load_s", "max": 600 },
+        { "subject": "reload:site", "metric": "hmr_ms", "max": 600000 },
+        { "subject": "reload:site", "metric": "browser_ms", "max": 0.001 } ] } ] } }
+JSON
+    run_farm perf:test --json
+    expect_rc 1 "a browser clock over its threshold fails the suite"
+    expect_eq "$(json_get "$OUT" '[(c["metric"], c["verdict"]) for c in d["suites"][0]["checks"]]')" \
+        "[('first_2xx_s', 'PASS'), ('page_load_s', 'PASS'), ('hmr_ms', 'PASS'), ('browser_ms', 'FAIL')]" \
+        "phases and clocks checked"
+    expect_eq "$(json_get "$OUT" 'all(c["value"] > 0 for c in d["suites"][0]["checks"])')" "True" \
+        "each measured"
+    run_farm optimize --json
+    expect_rc 0 "farm optimize"
+    expect_eq "$(json_get "$OUT" 'sorted(r["rule"] for r in d["recommendations"] if r["area"] == "dev")')" \
+        "['browser_update_lag', 'slow_reload']" "dev advice from the history"
+    expect_contains "$(json_get "$OUT" '[r["finding"] for r in d["recommendations"] if r["rule"] == "slow_reload"][0]')" \
+        "until the browser shows it" "the reload judged on the browser clock"
 elif [[ -n "${FARM_TEST_STRICT:-}" ]]; then
     fail "chromium is missing (make test-deps installs it)"
 else

@@ -1,5 +1,9 @@
 #include "farm/analysis/dev_advice.hpp"
 
+#include "farm/measure/stats.hpp"
+
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace farm::analysis {
@@ -47,6 +51,70 @@ std::vector<std::string> startup_suggestions(const std::string& kind) {
             "defer work that the first request does not need"};
 }
 
+// ", the longest phase: port open -> first 2xx, 1800 ms" from the phases measured; "" when
+// fewer than two were.
+std::string longest_phase(const DevServiceFindings& f) {
+    const std::array<std::pair<const char*, std::optional<double>>, 5> phases = {{
+        {"spawn", 0.0},
+        {"first output", f.first_output_s},
+        {"port open", f.port_open_s},
+        {"first 2xx", f.first_2xx_s},
+        {"page load", f.page_load_s},
+    }};
+    std::string best;
+    double longest = -1;
+    const std::pair<const char*, std::optional<double>>* previous = &phases[0];
+    for (std::size_t i = 1; i < phases.size(); ++i) {
+        if (!phases[i].second) {
+            continue;
+        }
+        double length = *phases[i].second - *previous->second;
+        if (length > longest) {
+            longest = length;
+            best = std::string(previous->first) + " -> " + phases[i].first;
+        }
+        previous = &phases[i];
+    }
+    return best.empty() ? "" : "; the longest phase: " + best + ", " + ms(std::max(0.0, longest));
+}
+
+std::string reload_clock_name(const std::string& clock) {
+    return clock == "browser_ms" ? "until the browser shows it"
+           : clock == "hmr_ms"   ? "until the dev server's HMR message"
+                                 : "";
+}
+
+void add_reload_advice(std::vector<Advice>& advice, const DevServiceFindings& f,
+                       const DevVerdict& verdict, const core::DevThresholds& t) {
+    if (verdict.reload == "slow") {
+        std::string clock = reload_clock_name(verdict.reload_clock);
+        advice.push_back(
+            {"reload:" + f.name,
+             "slow_reload",
+             "a hot reload takes " + ms(*verdict.reload_waited_s) +
+                 (clock.empty() ? "" : " " + clock) + " (median of " + std::to_string(f.reloads) +
+                 "), over " + ms(t.reload_slow_s),
+             {"watch less: ignore node_modules, dist, .git and generated files",
+              "use hot module replacement instead of restarting the process (Vite HMR, "
+              "node --watch only for back ends)",
+              "keep type-checking out of the reload path (a separate tsc --watch)"}});
+    }
+    if (f.browser_ms && f.hmr_ms && *f.browser_ms - *f.hmr_ms > t.browser_lag_s * 1000) {
+        advice.push_back(
+            {"reload:" + f.name,
+             "browser_update_lag",
+             "the browser shows an edit " + ms((*f.browser_ms - *f.hmr_ms) / 1000) +
+                 " after the dev server's HMR message (" + ms(*f.hmr_ms / 1000) + " -> " +
+                 ms(*f.browser_ms / 1000) + ", medians), over " + ms(t.browser_lag_s),
+             {"look in the browser's console for a full reload instead of a hot update (a module "
+              "that exports components and other values, or an edit outside React's tree)",
+              "keep the edited component's module small: the browser fetches and runs it, then "
+              "re-renders what uses it",
+              "move expensive work out of render (effects, memoised values) so the re-render "
+              "after an update is quick"}});
+    }
+}
+
 } // namespace
 
 DevVerdict judge_dev_service(const DevServiceFindings& f, const core::DevThresholds& t) {
@@ -55,10 +123,20 @@ DevVerdict judge_dev_service(const DevServiceFindings& f, const core::DevThresho
     if (f.startup_median_s) {
         verdict.startup = *f.startup_median_s > verdict.startup_threshold_s ? "slow" : "ok";
     }
-    if (f.reload_median_s) {
-        verdict.reload = *f.reload_median_s < t.reload_fast_s   ? "fast"
-                         : *f.reload_median_s > t.reload_slow_s ? "slow"
-                                                                : "ok";
+    // The developer waits for the browser; the HMR message is the nearest clock without one.
+    if (f.browser_ms) {
+        verdict.reload_clock = "browser_ms";
+        verdict.reload_waited_s = *f.browser_ms / 1000;
+    } else if (f.hmr_ms) {
+        verdict.reload_clock = "hmr_ms";
+        verdict.reload_waited_s = *f.hmr_ms / 1000;
+    } else if (f.reload_median_s) {
+        verdict.reload_clock = "reload_s";
+        verdict.reload_waited_s = f.reload_median_s;
+    }
+    if (verdict.reload_waited_s) {
+        double s = *verdict.reload_waited_s;
+        verdict.reload = s < t.reload_fast_s ? "fast" : s > t.reload_slow_s ? "slow" : "ok";
     }
     return verdict;
 }
@@ -72,22 +150,73 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
             advice.push_back({"startup:" + f.name, "slow_startup",
                               f.kind + " service takes " + ms(*f.startup_median_s) +
                                   " to be ready (median of " + std::to_string(f.startup_runs) +
-                                  " runs), over " + ms(verdict.startup_threshold_s),
+                                  " runs), over " + ms(verdict.startup_threshold_s) +
+                                  longest_phase(f),
                               startup_suggestions(f.kind)});
-        }
-        if (verdict.reload == "slow") {
+        } else if (verdict.startup == "ok" && f.first_2xx_s &&
+                   *f.first_2xx_s > verdict.startup_threshold_s) {
             advice.push_back(
-                {"reload:" + f.name,
-                 "slow_reload",
-                 "a hot reload takes " + ms(*f.reload_median_s) + " (median of " +
-                     std::to_string(f.reloads) + "), over " + ms(t.reload_slow_s),
-                 {"watch less: ignore node_modules, dist, .git and generated files",
-                  "use hot module replacement instead of restarting the process (Vite HMR, "
-                  "node --watch only for back ends)",
-                  "keep type-checking out of the reload path (a separate tsc --watch)"}});
+                {"startup:" + f.name,
+                 "slow_first_page",
+                 "the page first answers " + ms(*f.first_2xx_s) + " after the start (median of " +
+                     std::to_string(f.startup_runs) + " runs), the service being ready after " +
+                     ms(*f.startup_median_s) + ", over " + ms(verdict.startup_threshold_s) +
+                     longest_phase(f),
+                 {"the first request compiles the page (Next.js compiles each route on demand; "
+                  "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
+                  "server.warmup)",
+                  "import what the page uses directly instead of through barrel files that "
+                  "re-export a whole library (Next.js: experimental.optimizePackageImports)",
+                  "load heavy components and libraries lazily (dynamic import) so the first "
+                  "compile is small"}});
         }
+        add_reload_advice(advice, f, verdict, t);
     }
     return advice;
+}
+
+std::vector<DevServiceFindings> dev_findings_from_runs(const std::vector<history::Run>& runs) {
+    std::vector<DevServiceFindings> out;
+    auto median_of = [](const history::Run& run, const char* metric) -> std::optional<double> {
+        for (const history::MetricSeries& series : history::series_of(run.iterations)) {
+            if (series.name == metric && !series.values.empty()) {
+                return measure::median(series.values);
+            }
+        }
+        return std::nullopt;
+    };
+    for (const history::Run& run : runs) {
+        bool startup = run.subject.starts_with("startup:");
+        if (run.kind != "dev" || (!startup && !run.subject.starts_with("reload:"))) {
+            continue;
+        }
+        std::string name = run.subject.substr(run.subject.find(':') + 1);
+        auto found = std::find_if(out.begin(), out.end(),
+                                  [&](const DevServiceFindings& f) { return f.name == name; });
+        if (found == out.end()) {
+            out.push_back({});
+            found = out.end() - 1;
+            found->name = name;
+            auto kind = run.context.project.find("service_kind");
+            found->kind = kind != run.context.project.end() ? kind->second : "other";
+        }
+        DevServiceFindings& f = *found;
+        if (startup && !f.startup_median_s) {
+            f.startup_median_s = median_of(run, "startup_s");
+            f.startup_runs = run.iterations.size();
+            f.first_output_s = median_of(run, "first_output_s");
+            f.port_open_s = median_of(run, "port_open_s");
+            f.first_2xx_s = median_of(run, "first_2xx_s");
+            f.page_load_s = median_of(run, "page_load_s");
+        } else if (!startup && !f.reload_median_s) {
+            f.reload_median_s = median_of(run, "reload_s");
+            f.reloads = run.iterations.size();
+            f.server_log_ms = median_of(run, "server_log_ms");
+            f.hmr_ms = median_of(run, "hmr_ms");
+            f.browser_ms = median_of(run, "browser_ms");
+        }
+    }
+    return out;
 }
 
 } // namespace farm::analysis

@@ -47,6 +47,11 @@ const std::vector<std::string>& ai_advice_kinds() {
     return kinds;
 }
 
+const std::vector<std::string>& dev_advice_kinds() {
+    static const std::vector<std::string> kinds = {"dev"};
+    return kinds;
+}
+
 std::vector<Recommendation> advise_ai_from_history(history::Store& store,
                                                    const core::Config& config,
                                                    const AdviceWindow& window) {

@@ -56,7 +56,7 @@ const char* to_string(Priority priority); // "HIGH", "MEDIUM", "LOW"
 
 struct Recommendation {
     Priority priority = Priority::low;
-    std::string area;    // "build", "install", "ai", "pnpm"
+    std::string area;    // "build", "install", "ai", "pnpm", "dev"
     std::string subject; // "build:@example/web", "ollama/llama3.1/chat_stream"
     std::string rule;    // stable id: "slow_build", "low_store_hits", "ai_slow_response", ...
     std::string finding; // what was measured, with the numbers
@@ -111,6 +111,12 @@ std::vector<Recommendation> advise_ai_from_history(history::Store& store,
                                                    const AdviceWindow& window,
                                                    const AiAdviceSettings& settings);
 
+// Dev services (dev_advice.hpp) from the newest startup:/reload: runs of each service: a slow
+// start-up or reload is MEDIUM, a slow first page or a browser lagging the HMR message LOW.
+std::vector<Recommendation> advise_dev_from_history(history::Store& store,
+                                                    const core::Config& config,
+                                                    const AdviceWindow& window);
+
 // HIGH first, then MEDIUM, then LOW; the order within a priority is kept.
 void sort_by_priority(std::vector<Recommendation>& recommendations);
 
@@ -122,5 +128,6 @@ bool history_has_runs(history::Store& store, const std::vector<std::string>& kin
 // The kinds each advice reads.
 const std::vector<std::string>& build_advice_kinds(); // build, install, size
 const std::vector<std::string>& ai_advice_kinds();    // ai
+const std::vector<std::string>& dev_advice_kinds();   // dev
 
 } // namespace farm::analysis

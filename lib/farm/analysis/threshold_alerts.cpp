@@ -2,7 +2,6 @@
 
 #include "farm/analysis/dev_advice.hpp"
 #include "farm/analysis/suite_thresholds.hpp"
-#include "farm/measure/stats.hpp"
 
 #include <algorithm>
 
@@ -19,42 +18,17 @@ bool starts_with_any(const std::string& subject, std::initializer_list<const cha
                        [&](const char* p) { return subject.starts_with(p); });
 }
 
-std::vector<double> values_of(const history::Run& run, const std::string& metric) {
-    for (const history::MetricSeries& series : history::series_of(run.iterations)) {
-        if (series.name == metric) {
-            return series.values;
-        }
-    }
-    return {};
-}
-
 void add_dev_alerts(const core::Config& config, const std::vector<history::Run>& latest,
                     std::vector<ThresholdAlert>& out) {
-    for (const history::Run& run : latest) {
-        if (run.kind != "dev") {
-            continue;
-        }
-        bool startup = run.subject.starts_with("startup:");
-        bool reload = run.subject.starts_with("reload:");
-        std::vector<double> values = values_of(run, startup ? "startup_s" : "reload_s");
-        if ((!startup && !reload) || values.empty()) {
-            continue;
-        }
-        DevServiceFindings findings;
-        findings.name = run.subject.substr(run.subject.find(':') + 1);
-        auto kind = run.context.project.find("service_kind");
-        findings.kind = kind != run.context.project.end() ? kind->second : "other";
-        if (startup) {
-            findings.startup_median_s = measure::median(values);
-            findings.startup_runs = values.size();
-        } else {
-            findings.reload_median_s = measure::median(values);
-            findings.reloads = values.size();
-        }
-        for (const Advice& advice : advise_dev({findings}, config.thresholds.dev)) {
-            out.push_back({"thresholds.dev", advice.subject, advice.finding,
-                           advice.suggestions.empty() ? "" : advice.suggestions.front(), run.id});
-        }
+    std::vector<DevServiceFindings> findings = dev_findings_from_runs(latest);
+    for (const Advice& advice : advise_dev(findings, config.thresholds.dev)) {
+        // The run behind the advice: its subject (startup:NAME, reload:NAME).
+        auto run = std::find_if(latest.begin(), latest.end(), [&](const history::Run& r) {
+            return r.kind == "dev" && r.subject == advice.subject;
+        });
+        out.push_back({"thresholds.dev", advice.subject, advice.finding,
+                       advice.suggestions.empty() ? "" : advice.suggestions.front(),
+                       run == latest.end() ? 0 : run->id});
     }
 }
 
@@ -100,10 +74,16 @@ std::optional<std::vector<std::string>> threshold_metrics(const core::Config& co
             add(t.metric == error_rate_metric ? std::string() : t.metric);
         }
     }
+    // The dev advice reads the start-up's phases and the reload's clocks as well.
     if (run.kind == "dev" && run.subject.starts_with("startup:")) {
-        add("startup_s");
+        for (const char* metric :
+             {"startup_s", "first_output_s", "port_open_s", "first_2xx_s", "page_load_s"}) {
+            add(metric);
+        }
     } else if (run.kind == "dev" && run.subject.starts_with("reload:")) {
-        add("reload_s");
+        for (const char* metric : {"reload_s", "server_log_ms", "hmr_ms", "browser_ms"}) {
+            add(metric);
+        }
     }
     return metrics;
 }

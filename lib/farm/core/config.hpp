@@ -86,6 +86,8 @@ struct DevThresholds {
         {"database", 5}, {"ollama", 10}, {"backend", 3}, {"frontend", 2}, {"other", 5}};
     double reload_fast_s = 0.1;
     double reload_slow_s = 0.5;
+    // The browser showing an edit this long after the dev server's HMR message is advised on.
+    double browser_lag_s = 0.2;
 };
 
 // The advice thresholds (from the seeds); each is a point past which farm says something.
@@ -149,6 +151,10 @@ struct TestDevJob {
     std::size_t reloads = 3;
     double duration_s = 2;
     double timeout_s = 60;
+    // As perf:dev --browser / --chromium: each page loaded in headless Chromium (page_load_s,
+    // browser_ms); `chromium` empty finds it on PATH.
+    bool browser = false;
+    std::string chromium;
 };
 
 // How much load an AI suite sends. Every load is bounded in count and time.

@@ -166,7 +166,8 @@ void read_dev(const ConfigReader& r, const json& dev, DevConfig& out) {
 }
 
 void read_dev_thresholds(const ConfigReader& r, const json& t, DevThresholds& out) {
-    r.check_keys(t, "thresholds.dev", {"startup_s", "reload_fast_s", "reload_slow_s"});
+    r.check_keys(t, "thresholds.dev",
+                 {"startup_s", "reload_fast_s", "reload_slow_s", "browser_lag_s"});
     if (t.contains("startup_s")) {
         const json& startup = t["startup_s"];
         std::vector<std::string> kinds;
@@ -183,6 +184,9 @@ void read_dev_thresholds(const ConfigReader& r, const json& t, DevThresholds& ou
     }
     if (t.contains("reload_slow_s")) {
         out.reload_slow_s = r.number(t["reload_slow_s"], "thresholds.dev.reload_slow_s", 0, 1e6);
+    }
+    if (t.contains("browser_lag_s")) {
+        out.browser_lag_s = r.number(t["browser_lag_s"], "thresholds.dev.browser_lag_s", 0, 1e6);
     }
     if (out.reload_slow_s < out.reload_fast_s) {
         r.fail("thresholds.dev.reload_slow_s", "must not be below reload_fast_s");

@@ -153,7 +153,8 @@ void read_build_job(const ConfigReader& r, const json& s, const std::string& whe
 
 void read_dev_job(const ConfigReader& r, const json& s, const std::string& where, TestDevJob& job) {
     std::vector<std::string> keys = common_keys();
-    keys.insert(keys.end(), {"services", "runs", "reloads", "duration_s", "timeout_s"});
+    keys.insert(keys.end(),
+                {"services", "runs", "reloads", "duration_s", "timeout_s", "browser", "chromium"});
     r.check_keys(s, where, keys);
     if (s.contains("services")) {
         job.services = r.strings(s["services"], where + ".services");
@@ -169,6 +170,15 @@ void read_dev_job(const ConfigReader& r, const json& s, const std::string& where
     }
     if (s.contains("timeout_s")) {
         job.timeout_s = r.number(s["timeout_s"], where + ".timeout_s", 0.1, 3600);
+    }
+    if (s.contains("browser")) {
+        if (!s["browser"].is_boolean()) {
+            r.fail(where + ".browser", "must be true or false");
+        }
+        job.browser = s["browser"].get<bool>();
+    }
+    if (s.contains("chromium")) {
+        job.chromium = r.string(s["chromium"], where + ".chromium");
     }
 }
 

@@ -90,6 +90,27 @@ std::string page_socket_url(int port, Clock::time_point until) {
                 ExitCode::command_failed);
 }
 
+// Put before every page's own scripts: counts what the page's WebSockets open, receive and send,
+// so that farm can tell when the page's hot-reload client is connected. The page's sockets keep
+// working as before (a subclass of the browser's own WebSocket).
+const char* const socket_watch_script = R"js((() => {
+  const Native = window.WebSocket;
+  if (!Native || window.__farmSockets) return;
+  const state = window.__farmSockets = { opened: 0, received: 0, sent: 0, firstMessageAt: 0 };
+  class Watched extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("open", () => { state.opened++; });
+      this.addEventListener("message", () => {
+        state.received++;
+        if (!state.firstMessageAt) state.firstMessageAt = performance.now();
+      });
+    }
+    send(data) { state.sent++; return super.send(data); }
+  }
+  window.WebSocket = Watched;
+})();)js";
+
 } // namespace
 
 std::filesystem::path find_chromium(const std::string& given) {
@@ -146,6 +167,7 @@ Browser::Browser(const std::filesystem::path& chromium, double timeout_s) {
         m_page = std::make_unique<net::WebSocket>(page_socket_url(port, until), "", timeout_s);
         call("Page.enable", json::object(), timeout_s);
         call("Runtime.enable", json::object(), timeout_s);
+        call("Page.addScriptToEvaluateOnNewDocument", {{"source", socket_watch_script}}, timeout_s);
     } catch (...) {
         stop();
         throw;
@@ -223,6 +245,26 @@ double Browser::load(const std::string& url, double timeout_s) {
         }
     }
     return seconds_since(start);
+}
+
+bool Browser::wait_for_live_updates(double max_s) {
+    const std::string expression =
+        "(() => { const s = window.__farmSockets; return !!s && s.received > 0 && "
+        "(s.sent > 0 || performance.now() - s.firstMessageAt > 500); })()";
+    Clock::time_point start = Clock::now();
+    while (seconds_since(start) < max_s) {
+        try {
+            json result = call("Runtime.evaluate",
+                               {{"expression", expression}, {"returnByValue", true}}, 5.0);
+            if (result.contains("result") && result["result"].value("value", json(false)) == true) {
+                return true;
+            }
+        } catch (const Error&) {
+            // Between two documents: ask again.
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
 }
 
 bool Browser::page_shows(const std::string& text) {

@@ -43,6 +43,11 @@ class Browser {
     // Opens `url` and waits for the page's load event; the seconds from the navigation to it.
     // Throws farm::Error when the page does not load within `timeout_s`.
     double load(const std::string& url, double timeout_s);
+    // Waits (at most `max_s`) until the page's own hot-reload client is live: one of its
+    // WebSockets received a message and, unless 0.5 s passed since, the page sent one (Turbopack's
+    // subscriptions). Next.js opens its socket only after hydration, after the load event: an
+    // edit before that reaches the page never. False when no socket got live in time.
+    bool wait_for_live_updates(double max_s);
     // True when the text of the page's body contains `text`. A page in the middle of reloading
     // answers false.
     bool page_shows(const std::string& text);

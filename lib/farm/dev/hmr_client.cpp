@@ -1,8 +1,10 @@
 #include "farm/dev/hmr_client.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/dev/next_hmr.hpp"
 #include "farm/dev/readiness.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace farm::dev {
@@ -48,19 +50,36 @@ HmrSignal classify_vite(const json& message) {
     return {HmrSignalKind::other, type};
 }
 
-HmrSignal classify_next(const json& message) {
+// Turbopack's update of a subscribed chunk list: an entry of `data` (one or a list) that is not
+// only a report of issues.
+bool turbopack_updates_chunks(const json& message) {
+    auto data = message.find("data");
+    if (data == message.end()) {
+        return false;
+    }
+    json entries = data->is_array() ? *data : json::array({*data});
+    return std::any_of(entries.begin(), entries.end(), [](const json& entry) {
+        return entry.is_object() && text_field(entry, "type") != "issues";
+    });
+}
+
+HmrSignal classify_next(const json& message, bool turbopack) {
     std::string action = text_field(message, "action");
     if (action == "built" || action == "sync") {
         if (message.contains("errors") && message["errors"].is_array() &&
             !message["errors"].empty()) {
             return {HmrSignalKind::error, first_line(message["errors"][0])};
         }
-        // A sync that only tells a new client the current state has no hash change to report;
-        // it still ends a reload only after an edit, which is when farm listens.
-        return {HmrSignalKind::update, action};
+        // Turbopack says "built" after every compilation, whether the page changed or not: its
+        // update is the turbopack-message. Webpack's sync that only tells a new client the
+        // current state ends a reload only after an edit, which is when farm listens.
+        return {turbopack ? HmrSignalKind::other : HmrSignalKind::update, action};
     }
-    if (action == "serverComponentChanges" || action == "reloadPage" ||
-        action == "turbopack-message" || action == "clientChanges" ||
+    if (action == "turbopack-message") {
+        return {turbopack_updates_chunks(message) ? HmrSignalKind::update : HmrSignalKind::other,
+                action};
+    }
+    if (action == "serverComponentChanges" || action == "reloadPage" || action == "clientChanges" ||
         action == "serverOnlyChanges") {
         return {HmrSignalKind::update, action};
     }
@@ -88,7 +107,10 @@ HmrSignal classify_hmr_message(HmrProtocol protocol, const std::string& message)
     if (parsed.is_discarded() || !parsed.is_object()) {
         return {HmrSignalKind::other, ""}; // Next's "ping" frames are not JSON objects either
     }
-    return protocol == HmrProtocol::vite ? classify_vite(parsed) : classify_next(parsed);
+    if (protocol == HmrProtocol::vite) {
+        return classify_vite(parsed);
+    }
+    return classify_next(parsed, protocol == HmrProtocol::next_turbopack);
 }
 
 const char* hmr_protocol_name(HmrProtocol protocol) {
@@ -115,7 +137,7 @@ std::unique_ptr<HmrListener> HmrListener::connect(const std::string& page_url, d
         std::optional<std::string> hello = socket->receive(timeout_s);
         if (hello && classify_hmr_message(HmrProtocol::vite, *hello).detail == "connected") {
             return std::unique_ptr<HmrListener>(
-                new HmrListener(std::move(socket), HmrProtocol::vite));
+                new HmrListener(std::move(socket), HmrProtocol::vite, page_url));
         }
     } catch (const NetworkError&) {
         // Not Vite (or not yet): try Next.js.
@@ -133,13 +155,57 @@ std::unique_ptr<HmrListener> HmrListener::connect(const std::string& page_url, d
                 break;
             }
         }
-        return std::unique_ptr<HmrListener>(new HmrListener(std::move(socket), protocol));
+        std::unique_ptr<HmrListener> listener(
+            new HmrListener(std::move(socket), protocol, page_url));
+        if (protocol == HmrProtocol::next_turbopack) {
+            listener->subscribe_to_page(timeout_s);
+        }
+        listener->keep_alive();
+        return listener;
     } catch (const NetworkError&) {
         return nullptr;
     }
 }
 
+void HmrListener::subscribe_to_page(double timeout_s) {
+    std::optional<std::string> html = http_body(m_page_url, timeout_s);
+    if (!html) {
+        return;
+    }
+    std::string origin = *socket_origin(m_page_url);
+    origin.replace(0, 2, "http"); // ws://host:port -> http://host:port
+    for (const NextScript& script : next_scripts(*html)) {
+        std::string url = script.src.rfind("http", 0) == 0 ? script.src : origin + script.src;
+        std::optional<std::string> body = http_body(url, timeout_s);
+        if (body && is_turbopack_chunk_list(*body)) {
+            m_socket->send_text(turbopack_subscribe_message(script.path));
+            ++m_subscriptions;
+        }
+    }
+}
+
+void HmrListener::keep_alive() {
+    if (m_protocol != HmrProtocol::next_webpack ||
+        Clock::now() - m_last_ping < std::chrono::milliseconds(2500)) {
+        return;
+    }
+    for (const std::string& ping : next_ping_messages(url_path(m_page_url))) {
+        m_socket->send_text(ping);
+    }
+    m_last_ping = Clock::now();
+}
+
+HmrSignal HmrListener::classify(const std::string& message) const {
+    // A Turbopack page with no chunk list to subscribe to gets no chunk updates: its "built"
+    // is then the only word of a finished compilation.
+    HmrProtocol as = m_protocol == HmrProtocol::next_turbopack && m_subscriptions == 0
+                         ? HmrProtocol::next_webpack
+                         : m_protocol;
+    return classify_hmr_message(as, message);
+}
+
 void HmrListener::drain() {
+    keep_alive();
     while (m_socket->receive(0)) {
     }
 }
@@ -148,6 +214,7 @@ std::optional<std::pair<HmrSignal, Clock::time_point>> HmrListener::next(double 
     Clock::time_point until =
         Clock::now() +
         std::chrono::microseconds(static_cast<long long>(std::max(0.0, wait_s) * 1e6));
+    keep_alive();
     for (;;) {
         double left = std::chrono::duration<double>(until - Clock::now()).count();
         std::optional<std::string> message = m_socket->receive(std::max(0.0, left));
@@ -155,13 +222,12 @@ std::optional<std::pair<HmrSignal, Clock::time_point>> HmrListener::next(double 
             return std::nullopt;
         }
         Clock::time_point arrived = Clock::now();
-        HmrSignal signal = classify_hmr_message(m_protocol, *message);
+        HmrSignal signal = classify(*message);
         if (signal.kind != HmrSignalKind::other) {
             return std::make_pair(signal, arrived);
         }
-        if (Clock::now() >= until) {
-            return std::nullopt;
-        }
+        // Past `until`, what has already arrived is still read: an update may wait behind a
+        // "building" message.
     }
 }
 

@@ -7,10 +7,15 @@
 // Next.js (webpack): ws://HOST:PORT/_next/webpack-hmr; edits end with {"action":"built"} or
 // {"action":"sync"}, whose `errors` list is not empty when the edit did not compile; server
 // component edits send {"action":"serverComponentChanges"}. With Turbopack the server says
-// {"action":"turbopack-connected"} first and sends {"action":"turbopack-message"} updates.
+// {"action":"turbopack-connected"} first and sends {"action":"turbopack-message"} updates of the
+// chunk lists a client subscribed to: the listener subscribes to those of the page, as the
+// browser does (next_hmr.hpp), and its clock stops at the update of one of them; Turbopack's
+// "built" then only ends a reload when the page had no chunk list to subscribe to.
 //
 // Guarantees: connect() gives nothing (never throws) for a server that speaks neither; a
-// listener never sends anything but pongs, so it changes nothing in the server.
+// listener sends only what the server's own browser client sends (pongs; Turbopack's
+// subscriptions; webpack's keep-alive pings every 2.5 s), so it changes nothing in the server
+// that a browser would not. Pings, from either side, are never taken for an update.
 #pragma once
 
 #include "farm/net/websocket.hpp"
@@ -49,6 +54,8 @@ class HmrListener {
     static std::unique_ptr<HmrListener> connect(const std::string& page_url, double timeout_s);
 
     HmrProtocol protocol() const { return m_protocol; }
+    // Turbopack: the chunk lists of the page this listener subscribed to.
+    std::size_t subscriptions() const { return m_subscriptions; }
     // Forgets every message that came so far (what a server says on connecting or after an
     // earlier reload must not end the next one).
     void drain();
@@ -57,11 +64,20 @@ class HmrListener {
     std::optional<std::pair<HmrSignal, std::chrono::steady_clock::time_point>> next(double wait_s);
 
   private:
-    HmrListener(std::unique_ptr<net::WebSocket> socket, HmrProtocol protocol)
-        : m_socket(std::move(socket)), m_protocol(protocol) {}
+    HmrListener(std::unique_ptr<net::WebSocket> socket, HmrProtocol protocol, std::string page_url)
+        : m_socket(std::move(socket)), m_protocol(protocol), m_page_url(std::move(page_url)) {}
+
+    // Turbopack: subscribes to the chunk lists the page loads.
+    void subscribe_to_page(double timeout_s);
+    // Webpack: the browser client's ping, when 2.5 s have passed since the last.
+    void keep_alive();
+    HmrSignal classify(const std::string& message) const;
 
     std::unique_ptr<net::WebSocket> m_socket;
     HmrProtocol m_protocol;
+    std::string m_page_url;
+    std::size_t m_subscriptions = 0;
+    std::chrono::steady_clock::time_point m_last_ping{};
 };
 
 } // namespace farm::dev

@@ -25,6 +25,7 @@ struct ReloadTimes {
     Clock::time_point edited{};
     std::optional<double> server_log_s;
     std::optional<double> hmr_s;
+    std::string hmr_message; // what stopped the HMR clock ("update", "built", "turbopack-message")
     std::optional<double> browser_s;
 };
 
@@ -84,6 +85,9 @@ Watchers watchers_for(Running& r, ServiceMeasurement& m, Browser* browser, doubl
             } catch (const Error& e) {
                 throw failure(r, e.what());
             }
+            // An edit made before the page's hot-reload client is connected never reaches it; a
+            // page whose client never connects is still watched (the reload's timeout says so).
+            browser->wait_for_live_updates(std::min(10.0, timeout_s));
             w.browser = browser;
         }
     }
@@ -116,6 +120,19 @@ std::string waiting_for(const Watchers& w, const ReloadTimes& t) {
         text += (text.empty() ? "" : ", ") + p;
     }
     return text;
+}
+
+// Stops the HMR clock at the next update message within `wait_s`; throws for an error message.
+void read_hmr(const Running& r, Watchers& w, ReloadTimes& t, std::size_t number, double wait_s) {
+    auto signal = w.hmr->next(wait_s);
+    if (signal && signal->first.kind == HmrSignalKind::error) {
+        throw failure(r, "reload " + std::to_string(number) + ": the edit of " + w.reload->file +
+                             " does not compile: " + signal->first.detail);
+    }
+    if (signal) {
+        t.hmr_s = std::max(0.0, seconds(signal->second - t.edited));
+        t.hmr_message = signal->first.detail;
+    }
 }
 
 ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit& edit,
@@ -157,17 +174,19 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
             }
         }
         if (w.hmr && !t.hmr_s) {
-            auto signal = w.hmr->next(0.002);
-            if (signal && signal->first.kind == HmrSignalKind::error) {
-                throw failure(r, "reload " + std::to_string(number) + ": the edit of " +
-                                     w.reload->file + " does not compile: " + signal->first.detail);
-            }
-            if (signal) {
-                t.hmr_s = std::max(0.0, seconds(signal->second - edited));
-            }
+            read_hmr(r, w, t, number, 0.002);
         }
         if (w.browser && !t.browser_s && w.browser->page_shows(marker)) {
             t.browser_s = seconds(Clock::now() - edited);
+            if (w.hmr && !t.hmr_s) {
+                // The message that the browser has already applied reached farm's socket while
+                // the page was being asked (a server sends to all its clients at once; Turbopack
+                // even inlines the code): read now, it came no later than the browser showed it.
+                read_hmr(r, w, t, number, 0);
+                if (t.hmr_s) {
+                    t.hmr_s = std::min(*t.hmr_s, *t.browser_s);
+                }
+            }
         }
         bool done = (!w.log_pattern && !before) || t.server_log_s;
         done = done && (!w.hmr || t.hmr_s) && (!w.browser || t.browser_s);
@@ -210,6 +229,9 @@ std::string clocks_text(const ReloadTimes& t) {
     };
     add("log", t.server_log_s);
     add("hmr", t.hmr_s);
+    if (!t.hmr_message.empty()) {
+        text += " (" + t.hmr_message + ")";
+    }
     add("browser", t.browser_s);
     return text;
 }

@@ -4,6 +4,14 @@
 
 namespace farm::report {
 
+namespace {
+
+std::optional<double> median_if_any(const std::vector<double>& values) {
+    return values.empty() ? std::nullopt : std::optional<double>(measure::median(values));
+}
+
+} // namespace
+
 history::RunStatus dev_run_status(dev::DevOutcome outcome) {
     return outcome == dev::DevOutcome::completed     ? history::RunStatus::ok
            : outcome == dev::DevOutcome::interrupted ? history::RunStatus::interrupted
@@ -45,6 +53,10 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             report.runs.push_back(std::move(run));
             findings.startup_median_s = measure::median(s.startup_s);
             findings.startup_runs = s.startup_s.size();
+            findings.first_output_s = median_if_any(s.first_output_s);
+            findings.port_open_s = median_if_any(s.port_open_s);
+            findings.first_2xx_s = median_if_any(s.first_2xx_s);
+            findings.page_load_s = median_if_any(s.page_load_s);
         }
         if (!s.reload_s.empty()) {
             history::Run run = base;
@@ -73,6 +85,9 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             report.runs.push_back(std::move(run));
             findings.reload_median_s = measure::median(s.reload_s);
             findings.reloads = s.reload_s.size();
+            findings.server_log_ms = median_if_any(s.server_log_ms);
+            findings.hmr_ms = median_if_any(s.hmr_ms);
+            findings.browser_ms = median_if_any(s.browser_ms);
         }
         report.findings.push_back(std::move(findings));
     }

@@ -3,6 +3,7 @@
 #include "farm/analysis/budgets.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
+#include "farm/dev/browser.hpp"
 #include "farm/dev/session.hpp"
 #include "farm/pnpm/install_scenario.hpp"
 #include "farm/pnpm/project_benchmark.hpp"
@@ -99,6 +100,9 @@ JobResult run_dev_job(const core::TestSuite& suite, const SuiteEnvironment& env)
     plan.reloads = suite.dev.reloads;
     plan.duration_s = suite.dev.duration_s;
     plan.timeout_s = suite.dev.timeout_s;
+    if (suite.dev.browser || !suite.dev.chromium.empty()) {
+        plan.chromium = dev::find_chromium(suite.dev.chromium).string();
+    }
     dev::check_ports_free(plan.services);
 
     history::Run base;

@@ -126,7 +126,10 @@ TEST_CASE("analysis::threshold_metrics names what the alerts read of a run") {
     CHECK(analysis::threshold_metrics(config, run_of("build", "cli", "wall_s", {}, 1)) ==
           std::nullopt);
     CHECK(analysis::threshold_metrics(config, run_of("dev", "reload:web", "reload_s", {}, 1)) ==
-          Names(std::vector<std::string>{"reload_s"}));
+          Names(std::vector<std::string>{"reload_s", "server_log_ms", "hmr_ms", "browser_ms"}));
+    CHECK(analysis::threshold_metrics(config, run_of("dev", "startup:web", "startup_s", {}, 1)) ==
+          Names(std::vector<std::string>{"startup_s", "first_output_s", "port_open_s",
+                                         "first_2xx_s", "page_load_s"}));
 
     chat.thresholds = {errors};
     config.test.suites = {chat};
