@@ -54,7 +54,7 @@ std::optional<TaskTiming> task_of(const json& event) {
     } else if (status == "failure") {
         t.cache = TaskCache::miss;
         t.exit_code = 1;
-        t.error = "nx reports the task failed";
+        t.error = nx_task_failed;
     }
     return t;
 }

@@ -2,8 +2,10 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
+#include "farm/core/redact.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/nx_profile.hpp"
+#include "farm/pnpm/task_output.hpp"
 #include "farm/pnpm/task_runner.hpp"
 
 #include <cstdlib>
@@ -65,8 +67,12 @@ class RecordCollector {
     void start(const std::string& iteration) {
         finish_pending();
         m_before = json_files_in(runs_folder());
+        m_nx_output.clear();
         m_pending = iteration;
     }
+
+    // A piece of the runner's stdout in the run now going.
+    void see_stdout(std::string_view piece) { m_nx_output.feed(piece); }
 
     void finish_pending() {
         if (m_pending.empty()) {
@@ -75,7 +81,9 @@ class RecordCollector {
         std::string label = std::move(m_pending);
         m_pending.clear();
         try {
-            m_found[label] = read_record();
+            RunSummary summary = read_record();
+            add_own_lines(summary);
+            m_found[label] = std::move(summary);
         } catch (const Error& e) {
             m_problems[label] = e.what();
         }
@@ -126,7 +134,24 @@ class RecordCollector {
         return parse_turbo_summary(text, *newest);
     }
 
+    // Nx's record says only that a task failed; its own lines are in Nx's stdout.
+    void add_own_lines(RunSummary& summary) const {
+        for (TaskTiming& t : summary.tasks) {
+            if (!t.failed() || m_plan.runner != BuildRunner::nx) {
+                continue;
+            }
+            std::string lines;
+            for (const std::string& line : m_nx_output.own_lines(t.id, shown_failure_lines)) {
+                lines += (lines.empty() ? "" : "\n") + line;
+            }
+            if (!lines.empty()) {
+                t.error = core::redact_secrets(lines); // the JSON and the history show it
+            }
+        }
+    }
+
     const ProjectBenchmarkPlan& m_plan;
+    NxTaskOutput m_nx_output;
     std::set<fs::path> m_before;
     std::string m_pending;
     std::map<std::string, RunSummary> m_found;
@@ -142,6 +167,28 @@ std::string failed_tasks(const RunSummary& summary) {
         }
     }
     return out;
+}
+
+// A failed Nx build told by its failed tasks' own lines first (RecordCollector put them in each
+// task's error), then how the run ended: Nx's stderr, which the run's failure quotes, names the
+// tasks and nothing more. Empty when Nx printed no lines of any failed task.
+std::string nx_failure(const std::string& run_failure, const RunSummary& summary) {
+    std::string out;
+    bool own_lines = false;
+    for (const TaskTiming& t : summary.tasks) {
+        if (t.failed()) {
+            own_lines = own_lines || t.error != nx_task_failed;
+            std::string error = t.error;
+            for (std::size_t at = 0; (at = error.find('\n', at)) != std::string::npos; at += 5) {
+                error.replace(at, 1, "\n    ");
+            }
+            out += (out.empty() ? "" : "\n") + t.id + " failed: " + error;
+        }
+    }
+    if (!own_lines) {
+        return {};
+    }
+    return out + "\n    (" + run_failure.substr(0, run_failure.find("; its last output:")) + ")";
 }
 
 } // namespace
@@ -187,6 +234,11 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
         run.warmup = std::max<std::size_t>(run.warmup, 1); // fills the cache
     }
     auto collector = std::make_shared<RecordCollector>(plan);
+    if (plan.runner == BuildRunner::nx) {
+        run.command.on_stdout = [collector](std::string_view piece) {
+            collector->see_stdout(piece);
+        };
+    }
     run.before_each = [collector, &plan](const std::string& iteration) {
         collector->finish_pending();
         if (plan.build_state == BuildState::clean) {
@@ -214,7 +266,11 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
     }
     if (build.run.outcome == measure::Outcome::failed && !build.summaries.empty() &&
         build.summaries.back()) {
-        build.run.failure += failed_tasks(*build.summaries.back());
+        std::string own = plan.runner == BuildRunner::nx
+                              ? nx_failure(build.run.failure, *build.summaries.back())
+                              : std::string();
+        build.run.failure =
+            own.empty() ? build.run.failure + failed_tasks(*build.summaries.back()) : own;
     }
     return build;
 }
