@@ -47,11 +47,13 @@ std::string task_header(std::string_view plain) {
     return {};
 }
 
-// Nx's own lines after the tasks' blocks: " NX   Ran target ..." and the run's figures.
+// Nx's own lines after the tasks' blocks: " NX   Ran target ...", where its profile went
+// (NX_PROFILE) and the run's figures.
 bool ends_task_blocks(std::string_view plain) {
     plain = without_indent(plain);
     return plain.starts_with("NX ") || plain.starts_with("Run duration:") ||
-           plain.starts_with("Successfully ran") || plain.starts_with("Ran target");
+           plain.starts_with("Performance Profile:") || plain.starts_with("Successfully ran") ||
+           plain.starts_with("Ran target");
 }
 
 } // namespace

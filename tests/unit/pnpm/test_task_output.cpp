@@ -25,6 +25,7 @@ const std::string nx_stdout =
     "\x1b[43m\x1b[30m\xe2\x80\x89WARN\xe2\x80\x89\x1b[39m\x1b[49m  Local package.json exists, "
     "but node_modules missing, did you mean to install?\n"
     "lib: DATABASE_URL is not set\n\n\n"
+    "Performance Profile: /ws/node_modules/.cache/farm-nx-profile.json\n"
     "  Run duration:      1.6s\n  Cache:             Skipped (--skip-nx-cache)\n";
 
 } // namespace
