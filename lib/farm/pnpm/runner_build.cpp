@@ -5,6 +5,7 @@
 #include "farm/core/redact.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/nx_profile.hpp"
+#include "farm/pnpm/output_dirs.hpp"
 #include "farm/pnpm/task_output.hpp"
 #include "farm/pnpm/task_runner.hpp"
 
@@ -191,10 +192,22 @@ std::string nx_failure(const std::string& run_failure, const RunSummary& summary
     return out + "\n    (" + run_failure.substr(0, run_failure.find("; its last output:")) + ")";
 }
 
+// The folders `clean` removes as a package's output: the configured ones, else the folder found
+// for its framework (.next/static, dist, .output/public, ...), else dist, where a TypeScript
+// library's tsc writes. Never an unknown package's build/ or out/: they may be its sources.
+std::vector<std::string> output_folders_to_clean(const ProjectBenchmarkPlan& plan,
+                                                 const Package& package) {
+    if (!plan.output_dirs.empty()) {
+        return plan.output_dirs;
+    }
+    OutputPlace place = locate_output(package, {});
+    return place.framework.empty() ? std::vector<std::string>{"dist"} : place.folders;
+}
+
 } // namespace
 
 void clean_package_state(const ProjectBenchmarkPlan& plan, const Package& package) {
-    for (const std::string& dir : plan.output_dirs) {
+    for (const std::string& dir : output_folders_to_clean(plan, package)) {
         remove_quietly(package.dir / dir);
     }
     remove_quietly(package.dir / ".next" / "cache");
