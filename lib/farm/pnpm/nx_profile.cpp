@@ -54,7 +54,7 @@ std::optional<TaskTiming> task_of(const json& event) {
     } else if (status == "failure") {
         t.cache = TaskCache::miss;
         t.exit_code = 1;
-        t.error = nx_task_failed;
+        t.error = "nx reports the task failed";
     }
     return t;
 }

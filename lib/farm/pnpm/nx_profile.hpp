@@ -15,9 +15,6 @@
 
 namespace farm::pnpm {
 
-// A failed task's error as the profile gives it: Nx records no more than that it failed.
-inline constexpr const char* nx_task_failed = "nx reports the task failed";
-
 RunSummary parse_nx_profile(std::string_view text, const std::filesystem::path& path);
 
 } // namespace farm::pnpm

@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
 #include "farm/core/redact.hpp"
+#include "farm/core/text.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/nx_profile.hpp"
 #include "farm/pnpm/output_dirs.hpp"
@@ -63,17 +64,19 @@ std::set<fs::path> json_files_in(const fs::path& folder) {
 // and the start of the next run (or the end of the loop): run_plan has no hook after a run.
 class RecordCollector {
   public:
-    RecordCollector(const ProjectBenchmarkPlan& plan) : m_plan(plan) {}
+    RecordCollector(const ProjectBenchmarkPlan& plan)
+        : m_plan(plan), m_output(plan.runner == BuildRunner::nx ? TaskOutput::Format::nx
+                                                                : TaskOutput::Format::turbo) {}
 
     void start(const std::string& iteration) {
         finish_pending();
         m_before = json_files_in(runs_folder());
-        m_nx_output.clear();
+        m_output.clear();
         m_pending = iteration;
     }
 
     // A piece of the runner's stdout in the run now going.
-    void see_stdout(std::string_view piece) { m_nx_output.feed(piece); }
+    void see_stdout(std::string_view piece) { m_output.feed(piece); }
 
     void finish_pending() {
         if (m_pending.empty()) {
@@ -135,24 +138,24 @@ class RecordCollector {
         return parse_turbo_summary(text, *newest);
     }
 
-    // Nx's record says only that a task failed; its own lines are in Nx's stdout.
+    // The runner's record says only that a task failed (Nx) or how its command ended (turbo);
+    // the task's own lines are in the runner's stdout.
     void add_own_lines(RunSummary& summary) const {
         for (TaskTiming& t : summary.tasks) {
-            if (!t.failed() || m_plan.runner != BuildRunner::nx) {
+            if (!t.failed()) {
                 continue;
             }
-            std::string lines;
-            for (const std::string& line : m_nx_output.own_lines(t.id, shown_failure_lines)) {
-                lines += (lines.empty() ? "" : "\n") + line;
-            }
+            std::vector<std::string> lines =
+                m_output.own_lines(t.package + ":" + t.task, shown_failure_lines);
             if (!lines.empty()) {
-                t.error = core::redact_secrets(lines); // the JSON and the history show it
+                t.error = core::redact_secrets(core::join(lines, "\n")); // JSON and history show it
+                t.error_is_own_output = true;
             }
         }
     }
 
     const ProjectBenchmarkPlan& m_plan;
-    NxTaskOutput m_nx_output;
+    TaskOutput m_output;
     std::set<fs::path> m_before;
     std::string m_pending;
     std::map<std::string, RunSummary> m_found;
@@ -170,15 +173,15 @@ std::string failed_tasks(const RunSummary& summary) {
     return out;
 }
 
-// A failed Nx build told by its failed tasks' own lines first (RecordCollector put them in each
-// task's error), then how the run ended: Nx's stderr, which the run's failure quotes, names the
-// tasks and nothing more. Empty when Nx printed no lines of any failed task.
-std::string nx_failure(const std::string& run_failure, const RunSummary& summary) {
+// A failed build told by its failed tasks' own lines first (RecordCollector put them in each
+// task's error), then how the run ended; the runner's stderr, which the run's failure quotes,
+// names the tasks and nothing more. Empty when the runner printed no lines of any failed task.
+std::string failure_in_own_words(const std::string& run_failure, const RunSummary& summary) {
     std::string out;
     bool own_lines = false;
     for (const TaskTiming& t : summary.tasks) {
         if (t.failed()) {
-            own_lines = own_lines || t.error != nx_task_failed;
+            own_lines = own_lines || t.error_is_own_output;
             std::string error = t.error;
             for (std::size_t at = 0; (at = error.find('\n', at)) != std::string::npos; at += 5) {
                 error.replace(at, 1, "\n    ");
@@ -247,11 +250,7 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
         run.warmup = std::max<std::size_t>(run.warmup, 1); // fills the cache
     }
     auto collector = std::make_shared<RecordCollector>(plan);
-    if (plan.runner == BuildRunner::nx) {
-        run.command.on_stdout = [collector](std::string_view piece) {
-            collector->see_stdout(piece);
-        };
-    }
+    run.command.on_stdout = [collector](std::string_view piece) { collector->see_stdout(piece); };
     run.before_each = [collector, &plan](const std::string& iteration) {
         collector->finish_pending();
         if (plan.build_state == BuildState::clean) {
@@ -279,9 +278,7 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
     }
     if (build.run.outcome == measure::Outcome::failed && !build.summaries.empty() &&
         build.summaries.back()) {
-        std::string own = plan.runner == BuildRunner::nx
-                              ? nx_failure(build.run.failure, *build.summaries.back())
-                              : std::string();
+        std::string own = failure_in_own_words(build.run.failure, *build.summaries.back());
         build.run.failure =
             own.empty() ? build.run.failure + failed_tasks(*build.summaries.back()) : own;
     }

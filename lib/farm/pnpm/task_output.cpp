@@ -83,7 +83,7 @@ std::vector<std::string> own_last_lines(std::string_view text, std::size_t count
     return own;
 }
 
-void NxTaskOutput::feed(std::string_view piece) {
+void TaskOutput::feed(std::string_view piece) {
     m_partial.append(piece);
     std::size_t start = 0;
     for (std::size_t end; (end = m_partial.find('\n', start)) != std::string::npos;
@@ -93,8 +93,16 @@ void NxTaskOutput::feed(std::string_view piece) {
     m_partial.erase(0, start);
 }
 
-void NxTaskOutput::take_line(std::string line) {
+void TaskOutput::take_line(std::string line) {
     std::string plain = core::strip_ansi(line);
+    if (m_format == Format::nx) {
+        take_nx_line(std::move(plain));
+    } else {
+        take_turbo_line(plain);
+    }
+}
+
+void TaskOutput::take_nx_line(std::string plain) {
     if (std::string id = task_header(plain); !id.empty()) {
         m_current = id;
         m_blocks[m_current].clear(); // a task printed again (a retry) says it anew
@@ -104,18 +112,42 @@ void NxTaskOutput::take_line(std::string line) {
         m_current.clear();
         return;
     }
-    if (m_current.empty()) {
+    if (!m_current.empty()) {
+        keep(m_current, std::move(plain));
+    }
+}
+
+void TaskOutput::take_turbo_line(const std::string& plain) {
+    // "@acme/site:build: site: VITE_API_URL is not set": the task is what comes before the
+    // first ": ", a package and a task without spaces.
+    std::size_t end = plain.find(": ");
+    if (end == std::string::npos && plain.ends_with(":")) {
+        end = plain.size() - 1; // an empty line of the task: "@acme/site:build:"
+    }
+    if (end == std::string::npos) {
         return;
     }
-    std::vector<std::string>& block = m_blocks[m_current];
-    block.push_back(std::move(plain));
+    std::string task = plain.substr(0, end);
+    if (task.find(':') == std::string::npos || task.find(' ') != std::string::npos) {
+        return;
+    }
+    std::string rest = end + 2 <= plain.size() ? plain.substr(end + 2) : std::string();
+    if (rest.starts_with("cache ")) {
+        return; // turbo's own "cache miss, executing 7d45e7fe98d532cd"
+    }
+    keep(task, std::move(rest));
+}
+
+void TaskOutput::keep(const std::string& task, std::string line) {
+    std::vector<std::string>& block = m_blocks[task];
+    block.push_back(std::move(line));
     if (block.size() > 2 * kept_lines) {
         block.erase(block.begin(), block.end() - std::ptrdiff_t(kept_lines));
     }
 }
 
-std::vector<std::string> NxTaskOutput::own_lines(const std::string& task_id,
-                                                 std::size_t count) const {
+std::vector<std::string> TaskOutput::own_lines(const std::string& task_id,
+                                               std::size_t count) const {
     auto it = m_blocks.find(task_id);
     if (it == m_blocks.end()) {
         return {};
@@ -127,7 +159,7 @@ std::vector<std::string> NxTaskOutput::own_lines(const std::string& task_id,
     return own_last_lines(text, count);
 }
 
-void NxTaskOutput::clear() {
+void TaskOutput::clear() {
     m_partial.clear();
     m_current.clear();
     m_blocks.clear();

@@ -2,10 +2,11 @@
 // failure is told by the package's own message ("DATABASE_URL is not set"), not by pnpm's banner
 // and ELIFECYCLE lines or Nx's summary.
 //
-// Nx prints each task's output on stdout as one block under a `> nx run PROJECT:TARGET` header
-// (colours included: it runs tasks in a pseudo-terminal) and only its own summary on stderr;
-// NxTaskOutput follows that stdout as it comes and keeps the last lines of every task's block, so
-// that a task's lines are found however much the other tasks printed after it.
+// Task runners print each task's output on stdout, each in its own way: Nx as one block under a
+// `> nx run PROJECT:TARGET` header (colours included: it runs tasks in a pseudo-terminal), turbo
+// line by line with a `PACKAGE:TASK: ` prefix; their stderr holds only their own summary.
+// TaskOutput follows that stdout as it comes and keeps the last lines of every task, so that a
+// failed task's lines are found however much the other tasks printed after it.
 #pragma once
 
 #include <cstddef>
@@ -27,18 +28,25 @@ bool is_pnpm_line(std::string_view line);
 // (is_pnpm_line) left out.
 std::vector<std::string> own_last_lines(std::string_view text, std::size_t count);
 
-class NxTaskOutput {
+class TaskOutput {
   public:
-    // Another piece of Nx's stdout (pieces may end anywhere in a line).
+    enum class Format { nx, turbo };
+    explicit TaskOutput(Format format) : m_format(format) {}
+
+    // Another piece of the runner's stdout (pieces may end anywhere in a line).
     void feed(std::string_view piece);
-    // The last `count` own lines (own_last_lines) of the task "PROJECT:TARGET"; empty when Nx
-    // printed nothing of it.
+    // The last `count` own lines (own_last_lines) of the task "PACKAGE:TASK"; empty when the
+    // runner printed nothing of it.
     std::vector<std::string> own_lines(const std::string& task_id, std::size_t count) const;
     void clear();
 
   private:
     void take_line(std::string line);
+    void take_nx_line(std::string plain);
+    void take_turbo_line(const std::string& plain);
+    void keep(const std::string& task, std::string line);
 
+    Format m_format;
     std::string m_partial; // the line not ended yet
     std::string m_current; // the task whose block is being printed, empty outside one
     std::map<std::string, std::vector<std::string>> m_blocks; // the last lines of each block

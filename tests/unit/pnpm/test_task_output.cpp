@@ -1,4 +1,4 @@
-// pnpm::NxTaskOutput and own_last_lines: a failed task's own lines out of Nx's stdout.
+// pnpm::TaskOutput and own_last_lines: a failed task's own lines out of Nx's stdout.
 #include "farm/pnpm/task_output.hpp"
 
 #include <doctest/doctest.h>
@@ -31,18 +31,18 @@ const std::string nx_stdout =
 } // namespace
 
 // Nx's stdout fed whole, or in pieces of `piece` bytes that end inside lines.
-static NxTaskOutput fed(std::size_t piece) {
-    NxTaskOutput output;
+static TaskOutput fed(std::size_t piece) {
+    TaskOutput output(TaskOutput::Format::nx);
     for (std::size_t at = 0; at < nx_stdout.size(); at += piece) {
         output.feed(std::string_view(nx_stdout).substr(at, piece));
     }
     return output;
 }
 
-TEST_CASE("pnpm::NxTaskOutput keeps each task's own lines, without pnpm's or Nx's") {
+TEST_CASE("pnpm::TaskOutput keeps each task's own lines, without pnpm's or Nx's") {
     for (std::size_t piece : {nx_stdout.size(), std::size_t(7), std::size_t(1)}) {
         CAPTURE(piece);
-        NxTaskOutput output = fed(piece);
+        TaskOutput output = fed(piece);
         CHECK(output.own_lines("@acme-nx/lib:build", 5) ==
               std::vector<std::string>{"lib: step 1 fine", "lib: DATABASE_URL is not set"});
         CHECK(output.own_lines("@acme-nx/lib:build", 1) ==
@@ -50,7 +50,7 @@ TEST_CASE("pnpm::NxTaskOutput keeps each task's own lines, without pnpm's or Nx'
         CHECK(output.own_lines("@acme-nx/tool:build", 5).empty()); // its output hidden by Nx
         CHECK(output.own_lines("@acme-nx/app:build", 5).empty());  // never run
     }
-    NxTaskOutput output = fed(nx_stdout.size());
+    TaskOutput output = fed(nx_stdout.size());
     SUBCASE("a later task's block does not run into the failed one's") {
         output.feed("> nx run @acme-nx/other:build\n\nother: built\n");
         CHECK(output.own_lines("@acme-nx/lib:build", 5).size() == 2);
@@ -72,4 +72,30 @@ TEST_CASE("pnpm::own_last_lines leaves out pnpm's banner, ELIFECYCLE, warnings a
     CHECK(is_pnpm_line("   "));
     CHECK(is_pnpm_line("/ws/packages/lib:"));
     CHECK_FALSE(is_pnpm_line("Error: boom"));
+}
+
+TEST_CASE("pnpm::TaskOutput reads turbo's prefixed lines, turbo's own cache lines left out") {
+    // What `turbo run build` (turbo 2.11.13, pnpm 10) printed on stdout for
+    // tests/fixtures/monorepo when @acme/site's build failed.
+    const std::string turbo_stdout =
+        "   \xe2\x80\xa2 turbo 2.11.13\n   \xe2\x80\xa2 Running build in 2 packages\n\n"
+        "@acme/lib:build: cache miss, executing 7d45e7fe98d532cd\n@acme/lib:build: \n"
+        "@acme/lib:build: > @acme/lib@1.0.0 build /ws/packages/lib\n"
+        "@acme/lib:build: > tsc -p tsconfig.json\n"
+        "@acme/site:build: cache miss, executing ba4e21a90299d57a\n@acme/site:build: \n"
+        "@acme/site:build: > @acme/site@1.0.0 build /ws/apps/site\n"
+        "@acme/site:build: > node build.mjs\n@acme/site:build: \n@acme/site:build: site: step\n"
+        "@acme/lib:build: lib: done\n"
+        "@acme/site:build: site: VITE_API_URL is not set\n"
+        "@acme/site:build: \xe2\x80\x89"
+        "ELIFECYCLE\xe2\x80\x89 Command failed with exit code 4.\n"
+        "\n  Tasks:    1 successful, 2 total\n Failed:    @acme/site#build\n";
+    TaskOutput output(TaskOutput::Format::turbo);
+    for (std::size_t at = 0; at < turbo_stdout.size(); at += 5) {
+        output.feed(std::string_view(turbo_stdout).substr(at, 5));
+    }
+    CHECK(output.own_lines("@acme/site:build", 5) ==
+          std::vector<std::string>{"site: step", "site: VITE_API_URL is not set"});
+    CHECK(output.own_lines("@acme/lib:build", 5) == std::vector<std::string>{"lib: done"});
+    CHECK(output.own_lines("@acme/web:build", 5).empty());
 }
