@@ -17,11 +17,16 @@ copy_example() { # copy_example DEST: the example workspace without anything bui
 }
 
 # nothing_left DIR WHAT: no scratch folder, renamed-aside folder or farm folder in DIR (outside
-# what node_modules holds).
+# what node_modules holds), once the deleting process farm leaves behind is done (farm does not
+# wait for it; up to two minutes on a busy disk).
 nothing_left() {
-    local left
-    left=$(find "$1" -path '*/node_modules/*' -prune -o \( -name '*scratch*' -o -name '*trash*' \
-        -o -name .farm -o -name 'node_modules?*' \) -print | head -3)
+    local left i
+    for i in $(seq 600); do
+        left=$(find "$1" -path '*/node_modules/*' -prune -o \( -name '*scratch*' -o -name '*trash*' \
+            -o -name .farm -o -name 'node_modules?*' \) -print | head -3)
+        [[ -z "$left" ]] && break
+        sleep 0.2
+    done
     expect_eq "$left" "" "$2: nothing of farm's scratch folder is left"
 }
 

@@ -2,9 +2,9 @@
 # perf:build through real Nx (tests/fixtures/nx-workspace: nx from npm, three small packages, no
 # Nx Cloud): the runner is detected from nx.json, the tasks and their cache status come from
 # Nx's task profile, --build-state cached gives every task a hit; a failing library leaves its
-# dependent skipped and, with --keep-going, the independent package built. perf:dev at the Nx
-# root with no dev.services: one service per package with a dev script, run with pnpm --filter,
-# every process stopped afterwards.
+# dependent skipped and, with --keep-going, the independent package built; the failure is told by
+# the library's own lines. perf:dev at the Nx root with no dev.services: one service per package
+# with a dev script, run with pnpm --filter, every process stopped afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/monorepo.sh"
 
@@ -50,9 +50,22 @@ expect_contains "$subjects" "'build:@acme-nx/app'" "a task recorded under its pa
 # The library fails: its dependent is skipped, the independent tool still built (Nx's default,
 # which --keep-going keeps), the library's own message stored with the failed run.
 mv "$WORK/nx/packages/lib/build.mjs" "$WORK/nx/lib-build.mjs"
-echo 'console.error("lib: DATABASE_URL is not set"); process.exit(3);' >"$WORK/nx/packages/lib/build.mjs"
+echo 'console.log("lib: reading the schema"); console.error("lib: DATABASE_URL is not set"); process.exit(3);' \
+    >"$WORK/nx/packages/lib/build.mjs"
+# In words first: the library's own lines (Nx prints them on stdout, its summary on stderr), not
+# pnpm's ELIFECYCLE nor where Nx wrote its profile.
+run_farm perf:build "$WORK/nx" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going
+expect_rc 3 "a failed Nx build exits 3"
+expect_contains "$OUT" "nx build: @acme-nx/lib:build failed: lib: reading the schema
+    lib: DATABASE_URL is not set
+    (run 1 failed (exit code 1))" "the failure is told by the library's own lines"
+expect_not_contains "$OUT" "ELIFECYCLE" "pnpm's lines are left out"
+expect_not_contains "$OUT" "Performance Profile" "Nx's lines are left out"
 run_farm perf:build "$WORK/nx" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going --json
 expect_rc 3 "a failed Nx build exits 3"
+expect_eq "$(json_get "$OUT" '[t["error"] for t in d["build"]["tasks"] if t["package"] == "@acme-nx/lib"][0]')" \
+    "lib: reading the schema
+lib: DATABASE_URL is not set" "the failed task's error is its own last lines"
 expect_eq "$(json_get "$OUT" "${by_package/KEY/\"status\"}")" \
     "{'@acme-nx/app': 'skipped', '@acme-nx/lib': 'failed', '@acme-nx/tool': 'ok'}" \
     "failed, the independent one built, the dependent skipped"
@@ -61,9 +74,11 @@ expect_eq "$(json_get "$OUT" "${by_package/KEY/\"blocked_by\"}[\"@acme-nx/app\"]
 expect_eq "$(json_get "$OUT" 'd["build"]["total"]')" "None" "a failed build is no total"
 run_farm perf:report --kind build --json
 expect_contains "$(json_get "$OUT" '[s["newest_failure"]["message"] for s in d["subjects"] if s["subject"] == "build:total"][0]')" \
-    "@acme-nx/lib:build failed" "perf:report keeps which task failed"
-expect_eq "$(json_get "$OUT" '[s["newest_failure"]["message"].splitlines()[0] for s in d["subjects"] if s["subject"] == "build:@acme-nx/lib"][0]')" \
-    "task @acme-nx/lib:build failed in run 1: nx reports the task failed" "and the task's own run says it too"
+    "@acme-nx/lib:build failed: lib: reading the schema" "perf:report keeps which task failed, in its words"
+expect_contains "$(json_get "$OUT" '[s["newest_failure"]["message"] for s in d["subjects"] if s["subject"] == "build:total"][0]')" \
+    "lib: DATABASE_URL is not set" "down to its last line"
+expect_eq "$(json_get "$OUT" '[s["newest_failure"]["message"].splitlines()[-1] for s in d["subjects"] if s["subject"] == "build:@acme-nx/lib"][0]')" \
+    "lib: DATABASE_URL is not set" "and the task's own run says it too"
 
 # perf:dev at the Nx root, no farm.config.json: the two packages with a dev script (each a small
 # server that prints its address, as Vite does) are the services, the tool without one is not.

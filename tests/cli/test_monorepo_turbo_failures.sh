@@ -51,10 +51,17 @@ set_build packages/lib "node -e \"console.error('lib: tsc found 1 error'); proce
 run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going
 expect_rc 3 "the failed library exits 3"
 expect_contains "$OUT" "skipped: @acme/lib failed" "the table names what blocked the apps"
+# In words first: the library's own line (turbo prints it on stdout behind its task prefix), not
+# turbo's "command (...) exited (2)" nor pnpm's ELIFECYCLE.
+expect_contains "$OUT" "turbo build: @acme/lib#build failed: lib: tsc found 1 error
+    (run 1 failed (exit code 2))" "the failure is told by the library's own line"
+expect_not_contains "$OUT" "ELIFECYCLE" "pnpm's lines are left out"
 run_farm perf:build "$WORK/repo" --runs 1 --install none --pnpm "$PNPM_BIN" --keep-going --json --no-record
 expect_eq "$(json_get "$OUT" 'dict(sorted((t["package"], [t["status"], t["blocked_by"]]) for t in d["build"]["tasks"]))')" \
     "{'@acme/lib': ['failed', None], '@acme/site': ['skipped', '@acme/lib'], '@acme/web': ['skipped', '@acme/lib']}" \
     "both apps skipped, blocked by the library"
+expect_eq "$(json_get "$OUT" '[t["error"] for t in d["build"]["tasks"] if t["package"] == "@acme/lib"][0]')" \
+    "lib: tsc found 1 error" "the failed task's error is its own last line"
 
 # perf:report keeps what the call said: the failed task and turbo's words.
 run_farm perf:report --kind build --subject 'build:total' --json
@@ -63,6 +70,6 @@ expect_contains "$(json_get "$OUT" 'd["subjects"][0]["newest_failure"]["message"
     "turbo run build --summarize --force --continue=dependencies-successful failed" \
     "the newest failure names the runner's command"
 expect_contains "$(json_get "$OUT" 'd["subjects"][0]["newest_failure"]["message"]')" \
-    "@acme/lib#build failed" "and the failed task"
+    "@acme/lib#build failed: lib: tsc found 1 error" "and the failed task, in its own words"
 
 finish

@@ -93,12 +93,6 @@ bool http_answers_ready(const std::string& url, double timeout_s) {
     return status && *status >= 200 && *status < 400;
 }
 
-std::string strip_ansi(std::string_view text) {
-    // CSI sequences (ESC [ ... final byte) and the two-byte ones (ESC and one character).
-    static const std::regex ansi("\x1b(?:\\[[0-?]*[ -/]*[@-~]|[@-Z\\\\-_])");
-    return std::regex_replace(std::string(text), ansi, "");
-}
-
 std::optional<PrintedUrl> printed_local_url(std::string_view line) {
     // The scheme is required: a bare "localhost:5432" is usually a client's target (a database,
     // an API) printed before the server's own address, and probing it would pass for ready.

@@ -7,6 +7,8 @@
 // environment: they ask a dev server on this machine, and a proxy would answer in its place.
 #pragma once
 
+#include "farm/core/ansi_text.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +30,9 @@ bool http_answers_ready(const std::string& url, double timeout_s = 1.0);
 // The body of a GET of `url`, or nothing when there is no 2xx answer within `timeout_s`.
 std::optional<std::string> http_body(const std::string& url, double timeout_s = 1.0);
 
-// `text` without its ANSI escape sequences (colours, bold, cursor moves), which dev servers print
-// even into a pipe; user patterns are matched against this.
-std::string strip_ansi(std::string_view text);
+// Dev servers colour their output even into a pipe: user patterns are matched against the
+// text without its ANSI escape sequences.
+using core::strip_ansi;
 
 // A local address a server printed.
 struct PrintedUrl {

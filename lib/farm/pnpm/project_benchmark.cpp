@@ -5,6 +5,7 @@
 #include "farm/exec/interrupt.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/runner_build.hpp"
+#include "farm/pnpm/task_output.hpp"
 #include "farm/pnpm/task_runner.hpp"
 #include "farm/pnpm/toolchain.hpp"
 
@@ -92,20 +93,6 @@ PackageBuild build_package(const ProjectBenchmarkPlan& plan, const Package& pack
     return build;
 }
 
-// pnpm's own lines around a failed script: the `> name@1.0.0 build /dir` banner, the folder it
-// names, ERR_PNPM_*, ELIFECYCLE, "Exit status N" and its warnings. What is left is the package's.
-bool is_pnpm_line(const std::string& line) {
-    std::size_t start = line.find_first_not_of(" \t");
-    if (start == std::string::npos) {
-        return true;
-    }
-    std::string_view text = std::string_view(line).substr(start);
-    return text.starts_with("> ") || text.starts_with("ERR_PNPM_") ||
-           text.starts_with("ELIFECYCLE") || text.starts_with("Exit status ") ||
-           text.starts_with("WARN ") || text.starts_with("undefined") ||
-           (text.ends_with(":") && text.starts_with("/"));
-}
-
 } // namespace
 
 // measure::RunResult::failure is "run N failed (...)", then "; its last output:\n" and the
@@ -119,17 +106,12 @@ std::string build_failure_message(const Package& package, const measure::RunResu
     std::string how = run.failure.substr(0, at);
     std::vector<std::string> own;
     if (at != std::string::npos) {
-        std::istringstream tail(run.failure.substr(at + marker.size()));
-        for (std::string line; std::getline(tail, line);) {
-            if (!is_pnpm_line(line)) {
-                own.push_back(line);
-            }
-        }
+        own = own_last_lines(std::string_view(run.failure).substr(at + marker.size()),
+                             shown_failure_lines);
     }
-    constexpr std::size_t shown = 5; // the last lines say what went wrong
     std::string message;
-    for (std::size_t i = own.size() > shown ? own.size() - shown : 0; i < own.size(); ++i) {
-        message += (message.empty() ? "" : "\n    ") + own[i];
+    for (const std::string& line : own) {
+        message += (message.empty() ? "" : "\n    ") + line;
     }
     if (message.empty()) {
         return "build of " + package.name + " failed: " + run.failure;

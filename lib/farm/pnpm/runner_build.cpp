@@ -2,8 +2,12 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
+#include "farm/core/redact.hpp"
+#include "farm/core/text.hpp"
 #include "farm/pnpm/install_run.hpp"
 #include "farm/pnpm/nx_profile.hpp"
+#include "farm/pnpm/output_dirs.hpp"
+#include "farm/pnpm/task_output.hpp"
 #include "farm/pnpm/task_runner.hpp"
 
 #include <cstdlib>
@@ -60,13 +64,19 @@ std::set<fs::path> json_files_in(const fs::path& folder) {
 // and the start of the next run (or the end of the loop): run_plan has no hook after a run.
 class RecordCollector {
   public:
-    RecordCollector(const ProjectBenchmarkPlan& plan) : m_plan(plan) {}
+    RecordCollector(const ProjectBenchmarkPlan& plan)
+        : m_plan(plan), m_output(plan.runner == BuildRunner::nx ? TaskOutput::Format::nx
+                                                                : TaskOutput::Format::turbo) {}
 
     void start(const std::string& iteration) {
         finish_pending();
         m_before = json_files_in(runs_folder());
+        m_output.clear();
         m_pending = iteration;
     }
+
+    // A piece of the runner's stdout in the run now going.
+    void see_stdout(std::string_view piece) { m_output.feed(piece); }
 
     void finish_pending() {
         if (m_pending.empty()) {
@@ -75,7 +85,9 @@ class RecordCollector {
         std::string label = std::move(m_pending);
         m_pending.clear();
         try {
-            m_found[label] = read_record();
+            RunSummary summary = read_record();
+            add_own_lines(summary);
+            m_found[label] = std::move(summary);
         } catch (const Error& e) {
             m_problems[label] = e.what();
         }
@@ -126,7 +138,24 @@ class RecordCollector {
         return parse_turbo_summary(text, *newest);
     }
 
+    // The runner's record says only that a task failed (Nx) or how its command ended (turbo);
+    // the task's own lines are in the runner's stdout.
+    void add_own_lines(RunSummary& summary) const {
+        for (TaskTiming& t : summary.tasks) {
+            if (!t.failed()) {
+                continue;
+            }
+            std::vector<std::string> lines =
+                m_output.own_lines(t.package + ":" + t.task, shown_failure_lines);
+            if (!lines.empty()) {
+                t.error = core::redact_secrets(core::join(lines, "\n")); // JSON and history show it
+                t.error_is_own_output = true;
+            }
+        }
+    }
+
     const ProjectBenchmarkPlan& m_plan;
+    TaskOutput m_output;
     std::set<fs::path> m_before;
     std::string m_pending;
     std::map<std::string, RunSummary> m_found;
@@ -144,10 +173,44 @@ std::string failed_tasks(const RunSummary& summary) {
     return out;
 }
 
+// A failed build told by its failed tasks' own lines first (RecordCollector put them in each
+// task's error), then how the run ended; the runner's stderr, which the run's failure quotes,
+// names the tasks and nothing more. Empty when the runner printed no lines of any failed task.
+std::string failure_in_own_words(const std::string& run_failure, const RunSummary& summary) {
+    std::string out;
+    bool own_lines = false;
+    for (const TaskTiming& t : summary.tasks) {
+        if (t.failed()) {
+            own_lines = own_lines || t.error_is_own_output;
+            std::string error = t.error;
+            for (std::size_t at = 0; (at = error.find('\n', at)) != std::string::npos; at += 5) {
+                error.replace(at, 1, "\n    ");
+            }
+            out += (out.empty() ? "" : "\n") + t.id + " failed: " + error;
+        }
+    }
+    if (!own_lines) {
+        return {};
+    }
+    return out + "\n    (" + run_failure.substr(0, run_failure.find("; its last output:")) + ")";
+}
+
+// The folders `clean` removes as a package's output: the configured ones, else the folder found
+// for its framework (.next/static, dist, .output/public, ...), else dist, where a TypeScript
+// library's tsc writes. Never an unknown package's build/ or out/: they may be its sources.
+std::vector<std::string> output_folders_to_clean(const ProjectBenchmarkPlan& plan,
+                                                 const Package& package) {
+    if (!plan.output_dirs.empty()) {
+        return plan.output_dirs;
+    }
+    OutputPlace place = locate_output(package, {});
+    return place.framework.empty() ? std::vector<std::string>{"dist"} : place.folders;
+}
+
 } // namespace
 
 void clean_package_state(const ProjectBenchmarkPlan& plan, const Package& package) {
-    for (const std::string& dir : plan.output_dirs) {
+    for (const std::string& dir : output_folders_to_clean(plan, package)) {
         remove_quietly(package.dir / dir);
     }
     remove_quietly(package.dir / ".next" / "cache");
@@ -187,6 +250,7 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
         run.warmup = std::max<std::size_t>(run.warmup, 1); // fills the cache
     }
     auto collector = std::make_shared<RecordCollector>(plan);
+    run.command.on_stdout = [collector](std::string_view piece) { collector->see_stdout(piece); };
     run.before_each = [collector, &plan](const std::string& iteration) {
         collector->finish_pending();
         if (plan.build_state == BuildState::clean) {
@@ -214,7 +278,9 @@ RunnerBuild run_runner_build(const ProjectBenchmarkPlan& plan, const StepProgres
     }
     if (build.run.outcome == measure::Outcome::failed && !build.summaries.empty() &&
         build.summaries.back()) {
-        build.run.failure += failed_tasks(*build.summaries.back());
+        std::string own = failure_in_own_words(build.run.failure, *build.summaries.back());
+        build.run.failure =
+            own.empty() ? build.run.failure + failed_tasks(*build.summaries.back()) : own;
     }
     return build;
 }

@@ -25,7 +25,8 @@
 
 namespace farm::pnpm {
 
-// Removes what `clean` removes for one package: its output folders (plan.output_dirs), its
+// Removes what `clean` removes for one package: its output folders (plan.output_dirs; when none
+// are configured, the one found for its framework, else dist), .next/cache, its
 // node_modules/.cache and .vite, and every *.tsbuildinfo under it (node_modules not searched).
 void clean_package_state(const ProjectBenchmarkPlan& plan, const Package& package);
 

@@ -3,11 +3,17 @@
 #include "farm/core/error.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <spawn.h>
+#include <string>
 #include <sys/file.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <vector>
+
+extern char** environ;
 
 namespace farm::pnpm {
 
@@ -24,15 +30,40 @@ bool is_inside(const fs::path& path, const fs::path& folder) {
 }
 
 // Deleting a big node_modules is metadata work that competes with the install being timed: the
-// deleting thread takes the lowest best-effort I/O level. Not the idle I/O class nor nice 19:
-// on a busy machine those starve it, and the call then waits at its end for what is left (an
-// unprivileged thread cannot raise its priority back).
-void lower_this_thread_priority() {
+// deleting process takes the lowest best-effort I/O level. Not the idle I/O class nor nice 19:
+// on a busy machine those starve it, and it then holds the disk space long after farm's call.
+void lower_io_priority(pid_t pid) {
 #ifdef SYS_ioprio_set
-    auto tid = static_cast<int>(syscall(SYS_gettid));
     constexpr int who_process = 1, class_best_effort = 2, class_shift = 13, lowest_level = 7;
-    syscall(SYS_ioprio_set, who_process, tid, (class_best_effort << class_shift) | lowest_level);
+    syscall(SYS_ioprio_set, who_process, int(pid),
+            (class_best_effort << class_shift) | lowest_level);
+#else
+    (void)pid;
 #endif
+}
+
+// The deleting process: $1 is the scratch folder, $2 the .farm folder to remove when it is left
+// empty (or ""). Each line of its stdin names a folder inside the scratch folder; at the end of
+// its input (farm is done with the scratch folder) it removes the scratch folder itself.
+const char* const deleter_script = "cd -- \"$1\" || exit 1\n"
+                                   "while IFS= read -r folder; do rm -rf -- \"$folder\"; done\n"
+                                   "cd / && rm -rf -- \"$1\"\n"
+                                   "[ -z \"$2\" ] || rmdir -- \"$2\" 2>/dev/null\n"
+                                   "exit 0\n";
+
+bool write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        done += std::size_t(n);
+    }
+    return true;
 }
 
 // A lock file held (flock) for the owner's lifetime; -1 when it cannot be made.
@@ -61,23 +92,72 @@ ScratchFolder::ScratchFolder(const fs::path& project_root)
     m_path = pattern;
     m_lock_fd = lock_owner_file(m_path);
     fs::create_directory(m_path / "trash", ec);
-    m_worker = std::thread([this] { delete_in_background(); });
+    start_deleter();
+}
+
+void ScratchFolder::start_deleter() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return; // no deleting process: discard() deletes in place
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (m_lock_fd >= 0) {
+        posix_spawn_file_actions_adddup2(&actions, m_lock_fd, 3); // it holds the lock after farm
+    }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    posix_spawn_file_actions_addclosefrom_np(&actions, 4); // nothing else of farm's is kept open
+#endif
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) {
+        sigaddset(&defaults, sig);
+    }
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::string path = m_path.string();
+    std::string farm_folder = m_created_farm_folder ? (m_root / ".farm").string() : "";
+    std::vector<char*> argv = {const_cast<char*>("sh"),
+                               const_cast<char*>("-c"),
+                               const_cast<char*>(deleter_script),
+                               const_cast<char*>("farm-scratch-deleter"),
+                               path.data(),
+                               farm_folder.data(),
+                               nullptr};
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(fds[0]);
+    if (rc != 0) {
+        close(fds[1]);
+        return;
+    }
+    lower_io_priority(pid);
+    m_deleter_input = fds[1];
 }
 
 ScratchFolder::~ScratchFolder() {
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_stopping = true;
-    }
-    m_changed.notify_all();
-    m_worker.join();
     std::error_code ec;
-    fs::remove_all(m_path, ec);
-    if (m_lock_fd >= 0) {
-        close(m_lock_fd);
+    if (m_deleter_input >= 0) {
+        close(m_deleter_input); // the end of its input: it removes the folder when it is done
+    } else {
+        fs::remove_all(m_path, ec);
+        if (m_created_farm_folder) {
+            fs::remove(m_root / ".farm",
+                       ec); // only when empty: farm may have put its history there
+        }
     }
-    if (m_created_farm_folder) {
-        fs::remove(m_root / ".farm", ec); // only when empty: farm may have put its history there
+    if (m_lock_fd >= 0) {
+        close(m_lock_fd); // the deleting process keeps its own copy of the lock
     }
 }
 
@@ -98,37 +178,38 @@ bool ScratchFolder::discard(const fs::path& folder) {
         fs::remove_all(target, ec);
         return true;
     }
-    {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_queue.push_back(aside);
+    std::string line = fs::relative(aside, m_path).string() + "\n";
+    if (m_deleter_input < 0 || !write_all(m_deleter_input, line)) {
+        fs::remove_all(aside, ec); // no deleting process: here and now
     }
-    m_changed.notify_all();
     return true;
 }
 
-void ScratchFolder::wait_for_deletions() {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_queue.empty() && !m_busy; });
+namespace {
+
+// Polls until `done` holds, for at most two minutes (a deletion on a busy disk): for tests.
+template <class Done>
+bool wait_until(Done done) {
+    for (int i = 0; i < 6000 && !done(); ++i) {
+        usleep(20000);
+    }
+    return done();
 }
 
-void ScratchFolder::delete_in_background() {
-    lower_this_thread_priority();
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (true) {
-        m_changed.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-        if (m_queue.empty()) {
-            return; // stopping, with nothing left to delete
-        }
-        fs::path next = m_queue.front();
-        m_queue.pop_front();
-        m_busy = true;
-        lock.unlock();
+} // namespace
+
+void ScratchFolder::wait_for_deletions() {
+    wait_until([this] {
         std::error_code ec;
-        fs::remove_all(next, ec);
-        lock.lock();
-        m_busy = false;
-        m_changed.notify_all();
-    }
+        return fs::is_empty(m_path / "trash", ec) || ec;
+    });
+}
+
+void ScratchFolder::wait_until_removed(const fs::path& path) {
+    wait_until([&] {
+        std::error_code ec;
+        return !fs::exists(fs::symlink_status(path, ec));
+    });
 }
 
 std::size_t ScratchFolder::remove_abandoned(const fs::path& project_root) {

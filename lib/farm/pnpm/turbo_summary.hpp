@@ -29,9 +29,10 @@ struct TaskTiming {
     double start_ms = 0; // since the epoch (turbo) or the profile's own clock (nx)
     double end_ms = 0;
     std::optional<int> exit_code;
-    std::string error; // the runner's words for a failed task
+    std::string error; // the runner's words for a failed task, or its own last lines
     TaskCache cache = TaskCache::unknown;
     std::vector<std::string> dependencies; // ids of the tasks it waited for
+    bool error_is_own_output = false; // error holds the task's own last lines (task_output.hpp)
     double duration_s() const { return end_ms > start_ms ? (end_ms - start_ms) / 1000 : 0; }
     bool failed() const { return (exit_code && *exit_code != 0) || !error.empty(); }
 };

@@ -34,14 +34,22 @@ TEST_CASE("pnpm::ScratchFolder lives hidden in the project and is gone afterward
         CHECK(path.filename().string().starts_with("pnpm-scratch-"));
         CHECK(fs::is_directory(path));
     }
+    // Removed by the deleting process after farm is done with it (farm does not wait).
+    ScratchFolder::wait_until_removed(path);
     CHECK_FALSE(fs::exists(path));
+    ScratchFolder::wait_until_removed(root / ".farm");
     CHECK_FALSE(fs::exists(root / ".farm")); // farm made it, and it is empty
 }
 
 TEST_CASE("pnpm::ScratchFolder keeps a .farm folder it did not make") {
     fs::path root = project_with_node_modules("keeps-farm");
     farm::test::write_file(root / ".farm" / "perf.db", "history");
-    { ScratchFolder scratch(root); }
+    fs::path path;
+    {
+        ScratchFolder scratch(root);
+        path = scratch.path();
+    }
+    ScratchFolder::wait_until_removed(path);
     CHECK(fs::exists(root / ".farm" / "perf.db"));
 }
 
@@ -70,7 +78,9 @@ TEST_CASE("pnpm::ScratchFolder::discard removes node_modules at once, nothing el
 
         scratch.wait_for_deletions();
         CHECK(fs::is_empty(scratch.path() / "trash"));
+        CHECK(fs::exists(scratch.path() / "owner.lock"));
     }
+    ScratchFolder::wait_until_removed(root / ".farm");
     CHECK_FALSE(fs::exists(root / ".farm"));
 }
 
