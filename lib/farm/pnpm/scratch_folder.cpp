@@ -42,13 +42,13 @@ void lower_io_priority(pid_t pid) {
 #endif
 }
 
-// The deleting process: $1 is the scratch folder, $2 the .farm folder to remove when it is left
-// empty (or ""). Each line of its stdin names a folder inside the scratch folder; at the end of
-// its input (farm is done with the scratch folder) it removes the scratch folder itself.
+// The deleting process: $1 is the scratch folder. Each line of its stdin names a folder inside
+// the scratch folder; at the end of its input (farm is done with the scratch folder) it removes
+// the scratch folder itself. Never the .farm folder around it, even one this call created: the
+// deletion outlives the call, and a farm started meanwhile may be about to put its history there.
 const char* const deleter_script = "cd -- \"$1\" || exit 1\n"
                                    "while IFS= read -r folder; do rm -rf -- \"$folder\"; done\n"
                                    "cd / && rm -rf -- \"$1\"\n"
-                                   "[ -z \"$2\" ] || rmdir -- \"$2\" 2>/dev/null\n"
                                    "exit 0\n";
 
 bool write_all(int fd, const std::string& text) {
@@ -124,13 +124,11 @@ void ScratchFolder::start_deleter() {
     posix_spawnattr_setflags(&attr,
                              POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     std::string path = m_path.string();
-    std::string farm_folder = m_created_farm_folder ? (m_root / ".farm").string() : "";
     std::vector<char*> argv = {const_cast<char*>("sh"),
                                const_cast<char*>("-c"),
                                const_cast<char*>(deleter_script),
                                const_cast<char*>("farm-scratch-deleter"),
                                path.data(),
-                               farm_folder.data(),
                                nullptr};
     pid_t pid = 0;
     int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv.data(), environ);
