@@ -16,14 +16,15 @@ copy_example() { # copy_example DEST: the example workspace without anything bui
     rm -rf "$1/node_modules" "$1"/packages/*/node_modules "$1"/packages/*/dist "$1/.farm"
 }
 
-# nothing_left DIR WHAT: no scratch folder, renamed-aside folder or farm folder in DIR (outside
-# what node_modules holds), once the deleting process farm leaves behind is done (farm does not
-# wait for it; up to two minutes on a busy disk).
+# nothing_left DIR WHAT: no scratch folder, renamed-aside folder or anything in the farm folder
+# in DIR (outside what node_modules holds), once the deleting process farm leaves behind is done
+# (farm does not wait for it; up to two minutes on a busy disk). The .farm folder itself may stay,
+# empty: the deletion outlives farm's call and never removes it from under a newer farm.
 nothing_left() {
     local left i
     for i in $(seq 600); do
         left=$(find "$1" -path '*/node_modules/*' -prune -o \( -name '*scratch*' -o -name '*trash*' \
-            -o -name .farm -o -name 'node_modules?*' \) -print | head -3)
+            -o -path '*/.farm/*' -o -name 'node_modules?*' \) -print | head -3)
         [[ -z "$left" ]] && break
         sleep 0.2
     done
