@@ -20,7 +20,7 @@ const char* suite_status(const SuiteOutcome& suite);
 
 // "<= 300.0 ms", ">= 10.00", "<= 2.000 s, >= 1.000 s": a check's limits in its unit.
 std::string threshold_text(const analysis::CheckResult& check);
-// Why a check failed, in words and units ("wall time p95 14.6 ms is over the limit of 1.00 ms");
+// Why a check failed, in words and units ("wall time p95 14.57 ms is over the limit of 1.000 ms");
 // the check's own message when it failed for another reason (nothing measured).
 std::string check_reason(const analysis::CheckResult& check);
 

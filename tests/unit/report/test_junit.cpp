@@ -60,8 +60,9 @@ TEST_CASE("report::render_junit") {
     CHECK(count_of(xml, "<failure ") == 2);
     CHECK(count_of(xml, "<skipped ") == 1);
     CHECK(xml.find("name=\"quick &amp; &lt;dirty&gt;\"") != std::string::npos);
-    CHECK(xml.find("message=\"too slow\">250.0 ms, limit &lt;= 100.0 ms</failure>") !=
-          std::string::npos);
+    // The failure's message says it in words and units (report::check_reason).
+    CHECK(xml.find("message=\"wall time 250.0 ms is over the limit of 100.0 ms\">250.0 ms, limit "
+                   "&lt;= 100.0 ms</failure>") != std::string::npos);
     CHECK(xml.find("message=\"exit code 1\"") != std::string::npos);
     CHECK(xml.find("perf:dev is not available") != std::string::npos);
     CHECK(xml.ends_with("</testsuites>\n"));

@@ -25,7 +25,7 @@ CheckResult failed(const char* metric, const char* unit, double value) {
 TEST_CASE("report::check_reason names the metric, its value and the limit in units") {
     CheckResult over = failed("wall_s p95", "s", 0.0145675);
     over.max = 0.001;
-    CHECK(check_reason(over) == "wall time p95 14.6 ms is over the limit of 1.00 ms");
+    CHECK(check_reason(over) == "wall time p95 14.57 ms is over the limit of 1.000 ms");
 
     CheckResult under = failed("max_rss_bytes", "bytes", 1024.0 * 1024);
     under.min = 2.0 * 1024 * 1024;
