@@ -22,6 +22,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
+// The non-empty parts of `path` between '/' ("/blog//a/" -> blog, a).
+std::vector<std::string> path_segments(std::string_view path);
+
 // "a, b, c" for {"a", "b", "c"} with ", " as the separator.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

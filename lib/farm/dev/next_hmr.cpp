@@ -1,5 +1,7 @@
 #include "farm/dev/next_hmr.hpp"
 
+#include "farm/core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -36,22 +38,7 @@ std::string percent_decoded(const std::string& text) {
 
 // The path's segments ("/blog/a" -> blog, a); a query or fragment ends it.
 std::vector<std::string> segments_of(const std::string& path) {
-    std::vector<std::string> parts;
-    std::string part;
-    for (char c : path.substr(0, path.find_first_of("?#"))) {
-        if (c == '/') {
-            if (!part.empty()) {
-                parts.push_back(part);
-            }
-            part.clear();
-        } else {
-            part += c;
-        }
-    }
-    if (!part.empty()) {
-        parts.push_back(part);
-    }
-    return parts;
+    return core::path_segments(std::string_view(path).substr(0, path.find_first_of("?#")));
 }
 
 } // namespace

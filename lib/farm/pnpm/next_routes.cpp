@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
 #include "farm/core/json_depth.hpp"
+#include "farm/core/text.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -51,22 +52,7 @@ void add_files(const json& pages, const std::string& key, std::vector<std::strin
 }
 
 std::vector<std::string> segments_of(const std::string& key) {
-    std::vector<std::string> parts;
-    std::string part;
-    for (char c : key) {
-        if (c == '/') {
-            if (!part.empty()) {
-                parts.push_back(part);
-            }
-            part.clear();
-        } else {
-            part += c;
-        }
-    }
-    if (!part.empty()) {
-        parts.push_back(part);
-    }
-    return parts;
+    return core::path_segments(key);
 }
 
 // "/(shop)/cart/page" -> "/cart": groups and parallel-route slots are not in the URL.
