@@ -149,9 +149,12 @@ std::optional<std::pair<std::string, int>> url_host_port(const std::string& url)
     if (host.size() > 2 && host.front() == '[') {
         host = host.substr(1, host.size() - 2);
     }
-    int port = match[3].matched               ? std::stoi(match[3].str())
-               : (match[1].str().size() == 5) ? 443
-                                              : 80;
+    std::string digits = match[3].str();
+    if (match[3].matched &&
+        (digits.size() > 5 || std::stoi(digits) < 1 || std::stoi(digits) > 65535)) {
+        return std::nullopt; // no TCP port (and too many digits for stoi)
+    }
+    int port = match[3].matched ? std::stoi(digits) : (match[1].str().size() == 5) ? 443 : 80;
     return std::make_pair(host, port);
 }
 

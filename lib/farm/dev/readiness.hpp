@@ -63,7 +63,7 @@ class PrintedAddress {
 };
 
 // The host and port a URL points at ("http://localhost:5173/x" -> localhost, 5173; the scheme's
-// port when none is written). Empty when it is not an http(s) URL.
+// port when none is written). Empty when it is not an http(s) URL or its port is not 1-65535.
 std::optional<std::pair<std::string, int>> url_host_port(const std::string& url);
 
 } // namespace farm::dev

@@ -202,6 +202,10 @@ TEST_CASE("dev::url_host_port reads host and port, with the scheme's default") {
     CHECK(url_host_port("http://u:p@127.0.0.1") == std::make_pair(std::string("127.0.0.1"), 80));
     CHECK(url_host_port("http://[::1]:8080/") == std::make_pair(std::string("::1"), 8080));
     CHECK_FALSE(url_host_port("ftp://host/"));
+    // No TCP port: nothing (a port of 40 digits made std::stoi throw; found by fuzz_dev_lines).
+    CHECK_FALSE(url_host_port("http://localhost:0/"));
+    CHECK_FALSE(url_host_port("http://localhost:70000/"));
+    CHECK_FALSE(url_host_port("http://localhost:" + std::string(40, '2') + "/"));
 }
 
 TEST_CASE("dev::url_host_port: what is not an http(s) URL gives nothing") {
