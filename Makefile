@@ -55,8 +55,8 @@ test-tools: test-build
 
 # FARM_TEST_STRICT: what test-tools installed must be there (a test fails instead of skipping).
 # `make test`: the CLI tests against the binary, the unit tests under the sanitizers (their only
-# build: building them a second time without sanitizers cost minutes and found nothing more),
-# then the fuzz targets.
+# build in `make test`: a second, unsanitized build of the same tests cost minutes), then the
+# fuzz targets.
 test: test-deps test-build asan test-tools
 	@cd $(BUILD_DIR) && FARM_TEST_STRICT=1 ctest --output-on-failure -j $(JOBS) -LE unit
 	@cd $(ASAN_DIR) && ctest --output-on-failure

@@ -82,7 +82,7 @@ ScratchFolder::ScratchFolder(const fs::path& project_root)
     : m_root(fs::absolute(project_root).lexically_normal()) {
     fs::path farm_folder = m_root / ".farm";
     std::error_code ec;
-    m_created_farm_folder = fs::create_directory(farm_folder, ec);
+    fs::create_directory(farm_folder, ec);
     std::string pattern = (farm_folder / (std::string(k_prefix) + "XXXXXX")).string();
     if (ec || mkdtemp(pattern.data()) == nullptr) {
         throw Error("cannot create farm's scratch folder in " + farm_folder.string() +
@@ -149,10 +149,6 @@ ScratchFolder::~ScratchFolder() {
         close(m_deleter_input); // the end of its input: it removes the folder when it is done
     } else {
         fs::remove_all(m_path, ec);
-        if (m_created_farm_folder) {
-            fs::remove(m_root / ".farm",
-                       ec); // only when empty: farm may have put its history there
-        }
     }
     if (m_lock_fd >= 0) {
         close(m_lock_fd); // the deleting process keeps its own copy of the lock

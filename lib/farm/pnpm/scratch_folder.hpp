@@ -15,8 +15,8 @@
 //
 // farm does not wait for it: when the ScratchFolder is destroyed (also after an interrupt:
 // farm's signal handlers only set a flag, so the stack unwinds normally), the deleting process
-// finishes what it was given, removes the scratch folder (and .farm when farm made it and it is
-// empty) and exits on its own, after farm's call has ended. Deleting a node_modules of a
+// finishes what it was given, removes the scratch folder (never .farm: a farm started meanwhile
+// may be creating its history there) and exits on its own, after farm's call has ended. Deleting a node_modules of a
 // thousand packages takes tens of seconds on a busy disk; waiting for it was most of farm's own
 // time around the installs it measured. A scratch folder left by a farm that was killed
 // (SIGKILL, power loss) is removed by the next one: each folder holds a lock file that its live
@@ -57,7 +57,6 @@ class ScratchFolder {
 
     std::filesystem::path m_root;
     std::filesystem::path m_path;
-    bool m_created_farm_folder = false;
     int m_lock_fd = -1;
     int m_deleter_input = -1; // the write end of the deleting process's stdin; -1: none
     std::size_t m_discarded = 0;

@@ -40,15 +40,6 @@ using farm::test::make_run;
 using farm::test::same_bits;
 using farm::test::timestamp;
 
-namespace {
-
-std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-} // namespace
-
 TEST_CASE("history::Store records a run and load_run reads it back exactly") {
     fs::path path = fresh_db("history-roundtrip.db");
     Store store(path, Store::Mode::create);
@@ -309,7 +300,7 @@ int record_concurrently(const fs::path& path, int children, int runs_each,
         REQUIRE(waitpid(pid, &status, 0) == pid);
         bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (!ok) {
-            std::string error = read_bytes(error_file(path, child_of(pid)));
+            std::string error = farm::test::read_file(error_file(path, child_of(pid)));
             MESSAGE("child " << pid << " ended with status " << status << ": " << error);
             ++failed;
         }

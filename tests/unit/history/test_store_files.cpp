@@ -40,20 +40,6 @@ using farm::test::make_run;
 using farm::test::same_bits;
 using farm::test::timestamp;
 
-namespace {
-
-std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-} // namespace
-
 TEST_CASE("history::Store creates missing folders in create mode") {
     fs::path folder = fs::current_path() / "history-nested";
     fs::remove_all(folder);
@@ -81,7 +67,7 @@ TEST_CASE("history::Store accepts a bare file name in the current folder") {
 
 TEST_CASE("history::Store initialises an empty file") {
     fs::path path = fresh_db("history-empty-file.db");
-    write_bytes(path, "");
+    farm::test::write_file(path, "");
     Store store(path, Store::Mode::existing);
     CHECK(store.schema_version() == latest_schema_version);
     CHECK(store.recent_runs(everything()).empty());
@@ -89,7 +75,7 @@ TEST_CASE("history::Store initialises an empty file") {
 
 TEST_CASE("history::Store refuses a damaged file and leaves it untouched") {
     auto check_refused = [](const fs::path& path, const std::string& expected_words) {
-        std::string before = read_bytes(path);
+        std::string before = farm::test::read_file(path);
         REQUIRE_FALSE(before.empty());
         for (Store::Mode mode : {Store::Mode::existing, Store::Mode::create}) {
             std::string message = database_error_of([&] { Store store(path, mode); });
@@ -97,7 +83,7 @@ TEST_CASE("history::Store refuses a damaged file and leaves it untouched") {
             CHECK_FALSE(message.empty());
             CHECK(message.find(path.string()) != std::string::npos);
             CHECK(message.find(expected_words) != std::string::npos);
-            CHECK(read_bytes(path) == before);
+            CHECK(farm::test::read_file(path) == before);
         }
     };
 
@@ -108,7 +94,7 @@ TEST_CASE("history::Store refuses a damaged file and leaves it untouched") {
         for (char& c : garbage) {
             c = static_cast<char>(random() & 0xff);
         }
-        write_bytes(path, garbage);
+        farm::test::write_file(path, garbage);
         check_refused(path, "damaged or not a SQLite database");
     }
     SUBCASE("4 KB of text") {
@@ -118,19 +104,19 @@ TEST_CASE("history::Store refuses a damaged file and leaves it untouched") {
             text += "This is a shopping list, not a database: eggs, milk, bread.\n";
         }
         text.resize(4096);
-        write_bytes(path, text);
+        farm::test::write_file(path, text);
         check_refused(path, "damaged or not a SQLite database");
     }
     SUBCASE("a few bytes of text") {
         fs::path path = fresh_db("history-short.db");
-        write_bytes(path, "hello\n");
+        farm::test::write_file(path, "hello\n");
         check_refused(path, "damaged or not a SQLite database");
     }
     SUBCASE("a SQLite header followed by garbage") {
         fs::path path = fresh_db("history-header.db");
         std::string bytes("SQLite format 3", 16);
         bytes.resize(4096, '\x5a');
-        write_bytes(path, bytes);
+        farm::test::write_file(path, bytes);
         check_refused(path, "damaged or not a SQLite database");
     }
 }
@@ -154,7 +140,7 @@ void create_large_database(const fs::path& path) {
 // read must fail with a DatabaseError naming the file; nothing may crash, and the file's bytes
 // must stay as they were.
 void check_damaged_database(const fs::path& path) {
-    std::string before = read_bytes(path);
+    std::string before = farm::test::read_file(path);
     for (Store::Mode mode : {Store::Mode::existing, Store::Mode::create}) {
         bool refused = false;
         std::string message;
@@ -177,7 +163,7 @@ void check_damaged_database(const fs::path& path) {
         CAPTURE(message);
         CHECK(refused);
         CHECK(message.find(path.string()) != std::string::npos);
-        CHECK(read_bytes(path) == before);
+        CHECK(farm::test::read_file(path) == before);
     }
 }
 
@@ -199,7 +185,7 @@ TEST_CASE("history::Store fails cleanly on a database damaged in place") {
     fs::path path = fresh_db("history-zeroed.db");
     create_large_database(path);
     REQUIRE_FALSE(fs::exists(path.string() + "-wal"));
-    std::string bytes = read_bytes(path);
+    std::string bytes = farm::test::read_file(path);
     REQUIRE(bytes.size() > 64 * 1024);
     std::size_t from = bytes.size() / 2;
     SUBCASE("pages zeroed") {
@@ -211,7 +197,7 @@ TEST_CASE("history::Store fails cleanly on a database damaged in place") {
             bytes[i] = static_cast<char>(random() & 0xff);
         }
     }
-    write_bytes(path, bytes);
+    farm::test::write_file(path, bytes);
     check_damaged_database(path);
 }
 
@@ -223,13 +209,13 @@ TEST_CASE("history::Store refuses a database of another program") {
             db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)");
             db.exec("INSERT INTO notes (text) VALUES ('keep me')");
         }
-        std::string before = read_bytes(path);
+        std::string before = farm::test::read_file(path);
         for (Store::Mode mode : {Store::Mode::existing, Store::Mode::create}) {
             std::string message = database_error_of([&] { Store store(path, mode); });
             CAPTURE(message);
             CHECK(message.find(path.string()) != std::string::npos);
             CHECK(message.find("another program") != std::string::npos);
-            CHECK(read_bytes(path) == before);
+            CHECK(farm::test::read_file(path) == before);
         }
         SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
         CHECK(db.execAndGet("PRAGMA user_version").getInt() == 0);
@@ -243,10 +229,10 @@ TEST_CASE("history::Store refuses a database of another program") {
             db.exec("CREATE TABLE settings (key TEXT, value TEXT)");
             db.exec("PRAGMA user_version = 1");
         }
-        std::string before = read_bytes(path);
+        std::string before = farm::test::read_file(path);
         std::string message = database_error_of([&] { Store store(path, Store::Mode::create); });
         CHECK(message.find("another program") != std::string::npos);
-        CHECK(read_bytes(path) == before);
+        CHECK(farm::test::read_file(path) == before);
     }
     SUBCASE("a farm_meta of another application") {
         fs::path path = fresh_db("history-foreign-meta.db");
@@ -256,10 +242,10 @@ TEST_CASE("history::Store refuses a database of another program") {
             db.exec("INSERT INTO farm_meta VALUES ('application', 'barn')");
             db.exec("PRAGMA user_version = 2");
         }
-        std::string before = read_bytes(path);
+        std::string before = farm::test::read_file(path);
         std::string message = database_error_of([&] { Store store(path, Store::Mode::create); });
         CHECK(message.find("another program") != std::string::npos);
-        CHECK(read_bytes(path) == before);
+        CHECK(farm::test::read_file(path) == before);
     }
 }
 
@@ -274,14 +260,14 @@ TEST_CASE("history::Store refuses a database of a newer farm") {
         db.exec("PRAGMA user_version = 99");
     }
     REQUIRE_FALSE(fs::exists(path.string() + "-wal"));
-    std::string before = read_bytes(path);
+    std::string before = farm::test::read_file(path);
     for (Store::Mode mode : {Store::Mode::existing, Store::Mode::create}) {
         std::string message = database_error_of([&] { Store store(path, mode); });
         CAPTURE(message);
         CHECK(message.find("newer") != std::string::npos);
         CHECK(message.find("99") != std::string::npos);
         CHECK(message.find(path.string()) != std::string::npos);
-        CHECK(read_bytes(path) == before);
+        CHECK(farm::test::read_file(path) == before);
     }
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == 99);
@@ -304,7 +290,7 @@ TEST_CASE("history::Store in existing mode neither finds nor creates a missing f
 TEST_CASE("history::Store refuses a path it cannot create") {
     fs::path file = fs::current_path() / "history-somefile";
     fs::remove_all(file);
-    write_bytes(file, "a regular file\n");
+    farm::test::write_file(file, "a regular file\n");
     fs::path path = file / "sub" / "perf.db";
     for (Store::Mode mode : {Store::Mode::create, Store::Mode::existing}) {
         std::string message = database_error_of([&] { Store store(path, mode); });
@@ -313,7 +299,7 @@ TEST_CASE("history::Store refuses a path it cannot create") {
         CHECK(message.find((file / "sub").string()) != std::string::npos);
     }
     CHECK(fs::is_regular_file(file));
-    CHECK(read_bytes(file) == "a regular file\n");
+    CHECK(farm::test::read_file(file) == "a regular file\n");
 }
 
 TEST_CASE("history::Store refuses a folder") {

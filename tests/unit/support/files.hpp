@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace farm::test {
@@ -24,6 +25,12 @@ inline std::filesystem::path fresh_db(const std::string& name) {
         std::filesystem::remove(std::filesystem::path(path.string() + suffix));
     }
     return path;
+}
+
+// The bytes of `file`; empty when it cannot be read.
+inline std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // Writes `text` to `file` byte for byte, creating its folders.
