@@ -70,7 +70,7 @@ std::string remote_server(const std::vector<ai::Target>& targets) {
     return {};
 }
 
-std::optional<std::string> environment(const char* name) {
+std::optional<std::string> environment_value(const char* name) {
     const char* value = std::getenv(name);
     return value ? std::optional<std::string>(value) : std::nullopt;
 }
@@ -89,7 +89,7 @@ void AiSession::start_gpu_telemetry() {
     }
     // Throws for a --gpu that names no device, before anything is sent.
     sys::GpuSelection selection =
-        sys::select_gpus(devices, m_options.gpu, environment("CUDA_VISIBLE_DEVICES"));
+        sys::select_gpus(devices, m_options.gpu, environment_value("CUDA_VISIBLE_DEVICES"));
     std::string remote = remote_server(m_targets.targets);
     if (m_options.gpu.empty() && !remote.empty()) {
         // This machine's GPU says nothing of a server elsewhere.

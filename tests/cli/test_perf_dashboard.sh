@@ -47,8 +47,8 @@ alerts=$(sed -n '/^Alerts/,$p' <<<"$OUT")
 expect_contains "$alerts" "BUDGET" "the breached budget is an alert"
 expect_contains "$alerts" "dist/*.js" "the alert names the budget"
 expect_contains "$alerts" "1 kB" "the alert says the limit"
-expect_contains "$alerts" "THRESHOLD  quick: wall_s median" "the breached suite threshold is an alert"
-expect_contains "$alerts" "at most 0.001" "with its limit"
+expect_contains "$alerts" "THRESHOLD  quick: wall time" "the breached suite threshold is an alert, its metric named"
+expect_contains "$alerts" "is over the limit of 1.000 ms" "with its limit in the metric's unit"
 expect_eq "$(grep -c THRESHOLD <<<"$alerts")" "1" "the threshold that holds is no alert"
 
 # --json: one document with the same content.
@@ -62,6 +62,7 @@ expect_eq "$(json_get "$OUT" 'd["latest"][0]["metric"]')" "wall_s" "primary metr
 expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["path"]')" "dist/*.js" "budget alert"
 expect_eq "$(json_get "$OUT" 'd["alerts"]["budgets"][0]["measured_bytes"]')" "20000" "its size"
 expect_eq "$(json_get "$OUT" '[(t["source"], t["subject"]) for t in d["alerts"]["thresholds"]]')" "[(\"test suite 'quick'\", 'quick')]" "threshold alert"
+expect_contains "$(json_get "$OUT" 'd["alerts"]["thresholds"][0]["finding"]')" "is over the limit of 1.000 ms" "its finding in the metric's unit"
 
 # --watch piped prints once and ends by itself.
 timeout 10 "$FARM" perf --watch >watch.out 2>watch.err

@@ -10,7 +10,7 @@ namespace farm::analysis {
 
 namespace {
 
-std::string ms(double seconds) {
+std::string ms_of_seconds(double seconds) {
     return std::to_string(std::llround(seconds * 1000)) + " ms";
 }
 
@@ -75,7 +75,9 @@ std::string longest_phase(const DevServiceFindings& f) {
         }
         previous = &phases[i];
     }
-    return best.empty() ? "" : "; the longest phase: " + best + ", " + ms(std::max(0.0, longest));
+    return best.empty()
+               ? ""
+               : "; the longest phase: " + best + ", " + ms_of_seconds(std::max(0.0, longest));
 }
 
 std::string reload_clock_name(const std::string& clock) {
@@ -91,9 +93,9 @@ void add_reload_advice(std::vector<Advice>& advice, const DevServiceFindings& f,
         advice.push_back(
             {"reload:" + f.name,
              "slow_reload",
-             "a hot reload takes " + ms(*verdict.reload_waited_s) +
+             "a hot reload takes " + ms_of_seconds(*verdict.reload_waited_s) +
                  (clock.empty() ? "" : " " + clock) + " (median of " + std::to_string(f.reloads) +
-                 "), over " + ms(t.reload_slow_s),
+                 "), over " + ms_of_seconds(t.reload_slow_s),
              {"watch less: ignore node_modules, dist, .git and generated files",
               "use hot module replacement instead of restarting the process (Vite HMR, "
               "node --watch only for back ends)",
@@ -103,9 +105,10 @@ void add_reload_advice(std::vector<Advice>& advice, const DevServiceFindings& f,
         advice.push_back(
             {"reload:" + f.name,
              "browser_update_lag",
-             "the browser shows an edit " + ms((*f.browser_ms - *f.hmr_ms) / 1000) +
-                 " after the dev server's HMR message (" + ms(*f.hmr_ms / 1000) + " -> " +
-                 ms(*f.browser_ms / 1000) + ", medians), over " + ms(t.browser_lag_s),
+             "the browser shows an edit " + ms_of_seconds((*f.browser_ms - *f.hmr_ms) / 1000) +
+                 " after the dev server's HMR message (" + ms_of_seconds(*f.hmr_ms / 1000) +
+                 " -> " + ms_of_seconds(*f.browser_ms / 1000) + ", medians), over " +
+                 ms_of_seconds(t.browser_lag_s),
              {"look in the browser's console for a full reload instead of a hot update (a module "
               "that exports components and other values, or an edit outside React's tree)",
               "keep the edited component's module small: the browser fetches and runs it, then "
@@ -148,9 +151,9 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
         DevVerdict verdict = judge_dev_service(f, t);
         if (verdict.startup == "slow") {
             advice.push_back({"startup:" + f.name, "slow_startup",
-                              f.kind + " service takes " + ms(*f.startup_median_s) +
+                              f.kind + " service takes " + ms_of_seconds(*f.startup_median_s) +
                                   " to be ready (median of " + std::to_string(f.startup_runs) +
-                                  " runs), over " + ms(verdict.startup_threshold_s) +
+                                  " runs), over " + ms_of_seconds(verdict.startup_threshold_s) +
                                   longest_phase(f),
                               startup_suggestions(f.kind)});
         } else if (verdict.startup == "ok" && f.first_2xx_s &&
@@ -158,10 +161,10 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
             advice.push_back(
                 {"startup:" + f.name,
                  "slow_first_page",
-                 "the page first answers " + ms(*f.first_2xx_s) + " after the start (median of " +
-                     std::to_string(f.startup_runs) + " runs), the service being ready after " +
-                     ms(*f.startup_median_s) + ", over " + ms(verdict.startup_threshold_s) +
-                     longest_phase(f),
+                 "the page first answers " + ms_of_seconds(*f.first_2xx_s) +
+                     " after the start (median of " + std::to_string(f.startup_runs) +
+                     " runs), the service being ready after " + ms_of_seconds(*f.startup_median_s) +
+                     ", over " + ms_of_seconds(verdict.startup_threshold_s) + longest_phase(f),
                  {"the first request compiles the page (Next.js compiles each route on demand; "
                   "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
                   "server.warmup)",

@@ -28,7 +28,7 @@ void add_dev_alerts(const core::Config& config, const std::vector<history::Run>&
         });
         out.push_back({"thresholds.dev", advice.subject, advice.finding,
                        advice.suggestions.empty() ? "" : advice.suggestions.front(),
-                       run == latest.end() ? 0 : run->id});
+                       run == latest.end() ? 0 : run->id, std::nullopt});
     }
 }
 
@@ -109,7 +109,7 @@ std::vector<ThresholdAlert> threshold_alerts(const core::Config& config,
             out.push_back({"test suite '" + suite.name + "'", check.subject, check.message,
                            "run `farm perf:test --suite " + suite.name +
                                "` after a fix; the limit is in farm.config.json (test.suites)",
-                           run == covered.end() ? 0 : run->id});
+                           run == covered.end() ? 0 : run->id, check});
         }
     }
     add_dev_alerts(config, latest, out);

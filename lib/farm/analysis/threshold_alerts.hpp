@@ -7,6 +7,7 @@
 // did not measure, is not (perf:test fails those; the dashboard shows what is, not what is not).
 #pragma once
 
+#include "farm/analysis/suite_thresholds.hpp"
 #include "farm/core/config.hpp"
 #include "farm/history/run.hpp"
 
@@ -23,6 +24,9 @@ struct ThresholdAlert {
     std::string finding; // what was measured against what limit
     std::string action;  // what to do
     std::int64_t run_id = 0;
+    // The breached check of a perf:test suite, so that a view can say it in the metric's unit
+    // ("wall time p95 14.57 ms is over the limit of 1.000 ms"); none for thresholds.dev.
+    std::optional<CheckResult> check;
 };
 
 // Whether `run` is one the suite makes: its command's subject, its pnpm project's subjects,

@@ -5,6 +5,7 @@
 
 #include "farm/core/redact.hpp"
 
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ std::optional<std::string> closest_match(std::string_view word,
 
 // The non-empty parts of `path` between '/' ("/blog//a/" -> blog, a).
 std::vector<std::string> path_segments(std::string_view path);
+
+// Whether `a` and `b` are the same text when ASCII letters are compared without case (HTTP header
+// names, environment keys).
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+// "30 s", "0.25 s": a duration for a message, as number_text writes the number.
+std::string seconds_text(double seconds);
 
 // "a, b, c" for {"a", "b", "c"} with ", " as the separator.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
@@ -51,6 +59,15 @@ std::optional<double> parse_age(std::string_view text);
 // or '+', the same in every locale); `rest` gets what follows. nullopt when there is none, or when
 // it is "nan", "inf" or out of a double's range.
 std::optional<double> leading_finite_number(std::string_view text, std::string_view& rest);
+
+// Whether the whole of `text` is a number of type Number (as std::from_chars reads it: no spaces,
+// no '+', no sign for an unsigned type), stored in `value`; false leaves `value` unspecified.
+template <typename Number>
+bool parse_number(std::string_view text, Number& value) {
+    const char* end = text.data() + text.size();
+    std::from_chars_result result = std::from_chars(text.data(), end, value);
+    return result.ec == std::errc() && result.ptr == end;
+}
 
 // The whole of `text` as a finite number (nothing may follow it).
 std::optional<double> finite_number(std::string_view text);

@@ -10,7 +10,7 @@ namespace farm::history {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 // The iterations in index order: the order of "times", whatever order they were collected in.
 std::vector<const measure::IterationRecord*> by_index(const Run& run) {
@@ -24,8 +24,8 @@ std::vector<const measure::IterationRecord*> by_index(const Run& run) {
     return order;
 }
 
-Json number_or_null(const std::optional<double>& value) {
-    return value && std::isfinite(*value) ? Json(*value) : Json(nullptr);
+OrderedJson number_or_null(const std::optional<double>& value) {
+    return value && std::isfinite(*value) ? OrderedJson(*value) : OrderedJson(nullptr);
 }
 
 std::optional<double> mean_of(const std::vector<double>& values) {
@@ -36,8 +36,8 @@ std::optional<double> mean_of(const std::vector<double>& values) {
 }
 
 // hyperfine writes memory_usage_byte for every run or not at all.
-Json memory_usage(const std::vector<const measure::IterationRecord*>& iterations) {
-    Json bytes = Json::array();
+OrderedJson memory_usage(const std::vector<const measure::IterationRecord*>& iterations) {
+    OrderedJson bytes = OrderedJson::array();
     for (const measure::IterationRecord* it : iterations) {
         std::optional<double> rss = it->metric("max_rss_bytes");
         if (!rss || !std::isfinite(*rss) || *rss < 0) {
@@ -49,12 +49,12 @@ Json memory_usage(const std::vector<const measure::IterationRecord*>& iterations
 }
 
 // Every metric but wall_s (that is "times"), one value per iteration, null where not measured.
-Json farm_metrics(const std::vector<const measure::IterationRecord*>& iterations) {
-    Json metrics = Json::object();
+OrderedJson farm_metrics(const std::vector<const measure::IterationRecord*>& iterations) {
+    OrderedJson metrics = OrderedJson::object();
     for (const measure::IterationRecord* it : iterations) {
         for (const measure::MetricValue& m : it->metrics) {
             if (m.name != "wall_s" && !metrics.contains(m.name)) {
-                metrics[m.name] = {{"unit", m.unit}, {"values", Json::array()}};
+                metrics[m.name] = {{"unit", m.unit}, {"values", OrderedJson::array()}};
             }
         }
     }
@@ -66,7 +66,7 @@ Json farm_metrics(const std::vector<const measure::IterationRecord*>& iterations
     return metrics;
 }
 
-Json farm_context(const sys::RunContext& c) {
+OrderedJson farm_context(const sys::RunContext& c) {
     return {{"git", {{"commit", c.git.commit}, {"branch", c.git.branch}, {"dirty", c.git.dirty}}},
             {"host",
              {{"name", c.host.name},
@@ -79,10 +79,10 @@ Json farm_context(const sys::RunContext& c) {
             {"project", c.project}};
 }
 
-Json farm_part(const Run& run, const HyperfineFigures& figures,
-               const std::vector<const measure::IterationRecord*>& iterations) {
-    Json farm;
-    farm["run_id"] = run.id > 0 ? Json(run.id) : Json(nullptr);
+OrderedJson farm_part(const Run& run, const HyperfineFigures& figures,
+                      const std::vector<const measure::IterationRecord*>& iterations) {
+    OrderedJson farm;
+    farm["run_id"] = run.id > 0 ? OrderedJson(run.id) : OrderedJson(nullptr);
     farm["kind"] = run.kind;
     farm["subject"] = run.subject;
     farm["status"] = to_string(run.status);
@@ -90,17 +90,17 @@ Json farm_part(const Run& run, const HyperfineFigures& figures,
     farm["duration_s"] = run.duration_s;
     farm["folder"] = run.folder;
     farm["batch_id"] = run.batch_id;
-    farm["order_seed"] = run.order_seed ? Json(*run.order_seed) : Json(nullptr);
+    farm["order_seed"] = run.order_seed ? OrderedJson(*run.order_seed) : OrderedJson(nullptr);
     farm["shell_overhead_s"] = number_or_null(run.shell_overhead_s);
-    Json parameters = Json::array();
+    OrderedJson parameters = OrderedJson::array();
     for (const auto& [name, value] : run.parameters) {
         parameters.push_back({name, value});
     }
     farm["parameters"] = parameters;
     farm["statistics_over"] = figures.statistics_over;
-    farm["ci95"] =
-        figures.ci95_low ? Json::array({*figures.ci95_low, *figures.ci95_high}) : Json(nullptr);
-    Json signals = Json::array();
+    farm["ci95"] = figures.ci95_low ? OrderedJson::array({*figures.ci95_low, *figures.ci95_high})
+                                    : OrderedJson(nullptr);
+    OrderedJson signals = OrderedJson::array();
     for (const measure::IterationRecord* it : iterations) {
         signals.push_back(it->signal);
     }
@@ -110,10 +110,10 @@ Json farm_part(const Run& run, const HyperfineFigures& figures,
     return farm;
 }
 
-Json hyperfine_result(const Run& run) {
+OrderedJson hyperfine_result(const Run& run) {
     std::vector<const measure::IterationRecord*> iterations = by_index(run);
     HyperfineFigures figures = hyperfine_figures(run);
-    Json result;
+    OrderedJson result;
     result["command"] = run.command;
     result["mean"] = number_or_null(figures.mean);
     result["stddev"] = number_or_null(figures.stddev);
@@ -122,15 +122,15 @@ Json hyperfine_result(const Run& run) {
     result["system"] = number_or_null(figures.system);
     result["min"] = number_or_null(figures.min);
     result["max"] = number_or_null(figures.max);
-    Json times = Json::array();
-    Json exit_codes = Json::array();
+    OrderedJson times = OrderedJson::array();
+    OrderedJson exit_codes = OrderedJson::array();
     for (const measure::IterationRecord* it : iterations) {
         times.push_back(number_or_null(it->metric("wall_s")));
         std::optional<int> code = hyperfine_exit_code(*it);
-        exit_codes.push_back(code ? Json(*code) : Json(nullptr));
+        exit_codes.push_back(code ? OrderedJson(*code) : OrderedJson(nullptr));
     }
     result["times"] = times;
-    Json memory = memory_usage(iterations);
+    OrderedJson memory = memory_usage(iterations);
     if (!memory.is_null()) {
         result["memory_usage_byte"] = memory;
     }
@@ -139,7 +139,7 @@ Json hyperfine_result(const Run& run) {
         std::vector<std::pair<std::string, std::string>> sorted = run.parameters;
         std::stable_sort(sorted.begin(), sorted.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
-        Json parameters = Json::object();
+        OrderedJson parameters = OrderedJson::object();
         for (const auto& [name, value] : sorted) {
             parameters[name] = value;
         }
@@ -203,14 +203,14 @@ HyperfineFigures hyperfine_figures(const Run& run) {
 }
 
 std::string hyperfine_json(const std::vector<Run>& runs) {
-    Json results = Json::array();
+    OrderedJson results = OrderedJson::array();
     for (const Run& run : runs) {
         results.push_back(hyperfine_result(run));
     }
-    Json document;
+    OrderedJson document;
     document["results"] = std::move(results);
     // A command line is not always UTF-8; JSON text must be.
-    return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+    return document.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
 
 } // namespace farm::history

@@ -3,6 +3,7 @@
 #include "farm/net/curl_library.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 #include "farm/core/version.hpp"
 
 #include <algorithm>
@@ -15,13 +16,6 @@
 namespace farm::net {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 // As the curl tool does: a CA bundle named by CURL_CA_BUNDLE, else SSL_CERT_FILE, is trusted
 // instead of the system's (a company's CA, a local server's own certificate). Null: the system's.
@@ -37,7 +31,7 @@ const char* ca_bundle_from_environment() {
 
 bool has_header(const HttpHeaders& headers, std::string_view name) {
     return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
-        return equals_ignoring_case(header.first, name);
+        return core::equals_ignoring_case(header.first, name);
     });
 }
 

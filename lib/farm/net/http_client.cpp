@@ -15,18 +15,10 @@
 #include <cctype>
 #include <memory>
 #include <new>
-#include <sstream>
 
 namespace farm::net {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 std::string_view trim(std::string_view text) {
     const char* blanks = " \t\r\n";
@@ -43,12 +35,6 @@ std::pair<std::size_t, std::size_t> authority_bounds(std::string_view url) {
     std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
     std::size_t end = url.find_first_of("/?#", start);
     return {start, end == std::string_view::npos ? url.size() : end};
-}
-
-std::string format_seconds(double seconds) {
-    std::ostringstream out;
-    out << seconds << " s";
-    return out.str();
 }
 
 struct EasyDeleter {
@@ -152,7 +138,7 @@ class Transfer {
                                    ": " + detail);
             }
             throw NetworkError("no complete answer from " + peer + url + " within " +
-                               format_seconds(m_request.total_timeout_s) + ": " + detail);
+                               core::seconds_text(m_request.total_timeout_s) + ": " + detail);
         default:
             throw NetworkError("the " + m_request.method + " request to " + peer + url +
                                " failed: " + detail);
@@ -170,7 +156,7 @@ class Transfer {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (equals_ignoring_case(key, name)) {
+        if (core::equals_ignoring_case(key, name)) {
             return value;
         }
     }

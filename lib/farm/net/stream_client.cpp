@@ -19,18 +19,11 @@
 
 #include <algorithm>
 #include <climits>
-#include <sstream>
 #include <stdexcept>
 
 namespace farm::net {
 
 namespace {
-
-std::string format_seconds(double seconds) {
-    std::ostringstream out;
-    out << seconds << " s";
-    return out.str();
-}
 
 CURLM* multi_of(void* multi) {
     return static_cast<CURLM*>(multi);
@@ -219,7 +212,7 @@ std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, Steady
     if (transfer.first_byte_deadline && !transfer.outcome.first_byte &&
         now >= *transfer.first_byte_deadline) {
         return "no answer from " + url_for_messages(transfer.request.url) + " within " +
-               format_seconds(transfer.first_byte_timeout_s);
+               core::seconds_text(transfer.first_byte_timeout_s);
     }
     if (transfer.first_content_deadline && now >= *transfer.first_content_deadline) {
         bool content = false;
@@ -232,7 +225,7 @@ std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, Steady
             return std::nullopt;
         }
         return "no content token from " + url_for_messages(transfer.request.url) + " within " +
-               format_seconds(transfer.first_content_timeout_s);
+               core::seconds_text(transfer.first_content_timeout_s);
     }
     return std::nullopt;
 }

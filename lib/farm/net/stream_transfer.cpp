@@ -10,19 +10,12 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <sstream>
 
 namespace farm::net {
 
 namespace {
 
 constexpr std::size_t error_body_limit = 300; // bytes of an error response quoted in messages
-
-std::string format_seconds(double seconds) {
-    std::ostringstream out;
-    out << seconds << " s";
-    return out.str();
-}
 
 std::string one_line(std::string_view text) {
     std::string line;
@@ -186,7 +179,7 @@ void StreamClient::Transfer::classify(int curl_code) {
         } else {
             outcome.failure = StreamFailure::timeout;
             outcome.message = "no complete answer from " + peer + url + " within " +
-                              format_seconds(request.total_timeout_s);
+                              core::seconds_text(request.total_timeout_s);
         }
         break;
     case CURLE_WRITE_ERROR:

@@ -1,6 +1,7 @@
 #include "farm/pnpm/install_log.hpp"
 
 #include "farm/core/json_depth.hpp"
+#include "farm/core/text.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -60,14 +61,6 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& item : items) {
-        out += (out.empty() ? "" : ", ") + item;
-    }
-    return out;
-}
-
 // In double: the difference of two arbitrary int64 times can overflow int64. Real timestamps in
 // ms (about 2^41) are exact as doubles, so this changes nothing for them.
 double seconds_between(std::int64_t start_ms, std::int64_t end_ms) {
@@ -90,14 +83,16 @@ std::vector<InstallWarning> InstallStats::warnings() const {
         out.push_back({"engines", "engines mismatch: " + one_line(message)});
     }
     if (error_code == "ERR_PNPM_IGNORED_BUILDS") {
-        out.push_back({"strict_dep_builds",
-                       "strictDepBuilds failed the install: pnpm ignored the build scripts of " +
-                           (ignored_build_scripts.empty() ? std::string("some dependencies")
-                                                          : joined(ignored_build_scripts)) +
-                           " (allow them with `pnpm approve-builds`)"});
+        out.push_back(
+            {"strict_dep_builds",
+             "strictDepBuilds failed the install: pnpm ignored the build scripts of " +
+                 (ignored_build_scripts.empty() ? std::string("some dependencies")
+                                                : core::join(ignored_build_scripts, ", ")) +
+                 " (allow them with `pnpm approve-builds`)"});
     } else if (!ignored_build_scripts.empty()) {
         out.push_back({"ignored_scripts",
-                       "pnpm ignored the build scripts of " + joined(ignored_build_scripts) +
+                       "pnpm ignored the build scripts of " +
+                           core::join(ignored_build_scripts, ", ") +
                            " (allow them with `pnpm approve-builds` if the build needs them)"});
     }
     return out;

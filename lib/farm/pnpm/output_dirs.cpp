@@ -1,6 +1,7 @@
 #include "farm/pnpm/output_dirs.hpp"
 
 #include "farm/core/input_file.hpp"
+#include "farm/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -171,14 +172,6 @@ std::vector<std::string> candidates(const Package& package, const FrameworkRule&
     return rule.folders;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string text;
-    for (const std::string& item : items) {
-        text += (text.empty() ? "" : ", ") + item;
-    }
-    return text;
-}
-
 bool is_folder(const fs::path& path) {
     std::error_code ec;
     return fs::is_directory(path, ec);
@@ -225,7 +218,7 @@ OutputPlace locate_output(const Package& package, const std::vector<std::string>
         }
     }
     if (!place.folders.empty()) {
-        place.source = label + ": " + joined(place.folders);
+        place.source = label + ": " + core::join(place.folders, ", ");
     }
     return place;
 }
@@ -233,7 +226,7 @@ OutputPlace locate_output(const Package& package, const std::vector<std::string>
 std::string missing_output_hint(const Package& package, const OutputPlace& place) {
     std::string what = place.framework.empty() ? "" : place.framework + " ";
     return "no " + what + "output folder found in " + package.name + " (looked for " +
-           joined(place.looked_for) +
+           core::join(place.looked_for, ", ") +
            "): name it with --output-dir DIR or build.output_dirs in farm.config.json";
 }
 

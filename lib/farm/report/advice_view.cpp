@@ -9,10 +9,6 @@ namespace farm::report {
 namespace {
 
 // Bold, not coloured: colour is kept for PASS/FAIL and significant changes (table.hpp).
-std::string bold(const std::string& text, bool color) {
-    return color ? "\033[1m" + text + "\033[0m" : text;
-}
-
 std::string evidence_text(const std::vector<std::int64_t>& runs) {
     std::string out = runs.size() == 1 ? "run " : "runs ";
     for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -3,6 +3,8 @@
 #include "farm/core/fixed_text.hpp"
 #include "farm/report/format.hpp"
 #include "farm/report/screen_text.hpp"
+#include "farm/report/suite_view.hpp"
+#include "farm/report/table.hpp"
 #include "farm/report/trend_view.hpp"
 
 #include <algorithm>
@@ -16,10 +18,6 @@ constexpr std::size_t label_width = 5; // "CPU  ", "Mem  ", "GPU0 "
 
 std::string percent(double value) {
     return core::fixed(value, 1) + "%";
-}
-
-std::string bold(const std::string& text, bool color) {
-    return color ? "\033[1m" + text + "\033[0m" : text;
 }
 
 // `text` + `part` when the result still fits `width` columns, else `text`: optional details.
@@ -261,8 +259,9 @@ std::vector<std::string> alert_lines(const DashboardData& d, bool color) {
         lines.push_back(alert_label("BUDGET", true, color) + b.budget.path + ": " + what);
     }
     for (const analysis::ThresholdAlert& t : d.thresholds) {
-        lines.push_back(alert_label("THRESHOLD", true, color) + t.subject + ": " + t.finding +
-                        " (" + t.source + ", run " + std::to_string(t.run_id) + ")");
+        lines.push_back(alert_label("THRESHOLD", true, color) + t.subject + ": " +
+                        threshold_alert_text(t) + " (" + t.source + ", run " +
+                        std::to_string(t.run_id) + ")");
     }
     for (const analysis::Recommendation& r : d.alerts_advice) {
         lines.push_back(alert_label(analysis::to_string(r.priority),

@@ -4,6 +4,7 @@
 #include "farm/report/advice_view.hpp"
 #include "farm/report/dashboard_screen.hpp"
 #include "farm/report/format.hpp"
+#include "farm/report/suite_view.hpp"
 #include "farm/report/table.hpp"
 #include "farm/report/trend_view.hpp"
 
@@ -97,8 +98,8 @@ std::string render_alerts(const DashboardData& d, bool color) {
     }
     for (const analysis::ThresholdAlert& t : d.thresholds) {
         std::string label = color ? "\033[1;31mTHRESHOLD\033[0m" : "THRESHOLD";
-        out += "  " + label + "  " + t.subject + ": " + t.finding + " (" + t.source + ", run " +
-               std::to_string(t.run_id) + ")\n";
+        out += "  " + label + "  " + t.subject + ": " + threshold_alert_text(t) + " (" + t.source +
+               ", run " + std::to_string(t.run_id) + ")\n";
         out += "          -> " + t.action + "\n";
     }
     if (!d.alerts_advice.empty()) {
@@ -194,7 +195,7 @@ nlohmann::json dashboard_to_json(const DashboardData& d) {
     for (const analysis::ThresholdAlert& t : d.thresholds) {
         thresholds.push_back({{"source", t.source},
                               {"subject", t.subject},
-                              {"finding", t.finding},
+                              {"finding", threshold_alert_text(t)},
                               {"action", t.action},
                               {"run_id", t.run_id}});
     }

@@ -10,8 +10,8 @@ namespace farm::report {
 
 namespace {
 
-const char* const header = "kind,subject,run_id,started_at,status,git_commit,git_branch,"
-                           "iteration,metric,unit,value\r\n";
+const char* const csv_header = "kind,subject,run_id,started_at,status,git_commit,git_branch,"
+                               "iteration,metric,unit,value\r\n";
 
 std::string csv_number(double value) {
     return std::isfinite(value) ? exact_number(value) : "";
@@ -34,7 +34,7 @@ std::string run_columns(const SubjectTrend& subject, const history::RunOverview&
 
 void write_csv(const ReportData& report, const std::function<void(std::string_view)>& write) {
     constexpr std::size_t piece = 64 * 1024;
-    std::string out = header;
+    std::string out = csv_header;
     auto row_done = [&] {
         if (out.size() >= piece) {
             write(out);

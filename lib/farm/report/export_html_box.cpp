@@ -14,9 +14,9 @@ namespace farm::report {
 
 namespace {
 
-constexpr double width = 520;
-constexpr double height = 220;
-constexpr PlotArea plot{78, width - 14, 12, height - 38};
+constexpr double boxes_width = 520;
+constexpr double boxes_height = 220;
+constexpr PlotArea boxes_plot{78, boxes_width - 14, 12, boxes_height - 38};
 
 struct Quartiles {
     double q1 = 0;
@@ -99,14 +99,16 @@ std::string render_box_plot_svg(const BoxPlot& box_plot) {
     if (std::isfinite(high) && high > 0) {
         high *= 1.04;
     }
-    ValueAxis axis = value_axis(low, high, box_plot.unit, plot);
-    std::string svg = "<svg class=\"chart box-plot\" viewBox=\"0 0 " + svg_coordinate(width) + " " +
-                      svg_coordinate(height) + "\" role=\"img\"" + y_from_attribute(axis) +
-                      "><title>" + html_escape(box_plot.title) + "</title>";
+    ValueAxis axis = value_axis(low, high, box_plot.unit, boxes_plot);
+    std::string svg = "<svg class=\"chart box-plot\" viewBox=\"0 0 " + svg_coordinate(boxes_width) +
+                      " " + svg_coordinate(boxes_height) + "\" role=\"img\"" +
+                      y_from_attribute(axis) + "><title>" + html_escape(box_plot.title) +
+                      "</title>";
     svg += draw_value_axis(axis, box_plot.unit);
-    double slot = (plot.right - plot.left) / double(std::max<std::size_t>(sides.size(), 1));
+    double slot =
+        (boxes_plot.right - boxes_plot.left) / double(std::max<std::size_t>(sides.size(), 1));
     for (std::size_t i = 0; i < sides.size(); ++i) {
-        double x = plot.left + slot * (double(i) + 0.5);
+        double x = boxes_plot.left + slot * (double(i) + 0.5);
         std::vector<double> finite;
         std::copy_if(sides[i]->values.begin(), sides[i]->values.end(), std::back_inserter(finite),
                      [](double v) { return std::isfinite(v); });
@@ -115,7 +117,7 @@ std::string render_box_plot_svg(const BoxPlot& box_plot) {
         }
         svg += draw_box(*sides[i], quartiles_of(finite), axis, x, std::min(90.0, slot * 0.45),
                         box_plot.unit);
-        svg += svg_text(x, plot.bottom + 16, "middle",
+        svg += svg_text(x, boxes_plot.bottom + 16, "middle",
                         sides[i]->label + " (n=" + std::to_string(finite.size()) + ")", "run-id");
     }
     return svg + "</svg>";

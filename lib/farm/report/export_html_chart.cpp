@@ -12,16 +12,17 @@ namespace farm::report {
 namespace {
 
 // The SVG's own coordinates; the page scales it to the width of its box.
-constexpr double width = 520;
-constexpr double height = 244;
-constexpr PlotArea plot{78, width - 14, 14, height - 52}; // left room for "123.4 MiB" labels
-constexpr double inset = 12; // keeps the first and last dot off the axes
+constexpr double trend_width = 520;
+constexpr double trend_height = 244;
+constexpr PlotArea trend_plot{78, trend_width - 14, 14,
+                              trend_height - 52}; // left room for "123.4 MiB" labels
+constexpr double inset = 12;                      // keeps the first and last dot off the axes
 // Run labels closer than this would overlap: only every k-th run is labelled then.
 constexpr double min_label_gap = 44;
 
 // A failed or interrupted run: a cross standing on the x axis at the run's place, with why.
 std::string failed_run_marker(double x, const std::string& tooltip) {
-    double y = plot.bottom - 6;
+    double y = trend_plot.bottom - 6;
     std::string d = "M" + svg_coordinate(x - 4) + "," + svg_coordinate(y - 4) + " L" +
                     svg_coordinate(x + 4) + "," + svg_coordinate(y + 4) + " M" +
                     svg_coordinate(x - 4) + "," + svg_coordinate(y + 4) + " L" +
@@ -37,7 +38,7 @@ bool whole_steps_only(const std::string& unit, double scale) {
 // Each run's id and commit under its place; with many runs, every k-th counted from the newest.
 std::string run_labels(const TrendChart& chart, const std::vector<double>& xs) {
     std::size_t n = xs.size();
-    double gap = n > 1 ? xs[1] - xs[0] : width;
+    double gap = n > 1 ? xs[1] - xs[0] : trend_width;
     std::size_t every = gap >= min_label_gap ? 1 : std::size_t(std::ceil(min_label_gap / gap));
     std::string svg = "<g class=\"run-labels\">";
     for (std::size_t i = 0; i < n; ++i) {
@@ -45,10 +46,11 @@ std::string run_labels(const TrendChart& chart, const std::vector<double>& xs) {
             continue; // counted from the newest run, which is always labelled
         }
         if (i < chart.run_labels.size()) {
-            svg += svg_text(xs[i], plot.bottom + 14, "middle", chart.run_labels[i], "run-id");
+            svg += svg_text(xs[i], trend_plot.bottom + 14, "middle", chart.run_labels[i], "run-id");
         }
         if (i < chart.commit_labels.size() && !chart.commit_labels[i].empty()) {
-            svg += svg_text(xs[i], plot.bottom + 26, "middle", chart.commit_labels[i], "commit");
+            svg +=
+                svg_text(xs[i], trend_plot.bottom + 26, "middle", chart.commit_labels[i], "commit");
         }
     }
     return svg + "</g>";
@@ -155,18 +157,19 @@ std::string render_trend_svg(const TrendChart& chart) {
     if (std::isfinite(high) && high > 0) {
         high *= 1.04; // room above the highest dot, so that it does not sit on the frame
     }
-    ValueAxis axis = value_axis(low, high, chart.unit, plot);
+    ValueAxis axis = value_axis(low, high, chart.unit, trend_plot);
     std::size_t n = chart.points.size();
     std::vector<double> xs;
     for (std::size_t i = 0; i < n; ++i) {
-        xs.push_back(n <= 1 ? (plot.left + plot.right) / 2
-                            : plot.left + inset +
-                                  double(i) * (plot.right - plot.left - 2 * inset) / double(n - 1));
+        xs.push_back(n <= 1 ? (trend_plot.left + trend_plot.right) / 2
+                            : trend_plot.left + inset +
+                                  double(i) * (trend_plot.right - trend_plot.left - 2 * inset) /
+                                      double(n - 1));
     }
 
-    std::string svg = "<svg class=\"chart trend\" viewBox=\"0 0 " + svg_coordinate(width) + " " +
-                      svg_coordinate(height) + "\" role=\"img\"" + y_from_attribute(axis) +
-                      "><title>" + html_escape(chart.title) + "</title>";
+    std::string svg = "<svg class=\"chart trend\" viewBox=\"0 0 " + svg_coordinate(trend_width) +
+                      " " + svg_coordinate(trend_height) + "\" role=\"img\"" +
+                      y_from_attribute(axis) + "><title>" + html_escape(chart.title) + "</title>";
     svg += draw_value_axis(axis, chart.unit);
     svg += draw_limits(limits, axis);
 
@@ -204,8 +207,8 @@ std::string render_trend_svg(const TrendChart& chart) {
     }
     svg += dots + crosses;
     svg += run_labels(chart, xs);
-    svg += svg_text((plot.left + plot.right) / 2, plot.bottom + 42, "middle", chart.caption,
-                    "caption");
+    svg += svg_text((trend_plot.left + trend_plot.right) / 2, trend_plot.bottom + 42, "middle",
+                    chart.caption, "caption");
     return svg + "</svg>";
 }
 

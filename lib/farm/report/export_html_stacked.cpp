@@ -11,9 +11,9 @@ namespace farm::report {
 
 namespace {
 
-constexpr double width = 520;
-constexpr double height = 236;
-constexpr PlotArea plot{78, width - 14, 12, height - 46};
+constexpr double stacked_width = 520;
+constexpr double stacked_height = 236;
+constexpr PlotArea stacked_plot{78, stacked_width - 14, 12, stacked_height - 46};
 
 double total_of(const StackedBar& bar) {
     double sum = 0;
@@ -50,16 +50,18 @@ std::string render_stacked_svg(const StackedChart& chart) {
     for (const LimitLine& limit : limits.drawn) {
         high = std::max(high, limit.value);
     }
-    ValueAxis axis = value_axis(0, high * 1.04, chart.unit, plot);
-    std::string svg = "<svg class=\"chart stacked\" viewBox=\"0 0 " + svg_coordinate(width) + " " +
-                      svg_coordinate(height) + "\" role=\"img\"" + y_from_attribute(axis) +
-                      "><title>" + html_escape(chart.title) + "</title>";
+    ValueAxis axis = value_axis(0, high * 1.04, chart.unit, stacked_plot);
+    std::string svg = "<svg class=\"chart stacked\" viewBox=\"0 0 " +
+                      svg_coordinate(stacked_width) + " " + svg_coordinate(stacked_height) +
+                      "\" role=\"img\"" + y_from_attribute(axis) + "><title>" +
+                      html_escape(chart.title) + "</title>";
     svg += draw_value_axis(axis, chart.unit);
-    double slot = (plot.right - plot.left) / double(std::max<std::size_t>(chart.bars.size(), 1));
+    double slot = (stacked_plot.right - stacked_plot.left) /
+                  double(std::max<std::size_t>(chart.bars.size(), 1));
     double bar_width = std::min(48.0, slot * 0.7);
     for (std::size_t b = 0; b < chart.bars.size(); ++b) {
         const StackedBar& bar = chart.bars[b];
-        double x = plot.left + slot * (double(b) + 0.5);
+        double x = stacked_plot.left + slot * (double(b) + 0.5);
         double base = 0;
         for (std::size_t k = 0; k < bar.parts.size() && k < chart.series.size(); ++k) {
             if (!bar.parts[k] || *bar.parts[k] <= 0) {
@@ -76,15 +78,16 @@ std::string render_stacked_svg(const StackedChart& chart) {
             base = top;
         }
         if (slot >= 36 || b + 1 == chart.bars.size() || b % 2 == 0) {
-            svg += svg_text(x, plot.bottom + 14, "middle", bar.label, "run-id");
-            svg += svg_text(x, plot.bottom + 26, "middle", bar.sublabel, "commit");
+            svg += svg_text(x, stacked_plot.bottom + 14, "middle", bar.label, "run-id");
+            svg += svg_text(x, stacked_plot.bottom + 26, "middle", bar.sublabel, "commit");
         }
     }
     svg += draw_limits(limits, axis);
-    svg += svg_text((plot.left + plot.right) / 2, plot.bottom + 40, "middle",
-                    std::to_string(chart.bars.size()) +
-                        (chart.bars.size() == 1 ? " build" : " builds") + ", oldest to newest",
-                    "caption");
+    svg +=
+        svg_text((stacked_plot.left + stacked_plot.right) / 2, stacked_plot.bottom + 40, "middle",
+                 std::to_string(chart.bars.size()) +
+                     (chart.bars.size() == 1 ? " build" : " builds") + ", oldest to newest",
+                 "caption");
     return svg + "</svg>";
 }
 

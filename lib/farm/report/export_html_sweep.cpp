@@ -16,9 +16,9 @@ namespace farm::report {
 
 namespace {
 
-constexpr double width = 520;
-constexpr double height = 250;
-constexpr PlotArea plot{78, width - 18, 14, height - 40};
+constexpr double sweep_width = 520;
+constexpr double sweep_height = 250;
+constexpr PlotArea sweep_plot{78, sweep_width - 18, 14, sweep_height - 40};
 
 // "ai/m/chat_stream/c=16" -> {"ai/m/chat_stream", "c=16"}; {} for a subject that is no level.
 std::pair<std::string, std::string> split_level(const std::string& subject) {
@@ -46,12 +46,12 @@ std::string printf_tick(double value) {
 std::string draw_x_axis(const std::vector<double>& ticks, double x_high) {
     std::string svg;
     for (double tick : ticks) {
-        double x = plot.left + tick / x_high * (plot.right - plot.left);
-        svg += svg_line(x, plot.top, x, plot.bottom, "grid");
-        svg += svg_text(x, plot.bottom + 14, "middle", printf_tick(tick), "tick");
+        double x = sweep_plot.left + tick / x_high * (sweep_plot.right - sweep_plot.left);
+        svg += svg_line(x, sweep_plot.top, x, sweep_plot.bottom, "grid");
+        svg += svg_text(x, sweep_plot.bottom + 14, "middle", printf_tick(tick), "tick");
     }
-    return svg + svg_text((plot.left + plot.right) / 2, plot.bottom + 30, "middle",
-                          "throughput (successful requests per second) →", "caption");
+    return svg + svg_text((sweep_plot.left + sweep_plot.right) / 2, sweep_plot.bottom + 30,
+                          "middle", "throughput (successful requests per second) →", "caption");
 }
 
 } // namespace
@@ -65,15 +65,19 @@ std::string render_sweep_svg(const SweepCurve& curve) {
     }
     std::vector<double> x_ticks = nice_ticks(0, x_max > 0 ? x_max * 1.06 : 1, "req/s");
     double x_high = x_ticks.back() > 0 ? x_ticks.back() : 1;
-    ValueAxis axis = value_axis(0, y_max > 0 ? y_max * 1.06 : 1, "ms", plot);
-    auto x_of = [&](double v) { return plot.left + v / x_high * (plot.right - plot.left); };
+    ValueAxis axis = value_axis(0, y_max > 0 ? y_max * 1.06 : 1, "ms", sweep_plot);
+    auto x_of = [&](double v) {
+        return sweep_plot.left + v / x_high * (sweep_plot.right - sweep_plot.left);
+    };
 
-    std::string svg = "<svg class=\"chart sweep\" viewBox=\"0 0 " + svg_coordinate(width) + " " +
-                      svg_coordinate(height) + "\" role=\"img\" data-y-from=\"0\"><title>" +
-                      html_escape(curve.title) + "</title>";
+    std::string svg = "<svg class=\"chart sweep\" viewBox=\"0 0 " + svg_coordinate(sweep_width) +
+                      " " + svg_coordinate(sweep_height) +
+                      "\" role=\"img\" data-y-from=\"0\"><title>" + html_escape(curve.title) +
+                      "</title>";
     svg += draw_x_axis(x_ticks, x_high);
     svg += draw_value_axis(axis, "ms");
-    svg += svg_text(plot.left + 4, plot.top + 2, "start", "↑ median end-to-end latency", "caption");
+    svg += svg_text(sweep_plot.left + 4, sweep_plot.top + 2, "start", "↑ median end-to-end latency",
+                    "caption");
     std::string line;
     std::string dots;
     for (const CurvePoint& p : curve.points) {
@@ -94,20 +98,20 @@ std::string render_sweep_svg(const SweepCurve& curve) {
 std::string sweep_svg_document(const std::vector<SweepCurve>& curves) {
     // Drawn 1.5 times its viewBox, so that the file reads well when opened on its own.
     double scale = 1.5;
-    double total = height * scale * double(std::max<std::size_t>(curves.size(), 1));
+    double total = sweep_height * scale * double(std::max<std::size_t>(curves.size(), 1));
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sweep-document\" "
                       "width=\"" +
-                      svg_coordinate(width * scale) + "\" height=\"" + svg_coordinate(total) +
+                      svg_coordinate(sweep_width * scale) + "\" height=\"" + svg_coordinate(total) +
                       "\">\n<title>throughput against latency</title>\n<style>" +
                       chart_style_sheet() + "</style>\n<rect width=\"100%\" height=\"100%\" " +
                       "fill=\"#fff\"/>\n";
     for (std::size_t i = 0; i < curves.size(); ++i) {
         std::string chart = render_sweep_svg(curves[i]);
         // The nested <svg> is placed by its x, y, width and height; its viewBox scales it.
-        std::string place = "<svg x=\"0\" y=\"" + svg_coordinate(height * scale * double(i)) +
-                            "\" width=\"" + svg_coordinate(width * scale) + "\" height=\"" +
-                            svg_coordinate(height * scale) + "\" ";
+        std::string place = "<svg x=\"0\" y=\"" + svg_coordinate(sweep_height * scale * double(i)) +
+                            "\" width=\"" + svg_coordinate(sweep_width * scale) + "\" height=\"" +
+                            svg_coordinate(sweep_height * scale) + "\" ";
         chart.replace(0, 5, place);
         out += chart + "\n";
     }

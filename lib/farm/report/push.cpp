@@ -168,7 +168,7 @@ bool belongs_to(std::string_view sample_name, std::string_view family) {
     return suffix.empty() || suffix == "_bucket" || suffix == "_sum" || suffix == "_count";
 }
 
-struct Family {
+struct PushedFamily {
     std::string name;
     std::vector<std::string> metadata; // its # HELP and # TYPE lines, as written
 };
@@ -246,7 +246,7 @@ void push_to_gateway(const std::string& gateway_url, const std::string& job,
 
 std::vector<PushGroup> group_exposition_by_subject(const std::string& exposition_text,
                                                    const std::string& host) {
-    std::vector<Family> families;
+    std::vector<PushedFamily> families;
     std::map<std::string, std::size_t, std::less<>> family_index;
     std::optional<std::size_t> current; // the family whose # lines came last
     std::vector<Subject> subjects;
@@ -254,7 +254,7 @@ std::vector<PushGroup> group_exposition_by_subject(const std::string& exposition
     auto family_named = [&](const std::string& name) {
         auto [it, added] = family_index.try_emplace(name, families.size());
         if (added) {
-            families.push_back(Family{name, {}});
+            families.push_back(PushedFamily{name, {}});
         }
         return it->second;
     };

@@ -24,7 +24,7 @@ std::string verdict_text(analysis::CheckVerdict verdict, bool color) {
     }
 }
 
-nlohmann::json optional_number(const std::optional<double>& value) {
+nlohmann::json value_or_null(const std::optional<double>& value) {
     return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
@@ -116,9 +116,9 @@ nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites) {
             suite["checks"].push_back({{"subject", c.subject},
                                        {"metric", c.metric},
                                        {"unit", c.unit},
-                                       {"value", optional_number(c.value)},
-                                       {"max", optional_number(c.max)},
-                                       {"min", optional_number(c.min)},
+                                       {"value", value_or_null(c.value)},
+                                       {"max", value_or_null(c.max)},
+                                       {"min", value_or_null(c.min)},
                                        {"verdict", analysis::to_string(c.verdict)},
                                        {"message", check_reason(c)}});
         }
@@ -144,6 +144,10 @@ std::string check_reason(const analysis::CheckResult& c) {
         return what + " " + value + " is under the minimum of " + format_value(*c.min, c.unit);
     }
     return c.message;
+}
+
+std::string threshold_alert_text(const analysis::ThresholdAlert& alert) {
+    return alert.check ? check_reason(*alert.check) : alert.finding;
 }
 
 std::string threshold_text(const analysis::CheckResult& c) {

@@ -4,6 +4,7 @@
 // columns (0: no limit): the table drops or stacks columns (table.hpp), the reasons wrap.
 #pragma once
 
+#include "farm/analysis/threshold_alerts.hpp"
 #include "farm/report/suite_run.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,10 @@ std::string threshold_text(const analysis::CheckResult& check);
 // Why a check failed, in words and units ("wall time p95 14.57 ms is over the limit of 1.000 ms");
 // the check's own message when it failed for another reason (nothing measured).
 std::string check_reason(const analysis::CheckResult& check);
+
+// A dashboard alert's finding: a suite check's reason in its unit (check_reason), else the
+// finding as the analysis wrote it.
+std::string threshold_alert_text(const analysis::ThresholdAlert& alert);
 
 nlohmann::json suite_results_to_json(const std::vector<SuiteOutcome>& suites);
 

@@ -255,6 +255,10 @@ std::string count_of(std::size_t count, const std::string& singular, const std::
                              : plural);
 }
 
+std::string bold(const std::string& text, bool color) {
+    return color ? "\033[1m" + text + "\033[0m" : text;
+}
+
 std::string paint(const std::string& text, Tone tone, bool color) {
     if (!color) {
         return text;

@@ -72,5 +72,7 @@ std::string count_of(std::size_t count, const std::string& singular,
 enum class Tone { good, bad };
 // PASS, faster (green) and FAIL, slower (red) when `color`; else the text as it is.
 std::string paint(const std::string& text, Tone tone, bool color);
+// Bold text when `color` (headings, the priority of advice); else the text as it is.
+std::string bold(const std::string& text, bool color);
 
 } // namespace farm::report

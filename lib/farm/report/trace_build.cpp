@@ -17,7 +17,6 @@ constexpr int package_tid = 4;
 constexpr int runner_tid = 5;
 constexpr int script_lane_tid = 100; // dependencies' lifecycle scripts: 100, 101, ...
 constexpr int task_lane_tid = 200;   // turbo or Nx tasks: 200, 201, ...
-constexpr double us_per_s = 1e6;
 
 double run_start_us(const TraceEvents& trace, const exec::ProcessResult& process) {
     return trace.us(process.started);

@@ -13,7 +13,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int dev_pid = 1;
-constexpr double us_per_s = 1e6;
 
 // The phases seen in one start-up, in the order they came.
 std::vector<std::pair<std::string, double>> phases_in_order(const dev::StartupTimeline& t) {

@@ -31,6 +31,9 @@ namespace farm::report {
 
 using TraceClock = std::chrono::steady_clock;
 
+// Trace timestamps are microseconds: seconds * us_per_s.
+constexpr double us_per_s = 1e6;
+
 class TraceEvents {
   public:
     explicit TraceEvents(TraceClock::time_point zero = TraceClock::now());

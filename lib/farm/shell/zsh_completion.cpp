@@ -7,7 +7,7 @@ namespace farm::shell {
 namespace {
 
 // Text for inside a single-quoted zsh word.
-std::string quoted(const std::string& text) {
+std::string zsh_quoted(const std::string& text) {
     std::string out;
     for (char ch : text) {
         out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
@@ -58,14 +58,14 @@ std::string argument_spec(const OptionModel& option, const std::string& exclusio
     std::string value;
     if (option.value != ValueKind::none) {
         std::string message = option.value_name.empty() ? "value" : option.value_name;
-        value = ":" + escaped(quoted(message), ":") + ":" + quoted(action_for(option));
+        value = ":" + escaped(zsh_quoted(message), ":") + ":" + zsh_quoted(action_for(option));
     }
     if (option.names.empty()) {
         std::string message = option.positional.empty() ? "argument" : option.positional;
         return "'" + std::string(option.repeatable ? "*" : "1") + ":" +
-               escaped(quoted(message), ":") + ":" + quoted(action_for(option)) + "'";
+               escaped(zsh_quoted(message), ":") + ":" + zsh_quoted(action_for(option)) + "'";
     }
-    std::string description = "[" + escaped(quoted(one_line(option.description)), "[]") + "]";
+    std::string description = "[" + escaped(zsh_quoted(one_line(option.description)), "[]") + "]";
     std::string prefix = option.repeatable ? "*" : "";
     if (!exclusions_override.empty()) {
         prefix = "(" + exclusions_override + ")";
@@ -95,7 +95,7 @@ std::string arguments_call(const std::vector<OptionModel>& options, const std::s
 }
 
 std::string describe_entry(const std::string& name, const std::string& summary) {
-    return "'" + escaped(quoted(name), ":") + ":" + quoted(one_line(summary)) + "'";
+    return "'" + escaped(zsh_quoted(name), ":") + ":" + zsh_quoted(one_line(summary)) + "'";
 }
 
 const char* const zsh_list_function = R"ZSH(
@@ -138,7 +138,7 @@ std::string zsh_completion(const CliModel& model) {
     out += " \\\n    '1: :->command' \\\n    '*:: :->argument' && ret=0\n"
            "  case $state in\n"
            "  command) _describe -t commands '" +
-           quoted(p) +
+           zsh_quoted(p) +
            " command' commands && ret=0 ;;\n"
            "  argument)\n    local command=$words[1]\n    case $command in\n";
     for (const std::string& group : command_groups(model)) {
@@ -151,7 +151,7 @@ std::string zsh_completion(const CliModel& model) {
                        "\n";
             }
         }
-        out += "        )\n        _describe -t commands '" + quoted(p + " " + group) +
+        out += "        )\n        _describe -t commands '" + zsh_quoted(p + " " + group) +
                " command' subcommands && ret=0\n        return ret\n      fi\n"
                "      command=$command:$words[2]\n      shift words\n      (( CURRENT-- ))\n"
                "      ;;\n";

@@ -1,6 +1,7 @@
 #include "farm/sys/disk_io.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 
 #include <charconv>
 #include <sstream>
@@ -13,13 +14,6 @@ namespace {
 
 constexpr double sector_bytes = 512;
 
-template <typename Number>
-bool parse_number(const std::string& word, Number& value) {
-    const char* end = word.data() + word.size();
-    std::from_chars_result result = std::from_chars(word.data(), end, value);
-    return result.ec == std::errc() && result.ptr == end;
-}
-
 DiskCounters parse_line(const std::string& line, const std::string& source, std::size_t number) {
     std::istringstream in(line);
     std::vector<std::string> words;
@@ -28,10 +22,10 @@ DiskCounters parse_line(const std::string& line, const std::string& source, std:
         words.push_back(word);
     }
     DiskCounters counters;
-    bool ok = words.size() >= 10 && parse_number(words[0], counters.major) &&
-              parse_number(words[1], counters.minor) &&
-              parse_number(words[5], counters.sectors_read) &&
-              parse_number(words[9], counters.sectors_written);
+    bool ok = words.size() >= 10 && core::parse_number(words[0], counters.major) &&
+              core::parse_number(words[1], counters.minor) &&
+              core::parse_number(words[5], counters.sectors_read) &&
+              core::parse_number(words[9], counters.sectors_written);
     if (!ok) {
         throw Error(source + ":" + std::to_string(number) +
                     ": expected \"MAJOR MINOR NAME\" and at least 7 counters, found \"" + line +

@@ -10,14 +10,10 @@ namespace farm::sys {
 
 // NVML's own declarations (nvml.h), limited to what farm calls. Every function returns an
 // nvmlReturn_t, 0 for success. The _v2 entry points exist since driver 325 and are what nvml.h
-// maps the plain names to.
-namespace {
-
-using NvmlReturn = int;
-constexpr NvmlReturn nvml_success = 0;
-constexpr unsigned nvml_temperature_gpu = 0;
-// NVML_DEVICE_NAME_V2_BUFFER_SIZE: enough for every product name.
-constexpr unsigned nvml_name_buffer_size = 96;
+// maps the plain names to. The structs are in a named namespace, not a file-local one:
+// Nvml::Functions (a member of a class with external linkage) holds pointers to functions that
+// take them.
+namespace nvml_abi {
 
 struct NvmlUtilization {
     unsigned int gpu;
@@ -39,6 +35,20 @@ struct NvmlMemoryV2 {
     unsigned long long free;
     unsigned long long used;
 };
+
+} // namespace nvml_abi
+
+namespace {
+
+using nvml_abi::NvmlMemory;
+using nvml_abi::NvmlMemoryV2;
+using nvml_abi::NvmlUtilization;
+using NvmlReturn = int;
+constexpr NvmlReturn nvml_success = 0;
+constexpr unsigned nvml_temperature_gpu = 0;
+// NVML_DEVICE_NAME_V2_BUFFER_SIZE: enough for every product name.
+constexpr unsigned nvml_name_buffer_size = 96;
+
 constexpr unsigned int nvml_memory_v2_version =
     static_cast<unsigned int>(sizeof(NvmlMemoryV2)) | (2U << 24U);
 // NVML_DEVICE_UUID_V2_BUFFER_SIZE.

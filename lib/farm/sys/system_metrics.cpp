@@ -1,6 +1,7 @@
 #include "farm/sys/system_metrics.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -30,13 +31,6 @@ std::vector<std::string> split_whitespace(const std::string& line) {
     return words;
 }
 
-template <typename Number>
-bool parse_number(const std::string& word, Number& value) {
-    const char* end = word.data() + word.size();
-    std::from_chars_result result = std::from_chars(word.data(), end, value);
-    return result.ec == std::errc() && result.ptr == end;
-}
-
 // The lines of a file; a file that does not end with a newline still gives its last line.
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -60,7 +54,7 @@ CpuTimes cpu_times_of(const std::vector<std::string>& words, const std::string& 
     }
     std::uint64_t values[8] = {};
     for (std::size_t field = 0; field < 8 && field + 1 < words.size(); ++field) {
-        if (!parse_number(words[field + 1], values[field])) {
+        if (!core::parse_number(words[field + 1], values[field])) {
             malformed(source, line,
                       "value " + std::to_string(field + 1) + " of the \"" + words[0] +
                           "\" line is \"" + words[field + 1] + "\", not a whole number");
@@ -124,7 +118,7 @@ MemoryUsage parse_meminfo(const std::string& text, const std::string& source) {
             continue;
         }
         std::int64_t value = 0;
-        if (words.size() != 3 || words[2] != "kB" || !parse_number(words[1], value)) {
+        if (words.size() != 3 || words[2] != "kB" || !core::parse_number(words[1], value)) {
             malformed(source, i + 1,
                       "expected \"" + words[0] + " NUMBER kB\", found \"" + lines[i] + "\"");
         }
@@ -147,8 +141,8 @@ LoadAverage parse_loadavg(const std::string& text, const std::string& source) {
     std::vector<std::string> lines = lines_of(text);
     std::vector<std::string> words = split_whitespace(lines.empty() ? "" : lines[0]);
     LoadAverage load;
-    if (words.size() < 3 || !parse_number(words[0], load.one) ||
-        !parse_number(words[1], load.five) || !parse_number(words[2], load.fifteen)) {
+    if (words.size() < 3 || !core::parse_number(words[0], load.one) ||
+        !core::parse_number(words[1], load.five) || !core::parse_number(words[2], load.fifteen)) {
         malformed(source, 1,
                   "expected three load averages, found \"" + (lines.empty() ? "" : lines[0]) +
                       "\"");
@@ -160,7 +154,7 @@ double parse_uptime(const std::string& text, const std::string& source) {
     std::vector<std::string> lines = lines_of(text);
     std::vector<std::string> words = split_whitespace(lines.empty() ? "" : lines[0]);
     double seconds = 0;
-    if (words.empty() || !parse_number(words[0], seconds)) {
+    if (words.empty() || !core::parse_number(words[0], seconds)) {
         malformed(source, 1,
                   "expected seconds since boot, found \"" + (lines.empty() ? "" : lines[0]) + "\"");
     }
