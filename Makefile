@@ -4,6 +4,9 @@
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc)
+# Sources compiled in batches (CMakeLists.txt, FARM_UNITY): a clean build in about a third of the
+# time. `make FARM_UNITY=OFF` compiles file by file, so that a change recompiles one file.
+FARM_UNITY ?= ON
 FARM      := $(BUILD_DIR)/farm
 
 .PHONY: all deps test-deps test-tools configure farm build test-build asan fuzz demo test unit clean format
@@ -17,7 +20,7 @@ test-deps:
 	@scripts/setup-deps.sh --test
 
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFARM_UNITY=$(FARM_UNITY) >/dev/null
 
 # The binary alone: what `make demo` needs (the tests are most of the compile time).
 farm: configure

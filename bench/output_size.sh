@@ -11,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 farm="$(realpath "${1:-$root/build/farm}")"
 src="${2:-}"
 if [[ -z "$src" ]]; then
-    src=$(find / -path '*/node_modules/next/dist' -type d -not -path '/proc/*' 2>/dev/null | head -1)
+    src=$(find / -path '*/node_modules/next/dist' -type d -not -path '/proc/*' -print -quit 2>/dev/null || true)
 fi
 [[ -d "$src" ]] || { echo "bench: give a folder of JavaScript (e.g. node_modules/next/dist)" >&2; exit 2; }
 command -v brotli >/dev/null || { echo "bench: needs brotli (apt-get install brotli)" >&2; exit 2; }
@@ -20,7 +20,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export FARM_DB="$work/db/bench.db"
 
-# A one-package project whose build does nothing: perf:build then measures its output folder.
+# A one-package project whose build does nothing: perf:build then measures its output folder (the
+# build state incremental, so that farm does not remove that folder before the run).
 mkdir -p "$work/app/dist"
 echo '{"name": "bench-app", "scripts": {"build": "true"}}' >"$work/app/package.json"
 (cd "$src" && find . -name '*.js' -type f -printf '%P\n' | sort | python3 -c '
@@ -44,7 +45,7 @@ timed() { # timed OUTFILE COMMAND...: prints "WALL CPU"
 }
 farm_once() { # farm_once LABEL
     local t
-    t=$(timed "$work/out.json" "$farm" perf:build "$work/app" --pnpm "$pnpm_bin" --install none --runs 1 --json)
+    t=$(timed "$work/out.json" "$farm" perf:build "$work/app" --pnpm "$pnpm_bin" --install none --build-state incremental --runs 1 --json)
     python3 - "$work/out.json" "$1" $t <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))["packages"][0]["output"]
