@@ -5,7 +5,7 @@
 dev_example_app() {
     : "${FARM_SOURCE_DIR:?FARM_SOURCE_DIR must point to the source tree}"
     cp -r "$FARM_SOURCE_DIR/examples/devserver" "$1"
-    port=$((20000 + $$ % 20000))
+    port=$(free_port_block 1)
     cat >"$1/farm.config.json" <<JSON
 { "dev": { "services": [
   { "name": "web", "command": "node server.js",

@@ -48,6 +48,36 @@ runs_in_db() {
     python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from runs").fetchone()[0])' "$FARM_DB" 2>/dev/null || echo 0
 }
 
+# free_port_block COUNT: the first of COUNT consecutive TCP ports that nothing holds now, below the
+# kernel's ephemeral range (outgoing connections take their local ports from that range, and a
+# server told to listen on one of them can find it taken: EADDRINUSE). The search starts at a
+# place picked by this shell's PID, so that tests running at once start apart.
+free_port_block() {
+    python3 - "$1" "$$" <<'PY'
+import socket, sys
+count, pid = int(sys.argv[1]), int(sys.argv[2])
+low, top = 10000, int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]) - count
+def free(port):
+    for family, host in ((socket.AF_INET6, "::"), (socket.AF_INET, "0.0.0.0")):
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as s:
+                s.bind((host, port))
+            return True
+        except OSError as e:
+            if family == socket.AF_INET6 and e.errno in (97, 99):  # no IPv6 here: try IPv4
+                continue
+            return False
+    return False
+span = top - low
+for step in range(span):
+    base = low + (pid + step * 7) % span
+    if all(free(base + k) for k in range(count)):
+        print(base)
+        sys.exit(0)
+sys.exit("no free block of %d ports" % count)
+PY
+}
+
 finish() {
     echo "$TEST_NAME: $passed passed, $failed failed"
     [[ $failed -eq 0 ]]

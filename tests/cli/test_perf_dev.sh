@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 : "${FARM_SOURCE_DIR:?FARM_SOURCE_DIR must point to the source tree}"
 cp -r "$FARM_SOURCE_DIR/examples/devserver" app
 cd app || exit 2
-port=$((20000 + $$ % 20000))
+port=$(free_port_block 1)
 
 # write_config [EXTRA-ENV-JSON] [SECOND-SERVICE-JSON]
 write_config() {

@@ -44,7 +44,7 @@ expect_all_gone() {
     done
 }
 
-base=$((20000 + $$ % 15000))
+base=$(free_port_block 3)
 site_port=$base
 web_port=$((base + 1))
 held=$((base + 2))

@@ -16,7 +16,7 @@ subjects_of_kind() {
 
 cp -r "$FARM_SOURCE_DIR/examples/devserver" app
 cd app || exit 2
-port=$((20000 + $$ % 20000))
+port=$(free_port_block 1)
 start_mock --ttft-ms 20 --itl-ms 2 --chunks 6 && FAST=$MOCK_URL
 start_mock --ttft-ms 300 --itl-ms 2 --chunks 3 && SLOW=$MOCK_URL
 start_mock --ttft-ms 5 --chunks 3 --fault http-500 --fault-every 2 && FLAKY=$MOCK_URL
