@@ -72,12 +72,21 @@ web_service() {
 
 # An edit of a .tsx module with the default marker (a comment): the module still compiles, and
 # Vite's HMR message is seen without any browser.
+# Recorded in a history of its own: the reloads keep the HMR message that stopped their clock.
 write_config '{ "file": "src/label.tsx", "edit": "append" }'
-run_farm perf:dev --service site --runs 1 --reloads 2 --duration 0 --timeout 60 --json --no-record
+run_farm perf:dev --service site --runs 1 --reloads 2 --duration 0 --timeout 60 --json \
+    --db "$WORK/hmr.db"
 expect_rc 0 "a .tsx edit with the default marker ($ERR)"
 expect_eq "$(json_get "$OUT" 'd["services"][0]["hmr_protocol"]')" "vite-hmr" "Vite's socket"
 expect_eq "$(json_get "$OUT" 'len(d["services"][0]["reload_clocks"]["hmr_ms"]["values"])')" "2" \
     "two HMR messages"
+expect_eq "$(json_get "$OUT" '[(r["reload"], r["hmr_message"], r["hmr_ms"] == h) for r, h in zip(d["services"][0]["reloads"], d["services"][0]["reload_clocks"]["hmr_ms"]["values"])]')" \
+    "[(1, 'vite:update', True), (2, 'vite:update', True)]" "each reload names Vite's update message"
+run_farm perf:report --db "$WORK/hmr.db" --subject 'reload:site' --export "$WORK/hmr.json"
+expect_rc 0 "the reloads exported from the history ($ERR)"
+expect_eq "$(json_get "$(cat "$WORK/hmr.json")" 'd["results"][0]["farm"]["context"]["project"]["hmr_messages"]')" \
+    "vite:update
+vite:update" "the history keeps each reload's HMR message"
 expect_eq "$(cat apps/site/src/label.tsx)" 'export const label: string = "acme label";' \
     "the edit was undone"
 # Not ready at the database's address printed first: ready at Vite's own, its page answered.
@@ -105,6 +114,8 @@ if command -v chromium >/dev/null 2>&1; then
             "service $i: the page's load event"
     done
     expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-webpack-hmr" "Next's socket"
+    expect_eq "$(json_get "$OUT" '[r["hmr_message"] in ("next:built", "next:sync") for r in d["services"][1]["reloads"]]')" \
+        "[True, True]" "each Next.js reload names webpack's built or sync"
     expect_eq "$(json_get "$OUT" 'len(d["browser_pids"])')" "1" "one Chromium"
     expect_eq "$(grep -c 'farm reload' apps/web/app/page.jsx apps/site/src/label.tsx | paste -sd,)" \
         "apps/web/app/page.jsx:0,apps/site/src/label.tsx:0" \
@@ -119,6 +130,9 @@ if command -v chromium >/dev/null 2>&1; then
     run_farm perf:dev --browser --runs 1 --reloads 2 --duration 0 --timeout 120 --json --no-record
     expect_rc 0 "Next.js with Turbopack in Chromium ($ERR)"
     expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-turbopack-hmr" "Turbopack's socket"
+    expect_eq "$(json_get "$OUT" '[r["hmr_message"] for r in d["services"][1]["reloads"]]')" \
+        "['turbopack:turbopack-message', 'turbopack:turbopack-message']" \
+        "each Turbopack reload names the chunk list's update"
     clocks="d['services'][1]['reload_clocks']"
     expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "Turbopack: HMR clock"
     expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "Turbopack: browser clock"
