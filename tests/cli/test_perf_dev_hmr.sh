@@ -71,13 +71,18 @@ web_service() {
 }
 
 # An edit of a .tsx module with the default marker (a comment): the module still compiles, and
-# Vite's HMR message is seen without any browser.
+# Vite's HMR message is seen without any browser. Recorded in a history of its own: each reload
+# keeps the name of the HMR message that stopped its clock, in the JSON and in the history.
 write_config '{ "file": "src/label.tsx", "edit": "append" }'
-run_farm perf:dev --service site --runs 1 --reloads 2 --duration 0 --timeout 60 --json --no-record
+run_farm perf:dev --service site --runs 1 --reloads 2 --duration 0 --timeout 60 --json \
+    --db "$WORK/hmr.db"
 expect_rc 0 "a .tsx edit with the default marker ($ERR)"
 expect_eq "$(json_get "$OUT" 'd["services"][0]["hmr_protocol"]')" "vite-hmr" "Vite's socket"
 expect_eq "$(json_get "$OUT" 'len(d["services"][0]["reload_clocks"]["hmr_ms"]["values"])')" "2" \
     "two HMR messages"
+expect_eq "$(json_get "$OUT" '[(r["reload"], r["hmr_message"], r["hmr_ms"] == h) for r, h in zip(d["services"][0]["reloads"], d["services"][0]["reload_clocks"]["hmr_ms"]["values"])]')" \
+    "[(1, 'vite:full-reload', True), (2, 'vite:full-reload', True)]" \
+    "each reload names Vite's message (a full reload: nothing accepts label.tsx's update)"
 expect_eq "$(cat apps/site/src/label.tsx)" 'export const label: string = "acme label";' \
     "the edit was undone"
 # Not ready at the database's address printed first: ready at Vite's own, its page answered.
@@ -86,6 +91,9 @@ expect_eq "$(json_get "$OUT" 'd["services"][0]["page_url"]')" "http://localhost:
 expect_eq "$(json_get "$OUT" 'd["services"][0]["phases"]["first_2xx_s"]["values"][0] >= d["services"][0]["phases"]["port_open_s"]["values"][0] >= d["services"][0]["phases"]["first_output_s"]["values"][0]')" \
     "True" "phases in order"
 expect_all_gone "Vite alone"
+expect_eq "$(python3 -c 'import json,sqlite3,sys; print(json.loads(sqlite3.connect(sys.argv[1]).execute("select project from runs where subject = ?", ("reload:site",)).fetchone()[0])["hmr_messages"])' "$WORK/hmr.db")" \
+    "vite:full-reload
+vite:full-reload" "the history keeps each reload's HMR message"
 
 if command -v chromium >/dev/null 2>&1; then
     # Both servers, each page in Chromium; the edit puts a marker on the page.
@@ -105,6 +113,8 @@ if command -v chromium >/dev/null 2>&1; then
             "service $i: the page's load event"
     done
     expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-webpack-hmr" "Next's socket"
+    expect_eq "$(json_get "$OUT" '[r["hmr_message"] in ("next:built", "next:sync") for r in d["services"][1]["reloads"]]')" \
+        "[True, True]" "each Next.js reload names webpack's built or sync"
     expect_eq "$(json_get "$OUT" 'len(d["browser_pids"])')" "1" "one Chromium"
     expect_eq "$(grep -c 'farm reload' apps/web/app/page.jsx apps/site/src/label.tsx | paste -sd,)" \
         "apps/web/app/page.jsx:0,apps/site/src/label.tsx:0" \
@@ -119,6 +129,9 @@ if command -v chromium >/dev/null 2>&1; then
     run_farm perf:dev --browser --runs 1 --reloads 2 --duration 0 --timeout 120 --json --no-record
     expect_rc 0 "Next.js with Turbopack in Chromium ($ERR)"
     expect_eq "$(json_get "$OUT" 'd["services"][1]["hmr_protocol"]')" "next-turbopack-hmr" "Turbopack's socket"
+    expect_eq "$(json_get "$OUT" '[r["hmr_message"] for r in d["services"][1]["reloads"]]')" \
+        "['turbopack:turbopack-message', 'turbopack:turbopack-message']" \
+        "each Turbopack reload names the chunk list's update"
     clocks="d['services'][1]['reload_clocks']"
     expect_eq "$(json_get "$OUT" "len($clocks['hmr_ms']['values'])")" "2" "Turbopack: HMR clock"
     expect_eq "$(json_get "$OUT" "len($clocks['browser_ms']['values'])")" "2" "Turbopack: browser clock"

@@ -125,6 +125,18 @@ const char* hmr_protocol_name(HmrProtocol protocol) {
     return "";
 }
 
+std::string hmr_message_name(HmrProtocol protocol, const std::string& type) {
+    switch (protocol) {
+    case HmrProtocol::vite:
+        return "vite:" + type;
+    case HmrProtocol::next_webpack:
+        return "next:" + type;
+    case HmrProtocol::next_turbopack:
+        return "turbopack:" + type;
+    }
+    return type;
+}
+
 std::unique_ptr<HmrListener> HmrListener::connect(const std::string& page_url, double timeout_s) {
     std::optional<std::string> origin = socket_origin(page_url);
     if (!origin) {

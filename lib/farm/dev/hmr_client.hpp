@@ -46,6 +46,13 @@ HmrSignal classify_hmr_message(HmrProtocol protocol, const std::string& message)
 // "vite-hmr", "next-webpack-hmr", "next-turbopack-hmr".
 const char* hmr_protocol_name(HmrProtocol protocol);
 
+// The name of an update message, for the JSON and the history: the server's socket, a colon,
+// and the message's type (Vite) or action (Next.js) as the server sent it. The socket is "vite",
+// "next" (webpack) or "turbopack": "vite:update", "vite:full-reload", "next:built", "next:sync",
+// "next:serverComponentChanges", "turbopack:turbopack-message", "turbopack:built" (a Turbopack
+// page with no chunk list). `type` is the `detail` of an update HmrSignal.
+std::string hmr_message_name(HmrProtocol protocol, const std::string& type);
+
 class HmrListener {
   public:
     // Connects to the HMR socket of the dev server that serves `page_url`

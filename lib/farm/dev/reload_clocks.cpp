@@ -25,7 +25,7 @@ struct ReloadTimes {
     Clock::time_point edited{};
     std::optional<double> server_log_s;
     std::optional<double> hmr_s;
-    std::string hmr_message; // what stopped the HMR clock ("update", "built", "turbopack-message")
+    std::string hmr_message; // what stopped the HMR clock ("vite:update", "next:built"...)
     std::optional<double> browser_s;
 };
 
@@ -131,7 +131,7 @@ void read_hmr(const Running& r, Watchers& w, ReloadTimes& t, std::size_t number,
     }
     if (signal) {
         t.hmr_s = std::max(0.0, seconds(signal->second - t.edited));
-        t.hmr_message = signal->first.detail;
+        t.hmr_message = hmr_message_name(w.hmr->protocol(), signal->first.detail);
     }
 }
 
@@ -205,8 +205,8 @@ ReloadTimes one_reload(const DevPlan& plan, Running& r, Watchers& w, ReloadEdit&
 }
 
 void record(ServiceMeasurement& m, const ReloadTimes& t, Clock::time_point origin) {
-    m.reloads.push_back(
-        {std::max(0.0, seconds(t.edited - origin)), t.server_log_s, t.hmr_s, t.browser_s});
+    m.reloads.push_back({std::max(0.0, seconds(t.edited - origin)), t.server_log_s, t.hmr_s,
+                         t.hmr_message, t.browser_s});
     if (t.server_log_s) {
         m.server_log_ms.push_back(*t.server_log_s * 1000);
     }

@@ -54,11 +54,12 @@ struct StartupTimeline {
 };
 
 // One reload on the session's clock: when the file was edited, and each clock that ran, in
-// seconds from the edit.
+// seconds from the edit, with the HMR message that stopped the HMR clock.
 struct ReloadTimeline {
     double edited_s = 0;
     std::optional<double> server_log_s;
     std::optional<double> hmr_s;
+    std::string hmr_message; // "vite:update", "next:built"... (hmr_message_name); empty: no HMR
     std::optional<double> browser_s;
 };
 

@@ -69,13 +69,14 @@ bool store_needs_priming(const ProjectBenchmarkPlan& plan) {
     if (!plan.project.lockfile || !state.installed) {
         return true; // no need to ask pnpm where its store is
     }
-    // Where the environment names the store the last install used, that is the store: asking
-    // pnpm (`pnpm store path`, one Node.js start) would only cost time. Anything else is asked.
-    fs::path named = store_dir_from_environment([](const char* name) { return std::getenv(name); });
-    if (store_in_folder(state.store_dir, named)) {
-        return needs_priming(state, plan.project, plan.install, state.store_dir);
-    }
-    return needs_priming(state, plan.project, plan.install, current_store(plan));
+    // The store the last install recorded is the one pnpm uses now unless the environment or the
+    // project's settings name another: asking pnpm (`pnpm store path`, one Node.js start) would
+    // only cost time. Where they name another, or one farm cannot resolve, pnpm is asked.
+    EnvironmentReader get = [](const char* name) { return std::getenv(name); };
+    std::optional<fs::path> recorded = recorded_store_if_current(
+        state, named_stores(plan.project.root, get), plan.project.root, get);
+    return needs_priming(state, plan.project, plan.install,
+                         recorded ? *recorded : current_store(plan));
 }
 
 } // namespace

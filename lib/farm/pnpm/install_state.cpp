@@ -71,15 +71,20 @@ InstalledState read_installed_state(const Project& project) {
     return *state;
 }
 
-fs::path store_dir_from_environment(const std::function<const char*(const char*)>& get) {
-    for (const char* name :
-         {"pnpm_config_store_dir", "npm_config_store_dir", "NPM_CONFIG_STORE_DIR"}) {
-        const char* value = get(name);
-        if (value && *value == '/') {
-            return fs::path(value);
+std::optional<fs::path> recorded_store_if_current(const InstalledState& state,
+                                                  const std::vector<std::string>& named,
+                                                  const fs::path& root,
+                                                  const EnvironmentReader& get) {
+    if (!state.installed || state.store_dir.empty()) {
+        return std::nullopt;
+    }
+    for (const std::string& value : named) {
+        std::optional<fs::path> store = resolve_store_setting(value, root, get);
+        if (!store || !store_in_folder(state.store_dir, *store)) {
+            return std::nullopt;
         }
     }
-    return {};
+    return state.store_dir;
 }
 
 bool store_in_folder(const fs::path& recorded, const fs::path& store_dir) {

@@ -10,11 +10,13 @@
 #pragma once
 
 #include "farm/pnpm/install_scenario.hpp"
+#include "farm/pnpm/store_settings.hpp"
 
 #include <filesystem>
-#include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace farm::pnpm {
 
@@ -31,11 +33,15 @@ std::optional<InstalledState> parse_modules_yaml(std::string_view text);
 // Reads the root node_modules/.modules.yaml of `project` (installed = false when absent).
 InstalledState read_installed_state(const Project& project);
 
-// The store folder the environment sets for pnpm (npm_config_store_dir, or pnpm 11's
-// pnpm_config_store_dir), which pnpm reads over every .npmrc; empty when none is set or it is
-// not an absolute path. `get` reads one variable (getenv, or a test's own).
-std::filesystem::path
-store_dir_from_environment(const std::function<const char*(const char*)>& get);
+// The store pnpm uses now, when farm can tell without asking pnpm: the one .modules.yaml
+// recorded, when every store named for pnpm (`named`, as store_settings.hpp's named_stores
+// gives them, resolved from `root`) holds it, or when none is named (then pnpm takes the user's
+// configuration or its default, as the last install did). nullopt when a named store is another
+// one or farm cannot resolve it: pnpm decides then (`pnpm store path`). The one thing this
+// cannot see is a store given on the last install's command line (--store-dir).
+std::optional<std::filesystem::path>
+recorded_store_if_current(const InstalledState& state, const std::vector<std::string>& named,
+                          const std::filesystem::path& root, const EnvironmentReader& get);
 
 // Whether the store .modules.yaml recorded (`recorded`, "<store-dir>/v10") is the one in the
 // folder `store_dir` names: the folder itself or its vN store inside.

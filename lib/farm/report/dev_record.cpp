@@ -10,6 +10,20 @@ std::optional<double> median_if_any(const std::vector<double>& values) {
     return values.empty() ? std::nullopt : std::optional<double>(measure::median(values));
 }
 
+// The HMR message that stopped each reload's HMR clock, one line per reload in iteration order
+// (as pnpm_warnings keeps a list in a project fact: iterations hold numbers only); empty unless
+// every reload has one, so that line i is iteration i.
+std::string hmr_messages(const dev::ServiceMeasurement& s) {
+    std::string lines;
+    for (const dev::ReloadTimeline& r : s.reloads) {
+        if (r.hmr_message.empty()) {
+            return "";
+        }
+        lines += (lines.empty() ? "" : "\n") + r.hmr_message;
+    }
+    return s.reloads.size() == s.reload_s.size() ? lines : "";
+}
+
 } // namespace
 
 history::RunStatus dev_run_status(dev::DevOutcome outcome) {
@@ -66,6 +80,9 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             run.context.project["service_kind"] = s.kind;
             if (!s.hmr_protocol.empty()) {
                 run.context.project["hmr_protocol"] = s.hmr_protocol;
+            }
+            if (std::string messages = hmr_messages(s); !messages.empty()) {
+                run.context.project["hmr_messages"] = messages;
             }
             for (std::size_t i = 0; i < s.reload_s.size(); ++i) {
                 measure::IterationRecord iteration;

@@ -51,6 +51,26 @@ json summary_json(const std::vector<double>& values) {
             {"max", max_of(values)}};
 }
 
+json optional_json(const std::optional<double>& value, double scale) {
+    return value ? json(*value * scale) : json(nullptr);
+}
+
+// The last run's reloads one by one: each clock in milliseconds from the edit, and the HMR
+// message that stopped the HMR clock.
+json reloads_json(const dev::ServiceMeasurement& s) {
+    json reloads = json::array();
+    for (std::size_t n = 0; n < s.reloads.size(); ++n) {
+        const dev::ReloadTimeline& r = s.reloads[n];
+        reloads.push_back(
+            {{"reload", n + 1},
+             {"server_log_ms", optional_json(r.server_log_s, 1000)},
+             {"hmr_ms", optional_json(r.hmr_s, 1000)},
+             {"hmr_message", r.hmr_message.empty() ? json(nullptr) : json(r.hmr_message)},
+             {"browser_ms", optional_json(r.browser_s, 1000)}});
+    }
+    return reloads;
+}
+
 std::string ms_cell(const std::vector<double>& values) {
     return values.empty() ? "-" : format_value(measure::median(values) / 1000, "s");
 }
@@ -177,6 +197,7 @@ json dev_to_json(const DevView& view) {
               {{"server_log_ms", summary_json(s.server_log_ms)},
                {"hmr_ms", summary_json(s.hmr_ms)},
                {"browser_ms", summary_json(s.browser_ms)}}},
+             {"reloads", reloads_json(s)},
              {"page_url", s.page_url.empty() ? json(nullptr) : json(s.page_url)},
              {"hmr_protocol", s.hmr_protocol.empty() ? json(nullptr) : json(s.hmr_protocol)},
              {"browser_note", s.browser_note.empty() ? json(nullptr) : json(s.browser_note)},

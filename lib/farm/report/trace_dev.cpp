@@ -71,6 +71,9 @@ void add_reload(TraceEvents& trace, double zero_us, int tid, std::size_t number,
     add("server_log", r.server_log_s);
     add("hmr", r.hmr_s);
     add("browser", r.browser_s);
+    if (!r.hmr_message.empty()) {
+        args["hmr_message"] = r.hmr_message;
+    }
     trace.complete(dev_pid, tid, "reload #" + std::to_string(number), "reload", edit_us,
                    longest_s * us_per_s, args);
     for (const auto& [name, s] : clocks) {

@@ -56,6 +56,42 @@ TEST_CASE("dev::classify_hmr_message: Next.js webpack and Turbopack") {
     CHECK(std::string(hmr_protocol_name(HmrProtocol::next_webpack)) == "next-webpack-hmr");
 }
 
+// The name an update keeps in the JSON and the history: the socket, then the type or action as
+// the server sent it.
+namespace {
+
+std::string update_name(HmrProtocol protocol, const std::string& message) {
+    HmrSignal signal = classify_hmr_message(protocol, message);
+    REQUIRE(signal.kind == HmrSignalKind::update);
+    return hmr_message_name(protocol, signal.detail);
+}
+
+} // namespace
+
+TEST_CASE("dev::hmr_message_name names the message that stopped the HMR clock") {
+    CHECK(update_name(HmrProtocol::vite,
+                      R"({"type":"update","updates":[{"type":"js-update","timestamp":1,)"
+                      R"("path":"/src/App.tsx","acceptedPath":"/src/App.tsx"}]})") ==
+          "vite:update");
+    CHECK(update_name(HmrProtocol::vite, R"({"type":"full-reload","path":"*"})") ==
+          "vite:full-reload");
+    CHECK(update_name(HmrProtocol::next_webpack,
+                      R"({"action":"built","hash":"a1b2","warnings":[],"errors":[],)"
+                      R"("updatedModules":[]})") == "next:built");
+    CHECK(update_name(HmrProtocol::next_webpack,
+                      R"({"action":"sync","hash":"c3","warnings":[],"errors":[]})") == "next:sync");
+    CHECK(update_name(HmrProtocol::next_webpack,
+                      R"({"action":"serverComponentChanges","hash":"x"})") ==
+          "next:serverComponentChanges");
+    CHECK(update_name(HmrProtocol::next_turbopack,
+                      R"({"action":"turbopack-message","data":{"type":"partial"}})") ==
+          "turbopack:turbopack-message");
+    // A Turbopack page without chunk lists: its "built" (classified as webpack's) keeps the
+    // name of the socket it came on.
+    HmrSignal built = classify_hmr_message(HmrProtocol::next_webpack, R"({"action":"built"})");
+    CHECK(hmr_message_name(HmrProtocol::next_turbopack, built.detail) == "turbopack:built");
+}
+
 TEST_CASE("dev::HmrListener::connect gives nothing where no dev server listens") {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};

@@ -106,19 +106,29 @@ TEST_CASE("pnpm::needs_priming: a production-only install primes a full one, not
     CHECK_FALSE(needs_priming(state, project, InstallScenario::prod, store));
 }
 
-TEST_CASE("pnpm::store_dir_from_environment and store_in_folder: a store known without pnpm") {
-    std::map<std::string, std::string> env;
-    auto get = [&env](const char* name) -> const char* {
+TEST_CASE("pnpm::recorded_store_if_current and store_in_folder: a store known without pnpm") {
+    std::map<std::string, std::string> env = {{"HOME", "/home/me"}};
+    EnvironmentReader get = [&env](const char* name) -> const char* {
         auto it = env.find(name);
         return it == env.end() ? nullptr : it->second.c_str();
     };
-    CHECK(store_dir_from_environment(get).empty());
-    env["npm_config_store_dir"] = "relative/store"; // pnpm resolves it from where it runs
-    CHECK(store_dir_from_environment(get).empty());
-    env["npm_config_store_dir"] = "/ci/store";
-    CHECK(store_dir_from_environment(get) == "/ci/store");
-    env["pnpm_config_store_dir"] = "/ci/pnpm-store"; // pnpm 11's name
-    CHECK(store_dir_from_environment(get) == "/ci/pnpm-store");
+    InstalledState state;
+    state.installed = true;
+    state.store_dir = "/ci/store/v10";
+    fs::path root = "/src/app";
+    // Nothing names a store: the one the last install used is pnpm's.
+    CHECK(recorded_store_if_current(state, {}, root, get) == fs::path("/ci/store/v10"));
+    // Every store named agrees, written in any way pnpm resolves.
+    CHECK(recorded_store_if_current(state, {"/ci/store", "/ci/store/v10/", "../../ci/store"}, root,
+                                    get) == fs::path("/ci/store/v10"));
+    state.store_dir = "/home/me/.pnpm-store/v10";
+    CHECK(recorded_store_if_current(state, {"~/.pnpm-store"}, root, get));
+    // One names another store, or one farm cannot resolve: pnpm decides.
+    CHECK_FALSE(recorded_store_if_current(state, {"~/.pnpm-store", "/ci/store"}, root, get));
+    CHECK_FALSE(recorded_store_if_current(state, {"${STORE}"}, root, get));
+    CHECK_FALSE(recorded_store_if_current(state, {""}, root, get));
+    // No node_modules: nothing was recorded.
+    CHECK_FALSE(recorded_store_if_current(InstalledState{}, {}, root, get));
 
     // .modules.yaml records the versioned store inside the folder.
     CHECK(store_in_folder("/ci/store/v10", "/ci/store"));

@@ -162,7 +162,7 @@ TEST_CASE("report::add_dev_session") {
     startup.ready_s = 1.3;
     startup.first_2xx_s = 1.6;
     web.startups.push_back(startup);
-    web.reloads.push_back({3.0, 0.05, 0.04, std::nullopt});
+    web.reloads.push_back({3.0, 0.05, 0.04, "vite:update", std::nullopt});
     result.services.push_back(web);
     add_dev_session(trace, result);
 
@@ -180,6 +180,7 @@ TEST_CASE("report::add_dev_session") {
                                              "port open -> ready", "ready -> first 2xx"});
     CHECK(spans[5]["name"] == "reload #1");
     CHECK(spans[5]["dur"] == doctest::Approx(5e4));
+    CHECK(spans[5]["args"]["hmr_message"] == "vite:update");
     std::vector<json> instants = events_of(trace, "i");
     REQUIRE(instants.size() == 2);
     CHECK(instants[0]["name"] == "hmr");
