@@ -16,11 +16,11 @@
 // farm does not wait for it: when the ScratchFolder is destroyed (also after an interrupt:
 // farm's signal handlers only set a flag, so the stack unwinds normally), the deleting process
 // finishes what it was given, removes the scratch folder (never .farm: a farm started meanwhile
-// may be creating its history there) and exits on its own, after farm's call has ended. Deleting a node_modules of a
-// thousand packages takes tens of seconds on a busy disk; waiting for it was most of farm's own
-// time around the installs it measured. A scratch folder left by a farm that was killed
-// (SIGKILL, power loss) is removed by the next one: each folder holds a lock file that its live
-// owner, and then its deleting process, keep locked.
+// may be creating its history there) and exits on its own, after farm's call has ended. Deleting a
+// node_modules of a thousand packages takes tens of seconds on a busy disk; waiting for it was most
+// of farm's own time around the installs it measured. A scratch folder left by a farm that was
+// killed (SIGKILL, power loss) is removed by the next one: each folder holds a lock file that its
+// live owner, and then its deleting process, keep locked.
 #pragma once
 
 #include <filesystem>
