@@ -71,6 +71,11 @@ std::vector<std::string> named_stores(const fs::path& root, const EnvironmentRea
     if (workspace != root) {
         files.push_back(npmrc_store_dir(workspace));
     }
+    // The user's own ~/.npmrc: a store-dir set there since the last install changes the store too.
+    if (const char* home = get("HOME");
+        home && *home && fs::path(home) != workspace && fs::path(home) != root) {
+        files.push_back(npmrc_store_dir(home));
+    }
     for (const std::optional<std::string>& value : files) {
         if (value) {
             named.push_back(*value);

@@ -29,8 +29,8 @@ using EnvironmentReader = std::function<const char*(const char*)>;
 
 // Every store named for pnpm in the project at `root` (where farm runs pnpm), as written: the
 // environment's variables that are set, the workspace's pnpm-workspace.yaml storeDir (or its
-// included file's), store-dir in the .npmrc of `root` and of its workspace root. "" stands for
-// one that cannot be read.
+// included file's), store-dir in the .npmrc of `root`, of its workspace root and of HOME (the
+// user's). "" stands for one that cannot be read. The global configuration is not read.
 std::vector<std::string> named_stores(const std::filesystem::path& root,
                                       const EnvironmentReader& get);
 

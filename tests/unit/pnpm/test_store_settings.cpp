@@ -87,3 +87,15 @@ TEST_CASE("pnpm::resolve_store_setting: as pnpm resolves a store folder") {
     env.values.clear();
     CHECK_FALSE(resolve_store_setting("~/.pnpm-store", root, env.reader())); // no HOME
 }
+
+TEST_CASE("pnpm::named_stores: the user's ~/.npmrc too") {
+    fs::path root = farm::test::fresh_folder("store_settings", "home");
+    fs::path home = root / "home";
+    fs::path project = root / "project";
+    farm::test::write_file(project / "package.json", "{}\n");
+    FakeEnvironment env;
+    env.values["HOME"] = home.string();
+    CHECK(named_stores(project, env.reader()).empty()); // no ~/.npmrc
+    farm::test::write_file(home / ".npmrc", "store-dir=/mnt/fast/pnpm-store\n");
+    CHECK(named_stores(project, env.reader()) == Names{"/mnt/fast/pnpm-store"});
+}
