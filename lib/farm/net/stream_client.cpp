@@ -66,6 +66,8 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
             throw NetworkError("cannot create a libcurl handle (out of memory?)");
         }
     }
+    // A handle set up for the same endpoint needs only its new body (easy_setup.hpp).
+    bool keeps_setup = transfer->configured && same_except_body(transfer->request, request);
     // Assignment, not construction: the strings keep their capacity from earlier requests.
     transfer->request.method = request.method;
     transfer->request.url = request.url;
@@ -75,6 +77,7 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->request.total_timeout_s = request.total_timeout_s;
     transfer->request.peer_name = request.peer_name;
     transfer->request.http2 = request.http2;
+    transfer->request.no_proxy = request.no_proxy;
     transfer->handlers = std::move(handlers);
     transfer->first_byte_timeout_s = timeouts.first_byte_s;
     transfer->first_content_timeout_s = timeouts.first_content_s;
@@ -89,21 +92,12 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->outcome.body_bytes = 0;
     transfer->outcome.connect_ms.reset();
     transfer->outcome.http_version.clear();
-
-    CURL* easy = transfer->easy;
-    curl().easy_reset(easy);
-    transfer->headers.reset();
     try {
-        configure_request(easy, transfer->request, transfer->headers, transfer->error);
+        set_up_handle(*transfer, keeps_setup);
     } catch (...) {
         m_idle.push_back(std::move(transfer));
         throw;
     }
-    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-    curl().easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-    curl().easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-    curl().easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
 
     transfer->outcome.sent = std::chrono::steady_clock::now();
     transfer->first_byte_deadline.reset();
@@ -120,7 +114,7 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(timeouts.first_content_s));
     }
-    CURLMcode code = curl().multi_add_handle(multi_of(m_multi), easy);
+    CURLMcode code = curl().multi_add_handle(multi_of(m_multi), transfer->easy);
     if (code != CURLM_OK) {
         m_idle.push_back(std::move(transfer));
         throw NetworkError(std::string("cannot start the request to ") +
@@ -129,6 +123,25 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     TransferId id = transfer->outcome.id;
     m_running.push_back(std::move(transfer));
     return id;
+}
+
+void StreamClient::set_up_handle(Transfer& transfer, bool keeps_setup) {
+    CURL* easy = transfer.easy;
+    if (keeps_setup) {
+        set_request_body(easy, transfer.request);
+        ++m_setups_kept;
+        return;
+    }
+    transfer.configured = false;
+    curl().easy_reset(easy);
+    transfer.headers.reset();
+    configure_request(easy, transfer.request, transfer.headers, transfer.error);
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl().easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+    curl().easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    transfer.configured = true;
 }
 
 void StreamClient::reset_loop_load() {

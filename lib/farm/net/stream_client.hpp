@@ -127,6 +127,10 @@ class StreamClient {
 
     std::size_t running() const;
 
+    // How many requests were sent on a handle that kept its set-up from the one before (only
+    // the body set again: same endpoint, headers and timeouts); for tests and profiles.
+    std::size_t setups_kept() const { return m_setups_kept; }
+
     // The loop's load since the last reset_loop_load(); end_busy_stretch() closes the stretch
     // running now (the caller's work since the last wait), so that a phase's last is counted.
     const LoopLoad& loop_load() const { return m_loop; }
@@ -140,11 +144,13 @@ class StreamClient {
     std::size_t expire_waits(SteadyTime now);
     std::optional<std::string> expired_wait(Transfer& transfer, SteadyTime now);
     void complete(Transfer& transfer);
+    void set_up_handle(Transfer& transfer, bool keeps_setup);
 
     void* m_multi = nullptr; // CURLM*
     std::vector<std::unique_ptr<Transfer>> m_running;
     std::vector<std::unique_ptr<Transfer>> m_idle;
     TransferId m_next_id = 1;
+    std::size_t m_setups_kept = 0;
     bool m_inside_curl = false;
     LoopLoad m_loop;
     std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait
