@@ -31,6 +31,8 @@ struct CurlLibrary {
     CURLMcode (*multi_poll)(CURLM* multi, curl_waitfd extra_fds[], unsigned int extra_nfds,
                             int timeout_ms, int* ready);
     CURLMsg* (*multi_info_read)(CURLM* multi, int* queued);
+    CURLMcode (*multi_socket_action)(CURLM* multi, curl_socket_t socket, int events, int* running);
+    CURLMcode (*multi_assign)(CURLM* multi, curl_socket_t socket, void* data);
     const char* (*multi_strerror)(CURLMcode code);
 };
 

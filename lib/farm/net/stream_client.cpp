@@ -1,5 +1,6 @@
-// The event loop: curl_multi_perform moves every transfer forward (calling the header and write
-// callbacks below), curl_multi_info_read reports the ones that ended, and curl_multi_poll sleeps
+// The event loop: StreamEvents (curl's socket interface over epoll) moves the transfers whose
+// sockets are ready or whose curl timers are due (calling the header and write callbacks of
+// stream_transfer.cpp), curl_multi_info_read reports the ones that ended, and the wait sleeps
 // until a socket is ready, curl's own next timer, the nearest first-byte deadline or the caller's
 // deadline. First-byte timeouts are ours because curl only knows connect and total timeouts.
 //
@@ -10,6 +11,7 @@
 
 #include "farm/net/curl_library.hpp"
 #include "farm/net/easy_setup.hpp"
+#include "farm/net/stream_events.hpp"
 #include "farm/net/stream_transfer.hpp"
 
 #include "farm/core/error.hpp"
@@ -38,6 +40,12 @@ StreamClient::StreamClient(std::size_t keep_alive_connections) {
     }
     curl().multi_setopt(multi_of(m_multi), CURLMOPT_MAXCONNECTS,
                         static_cast<long>(std::max<std::size_t>(keep_alive_connections, 1)));
+    try {
+        m_events = std::make_unique<StreamEvents>(multi_of(m_multi));
+    } catch (...) {
+        curl().multi_cleanup(multi_of(m_multi));
+        throw;
+    }
 }
 
 StreamClient::~StreamClient() {
@@ -47,6 +55,7 @@ StreamClient::~StreamClient() {
     m_running.clear();
     m_idle.clear();
     curl().multi_cleanup(multi_of(m_multi));
+    m_events.reset(); // after the cleanup, which may still let sockets go
 }
 
 TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeouts,
@@ -168,9 +177,8 @@ void StreamClient::end_busy_stretch() {
 std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
     std::size_t ended = 0;
     while (true) {
-        int still_running = 0;
         m_inside_curl = true;
-        curl().multi_perform(multi_of(m_multi), &still_running);
+        m_events->run(std::chrono::steady_clock::now());
         m_inside_curl = false;
         ended += collect_finished();
         SteadyTime now = std::chrono::steady_clock::now();
@@ -179,6 +187,9 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
             return ended;
         }
         SteadyTime wake_at = until;
+        if (std::optional<SteadyTime> timer = m_events->timer()) {
+            wake_at = std::min(wake_at, *timer);
+        }
         for (const std::unique_ptr<Transfer>& transfer : m_running) {
             if (transfer->first_byte_deadline && !transfer->outcome.first_byte) {
                 wake_at = std::min(wake_at, *transfer->first_byte_deadline);
@@ -190,13 +201,11 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         // Rounded up, so that the wait never ends just before the deadline it waits for.
         auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
         int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
-        curl_waitfd extra{wake_fd, CURL_WAIT_POLLIN, 0};
-        int ready = 0;
         end_busy_stretch();
-        curl().multi_poll(multi_of(m_multi), wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
-                          timeout_ms, &ready);
+        bool woken = m_events->wait(timeout_ms, wake_fd);
         m_busy_since = std::chrono::steady_clock::now();
-        if (wake_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN) != 0) {
+        if (woken) {
+            // The ready sockets stay ready (epoll is level-triggered): the next poll runs them.
             return ended;
         }
     }

@@ -1,9 +1,10 @@
 // Many HTTP requests at once on one thread, each answer handed over piece by piece as it arrives.
 //
 // A StreamClient owns one curl multi handle. start() adds a request and returns at once; poll()
-// waits (curl_multi_poll: no busy loop) until a transfer ends, a deadline passes or a wake-up file
-// descriptor becomes readable, calling each request's handlers on the way: on_headers with the
-// status once the response head is complete, on_body with every piece of the body and the
+// waits (epoll through curl's socket interface, stream_events.hpp: no busy loop, and only the
+// transfers whose sockets are ready are visited) until a transfer ends, a deadline passes or a
+// wake-up file descriptor becomes readable, calling each request's handlers on the way: on_headers
+// with the status once the response head is complete, on_body with every piece of the body and the
 // steady_clock time it arrived, on_done exactly once with the outcome. The AI load generator
 // builds on it; it knows nothing of SSE or JSON.
 //
@@ -36,6 +37,7 @@
 namespace farm::net {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
+class StreamEvents; // stream_events.hpp
 using TransferId = std::uint64_t;
 
 enum class StreamFailure {
@@ -147,6 +149,7 @@ class StreamClient {
     void set_up_handle(Transfer& transfer, bool keeps_setup);
 
     void* m_multi = nullptr; // CURLM*
+    std::unique_ptr<StreamEvents> m_events;
     std::vector<std::unique_ptr<Transfer>> m_running;
     std::vector<std::unique_ptr<Transfer>> m_idle;
     TransferId m_next_id = 1;
