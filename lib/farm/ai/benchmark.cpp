@@ -293,7 +293,7 @@ class Benchmark {
             if (outcome.ok() && !too_large) {
                 state.decoder->finish(*record.end_ms);
             }
-            record.response = state.decoder->result();
+            record.response = state.decoder->take_result();
         }
         RequestMetrics metrics = request_metrics(record);
 
