@@ -11,7 +11,8 @@
 // Guarantees:
 // - Connections are kept alive and reused across requests to the same server (the multi handle's
 //   connection cache), easy handles and their buffers are recycled: memory stays flat however
-//   many requests go through one client.
+//   many requests go through one client. A recycled handle keeps its curl set-up when the next
+//   request differs only in its body (easy_setup.hpp: same_except_body).
 // - Every started request ends in exactly one on_done call: a response (any status), a failure
 //   classified as connect, http_status, timeout, stream_error, incomplete or cancelled.
 // - Messages name the URL without credentials (url_for_messages) and never contain request
