@@ -55,7 +55,6 @@ const CurlLibrary& curl() {
         resolve(handle, "curl_multi_info_read", library.multi_info_read, missing);
         resolve(handle, "curl_multi_strerror", library.multi_strerror, missing);
         resolve(handle, "curl_multi_socket_action", library.multi_socket_action, missing);
-        resolve(handle, "curl_multi_assign", library.multi_assign, missing);
         if (!missing.empty()) {
             failure = "the installed libcurl lacks " + missing + ": install libcurl4 7.66 or later";
         }

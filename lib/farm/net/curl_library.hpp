@@ -29,7 +29,6 @@ struct CurlLibrary {
     CURLMcode (*multi_remove_handle)(CURLM* multi, CURL* handle);
     CURLMsg* (*multi_info_read)(CURLM* multi, int* queued);
     CURLMcode (*multi_socket_action)(CURLM* multi, curl_socket_t socket, int events, int* running);
-    CURLMcode (*multi_assign)(CURLM* multi, curl_socket_t socket, void* data);
     const char* (*multi_strerror)(CURLMcode code);
 };
 

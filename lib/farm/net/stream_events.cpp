@@ -61,8 +61,8 @@ StreamEvents::~StreamEvents() {
     close(m_epoll);
 }
 
-int StreamEvents::on_socket(CURL*, curl_socket_t socket, int what, void* self, void* socket_data) {
-    static_cast<StreamEvents*>(self)->watch(socket, what, socket_data != nullptr);
+int StreamEvents::on_socket(CURL*, curl_socket_t socket, int what, void* self, void*) {
+    static_cast<StreamEvents*>(self)->watch(socket, what);
     return 0;
 }
 
@@ -76,12 +76,29 @@ int StreamEvents::on_timer(CURLM*, long timeout_ms, void* self) {
     return 0;
 }
 
-// curl keeps a pointer per socket until it lets the socket go (curl_multi_assign): non-null once
-// the socket is in the epoll set, so that a change is one epoll_ctl and never a failed one.
-void StreamEvents::watch(curl_socket_t socket, int what, bool watched) {
+StreamEvents::SocketState& StreamEvents::state_of(curl_socket_t socket) {
+    if (std::size_t(socket) >= m_sockets.size()) {
+        m_sockets.resize(std::size_t(socket) + 1);
+    }
+    return m_sockets[std::size_t(socket)];
+}
+
+// curl lets a kept-alive connection's socket go when its transfer ends and asks for it again when
+// the next transfer reuses it: a socket that only waited to read stays in the epoll set between
+// the two ("parked"), so that a request costs one epoll_ctl instead of two. A parked socket is
+// changed with EPOLL_CTL_MOD, never trusted to be there: curl may have closed it meanwhile (the
+// close took it out of the set) and its number may be a new connection's, which MOD reports
+// (ENOENT) and ADD then registers.
+void StreamEvents::watch(curl_socket_t socket, int what) {
+    SocketState& state = state_of(socket);
     if (what == CURL_POLL_REMOVE) {
+        state.curl_watches = false;
+        if (state.events == EPOLLIN) {
+            return; // parked; an event on it before curl asks again takes it out (wait)
+        }
         // An error means the socket was closed already, which took it out of the set.
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, socket, nullptr);
+        state.events = 0;
         return;
     }
     epoll_event event{};
@@ -91,20 +108,24 @@ void StreamEvents::watch(curl_socket_t socket, int what, bool watched) {
         // The wake-up descriptor was closed and its number is curl's socket now.
         m_wake_fd = -1;
     }
-    if (watched && epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event) == 0) {
+    bool watched = state.curl_watches;
+    state.curl_watches = true;
+    if (watched && state.events == event.events) {
         return;
     }
-    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, socket, &event) != 0 && errno == EEXIST) {
-        epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event);
+    if (state.events == 0 || epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event) != 0) {
+        if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, socket, &event) != 0 && errno == EEXIST) {
+            epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event);
+        }
     }
-    curl().multi_assign(m_multi, socket, this);
+    state.events = event.events;
 }
 
 void StreamEvents::watch_wake_fd(int wake_fd) {
     if (wake_fd == m_wake_fd) {
         return;
     }
-    if (m_wake_fd >= 0) {
+    if (m_wake_fd >= 0 && state_of(m_wake_fd).events == 0) { // not a number curl took over
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, m_wake_fd, nullptr);
     }
     m_wake_fd = -1;
@@ -127,6 +148,15 @@ bool StreamEvents::wait(int timeout_ms, int wake_fd) {
     for (int i = 0; i < count; ++i) {
         if (events[i].data.u64 == wake_tag) {
             woken = true;
+            continue;
+        }
+        auto socket = curl_socket_t(events[i].data.u64);
+        SocketState& state = state_of(socket);
+        if (!state.curl_watches) {
+            // Parked, and the server wrote or closed: out of the set, else it would wake every
+            // wait. curl finds out when it next uses the connection.
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, socket, nullptr);
+            state.events = 0;
         } else {
             m_ready.emplace_back(curl_socket_t(events[i].data.u64),
                                  curl_flags_for(events[i].events));

@@ -7,7 +7,9 @@
 // on every turn of the loop, so with 32 streams each turn cost 32 times what one ready socket
 // needs; against a fast server that was a fifth of farm's CPU per request.
 //
-// Guarantees: every socket curl asks for is watched until curl lets it go; curl's timer is kept
+// Guarantees: every socket curl asks for is watched until curl lets it go (a socket that only
+// waited to read stays in the set until curl asks for it again or it becomes readable, which
+// takes it out: one epoll_ctl a request on a kept-alive connection); curl's timer is kept
 // and run once it is due (a transfer just added has a due timer: that is how it starts); a wait
 // never outlasts the timeout it is given. Not thread-safe, as StreamClient.
 #pragma once
@@ -16,6 +18,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -43,7 +46,12 @@ class StreamEvents {
   private:
     static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socket_data);
     static int on_timer(CURLM* multi, long timeout_ms, void* self);
-    void watch(curl_socket_t socket, int what, bool watched);
+    struct SocketState {
+        std::uint32_t events = 0;  // what the epoll set watches it for; 0: not in the set
+        bool curl_watches = false; // curl asked for it and has not let it go
+    };
+    SocketState& state_of(curl_socket_t socket);
+    void watch(curl_socket_t socket, int what);
     void watch_wake_fd(int wake_fd);
 
     CURLM* m_multi;
@@ -51,6 +59,7 @@ class StreamEvents {
     int m_wake_fd = -1; // the wake-up descriptor in the epoll set, -1 for none
     std::optional<SteadyTime> m_timer;
     std::vector<std::pair<curl_socket_t, int>> m_ready; // socket, CURL_CSELECT_* flags
+    std::vector<SocketState> m_sockets;                 // by socket number
 };
 
 } // namespace farm::net
