@@ -2,6 +2,7 @@
 // answers (non-2xx) are kept aside, bounded, to quote the server's words.
 #include "farm/ai/benchmark.hpp"
 
+#include "farm/ai/request_body_writer.hpp"
 #include "farm/ai/server_json.hpp"
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
@@ -222,7 +223,7 @@ class Benchmark {
         request.method = "POST";
         request.url = m_url;
         request.headers = m_headers;
-        request.body = request_body(spec);
+        request.body = m_bodies.body(spec);
         request.connect_timeout_s = m_plan.target.connect_timeout_s;
         request.total_timeout_s = m_plan.target.total_timeout_s;
         request.peer_name = m_plan.target.name;
@@ -292,7 +293,7 @@ class Benchmark {
             if (outcome.ok() && !too_large) {
                 state.decoder->finish(*record.end_ms);
             }
-            record.response = state.decoder->result();
+            record.response = state.decoder->take_result();
         }
         RequestMetrics metrics = request_metrics(record);
 
@@ -362,6 +363,7 @@ class Benchmark {
     bool m_streamed;
     std::string m_url;
     net::HttpHeaders m_headers;
+    RequestBodyWriter m_bodies;
     std::unordered_map<std::size_t, InFlight> m_in_flight;
     std::optional<net::SteadyTime> m_first_sent;
     std::optional<net::SteadyTime> m_last_done;

@@ -2,6 +2,7 @@
 
 #include "farm/ai/server_json.hpp"
 #include "farm/core/json_depth.hpp"
+#include "farm/core/text.hpp"
 
 namespace farm::ai {
 
@@ -51,11 +52,7 @@ void ResponseDecoder::check_limits(std::string_view bytes) {
     // The parsers keep the line not ended yet: it must not grow past the line limit.
     std::size_t start = m_result.bytes - bytes.size();
     while (!bytes.empty()) {
-        // Not find_first_of: libstdc++'s searches the two needles once per byte of the text.
-        std::size_t end = 0;
-        while (end < bytes.size() && bytes[end] != '\r' && bytes[end] != '\n') {
-            ++end;
-        }
+        std::size_t end = core::find_line_break(bytes);
         end = end == bytes.size() ? std::string_view::npos : end;
         std::size_t taken = end == std::string_view::npos ? bytes.size() : end;
         if (m_line_bytes + taken > m_limits.max_line_bytes) {

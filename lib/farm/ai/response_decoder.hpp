@@ -128,6 +128,8 @@ class ResponseDecoder {
     void finish(double at_ms);
 
     const DecodedResponse& result() const { return m_result; }
+    // The result moved out (no copy of its chunks and texts); the decoder is done with after it.
+    DecodedResponse take_result() { return std::move(m_result); }
     WireFormat format() const { return m_format; }
     bool streamed() const { return m_streamed; }
 

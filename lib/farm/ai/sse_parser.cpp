@@ -1,22 +1,12 @@
 #include "farm/ai/sse_parser.hpp"
 
+#include "farm/core/text.hpp"
+
 namespace farm::ai {
 
 namespace {
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
-
-} // namespace
-
-namespace {
-
-// The first CR or LF at or after `from`, else bytes.size().
-std::size_t line_end(std::string_view bytes, std::size_t from) {
-    while (from < bytes.size() && bytes[from] != '\r' && bytes[from] != '\n') {
-        ++from;
-    }
-    return from;
-}
 
 } // namespace
 
@@ -26,7 +16,7 @@ void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
         if (m_past_start && !m_after_cr) {
             // The common case, a run of a line's bytes: copied at once, as take_byte would one
             // by one.
-            std::size_t end = line_end(bytes, at);
+            std::size_t end = core::find_line_break(bytes, at);
             if (end > at) {
                 if (m_line.empty()) {
                     m_line_offset = m_offset;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 namespace farm::ai {
@@ -165,7 +166,15 @@ WorkloadRequest Workload::from_dataset(std::size_t index, bool warmup) const {
 }
 
 WorkloadRequest Workload::request(std::size_t index, bool warmup) const {
-    std::mt19937_64 random(mix(stream_base(m_seed, warmup) ^ mix(index + 1)));
+    // Seeded only when a length is drawn: seeding the engine (312 words) cost as much as building
+    // the rest of a default request.
+    std::optional<std::mt19937_64> engine;
+    auto random = [&]() -> std::mt19937_64& {
+        if (!engine) {
+            engine.emplace(mix(stream_base(m_seed, warmup) ^ mix(index + 1)));
+        }
+        return *engine;
+    };
     WorkloadRequest request;
     if (!m_spec.fixed_prompt.empty()) {
         request.prompt = m_spec.fixed_prompt;
@@ -175,9 +184,9 @@ WorkloadRequest Workload::request(std::size_t index, bool warmup) const {
         std::size_t question = 0;
         request.prompt = synthetic_prompt(index, warmup, question);
         if (m_spec.input_len) {
-            std::size_t length = std::size_t(m_spec.input_len->draw(random));
+            std::size_t length = std::size_t(m_spec.input_len->draw(random()));
             std::size_t used = m_spec.prefix_len + tag_words;
-            append_words(request.prompt, length > used ? length - used : 0, random);
+            append_words(request.prompt, length > used ? length - used : 0, random());
         } else {
             request.prompt += ": ";
             request.prompt += questions[question];
@@ -186,7 +195,7 @@ WorkloadRequest Workload::request(std::size_t index, bool warmup) const {
         request.prompt_index = index;
     }
     if (m_spec.output_len) {
-        request.output_tokens = m_spec.output_len->draw(random);
+        request.output_tokens = m_spec.output_len->draw(random());
     }
     request.max_tokens = m_spec.max_tokens;
     request.temperature = m_spec.temperature;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace farm::core {
@@ -146,6 +147,20 @@ std::string join_command_line(const std::vector<std::string>& argv) {
         line += '\'';
     }
     return line;
+}
+
+std::size_t find_line_break(std::string_view text, std::size_t from) {
+    if (from >= text.size()) {
+        return text.size();
+    }
+    const char* start = text.data() + from;
+    std::size_t length = text.size() - from;
+    const void* lf = std::memchr(start, '\n', length);
+    std::size_t before_lf = lf ? std::size_t(static_cast<const char*>(lf) - start) : length;
+    // A CR can only come first before the LF: search no further.
+    const void* cr = std::memchr(start, '\r', before_lf);
+    std::size_t end = cr ? std::size_t(static_cast<const char*>(cr) - start) : before_lf;
+    return from + end;
 }
 
 std::string fnv1a64_hex(std::string_view data) {

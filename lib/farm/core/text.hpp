@@ -76,6 +76,11 @@ std::optional<double> finite_number(std::string_view text);
 // "2592000", "3.858024691e-07".
 std::string number_text(double value);
 
+// The position of the first CR or LF in `text` at or after `from`, else text.size(). Two memchr
+// scans (vectorised) rather than a test per byte, or find_first_of (one memchr per byte): the
+// stream decoders look for line ends in every byte a server sends.
+std::size_t find_line_break(std::string_view text, std::size_t from = 0);
+
 // ISO 8601 UTC with milliseconds for a Unix time in seconds.
 std::string utc_iso8601_from_unix(double seconds);
 

@@ -52,10 +52,9 @@ const CurlLibrary& curl() {
         resolve(handle, "curl_multi_setopt", library.multi_setopt, missing);
         resolve(handle, "curl_multi_add_handle", library.multi_add_handle, missing);
         resolve(handle, "curl_multi_remove_handle", library.multi_remove_handle, missing);
-        resolve(handle, "curl_multi_perform", library.multi_perform, missing);
-        resolve(handle, "curl_multi_poll", library.multi_poll, missing);
         resolve(handle, "curl_multi_info_read", library.multi_info_read, missing);
         resolve(handle, "curl_multi_strerror", library.multi_strerror, missing);
+        resolve(handle, "curl_multi_socket_action", library.multi_socket_action, missing);
         if (!missing.empty()) {
             failure = "the installed libcurl lacks " + missing + ": install libcurl4 7.66 or later";
         }

@@ -21,16 +21,14 @@ struct CurlLibrary {
     curl_slist* (*slist_append)(curl_slist* list, const char* text);
     void (*slist_free_all)(curl_slist* list);
     void (*easy_reset)(CURL* handle);
-    // The multi interface (many transfers on one thread; curl_multi_poll needs libcurl 7.66).
+    // The multi interface, driven through its socket interface (many transfers on one thread).
     CURLM* (*multi_init)();
     CURLMcode (*multi_cleanup)(CURLM* multi);
     CURLMcode (*multi_setopt)(CURLM* multi, CURLMoption option, ...);
     CURLMcode (*multi_add_handle)(CURLM* multi, CURL* handle);
     CURLMcode (*multi_remove_handle)(CURLM* multi, CURL* handle);
-    CURLMcode (*multi_perform)(CURLM* multi, int* running);
-    CURLMcode (*multi_poll)(CURLM* multi, curl_waitfd extra_fds[], unsigned int extra_nfds,
-                            int timeout_ms, int* ready);
     CURLMsg* (*multi_info_read)(CURLM* multi, int* queued);
+    CURLMcode (*multi_socket_action)(CURLM* multi, curl_socket_t socket, int events, int* running);
     const char* (*multi_strerror)(CURLMcode code);
 };
 

@@ -42,6 +42,21 @@ long to_milliseconds(double seconds) {
     return std::max(1L, std::lround(seconds * 1000));
 }
 
+// POST, PUT and PATCH always send a body (an empty one too); other methods when they have one.
+bool sends_a_body(const HttpRequest& request) {
+    const std::string& method = request.method;
+    return !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+void set_option_or_throw(CURL* easy, const HttpRequest& request, CURLoption option,
+                         const auto& value) {
+    CURLcode code = curl().easy_setopt(easy, option, value);
+    if (code != CURLE_OK) {
+        throw NetworkError(std::string("cannot set up the request to ") +
+                           url_for_messages(request.url) + ": " + curl().easy_strerror(code));
+    }
+}
+
 class Configurer {
   public:
     Configurer(CURL* easy, const HttpRequest& request, HeaderList& headers)
@@ -49,11 +64,7 @@ class Configurer {
 
     template <typename T>
     void set(CURLoption option, T value) {
-        CURLcode code = curl().easy_setopt(m_easy, option, value);
-        if (code != CURLE_OK) {
-            throw NetworkError(std::string("cannot set up the request to ") +
-                               url_for_messages(m_request.url) + ": " + curl().easy_strerror(code));
-        }
+        set_option_or_throw(m_easy, m_request, option, value);
     }
 
     void add_header_line(const std::string& line) {
@@ -138,13 +149,11 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
     }
 
     const std::string& method = request.method;
-    bool sends_body =
-        !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+    bool with_body = sends_a_body(request);
     if (method == "HEAD") {
         setup.set(CURLOPT_NOBODY, 1L);
-    } else if (sends_body) {
-        setup.set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-        setup.set(CURLOPT_POSTFIELDS, request.body.data());
+    } else if (with_body) {
+        set_request_body(easy, request);
         if (method != "POST") {
             setup.set(CURLOPT_CUSTOMREQUEST, method.c_str());
         }
@@ -156,7 +165,7 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
         // "Name;" is curl's way to send a header with an empty value ("Name:" removes it).
         setup.add_header_line(value.empty() ? name + ";" : name + ": " + value);
     }
-    if (sends_body && !has_header(request.headers, "Content-Type")) {
+    if (with_body && !has_header(request.headers, "Content-Type")) {
         setup.add_header_line("Content-Type:"); // not curl's form-urlencoded guess
     }
     if (!has_header(request.headers, "Expect")) {
@@ -164,6 +173,21 @@ void configure_request(CURL* easy, const HttpRequest& request, HeaderList& heade
         setup.add_header_line("Expect:");
     }
     setup.set(CURLOPT_HTTPHEADER, headers.get());
+}
+
+bool same_except_body(const HttpRequest& configured, const HttpRequest& next) {
+    return configured.method == next.method && configured.method != "HEAD" &&
+           configured.url == next.url && configured.headers == next.headers &&
+           configured.connect_timeout_s == next.connect_timeout_s &&
+           configured.total_timeout_s == next.total_timeout_s && configured.http2 == next.http2 &&
+           configured.no_proxy == next.no_proxy && sends_a_body(configured) == sends_a_body(next);
+}
+
+void set_request_body(CURL* easy, const HttpRequest& request) {
+    // The size first: with POSTFIELDS alone curl would take the body's strlen.
+    set_option_or_throw(easy, request, CURLOPT_POSTFIELDSIZE_LARGE,
+                        static_cast<curl_off_t>(request.body.size()));
+    set_option_or_throw(easy, request, CURLOPT_POSTFIELDS, request.body.data());
 }
 
 std::string url_host(std::string_view url) {

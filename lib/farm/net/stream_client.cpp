@@ -1,5 +1,6 @@
-// The event loop: curl_multi_perform moves every transfer forward (calling the header and write
-// callbacks below), curl_multi_info_read reports the ones that ended, and curl_multi_poll sleeps
+// The event loop: StreamEvents (curl's socket interface over epoll) moves the transfers whose
+// sockets are ready or whose curl timers are due (calling the header and write callbacks of
+// stream_transfer.cpp), curl_multi_info_read reports the ones that ended, and the wait sleeps
 // until a socket is ready, curl's own next timer, the nearest first-byte deadline or the caller's
 // deadline. First-byte timeouts are ours because curl only knows connect and total timeouts.
 //
@@ -10,6 +11,7 @@
 
 #include "farm/net/curl_library.hpp"
 #include "farm/net/easy_setup.hpp"
+#include "farm/net/stream_events.hpp"
 #include "farm/net/stream_transfer.hpp"
 
 #include "farm/core/error.hpp"
@@ -38,6 +40,12 @@ StreamClient::StreamClient(std::size_t keep_alive_connections) {
     }
     curl().multi_setopt(multi_of(m_multi), CURLMOPT_MAXCONNECTS,
                         static_cast<long>(std::max<std::size_t>(keep_alive_connections, 1)));
+    try {
+        m_events = std::make_unique<StreamEvents>(multi_of(m_multi));
+    } catch (...) {
+        curl().multi_cleanup(multi_of(m_multi));
+        throw;
+    }
 }
 
 StreamClient::~StreamClient() {
@@ -47,6 +55,7 @@ StreamClient::~StreamClient() {
     m_running.clear();
     m_idle.clear();
     curl().multi_cleanup(multi_of(m_multi));
+    m_events.reset(); // after the cleanup, which may still let sockets go
 }
 
 TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeouts,
@@ -66,6 +75,8 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
             throw NetworkError("cannot create a libcurl handle (out of memory?)");
         }
     }
+    // A handle set up for the same endpoint needs only its new body (easy_setup.hpp).
+    bool keeps_setup = transfer->configured && same_except_body(transfer->request, request);
     // Assignment, not construction: the strings keep their capacity from earlier requests.
     transfer->request.method = request.method;
     transfer->request.url = request.url;
@@ -75,6 +86,7 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->request.total_timeout_s = request.total_timeout_s;
     transfer->request.peer_name = request.peer_name;
     transfer->request.http2 = request.http2;
+    transfer->request.no_proxy = request.no_proxy;
     transfer->handlers = std::move(handlers);
     transfer->first_byte_timeout_s = timeouts.first_byte_s;
     transfer->first_content_timeout_s = timeouts.first_content_s;
@@ -89,21 +101,12 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     transfer->outcome.body_bytes = 0;
     transfer->outcome.connect_ms.reset();
     transfer->outcome.http_version.clear();
-
-    CURL* easy = transfer->easy;
-    curl().easy_reset(easy);
-    transfer->headers.reset();
     try {
-        configure_request(easy, transfer->request, transfer->headers, transfer->error);
+        set_up_handle(*transfer, keeps_setup);
     } catch (...) {
         m_idle.push_back(std::move(transfer));
         throw;
     }
-    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-    curl().easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-    curl().easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-    curl().easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
 
     transfer->outcome.sent = std::chrono::steady_clock::now();
     transfer->first_byte_deadline.reset();
@@ -120,7 +123,7 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(timeouts.first_content_s));
     }
-    CURLMcode code = curl().multi_add_handle(multi_of(m_multi), easy);
+    CURLMcode code = curl().multi_add_handle(multi_of(m_multi), transfer->easy);
     if (code != CURLM_OK) {
         m_idle.push_back(std::move(transfer));
         throw NetworkError(std::string("cannot start the request to ") +
@@ -129,6 +132,25 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
     TransferId id = transfer->outcome.id;
     m_running.push_back(std::move(transfer));
     return id;
+}
+
+void StreamClient::set_up_handle(Transfer& transfer, bool keeps_setup) {
+    CURL* easy = transfer.easy;
+    if (keeps_setup) {
+        set_request_body(easy, transfer.request);
+        ++m_setups_kept;
+        return;
+    }
+    transfer.configured = false;
+    curl().easy_reset(easy);
+    transfer.headers.reset();
+    configure_request(easy, transfer.request, transfer.headers, transfer.error);
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl().easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+    curl().easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    transfer.configured = true;
 }
 
 void StreamClient::reset_loop_load() {
@@ -155,9 +177,8 @@ void StreamClient::end_busy_stretch() {
 std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
     std::size_t ended = 0;
     while (true) {
-        int still_running = 0;
         m_inside_curl = true;
-        curl().multi_perform(multi_of(m_multi), &still_running);
+        m_events->run(std::chrono::steady_clock::now());
         m_inside_curl = false;
         ended += collect_finished();
         SteadyTime now = std::chrono::steady_clock::now();
@@ -166,6 +187,9 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
             return ended;
         }
         SteadyTime wake_at = until;
+        if (std::optional<SteadyTime> timer = m_events->timer()) {
+            wake_at = std::min(wake_at, *timer);
+        }
         for (const std::unique_ptr<Transfer>& transfer : m_running) {
             if (transfer->first_byte_deadline && !transfer->outcome.first_byte) {
                 wake_at = std::min(wake_at, *transfer->first_byte_deadline);
@@ -177,13 +201,11 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
         // Rounded up, so that the wait never ends just before the deadline it waits for.
         auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
         int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
-        curl_waitfd extra{wake_fd, CURL_WAIT_POLLIN, 0};
-        int ready = 0;
         end_busy_stretch();
-        curl().multi_poll(multi_of(m_multi), wake_fd >= 0 ? &extra : nullptr, wake_fd >= 0 ? 1 : 0,
-                          timeout_ms, &ready);
+        bool woken = m_events->wait(timeout_ms, wake_fd);
         m_busy_since = std::chrono::steady_clock::now();
-        if (wake_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN) != 0) {
+        if (woken) {
+            // The ready sockets stay ready (epoll is level-triggered): the next poll runs them.
             return ended;
         }
     }

@@ -1,16 +1,18 @@
 // Many HTTP requests at once on one thread, each answer handed over piece by piece as it arrives.
 //
 // A StreamClient owns one curl multi handle. start() adds a request and returns at once; poll()
-// waits (curl_multi_poll: no busy loop) until a transfer ends, a deadline passes or a wake-up file
-// descriptor becomes readable, calling each request's handlers on the way: on_headers with the
-// status once the response head is complete, on_body with every piece of the body and the
+// waits (epoll through curl's socket interface, stream_events.hpp: no busy loop, and only the
+// transfers whose sockets are ready are visited) until a transfer ends, a deadline passes or a
+// wake-up file descriptor becomes readable, calling each request's handlers on the way: on_headers
+// with the status once the response head is complete, on_body with every piece of the body and the
 // steady_clock time it arrived, on_done exactly once with the outcome. The AI load generator
 // builds on it; it knows nothing of SSE or JSON.
 //
 // Guarantees:
 // - Connections are kept alive and reused across requests to the same server (the multi handle's
 //   connection cache), easy handles and their buffers are recycled: memory stays flat however
-//   many requests go through one client.
+//   many requests go through one client. A recycled handle keeps its curl set-up when the next
+//   request differs only in its body (easy_setup.hpp: same_except_body).
 // - Every started request ends in exactly one on_done call: a response (any status), a failure
 //   classified as connect, http_status, timeout, stream_error, incomplete or cancelled.
 // - Messages name the URL without credentials (url_for_messages) and never contain request
@@ -36,6 +38,7 @@
 namespace farm::net {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
+class StreamEvents; // stream_events.hpp
 using TransferId = std::uint64_t;
 
 enum class StreamFailure {
@@ -127,6 +130,10 @@ class StreamClient {
 
     std::size_t running() const;
 
+    // How many requests were sent on a handle that kept its set-up from the one before (only
+    // the body set again: same endpoint, headers and timeouts); for tests and profiles.
+    std::size_t setups_kept() const { return m_setups_kept; }
+
     // The loop's load since the last reset_loop_load(); end_busy_stretch() closes the stretch
     // running now (the caller's work since the last wait), so that a phase's last is counted.
     const LoopLoad& loop_load() const { return m_loop; }
@@ -140,11 +147,14 @@ class StreamClient {
     std::size_t expire_waits(SteadyTime now);
     std::optional<std::string> expired_wait(Transfer& transfer, SteadyTime now);
     void complete(Transfer& transfer);
+    void set_up_handle(Transfer& transfer, bool keeps_setup);
 
     void* m_multi = nullptr; // CURLM*
+    std::unique_ptr<StreamEvents> m_events;
     std::vector<std::unique_ptr<Transfer>> m_running;
     std::vector<std::unique_ptr<Transfer>> m_idle;
     TransferId m_next_id = 1;
+    std::size_t m_setups_kept = 0;
     bool m_inside_curl = false;
     LoopLoad m_loop;
     std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait

@@ -18,6 +18,9 @@ struct StreamClient::Transfer {
     CURL* easy = nullptr;
     HeaderList headers;
     HttpRequest request; // curl reads the URL and body from here
+    // The handle holds the full set-up of `request` (configure_request and the callbacks), so a
+    // next request that differs only in its body needs only that (same_except_body).
+    bool configured = false;
     StreamHandlers handlers;
     StreamOutcome outcome;
     std::optional<SteadyTime> first_byte_deadline;

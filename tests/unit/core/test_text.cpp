@@ -56,3 +56,17 @@ TEST_CASE("leading_finite_number leaves what follows") {
     CHECK(number_text(0.5) == "0.5");
     CHECK(number_text(2592000) == "2592000");
 }
+
+TEST_CASE("core::find_line_break finds the first CR or LF from a position") {
+    CHECK(find_line_break("abc") == 3);
+    CHECK(find_line_break("") == 0);
+    CHECK(find_line_break("ab\ncd") == 2);
+    CHECK(find_line_break("ab\rcd\n") == 2); // a CR before the LF
+    CHECK(find_line_break("ab\ncd\r") == 2); // a CR after the LF
+    CHECK(find_line_break("a\nb\nc", 2) == 3);
+    CHECK(find_line_break("a\r\nb", 2) == 2);
+    CHECK(find_line_break("ab", 5) == 2);
+    std::string long_line(1000, 'x');
+    CHECK(find_line_break(long_line + "\r" + long_line + "\n") == 1000);
+    CHECK(find_line_break(long_line + "\n" + long_line + "\r") == 1000);
+}
