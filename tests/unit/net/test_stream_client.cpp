@@ -4,6 +4,7 @@
 #include "farm/net/stream_client.hpp"
 
 #include "support/mock_llm.hpp"
+#include "support/stream_runs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -59,10 +60,7 @@ StreamHandlers recording(Seen& seen) {
 
 // Runs until every started request has ended (or 10 s passed).
 void drain(StreamClient& client) {
-    SteadyTime give_up = Clock::now() + std::chrono::seconds(10);
-    while (client.running() > 0 && Clock::now() < give_up) {
-        client.poll(give_up);
-    }
+    farm::test::poll_until_done(client);
     REQUIRE(client.running() == 0);
 }
 

@@ -4,6 +4,7 @@
 #include "farm/net/stream_client.hpp"
 
 #include "support/mock_llm.hpp"
+#include "support/stream_runs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -21,15 +22,6 @@ using namespace farm::net;
 using farm::test::MockLlm;
 
 namespace {
-
-HttpRequest slow_chat(const MockLlm& server) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = server.url("/v1/chat/completions");
-    request.headers = {{"Content-Type", "application/json"}};
-    request.body = R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})";
-    return request;
-}
 
 struct Pipe {
     int fds[2] = {-1, -1};
@@ -54,8 +46,8 @@ TEST_CASE("net::StreamClient::poll ends when its wake-up descriptor is readable"
     int ended = 0;
     StreamHandlers handlers;
     handlers.on_done = [&ended](const StreamOutcome& outcome) { ended += outcome.ok() ? 1 : 0; };
-    client.start(slow_chat(server), {}, handlers);
-    client.start(slow_chat(server), {}, handlers);
+    client.start(farm::test::streamed_chat(server), {}, handlers);
+    client.start(farm::test::streamed_chat(server), {}, handlers);
     SteadyTime later = std::chrono::steady_clock::now() + std::chrono::seconds(20);
 
     Pipe first;
@@ -164,10 +156,7 @@ bool get_ok(StreamClient& client, const std::string& url, bool& new_connection) 
         new_connection = outcome.new_connection;
     };
     client.start(request, {}, handlers);
-    SteadyTime give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (client.running() > 0 && std::chrono::steady_clock::now() < give_up) {
-        client.poll(give_up);
-    }
+    farm::test::poll_until_done(client);
     return ok;
 }
 

@@ -5,6 +5,7 @@
 
 #include "support/files.hpp"
 #include "support/mock_llm.hpp"
+#include "support/stream_runs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -41,10 +42,7 @@ bool run_one(StreamClient& client, const HttpRequest& request) {
     handlers.on_body = [](std::string_view, SteadyTime) { return true; };
     handlers.on_done = [&ok](const StreamOutcome& outcome) { ok = outcome.ok(); };
     client.start(request, {}, handlers);
-    SteadyTime give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (client.running() > 0 && std::chrono::steady_clock::now() < give_up) {
-        client.poll(give_up);
-    }
+    farm::test::poll_until_done(client);
     return ok;
 }
 

@@ -7,6 +7,7 @@
 #include "farm/net/stream_client.hpp"
 
 #include "support/mock_llm.hpp"
+#include "support/stream_runs.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,15 +23,6 @@ using farm::test::MockLlm;
 
 namespace {
 
-HttpRequest chat(const MockLlm& server) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = server.url("/v1/chat/completions");
-    request.headers = {{"Content-Type", "application/json"}};
-    request.body = R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})";
-    return request;
-}
-
 // Starts the requests, runs them to their end, returns their outcomes in the order they ended.
 std::vector<StreamOutcome> run_all(StreamClient& client, const std::vector<HttpRequest>& requests,
                                    StreamTimeouts timeouts,
@@ -43,10 +35,7 @@ std::vector<StreamOutcome> run_all(StreamClient& client, const std::vector<HttpR
         handlers.has_content = has_content;
         client.start(request, timeouts, std::move(handlers));
     }
-    SteadyTime give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (client.running() > 0 && std::chrono::steady_clock::now() < give_up) {
-        client.poll(give_up);
-    }
+    farm::test::poll_until_done(client);
     REQUIRE(client.running() == 0);
     return outcomes;
 }
@@ -84,7 +73,7 @@ TEST_CASE("net::StreamClient: the first-content timeout fires after an early res
     timeouts.first_byte_s = 5;
     timeouts.first_content_s = 0.2;
     std::vector<StreamOutcome> outcomes =
-        run_all(client, {chat(server)}, timeouts, [] { return false; });
+        run_all(client, {farm::test::streamed_chat(server)}, timeouts, [] { return false; });
     REQUIRE(outcomes.size() == 1);
     CHECK(outcomes[0].status == 200);
     CHECK(outcomes[0].failure == StreamFailure::timeout);
@@ -97,8 +86,8 @@ TEST_CASE("net::StreamClient: content in time ends the first-content wait") {
     StreamTimeouts timeouts;
     timeouts.first_content_s = 0.05; // passes while the stream goes on; content came before
     bool seen = false;
-    std::vector<StreamOutcome> outcomes =
-        run_all(client, {chat(server)}, timeouts, [&seen] { return seen = true; });
+    std::vector<StreamOutcome> outcomes = run_all(client, {farm::test::streamed_chat(server)},
+                                                  timeouts, [&seen] { return seen = true; });
     REQUIRE(outcomes.size() == 1);
     CHECK(seen); // it was asked
     CHECK(outcomes[0].ok());
@@ -107,8 +96,8 @@ TEST_CASE("net::StreamClient: content in time ends the first-content wait") {
 TEST_CASE("net::StreamClient: connection facts of each outcome") {
     MockLlm server({"--chunks", "1"});
     StreamClient client(4);
-    std::vector<StreamOutcome> first = run_all(client, {chat(server)}, {});
-    std::vector<StreamOutcome> second = run_all(client, {chat(server)}, {});
+    std::vector<StreamOutcome> first = run_all(client, {farm::test::streamed_chat(server)}, {});
+    std::vector<StreamOutcome> second = run_all(client, {farm::test::streamed_chat(server)}, {});
     REQUIRE(first.size() == 1);
     REQUIRE(second.size() == 1);
     CHECK(first[0].new_connection);
@@ -128,7 +117,7 @@ TEST_CASE("net::StreamClient: a loopback request ignores an environment proxy") 
     ScopedEnv no_proxy("no_proxy", "");
     ScopedEnv no_proxy_upper("NO_PROXY", "");
     StreamClient client;
-    std::vector<StreamOutcome> outcomes = run_all(client, {chat(server)}, {});
+    std::vector<StreamOutcome> outcomes = run_all(client, {farm::test::streamed_chat(server)}, {});
     REQUIRE(outcomes.size() == 1);
     CHECK(outcomes[0].ok());
     CHECK(outcomes[0].message == "");
