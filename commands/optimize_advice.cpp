@@ -120,9 +120,11 @@ analysis::AdviceWindow advice_window_from(const std::string& since) {
         window.since = core::utc_iso8601_from_unix(unix_now() - *seconds);
         return window;
     }
+    // No date is longer (nanoseconds included), and std::regex recurses once per character.
+    constexpr std::size_t longest_date = 40;
     static const std::regex date(R"((\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?)");
     std::smatch match;
-    if (std::regex_match(since, match, date)) {
+    if (since.size() <= longest_date && std::regex_match(since, match, date)) {
         std::string text = since;
         if (!match[2].matched) {
             text += "T00:00:00";
@@ -139,7 +141,9 @@ analysis::AdviceWindow advice_window_from(const std::string& since) {
             }
         }
     }
-    throw UsageError("--since " + since +
+    std::string quoted =
+        since.size() <= longest_date ? since : since.substr(0, longest_date) + "...";
+    throw UsageError("--since " + quoted +
                      ": give an age like 30d, 12h or 2w, or a UTC date like 2026-11-01 or "
                      "2026-11-01T08:00:00Z");
 }

@@ -5,6 +5,7 @@
 #include "commands/optimize_pnpm.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 #include "farm/pnpm/project.hpp"
 #include "farm/pnpm/project_settings.hpp"
 #include "farm/pnpm/store_location.hpp"
@@ -72,11 +73,13 @@ void find_version(PnpmPlanning& planning, const OptimizePnpmOptions& o,
     } else if (!project.package_manager.empty()) {
         version = pnpm::parse_package_manager(project.package_manager);
         planning.version_source = "package.json packageManager";
-        found = "package.json says \"packageManager\": \"" + project.package_manager + "\"";
+        found = "package.json says \"packageManager\": \"" +
+                core::excerpt(project.package_manager) + "\"";
     } else if (!dev_engines.empty()) {
         version = pnpm::parse_version(dev_engines);
         planning.version_source = "package.json devEngines.packageManager";
-        found = "package.json's devEngines.packageManager asks for pnpm " + dev_engines;
+        found =
+            "package.json's devEngines.packageManager asks for pnpm " + core::excerpt(dev_engines);
     } else if (planning.toolchain) {
         version = planning.toolchain->pnpm_version;
         planning.version_source = "pnpm --version";

@@ -17,7 +17,8 @@ jobs=${FARM_FUZZ_JOBS:-2}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_openai_chunk fuzz_turbo_summary fuzz_npmrc
-        fuzz_workspace_yaml fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact)
+        fuzz_workspace_yaml fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact
+        fuzz_task_output fuzz_dev_messages)
 fi
 
 if ! command -v clang++ >/dev/null; then
@@ -43,6 +44,8 @@ seeds_of() {
     fuzz_user_files) echo "$root/tests/fixtures/fuzz/user_files" ;;
     fuzz_dev_lines) echo "$root/tests/fixtures/fuzz/dev_lines" ;;
     fuzz_redact) echo "$root/tests/fixtures/fuzz/redact" ;;
+    fuzz_task_output) echo "$root/tests/fixtures/fuzz/task_output" ;;
+    fuzz_dev_messages) echo "$root/tests/fixtures/fuzz/dev_messages" ;;
     *) echo "$root/tests/fixtures/ai" ;;
     esac
 }

@@ -74,6 +74,10 @@ expect_rc 2 "a bad --since"
 expect_contains "$ERR" "2026-11-01" "the message shows the accepted forms"
 run_farm optimize:build --since 2026-02-30
 expect_rc 2 "a date that does not exist"
+# A 100,000-digit fraction (std::regex recursed per digit: farm crashed with SIGSEGV).
+run_farm optimize:build --since "2026-01-01T00:00:00.$(python3 -c 'print("1" * 100000)')"
+expect_rc 2 "a --since of 100,000 characters"
+expect_contains "$ERR" "2026-01-01T00:00:00.11111111111111111111..." "the message quotes its start"
 
 # The config's threshold is read; a bad config is a usage error.
 echo '{"thresholds": {"build_slow_s": 50}}' >farm.config.json

@@ -42,8 +42,4 @@ class NdjsonParser {
     std::size_t m_offset = 0;
 };
 
-// The first `limit` bytes of `text` as one printable line: control characters and bytes of
-// malformed UTF-8 become '?', and "..." marks a cut. Used to quote server output in messages.
-std::string excerpt(std::string_view text, std::size_t limit = 80);
-
 } // namespace farm::ai

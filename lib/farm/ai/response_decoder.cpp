@@ -159,7 +159,7 @@ void ResponseDecoder::finish_body(double at_ms) {
         parsed = core::parse_json(body);
     } catch (const json::exception& error) {
         fail(ErrorClass::stream_error,
-             "the body is not JSON (" + json_parse_problem(error) + "): " + excerpt(body));
+             "the body is not JSON (" + json_parse_problem(error) + "): " + core::excerpt(body));
         return;
     }
     // TGI's compatibility route answers generate with a one-element array.
@@ -167,7 +167,7 @@ void ResponseDecoder::finish_body(double at_ms) {
         parsed = json(parsed[0]);
     }
     if (!parsed.is_object()) {
-        fail(ErrorClass::stream_error, "the body is not a JSON object: " + excerpt(body));
+        fail(ErrorClass::stream_error, "the body is not a JSON object: " + core::excerpt(body));
         return;
     }
     ++m_messages;
@@ -204,12 +204,12 @@ void ResponseDecoder::on_event(const SseEvent& event, double at_ms) {
         object = core::parse_json(data);
     } catch (const json::exception& error) {
         fail(ErrorClass::stream_error, where() + "event data is not JSON (" +
-                                           json_parse_problem(error) + "): " + excerpt(data));
+                                           json_parse_problem(error) + "): " + core::excerpt(data));
         return;
     }
     if (!object.is_object()) {
         fail(ErrorClass::stream_error,
-             where() + "event data is not a JSON object: " + excerpt(data));
+             where() + "event data is not a JSON object: " + core::excerpt(data));
         return;
     }
     on_object(object, event.offset, at_ms);

@@ -1,7 +1,7 @@
 #include "farm/ai/server_json.hpp"
 
-#include "farm/ai/ndjson_parser.hpp"
 #include "farm/core/json_depth.hpp"
+#include "farm/core/text.hpp"
 
 #include <limits>
 
@@ -17,11 +17,11 @@ std::string describe_error_value(const json& error) {
         return error.get<std::string>();
     }
     if (!error.is_object()) {
-        return excerpt(error.dump(-1, ' ', false, json::error_handler_t::replace), 300);
+        return core::excerpt(error.dump(-1, ' ', false, json::error_handler_t::replace), 300);
     }
     std::string message(string_member(error, "message"));
     if (message.empty()) {
-        message = excerpt(error.dump(-1, ' ', false, json::error_handler_t::replace), 300);
+        message = core::excerpt(error.dump(-1, ' ', false, json::error_handler_t::replace), 300);
     }
     std::string extra;
     for (const char* key : {"type", "code"}) {
@@ -102,7 +102,7 @@ std::string object_error(const json& object) {
     if (!type.empty()) {
         message += " (" + std::string(type) + ")";
     }
-    return excerpt(message, 300);
+    return core::excerpt(message, 300);
 }
 
 std::string_view trim(std::string_view text) {
@@ -132,14 +132,14 @@ std::string error_message_from_body(std::string_view body) {
         for (const char* key : {"detail", "message"}) {
             const json* value = member(parsed, key);
             if (message.empty() && value != nullptr && !value->is_null()) {
-                message = excerpt(describe_error_value(*value), 300);
+                message = core::excerpt(describe_error_value(*value), 300);
             }
         }
         if (!message.empty()) {
             return message;
         }
     }
-    std::string start = excerpt(trim(body), 300);
+    std::string start = core::excerpt(trim(body), 300);
     return start.empty() ? "(empty body)" : start;
 }
 

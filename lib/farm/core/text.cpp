@@ -263,4 +263,58 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
+std::size_t utf8_cut_point(std::string_view text, std::size_t limit) {
+    std::size_t cut = limit;
+    // At most three continuation bytes back: a character is at most four bytes.
+    while (cut > limit - std::min<std::size_t>(limit - 1, 3) &&
+           (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut;
+    }
+    return cut;
+}
+
+namespace {
+
+// The length of the UTF-8 character `text` starts with; 0 when it starts with none.
+std::size_t utf8_sequence_length(std::string_view text) {
+    unsigned char lead = static_cast<unsigned char>(text[0]);
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
+    if (length == 0 || length > text.size()) {
+        return 0;
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+} // namespace
+
+std::string excerpt(std::string_view text, std::size_t limit) {
+    std::string result;
+    std::size_t i = 0;
+    while (i < text.size() && i < limit) {
+        std::size_t length = utf8_sequence_length(text.substr(i));
+        if (length == 0) {
+            result.push_back('?');
+            ++i;
+            continue;
+        }
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        bool control = length == 1 && (c < 0x20 || c == 0x7F);
+        result.append(control ? std::string_view("?") : text.substr(i, length));
+        i += length;
+    }
+    if (i < text.size()) {
+        result.append("...");
+    }
+    return result;
+}
+
 } // namespace farm::core

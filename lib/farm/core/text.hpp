@@ -81,6 +81,15 @@ std::string number_text(double value);
 // stream decoders look for line ends in every byte a server sends.
 std::size_t find_line_break(std::string_view text, std::size_t from = 0);
 
+// The first `limit` bytes of `text` as one printable line: control characters and bytes of
+// malformed UTF-8 become '?', and "..." marks a cut. Used to quote outside text (a server's
+// answer, a file's field) in messages, however long or broken it is.
+std::string excerpt(std::string_view text, std::size_t limit = 80);
+
+// Where to cut `text` (longer than `limit`, limit >= 1) to at most `limit` bytes without splitting
+// a UTF-8 character: lines end up in JSON exports, which refuse half a character.
+std::size_t utf8_cut_point(std::string_view text, std::size_t limit);
+
 // ISO 8601 UTC with milliseconds for a Unix time in seconds.
 std::string utc_iso8601_from_unix(double seconds);
 

@@ -5,13 +5,15 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <optional>
+#include <string_view>
 
 namespace farm::dev {
 
 namespace {
 
 using json = nlohmann::json;
+constexpr auto replace_bad_utf8 = json::error_handler_t::replace;
 
 int hex_value(char c) {
     if (std::isdigit(static_cast<unsigned char>(c))) {
@@ -41,17 +43,86 @@ std::vector<std::string> segments_of(const std::string& path) {
     return core::path_segments(std::string_view(path).substr(0, path.find_first_of("?#")));
 }
 
+// A script tag's src under /_next/ in a page: where its value starts and ends, and where the
+// tag's match ends (after the closing quote).
+struct ScriptSource {
+    std::size_t value_start = 0, value_end = 0, end = 0;
+};
+
+bool is_word_byte(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view word) {
+    return at + word.size() <= text.size() &&
+           core::equals_ignoring_case(text.substr(at, word.size()), word);
+}
+
+std::size_t find_ignoring_case(std::string_view text, std::string_view word, std::size_t from) {
+    for (std::size_t at = from; at + word.size() <= text.size(); ++at) {
+        if (starts_with_ignoring_case(text, at, word)) {
+            return at;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The value of the `src="…"` attribute at `at`, when it names a file under /_next/.
+std::optional<ScriptSource> source_at(std::string_view html, std::size_t at) {
+    std::size_t value = at + 5; // after src="
+    std::size_t quote = html.find('"', value);
+    if (quote == std::string_view::npos ||
+        find_ignoring_case(html.substr(0, quote), "/_next/", value) == std::string_view::npos) {
+        return std::nullopt;
+    }
+    return ScriptSource{value, quote, quote + 1};
+}
+
+// The first script tag from `from` on whose src names a file under /_next/, read as the search
+// for `<script[^>]*\bsrc="([^"]*/_next/[^"]*)"` (case ignored) found it, in one pass: that
+// expression recursed once per character in std::regex, and a page is any size. Of a tag's
+// src attributes the last one that qualifies is taken, as the greedy `[^>]*` took it.
+std::optional<ScriptSource> next_script_source(std::string_view html, std::size_t from) {
+    constexpr std::string_view tag = "<script";
+    for (std::size_t start = find_ignoring_case(html, tag, from);
+         start != std::string_view::npos;) {
+        std::size_t tag_end = html.find('>', start + tag.size());
+        std::size_t limit = tag_end == std::string_view::npos ? html.size() : tag_end;
+        std::string_view inside = html.substr(0, limit); // the attributes' end, not the page's
+        std::optional<ScriptSource> last;
+        for (std::size_t at = find_ignoring_case(inside, "src=\"", start + tag.size() + 1);
+             at != std::string_view::npos; at = find_ignoring_case(inside, "src=\"", at + 1)) {
+            if (!is_word_byte(html[at - 1])) {
+                if (std::optional<ScriptSource> source = source_at(html, at)) {
+                    last = source;
+                }
+            }
+        }
+        if (last) {
+            return last;
+        }
+        // A later <script inside the same tag sees fewer src attributes than this one did.
+        start =
+            tag_end == std::string_view::npos ? tag_end : find_ignoring_case(html, tag, tag_end);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::vector<NextScript> next_scripts(const std::string& html) {
-    static const std::regex script(R"re(<script[^>]*\bsrc="([^"]*/_next/[^"]*)")re",
-                                   std::regex::icase);
     std::vector<NextScript> scripts;
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), script);
-         it != std::sregex_iterator(); ++it) {
-        std::string src = (*it)[1].str();
+    for (std::size_t from = 0; from < html.size();) {
+        std::optional<ScriptSource> found = next_script_source(html, from);
+        if (!found) {
+            break;
+        }
+        from = found->end;
+        std::string src = html.substr(found->value_start, found->value_end - found->value_start);
         std::string decoded = percent_decoded(src.substr(0, src.find_first_of("?#")));
-        std::string path = decoded.substr(decoded.find("/_next/") + 7);
+        std::size_t next_folder = find_ignoring_case(decoded, "/_next/", 0);
+        std::string path =
+            next_folder == std::string::npos ? decoded : decoded.substr(next_folder + 7);
         bool seen = std::any_of(scripts.begin(), scripts.end(),
                                 [&](const NextScript& s) { return s.src == src; });
         if (!seen) {
@@ -68,7 +139,9 @@ bool is_turbopack_chunk_list(const std::string& body) {
 }
 
 std::string turbopack_subscribe_message(const std::string& path) {
-    return json{{"type", "turbopack-subscribe"}, {"path", path}}.dump();
+    // A page's src may percent-decode to bytes that are no UTF-8: replaced, never thrown on.
+    return json{{"type", "turbopack-subscribe"}, {"path", path}}.dump(-1, ' ', false,
+                                                                      replace_bad_utf8);
 }
 
 std::vector<std::string> next_ping_messages(const std::string& page_path) {
@@ -84,8 +157,9 @@ std::vector<std::string> next_ping_messages(const std::string& page_path) {
     for (std::size_t i = 0; i < parts.size(); ++i) {
         page += (i ? "/" : "") + parts[i];
     }
-    return {json{{"event", "ping"}, {"tree", tree}, {"appDirRoute", true}}.dump(),
-            json{{"event", "ping"}, {"page", page}}.dump()};
+    return {json{{"event", "ping"}, {"tree", tree}, {"appDirRoute", true}}.dump(-1, ' ', false,
+                                                                                replace_bad_utf8),
+            json{{"event", "ping"}, {"page", page}}.dump(-1, ' ', false, replace_bad_utf8)};
 }
 
 std::string url_path(const std::string& url) {

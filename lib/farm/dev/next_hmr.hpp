@@ -28,7 +28,7 @@ struct NextScript {
 };
 
 // The scripts of `html` served under /_next/ (an assetPrefix or basePath before it is kept in
-// `src`), in page order, each once.
+// `src`), in page order, each once. One pass over the page, whatever its size.
 std::vector<NextScript> next_scripts(const std::string& html);
 
 // True when `body` is a Turbopack chunk list (what the browser subscribes to).

@@ -139,6 +139,9 @@ void PrintedAddress::see(std::string_view line) {
 }
 
 std::optional<std::pair<std::string, int>> url_host_port(const std::string& url) {
+    if (url.size() > longest_probed_url) {
+        return std::nullopt; // std::regex recurses once per character of the host
+    }
     static const std::regex pattern(
         R"(^(https?)://(?:[^@/]*@)?(\[[^\]]+\]|[^:/?#]+)(?::([0-9]+))?)", std::regex::icase);
     std::smatch match;

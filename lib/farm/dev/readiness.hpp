@@ -63,7 +63,9 @@ class PrintedAddress {
 };
 
 // The host and port a URL points at ("http://localhost:5173/x" -> localhost, 5173; the scheme's
-// port when none is written). Empty when it is not an http(s) URL or its port is not 1-65535.
+// port when none is written). Empty when it is not an http(s) URL, its port is not 1-65535 or it
+// is longer than longest_probed_url (no dev server prints one that long).
+constexpr std::size_t longest_probed_url = 8192;
 std::optional<std::pair<std::string, int>> url_host_port(const std::string& url);
 
 } // namespace farm::dev

@@ -5,7 +5,8 @@
 namespace farm::exec {
 
 LineRing::LineRing(std::size_t capacity, std::size_t max_line_bytes)
-    : m_capacity(capacity == 0 ? 1 : capacity), m_max_line_bytes(max_line_bytes) {}
+    : m_capacity(capacity == 0 ? 1 : capacity), m_splitters{core::LineSplitter(max_line_bytes),
+                                                            core::LineSplitter(max_line_bytes)} {}
 
 void LineRing::push(std::string line, std::chrono::steady_clock::time_point arrived) {
     if (!line.empty() && line.back() == '\r') {
@@ -17,55 +18,17 @@ void LineRing::push(std::string line, std::chrono::steady_clock::time_point arri
     }
 }
 
-namespace {
-
-// Where to cut `text` to at most `limit` bytes without splitting a UTF-8 character (a line may
-// end up in a JSON export, which refuses half a character).
-std::size_t cut_point(std::string_view text, std::size_t limit) {
-    std::size_t cut = limit;
-    while (cut > limit - std::min<std::size_t>(limit - 1, 3) &&
-           (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-        --cut;
-    }
-    return cut;
-}
-
-} // namespace
-
-void LineRing::push_pieces_over_limit(std::string& partial,
-                                      std::chrono::steady_clock::time_point arrived) {
-    while (partial.size() > m_max_line_bytes) {
-        std::size_t cut = cut_point(partial, m_max_line_bytes);
-        push(partial.substr(0, cut), arrived);
-        partial.erase(0, cut);
-    }
-}
-
 void LineRing::append(std::string_view bytes, std::chrono::steady_clock::time_point arrived,
                       Stream stream) {
-    std::string& partial = m_partial[int(stream)];
-    while (!bytes.empty()) {
-        // A line that never ends (a progress bar redrawn with '\r') must not grow forever, and
-        // no line may be longer than the limit: readers match patterns (std::regex, whose time
-        // and stack grow with the line) against every one.
-        std::size_t newline = bytes.find('\n');
-        partial.append(bytes.substr(0, newline));
-        push_pieces_over_limit(partial, arrived);
-        if (newline == std::string_view::npos) {
-            return;
-        }
-        push(std::move(partial), arrived);
-        partial.clear();
-        bytes.remove_prefix(newline + 1);
-    }
+    // A line that never ends (a progress bar redrawn with '\r') must not grow forever, and no
+    // line may be longer than the limit: readers match patterns (std::regex, whose time and
+    // stack grow with the line) against every one.
+    m_splitters[int(stream)].feed(bytes, [&](std::string line) { push(std::move(line), arrived); });
 }
 
 void LineRing::flush(std::chrono::steady_clock::time_point arrived) {
-    for (std::string& partial : m_partial) {
-        if (!partial.empty()) {
-            push(std::move(partial), arrived);
-            partial.clear();
-        }
+    for (core::LineSplitter& splitter : m_splitters) {
+        splitter.flush([&](std::string line) { push(std::move(line), arrived); });
     }
 }
 

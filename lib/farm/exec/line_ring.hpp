@@ -11,6 +11,8 @@
 // other into a line neither wrote. Not thread-safe: the owner locks.
 #pragma once
 
+#include "farm/core/line_splitter.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -46,15 +48,11 @@ class LineRing {
     std::uint64_t last_sequence() const { return m_next_sequence - 1; }
 
   private:
-    // Pushes whole pieces of `partial` while it is longer than the limit; keeps the rest.
-    void push_pieces_over_limit(std::string& partial,
-                                std::chrono::steady_clock::time_point arrived);
     void push(std::string line, std::chrono::steady_clock::time_point arrived);
 
     std::size_t m_capacity;
-    std::size_t m_max_line_bytes;
     std::deque<OutputLine> m_lines;
-    std::string m_partial[2]; // by Stream
+    core::LineSplitter m_splitters[2]; // by Stream: each keeps its own unfinished line
     std::uint64_t m_next_sequence = 1;
 };
 

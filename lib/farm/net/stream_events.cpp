@@ -130,6 +130,9 @@ void StreamEvents::watch_wake_fd(int wake_fd) {
     }
     m_wake_fd = -1;
     if (wake_fd >= 0) {
+        // While it is the wake-up descriptor the number is not curl's: a state left from a parked
+        // socket curl closed would keep it in the set once the caller moves to another one.
+        state_of(wake_fd) = SocketState{};
         epoll_event event{};
         event.events = EPOLLIN;
         event.data.u64 = wake_tag;

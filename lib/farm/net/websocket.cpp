@@ -90,7 +90,9 @@ WebSocket::WebSocket(const std::string& url, const std::string& protocol, double
     : m_url(url) {
     static const std::regex pattern(R"(^ws://(\[[^\]]+\]|[^:/?#]+)(?::([0-9]+))?([^#]*)$)");
     std::smatch match;
-    if (!std::regex_match(url, match, pattern)) {
+    // std::regex recurses once per character: a URL is read only up to a length no server uses.
+    constexpr std::size_t longest_url = 8192;
+    if (url.size() > longest_url || !std::regex_match(url, match, pattern)) {
         throw NetworkError("'" + url + "' is not a ws:// URL");
     }
     std::string host = match[1].str();

@@ -84,13 +84,7 @@ std::vector<std::string> own_last_lines(std::string_view text, std::size_t count
 }
 
 void TaskOutput::feed(std::string_view piece) {
-    m_partial.append(piece);
-    std::size_t start = 0;
-    for (std::size_t end; (end = m_partial.find('\n', start)) != std::string::npos;
-         start = end + 1) {
-        take_line(m_partial.substr(start, end - start));
-    }
-    m_partial.erase(0, start);
+    m_lines.feed(piece, [this](std::string line) { take_line(std::move(line)); });
 }
 
 void TaskOutput::take_line(std::string line) {
@@ -160,7 +154,7 @@ std::vector<std::string> TaskOutput::own_lines(const std::string& task_id,
 }
 
 void TaskOutput::clear() {
-    m_partial.clear();
+    m_lines.clear();
     m_current.clear();
     m_blocks.clear();
 }

@@ -9,6 +9,8 @@
 // failed task's lines are found however much the other tasks printed after it.
 #pragma once
 
+#include "farm/core/line_splitter.hpp"
+
 #include <cstddef>
 #include <map>
 #include <string>
@@ -27,6 +29,10 @@ bool is_pnpm_line(std::string_view line);
 // The last `count` lines of `text` that are the script's own: colours removed, pnpm's lines
 // (is_pnpm_line) left out.
 std::vector<std::string> own_last_lines(std::string_view text, std::size_t count);
+
+// A task's line is kept up to this many bytes (a longer one in pieces): a tool may print a whole
+// minified bundle on one line, and a failure quotes only the last lines.
+constexpr std::size_t max_task_line_bytes = 4096;
 
 class TaskOutput {
   public:
@@ -47,7 +53,7 @@ class TaskOutput {
     void keep(const std::string& task, std::string line);
 
     Format m_format;
-    std::string m_partial; // the line not ended yet
+    core::LineSplitter m_lines{max_task_line_bytes}; // a longer line is kept in pieces
     std::string m_current; // the task whose block is being printed, empty outside one
     std::map<std::string, std::vector<std::string>> m_blocks; // the last lines of each block
 };

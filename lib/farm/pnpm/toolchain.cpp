@@ -3,9 +3,9 @@
 #include "farm/core/error.hpp"
 #include "farm/exec/process.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <iterator>
-#include <regex>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -23,25 +23,67 @@ bool Version::at_least(int ma, int mi, int pa) const {
     return patch >= pa;
 }
 
+namespace {
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// The run of digits from `at` (none when text[at] is no digit).
+std::string_view digits_at(std::string_view text, std::size_t at) {
+    std::size_t end = at;
+    while (end < text.size() && is_digit(text[end])) {
+        ++end;
+    }
+    return text.substr(at, end - at);
+}
+
+// A number of digits; nullopt past int (a damaged packageManager field).
+std::optional<int> whole_number(std::string_view digits) {
+    int value = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return error == std::errc() && end == digits.data() + digits.size() ? std::optional(value)
+                                                                        : std::nullopt;
+}
+
+} // namespace
+
+// The first MAJOR.MINOR[.PATCH] in the text, read once from left to right (what the search for
+// `v?(\d+)\.(\d+)(?:\.(\d+))?` found; std::regex recursed once per digit, and a long
+// packageManager field in a cloned repository's package.json overflowed the stack).
 std::optional<Version> parse_version(const std::string& text) {
-    static const std::regex pattern(R"re(v?(\d+)\.(\d+)(?:\.(\d+))?)re");
-    std::smatch m;
-    if (!std::regex_search(text, m, pattern)) {
-        return std::nullopt;
+    std::string_view view(text);
+    for (std::size_t at = 0; at < view.size();) {
+        std::string_view major = digits_at(view, at);
+        if (major.empty()) {
+            ++at;
+            continue;
+        }
+        std::size_t dot = at + major.size();
+        std::string_view minor =
+            dot < view.size() && view[dot] == '.' ? digits_at(view, dot + 1) : std::string_view();
+        if (minor.empty()) {
+            at = dot; // no shorter run of these digits is followed by a dot either
+            continue;
+        }
+        std::size_t second_dot = dot + 1 + minor.size();
+        std::string_view patch = second_dot < view.size() && view[second_dot] == '.'
+                                     ? digits_at(view, second_dot + 1)
+                                     : std::string_view();
+        std::optional<int> ma = whole_number(major), mi = whole_number(minor);
+        std::optional<int> pa = patch.empty() ? std::optional(0) : whole_number(patch);
+        if (!ma || !mi || !pa) {
+            return std::nullopt;
+        }
+        Version v;
+        v.major = *ma;
+        v.minor = *mi;
+        v.patch = *pa;
+        v.text =
+            std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
+        return v;
     }
-    Version v;
-    try {
-        v.major = std::stoi(m[1]);
-        v.minor = std::stoi(m[2]);
-        v.patch = m[3].matched ? std::stoi(m[3]) : 0;
-    } catch (const std::out_of_range&) {
-        // A number past int (a damaged packageManager field): no version, rather than an
-        // exception that is not a farm::Error.
-        return std::nullopt;
-    }
-    v.text =
-        std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
-    return v;
+    return std::nullopt;
 }
 
 std::optional<Version> parse_package_manager(const std::string& field) {

@@ -92,13 +92,3 @@ TEST_CASE("ai::NdjsonParser gives the same lines for every cut of its input") {
         REQUIRE(describe(parse(cut)) == expected);
     }
 }
-
-TEST_CASE("ai::excerpt makes one printable line of server output") {
-    CHECK(farm::ai::excerpt("short") == "short");
-    CHECK(farm::ai::excerpt("a\nb\tc\x7F") == "a?b?c?");
-    CHECK(farm::ai::excerpt("caf\xC3\xA9", 80) == "caf\xC3\xA9");
-    CHECK(farm::ai::excerpt("caf\xC3", 80) == "caf?");    // cut sequence
-    CHECK(farm::ai::excerpt("\xFF\xFEok", 80) == "??ok"); // not UTF-8
-    CHECK(farm::ai::excerpt("abcdefgh", 4) == "abcd...");
-    CHECK(farm::ai::excerpt("\xF0\x9F\x8C\xB1x", 1) == "\xF0\x9F\x8C\xB1...");
-}

@@ -3,6 +3,7 @@
 // texts that made std::regex crash or take minutes.
 #include "farm/core/redact.hpp"
 #include "farm/core/secret_patterns.hpp"
+#include "support/random_text.hpp"
 #include "support/secret_regex_reference.hpp"
 
 #include <doctest/doctest.h>
@@ -101,16 +102,7 @@ const std::vector<std::string>& pieces() {
 }
 
 std::string random_text(std::uint64_t& state) {
-    auto next = [&state] {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return static_cast<std::size_t>(state >> 33);
-    };
-    std::string text;
-    std::size_t count = 1 + next() % 14;
-    for (std::size_t i = 0; i < count; ++i) {
-        text += pieces()[next() % pieces().size()];
-    }
-    return text;
+    return farm::test::random_text(state, pieces());
 }
 
 } // namespace

@@ -70,3 +70,13 @@ TEST_CASE("core::find_line_break finds the first CR or LF from a position") {
     CHECK(find_line_break(long_line + "\r" + long_line + "\n") == 1000);
     CHECK(find_line_break(long_line + "\n" + long_line + "\r") == 1000);
 }
+
+TEST_CASE("core::excerpt makes one printable line of outside text") {
+    CHECK(farm::core::excerpt("short") == "short");
+    CHECK(farm::core::excerpt("a\nb\tc\x7F") == "a?b?c?");
+    CHECK(farm::core::excerpt("caf\xC3\xA9", 80) == "caf\xC3\xA9");
+    CHECK(farm::core::excerpt("caf\xC3", 80) == "caf?");    // cut sequence
+    CHECK(farm::core::excerpt("\xFF\xFEok", 80) == "??ok"); // not UTF-8
+    CHECK(farm::core::excerpt("abcdefgh", 4) == "abcd...");
+    CHECK(farm::core::excerpt("\xF0\x9F\x8C\xB1x", 1) == "\xF0\x9F\x8C\xB1...");
+}

@@ -1,8 +1,15 @@
 #include "farm/dev/hmr_client.hpp"
 #include "farm/dev/next_hmr.hpp"
 
+#include "support/random_text.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <vector>
 
 using namespace farm::dev;
 
@@ -26,6 +33,94 @@ TEST_CASE("dev::next_scripts: the page's scripts under /_next/, decoded as Turbo
           "static/chunks/[turbopack]_browser_dev_hmr-client_hmr-client_ts_e609e4ba._.js");
     CHECK(scripts[4].path == "static/chunks/b.js"); // a basePath before /_next/, a query after
     CHECK(scripts[4].src == "/docs/_next/static/chunks/b.js?v=1");
+}
+
+namespace {
+
+// The srcs the search farm used before found (correct on short pages, recursive on long ones).
+std::vector<std::string> reference_srcs(const std::string& html) {
+    static const std::regex script(R"re(<script[^>]*\bsrc="([^"]*/_next/[^"]*)")re",
+                                   std::regex::icase);
+    std::vector<std::string> srcs;
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), script);
+         it != std::sregex_iterator(); ++it) {
+        if (std::find(srcs.begin(), srcs.end(), (*it)[1].str()) == srcs.end()) {
+            srcs.push_back((*it)[1].str());
+        }
+    }
+    return srcs;
+}
+
+std::vector<std::string> srcs_of(const std::string& html) {
+    std::vector<std::string> srcs;
+    for (const NextScript& script : next_scripts(html)) {
+        srcs.push_back(script.src);
+    }
+    return srcs;
+}
+
+} // namespace
+
+TEST_CASE("dev::next_scripts finds the scripts the regular expression found") {
+    const std::vector<std::string> pieces = {"<script",
+                                             "<SCRIPT",
+                                             " ",
+                                             "src=\"",
+                                             "SRC=\"",
+                                             "xsrc=\"",
+                                             "\"",
+                                             ">",
+                                             "</script>",
+                                             "/_next/",
+                                             "/_NEXT/",
+                                             "a.js",
+                                             "/",
+                                             "_next",
+                                             "async=\"\"",
+                                             "<",
+                                             "%40",
+                                             "?v=1",
+                                             "=",
+                                             "\n",
+                                             "<script src=\"/_next/static/a.js\"",
+                                             "<script async src=\"/docs/_next/b.js?v=1\">",
+                                             "<script src=\"/_next/",
+                                             "src=\"/_next/c.js\"",
+                                             "<script>self.__next_f.push([1])</script>"};
+    std::uint64_t state = 0x5c41;
+    int found = 0;
+    for (int i = 0; i < 8000; ++i) {
+        std::string html = farm::test::random_text(state, pieces, 18);
+        INFO("page: [" << html << "]");
+        std::vector<std::string> expected = reference_srcs(html);
+        REQUIRE(srcs_of(html) == expected);
+        found += expected.empty() ? 0 : 1;
+    }
+    CHECK(found > 800); // the pages hold scripts, not only their absence
+}
+
+TEST_CASE("dev::next_scripts reads a megabyte page in one pass") {
+    // std::regex recursed once per character of a tag or a src: such a page crashed farm.
+    std::string long_tag = "<script " + std::string(1 << 20, 'a') + " src=\"/_next/a.js\">";
+    bool found_after_long_tag = srcs_of(long_tag) == std::vector<std::string>{"/_next/a.js"};
+    CHECK(found_after_long_tag);
+    std::string long_src = "<script src=\"/_next/" + std::string(1 << 20, 'b') + "\">";
+    CHECK(next_scripts(long_src).size() == 1);
+    std::string inline_scripts;
+    for (int i = 0; i < 20000; ++i) {
+        inline_scripts += "<script>self.__next_f.push([1,\"x\"])</script>";
+    }
+    CHECK(srcs_of(inline_scripts + "<script src=\"/_next/c.js\"></script>") ==
+          std::vector<std::string>{"/_next/c.js"});
+    CHECK(srcs_of(std::string(1 << 20, '<')).empty());
+}
+
+TEST_CASE("dev: a src that decodes to bytes that are no UTF-8 is sent, not thrown on") {
+    std::vector<NextScript> scripts = next_scripts(R"(<script src="/_next/static/%FF%FE.js">)");
+    REQUIRE(scripts.size() == 1);
+    CHECK(turbopack_subscribe_message(scripts[0].path) ==
+          "{\"path\":\"static/\xef\xbf\xbd\xef\xbf\xbd.js\",\"type\":\"turbopack-subscribe\"}");
+    CHECK(next_ping_messages("/\xff").size() == 2);
 }
 
 TEST_CASE("dev::is_turbopack_chunk_list") {

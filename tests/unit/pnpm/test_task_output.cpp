@@ -99,3 +99,17 @@ TEST_CASE("pnpm::TaskOutput reads turbo's prefixed lines, turbo's own cache line
     CHECK(output.own_lines("@acme/lib:build", 5) == std::vector<std::string>{"lib: done"});
     CHECK(output.own_lines("@acme/web:build", 5).empty());
 }
+
+TEST_CASE("pnpm::TaskOutput keeps a megabyte line in pieces, its task's prefix with the first") {
+    // A tool that prints a minified bundle on one line: kept up to max_task_line_bytes.
+    TaskOutput output(TaskOutput::Format::turbo);
+    std::string line = "@acme/web:build: " + std::string(1 << 20, 'x') + "\n";
+    for (std::size_t at = 0; at < line.size(); at += 65536) {
+        output.feed(std::string_view(line).substr(at, 65536));
+    }
+    output.feed("@acme/web:build: Error: the end\n");
+    std::vector<std::string> lines = output.own_lines("@acme/web:build", 5);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == std::string(max_task_line_bytes - 17, 'x'));
+    CHECK(lines[1] == "Error: the end");
+}

@@ -1,6 +1,7 @@
 #include "farm/pnpm/toolchain.hpp"
 
 #include "support/environment.hpp"
+#include "support/random_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -72,6 +75,55 @@ TEST_CASE("pnpm::parse_version") {
         CHECK_FALSE(parse_version("1.99999999999999999999").has_value());
         CHECK_FALSE(parse_version("1.2.99999999999999999999").has_value());
     }
+}
+
+namespace {
+
+// The search farm read versions with before (correct on short texts, recursive per digit).
+std::optional<std::string> reference_version(const std::string& text) {
+    static const std::regex pattern(R"re(v?(\d+)\.(\d+)(?:\.(\d+))?)re");
+    std::smatch m;
+    if (!std::regex_search(text, m, pattern)) {
+        return std::nullopt;
+    }
+    try {
+        return std::to_string(std::stoi(m[1])) + "." + std::to_string(std::stoi(m[2])) + "." +
+               std::to_string(m[3].matched ? std::stoi(m[3]) : 0);
+    } catch (const std::out_of_range&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+TEST_CASE("pnpm::parse_version reads text as the regular expression did") {
+    const std::vector<std::string> pieces = {"1",  "0",   "23", ".",      "..",         "v",
+                                             "-",  "+",   "@",  " ",      "a",          "rc",
+                                             "\n", "1.2", ".3", "10.6.1", "99999999999"};
+    std::uint64_t state = 0x7e510;
+    int found = 0;
+    for (int i = 0; i < 6000; ++i) {
+        std::string text = farm::test::random_text(state, pieces, 10);
+        INFO("text: [" << text << "]");
+        std::optional<Version> version = parse_version(text);
+        std::optional<std::string> expected = reference_version(text);
+        REQUIRE(version.has_value() == expected.has_value());
+        if (version) {
+            REQUIRE(version->text == *expected);
+            found += 1;
+        }
+    }
+    CHECK(found > 500); // the texts hold versions, not only their absence
+}
+
+TEST_CASE("pnpm::parse_package_manager on a megabyte field: no recursion") {
+    // A cloned repository's package.json with this field crashed `farm optimize:pnpm`.
+    std::string digits(1 << 20, '1');
+    CHECK_FALSE(parse_package_manager("pnpm@" + digits + ".0.0").has_value());
+    CHECK_FALSE(parse_package_manager("pnpm@1" + digits).has_value());
+    std::optional<Version> v = parse_package_manager("pnpm@10." + std::string(1 << 20, '0') + "1");
+    REQUIRE(v);
+    CHECK(v->text == "10.1.0");
 }
 
 TEST_CASE("pnpm::parse_package_manager") {
