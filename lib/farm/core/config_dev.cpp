@@ -5,6 +5,7 @@
 #include "farm/core/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -14,8 +15,61 @@ using nlohmann::json;
 
 namespace {
 
+// std::regex compiles a pattern by recursive descent, one level per group (a pattern of 50,000
+// nested groups overflowed the stack), and copies what `{N}` repeats N times: patterns are held
+// to sizes no output pattern needs, so that a cloned repository's config cannot crash farm.
+constexpr std::size_t longest_pattern = 1000;
+constexpr int deepest_groups = 32;
+constexpr long largest_repeat = 1000;
+
+// Whether the counts of a `{N}`, `{N,}` or `{N,M}` (what follows the brace) go over the limit.
+bool repeats_over_limit(std::string_view counts) {
+    std::size_t end = counts.find_first_not_of("0123456789,");
+    counts = counts.substr(0, end);
+    for (std::size_t start = 0; start <= counts.size();) {
+        std::size_t comma = std::min(counts.find(',', start), counts.size());
+        std::string_view digits = counts.substr(start, comma - start);
+        long count = 0;
+        std::from_chars(digits.data(), digits.data() + digits.size(), count);
+        if (digits.size() > 9 || count > largest_repeat) {
+            return true;
+        }
+        start = comma + 1;
+    }
+    return false;
+}
+
+// Why `text` is over those limits; empty when it is not.
+std::string pattern_over_limits(std::string_view text) {
+    if (text.size() > longest_pattern) {
+        return "is longer than " + std::to_string(longest_pattern) + " characters";
+    }
+    int depth = 0;
+    bool in_class = false;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        char c = text[at];
+        if (c == '\\') {
+            ++at; // an escaped character is a literal
+        } else if (in_class) {
+            in_class = c != ']';
+        } else if (c == '[') {
+            in_class = true; // ECMAScript: the next unescaped ] ends it, even right after [
+        } else if (c == '(' && ++depth > deepest_groups) {
+            return "nests groups more than " + std::to_string(deepest_groups) + " deep";
+        } else if (c == ')') {
+            depth = std::max(0, depth - 1);
+        } else if (c == '{' && repeats_over_limit(text.substr(at + 1, text.find('}', at) - at))) {
+            return "repeats more than " + std::to_string(largest_repeat) + " times";
+        }
+    }
+    return "";
+}
+
 std::string pattern(const ConfigReader& r, const json& value, const std::string& where) {
     std::string text = r.string(value, where);
+    if (std::string why = pattern_over_limits(text); !why.empty()) {
+        r.fail(where, why + " (a line of output is matched against it: keep it short)");
+    }
     try {
         std::regex compiled(text);
     } catch (const std::regex_error& e) {

@@ -344,3 +344,28 @@ TEST_CASE("core::load_config refuses reload settings that could only time out") 
     CHECK(config.dev.services[1].reload->page == "http://localhost:2/");
     CHECK(config.dev.services[1].reload->pattern.empty());
 }
+
+TEST_CASE("core::load_config holds output patterns to sizes std::regex compiles safely") {
+    // 50,000 nested groups overflowed std::regex's stack while the config was read.
+    auto config_with = [](const std::string& pattern) {
+        return R"({"dev": {"services": [{"name": "web", "command": "vite", "ready": {"output": )" +
+               nlohmann::json(pattern).dump() + "}}]}}";
+    };
+    std::string deep = std::string(50000, '(') + "a" + std::string(50000, ')');
+    std::string message = error_for("pattern-deep", config_with(deep));
+    CHECK_MESSAGE(contains(message, ": dev.services[0].ready.output: is longer than 1000"),
+                  message.substr(0, 300));
+    message = error_for("pattern-nested", config_with(std::string(40, '(') + std::string(40, ')')));
+    CHECK_MESSAGE(contains(message, "nests groups more than 32 deep"), message);
+    message = error_for("pattern-class", config_with("[]" + std::string(40, '(')));
+    CHECK_MESSAGE(contains(message, "nests groups more than 32 deep"), message); // [] ends at once
+    message = error_for("pattern-repeat", config_with("(ab{2,5000}c)"));
+    CHECK_MESSAGE(contains(message, "repeats more than 1000 times"), message);
+    // Within the limits, as real ready lines are matched: escaped and bracketed parentheses.
+    fs::path root = fresh("pattern-ok");
+    write(root / "farm.config.json",
+          config_with(R"(^\s*(VITE|ready) v?[0-9.]{1,12} [(]\(x\)[)] (in|after) \d+ ms$)"));
+    Config config = load_config(root);
+    REQUIRE(config.dev.services.size() == 1);
+    CHECK(config.dev.services[0].ready.pattern.substr(0, 4) == "^\\s*");
+}
