@@ -1,6 +1,7 @@
 #include "farm/dev/hmr_client.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 #include "farm/dev/next_hmr.hpp"
 #include "farm/dev/readiness.hpp"
 
@@ -103,7 +104,7 @@ std::optional<std::string> socket_origin(const std::string& page_url) {
 } // namespace
 
 HmrSignal classify_hmr_message(HmrProtocol protocol, const std::string& message) {
-    json parsed = json::parse(message, nullptr, false);
+    json parsed = core::parse_json_or_discarded(message); // a server may nest 100,000 deep
     if (parsed.is_discarded() || !parsed.is_object()) {
         return {HmrSignalKind::other, ""}; // Next's "ping" frames are not JSON objects either
     }

@@ -1,6 +1,7 @@
 #include "farm/history/values_codec.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -114,7 +115,7 @@ std::string parameters_json(const ParameterList& parameters) {
 }
 
 ParameterList parameters_from_json(std::string_view text) {
-    nlohmann::json list = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json list = core::parse_json_or_discarded(text); // a crafted database's text
     ParameterList parameters;
     bool valid = list.is_array();
     for (std::size_t i = 0; valid && i < list.size(); ++i) {

@@ -105,3 +105,10 @@ TEST_CASE("dev::HmrListener::connect gives nothing where no dev server listens")
     CHECK_FALSE(HmrListener::connect("http://127.0.0.1:" + std::to_string(port) + "/", 0.5));
     CHECK_FALSE(HmrListener::connect("not a url", 0.5));
 }
+
+TEST_CASE("dev::classify_hmr_message: a message nested 100,000 deep is nothing, not a crash") {
+    // Its error text would be printed (json::dump) by recursion.
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK(classify_hmr_message(HmrProtocol::vite, R"({"type":"error","err":)" + deep + "}").kind ==
+          HmrSignalKind::other);
+}

@@ -14,6 +14,9 @@
 using farm::DatabaseError;
 using farm::history::decode_values;
 using farm::history::encode_values;
+using farm::history::ParameterList;
+using farm::history::parameters_from_json;
+using farm::history::parameters_json;
 
 namespace {
 
@@ -117,4 +120,14 @@ TEST_CASE("history::decode_values throws DatabaseError for malformed text") {
 
 TEST_CASE("history::decode_values names the damaged text in its message") {
     CHECK_THROWS_WITH_AS(decode_values("[1,x]"), doctest::Contains("[1,x]"), DatabaseError);
+}
+
+TEST_CASE(
+    "history::parameters_from_json: a list and its round trip; damage and deep nesting refused") {
+    ParameterList parameters = {{"threads", "4"}, {"mode", "fast"}};
+    CHECK(parameters_from_json(parameters_json(parameters)) == parameters);
+    CHECK_THROWS_AS(parameters_from_json(R"([["threads"]])"), farm::DatabaseError);
+    // A crafted database: 100,000 nested arrays are refused before they are built.
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK_THROWS_AS(parameters_from_json(deep), farm::DatabaseError);
 }
