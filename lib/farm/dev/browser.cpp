@@ -1,6 +1,7 @@
 #include "farm/dev/browser.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/json_depth.hpp"
 #include "farm/net/http_client.hpp"
 
 #include <chrono>
@@ -72,7 +73,7 @@ std::string page_socket_url(int port, Clock::time_point until) {
     while (Clock::now() < until) {
         try {
             net::HttpResponse response = net::send(request);
-            json targets = json::parse(response.body, nullptr, false);
+            json targets = core::parse_json_or_discarded(response.body);
             if (targets.is_array()) {
                 for (const json& target : targets) {
                     if (target.value("type", "") == "page" &&
@@ -205,7 +206,7 @@ json Browser::call(const std::string& method, const json& params, double timeout
         if (!text) {
             break;
         }
-        json message = json::parse(*text, nullptr, false);
+        json message = core::parse_json_or_discarded(*text);
         if (!message.is_object()) {
             continue;
         }
@@ -239,7 +240,7 @@ double Browser::load(const std::string& url, double timeout_s) {
                             "timeout",
                         ExitCode::command_failed);
         }
-        json message = json::parse(*text, nullptr, false);
+        json message = core::parse_json_or_discarded(*text);
         if (message.is_object()) {
             note_event(message);
         }
