@@ -2,7 +2,9 @@
 # perf:build decides whether the store needs a priming install from what node_modules recorded
 # (.modules.yaml's storeDir) without starting `pnpm store path` (one Node.js start), unless the
 # project's own settings name another store: then pnpm is asked, as before. A --pnpm wrapper
-# logs every call farm makes. Nothing reaches a registry: the stores are copies of the example
+# logs every call farm makes. A store the last install was given on its command line is not
+# pnpm's default, so pnpm is asked then too (the warm runs would otherwise download into the
+# default store and be measured as warm). Nothing reaches a registry: the stores are copies of the example
 # workspace's shared test store.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/monorepo.sh"
@@ -19,6 +21,7 @@ export npm_config_registry=http://127.0.0.1:9/ pnpm_config_registry=http://127.0
 mkdir -p "$HOME" "$PNPM_HOME"
 cp -r "$MONOREPO_CACHE/example-workspace-store" "$PNPM_HOME/store"
 cp -r "$MONOREPO_CACHE/example-workspace-store" "$WORK/other-store"
+cp -r "$MONOREPO_CACHE/example-workspace-store" "$WORK/cli-store"
 
 mkdir -p "$WORK/bin"
 cat >"$WORK/bin/pnpm" <<SH
@@ -62,5 +65,21 @@ expect_eq "$(store_asked)" "1" "another store named: pnpm is asked once"
 expect_eq "$(json_get "$OUT" 'd["install"]["primed"]')" "True" "another store: primed"
 expect_contains "$(grep storeDir ws/node_modules/.modules.yaml)" "$WORK/other-store/v10" \
     "installed from the store the workspace file names"
+
+# Installed last with --store-dir on pnpm's command line, as CI scripts do; nothing names that
+# store now: pnpm is asked, and its default store is the one the warm runs use.
+rm -f ws/.npmrc
+sed -i '/^storeDir:/d' ws/pnpm-workspace.yaml
+rm -rf ws/node_modules ws/packages/*/node_modules # pnpm refuses to switch stores without a prompt
+(cd ws && "$pnpm10" install --frozen-lockfile --offline --store-dir "$WORK/cli-store" \
+    --config.manage-package-manager-versions=false --reporter=silent) ||
+    fail "the install with --store-dir failed"
+expect_contains "$(grep storeDir ws/node_modules/.modules.yaml)" "$WORK/cli-store/v10" \
+    "node_modules records the command line's store"
+measure "the last install's store came from its command line"
+expect_eq "$(store_asked)" "1" "a store that is not pnpm's default: pnpm is asked once"
+expect_eq "$(json_get "$OUT" 'd["install"]["primed"]')" "True" "the default store is the measured one"
+expect_contains "$(grep storeDir ws/node_modules/.modules.yaml)" "$PNPM_HOME/store/v10" \
+    "installed from pnpm's default store again"
 
 finish

@@ -78,6 +78,9 @@ std::optional<fs::path> recorded_store_if_current(const InstalledState& state,
     if (!state.installed || state.store_dir.empty()) {
         return std::nullopt;
     }
+    if (named.empty() && !is_default_store(state.store_dir, root, get)) {
+        return std::nullopt; // given on the last install's command line, or globally
+    }
     for (const std::string& value : named) {
         std::optional<fs::path> store = resolve_store_setting(value, root, get);
         if (!store || !store_in_folder(state.store_dir, *store)) {
@@ -85,6 +88,35 @@ std::optional<fs::path> recorded_store_if_current(const InstalledState& state,
         }
     }
     return state.store_dir;
+}
+
+bool is_default_store(const fs::path& recorded, const fs::path& root,
+                      const EnvironmentReader& get) {
+    auto set = [&get](const char* name) -> std::optional<fs::path> {
+        const char* value = get(name);
+        return value && *value == '/' ? std::optional<fs::path>(value) : std::nullopt;
+    };
+    std::optional<fs::path> home = set("PNPM_HOME");
+    if (!home) {
+        if (std::optional<fs::path> data = set("XDG_DATA_HOME")) {
+            home = *data / "pnpm";
+        } else if (std::optional<fs::path> user = set("HOME")) {
+            home = *user / ".local" / "share" / "pnpm";
+        }
+    }
+    if (home && store_in_folder(recorded, *home / "store")) {
+        return true;
+    }
+    for (fs::path folder = root.lexically_normal(); !folder.empty();
+         folder = folder.parent_path()) {
+        if (store_in_folder(recorded, folder / ".pnpm-store")) {
+            return true;
+        }
+        if (folder == folder.root_path()) {
+            break;
+        }
+    }
+    return false;
 }
 
 bool store_in_folder(const fs::path& recorded, const fs::path& store_dir) {

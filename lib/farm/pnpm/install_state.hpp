@@ -35,13 +35,20 @@ InstalledState read_installed_state(const Project& project);
 
 // The store pnpm uses now, when farm can tell without asking pnpm: the one .modules.yaml
 // recorded, when every store named for pnpm (`named`, as store_settings.hpp's named_stores
-// gives them, resolved from `root`) holds it, or when none is named (then pnpm takes the user's
-// configuration or its default, as the last install did). nullopt when a named store is another
-// one or farm cannot resolve it: pnpm decides then (`pnpm store path`). The one thing this
-// cannot see is a store given on the last install's command line (--store-dir).
+// gives them, resolved from `root`) holds it, or when none is named and it is pnpm's default
+// store (is_default_store). nullopt otherwise: pnpm decides then (`pnpm store path`). So a store
+// the last install was given on its command line (`--store-dir`, as CI scripts and farm's own
+// tests do) or by the global configuration is trusted only where pnpm would pick it anyway.
 std::optional<std::filesystem::path>
 recorded_store_if_current(const InstalledState& state, const std::vector<std::string>& named,
                           const std::filesystem::path& root, const EnvironmentReader& get);
+
+// Whether `recorded` is a store pnpm picks when no setting names one: `store` in pnpm's home
+// ($PNPM_HOME, else $XDG_DATA_HOME/pnpm, else ~/.local/share/pnpm), or, when that cannot be
+// hard-linked from the project, `.pnpm-store` at the root of the project's file system (one of
+// `root`'s folders).
+bool is_default_store(const std::filesystem::path& recorded, const std::filesystem::path& root,
+                      const EnvironmentReader& get);
 
 // Whether the store .modules.yaml recorded (`recorded`, "<store-dir>/v10") is the one in the
 // folder `store_dir` names: the folder itself or its vN store inside.

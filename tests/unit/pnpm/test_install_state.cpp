@@ -116,8 +116,13 @@ TEST_CASE("pnpm::recorded_store_if_current and store_in_folder: a store known wi
     state.installed = true;
     state.store_dir = "/ci/store/v10";
     fs::path root = "/src/app";
-    // Nothing names a store: the one the last install used is pnpm's.
-    CHECK(recorded_store_if_current(state, {}, root, get) == fs::path("/ci/store/v10"));
+    // Nothing names a store and it is not pnpm's default: the last install was given it on its
+    // command line (or by the global configuration), so pnpm must say which it uses now.
+    CHECK_FALSE(recorded_store_if_current(state, {}, root, get));
+    // Nothing names a store and the last install used the default one: pnpm's still.
+    state.store_dir = "/home/me/.local/share/pnpm/store/v10";
+    CHECK(recorded_store_if_current(state, {}, root, get) == state.store_dir);
+    state.store_dir = "/ci/store/v10";
     // Every store named agrees, written in any way pnpm resolves.
     CHECK(recorded_store_if_current(state, {"/ci/store", "/ci/store/v10/", "../../ci/store"}, root,
                                     get) == fs::path("/ci/store/v10"));
@@ -129,6 +134,20 @@ TEST_CASE("pnpm::recorded_store_if_current and store_in_folder: a store known wi
     CHECK_FALSE(recorded_store_if_current(state, {""}, root, get));
     // No node_modules: nothing was recorded.
     CHECK_FALSE(recorded_store_if_current(InstalledState{}, {}, root, get));
+
+    // pnpm's default stores: in its home (PNPM_HOME, XDG_DATA_HOME, ~/.local/share), or at the
+    // root of the project's file system when the home cannot be hard-linked from there.
+    CHECK(is_default_store("/home/me/.local/share/pnpm/store/v10", root, get));
+    CHECK(is_default_store("/.pnpm-store/v10", root, get));
+    CHECK(is_default_store("/src/.pnpm-store/v3", root, get));
+    CHECK_FALSE(is_default_store("/elsewhere/.pnpm-store/v10", root, get));
+    CHECK_FALSE(is_default_store("/home/me/.pnpm-store/v10", root, get));
+    env["XDG_DATA_HOME"] = "/data";
+    CHECK(is_default_store("/data/pnpm/store/v10", root, get));
+    CHECK_FALSE(is_default_store("/home/me/.local/share/pnpm/store/v10", root, get));
+    env["PNPM_HOME"] = "/opt/pnpm";
+    CHECK(is_default_store("/opt/pnpm/store/v10", root, get));
+    CHECK_FALSE(is_default_store("/data/pnpm/store/v10", root, get));
 
     // .modules.yaml records the versioned store inside the folder.
     CHECK(store_in_folder("/ci/store/v10", "/ci/store"));
