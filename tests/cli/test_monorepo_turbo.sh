@@ -43,6 +43,7 @@ expect_rc 0 "cached turbo build"
 expect_contains "$OUT" "build (turbo run build, build state cached)" "the state is stated"
 expect_contains "$OUT" "= turbo run build, wall time, median of 1 run" "build:total is explained"
 expect_contains "$OUT" "cache: 3 hits, 0 misses over 1 run " "every task a hit"
+expect_not_contains "$OUT" "parallelism achieved" "no parallelism where nothing ran"
 expect_not_contains "$OUT" "turbo or nx" "a turbo repo is never told to adopt turbo"
 
 # turbo.json that does not parse: where, before anything is installed or built.

@@ -209,8 +209,10 @@ std::vector<std::string> critical_path(const RunSummary& summary) {
 
 std::optional<double> parallelism(const RunSummary& summary) {
     double wall = summary.wall_s();
-    if (wall <= 0) {
-        return std::nullopt;
+    bool any_ran = std::any_of(summary.tasks.begin(), summary.tasks.end(),
+                               [](const TaskTiming& t) { return t.cache != TaskCache::hit; });
+    if (wall <= 0 || !any_ran) {
+        return std::nullopt; // restoring outputs from the cache is no parallel work
     }
     return serial_sum_s(summary) / wall;
 }

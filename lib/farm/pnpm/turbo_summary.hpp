@@ -59,7 +59,8 @@ double serial_sum_s(const RunSummary& summary);
 // (hostile input) cannot loop.
 std::vector<std::string> critical_path(const RunSummary& summary);
 
-// serial_sum_s / wall_s: 1 means one task at a time; nullopt when the wall time is 0.
+// serial_sum_s / wall_s: 1 means one task at a time; nullopt when the wall time is 0 or every
+// task was a cache hit (nothing ran, so nothing ran in parallel).
 std::optional<double> parallelism(const RunSummary& summary);
 
 } // namespace farm::pnpm

@@ -74,6 +74,7 @@ TEST_CASE("pnpm::parse_turbo_summary: every task a cache hit") {
         CHECK(t.exit_code == 0);
     }
     CHECK(s.wall_s() == doctest::Approx(0.008));
+    CHECK_FALSE(parallelism(s)); // nothing ran: restoring from the cache is no parallel work
 }
 
 TEST_CASE("pnpm::parse_turbo_summary: a failed task keeps turbo's words") {
