@@ -51,9 +51,10 @@ std::vector<std::string> startup_suggestions(const std::string& kind) {
             "defer work that the first request does not need"};
 }
 
-// ", the longest phase: port open -> first 2xx, 1800 ms" from the phases measured; "" when
-// fewer than two were.
-std::string longest_phase(const DevServiceFindings& f) {
+// ", the longest phase: port open -> first 2xx, 1800 ms" from the phases measured that end by
+// `until_s` (the start-up's phases end when the service is ready; the first page's go on to the
+// page); "" when none was.
+std::string longest_phase(const DevServiceFindings& f, double until_s) {
     const std::array<std::pair<const char*, std::optional<double>>, 5> phases = {{
         {"spawn", 0.0},
         {"first output", f.first_output_s},
@@ -65,7 +66,7 @@ std::string longest_phase(const DevServiceFindings& f) {
     double longest = -1;
     const std::pair<const char*, std::optional<double>>* previous = &phases[0];
     for (std::size_t i = 1; i < phases.size(); ++i) {
-        if (!phases[i].second) {
+        if (!phases[i].second || *phases[i].second > until_s + 1e-9) {
             continue;
         }
         double length = *phases[i].second - *previous->second;
@@ -118,6 +119,35 @@ void add_reload_advice(std::vector<Advice>& advice, const DevServiceFindings& f,
     }
 }
 
+// The first page: over the limit where the start-up was not, or on its own (the wait after
+// ready alone over the limit: a first compile, which start-up advice cannot cure).
+void add_first_page_advice(std::vector<Advice>& advice, const DevServiceFindings& f,
+                           const DevVerdict& verdict) {
+    double threshold = verdict.startup_threshold_s;
+    bool page_slow = f.first_2xx_s && *f.first_2xx_s > threshold;
+    if (page_slow && verdict.startup == "slow") {
+        page_slow = *f.first_2xx_s - *f.startup_median_s > threshold;
+    }
+    if (!page_slow || verdict.startup.empty()) {
+        return;
+    }
+    advice.push_back(
+        {"startup:" + f.name,
+         "slow_first_page",
+         "the page first answers " + ms_of_seconds(*f.first_2xx_s) +
+             " after the start (median of " + std::to_string(f.startup_runs) +
+             " runs), the service being ready after " + ms_of_seconds(*f.startup_median_s) +
+             ", over " + ms_of_seconds(threshold) +
+             longest_phase(f, f.page_load_s.value_or(*f.first_2xx_s)),
+         {"the first request compiles the page (Next.js compiles each route on demand; "
+          "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
+          "server.warmup)",
+          "import what the page uses directly instead of through barrel files that "
+          "re-export a whole library (Next.js: experimental.optimizePackageImports)",
+          "load heavy components and libraries lazily (dynamic import) so the first "
+          "compile is small"}});
+}
+
 } // namespace
 
 DevVerdict judge_dev_service(const DevServiceFindings& f, const core::DevThresholds& t) {
@@ -154,25 +184,10 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
                               f.kind + " service takes " + ms_of_seconds(*f.startup_median_s) +
                                   " to be ready (median of " + std::to_string(f.startup_runs) +
                                   " runs), over " + ms_of_seconds(verdict.startup_threshold_s) +
-                                  longest_phase(f),
+                                  longest_phase(f, *f.startup_median_s),
                               startup_suggestions(f.kind)});
-        } else if (verdict.startup == "ok" && f.first_2xx_s &&
-                   *f.first_2xx_s > verdict.startup_threshold_s) {
-            advice.push_back(
-                {"startup:" + f.name,
-                 "slow_first_page",
-                 "the page first answers " + ms_of_seconds(*f.first_2xx_s) +
-                     " after the start (median of " + std::to_string(f.startup_runs) +
-                     " runs), the service being ready after " + ms_of_seconds(*f.startup_median_s) +
-                     ", over " + ms_of_seconds(verdict.startup_threshold_s) + longest_phase(f),
-                 {"the first request compiles the page (Next.js compiles each route on demand; "
-                  "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
-                  "server.warmup)",
-                  "import what the page uses directly instead of through barrel files that "
-                  "re-export a whole library (Next.js: experimental.optimizePackageImports)",
-                  "load heavy components and libraries lazily (dynamic import) so the first "
-                  "compile is small"}});
         }
+        add_first_page_advice(advice, f, verdict);
         add_reload_advice(advice, f, verdict, t);
     }
     return advice;

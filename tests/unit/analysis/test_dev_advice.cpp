@@ -87,6 +87,26 @@ TEST_CASE("analysis::advise_dev names the start-up's longest phase and a slow fi
 
     f.first_2xx_s = 1.5; // the page answers within the threshold: nothing to say
     CHECK(analysis::advise_dev({f}, t).empty());
+
+    // Ready late and the page much later (next dev: 2.2 s to the port, then a 7 s first
+    // compile): each its own finding, each with the phases it covers.
+    f.startup_median_s = 2.2;
+    f.first_output_s = 0.9;
+    f.port_open_s = 2.2;
+    f.first_2xx_s = 9.5;
+    f.page_load_s.reset();
+    advice = analysis::advise_dev({f}, t);
+    REQUIRE(rule(advice, "slow_startup") != nullptr);
+    CHECK(has(rule(advice, "slow_startup")->finding,
+              "the longest phase: first output -> port open, "
+              "1300 ms"));
+    REQUIRE(rule(advice, "slow_first_page") != nullptr);
+    CHECK(has(rule(advice, "slow_first_page")->finding, "port open -> first 2xx, 7300 ms"));
+    // Ready late, the page right after: the start-up is the finding.
+    f.first_2xx_s = 2.5;
+    advice = analysis::advise_dev({f}, t);
+    CHECK(rule(advice, "slow_startup") != nullptr);
+    CHECK(rule(advice, "slow_first_page") == nullptr);
 }
 
 TEST_CASE("analysis::dev_findings_from_runs joins a service's start-up and reload runs") {
