@@ -26,8 +26,11 @@ bool is_behind(const LoadSummary& load) {
 }
 
 // Above this share of the measured phase in its own work, the client cannot read chunks as they
-// come: latencies then include the client's queue.
+// come: latencies then include the client's queue. Over a shorter phase than the minimum the
+// share is the set-up of the first requests (ten failing at once take a millisecond), not a
+// queue: no verdict then.
 constexpr double saturated_busy_fraction = 0.8;
+constexpr double min_phase_for_saturation_s = 0.5;
 
 void add_client_load(LoadSummary& load, const BenchmarkResult& result) {
     double phase_s = std::chrono::duration<double>(result.ended - result.started).count();
@@ -46,7 +49,7 @@ void add_client_load(LoadSummary& load, const BenchmarkResult& result) {
         load.loop_lag_ms = stretches.summary();
         load.loop_lag_ms->max = std::max(load.loop_lag_ms->max, result.loop.longest_ms);
     }
-    load.client_saturated = busy > saturated_busy_fraction;
+    load.client_saturated = busy > saturated_busy_fraction && phase_s >= min_phase_for_saturation_s;
 }
 
 } // namespace

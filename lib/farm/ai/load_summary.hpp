@@ -43,7 +43,8 @@ struct LoadSummary {
     std::optional<double> client_cpu_pct;
     std::optional<double> loop_busy_pct;
     std::optional<MetricStats> loop_lag_ms;
-    bool client_saturated = false; // busy > 80% of the phase: the client may be the limit
+    bool client_saturated = false; // busy > 80% of a phase of 0.5 s or more: the client may be
+                                   // the limit
 };
 
 LoadSummary summarize_load(const BenchmarkResult& result);
