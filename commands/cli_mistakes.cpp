@@ -94,13 +94,31 @@ std::vector<std::string> option_names(const CLI::App& app) {
     return names;
 }
 
+// The one option whose name begins with `name` and a dash ("--concurrency" ->
+// "--concurrency-levels"): a word left out is a likelier mistake than a typo nearby.
+std::optional<std::string> longer_option(const std::string& name,
+                                         const std::vector<std::string>& names) {
+    std::optional<std::string> found;
+    for (const std::string& candidate : names) {
+        if (candidate.starts_with(name + "-")) {
+            if (found) {
+                return std::nullopt; // several: the closest typo may still say more
+            }
+            found = candidate;
+        }
+    }
+    return found;
+}
+
 std::string unknown_option(const CLI::App& app, const std::string& word) {
     std::string name = word.substr(0, word.find('='));
     std::string message = "unknown option " + name;
-    if (std::optional<std::string> close = core::closest_match(name, option_names(app))) {
-        return message + ": did you mean " + *close + "?";
+    std::vector<std::string> names = option_names(app);
+    std::optional<std::string> close = longer_option(name, names);
+    if (!close) {
+        close = core::closest_match(name, names);
     }
-    return message;
+    return close ? message + ": did you mean " + *close + "?" : message;
 }
 
 bool takes_a_command(const std::string& typed) {

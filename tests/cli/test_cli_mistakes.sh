@@ -26,6 +26,11 @@ expect_contains "$ERR" "unknown option --runz: did you mean --runs?" "the closes
 expect_not_contains "$ERR" "unexpected argument '3'" "the misspelt option's value is not a second mistake"
 run_farm perf:report --compair
 expect_contains "$ERR" "did you mean --compare?" "every command suggests its own options"
+# A word left out: vLLM's --concurrency is perf:benchmark's --concurrency-levels, not the
+# nearer typo --max-concurrency.
+run_farm perf:benchmark --concurrency 1,2,4
+expect_contains "$ERR" "unknown option --concurrency: did you mean --concurrency-levels?" \
+    "an option that begins with the word is named first"
 run_farm perf:report --zzzzzzzz
 expect_contains "$ERR" "unknown option --zzzzzzzz" "an option far from every name is named"
 expect_not_contains "$ERR" "did you mean" "and nothing far-fetched is suggested"
