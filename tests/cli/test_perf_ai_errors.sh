@@ -3,7 +3,8 @@
 # - 8 of 40 requests answered HTTP 429: error_rate 0.2 in the JSON, the table and perf:report
 #   (a rate of the counts, not the median of per-request flags, which reads 0), verdict
 #   "failing" above ai.thresholds.error_rate (0.05 by default) and exit 1; optimize:ai advises
-#   on rate limits; a config line of 0.25 lets the same run pass;
+#   on rate limits; a config line of 0.25 lets the same run pass; a run whose every request
+#   failed is a failed run, told in requests by perf:report;
 # - a reasoning model's stream (delta.reasoning, the older delta.reasoning_content, Ollama's
 #   thinking): TTFT at the first thinking token, TTFO at the first answer token, reasoning
 #   tokens from usage.completion_tokens_details; a run that only thinks is a success without
@@ -58,6 +59,17 @@ run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 1 --co
 expect_rc 2 "an error rate above 1 is refused"
 expect_contains "$ERR" "ai.thresholds.error_rate" "the path of the bad value"
 rm farm.config.json
+
+# --- every request fails: a failed run, told in requests (its iterations are requests) --------
+stop_mocks; MOCK_PIDS=()
+start_mock --fault http-500 --fault-every 1 --chunks 2
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 10 --warmup 0
+expect_rc 3 "every request failed"
+expect_not_contains "$ERR" "the client, not the server, may be the limit" \
+    "no verdict on the client from the 2 ms that ten failures take"
+run_farm perf:report --kind ai
+expect_contains "$OUT" "10 of 10 requests failed" "perf:report gives the failed run's reason in requests"
+expect_not_contains "$OUT" "exit code 1 in run" "not as a command's exit code"
 
 # --- reasoning streams ------------------------------------------------------------------------
 # 3 thinking chunks, then 2 answer chunks, 20 ms apart: TTFT at the first thinking chunk, TTFO

@@ -114,10 +114,19 @@ Baseline explicit_baseline(history::Store& store, const history::RunOverview& ca
 }
 
 // Why a failed or interrupted run ended, from what the history keeps of it: its iterations'
-// exit codes and signals ("exit code 3 in run 1 of 1").
+// exit codes and signals ("exit code 3 in run 1 of 1"); an AI run's iterations are requests
+// ("8 of 40 requests failed").
 std::string failure_reason(const history::Run& full, history::RunStatus status) {
     if (status == history::RunStatus::interrupted) {
         return "interrupted";
+    }
+    if (full.kind == "ai") {
+        std::size_t failed = 0;
+        for (const measure::IterationRecord& it : full.iterations) {
+            failed += it.exit_code != 0 ? 1 : 0;
+        }
+        return std::to_string(failed) + " of " + std::to_string(full.iterations.size()) +
+               " requests failed";
     }
     for (std::size_t i = full.iterations.size(); i-- > 0;) {
         const measure::IterationRecord& it = full.iterations[i];
