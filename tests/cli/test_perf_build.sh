@@ -15,6 +15,16 @@ done
 for key in wall_s user_s sys_s max_rss_bytes tree_peak_rss_bytes exit_code signal; do
     expect_eq "$(json_get "$OUT" "'$key' in d['runs'][0]")" "True" "each run has $key"
 done
+# Linux charges a command started with vfork with farm's own peak RSS at exec: a command below it
+# has no wait4 figure (null, never farm's), one above it its own.
+expect_eq "$(json_get "$OUT" 'd["runs"][0]["max_rss_bytes"]')" "None" \
+    "a command below farm's own peak RSS: max_rss_bytes not measured"
+run_farm perf:build --runs 1 --no-record --json -- python3 -c 'b = b"\x01" * (100 * 1024 * 1024)'
+expect_eq "$(json_get "$OUT" '100 * 2**20 < d["runs"][0]["max_rss_bytes"] < 200 * 2**20')" "True" \
+    "a command above it: its own peak"
+run_farm perf:build --runs 2 --no-record -- sh -c 'echo x >> calls'
+expect_contains "$OUT" "'Largest process' is not measured in 2 of 2 runs" "the table says why the row is missing"
+run_farm perf:build --runs 4 --warmup 2 --json --no-record -- sh -c 'echo x >> calls'
 for key in mean median stddev min max p95 ci95_low ci95_high; do
     expect_eq "$(json_get "$OUT" "'$key' in d['summary']['wall_s']")" "True" "summary has $key"
 done
@@ -81,8 +91,8 @@ else
     pass
 fi
 
-# Human output names what the numbers are.
-run_farm perf:build --runs 3 -- true
+# Human output names what the numbers are (a command that holds memory for a few samples).
+run_farm perf:build --runs 3 -- python3 -c 'import time; b = b"\x01" * (64 * 1024 * 1024); time.sleep(0.3)'
 expect_contains "$OUT" "median" "the table has medians"
 expect_contains "$OUT" "peak RSS (process tree)" "the table says which RSS is which"
 expect_contains "$OUT" "recorded as run #" "the table says where it was stored"

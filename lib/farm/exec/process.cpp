@@ -138,14 +138,37 @@ void wait_for_exit(ChildLife& life, OutputPipes& pipes, TreeSampler& sampler,
     } while (!life.poll_exit());
 }
 
+// farm's own peak RSS (ru_maxrss of itself), which Linux gives a command it spawns with vfork as
+// the command's floor: the child's exec records the shared address space's peak.
+std::int64_t own_peak_rss_bytes() {
+    rusage self{};
+    getrusage(RUSAGE_SELF, &self);
+    return std::int64_t(self.ru_maxrss) * 1024;
+}
+
+// A few pages of slack: farm's own RSS may grow by the spawn's stack between the reading and
+// the command's exec.
+constexpr std::int64_t own_peak_slack_bytes = 256 * 1024;
+
+void fill_rss(ProcessResult& result, const rusage& usage, const TreeSampler& sampler,
+              std::int64_t own_peak_at_spawn) {
+    std::int64_t waited = std::int64_t(usage.ru_maxrss) * 1024;
+    if (waited > own_peak_at_spawn + own_peak_slack_bytes) {
+        result.max_rss_bytes = waited;
+    }
+    std::int64_t tree = std::max(sampler.peak_rss_bytes(), result.max_rss_bytes.value_or(0));
+    if (tree > 0 && (sampler.samples_taken() > 0 || result.max_rss_bytes)) {
+        result.tree_peak_rss_bytes = tree;
+    }
+}
+
 void fill_result(ProcessResult& result, const ChildLife& life, const TreeSampler& sampler,
-                 Clock::time_point start) {
+                 Clock::time_point start, std::int64_t own_peak_at_spawn) {
     const rusage& usage = life.usage();
     result.wall_s = seconds_between(start, life.exited_at());
     result.user_s = timeval_seconds(usage.ru_utime);
     result.sys_s = timeval_seconds(usage.ru_stime);
-    result.max_rss_bytes = std::int64_t(usage.ru_maxrss) * 1024;
-    result.tree_peak_rss_bytes = std::max(sampler.peak_rss_bytes(), result.max_rss_bytes);
+    fill_rss(result, usage, sampler, own_peak_at_spawn);
     result.tree_cpu_s = std::max(sampler.cpu_seconds(), result.user_s + result.sys_s);
     result.tree_samples = sampler.samples_taken();
     if (life.status_known() && WIFEXITED(life.status())) {
@@ -194,6 +217,7 @@ ProcessResult run_process(const SpawnOptions& options) {
     if (options.counters) {
         options.counters->start();
     }
+    std::int64_t own_peak_at_spawn = own_peak_rss_bytes();
     SpawnedChild child = spawn_child(command);
     ChildLife life(child.pid, Reach::group);
     sampler.count_from(child.pid);
@@ -214,7 +238,7 @@ ProcessResult run_process(const SpawnOptions& options) {
         result.counters = options.counters->stop(); // the whole group has exited and folded in
     }
 
-    fill_result(result, life, sampler, child.started);
+    fill_result(result, life, sampler, child.started, own_peak_at_spawn);
     return result;
 }
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -72,11 +73,16 @@ struct ProcessResult {
     double wall_s = 0;
     double user_s = 0;
     double sys_s = 0;
-    std::int64_t max_rss_bytes = 0;       // largest single process (wait4)
-    std::int64_t tree_peak_rss_bytes = 0; // peak of the sum over the tree (sampler), >= max_rss
-    double tree_cpu_s = 0;                // CPU of the whole tree, including unwaited descendants
-    int exit_code = -1;                   // -1 when ended by a signal, or unknown
-    int signal = 0;                       // the signal that ended it, 0 if it exited
+    // Largest single process (wait4's ru_maxrss). nullopt where it read farm's own peak RSS:
+    // Linux charges a command started with vfork (posix_spawn) with the spawning process's peak
+    // at exec, so a command that stays below farm's peak cannot be told from farm.
+    std::optional<std::int64_t> max_rss_bytes;
+    // Peak of the sum over the tree (sampler), at least max_rss_bytes; nullopt when neither the
+    // sampler (a command shorter than one sample period) nor wait4 measured it.
+    std::optional<std::int64_t> tree_peak_rss_bytes;
+    double tree_cpu_s = 0; // CPU of the whole tree, including unwaited descendants
+    int exit_code = -1;    // -1 when ended by a signal, or unknown
+    int signal = 0;        // the signal that ended it, 0 if it exited
     bool timed_out = false;
     bool interrupted = false;
     std::size_t tree_samples = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace farm::measure {
 
@@ -42,6 +43,7 @@ bool run_accepted(const RunPlan& plan, const exec::ProcessResult& process) {
 }
 
 IterationRecord to_iteration_record(const Iteration& iteration) {
+    constexpr double not_measured = std::numeric_limits<double>::quiet_NaN();
     const exec::ProcessResult& p = iteration.process;
     IterationRecord record;
     record.index = int(iteration.index);
@@ -53,8 +55,10 @@ IterationRecord to_iteration_record(const Iteration& iteration) {
         {"user_s", "s", p.user_s},
         {"sys_s", "s", p.sys_s},
         {"cpu_cores", "cores", cores},
-        {"max_rss_bytes", "bytes", double(p.max_rss_bytes)},
-        {"tree_peak_rss_bytes", "bytes", double(p.tree_peak_rss_bytes)},
+        // Not measured (farm's own peak read in its place, history/run.hpp): null, never 0.
+        {"max_rss_bytes", "bytes", p.max_rss_bytes ? double(*p.max_rss_bytes) : not_measured},
+        {"tree_peak_rss_bytes", "bytes",
+         p.tree_peak_rss_bytes ? double(*p.tree_peak_rss_bytes) : not_measured},
     };
     for (const exec::CounterReading& counter : p.counters) {
         record.metrics.push_back({counter.metric, "count", counter.value});

@@ -95,6 +95,22 @@ std::string statistics_table(const std::vector<history::MetricSeries>& series, b
     return out;
 }
 
+// Runs whose largest process was not measured: wait4 read farm's own peak RSS in its place.
+std::string below_own_peak_note(const std::vector<measure::IterationRecord>& measured) {
+    std::size_t missing = 0;
+    for (const measure::IterationRecord& it : measured) {
+        std::optional<double> rss = it.metric("max_rss_bytes");
+        missing += rss && !std::isfinite(*rss) ? 1 : 0;
+    }
+    if (missing == 0) {
+        return "";
+    }
+    return " 'Largest process' is not measured in " + std::to_string(missing) + " of " +
+           count_of(measured.size(), "run") +
+           ": the command stayed below farm's own peak RSS, which Linux reports in its place "
+           "for a command started with vfork (docs/metrics.md).";
+}
+
 } // namespace
 
 std::string render_run_table(const history::Run& run, const std::string& failure, bool color,
@@ -121,7 +137,8 @@ std::string render_run_table(const history::Run& run, const std::string& failure
     notes += "\n  Statistics over " + count_of(measured.size(), "timed run") +
              (left_out > 0 ? " (the " + std::to_string(left_out) + " that failed left out)" : "") +
              ". RSS: 'largest process' is wait4's ru_maxrss; 'process tree' is the sampled sum "
-             "over all descendants.\n";
+             "over all descendants." +
+             below_own_peak_note(measured) + "\n";
     return out + wrap_text(notes, width, 2);
 }
 

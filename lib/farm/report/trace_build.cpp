@@ -56,7 +56,8 @@ json run_args(const measure::Iteration& iteration) {
     json args = {{"run", iteration.index + 1},
                  {"wall_s", p.wall_s},
                  {"tree_cpu_s", p.tree_cpu_s},
-                 {"tree_peak_rss_bytes", p.tree_peak_rss_bytes},
+                 {"tree_peak_rss_bytes",
+                  p.tree_peak_rss_bytes ? json(*p.tree_peak_rss_bytes) : json(nullptr)},
                  {"exit_code", p.exit_code}};
     if (!p.succeeded()) {
         args["failure"] = p.describe_failure();
