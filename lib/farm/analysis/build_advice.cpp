@@ -2,6 +2,7 @@
 
 #include "farm/core/fixed_text.hpp"
 #include "farm/core/input_file.hpp"
+#include "farm/core/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -55,7 +56,7 @@ void advise_runner_wall(std::vector<Advice>& advice, const RunnerFindings& r,
         {"build:total",
          "slow_build",
          "`" + r.command + "` takes " + core::fixed(*r.wall_median_s, 1) +
-             " s (wall time, median of " + std::to_string(r.runs) + " runs), over " +
+             " s (wall time, median of " + core::count_of(r.runs, "run") + "), over " +
              core::fixed(t.build_slow_s, 0) + " s",
          {"shorten the critical path (the chain of tasks shown above): split or "
           "speed up its slowest package",
@@ -77,7 +78,7 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
                 {"build:" + p.name,
                  "slow_build",
                  "build takes " + core::fixed(*p.build_median_s, 1) + " s (median of " +
-                     std::to_string(p.build_runs) + " runs), over " +
+                     core::count_of(p.build_runs, "run") + "), over " +
                      core::fixed(t.build_slow_s, 0) + " s",
                  {build_cache_suggestion(p.framework), caching_suggestion(runner.runner),
                   "split the code so that less is rebuilt on each change"}});
@@ -107,7 +108,7 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
                  "the store served " + core::fixed(rate * 100, 0) + "% of packages (" +
                      std::to_string(install->reused) + " reused, " +
                      std::to_string(install->downloaded) + " downloaded over " +
-                     std::to_string(install->runs) + " runs), under " +
+                     core::count_of(install->runs, "run") + "), under " +
                      core::fixed(t.store_hit_rate_min * 100, 0) + "%",
                  {"keep the store between runs (in CI, cache the folder `pnpm store path` prints)",
                   "run `pnpm fetch` early (it fills the store from the lockfile alone)",
@@ -129,7 +130,7 @@ std::vector<Advice> advise_build(const std::optional<InstallFindings>& install,
         advice.push_back({subject,
                           "slow_install",
                           "install takes " + core::fixed(install->median_s, 1) + " s (median of " +
-                              std::to_string(install->runs) + " runs), over " +
+                              core::count_of(install->runs, "run") + "), over " +
                               core::fixed(t.install_slow_s, 0) + " s",
                           {"commit the lockfile and install with --frozen-lockfile",
                            "use --prefer-offline so the store answers before the registry",

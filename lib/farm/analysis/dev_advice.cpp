@@ -1,5 +1,6 @@
 #include "farm/analysis/dev_advice.hpp"
 
+#include "farm/core/text.hpp"
 #include "farm/measure/stats.hpp"
 
 #include <algorithm>
@@ -23,13 +24,56 @@ double startup_threshold(const std::string& kind, const core::DevThresholds& t) 
     return other != t.startup_s.end() ? other->second : 5.0;
 }
 
-std::vector<std::string> startup_suggestions(const std::string& kind) {
-    if (kind == "frontend") {
-        return {"keep the bundler's dependency cache between starts (Vite: node_modules/.vite; "
-                "do not run with --force)",
-                "leave type-checking and linting out of the dev server's start (run tsc --watch "
-                "beside it)",
+// A front end's start-up, in its framework's own terms where farm knows it.
+std::vector<std::string> frontend_startup_suggestions(const std::string& framework) {
+    if (framework == "Next.js") {
+        return {"run `next dev --turbopack`: Turbopack starts and compiles faster than webpack",
+                "keep the .next folder between starts (its cache holds compiled modules)",
+                "trim what next.config loads at start (plugins, instrumentation, large "
+                "environment files)"};
+    }
+    if (framework == "Vite") {
+        return {"keep the dependency pre-bundle cache between starts (node_modules/.vite; do not "
+                "run with --force)",
+                "leave type-checking and linting out of the dev server's start "
+                "(vite-plugin-checker in a worker, or tsc --watch beside it)",
                 "pre-bundle fewer dependencies at start: load heavy routes and libraries lazily"};
+    }
+    return {"keep the bundler's dependency cache between starts (Vite: node_modules/.vite; "
+            "Next.js: .next/cache)",
+            "leave type-checking and linting out of the dev server's start (run tsc --watch "
+            "beside it)",
+            "pre-bundle fewer dependencies at start: load heavy routes and libraries lazily"};
+}
+
+// The first request's compile, in the framework's own terms where farm knows it.
+std::vector<std::string> first_page_suggestions(const std::string& framework) {
+    std::string compile =
+        framework == "Next.js"
+            ? "the first request compiles the page (Next.js compiles each route on demand; "
+              "`next dev --turbopack` compiles faster than webpack)"
+        : framework == "Vite"
+            ? "the first request transforms the page's modules: warm them up at start "
+              "(server.warmup.clientFiles)"
+            : "the first request compiles the page (Next.js compiles each route on demand; with "
+              "webpack, Turbopack's next dev --turbopack compiles faster; Vite: server.warmup)";
+    std::string barrels =
+        framework == "Next.js"
+            ? "import what the page uses directly instead of through barrel files that "
+              "re-export a whole library (experimental.optimizePackageImports)"
+            : "import what the page uses directly instead of through barrel files that "
+              "re-export a whole library" +
+                  std::string(framework.empty() ? " (Next.js: experimental.optimizePackageImports)"
+                                                : "");
+    return {compile, barrels,
+            "load heavy components and libraries lazily (dynamic import) so the first compile "
+            "is small"};
+}
+
+std::vector<std::string> startup_suggestions(const std::string& kind,
+                                             const std::string& framework) {
+    if (kind == "frontend") {
+        return frontend_startup_suggestions(framework);
     }
     if (kind == "backend") {
         return {"run TypeScript with a transpile-only loader (tsx, swc) instead of type-checking "
@@ -131,21 +175,13 @@ void add_first_page_advice(std::vector<Advice>& advice, const DevServiceFindings
     if (!page_slow || verdict.startup.empty()) {
         return;
     }
-    advice.push_back(
-        {"startup:" + f.name,
-         "slow_first_page",
-         "the page first answers " + ms_of_seconds(*f.first_2xx_s) +
-             " after the start (median of " + std::to_string(f.startup_runs) +
-             " runs), the service being ready after " + ms_of_seconds(*f.startup_median_s) +
-             ", over " + ms_of_seconds(threshold) +
-             longest_phase(f, f.page_load_s.value_or(*f.first_2xx_s)),
-         {"the first request compiles the page (Next.js compiles each route on demand; "
-          "with webpack, Turbopack's next dev --turbopack compiles faster; Vite: "
-          "server.warmup)",
-          "import what the page uses directly instead of through barrel files that "
-          "re-export a whole library (Next.js: experimental.optimizePackageImports)",
-          "load heavy components and libraries lazily (dynamic import) so the first "
-          "compile is small"}});
+    advice.push_back({"startup:" + f.name, "slow_first_page",
+                      "the page first answers " + ms_of_seconds(*f.first_2xx_s) +
+                          " after the start (median of " + core::count_of(f.startup_runs, "run") +
+                          "), the service being ready after " + ms_of_seconds(*f.startup_median_s) +
+                          ", over " + ms_of_seconds(threshold) +
+                          longest_phase(f, f.page_load_s.value_or(*f.first_2xx_s)),
+                      first_page_suggestions(f.framework)});
 }
 
 } // namespace
@@ -182,10 +218,11 @@ std::vector<Advice> advise_dev(const std::vector<DevServiceFindings>& services,
         if (verdict.startup == "slow") {
             advice.push_back({"startup:" + f.name, "slow_startup",
                               f.kind + " service takes " + ms_of_seconds(*f.startup_median_s) +
-                                  " to be ready (median of " + std::to_string(f.startup_runs) +
-                                  " runs), over " + ms_of_seconds(verdict.startup_threshold_s) +
+                                  " to be ready (median of " +
+                                  core::count_of(f.startup_runs, "run") + "), over " +
+                                  ms_of_seconds(verdict.startup_threshold_s) +
                                   longest_phase(f, *f.startup_median_s),
-                              startup_suggestions(f.kind)});
+                              startup_suggestions(f.kind, f.framework)});
         }
         add_first_page_advice(advice, f, verdict);
         add_reload_advice(advice, f, verdict, t);
@@ -217,6 +254,8 @@ std::vector<DevServiceFindings> dev_findings_from_runs(const std::vector<history
             found->name = name;
             auto kind = run.context.project.find("service_kind");
             found->kind = kind != run.context.project.end() ? kind->second : "other";
+            auto framework = run.context.project.find("framework");
+            found->framework = framework != run.context.project.end() ? framework->second : "";
         }
         DevServiceFindings& f = *found;
         if (startup && !f.startup_median_s) {

@@ -25,6 +25,7 @@ namespace farm::analysis {
 struct DevServiceFindings {
     std::string name;
     std::string kind;                       // database, ollama, backend, frontend, other
+    std::string framework;                  // "Next.js", "Vite", "" (dev::ServiceSpec)
     std::optional<double> startup_median_s; // over the runs
     std::size_t startup_runs = 0;
     // The start-up phases, medians over the runs, in seconds from the spawn.

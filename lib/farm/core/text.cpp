@@ -317,4 +317,11 @@ std::string excerpt(std::string_view text, std::size_t limit) {
     return result;
 }
 
+std::string count_of(std::size_t count, const std::string& singular, const std::string& plural) {
+    return std::to_string(count) + " " +
+           (count == 1       ? singular
+            : plural.empty() ? singular + "s"
+                             : plural);
+}
+
 } // namespace farm::core

@@ -81,6 +81,10 @@ std::string number_text(double value);
 // stream decoders look for line ends in every byte a server sends.
 std::size_t find_line_break(std::string_view text, std::size_t from = 0);
 
+// "1 run", "2 runs": a count and its noun, with the plural for every count but 1.
+std::string count_of(std::size_t count, const std::string& singular,
+                     const std::string& plural = "");
+
 // The first `limit` bytes of `text` as one printable line: control characters and bytes of
 // malformed UTF-8 become '?', and "..." marks a cut. Used to quote outside text (a server's
 // answer, a file's field) in messages, however long or broken it is.

@@ -2,15 +2,27 @@
 
 #include "farm/core/error.hpp"
 #include "farm/core/text.hpp"
+#include "farm/pnpm/output_dirs.hpp"
 #include "farm/pnpm/project.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <sstream>
 
 namespace farm::dev {
 
 namespace {
+
+// The words of a command line, split at spaces (what a line without shell syntax is).
+std::vector<std::string> words_of(const std::string& line) {
+    std::istringstream words(line);
+    std::vector<std::string> out;
+    for (std::string word; words >> word;) {
+        out.push_back(word);
+    }
+    return out;
+}
 
 bool needs_shell(const std::string& line) {
     return line.find_first_of("|&;<>()$`\\\"'*?[]#~={}%\n") != std::string::npos;
@@ -24,11 +36,7 @@ exec::ChildCommand command_for(const core::DevService& service, const std::files
         command.argv = {service.command_line};
         command.use_shell = true;
     } else {
-        std::istringstream words(service.command_line);
-        std::string word;
-        while (words >> word) {
-            command.argv.push_back(word);
-        }
+        command.argv = words_of(service.command_line);
     }
     command.cwd = service.cwd.empty() ? root : root / service.cwd;
     command.extra_env = service.env;
@@ -40,8 +48,10 @@ bool has_word(const std::string& name, const std::vector<std::string>& words) {
                        [&](const std::string& w) { return name.find(w) != std::string::npos; });
 }
 
-// At a turbo or Nx root: a service per workspace package with a `dev` script; nothing elsewhere.
-std::vector<core::DevService> workspace_services(const std::filesystem::path& root) {
+// At a turbo or Nx root: a service per workspace package with a `dev` script, and each one's
+// framework by name in `frameworks`; nothing elsewhere.
+std::vector<core::DevService> workspace_services(const std::filesystem::path& root,
+                                                 std::map<std::string, std::string>& frameworks) {
     std::vector<core::DevService> services;
     if (!std::filesystem::exists(root / "turbo.json") &&
         !std::filesystem::exists(root / "nx.json")) {
@@ -54,6 +64,7 @@ std::vector<core::DevService> workspace_services(const std::filesystem::path& ro
         }
         core::DevService service;
         service.name = package.name;
+        frameworks[package.name] = pnpm::detect_framework(package);
         service.argv = {"pnpm", "--filter", pnpm::filter_selector(project, package), "run", "dev"};
         services.push_back(std::move(service));
     }
@@ -61,6 +72,19 @@ std::vector<core::DevService> workspace_services(const std::filesystem::path& ro
 }
 
 } // namespace
+
+std::string framework_in_command(const std::vector<std::string>& words) {
+    for (const std::string& word : words) {
+        std::string name = std::filesystem::path(word).filename().string(); // node_modules/.bin/
+        if (name == "next") {
+            return "Next.js";
+        }
+        if (name == "vite") {
+            return "Vite";
+        }
+    }
+    return "";
+}
 
 std::string guess_kind(const std::string& name) {
     std::string lower;
@@ -87,8 +111,9 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
                                        const std::filesystem::path& project_root,
                                        const std::vector<std::string>& only) {
     std::vector<core::DevService> services = config.services;
+    std::map<std::string, std::string> frameworks;
     if (services.empty()) {
-        services = workspace_services(project_root);
+        services = workspace_services(project_root, frameworks);
     }
     if (services.empty()) {
         core::DevService fallback;
@@ -123,6 +148,11 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
         spec.name = s.name;
         spec.kind = s.kind.empty() ? guess_kind(s.name) : s.kind;
         spec.command = command_for(s, project_root);
+        spec.framework = frameworks[s.name];
+        if (spec.framework.empty()) {
+            spec.framework = framework_in_command(spec.command.use_shell ? words_of(s.command_line)
+                                                                         : spec.command.argv);
+        }
         spec.command_text = s.argv.empty() ? core::redact_secrets(s.command_line)
                                            : core::join_command_line(core::redact_secrets(s.argv));
         spec.ready = s.ready;

@@ -23,6 +23,9 @@ namespace farm::dev {
 struct ServiceSpec {
     std::string name;
     std::string kind; // never empty
+    // "Next.js", "Vite" (pnpm/output_dirs.hpp's names) from the workspace package's dependencies
+    // or the command's own words; empty when neither tells. Advice names only its settings.
+    std::string framework;
     exec::ChildCommand command;
     std::string command_text; // as written, secrets redacted, for people and the history
     core::DevReady ready;
@@ -36,6 +39,9 @@ std::vector<ServiceSpec> plan_services(const core::DevConfig& config,
 
 // database | ollama | backend | frontend | other, from words in the name.
 std::string guess_kind(const std::string& name);
+
+// "Next.js" or "Vite" when a word of the command runs one ("next dev", "vite"); else "".
+std::string framework_in_command(const std::vector<std::string>& words);
 
 // What the ready check waits for, in words: "GET http://localhost:5173/ answers 2xx".
 std::string describe_ready(const core::DevReady& ready);

@@ -325,6 +325,7 @@ DevResult measure_dev(const DevPlan& plan,
         ServiceMeasurement measurement;
         measurement.name = spec.name;
         measurement.kind = spec.kind;
+        measurement.framework = spec.framework;
         measurement.command = spec.command_text;
         result.services.push_back(std::move(measurement));
     }

@@ -66,6 +66,7 @@ struct ReloadTimeline {
 struct ServiceMeasurement {
     std::string name;
     std::string kind;
+    std::string framework; // ServiceSpec::framework
     std::string command;
     std::vector<double> startup_s;      // one per completed run
     std::vector<double> cpu_cores_mean; // one per completed run (window CPU s / window s)

@@ -38,12 +38,16 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
         analysis::DevServiceFindings findings;
         findings.name = s.name;
         findings.kind = s.kind;
+        findings.framework = s.framework;
         if (!s.startup_s.empty()) {
             history::Run run = base;
             run.kind = "dev";
             run.subject = "startup:" + s.name;
             run.command = s.command;
             run.context.project["service_kind"] = s.kind; // the start-up threshold depends on it
+            if (!s.framework.empty()) {
+                run.context.project["framework"] = s.framework; // the advice names its settings
+            }
             for (std::size_t i = 0; i < s.startup_s.size(); ++i) {
                 measure::IterationRecord iteration;
                 iteration.index = int(i);
@@ -78,6 +82,9 @@ DevReport dev_runs(const dev::DevResult& result, const history::Run& base) {
             run.subject = "reload:" + s.name;
             run.command = s.command;
             run.context.project["service_kind"] = s.kind;
+            if (!s.framework.empty()) {
+                run.context.project["framework"] = s.framework;
+            }
             if (!s.hmr_protocol.empty()) {
                 run.context.project["hmr_protocol"] = s.hmr_protocol;
             }

@@ -248,13 +248,6 @@ std::size_t output_width(std::optional<std::size_t> terminal_columns, const char
     return error == std::errc() && rest == end ? columns : 0;
 }
 
-std::string count_of(std::size_t count, const std::string& singular, const std::string& plural) {
-    return std::to_string(count) + " " +
-           (count == 1       ? singular
-            : plural.empty() ? singular + "s"
-                             : plural);
-}
-
 std::string bold(const std::string& text, bool color) {
     return color ? "\033[1m" + text + "\033[0m" : text;
 }

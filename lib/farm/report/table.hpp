@@ -13,6 +13,8 @@
 // changes only (paint); table headers are bold; NO_COLOR is honoured by the callers' `color`.
 #pragma once
 
+#include "farm/core/text.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -65,9 +67,7 @@ std::string wrap_text(const std::string& text, std::size_t width, std::size_t in
 // a redirected report keeps every column.
 std::size_t output_width(std::optional<std::size_t> terminal_columns, const char* columns_env);
 
-// "1 run", "2 runs": a count and its noun, with the plural for every count but 1.
-std::string count_of(std::size_t count, const std::string& singular,
-                     const std::string& plural = "");
+using core::count_of; // "1 run", "2 runs" (core/text.hpp)
 
 enum class Tone { good, bad };
 // PASS, faster (green) and FAIL, slower (red) when `color`; else the text as it is.

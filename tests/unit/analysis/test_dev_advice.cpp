@@ -146,3 +146,35 @@ TEST_CASE("analysis::dev_findings_from_runs joins a service's start-up and reloa
     CHECK_FALSE(found[0].server_log_ms);
     CHECK(found[1].name == "db");
 }
+
+TEST_CASE("analysis::advise_dev names the service's own framework's settings only") {
+    core::DevThresholds t;
+    analysis::DevServiceFindings f = frontend();
+    f.startup_median_s = 3.0;
+    f.startup_runs = 2;
+    f.port_open_s = 3.0;
+    f.first_2xx_s = 9.0;
+    auto text_of = [&](const std::string& framework) {
+        f.framework = framework;
+        std::string all;
+        for (const analysis::Advice& a : analysis::advise_dev({f}, t)) {
+            for (const std::string& line : a.suggestions) {
+                all += line + "\n";
+            }
+        }
+        return all;
+    };
+    std::string next = text_of("Next.js");
+    CHECK(has(next, "--turbopack"));
+    CHECK(has(next, "optimizePackageImports"));
+    CHECK_FALSE(has(next, "Vite"));
+    CHECK_FALSE(has(next, "node_modules/.vite"));
+    std::string vite = text_of("Vite");
+    CHECK(has(vite, "node_modules/.vite"));
+    CHECK(has(vite, "server.warmup"));
+    CHECK_FALSE(has(vite, "Next.js"));
+    CHECK_FALSE(has(vite, "turbopack"));
+    std::string unknown = text_of("");
+    CHECK(has(unknown, "Vite:")); // each named where the framework is not known
+    CHECK(has(unknown, "Next.js"));
+}
