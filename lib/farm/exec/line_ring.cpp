@@ -1,7 +1,5 @@
 #include "farm/exec/line_ring.hpp"
 
-#include <algorithm>
-
 namespace farm::exec {
 
 LineRing::LineRing(std::size_t capacity, std::size_t max_line_bytes)

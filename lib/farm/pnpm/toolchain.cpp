@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <iterator>
-#include <stdexcept>
 #include <unistd.h>
 
 namespace farm::pnpm {
