@@ -5,7 +5,6 @@
 #include "farm/core/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <regex>
 #include <set>
 
@@ -30,8 +29,7 @@ bool repeats_over_limit(std::string_view counts) {
         std::size_t comma = std::min(counts.find(',', start), counts.size());
         std::string_view digits = counts.substr(start, comma - start);
         long count = 0;
-        std::from_chars(digits.data(), digits.data() + digits.size(), count);
-        if (digits.size() > 9 || count > largest_repeat) {
+        if (digits.size() > 9 || (parse_number(digits, count) && count > largest_repeat)) {
             return true;
         }
         start = comma + 1;

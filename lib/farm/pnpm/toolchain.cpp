@@ -1,9 +1,9 @@
 #include "farm/pnpm/toolchain.hpp"
 
 #include "farm/core/error.hpp"
+#include "farm/core/text.hpp"
 #include "farm/exec/process.hpp"
 
-#include <charconv>
 #include <cstdlib>
 #include <iterator>
 #include <unistd.h>
@@ -40,9 +40,7 @@ std::string_view digits_at(std::string_view text, std::size_t at) {
 // A number of digits; nullopt past int (a damaged packageManager field).
 std::optional<int> whole_number(std::string_view digits) {
     int value = 0;
-    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    return error == std::errc() && end == digits.data() + digits.size() ? std::optional(value)
-                                                                        : std::nullopt;
+    return core::parse_number(digits, value) ? std::optional(value) : std::nullopt;
 }
 
 } // namespace
