@@ -18,6 +18,12 @@ std::string median_p99(const ai::MetricStats& stats) {
     return "med " + core::fixed(stats.median, 1) + " p99 " + core::fixed(stats.p99, 1) + " ms";
 }
 
+// " over 2 threads"; "" for one.
+std::string threads_text(const ai::LoadSummary& load) {
+    return load.client_threads > 1 ? " over " + std::to_string(load.client_threads) + " threads"
+                                   : "";
+}
+
 std::string load_line(const AiResultView& v) {
     const ai::LoadSummary& load = v.load;
     std::vector<std::string> parts;
@@ -44,9 +50,11 @@ std::string load_line(const AiResultView& v) {
         parts.push_back("HTTP/" + versions);
     }
     if (load.client_cpu_pct && load.loop_busy_pct && load.loop_lag_ms) {
-        parts.push_back("client CPU " + core::fixed(*load.client_cpu_pct, 0) +
-                        "% of a core, event loop busy " + core::fixed(*load.loop_busy_pct, 0) +
-                        "%, loop lag p99 " + core::fixed(load.loop_lag_ms->p99, 2) + " max " +
+        parts.push_back("client CPU " + core::fixed(*load.client_cpu_pct, 0) + "% of a core" +
+                        threads_text(load) + ", event loop busy " +
+                        core::fixed(*load.loop_busy_pct, 0) + "%" +
+                        (load.client_threads > 1 ? " (the busiest)" : "") + ", loop lag p99 " +
+                        core::fixed(load.loop_lag_ms->p99, 2) + " max " +
                         core::fixed(load.loop_lag_ms->max, 1) + " ms");
     }
     if (load.cut_by_deadline > 0 || load.not_started > 0) {
@@ -99,16 +107,23 @@ std::vector<std::string> load_warnings(const AiResultView& v) {
             "latencies from the schedule");
     }
     if (load.client_saturated) {
+        // A loop busy but not on a CPU was waiting for one: compare one thread's CPU with it.
+        double cpu_per_thread = load.client_cpu_pct.value_or(0) / double(load.client_threads);
         warnings.push_back(
-            v.target.name + "/" + v.target.model + ": farm's own event loop was busy " +
-            core::fixed(load.loop_busy_pct.value_or(0), 0) + "% of the run (lag p99 " +
+            v.target.name + "/" + v.target.model + ": farm's own event loop" +
+            (load.client_threads > 1
+                 ? " (the busiest of " + std::to_string(load.client_threads) + ")"
+                 : "") +
+            " was busy " + core::fixed(load.loop_busy_pct.value_or(0), 0) +
+            "% of the run (lag p99 " +
             core::fixed(load.loop_lag_ms ? load.loop_lag_ms->p99 : 0, 1) + " ms, its own CPU " +
-            core::fixed(load.client_cpu_pct.value_or(0), 0) + "% of a core" +
-            (load.client_cpu_pct.value_or(0) < 0.5 * load.loop_busy_pct.value_or(0)
+            core::fixed(load.client_cpu_pct.value_or(0), 0) + "% of a core" + threads_text(load) +
+            (cpu_per_thread < 0.5 * load.loop_busy_pct.value_or(0)
                  ? "; most of the rest it waited for a CPU: this machine is busy with other work"
                  : "") +
             "): the client, not the server, may be the limit and latencies include its queue "
-            "(run fewer streams per farm process, several processes, or on a quieter machine)");
+            "(--client-threads where CPUs are free, fewer streams per farm process, several "
+            "processes, or a quieter machine)");
     }
     return warnings;
 }
@@ -132,6 +147,7 @@ nlohmann::json load_to_json(const ai::LoadSummary& load) {
             {"cut_by_deadline", load.cut_by_deadline},
             {"not_started", load.not_started},
             {"http_versions", versions},
+            {"client_threads", load.client_threads},
             {"client_cpu_pct", optional_number(load.client_cpu_pct)},
             {"loop_busy_pct", optional_number(load.loop_busy_pct)},
             {"loop_lag_ms", stats_to_json(load.loop_lag_ms)},

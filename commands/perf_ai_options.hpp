@@ -42,6 +42,7 @@ struct PerfAiOptions {
     std::optional<std::size_t> warmup; // none: default_warmup()
     double ttft_timeout_s = 0;         // no content token within this long: timeout
     bool http2 = false;
+    std::size_t client_threads = 0; // event loops driving the requests; 0: ai::default_loops
     std::string gpu; // --gpu: "", all, none, or indices/UUIDs (sys/gpu_selection.hpp)
     std::string prompt;
     std::string prompts_file;

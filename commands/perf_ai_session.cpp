@@ -150,6 +150,13 @@ AiRunOutcome AiSession::run(const ai::Target& target, const ai::LoadPlan& load,
     plan.load.deadline_s = m_options.duration_s;
     plan.load.burstiness = m_options.burstiness;
     plan.load.ramp_up_s = m_options.ramp_up_s;
+    if (m_options.client_threads > 1 && plan.load.rate > 0) {
+        throw UsageError("--client-threads " + std::to_string(m_options.client_threads) +
+                         " needs a fixed concurrency: a --rate run keeps its one arrival "
+                         "schedule on one thread (leave --client-threads out)");
+    }
+    plan.load.loops =
+        m_options.client_threads > 0 ? m_options.client_threads : ai::default_loops(plan.load);
     plan.load.warmup = m_options.warmup ? *m_options.warmup : default_warmup(load);
     if (m_options.seed) {
         // The arrivals' own default seed stays otherwise: a rate run's schedule is the same

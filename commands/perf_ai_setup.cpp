@@ -81,6 +81,11 @@ void add_ai_target_options(CLI::App& cmd, PerfAiOptions& o) {
                    "which of this machine's GPUs to sample: INDEX or UUID[,...], all, none "
                    "(default: those CUDA_VISIBLE_DEVICES names, else all; nothing when the "
                    "server is on another machine)");
+    cmd.add_option("--client-threads", o.client_threads,
+                   "event-loop threads that send the requests and read the answers, each with "
+                   "its share of the concurrency (default: one per 16 requests in flight, at "
+                   "most the CPUs farm may use; a --rate run uses one)")
+        ->check(whole_number_check(1, 256));
     cmd.add_flag("--http2", o.http2,
                  "use HTTP/2 where the server offers it over TLS (default HTTP/1.1, as vLLM's "
                  "client)");

@@ -55,6 +55,7 @@ ai::LoadPlan load_plan(const core::TestAiLoad& load) {
     plan.concurrency = load.concurrency;
     plan.warmup = load.warmup;
     plan.deadline_s = load.duration_s;
+    plan.loops = ai::default_loops(plan);
     return plan;
 }
 

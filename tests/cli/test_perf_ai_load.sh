@@ -9,7 +9,9 @@
 #   new connections); HTTP/1.1 is spoken and recorded;
 # - an environment proxy on a dead port does not break a loopback run;
 # - --ttft-timeout ends a stream whose head came at once but whose first token never does;
-# - the open-file limit: raised to what the concurrency needs, or a clear error first.
+# - the open-file limit: raised to what the concurrency needs, or a clear error first;
+# - --client-threads: several event loops share the concurrency, each request is sent and stored
+#   once, the JSON says how many threads drove the run; a rate run refuses more than one.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/mock_llm.sh"
 
@@ -73,6 +75,28 @@ expect_eq "$(json_get "$OUT" "$r[\"load\"][\"connect_ms\"][\"count\"]")" "4" \
 run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 2 --warmup 0
 expect_eq "$(python3 -c 'import json,sqlite3,sys; print(json.loads(sqlite3.connect(sys.argv[1]).execute("select project from runs order by id desc").fetchone()[0]).get("http_version"))' "$FARM_DB" 2>&1)" \
     "1.1" "the HTTP version is stored with the run"
+
+# --- several event loops ------------------------------------------------------------------------
+# Two loops of 3 streams each (--client-threads 2 at concurrency 6): the default warm-up (6, 3 a
+# loop) opens every loop's connections, and each of the 40 requests is stored once (the history's
+# iteration indices are exactly 0..39).
+start_mock --ttft-ms 5 --chunks 2
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 40 --concurrency 6 \
+    --client-threads 2 --json
+expect_rc 0 "two event loops"
+expect_eq "$(json_get "$OUT" "$r[\"load\"][\"client_threads\"]")" "2" "two threads drove it"
+expect_eq "$(json_get "$OUT" "$r[\"succeeded\"]")" "40" "every request answered"
+expect_eq "$(json_get "$OUT" "$r[\"load\"][\"connect_ms\"]")" "None" \
+    "each loop's warm-up opened its own connections"
+expect_eq "$(python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute("select max(id) from runs").fetchone()[0]; print([i for (i,) in c.execute("select idx from iterations where run_id=? order by idx", (r,))] == list(range(40)))' "$FARM_DB")" \
+    "True" "each request stored once, indices 0..39"
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 40 --concurrency 6 \
+    --client-threads 2 --no-record
+expect_contains "$OUT" "of a core over 2 threads" "the text says how many threads"
+run_farm perf:ai --provider openai --url "$MOCK_URL" --model m --requests 4 --rate 50 \
+    --client-threads 2 --no-record
+expect_rc 2 "a rate run keeps one schedule on one thread"
+expect_contains "$ERR" "needs a fixed concurrency" "says why"
 
 # --- an environment proxy does not catch loopback requests --------------------------------------
 (

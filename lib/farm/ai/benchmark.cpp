@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace farm::ai {
 
@@ -26,6 +28,11 @@ struct InFlight {
     std::size_t prompt_chars = 0;
     int status = 0;
     std::string error_body; // of a non-2xx answer
+};
+
+struct LoopState {
+    std::unordered_map<std::size_t, InFlight> in_flight;
+    RequestBodyWriter bodies;
 };
 
 ErrorClass error_class_of(net::StreamFailure failure) {
@@ -66,7 +73,8 @@ class Benchmark {
         : m_plan(plan), m_on_request(on_request), m_origin(Clock::now()),
           m_format(wire_format(plan.target.type, plan.operation)),
           m_streamed(is_streamed(plan.operation)),
-          m_url(endpoint_url(plan.target.base_url, plan.target.type, plan.operation)) {
+          m_url(endpoint_url(plan.target.base_url, plan.target.type, plan.operation)),
+          m_loops(loops_of(plan.load)) {
         if (!plan.workload) {
             throw UsageError("a benchmark needs a workload (the prompts to send)");
         }
@@ -109,17 +117,9 @@ class Benchmark {
             return state.decoder && !state.decoder->result().chunks.empty();
         };
         handlers.on_done = [this](RequestTag tag, const net::StreamOutcome& outcome) {
-            if (tag.warmup) {
-                return;
+            if (!tag.warmup) {
+                on_done(tag, outcome);
             }
-            count_sent(outcome);
-            if (!m_first_sent || outcome.sent < *m_first_sent) {
-                m_first_sent = outcome.sent;
-            }
-            if (!m_last_done || outcome.done > *m_last_done) {
-                m_last_done = outcome.done;
-            }
-            on_done(tag, outcome);
         };
         m_result.started = Clock::now();
         LoadResult load_result = run_load(load, handlers);
@@ -139,6 +139,7 @@ class Benchmark {
         m_result.offered_rate = load.rate;
         m_result.client_cpu_s = load_result.client_cpu_s;
         m_result.loop = std::move(load_result.loop);
+        m_result.loops = load_result.loops;
         m_result.origin = m_origin;
         return std::move(m_result);
     }
@@ -148,9 +149,16 @@ class Benchmark {
         return std::chrono::duration<double, std::milli>(at - m_origin).count();
     }
 
-    InFlight& slot(RequestTag tag) { return m_in_flight[tag.index]; }
+    InFlight& slot(RequestTag tag) { return m_loops[tag.loop].in_flight[tag.index]; }
 
+    // Under m_result_mutex.
     void count_sent(const net::StreamOutcome& outcome) {
+        if (!m_first_sent || outcome.sent < *m_first_sent) {
+            m_first_sent = outcome.sent;
+        }
+        if (!m_last_done || outcome.done > *m_last_done) {
+            m_last_done = outcome.done;
+        }
         ++m_result.sent;
         if (!m_result.first_sent || outcome.sent < *m_result.first_sent) {
             m_result.first_sent = outcome.sent;
@@ -223,7 +231,7 @@ class Benchmark {
         request.method = "POST";
         request.url = m_url;
         request.headers = m_headers;
-        request.body = m_bodies.body(spec);
+        request.body = m_loops[tag.loop].bodies.body(spec);
         request.connect_timeout_s = m_plan.target.connect_timeout_s;
         request.total_timeout_s = m_plan.target.total_timeout_s;
         request.peer_name = m_plan.target.name;
@@ -254,21 +262,37 @@ class Benchmark {
         return true;
     }
 
+    // Runs on the request's loop; only what all loops share is taken under m_result_mutex.
     void on_done(RequestTag tag, const net::StreamOutcome& outcome) {
         if (m_plan.live) {
             ++m_plan.live->ended; // a cancelled one too: it is no longer in flight
         }
-        auto it = m_in_flight.find(tag.index);
+        InFlight state = take_state(tag);
         if (outcome.failure == net::StreamFailure::cancelled) {
-            if (it != m_in_flight.end()) {
-                m_in_flight.erase(it);
-            }
-            return; // Ctrl-C: not a measurement
+            std::lock_guard lock(m_result_mutex);
+            count_sent(outcome);
+            return; // Ctrl-C or the deadline: not a measurement
         }
-        InFlight state = it == m_in_flight.end() ? InFlight{} : std::move(it->second);
-        if (it != m_in_flight.end()) {
-            m_in_flight.erase(it);
+        RequestRecord record = record_of(outcome, state);
+        RequestMetrics metrics = request_metrics(record);
+        RequestReport report = report_of(tag, outcome, state, record, metrics);
+        std::lock_guard lock(m_result_mutex);
+        count_sent(outcome);
+        keep(report, record, metrics);
+    }
+
+    InFlight take_state(RequestTag tag) {
+        std::unordered_map<std::size_t, InFlight>& in_flight = m_loops[tag.loop].in_flight;
+        auto it = in_flight.find(tag.index);
+        if (it == in_flight.end()) {
+            return InFlight{};
         }
+        InFlight state = std::move(it->second);
+        in_flight.erase(it);
+        return state;
+    }
+
+    RequestRecord record_of(const net::StreamOutcome& outcome, InFlight& state) const {
         RequestRecord record;
         record.streamed = m_streamed;
         record.sent_ms = ms(outcome.sent);
@@ -295,8 +319,12 @@ class Benchmark {
             }
             record.response = state.decoder->take_result();
         }
-        RequestMetrics metrics = request_metrics(record);
+        return record;
+    }
 
+    RequestReport report_of(RequestTag tag, const net::StreamOutcome& outcome,
+                            const InFlight& state, RequestRecord& record,
+                            RequestMetrics& metrics) const {
         RequestReport report;
         report.index = tag.index;
         report.prompt_index = state.prompt_index;
@@ -313,10 +341,20 @@ class Benchmark {
                                 record.http_status, std::move(record.response.chunks)};
         }
         if (record.failed()) {
+            report.error_message = clean(record.error_message(), m_plan.target.api_key);
+        } else {
+            add_gpu(report.record, outcome);
+        }
+        return report;
+    }
+
+    // Under m_result_mutex: the request into the result, the caller's callback and the spool.
+    void keep(const RequestReport& report, const RequestRecord& record,
+              const RequestMetrics& metrics) {
+        if (record.failed()) {
             if (m_plan.live) {
                 ++m_plan.live->failed;
             }
-            report.error_message = clean(record.error_message(), m_plan.target.api_key);
             std::string name(to_string(report.error));
             ++m_result.errors_by_class[name];
             if (report.error == ErrorClass::http_status && record.http_status > 0) {
@@ -330,7 +368,6 @@ class Benchmark {
             if (metrics.output_token_source) {
                 ++m_result.token_sources[std::string(to_string(*metrics.output_token_source))];
             }
-            add_gpu(report.record, outcome);
         }
         if (m_on_request) {
             m_on_request(report);
@@ -363,8 +400,8 @@ class Benchmark {
     bool m_streamed;
     std::string m_url;
     net::HttpHeaders m_headers;
-    RequestBodyWriter m_bodies;
-    std::unordered_map<std::size_t, InFlight> m_in_flight;
+    std::vector<LoopState> m_loops; // one per event loop of the load (tag.loop)
+    std::mutex m_result_mutex;      // over m_result and the times below, with several loops
     std::optional<net::SteadyTime> m_first_sent;
     std::optional<net::SteadyTime> m_last_done;
     BenchmarkResult m_result;

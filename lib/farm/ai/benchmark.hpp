@@ -130,10 +130,12 @@ struct BenchmarkResult {
     net::SteadyTime ended;
     double client_cpu_s = 0; // the client's own load (ai::LoadResult)
     net::LoopLoad loop;
+    std::size_t loops = 1;  // event-loop threads that drove the requests
     net::SteadyTime origin; // the zero of the requests' ms times (RequestTimeline, a timeline)
 };
 
-// Runs the plan; `on_request` sees each measured request as it ends (in the order they end).
+// Runs the plan; `on_request` sees each measured request as it ends (in the order they end; with
+// several event loops from their threads, but one call at a time).
 // Throws farm::UsageError for an impossible plan (an operation the provider does not have, no
 // workload, no model), farm::NetworkError when libcurl is missing.
 BenchmarkResult run_benchmark(const BenchmarkPlan& plan,

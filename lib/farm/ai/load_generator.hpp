@@ -13,7 +13,12 @@
 //
 // The generator knows nothing of AI: a factory builds request number i, and the caller's handlers
 // see every body piece with its arrival time and every outcome, so the provider layer plugs its
-// SSE/NDJSON parsers in here. One thread, one net::StreamClient (connections kept alive).
+// SSE/NDJSON parsers in here. Each event loop is one thread with one net::StreamClient
+// (connections kept alive). At fixed concurrency the load may be driven by several loops
+// (plan.loops), each with its share of the concurrency and of the warm-ups; the measured requests
+// are handed out one at a time from one counter, so a slower loop does not hold the run's tail.
+// Every loop ends its warm-up before any sends a measured request. A rate run keeps its one
+// arrival schedule on one loop.
 //
 // Guarantees: the run ends when every request has ended, when the deadline passes (requests in
 // flight are cancelled -- outcome cancelled, RequestResult::cut_by_deadline, counted in
@@ -21,6 +26,9 @@
 // or when Ctrl-C/SIGTERM arrives (exec/interrupt.hpp: in-flight requests end as cancelled,
 // within milliseconds). Every request that was started ends in exactly one on_done call. The
 // open-file limit is raised to what the cap needs before anything is sent (net/open_files.hpp).
+// With several loops the handlers are called from several threads at once; every callback of
+// one request comes from the thread of its loop (RequestTag::loop). A loop that throws stops
+// the others (their requests end as cancelled) and run_load rethrows its exception.
 #pragma once
 
 #include "farm/net/stream_client.hpp"
@@ -44,7 +52,16 @@ struct LoadPlan {
     std::uint64_t seed = 1;            // of the arrival gaps
     net::StreamTimeouts timeouts;      // connect and total timeouts come with each request
     bool keep_results = true;          // false: only the callbacks see outcomes (long runs)
+    std::size_t loops = 1; // event-loop threads at fixed concurrency (at most the concurrency);
+                           // a rate run uses one
 };
+
+// The event loops worth running for this load on this machine: one per 16 requests in flight,
+// at most the CPUs this process may run on; one in rate mode. One loop already keeps 16 short
+// streams busy; more threads than CPUs would only take turns.
+std::size_t default_loops(const LoadPlan& plan);
+// The loops a plan runs: plan.loops, at most the concurrency; 1 in rate mode.
+std::size_t loops_of(const LoadPlan& plan);
 
 // Which request a callback is about: warm-ups are numbered 0..warmup-1, measured ones
 // 0..requests-1.
@@ -52,6 +69,7 @@ struct RequestTag {
     std::size_t index = 0;
     bool warmup = false;
     net::SteadyTime scheduled; // when it was due (rate mode), else when it was started
+    std::size_t loop = 0;      // the event loop (thread) that runs it: 0..loops-1
 };
 
 struct LoadHandlers {
@@ -78,10 +96,12 @@ struct LoadResult {
     std::size_t cut_by_deadline = 0; // measured requests running when the deadline passed
     bool deadline_passed = false;
     bool interrupted = false;
-    // The client itself over the measured phase: the CPU time of the thread that drives every
-    // request (sockets, decoding, handlers), and how busy its event loop was (net::LoopLoad).
+    // The client itself over the measured phase: the CPU time of the threads that drive the
+    // requests (sockets, decoding, handlers; summed over the loops), and how busy its event loops
+    // were: `loop` holds the busiest loop's busy time and every loop's stretches (net::LoopLoad).
     double client_cpu_s = 0;
     net::LoopLoad loop;
+    std::size_t loops = 1; // event loops that ran
 };
 
 // Runs the plan. Throws farm::UsageError for an impossible plan (no requests, concurrency 0, a

@@ -37,6 +37,7 @@ void add_client_load(LoadSummary& load, const BenchmarkResult& result) {
     if (phase_s <= 0 || result.loop.stretches == 0) {
         return;
     }
+    load.client_threads = std::max<std::size_t>(result.loops, 1);
     load.client_cpu_pct = 100.0 * result.client_cpu_s / phase_s;
     double busy = std::min(1.0, result.loop.busy_s / phase_s);
     load.loop_busy_pct = 100.0 * busy;

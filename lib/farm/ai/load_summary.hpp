@@ -37,9 +37,11 @@ struct LoadSummary {
     std::size_t cut_by_deadline = 0;
     std::size_t not_started = 0;
     std::map<std::string, std::size_t> http_versions;
-    // The client itself (docs/metrics.md, "The client's own load"): its loop thread's CPU as a
-    // percentage of one core over the measured phase, the share of the phase its event loop was
-    // busy, and the loop's lag (the busy stretches: how late a chunk could be read at most).
+    // The client itself (docs/metrics.md, "The client's own load"): its loop threads' CPU as a
+    // percentage of one core over the measured phase (summed: two busy threads make 200), the
+    // share of the phase its busiest event loop was busy, and the loops' lag (the busy stretches:
+    // how late a chunk could be read at most).
+    std::size_t client_threads = 1;
     std::optional<double> client_cpu_pct;
     std::optional<double> loop_busy_pct;
     std::optional<MetricStats> loop_lag_ms;
