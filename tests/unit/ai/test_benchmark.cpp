@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 using namespace farm;
@@ -71,6 +72,35 @@ TEST_CASE("ai::run_benchmark measures what the server was scripted to do") {
     CHECK(s.itl_ms->mean == doctest::Approx(5).epsilon(0.3));
     CHECK(s.request_throughput > 0);
     CHECK(s.output_token_throughput == doctest::Approx(s.request_throughput * 6));
+}
+
+TEST_CASE("ai::run_benchmark with two event loops: every request recorded once, counts add up") {
+    MockLlm server(
+        {"--ttft-ms", "5", "--chunks", "4", "--fault", "http-500", "--fault-every", "4"});
+    ai::BenchmarkPlan plan =
+        plan_for(server, ai::ProviderType::openai, ai::Operation::chat_stream, 40, 4);
+    plan.load.loops = 2;
+    plan.load.warmup = 4;
+    std::set<std::size_t> reported;
+    ai::BenchmarkResult result = ai::run_benchmark(plan, [&reported](const ai::RequestReport& r) {
+        CHECK(reported.insert(r.index).second); // one call at a time: no lock needed here
+    });
+    CHECK(result.loops == 2);
+    CHECK(reported.size() == 40);
+    CHECK(result.sent == 40);
+    std::vector<measure::IterationRecord> records = result.requests.records();
+    REQUIRE(records.size() == 40);
+    std::size_t failed = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        CHECK(records[i].index == int(i));
+        failed += records[i].exit_code == 1 ? 1 : 0;
+    }
+    // Every fourth generation request fails, warm-ups included: 11 of the 44, some of them
+    // warm-ups, which are not recorded.
+    CHECK(failed == result.errors_by_class["http_status"]);
+    CHECK(failed >= 10);
+    CHECK(failed <= 11);
+    CHECK(result.itl_gaps_ms.count() == (40 - failed) * 3);
 }
 
 TEST_CASE("ai::run_benchmark counts failures by class") {
