@@ -69,9 +69,9 @@ for round in 1 2; do
     wrk_rate=$(wrk -t2 -c32 -d5s -s "$work/post.lua" "$url" | awk '/Requests\/sec/ {print $2}')
     farm_rate=$("$farm" perf:ai --provider openai --url "http://127.0.0.1:$port/v1" --model m \
         --requests 20000 --concurrency 32 --warmup 200 --no-record --no-progress --json |
-        python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print("%.0f %s %.0f %.0f" % (r["request_throughput"], r["errors"]["count"], r["load"]["client_cpu_pct"], r["load"]["loop_busy_pct"]))')
-    read -r rate errors cpu busy <<<"$farm_rate"
-    python3 -c "print('round $round: wrk %.0f req/s, farm perf:ai %s req/s (%s errors; client CPU %s%%, loop busy %s%%) = %.2fx wrk' % ($wrk_rate, '$rate', '$errors', '$cpu', '$busy', $rate / $wrk_rate))"
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; l=r["load"]; print("%.0f %s %.0f %.0f %d" % (r["request_throughput"], r["errors"]["count"], l["client_cpu_pct"], l["loop_busy_pct"], l["client_threads"]))')
+    read -r rate errors cpu busy threads <<<"$farm_rate"
+    python3 -c "print('round $round: wrk %.0f req/s, farm perf:ai %s req/s (%s errors; %s event loops, client CPU %s%% of a core, busiest loop busy %s%%) = %.2fx wrk' % ($wrk_rate, '$rate', '$errors', '$threads', '$cpu', '$busy', $rate / $wrk_rate))"
 done
 
 echo "## 2. 256 streams of 1,000 chunks, 5 ms apart: median ITL against 5 ms"
@@ -84,7 +84,7 @@ for round in 1 2; do
         --requests 256 --concurrency 256 --warmup 0 --no-record --no-progress --json |
         python3 -c 'import json,sys
 r = json.load(sys.stdin)["results"][0]; l = r["load"]
-print("round %s: median ITL %.3f ms (scripted 5.000: %+.3f ms), p99 %.2f ms, %d errors; client CPU %.0f%% of a core, loop busy %.0f%%, loop lag p99 %.2f ms" % (
+print("round %s: median ITL %.3f ms (scripted 5.000: %+.3f ms), p99 %.2f ms, %d errors; %d event loops, client CPU %.0f%% of a core, busiest loop busy %.0f%%, loop lag p99 %.2f ms" % (
     sys.argv[1], r["itl_ms"]["median"], r["itl_ms"]["median"] - 5, r["itl_ms"]["p99"], r["errors"]["count"],
-    l["client_cpu_pct"], l["loop_busy_pct"], l["loop_lag_ms"]["p99"]))' "$round"
+    l["client_threads"], l["client_cpu_pct"], l["loop_busy_pct"], l["loop_lag_ms"]["p99"]))' "$round"
 done

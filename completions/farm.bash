@@ -66,6 +66,7 @@ _farm_option_kind() {
     'perf:ai --ramp-up') _farm_kind=text ;;
     'perf:ai --ttft-timeout') _farm_kind=text ;;
     'perf:ai --gpu') _farm_kind=text ;;
+    'perf:ai --client-threads') _farm_kind=text ;;
     'perf:ai --max-response-bytes') _farm_kind=text ;;
     'perf:ai --config') _farm_kind=file ;;
     'perf:ai --db') _farm_kind=file ;;
@@ -98,6 +99,7 @@ _farm_option_kind() {
     'perf:benchmark --ramp-up') _farm_kind=text ;;
     'perf:benchmark --ttft-timeout') _farm_kind=text ;;
     'perf:benchmark --gpu') _farm_kind=text ;;
+    'perf:benchmark --client-threads') _farm_kind=text ;;
     'perf:benchmark --max-response-bytes') _farm_kind=text ;;
     'perf:benchmark --config') _farm_kind=file ;;
     'perf:benchmark --db') _farm_kind=file ;;
@@ -178,8 +180,8 @@ _farm_options() {
     '') _farm_choices=(-h --help --version) ;;
     perf) _farm_choices=(-h --help --watch --interval --last --db --config --json) ;;
     perf:build) _farm_choices=(-h --help -r --runs -m --min-runs -M --max-runs --time-budget -c --command -n --name --reference --no-interleave --seed --parameter-scan --parameter-step-size --parameter-list -w --warmup --setup -p --prepare --conclude --cleanup -i --ignore-failure --shell --output --show-output --input -t --timeout --sample-hz --counters --export --trace --install --script --no-build --keep-going --output-dir --pnpm --runner --build-state --config --db --no-record --no-progress --json) ;;
-    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
-    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests --concurrency-levels --rates --max-concurrency --slo --export --json) ;;
+    perf:ai) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --client-threads --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests -c --concurrency --rate --max-concurrency --slo --json) ;;
+    perf:benchmark) _farm_choices=(-h --help --provider --model --url --api-key-env --operation --warmup --prompt --prompts-file --dataset --input-len --input-length --output-len --prefix-len --seed --temperature --max-tokens --timeout --duration --burstiness --ramp-up --ttft-timeout --gpu --client-threads --http2 --max-response-bytes --config --db --no-record --no-progress --percentiles --export-requests --trace -n --requests --concurrency-levels --rates --max-concurrency --slo --export --json) ;;
     perf:dev) _farm_choices=(-h --help -r --runs --reloads -d --duration -t --timeout -s --service --config --db --browser --chromium --trace --no-record --no-progress --json) ;;
     perf:report) _farm_choices=(-h --help --kind --subject --since --branch --last --compare --baseline --baseline-runs --alpha --threshold --metric --fail-on --export --push --import --prune --older-than --keep-last --db --config --json) ;;
     perf:test) _farm_choices=(-h --help --suite --ai-providers --load --junit --pnpm --config --db --no-record --no-progress --json) ;;

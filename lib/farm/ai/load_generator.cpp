@@ -144,8 +144,21 @@ LoadResult run_load(const LoadPlan& plan, const LoadHandlers& handlers) {
         }
     };
     std::vector<std::thread> threads;
-    for (std::size_t loop = 1; loop < loops; ++loop) {
-        threads.emplace_back(drive, loop);
+    try {
+        for (std::size_t loop = 1; loop < loops; ++loop) {
+            threads.emplace_back(drive, loop);
+        }
+    } catch (...) {
+        // No thread for this loop (the system's limit): the loops that run stop, and those that
+        // will not run (this one, those after it and the first) leave the warm-up barrier.
+        shared.failed = true;
+        for (std::size_t loop = threads.size() + 1; loop <= loops; ++loop) {
+            shared.warmed.arrive_and_drop();
+        }
+        for (std::thread& thread : threads) {
+            thread.join();
+        }
+        throw;
     }
     drive(0); // the calling thread is the first loop
     for (std::thread& thread : threads) {

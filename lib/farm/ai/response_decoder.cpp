@@ -104,23 +104,15 @@ void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
             on_line(line, at_ms);
         }
     } else {
-        m_events.clear();
-        m_sse.feed(bytes, m_events);
-        for (const SseEvent& event : m_events) {
-            on_event(event, at_ms);
-        }
+        m_sse.feed(bytes, [this, at_ms](const SseEvent& event) { on_event(event, at_ms); });
     }
 }
 
 void ResponseDecoder::finish(double at_ms) {
     if (m_streamed && !stopped()) {
-        m_events.clear();
         m_lines.clear();
-        m_sse.finish(m_events);
+        m_sse.finish([this, at_ms](const SseEvent& event) { on_event(event, at_ms); });
         m_ndjson.finish(m_lines);
-        for (const SseEvent& event : m_events) {
-            on_event(event, at_ms);
-        }
         for (const NdjsonLine& line : m_lines) {
             on_line(line, at_ms);
         }

@@ -168,7 +168,6 @@ class ResponseDecoder {
     DecodedResponse m_result;
     SseParser m_sse;
     NdjsonParser m_ndjson;
-    std::vector<SseEvent> m_events;
     std::vector<NdjsonLine> m_lines;
     OpenAiChunk m_chunk;        // the fast path's reading of the last event (its strings reused)
     std::string m_body;         // whole body (non-streamed) or its start (streamed, diagnosis)

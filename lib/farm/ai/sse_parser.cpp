@@ -10,7 +10,7 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 } // namespace
 
-void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+void SseParser::feed(std::string_view bytes, const SseSink& sink) {
     std::size_t at = 0;
     while (at < bytes.size()) {
         if (m_past_start && !m_after_cr) {
@@ -27,11 +27,11 @@ void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
                 continue;
             }
         }
-        take_byte(bytes[at++], out);
+        take_byte(bytes[at++], sink);
     }
 }
 
-void SseParser::take_byte(char c, std::vector<SseEvent>& out) {
+void SseParser::take_byte(char c, const SseSink& sink) {
     std::size_t here = m_offset++;
     if (!m_past_start) {
         // The BOM is matched byte by byte, since a piece may end inside it.
@@ -56,7 +56,7 @@ void SseParser::take_byte(char c, std::vector<SseEvent>& out) {
     }
     if (c == '\r' || c == '\n') {
         m_after_cr = c == '\r';
-        take_line(out);
+        take_line(sink);
         m_line_offset = m_offset;
         return;
     }
@@ -66,27 +66,33 @@ void SseParser::take_byte(char c, std::vector<SseEvent>& out) {
     m_line.push_back(c);
 }
 
-void SseParser::finish(std::vector<SseEvent>& out) {
+void SseParser::finish(const SseSink& sink) {
     if (!m_past_start && m_bom_matched > 0) {
         m_line.assign(utf8_bom.substr(0, m_bom_matched));
         m_line_offset = 0;
     }
     m_past_start = true;
     if (!m_line.empty()) {
-        take_line(out);
+        take_line(sink);
     }
     if (m_has_data) {
-        dispatch(out);
+        dispatch(sink);
     }
-    m_event = SseEvent();
-    m_event_started = false;
-    m_has_data = false;
+    reset_event();
 }
 
-void SseParser::take_line(std::vector<SseEvent>& out) {
+void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+    feed(bytes, [&out](const SseEvent& event) { out.push_back(event); });
+}
+
+void SseParser::finish(std::vector<SseEvent>& out) {
+    finish([&out](const SseEvent& event) { out.push_back(event); });
+}
+
+void SseParser::take_line(const SseSink& sink) {
     std::string_view line = m_line;
     if (line.empty()) {
-        dispatch(out);
+        dispatch(sink);
         return;
     }
     if (line.front() == ':') {
@@ -123,11 +129,19 @@ void SseParser::take_line(std::vector<SseEvent>& out) {
     m_line.clear();
 }
 
-void SseParser::dispatch(std::vector<SseEvent>& out) {
+void SseParser::dispatch(const SseSink& sink) {
     if (m_has_data) {
-        out.push_back(std::move(m_event));
+        sink(m_event);
     }
-    m_event = SseEvent();
+    reset_event();
+}
+
+void SseParser::reset_event() {
+    // Cleared, not replaced: the strings keep their capacity for the next event.
+    m_event.type.clear();
+    m_event.data.clear();
+    m_event.id.clear();
+    m_event.offset = 0;
     m_event_started = false;
     m_has_data = false;
 }

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,21 +34,29 @@ struct SseEvent {
     std::size_t offset = 0; // byte offset in the stream of the event's first field line
 };
 
+// Sees each event as it is completed. The event is the parser's own, reused for the next one
+// (its strings keep their capacity: a stream of events costs no allocation per event).
+using SseSink = std::function<void(const SseEvent&)>;
+
 class SseParser {
   public:
-    // Parses `bytes` and appends the events they complete to `out`.
-    void feed(std::string_view bytes, std::vector<SseEvent>& out);
+    // Parses `bytes` and hands each event they complete to `sink`, in order.
+    void feed(std::string_view bytes, const SseSink& sink);
     // End of the stream: a last line without line end is taken as a line, and an event with data
     // but no blank line after it is dispatched.
+    void finish(const SseSink& sink);
+    // The same, appending a copy of each event to `out`.
+    void feed(std::string_view bytes, std::vector<SseEvent>& out);
     void finish(std::vector<SseEvent>& out);
 
     // Bytes seen so far (the BOM included).
     std::size_t bytes_seen() const { return m_offset; }
 
   private:
-    void take_byte(char c, std::vector<SseEvent>& out);
-    void take_line(std::vector<SseEvent>& out);
-    void dispatch(std::vector<SseEvent>& out);
+    void take_byte(char c, const SseSink& sink);
+    void take_line(const SseSink& sink);
+    void dispatch(const SseSink& sink);
+    void reset_event();
 
     std::string m_line;            // the line being read, without its end
     std::size_t m_line_offset = 0; // where m_line starts in the stream
