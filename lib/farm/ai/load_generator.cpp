@@ -5,6 +5,7 @@
 #include "farm/ai/arrivals.hpp"
 #include "farm/ai/load_loop.hpp"
 #include "farm/core/error.hpp"
+#include "farm/exec/cpu_budget.hpp"
 #include "farm/net/open_files.hpp"
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include <exception>
 #include <iterator>
 #include <memory>
-#include <sched.h>
 #include <thread>
 #include <vector>
 
@@ -46,16 +46,6 @@ void check_plan(const LoadPlan& plan) {
 // Loop `loop`'s part of `total` when it is shared out as evenly as whole numbers allow.
 std::size_t share_of(std::size_t total, std::size_t loops, std::size_t loop) {
     return total / loops + (loop < total % loops ? 1 : 0);
-}
-
-// The CPUs this process may run on (its affinity), at least 1.
-std::size_t usable_cpus() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) != 0) {
-        return std::max(1u, std::thread::hardware_concurrency());
-    }
-    return std::max(1, CPU_COUNT(&set));
 }
 
 // The loops' loads as one: the busiest loop's busy time (a share of the phase, as with one loop)
@@ -104,7 +94,7 @@ std::size_t default_loops(const LoadPlan& plan) {
     }
     constexpr std::size_t streams_per_loop = 16;
     std::size_t wanted = (plan.concurrency + streams_per_loop - 1) / streams_per_loop;
-    return std::clamp<std::size_t>(wanted, 1, usable_cpus());
+    return std::clamp<std::size_t>(wanted, 1, exec::usable_cpus());
 }
 
 std::size_t loops_of(const LoadPlan& plan) {

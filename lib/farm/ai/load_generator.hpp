@@ -57,7 +57,8 @@ struct LoadPlan {
 };
 
 // The event loops worth running for this load on this machine: one per 16 requests in flight,
-// at most the CPUs this process may run on; one in rate mode. One loop already keeps 16 short
+// at most the CPUs this process may use (exec::usable_cpus: its affinity and CPU quota); one in
+// rate mode. One loop already keeps 16 short
 // streams busy; more threads than CPUs would only take turns.
 std::size_t default_loops(const LoadPlan& plan);
 // The loops a plan runs: plan.loops, at most the concurrency; 1 in rate mode.

@@ -3,6 +3,7 @@
 #include "farm/core/error.hpp"
 #include "farm/core/input_file.hpp"
 #include "farm/core/text.hpp"
+#include "farm/exec/cpu_budget.hpp"
 
 #include <algorithm>
 #include <array>
@@ -132,13 +133,13 @@ void measure_pending(const std::vector<fs::path>& files, Pending& p, const SizeC
     sizes[p.index] = size;
 }
 
-// Runs the pending files on up to one thread per core, the largest first so that no thread is
-// left with a big file at the end. The cache is only read meanwhile.
+// Runs the pending files on up to one thread per usable CPU (exec/cpu_budget.hpp), the largest
+// first so that no thread is left with a big file at the end. The cache is only read meanwhile.
 void measure_in_parallel(const std::vector<fs::path>& files, std::vector<Pending>& pending,
                          const SizeCache* cache, std::vector<OutputSize>& sizes) {
     std::sort(pending.begin(), pending.end(),
               [](const Pending& a, const Pending& b) { return a.stamp.size > b.stamp.size; });
-    std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+    std::size_t threads = exec::usable_cpus();
     threads = std::min({threads, pending.size(), std::size_t(16)});
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(pending.size());
