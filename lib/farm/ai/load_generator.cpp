@@ -48,19 +48,6 @@ std::size_t share_of(std::size_t total, std::size_t loops, std::size_t loop) {
     return total / loops + (loop < total % loops ? 1 : 0);
 }
 
-// The loops' loads as one: the busiest loop's busy time (a share of the phase, as with one loop)
-// and every loop's stretches (the lag any chunk could have had).
-void add_loop_load(net::LoopLoad& into, const net::LoopLoad& loop) {
-    into.busy_s = std::max(into.busy_s, loop.busy_s);
-    into.longest_ms = std::max(into.longest_ms, loop.longest_ms);
-    into.stretches += loop.stretches;
-    std::size_t room =
-        net::LoopLoad::max_kept - std::min(net::LoopLoad::max_kept, into.stretch_ms.size());
-    std::size_t kept = std::min(room, loop.stretch_ms.size());
-    into.stretch_ms.insert(into.stretch_ms.end(), loop.stretch_ms.begin(),
-                           loop.stretch_ms.begin() + std::ptrdiff_t(kept));
-}
-
 LoadResult merged(const LoadPlan& plan, const SharedRun& shared,
                   std::vector<std::unique_ptr<LoadLoop>>& runs) {
     LoadResult result;
@@ -87,6 +74,17 @@ LoadResult merged(const LoadPlan& plan, const SharedRun& shared,
 }
 
 } // namespace
+
+void add_loop_load(net::LoopLoad& into, const net::LoopLoad& loop) {
+    into.busy_s = std::max(into.busy_s, loop.busy_s);
+    into.longest_ms = std::max(into.longest_ms, loop.longest_ms);
+    into.stretches += loop.stretches;
+    std::size_t room =
+        net::LoopLoad::max_kept - std::min(net::LoopLoad::max_kept, into.stretch_ms.size());
+    std::size_t kept = std::min(room, loop.stretch_ms.size());
+    into.stretch_ms.insert(into.stretch_ms.end(), loop.stretch_ms.begin(),
+                           loop.stretch_ms.begin() + std::ptrdiff_t(kept));
+}
 
 std::size_t default_loops(const LoadPlan& plan) {
     if (plan.rate > 0) {

@@ -105,6 +105,12 @@ struct LoadResult {
     std::size_t loops = 1; // event loops that ran
 };
 
+// Adds one loop's load to the run's: the busiest loop's busy time (a share of the phase, as with
+// one loop), every loop's stretches (the lag any chunk could have had; up to LoopLoad::max_kept
+// kept, all counted) and the longest of all. run_load adds its loops up with it; exposed for
+// tests.
+void add_loop_load(net::LoopLoad& into, const net::LoopLoad& loop);
+
 // Runs the plan. Throws farm::UsageError for an impossible plan (no requests, concurrency 0, a
 // negative rate) or a request that cannot be sent, farm::NetworkError when libcurl is missing.
 LoadResult run_load(const LoadPlan& plan, const LoadHandlers& handlers);
