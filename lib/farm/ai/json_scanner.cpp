@@ -5,12 +5,24 @@
 // huge numbers) the scanner gives up instead of imitating it.
 #include "farm/ai/json_scanner.hpp"
 
+#include <array>
+
 namespace farm::ai {
 
 namespace {
 
 constexpr std::size_t longest_number = 100; // characters; a double holds any such fraction
 constexpr int longest_count_digits = 18;    // always fits an int64
+
+// The bytes a string scan must look at: the quote, the backslash, control characters (invalid
+// inside a string) and the bytes of multi-byte UTF-8 sequences (to be validated).
+constexpr std::array<bool, 256> needs_look = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        table[std::size_t(c)] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+    }
+    return table;
+}();
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -48,25 +60,6 @@ void append_utf8(std::string& out, std::uint32_t code_point) {
 }
 
 } // namespace
-
-char JsonScanner::peek() {
-    while (m_at < m_end && (*m_at == ' ' || *m_at == '\t' || *m_at == '\n' || *m_at == '\r')) {
-        ++m_at;
-    }
-    return m_at < m_end ? *m_at : '\0';
-}
-
-bool JsonScanner::take(char c) {
-    if (m_at < m_end && *m_at == c) { // the common case: no whitespace before it
-        ++m_at;
-        return true;
-    }
-    if (peek() == c && m_at < m_end) {
-        ++m_at;
-        return true;
-    }
-    return false;
-}
 
 bool JsonScanner::skip_value(int depth) {
     switch (peek()) {
@@ -122,12 +115,24 @@ bool JsonScanner::read_count(std::optional<std::int64_t>& out, int depth) {
     return skip_value(depth);
 }
 
+void JsonScanner::skip_plain_ascii() {
+    const char* at = m_at; // a local: the loop keeps it in a register
+    while (at < m_end && !needs_look[static_cast<unsigned char>(*at)]) {
+        ++at;
+    }
+    m_at = at;
+}
+
 bool JsonScanner::read_key(std::string_view& key) {
     if (!take('"')) {
         return false;
     }
     const char* start = m_at;
     while (m_at < m_end) {
+        skip_plain_ascii();
+        if (m_at == m_end) {
+            break;
+        }
         auto c = static_cast<unsigned char>(*m_at);
         if (c == '"') {
             key = std::string_view(start, std::size_t(m_at - start));
@@ -137,9 +142,7 @@ bool JsonScanner::read_key(std::string_view& key) {
         if (c == '\\' || c < 0x20) {
             return false; // an escaped key is left to nlohmann; a control character is invalid
         }
-        if (c < 0x80) {
-            ++m_at;
-        } else if (!scan_utf8_sequence()) {
+        if (!scan_utf8_sequence()) { // the only bytes left that skip_plain_ascii stops at
             return false;
         }
     }
@@ -149,6 +152,10 @@ bool JsonScanner::read_key(std::string_view& key) {
 bool JsonScanner::scan_string(std::string* out) {
     const char* run = m_at; // plain bytes not yet copied to out
     while (m_at < m_end) {
+        skip_plain_ascii();
+        if (m_at == m_end) {
+            break;
+        }
         auto c = static_cast<unsigned char>(*m_at);
         if (c == '"') {
             if (out != nullptr) {
@@ -166,11 +173,7 @@ bool JsonScanner::scan_string(std::string* out) {
                 return false;
             }
             run = m_at;
-        } else if (c < 0x20) {
-            return false;
-        } else if (c < 0x80) {
-            ++m_at;
-        } else if (!scan_utf8_sequence()) {
+        } else if (c < 0x20 || !scan_utf8_sequence()) { // UTF-8: the only bytes left to look at
             return false;
         }
     }

@@ -24,10 +24,26 @@ class JsonScanner {
     explicit JsonScanner(std::string_view text)
         : m_at(text.data()), m_end(text.data() + text.size()) {}
 
-    // The next byte after whitespace, '\0' at the end of the text (not consumed).
-    char peek();
+    // The next byte after whitespace, '\0' at the end of the text (not consumed). Defined here,
+    // as take is: they run for every token of every streamed chunk.
+    char peek() {
+        while (m_at < m_end && is_space(*m_at)) {
+            ++m_at;
+        }
+        return m_at < m_end ? *m_at : '\0';
+    }
     // Consumes `c` after whitespace; false when the next byte is another.
-    bool take(char c);
+    bool take(char c) {
+        if (m_at < m_end && *m_at == c) { // the common case: no whitespace before it
+            ++m_at;
+            return true;
+        }
+        if (peek() == c && m_at < m_end) {
+            ++m_at;
+            return true;
+        }
+        return false;
+    }
     // Only whitespace is left.
     bool at_end() { return peek() == '\0' && m_at == m_end; }
 
@@ -91,6 +107,10 @@ class JsonScanner {
     }
 
   private:
+    static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+    // Steps over bytes that need no look (printable ASCII other than `"` and `\`), stopping at
+    // the first that does or at the end.
+    void skip_plain_ascii();
     bool read_key(std::string_view& key);
     // The string at m_at (after its opening quote): validated, unescaped into `out` when given.
     bool scan_string(std::string* out);

@@ -160,23 +160,44 @@ void LoadLoop::check_stops(bool warmup) {
 
 void LoadLoop::start(RequestTag tag) {
     net::HttpRequest request = m_handlers.make_request(tag);
+    std::size_t slot = hold_tag(tag);
     net::StreamHandlers stream;
     if (m_handlers.on_headers) {
-        stream.on_headers = [this, tag](int status) { m_handlers.on_headers(tag, status); };
+        stream.on_headers = [this, slot](int status) {
+            m_handlers.on_headers(m_tags[slot], status);
+        };
     }
     if (m_handlers.on_body) {
-        stream.on_body = [this, tag](std::string_view piece, net::SteadyTime at) {
-            return m_handlers.on_body(tag, piece, at);
+        stream.on_body = [this, slot](std::string_view piece, net::SteadyTime at) {
+            return m_handlers.on_body(m_tags[slot], piece, at);
         };
     }
     if (m_handlers.has_content) {
-        stream.has_content = [this, tag] { return m_handlers.has_content(tag); };
+        stream.has_content = [this, slot] { return m_handlers.has_content(m_tags[slot]); };
     }
-    stream.on_done = [this, tag](const net::StreamOutcome& outcome) { finished(tag, outcome); };
-    m_client.start(request, m_plan.timeouts, std::move(stream));
+    stream.on_done = [this, slot](const net::StreamOutcome& outcome) { finished(slot, outcome); };
+    try {
+        m_client.start(request, m_plan.timeouts, std::move(stream));
+    } catch (...) {
+        m_free_slots.push_back(slot); // not started: no callback will come
+        throw;
+    }
 }
 
-void LoadLoop::finished(RequestTag tag, const net::StreamOutcome& outcome) {
+std::size_t LoadLoop::hold_tag(RequestTag tag) {
+    if (m_free_slots.empty()) {
+        m_tags.push_back(tag);
+        return m_tags.size() - 1;
+    }
+    std::size_t slot = m_free_slots.back();
+    m_free_slots.pop_back();
+    m_tags[slot] = tag;
+    return slot;
+}
+
+void LoadLoop::finished(std::size_t slot, const net::StreamOutcome& outcome) {
+    RequestTag tag = m_tags[slot];
+    m_free_slots.push_back(slot); // on_done is a request's last callback
     if (!tag.warmup) {
         m_result.last_end = std::max(m_result.last_end, outcome.done);
         m_result.load.cut_by_deadline += m_cutting ? 1 : 0;

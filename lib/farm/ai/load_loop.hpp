@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <vector>
 
 namespace farm::ai {
 
@@ -94,7 +95,9 @@ class LoadLoop {
 
     void start(RequestTag tag);
 
-    void finished(RequestTag tag, const net::StreamOutcome& outcome);
+    void finished(std::size_t slot, const net::StreamOutcome& outcome);
+    // Keeps a request's tag while it is in flight; returns its slot.
+    std::size_t hold_tag(RequestTag tag);
 
     const LoadPlan& m_plan;
     const LoadHandlers& m_handlers;
@@ -105,6 +108,10 @@ class LoadLoop {
     bool m_cutting = false; // inside the deadline's cancel_all
     bool m_arrived = false;
     LoopResult m_result;
+    // The tags of the requests in flight, by slot: the client's callbacks capture a slot number,
+    // which std::function holds in place, where a whole tag would cost an allocation each.
+    std::vector<RequestTag> m_tags;
+    std::vector<std::size_t> m_free_slots;
 };
 
 } // namespace farm::ai

@@ -198,7 +198,7 @@ class FastChunkReader {
     }
 
     JsonScanner m_scan;
-    const char* m_message_key;
+    std::string_view m_message_key; // its length taken once, not at every key compared
     OpenAiChunk& m_out;
     bool m_has_message = false;      // choices[0] has a message object: text is not read
     std::string m_reasoning_content; // appended to reasoning at the end, as openai_chunk_of does

@@ -71,6 +71,7 @@ RequestMetrics request_metrics(const RequestRecord& record) {
             ttfo = first_answer_ms(response.chunks, record.sent_ms);
             // A complete stream has its end marker; the last chunk is a fallback only.
             e2e = response.end_marker_ms.value_or(response.chunks.back().at_ms) - record.sent_ms;
+            result.itl_gaps_ms.reserve(response.chunks.size() - 1);
             for (std::size_t i = 1; i < response.chunks.size(); ++i) {
                 result.itl_gaps_ms.push_back(response.chunks[i].at_ms -
                                              response.chunks[i - 1].at_ms);

@@ -50,6 +50,14 @@ void ResponseDecoder::check_limits(std::string_view bytes) {
         return;
     }
     // The parsers keep the line not ended yet: it must not grow past the line limit.
+    if (m_line_bytes + bytes.size() <= m_limits.max_line_bytes) {
+        // No line can pass it in this piece (the usual case): only the length of the line the
+        // piece leaves open is needed, found from its end.
+        std::size_t last_break = core::find_last_line_break(bytes);
+        m_line_bytes = last_break == std::string_view::npos ? m_line_bytes + bytes.size()
+                                                            : bytes.size() - last_break - 1;
+        return;
+    }
     std::size_t start = m_result.bytes - bytes.size();
     while (!bytes.empty()) {
         std::size_t end = core::find_line_break(bytes);
@@ -90,21 +98,22 @@ void ResponseDecoder::feed(std::string_view bytes, double at_ms) {
         m_body.append(bytes);
         return;
     }
-    if (m_body.size() < kept_stream_start) {
-        m_body.append(bytes.substr(0, kept_stream_start - m_body.size()));
-    }
-    if (stopped()) {
-        return;
-    }
-    if (m_format == WireFormat::ollama_chat || m_format == WireFormat::ollama_generate ||
-        m_format == WireFormat::ollama_embed) {
-        m_lines.clear();
-        m_ndjson.feed(bytes, m_lines);
-        for (const NdjsonLine& line : m_lines) {
-            on_line(line, at_ms);
+    if (!stopped()) {
+        if (m_format == WireFormat::ollama_chat || m_format == WireFormat::ollama_generate ||
+            m_format == WireFormat::ollama_embed) {
+            m_lines.clear();
+            m_ndjson.feed(bytes, m_lines);
+            for (const NdjsonLine& line : m_lines) {
+                on_line(line, at_ms);
+            }
+        } else {
+            m_sse.feed(bytes, [this, at_ms](const SseEvent& event) { on_event(event, at_ms); });
         }
-    } else {
-        m_sse.feed(bytes, [this, at_ms](const SseEvent& event) { on_event(event, at_ms); });
+    }
+    // The start is read only for a stream without a single message (finish): once one came, the
+    // rest is not copied. Pieces before it were kept, so what is kept always starts the body.
+    if (m_messages == 0 && m_body.size() < kept_stream_start) {
+        m_body.append(bytes.substr(0, kept_stream_start - m_body.size()));
     }
 }
 

@@ -123,6 +123,12 @@ void ResponseDecoder::add_content(std::string_view reasoning, std::string_view a
     if (reasoning.empty() && answer.empty()) {
         return;
     }
+    if (m_result.chunks.empty() && m_streamed) {
+        // One allocation each for a short answer, instead of a vector and a string that double
+        // from empty on every request.
+        m_result.chunks.reserve(16);
+        m_result.text.reserve(128);
+    }
     std::size_t reasoning_chars = utf8_length(reasoning);
     std::size_t chars = reasoning_chars + utf8_length(answer);
     m_result.text.append(reasoning);

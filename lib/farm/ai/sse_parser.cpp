@@ -14,9 +14,20 @@ void SseParser::feed(std::string_view bytes, const SseSink& sink) {
     std::size_t at = 0;
     while (at < bytes.size()) {
         if (m_past_start && !m_after_cr) {
-            // The common case, a run of a line's bytes: copied at once, as take_byte would one
-            // by one.
             std::size_t end = core::find_line_break(bytes, at);
+            if (end < bytes.size() && m_line.empty()) {
+                // The common case, a whole line in this piece: read where it lies, and its line
+                // break taken as take_byte takes one.
+                m_line_offset = m_offset;
+                m_offset += end - at + 1;
+                m_after_cr = bytes[end] == '\r';
+                take_line(bytes.substr(at, end - at), sink);
+                m_line_offset = m_offset;
+                at = end + 1;
+                continue;
+            }
+            // A run of a line's bytes that goes on in a later piece: copied at once, as
+            // take_byte would one by one.
             if (end > at) {
                 if (m_line.empty()) {
                     m_line_offset = m_offset;
@@ -56,7 +67,8 @@ void SseParser::take_byte(char c, const SseSink& sink) {
     }
     if (c == '\r' || c == '\n') {
         m_after_cr = c == '\r';
-        take_line(sink);
+        take_line(m_line, sink);
+        m_line.clear();
         m_line_offset = m_offset;
         return;
     }
@@ -73,7 +85,8 @@ void SseParser::finish(const SseSink& sink) {
     }
     m_past_start = true;
     if (!m_line.empty()) {
-        take_line(sink);
+        take_line(m_line, sink);
+        m_line.clear();
     }
     if (m_has_data) {
         dispatch(sink);
@@ -89,14 +102,12 @@ void SseParser::finish(std::vector<SseEvent>& out) {
     finish([&out](const SseEvent& event) { out.push_back(event); });
 }
 
-void SseParser::take_line(const SseSink& sink) {
-    std::string_view line = m_line;
+void SseParser::take_line(std::string_view line, const SseSink& sink) {
     if (line.empty()) {
         dispatch(sink);
         return;
     }
     if (line.front() == ':') {
-        m_line.clear();
         return;
     }
     std::size_t colon = line.find(':');
@@ -126,7 +137,6 @@ void SseParser::take_line(const SseSink& sink) {
             m_event.id.assign(value);
         }
     }
-    m_line.clear();
 }
 
 void SseParser::dispatch(const SseSink& sink) {

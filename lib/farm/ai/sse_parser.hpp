@@ -54,7 +54,8 @@ class SseParser {
 
   private:
     void take_byte(char c, const SseSink& sink);
-    void take_line(const SseSink& sink);
+    // One line without its end: from m_line, or straight from the piece when it lies whole in it.
+    void take_line(std::string_view line, const SseSink& sink);
     void dispatch(const SseSink& sink);
     void reset_event();
 

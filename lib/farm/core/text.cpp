@@ -163,6 +163,20 @@ std::size_t find_line_break(std::string_view text, std::size_t from) {
     return from + end;
 }
 
+std::size_t find_last_line_break(std::string_view text) {
+    if (text.empty()) {
+        return std::string_view::npos; // memrchr must not see a null pointer
+    }
+    const void* lf = memrchr(text.data(), '\n', text.size());
+    std::size_t after_lf = lf ? std::size_t(static_cast<const char*>(lf) - text.data()) + 1 : 0;
+    // A CR after the last LF is the last break; none there, the LF is.
+    const void* cr = memrchr(text.data() + after_lf, '\r', text.size() - after_lf);
+    if (cr) {
+        return std::size_t(static_cast<const char*>(cr) - text.data());
+    }
+    return lf ? after_lf - 1 : std::string_view::npos;
+}
+
 std::string fnv1a64_hex(std::string_view data) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
     for (unsigned char c : data) {

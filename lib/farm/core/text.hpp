@@ -80,6 +80,8 @@ std::string number_text(double value);
 // scans (vectorised) rather than a test per byte, or find_first_of (one memchr per byte): the
 // stream decoders look for line ends in every byte a server sends.
 std::size_t find_line_break(std::string_view text, std::size_t from = 0);
+// The position of the last CR or LF in `text`, else npos (memrchr from the end, the same way).
+std::size_t find_last_line_break(std::string_view text);
 
 // "1 run", "2 runs": a count and its noun, with the plural for every count but 1.
 std::string count_of(std::size_t count, const std::string& singular,

@@ -334,6 +334,44 @@ TEST_CASE("ai::ResponseDecoder ends an answer with a line over the limit as resp
     CHECK(r.bytes == 48 + start.size() + 100 * piece.size());
 }
 
+TEST_CASE("ai::ResponseDecoder measures lines across pieces however the pieces fall") {
+    // Comment lines of 600 bytes (under the 1,024-byte limit) ending in CRLF, cut into pieces
+    // of 7 to 700 bytes, so that a CR and its LF, and a line's start and end, fall in different
+    // pieces: never over the limit. Then a line of 1,100 bytes: over it, named at its start.
+    DecoderLimits limits;
+    limits.max_line_bytes = 1024;
+    std::string event = "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\r\n\r\n";
+    std::string stream;
+    for (int i = 0; i < 20; ++i) {
+        stream += ":" + std::string(599, 'p') + "\r\n" + event;
+    }
+    std::size_t long_line_at = stream.size();
+    std::string with_long_line = stream + ":" + std::string(1099, 'p') + "\r\n" + event;
+    for (std::size_t piece : {7, 333, 601, 602, 700}) {
+        CAPTURE(piece);
+        for (bool long_line : {false, true}) {
+            const std::string& bytes = long_line ? with_long_line : stream;
+            ResponseDecoder decoder(WireFormat::openai_chat, true, limits);
+            for (std::size_t at = 0; at < bytes.size(); at += piece) {
+                decoder.feed(std::string_view(bytes).substr(at, piece), 1);
+            }
+            decoder.feed("data: [DONE]\n\n", 2);
+            decoder.finish(3);
+            const DecodedResponse& r = decoder.result();
+            if (!long_line) {
+                CHECK_MESSAGE(r.ok(), r.error_message);
+                CHECK(r.chunks.size() == 20);
+            } else {
+                CHECK(r.error == ErrorClass::response_too_large);
+                CHECK_MESSAGE(r.error_message ==
+                                  "byte " + std::to_string(long_line_at) +
+                                      ": a line longer than 1024 bytes",
+                              r.error_message);
+            }
+        }
+    }
+}
+
 TEST_CASE("ai::ResponseDecoder ends an endless answer at max_response_bytes") {
     DecoderLimits limits;
     limits.max_response_bytes = 64 * 1024;

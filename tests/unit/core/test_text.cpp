@@ -71,6 +71,22 @@ TEST_CASE("core::find_line_break finds the first CR or LF from a position") {
     CHECK(find_line_break(long_line + "\n" + long_line + "\r") == 1000);
 }
 
+TEST_CASE("core::find_last_line_break finds the last CR or LF") {
+    constexpr auto none = std::string_view::npos;
+    CHECK(find_last_line_break("") == none);
+    CHECK(find_last_line_break("abc") == none);
+    CHECK(find_last_line_break("ab\ncd") == 2);
+    CHECK(find_last_line_break("ab\rcd") == 2);
+    CHECK(find_last_line_break("a\r\nb") == 2);  // the LF of a CRLF
+    CHECK(find_last_line_break("a\n\rb") == 2);  // a CR after the last LF
+    CHECK(find_last_line_break("a\rb\nc") == 3); // an LF after the last CR
+    CHECK(find_last_line_break("\n") == 0);
+    CHECK(find_last_line_break("abc\r") == 3);
+    std::string long_line(1000, 'x');
+    CHECK(find_last_line_break(long_line + "\n" + long_line) == 1000);
+    CHECK(find_last_line_break("\r" + long_line) == 0);
+}
+
 TEST_CASE("core::excerpt makes one printable line of outside text") {
     CHECK(farm::core::excerpt("short") == "short");
     CHECK(farm::core::excerpt("a\nb\tc\x7F") == "a?b?c?");
