@@ -83,6 +83,9 @@ class Generation {
     void add_ollama_timings(json& line) const;
 
     json content_json(int index) const;
+    // content_json(index) as text; the plain content chunks of an OpenAI stream, all alike, are
+    // rendered once.
+    const std::string& content_payload(int index);
 
     // The fault that strikes in the middle of a stream; false when the stream ended there (the
     // connection stays usable if it is still open).
@@ -104,7 +107,9 @@ class Generation {
     std::string m_model;
     int m_prompt_tokens;
     std::string m_text;
-    std::string m_thinking; // non-streamed answers: the reasoning text
+    std::string m_payload;       // the last content chunk rendered
+    bool m_plain_cached = false; // m_payload is the plain OpenAI content chunk
+    std::string m_thinking;      // non-streamed answers: the reasoning text
     Clock::time_point m_first;
     Clock::time_point m_last;
     std::vector<Clock::duration> m_offsets; // of each content chunk after the request was read
