@@ -1,10 +1,12 @@
-// exec::usable_cpus and the cgroup v2 cpu.max reading it holds the affinity to.
+// exec::usable_cpus and the cgroup quota reading (v2 cpu.max, v1 cfs quota) it holds the
+// affinity to.
 #include "farm/exec/cpu_budget.hpp"
 
 #include <doctest/doctest.h>
 
 #include <sched.h>
 
+#include <optional>
 #include <thread>
 
 using namespace farm;
@@ -20,6 +22,55 @@ TEST_CASE("exec::cpu_quota_of reads cgroup v2 cpu.max") {
     CHECK_FALSE(exec::cpu_quota_of("200000 0"));
     CHECK_FALSE(exec::cpu_quota_of("-1 100000"));
     CHECK_FALSE(exec::cpu_quota_of("nan 100000"));
+}
+
+// /proc/self/cgroup and /proc/self/mountinfo as this project's build machine shows them (cgroup
+// v1, each controller mounted on its own, and systemd's unified hierarchy beside them), and as a
+// Docker container on a v1 host shows them (cpu and cpuacct mounted together, the container's own
+// cgroup at the mount's top).
+constexpr const char* host_v1_cgroup = "9:name=systemd:/\n"
+                                       "4:memory:/process_api/c898475a95b7ed998a055aad4fce5457\n"
+                                       "2:cpuacct:/\n"
+                                       "1:cpu:/farm-bench\n"
+                                       "0::/\n";
+constexpr const char* host_v1_mountinfo =
+    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+    "33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
+    "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+    "34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n";
+constexpr const char* docker_v1_cgroup =
+    "12:cpu,cpuacct:/docker/4c1a2f\n11:memory:/docker/4c1a2f\n1:name=systemd:/docker/4c1a2f\n";
+constexpr const char* docker_v1_mountinfo =
+    "690 689 0:63 / /sys/fs/cgroup ro,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,mode=755\n"
+    "700 690 0:29 /docker/4c1a2f /sys/fs/cgroup/cpu,cpuacct ro,nosuid,nodev,noexec,relatime "
+    "master:12 - cgroup cgroup rw,cpu,cpuacct\n";
+
+TEST_CASE("exec::cgroup_path_of finds the unified line or a v1 controller's") {
+    CHECK(exec::cgroup_path_of(host_v1_cgroup, "cpu") == "/farm-bench");
+    CHECK(exec::cgroup_path_of(host_v1_cgroup, "") == "/");
+    CHECK(exec::cgroup_path_of(docker_v1_cgroup, "cpu") == "/docker/4c1a2f");
+    CHECK(exec::cgroup_path_of(docker_v1_cgroup, "cpuacct") == "/docker/4c1a2f");
+    CHECK_FALSE(exec::cgroup_path_of(docker_v1_cgroup, ""));     // no unified hierarchy
+    CHECK_FALSE(exec::cgroup_path_of(docker_v1_cgroup, "cpus")); // names, not prefixes
+    CHECK(exec::cgroup_path_of("0::/user.slice/session-2.scope\n", "") ==
+          "/user.slice/session-2.scope");
+    CHECK_FALSE(exec::cgroup_path_of("", "cpu"));
+    CHECK_FALSE(exec::cgroup_path_of("garbage\n::\n", "cpu"));
+}
+
+TEST_CASE("exec::cpu_cgroup_v1_mount_of finds the cpu controller's mount") {
+    std::optional<exec::CgroupMount> host = exec::cpu_cgroup_v1_mount_of(host_v1_mountinfo);
+    REQUIRE(host);
+    CHECK(host->root == "/");
+    CHECK(host->mount_point == "/sys/fs/cgroup/cpu"); // not cpuacct, not cpuset
+    std::optional<exec::CgroupMount> docker = exec::cpu_cgroup_v1_mount_of(docker_v1_mountinfo);
+    REQUIRE(docker);
+    CHECK(docker->root == "/docker/4c1a2f");
+    CHECK(docker->mount_point == "/sys/fs/cgroup/cpu,cpuacct");
+    CHECK_FALSE(exec::cpu_cgroup_v1_mount_of(
+        "25 1 0:23 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n")); // v2 only
+    CHECK_FALSE(exec::cpu_cgroup_v1_mount_of(""));
+    CHECK_FALSE(exec::cpu_cgroup_v1_mount_of("1 2 3 - cgroup\n- - -\n"));
 }
 
 TEST_CASE("exec::usable_cpus: at least 1, at most what the affinity allows") {
