@@ -91,17 +91,12 @@ std::optional<double> cgroup_v1_quota(const std::string& proc_self_cgroup) {
     if (!cgroup || !mount) {
         return std::nullopt;
     }
-    // The mount shows the hierarchy from its root down (a container sees its own cgroup there).
-    std::string path = *cgroup;
-    if (mount->root != "/" && path.rfind(mount->root, 0) == 0) {
-        path = path.substr(mount->root.size());
-        path = path.empty() ? "/" : path;
-    }
-    return smallest_quota_up_from(path, [&mount](const std::string& at) {
-        std::string folder = mount->mount_point + at;
-        return cpu_quota_of(first_line(folder + "/cpu.cfs_quota_us") + " " +
-                            first_line(folder + "/cpu.cfs_period_us"));
-    });
+    return smallest_quota_up_from(
+        path_under_mount(*cgroup, *mount), [&mount](const std::string& at) {
+            std::string folder = mount->mount_point + at;
+            return cpu_quota_of(first_line(folder + "/cpu.cfs_quota_us") + " " +
+                                first_line(folder + "/cpu.cfs_period_us"));
+        });
 }
 
 } // namespace
@@ -139,6 +134,16 @@ std::optional<std::string> cgroup_path_of(std::string_view proc_self_cgroup,
         }
     }
     return std::nullopt;
+}
+
+std::string path_under_mount(std::string_view cgroup, const CgroupMount& mount) {
+    bool below_root = mount.root != "/" && cgroup.substr(0, mount.root.size()) == mount.root &&
+                      (cgroup.size() == mount.root.size() || cgroup[mount.root.size()] == '/');
+    if (!below_root) {
+        return std::string(cgroup);
+    }
+    std::string_view rest = cgroup.substr(mount.root.size());
+    return rest.empty() ? "/" : std::string(rest);
 }
 
 std::optional<CgroupMount> cpu_cgroup_v1_mount_of(std::string_view mountinfo) {

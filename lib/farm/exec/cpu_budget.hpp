@@ -36,5 +36,9 @@ struct CgroupMount {
     std::string mount_point;
 };
 std::optional<CgroupMount> cpu_cgroup_v1_mount_of(std::string_view mountinfo);
+// Where a cgroup lies under the mount: its path less the mount's root ("/" for the root itself),
+// since a container whose mount shows its own cgroup at the top finds its limits right under the
+// mount point, not at mount point + full path.
+std::string path_under_mount(std::string_view cgroup, const CgroupMount& mount);
 
 } // namespace farm::exec
