@@ -153,7 +153,7 @@ void add_install_stages(TraceEvents& trace, const pnpm::InstallOutcome& install)
 // be the wall clock: Nx's profile starts at its own zero).
 void add_runner_tasks(TraceEvents& trace, const pnpm::RunnerBuild& build) {
     std::vector<LaneSpan> spans;
-    std::vector<std::pair<const pnpm::TaskTiming*, double>> placed; // task, ts
+    std::vector<const pnpm::TaskTiming*> placed; // with spans[i]
     for (std::size_t i = 0; i < build.run.iterations.size() && i < build.summaries.size(); ++i) {
         if (!build.summaries[i] || build.summaries[i]->tasks.empty()) {
             continue;
@@ -164,16 +164,21 @@ void add_runner_tasks(TraceEvents& trace, const pnpm::RunnerBuild& build) {
             zero_ms = zero_ms > 0 ? std::min(zero_ms, task.start_ms) : task.start_ms;
         }
         double run_start = run_start_us(trace, build.run.iterations[i].process);
+        // Both ends from the runner's milliseconds by one expression: a task that starts in the
+        // millisecond another ended starts where that one ends, after rounding too.
+        auto us_at = [run_start, zero_ms](double ms) {
+            return run_start + std::max(0.0, ms - zero_ms) * 1000;
+        };
         for (const pnpm::TaskTiming& task : summary.tasks) {
-            double ts = run_start + std::max(0.0, task.start_ms - zero_ms) * 1000;
-            placed.emplace_back(&task, ts);
-            spans.push_back({ts, ts + task.duration_s() * us_per_s});
+            placed.push_back(&task);
+            double ts = us_at(task.start_ms);
+            spans.push_back({ts, std::max(ts, us_at(task.end_ms))});
         }
     }
     std::vector<std::size_t> lanes = assign_lanes(spans);
     std::size_t lane_count = 0;
     for (std::size_t i = 0; i < placed.size(); ++i) {
-        const pnpm::TaskTiming& task = *placed[i].first;
+        const pnpm::TaskTiming& task = *placed[i];
         json args = {
             {"package", task.package}, {"task", task.task}, {"cache", pnpm::to_string(task.cache)}};
         if (task.exit_code) {
@@ -182,8 +187,8 @@ void add_runner_tasks(TraceEvents& trace, const pnpm::RunnerBuild& build) {
         if (!task.error.empty()) {
             args["error"] = task.error;
         }
-        trace.complete(build_pid, task_lane_tid + int(lanes[i]), task.id, "task", placed[i].second,
-                       task.duration_s() * us_per_s, args);
+        trace.span(build_pid, task_lane_tid + int(lanes[i]), task.id, "task", spans[i].start,
+                   spans[i].end, args);
         lane_count = std::max(lane_count, lanes[i] + 1);
     }
     for (std::size_t lane = 0; lane < lane_count; ++lane) {

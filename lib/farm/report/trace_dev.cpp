@@ -35,7 +35,9 @@ std::vector<std::pair<std::string, double>> phases_in_order(const dev::StartupTi
 void add_startup(TraceEvents& trace, double zero_us, int tid, std::size_t run,
                  const dev::StartupTimeline& t) {
     std::vector<std::pair<std::string, double>> phases = phases_in_order(t);
-    double spawn_us = zero_us + t.spawned_s * us_per_s;
+    // Every time of the run as one expression of its seconds: a phase's end and the next one's
+    // start (and the last phase's end and the run's) are then the same number.
+    auto us_at = [zero_us](double s) { return zero_us + s * us_per_s; };
     double last_s = phases.empty() ? t.ready_s : phases.back().second;
     json args = {{"run", run}};
     for (const auto& [name, at] : phases) { // "first output" -> first_output_ms, from the spawn
@@ -43,13 +45,13 @@ void add_startup(TraceEvents& trace, double zero_us, int tid, std::size_t run,
         std::replace(key.begin(), key.end(), ' ', '_');
         args[key] = (at - t.spawned_s) * 1000;
     }
-    trace.complete(dev_pid, tid, "start-up #" + std::to_string(run), "startup", spawn_us,
-                   (last_s - t.spawned_s) * us_per_s, args);
+    trace.span(dev_pid, tid, "start-up #" + std::to_string(run), "startup", us_at(t.spawned_s),
+               us_at(last_s), args);
     double from_s = t.spawned_s;
     std::string from = "spawn";
     for (const auto& [name, at] : phases) {
-        trace.complete(dev_pid, tid, from + " -> " + name, "phase", zero_us + from_s * us_per_s,
-                       (at - from_s) * us_per_s, {{"from_spawn_ms", (at - t.spawned_s) * 1000}});
+        trace.span(dev_pid, tid, from + " -> " + name, "phase", us_at(from_s), us_at(at),
+                   {{"from_spawn_ms", (at - t.spawned_s) * 1000}});
         from_s = at;
         from = name;
     }

@@ -58,10 +58,15 @@ void TraceEvents::thread_name(int pid, int tid, const std::string& name, int sor
 
 void TraceEvents::complete(int pid, int tid, const std::string& name, const std::string& category,
                            double ts_us, double dur_us, json args) {
+    span(pid, tid, name, category, ts_us, ts_us + std::max(0.0, dur_us), std::move(args));
+}
+
+void TraceEvents::span(int pid, int tid, const std::string& name, const std::string& category,
+                       double start_us, double end_us, json args) {
     // The end is rounded as a start is, so that a span that ends where the next one starts
     // still does after rounding.
-    double start = rounded_us(ts_us);
-    double end = std::max(start, rounded_us(ts_us + std::max(0.0, dur_us)));
+    double start = rounded_us(start_us);
+    double end = std::max(start, rounded_us(end_us));
     json event = base_event("X", pid, tid, name, start);
     event["cat"] = category;
     event["dur"] = std::round((end - start) * 10) / 10;

@@ -51,6 +51,12 @@ class TraceEvents {
     // A span from ts_us lasting dur_us (negative durations become 0).
     void complete(int pid, int tid, const std::string& name, const std::string& category,
                   double ts_us, double dur_us, nlohmann::json args = nlohmann::json::object());
+    // A span from start_us to end_us (an end before the start becomes the start). For spans
+    // that follow one another or nest: an end and the next span's start given as the same
+    // number round to the same printed time, where a start plus a duration computed by
+    // subtraction may differ from it in the last bit and round 0.1 µs apart.
+    void span(int pid, int tid, const std::string& name, const std::string& category,
+              double start_us, double end_us, nlohmann::json args = nlohmann::json::object());
     // A moment on track `tid` (scope "t").
     void instant(int pid, int tid, const std::string& name, const std::string& category,
                  double ts_us, nlohmann::json args = nlohmann::json::object());

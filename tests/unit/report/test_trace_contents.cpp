@@ -187,6 +187,53 @@ TEST_CASE("report::add_dev_session") {
     CHECK(instants[1]["name"] == "server_log");
 }
 
+TEST_CASE("report::add_dev_session: a phase ends exactly where the next one starts") {
+    // Times (nanosecond steps, as a steady clock gives them) where the start of a phase plus its
+    // duration, both in floating point, rounds 0.1 µs away from the next phase's start: such
+    // spans overlapped without nesting, which a trace viewer draws as a broken stack. One
+    // service each, so that each start-up has a track of its own.
+    TraceClock::time_point zero = TraceClock::now();
+    TraceEvents trace(zero);
+    farm::dev::DevResult result;
+    result.started = zero;
+    const double times[][3] = {{0.551863374, 0.721830612, 0.78173865},
+                               {0.318370025, 0.399537528, 0.70824125},
+                               {0.578775555, 0.59689125, 0.60187065},
+                               {0.557277143, 0.791801501, 0.98645985}};
+    for (const auto& [spawned, first_output, port_open] : times) {
+        farm::dev::ServiceMeasurement service;
+        service.name = "web" + std::to_string(result.services.size());
+        farm::dev::StartupTimeline startup;
+        startup.spawned_s = spawned;
+        startup.first_output_s = first_output;
+        startup.port_open_s = port_open;
+        startup.ready_s = port_open + 0.000000150;
+        service.startups.push_back(startup);
+        result.services.push_back(service);
+    }
+    add_dev_session(trace, result);
+
+    std::map<int, std::vector<json>> by_track; // in the document's order: by start time
+    for (const json& span : events_of(trace, "X")) {
+        by_track[span["tid"].get<int>()].push_back(span);
+    }
+    REQUIRE(by_track.size() == 4);
+    auto end_of = [](const json& span) {
+        return span["ts"].get<double>() + span["dur"].get<double>();
+    };
+    for (const auto& [tid, spans] : by_track) {
+        CAPTURE(tid);
+        REQUIRE(spans.size() == 4); // the start-up and 3 phases
+        REQUIRE(spans[0]["name"] == "start-up #1");
+        CHECK(spans[1]["ts"].get<double>() == spans[0]["ts"].get<double>());
+        for (std::size_t phase = 2; phase <= 3; ++phase) {
+            CHECK(spans[phase]["ts"].get<double>() ==
+                  doctest::Approx(end_of(spans[phase - 1])).epsilon(1e-12));
+        }
+        CHECK(end_of(spans[3]) == doctest::Approx(end_of(spans[0])).epsilon(1e-12));
+    }
+}
+
 TEST_CASE("report::add_project_runs") {
     TraceClock::time_point zero = TraceClock::now();
     TraceEvents trace(zero);
