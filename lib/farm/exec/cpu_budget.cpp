@@ -26,18 +26,12 @@ std::size_t affinity_cpus() {
     return std::size_t(std::max(1, CPU_COUNT(&set)));
 }
 
+// The whole file; empty when it cannot be read (no limit is then seen).
 std::string read_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-std::string first_line(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
 }
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -80,7 +74,7 @@ std::optional<double> cgroup_v2_quota(const std::string& proc_self_cgroup) {
         return std::nullopt;
     }
     return smallest_quota_up_from(*cgroup, [](const std::string& path) {
-        return cpu_quota_of(first_line("/sys/fs/cgroup" + path + "/cpu.max"));
+        return cpu_quota_of(read_text("/sys/fs/cgroup" + path + "/cpu.max"));
     });
 }
 
@@ -94,8 +88,8 @@ std::optional<double> cgroup_v1_quota(const std::string& proc_self_cgroup) {
     return smallest_quota_up_from(
         path_under_mount(*cgroup, *mount), [&mount](const std::string& at) {
             std::string folder = mount->mount_point + at;
-            return cpu_quota_of(first_line(folder + "/cpu.cfs_quota_us") + " " +
-                                first_line(folder + "/cpu.cfs_period_us"));
+            return cpu_quota_of(read_text(folder + "/cpu.cfs_quota_us") + " " +
+                                read_text(folder + "/cpu.cfs_period_us"));
         });
 }
 
