@@ -18,7 +18,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_sse fuzz_ndjson fuzz_openai_stream fuzz_openai_chunk fuzz_turbo_summary fuzz_npmrc
         fuzz_workspace_yaml fuzz_install_log fuzz_user_files fuzz_dev_lines fuzz_redact
-        fuzz_task_output fuzz_dev_messages)
+        fuzz_task_output fuzz_dev_messages fuzz_http1_response)
 fi
 
 if ! command -v clang++ >/dev/null; then
@@ -46,6 +46,7 @@ seeds_of() {
     fuzz_redact) echo "$root/tests/fixtures/fuzz/redact" ;;
     fuzz_task_output) echo "$root/tests/fixtures/fuzz/task_output" ;;
     fuzz_dev_messages) echo "$root/tests/fixtures/fuzz/dev_messages" ;;
+    fuzz_http1_response) echo "$root/tests/fixtures/fuzz/http1_responses" ;;
     *) echo "$root/tests/fixtures/ai" ;;
     esac
 }

@@ -29,23 +29,11 @@ const char* ca_bundle_from_environment() {
     return nullptr;
 }
 
-bool has_header(const HttpHeaders& headers, std::string_view name) {
-    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
-        return core::equals_ignoring_case(header.first, name);
-    });
-}
-
 long to_milliseconds(double seconds) {
     if (seconds <= 0) {
         return 0;
     }
     return std::max(1L, std::lround(seconds * 1000));
-}
-
-// POST, PUT and PATCH always send a body (an empty one too); other methods when they have one.
-bool sends_a_body(const HttpRequest& request) {
-    const std::string& method = request.method;
-    return !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
 }
 
 void set_option_or_throw(CURL* easy, const HttpRequest& request, CURLoption option,
@@ -83,6 +71,17 @@ class Configurer {
 };
 
 } // namespace
+
+bool has_header(const HttpHeaders& headers, std::string_view name) {
+    return std::any_of(headers.begin(), headers.end(), [&](const auto& header) {
+        return core::equals_ignoring_case(header.first, name);
+    });
+}
+
+bool sends_a_body(const HttpRequest& request) {
+    const std::string& method = request.method;
+    return !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+}
 
 void SlistDeleter::operator()(curl_slist* list) const {
     curl().slist_free_all(list);

@@ -22,6 +22,12 @@ using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 // Runs curl_global_init once per process (thread-safe) and returns the library.
 const struct CurlLibrary& initialised_curl();
 
+// Whether the request has a header of that name (compared without regard to case).
+bool has_header(const HttpHeaders& headers, std::string_view name);
+
+// POST, PUT and PATCH always send a body (an empty one too); other methods when they have one.
+bool sends_a_body(const HttpRequest& request);
+
 // Throws farm::UsageError for an empty URL, a bad method, or a header that cannot be sent.
 void check_request(const HttpRequest& request);
 

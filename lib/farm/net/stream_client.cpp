@@ -33,13 +33,13 @@ CURLM* multi_of(void* multi) {
 
 } // namespace
 
-StreamClient::StreamClient(std::size_t keep_alive_connections) {
+StreamClient::StreamClient(std::size_t keep_alive_connections, StreamTransport transport)
+    : m_transport(transport), m_keep_alive(std::max<std::size_t>(keep_alive_connections, 1)) {
     m_multi = initialised_curl().multi_init();
     if (m_multi == nullptr) {
         throw NetworkError("cannot create a libcurl multi handle (out of memory?)");
     }
-    curl().multi_setopt(multi_of(m_multi), CURLMOPT_MAXCONNECTS,
-                        static_cast<long>(std::max<std::size_t>(keep_alive_connections, 1)));
+    curl().multi_setopt(multi_of(m_multi), CURLMOPT_MAXCONNECTS, static_cast<long>(m_keep_alive));
     try {
         m_events = std::make_unique<StreamEvents>(multi_of(m_multi));
     } catch (...) {
@@ -50,10 +50,13 @@ StreamClient::StreamClient(std::size_t keep_alive_connections) {
 
 StreamClient::~StreamClient() {
     for (std::unique_ptr<Transfer>& transfer : m_running) {
-        curl().multi_remove_handle(multi_of(m_multi), transfer->easy);
+        if (!transfer->plain) {
+            curl().multi_remove_handle(multi_of(m_multi), transfer->easy);
+        }
     }
     m_running.clear();
     m_idle.clear();
+    m_plain_idle.clear();
     curl().multi_cleanup(multi_of(m_multi));
     m_events.reset(); // after the cleanup, which may still let sockets go
 }
@@ -64,74 +67,104 @@ TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeou
         throw std::logic_error("StreamClient::start called from on_headers or on_body");
     }
     check_request(request);
-    std::unique_ptr<Transfer> transfer;
-    if (!m_idle.empty()) {
-        transfer = std::move(m_idle.back());
-        m_idle.pop_back();
-    } else {
-        transfer = std::make_unique<Transfer>();
-        transfer->easy = curl().easy_init();
-        if (transfer->easy == nullptr) {
-            throw NetworkError("cannot create a libcurl handle (out of memory?)");
-        }
+    std::unique_ptr<Transfer> transfer = take_transfer();
+    std::optional<PlainTarget> target;
+    if (m_transport == StreamTransport::plain_where_possible) {
+        target = plain_target_of(request);
     }
-    // A handle set up for the same endpoint needs only its new body (easy_setup.hpp).
-    bool keeps_setup = transfer->configured && same_except_body(transfer->request, request);
-    // Assignment, not construction: the strings keep their capacity from earlier requests.
-    transfer->request.method = request.method;
-    transfer->request.url = request.url;
-    transfer->request.headers = request.headers;
-    transfer->request.body = request.body;
-    transfer->request.connect_timeout_s = request.connect_timeout_s;
-    transfer->request.total_timeout_s = request.total_timeout_s;
-    transfer->request.peer_name = request.peer_name;
-    transfer->request.http2 = request.http2;
-    transfer->request.no_proxy = request.no_proxy;
+    // A transfer set up for the same endpoint needs only its new body (easy_setup.hpp).
+    bool same_setup = same_except_body(transfer->request, request);
+    bool keeps_setup = same_setup && (target ? transfer->plain_configured : transfer->configured);
+    copy_request(*transfer, request, timeouts);
     transfer->handlers = std::move(handlers);
-    transfer->first_byte_timeout_s = timeouts.first_byte_s;
-    transfer->first_content_timeout_s = timeouts.first_content_s;
-    transfer->error_body.clear();
-    transfer->reader_stopped = false;
-    transfer->error[0] = '\0';
-    transfer->outcome.id = m_next_id++;
-    transfer->outcome.status = 0;
-    transfer->outcome.failure = StreamFailure::none;
-    transfer->outcome.message.clear();
-    transfer->outcome.first_byte.reset();
-    transfer->outcome.body_bytes = 0;
-    transfer->outcome.connect_ms.reset();
-    transfer->outcome.http_version.clear();
+    transfer->plain = std::move(target);
     try {
-        set_up_handle(*transfer, keeps_setup);
+        // The other path's set-up no longer matches `request`: it is made again when needed.
+        (transfer->plain ? transfer->configured : transfer->plain_configured) = false;
+        if (transfer->plain) {
+            prepare_plain(*transfer, keeps_setup);
+        } else {
+            if (transfer->easy == nullptr && (transfer->easy = curl().easy_init()) == nullptr) {
+                throw NetworkError("cannot create a libcurl handle (out of memory?)");
+            }
+            set_up_handle(*transfer, keeps_setup);
+        }
     } catch (...) {
         m_idle.push_back(std::move(transfer));
         throw;
     }
 
     transfer->outcome.sent = std::chrono::steady_clock::now();
-    transfer->first_byte_deadline.reset();
-    if (timeouts.first_byte_s > 0) {
-        transfer->first_byte_deadline =
-            transfer->outcome.sent +
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                std::chrono::duration<double>(timeouts.first_byte_s));
-    }
+    auto after = [&](double seconds) -> std::optional<SteadyTime> {
+        if (seconds <= 0) {
+            return std::nullopt;
+        }
+        return transfer->outcome.sent +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                   std::chrono::duration<double>(seconds));
+    };
+    transfer->first_byte_deadline = after(timeouts.first_byte_s);
     transfer->first_content_deadline.reset();
-    if (timeouts.first_content_s > 0 && transfer->handlers.has_content) {
-        transfer->first_content_deadline =
-            transfer->outcome.sent +
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                std::chrono::duration<double>(timeouts.first_content_s));
+    if (transfer->handlers.has_content) {
+        transfer->first_content_deadline = after(timeouts.first_content_s);
     }
+    transfer->connect_deadline = after(request.connect_timeout_s);
+    transfer->total_deadline = after(request.total_timeout_s);
+    Transfer& started = *transfer;
+    if (!started.plain) {
+        start_with_curl(transfer); // throws before the transfer is running
+    }
+    m_running.push_back(std::move(transfer));
+    if (started.plain) {
+        launch_plain(started);
+    }
+    return started.outcome.id;
+}
+
+std::unique_ptr<StreamClient::Transfer> StreamClient::take_transfer() {
+    if (m_idle.empty()) {
+        return std::make_unique<Transfer>();
+    }
+    std::unique_ptr<Transfer> transfer = std::move(m_idle.back());
+    m_idle.pop_back();
+    return transfer;
+}
+
+void StreamClient::copy_request(Transfer& transfer, const HttpRequest& request,
+                                StreamTimeouts timeouts) {
+    // Assignment, not construction: the strings keep their capacity from earlier requests.
+    transfer.request.method = request.method;
+    transfer.request.url = request.url;
+    transfer.request.headers = request.headers;
+    transfer.request.body = request.body;
+    transfer.request.connect_timeout_s = request.connect_timeout_s;
+    transfer.request.total_timeout_s = request.total_timeout_s;
+    transfer.request.peer_name = request.peer_name;
+    transfer.request.http2 = request.http2;
+    transfer.request.no_proxy = request.no_proxy;
+    transfer.first_byte_timeout_s = timeouts.first_byte_s;
+    transfer.first_content_timeout_s = timeouts.first_content_s;
+    transfer.error_body.clear();
+    transfer.reader_stopped = false;
+    transfer.error[0] = '\0';
+    transfer.outcome.id = m_next_id++;
+    transfer.outcome.status = 0;
+    transfer.outcome.failure = StreamFailure::none;
+    transfer.outcome.message.clear();
+    transfer.outcome.first_byte.reset();
+    transfer.outcome.body_bytes = 0;
+    transfer.outcome.connect_ms.reset();
+    transfer.outcome.http_version.clear();
+}
+
+void StreamClient::start_with_curl(std::unique_ptr<Transfer>& transfer) {
     CURLMcode code = curl().multi_add_handle(multi_of(m_multi), transfer->easy);
     if (code != CURLM_OK) {
+        std::string url = url_for_messages(transfer->request.url);
         m_idle.push_back(std::move(transfer));
-        throw NetworkError(std::string("cannot start the request to ") +
-                           url_for_messages(request.url) + ": " + curl().multi_strerror(code));
+        throw NetworkError("cannot start the request to " + url + ": " +
+                           curl().multi_strerror(code));
     }
-    TransferId id = transfer->outcome.id;
-    m_running.push_back(std::move(transfer));
-    return id;
 }
 
 void StreamClient::set_up_handle(Transfer& transfer, bool keeps_setup) {
@@ -145,9 +178,9 @@ void StreamClient::set_up_handle(Transfer& transfer, bool keeps_setup) {
     curl().easy_reset(easy);
     transfer.headers.reset();
     configure_request(easy, transfer.request, transfer.headers, transfer.error);
-    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::body_from_curl);
     curl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl().easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::header_from_curl);
     curl().easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
     curl().easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
     transfer.configured = true;
@@ -179,27 +212,17 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
     while (true) {
         m_inside_curl = true;
         m_events->run(std::chrono::steady_clock::now());
+        run_plain_ready();
         m_inside_curl = false;
         ended += collect_finished();
+        ended += complete_plain_ended();
         SteadyTime now = std::chrono::steady_clock::now();
         ended += expire_waits(now);
         if (ended > 0 || now >= until) {
             return ended;
         }
-        SteadyTime wake_at = until;
-        if (std::optional<SteadyTime> timer = m_events->timer()) {
-            wake_at = std::min(wake_at, *timer);
-        }
-        for (const std::unique_ptr<Transfer>& transfer : m_running) {
-            if (transfer->first_byte_deadline && !transfer->outcome.first_byte) {
-                wake_at = std::min(wake_at, *transfer->first_byte_deadline);
-            }
-            if (transfer->first_content_deadline) {
-                wake_at = std::min(wake_at, *transfer->first_content_deadline);
-            }
-        }
         // Rounded up, so that the wait never ends just before the deadline it waits for.
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
+        auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_wake(until) - now);
         int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, INT_MAX));
         end_busy_stretch();
         bool woken = m_events->wait(timeout_ms, wake_fd);
@@ -209,6 +232,31 @@ std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
             return ended;
         }
     }
+}
+
+// The earliest of `until`, curl's timer and the waits farm times itself.
+SteadyTime StreamClient::next_wake(SteadyTime until) const {
+    SteadyTime wake_at = until;
+    if (!m_plain_ended.empty()) {
+        return std::chrono::steady_clock::now(); // outcomes set by start() wait to be completed
+    }
+    if (std::optional<SteadyTime> timer = m_events->timer()) {
+        wake_at = std::min(wake_at, *timer);
+    }
+    for (const std::unique_ptr<Transfer>& transfer : m_running) {
+        const Transfer& t = *transfer;
+        for (const std::optional<SteadyTime>& deadline :
+             {t.outcome.first_byte ? std::nullopt : t.first_byte_deadline,
+              t.first_content_deadline,
+              t.plain && t.connection && t.connection->connecting ? t.connect_deadline
+                                                                  : std::nullopt,
+              t.plain ? t.total_deadline : std::nullopt}) {
+            if (deadline) {
+                wake_at = std::min(wake_at, *deadline);
+            }
+        }
+    }
+    return wake_at;
 }
 
 std::size_t StreamClient::collect_finished() {
@@ -227,14 +275,38 @@ std::size_t StreamClient::collect_finished() {
     return ended;
 }
 
-// The waits curl does not know: no byte of the answer in time, or (has_content) no content.
+// The waits curl does not know: no byte of the answer in time, or (has_content) no content; on
+// the plain path also the connect and total timeouts, which curl keeps for its own transfers.
 // Asked for every running transfer on every turn of the loop: the message (whose URL costs a
 // redaction pass) is only built for a wait that did expire.
-std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, SteadyTime now) {
+std::optional<StreamClient::Expiry> StreamClient::expired_wait(Transfer& transfer,
+                                                               SteadyTime now) {
+    if (transfer.plain_ended) {
+        return std::nullopt; // ended already, completed at the next turn
+    }
+    std::string peer = transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
+    bool connecting = transfer.plain && (!transfer.connection || transfer.connection->connecting);
+    if (transfer.plain && connecting &&
+        ((transfer.connect_deadline && now >= *transfer.connect_deadline) ||
+         (transfer.total_deadline && now >= *transfer.total_deadline))) {
+        double limit = transfer.connect_deadline && now >= *transfer.connect_deadline
+                           ? transfer.request.connect_timeout_s
+                           : transfer.request.total_timeout_s;
+        return Expiry{StreamFailure::connect, "cannot reach " + peer +
+                                                  origin_for_messages(transfer.request.url) +
+                                                  ": no connection within " +
+                                                  core::seconds_text(limit)};
+    }
+    if (transfer.plain && transfer.total_deadline && now >= *transfer.total_deadline) {
+        return Expiry{StreamFailure::timeout,
+                      "no complete answer from " + peer + url_for_messages(transfer.request.url) +
+                          " within " + core::seconds_text(transfer.request.total_timeout_s)};
+    }
     if (transfer.first_byte_deadline && !transfer.outcome.first_byte &&
         now >= *transfer.first_byte_deadline) {
-        return "no answer from " + url_for_messages(transfer.request.url) + " within " +
-               core::seconds_text(transfer.first_byte_timeout_s);
+        return Expiry{StreamFailure::timeout,
+                      "no answer from " + url_for_messages(transfer.request.url) + " within " +
+                          core::seconds_text(transfer.first_byte_timeout_s)};
     }
     if (transfer.first_content_deadline && now >= *transfer.first_content_deadline) {
         bool content = false;
@@ -246,24 +318,25 @@ std::optional<std::string> StreamClient::expired_wait(Transfer& transfer, Steady
             transfer.first_content_deadline.reset();
             return std::nullopt;
         }
-        return "no content token from " + url_for_messages(transfer.request.url) + " within " +
-               core::seconds_text(transfer.first_content_timeout_s);
+        return Expiry{StreamFailure::timeout,
+                      "no content token from " + url_for_messages(transfer.request.url) +
+                          " within " + core::seconds_text(transfer.first_content_timeout_s)};
     }
     return std::nullopt;
 }
 
 std::size_t StreamClient::expire_waits(SteadyTime now) {
-    std::vector<std::pair<TransferId, std::string>> expired;
+    std::vector<std::pair<TransferId, Expiry>> expired;
     for (const std::unique_ptr<Transfer>& transfer : m_running) {
-        if (std::optional<std::string> why = expired_wait(*transfer, now)) {
+        if (std::optional<Expiry> why = expired_wait(*transfer, now)) {
             expired.emplace_back(transfer->outcome.id, std::move(*why));
         }
     }
-    for (auto& [id, message] : expired) {
+    for (auto& [id, why] : expired) {
         for (const std::unique_ptr<Transfer>& transfer : m_running) {
             if (transfer->outcome.id == id) {
-                transfer->outcome.failure = StreamFailure::timeout;
-                transfer->outcome.message = std::move(message);
+                transfer->outcome.failure = why.failure;
+                transfer->outcome.message = std::move(why.message);
                 complete(*transfer);
                 break;
             }
@@ -279,8 +352,13 @@ void StreamClient::finish(Transfer& transfer, int curl_code) {
 
 void StreamClient::complete(Transfer& transfer) {
     transfer.outcome.done = std::chrono::steady_clock::now();
-    transfer.read_connection_facts();
-    curl().multi_remove_handle(multi_of(m_multi), transfer.easy);
+    if (transfer.plain) {
+        plain_connection_facts(transfer);
+        release_connection(transfer, false); // still held: the answer did not end
+    } else {
+        transfer.read_connection_facts();
+        curl().multi_remove_handle(multi_of(m_multi), transfer.easy);
+    }
     auto position =
         std::find_if(m_running.begin(), m_running.end(),
                      [&](const std::unique_ptr<Transfer>& t) { return t.get() == &transfer; });

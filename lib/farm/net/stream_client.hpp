@@ -20,6 +20,10 @@
 // - Proxies come from the environment (never for a loopback URL) and TLS is verified, as curl
 //   does by default; HTTP/1.1 unless the request asks for HTTP/2 (easy_setup.hpp), the version
 //   spoken recorded in each outcome.
+// - A plain http:// request to an IP address that no proxy applies to goes over farm's own
+//   HTTP/1.1 connections (plain_http.hpp: libcurl's own work per request was most of farm's CPU
+//   against a fast server), everything else through curl; both give the same outcomes, and the
+//   same bytes reach the server.
 // - Not thread-safe: one thread drives a client. on_headers and on_body run inside curl and must
 //   not call start() or cancel() (on_body returns false to stop its own transfer); on_done may.
 #pragma once
@@ -104,11 +108,18 @@ struct LoopLoad {
     static constexpr std::size_t max_kept = 1000000;
 };
 
+// Which requests may skip curl: plain_where_possible (see above), or curl for every request (for
+// the tests that hold both paths to the same outcomes).
+enum class StreamTransport { plain_where_possible, curl_only };
+
+struct PlainConnection; // plain_http.hpp
+
 class StreamClient {
   public:
     // keep_alive_connections: how many idle connections the client keeps open for reuse; give at
     // least the number of requests you run at once.
-    explicit StreamClient(std::size_t keep_alive_connections = 64);
+    explicit StreamClient(std::size_t keep_alive_connections = 64,
+                          StreamTransport transport = StreamTransport::plain_where_possible);
     ~StreamClient(); // cancels what is still running, without calling on_done
     StreamClient(const StreamClient&) = delete;
     StreamClient& operator=(const StreamClient&) = delete;
@@ -142,12 +153,35 @@ class StreamClient {
 
   private:
     struct Transfer;
+    struct Expiry {
+        StreamFailure failure;
+        std::string message;
+    };
+    std::unique_ptr<Transfer> take_transfer();
+    void copy_request(Transfer& transfer, const HttpRequest& request, StreamTimeouts timeouts);
+    void start_with_curl(std::unique_ptr<Transfer>& transfer);
     void finish(Transfer& transfer, int curl_code);
     std::size_t collect_finished();
     std::size_t expire_waits(SteadyTime now);
-    std::optional<std::string> expired_wait(Transfer& transfer, SteadyTime now);
+    std::optional<Expiry> expired_wait(Transfer& transfer, SteadyTime now);
+    SteadyTime next_wake(SteadyTime until) const;
     void complete(Transfer& transfer);
     void set_up_handle(Transfer& transfer, bool keeps_setup);
+
+    // The plain-HTTP path (stream_plain.cpp).
+    void prepare_plain(Transfer& transfer, bool keeps_setup);
+    void launch_plain(Transfer& transfer);
+    void connect_plain(Transfer& transfer);
+    void send_plain(Transfer& transfer);
+    void read_plain(Transfer& transfer);
+    void run_plain_ready();
+    void on_plain_ready(int socket, std::uint32_t events);
+    void retry_or_fail(Transfer& transfer, const std::string& detail);
+    void end_plain(Transfer& transfer, StreamFailure failure, std::string message);
+    void release_connection(Transfer& transfer, bool keep);
+    void watch_output(PlainConnection& connection, bool output);
+    void plain_connection_facts(Transfer& transfer);
+    std::size_t complete_plain_ended();
 
     void* m_multi = nullptr; // CURLM*
     std::unique_ptr<StreamEvents> m_events;
@@ -158,6 +192,13 @@ class StreamClient {
     bool m_inside_curl = false;
     LoopLoad m_loop;
     std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait
+
+    StreamTransport m_transport;
+    std::size_t m_keep_alive;
+    std::vector<std::unique_ptr<PlainConnection>> m_plain_idle; // kept for the next request
+    std::vector<Transfer*> m_plain_owner;  // by socket number: who uses it (null: idle or none)
+    std::vector<TransferId> m_plain_ended; // outcomes set inside a read, completed after it
+    std::unique_ptr<char[]> m_read_buffer;
 };
 
 } // namespace farm::net

@@ -15,8 +15,10 @@ namespace farm::net {
 
 namespace {
 
-// epoll's data for the wake-up descriptor; curl's sockets carry their own number (below 2^31).
+// epoll's data for the wake-up descriptor; curl's sockets carry their own number (below 2^31),
+// farm's own sockets their number with own_tag.
 constexpr std::uint64_t wake_tag = std::uint64_t(1) << 40;
+constexpr std::uint64_t own_tag = std::uint64_t(1) << 41;
 
 std::uint32_t epoll_events_for(int what) {
     std::uint32_t events = 0;
@@ -142,15 +144,38 @@ void StreamEvents::watch_wake_fd(int wake_fd) {
     }
 }
 
+void StreamEvents::watch_own(int socket, std::uint32_t events, bool in_set) {
+    if (!in_set) {
+        // A number curl or the caller's wake-up descriptor used before (closed since) is farm's.
+        state_of(socket) = SocketState{};
+        if (socket == m_wake_fd) {
+            m_wake_fd = -1;
+        }
+    }
+    epoll_event event{};
+    event.events = events;
+    event.data.u64 = own_tag | std::uint64_t(socket);
+    if (epoll_ctl(m_epoll, in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, &event) != 0 &&
+        errno == EEXIST) {
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, socket, &event);
+    }
+}
+
 bool StreamEvents::wait(int timeout_ms, int wake_fd) {
     watch_wake_fd(wake_fd);
     std::array<epoll_event, 64> events;
     int count = epoll_wait(m_epoll, events.data(), int(events.size()), timeout_ms);
     bool woken = false;
     m_ready.clear();
+    m_own_ready.clear();
     for (int i = 0; i < count; ++i) {
         if (events[i].data.u64 == wake_tag) {
             woken = true;
+            continue;
+        }
+        if ((events[i].data.u64 & own_tag) != 0) {
+            m_own_ready.emplace_back(int(events[i].data.u64 & ~own_tag),
+                                     std::uint32_t(events[i].events));
             continue;
         }
         auto socket = curl_socket_t(events[i].data.u64);

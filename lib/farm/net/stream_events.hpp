@@ -43,6 +43,14 @@ class StreamEvents {
     // later). curl calls the transfers' callbacks from here.
     void run(SteadyTime now);
 
+    // farm's own sockets (the plain-HTTP path, plain_http.hpp), beside curl's: `socket` is
+    // watched for `events` (EPOLLIN, EPOLLOUT) until it is closed, which takes it out of the set.
+    // `in_set`: it is there already (its events change) or not (it is added).
+    void watch_own(int socket, std::uint32_t events, bool in_set);
+    // The own sockets the last wait found ready, with their epoll events, for the caller to
+    // handle and clear (run() hands curl only curl's).
+    std::vector<std::pair<int, std::uint32_t>>& own_ready() { return m_own_ready; }
+
   private:
     static int on_socket(CURL* easy, curl_socket_t socket, int what, void* self, void* socket_data);
     static int on_timer(CURLM* multi, long timeout_ms, void* self);
@@ -59,6 +67,7 @@ class StreamEvents {
     int m_wake_fd = -1; // the wake-up descriptor in the epoll set, -1 for none
     std::optional<SteadyTime> m_timer;
     std::vector<std::pair<curl_socket_t, int>> m_ready; // socket, CURL_CSELECT_* flags
+    std::vector<std::pair<int, std::uint32_t>> m_own_ready; // socket, EPOLL* events
     std::vector<SocketState> m_sockets;                 // by socket number
 };
 

@@ -70,8 +70,8 @@ StreamClient::Transfer::~Transfer() {
     }
 }
 
-std::size_t StreamClient::Transfer::on_header(char* data, std::size_t size, std::size_t count,
-                                              void* self) {
+std::size_t StreamClient::Transfer::header_from_curl(char* data, std::size_t size,
+                                                     std::size_t count, void* self) {
     Transfer& transfer = *static_cast<Transfer*>(self);
     std::size_t length = size * count;
     if (!transfer.outcome.first_byte) {
@@ -85,41 +85,61 @@ std::size_t StreamClient::Transfer::on_header(char* data, std::size_t size, std:
                                       : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
     } else if ((line == "\r\n" || line == "\n") && transfer.outcome.status >= 200) {
         // The end of the final head (a 100 Continue head is followed by another one).
-        if (transfer.handlers.on_headers) {
-            try {
-                transfer.handlers.on_headers(transfer.outcome.status);
-            } catch (...) {
-                transfer.reader_stopped = true;
-                return 0;
-            }
+        if (!transfer.take_head()) {
+            return 0;
         }
     }
     return length;
 }
 
-std::size_t StreamClient::Transfer::on_body(char* data, std::size_t size, std::size_t count,
-                                            void* self) {
+std::size_t StreamClient::Transfer::body_from_curl(char* data, std::size_t size,
+                                                   std::size_t count, void* self) {
     Transfer& transfer = *static_cast<Transfer*>(self);
     std::size_t length = size * count;
-    SteadyTime now = std::chrono::steady_clock::now();
-    transfer.outcome.body_bytes += length;
-    std::string_view piece(data, length);
-    if (transfer.outcome.status >= 300 && transfer.error_body.size() < error_body_limit) {
-        transfer.error_body.append(piece.substr(0, error_body_limit - transfer.error_body.size()));
-    }
-    if (transfer.handlers.on_body) {
-        bool go_on = false;
+    return transfer.take_body(std::string_view(data, length), std::chrono::steady_clock::now())
+               ? length
+               : 0;
+}
+
+void StreamClient::Transfer::on_head(int status) {
+    outcome.status = status;
+    take_head(); // a refusal stops the reader at the body's first piece
+}
+
+bool StreamClient::Transfer::on_body(std::string_view piece) {
+    return !reader_stopped && take_body(piece, reading_at);
+}
+
+bool StreamClient::Transfer::take_head() {
+    if (handlers.on_headers) {
         try {
-            go_on = transfer.handlers.on_body(piece, now);
+            handlers.on_headers(outcome.status);
         } catch (...) {
             // Exceptions must not cross curl's C frames.
-        }
-        if (!go_on) {
-            transfer.reader_stopped = true;
-            return 0;
+            reader_stopped = true;
+            return false;
         }
     }
-    return length;
+    return true;
+}
+
+bool StreamClient::Transfer::take_body(std::string_view piece, SteadyTime at) {
+    outcome.body_bytes += piece.size();
+    if (outcome.status >= 300 && error_body.size() < error_body_limit) {
+        error_body.append(piece.substr(0, error_body_limit - error_body.size()));
+    }
+    if (handlers.on_body) {
+        bool go_on = false;
+        try {
+            go_on = handlers.on_body(piece, at);
+        } catch (...) {
+        }
+        if (!go_on) {
+            reader_stopped = true;
+            return false;
+        }
+    }
+    return true;
 }
 
 void StreamClient::Transfer::classify(int curl_code) {
@@ -137,14 +157,7 @@ void StreamClient::Transfer::classify(int curl_code) {
 
     switch (code) {
     case CURLE_OK:
-        if (outcome.status < 200 || outcome.status >= 300) {
-            outcome.failure = StreamFailure::http_status;
-            outcome.message = "HTTP " + std::to_string(outcome.status) + " from " + peer + url;
-            std::string quoted = core::redact_secrets(one_line(error_body));
-            if (!quoted.empty()) {
-                outcome.message += ": " + quoted;
-            }
-        }
+        classify_status();
         break;
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -193,6 +206,20 @@ void StreamClient::Transfer::classify(int curl_code) {
         outcome.failure = StreamFailure::incomplete;
         outcome.message = "the answer from " + peer + url + " broke off: " + detail;
         break;
+    }
+}
+
+void StreamClient::Transfer::classify_status() {
+    if (outcome.status >= 200 && outcome.status < 300) {
+        return;
+    }
+    std::string peer = request.peer_name.empty() ? "" : request.peer_name + " at ";
+    outcome.failure = StreamFailure::http_status;
+    outcome.message =
+        "HTTP " + std::to_string(outcome.status) + " from " + peer + url_for_messages(request.url);
+    std::string quoted = core::redact_secrets(one_line(error_body));
+    if (!quoted.empty()) {
+        outcome.message += ": " + quoted;
     }
 }
 

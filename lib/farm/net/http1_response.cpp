@@ -1,0 +1,400 @@
+#include "farm/net/http1_response.hpp"
+
+#include "farm/core/text.hpp"
+
+#include <algorithm>
+
+namespace farm::net {
+
+namespace {
+
+// Where a head ends: just after its blank line (CRLF CRLF, or bare LFs as lenient readers allow),
+// searching from `from`; npos while the blank line has not come yet.
+std::size_t head_end(std::string_view text, std::size_t from) {
+    std::size_t line_end = text.find('\n', from);
+    while (line_end != std::string_view::npos) {
+        std::size_t next = line_end + 1;
+        if (next < text.size() && text[next] == '\r') {
+            ++next;
+        }
+        if (next < text.size() && text[next] == '\n') {
+            return next + 1;
+        }
+        if (next >= text.size()) {
+            return std::string_view::npos;
+        }
+        line_end = text.find('\n', line_end + 1);
+    }
+    return std::string_view::npos;
+}
+
+std::string_view without_cr(std::string_view line) {
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+}
+
+std::string_view trimmed(std::string_view text) {
+    std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    std::size_t last = text.find_last_not_of(" \t");
+    return text.substr(first, last - first + 1);
+}
+
+// Calls `each` with every comma-separated token of a header value, trimmed.
+template <typename Each>
+void for_each_token(std::string_view value, Each each) {
+    while (true) {
+        std::size_t comma = value.find(',');
+        each(trimmed(value.substr(0, comma)));
+        if (comma == std::string_view::npos) {
+            return;
+        }
+        value.remove_prefix(comma + 1);
+    }
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+int hex_value(char c) {
+    if (is_digit(c)) {
+        return c - '0';
+    }
+    char lower = char(c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+}
+
+} // namespace
+
+void Http1ResponseReader::start(bool head_request) {
+    m_phase = Phase::head;
+    m_head_request = head_request;
+    m_head.clear();
+    m_head_scanned = 0;
+    m_status = 0;
+    m_minor_version = 1;
+    m_keep_alive = false;
+    m_chunked = false;
+    m_body_to_close = false;
+    m_has_length = false;
+    m_connection_close = false;
+    m_connection_keep_alive = false;
+    m_length = 0;
+    m_answer_bytes = 0;
+    m_stopped = false;
+    m_error.clear();
+}
+
+std::string_view Http1ResponseReader::http_version() const {
+    if (m_status == 0) {
+        return "";
+    }
+    return m_minor_version == 0 ? "1.0" : "1.1";
+}
+
+Http1ResponseReader::Step Http1ResponseReader::feed(std::string_view bytes,
+                                                    Http1ResponseSink& sink, std::size_t& used) {
+    used = 0;
+    m_answer_bytes += bytes.size();
+    while (true) {
+        std::string_view rest = bytes.substr(used);
+        switch (m_phase) {
+        case Phase::done:
+            return Step::done;
+        case Phase::failed:
+            return Step::failed;
+        case Phase::head: {
+            if (rest.empty()) {
+                return Step::need_more;
+            }
+            std::size_t taken = 0;
+            Step step = read_head(rest, sink, taken);
+            used += taken;
+            if (step != Step::done) {
+                return step;
+            }
+            break; // the head ended: on with its body, or the next head after a 1xx
+        }
+        case Phase::fixed_body: {
+            std::size_t take = std::size_t(std::min<std::uint64_t>(m_length, rest.size()));
+            if (!hand_on(rest.substr(0, take), sink)) {
+                return Step::failed;
+            }
+            used += take;
+            m_length -= take;
+            if (m_length > 0) {
+                return Step::need_more;
+            }
+            m_phase = Phase::done;
+            break;
+        }
+        case Phase::close_body:
+            used = bytes.size();
+            return hand_on(rest, sink) ? Step::need_more : Step::failed;
+        default: {
+            std::size_t taken = 0;
+            Step step = read_chunked(rest, sink, taken);
+            used += taken;
+            if (step != Step::done) {
+                return step;
+            }
+            break;
+        }
+        }
+    }
+}
+
+Http1ResponseReader::Step Http1ResponseReader::read_head(std::string_view bytes,
+                                                         Http1ResponseSink& sink,
+                                                         std::size_t& used) {
+    std::string_view head;
+    if (m_head.empty() && (used = head_end(bytes, 0)) != std::string_view::npos) {
+        head = bytes.substr(0, used); // the common case: the whole head in one piece
+    } else {
+        std::size_t before = m_head.size();
+        std::size_t room = max_head_bytes - before;
+        m_head.append(bytes.substr(0, room));
+        std::size_t end = head_end(m_head, m_head_scanned);
+        if (end == std::string_view::npos) {
+            if (bytes.size() >= room) {
+                return fail("the response head is over " + std::to_string(max_head_bytes / 1024) +
+                            " KiB without its end");
+            }
+            // A line end kept for the next piece may start the blank line: look again from it.
+            m_head_scanned = m_head.size() < 3 ? 0 : m_head.size() - 3;
+            used = bytes.size();
+            return Step::need_more;
+        }
+        m_head.resize(end);
+        used = end - before;
+        head = m_head;
+    }
+    if (!parse_head(head)) {
+        return Step::failed;
+    }
+    m_head.clear();
+    m_head_scanned = 0;
+    if (m_status >= 100 && m_status < 200) {
+        // An interim answer; the real one follows on the same connection.
+        m_chunked = m_body_to_close = m_has_length = false;
+        m_connection_close = m_connection_keep_alive = false;
+        return Step::done;
+    }
+    begin_body(sink);
+    return Step::done;
+}
+
+bool Http1ResponseReader::parse_head(std::string_view head) {
+    std::size_t line_end = head.find('\n');
+    if (!parse_status_line(without_cr(head.substr(0, line_end)))) {
+        return false;
+    }
+    while (line_end != std::string_view::npos && line_end + 1 < head.size()) {
+        std::size_t start = line_end + 1;
+        line_end = head.find('\n', start);
+        if (!parse_header(without_cr(head.substr(start, line_end - start)))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Http1ResponseReader::parse_status_line(std::string_view line) {
+    // HTTP/1.x SP 3DIGIT [SP reason]
+    bool shaped = line.size() >= 12 && line.starts_with("HTTP/1.") && is_digit(line[7]) &&
+                  line[8] == ' ' && is_digit(line[9]) && is_digit(line[10]) &&
+                  is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
+    if (!shaped) {
+        std::string start(line.substr(0, 40));
+        for (char& c : start) {
+            c = (c < 0x20 || c > 0x7e) ? '?' : c;
+        }
+        fail("the answer is not an HTTP/1.x response (it starts with '" + start + "')");
+        return false;
+    }
+    m_minor_version = line[7] - '0';
+    m_status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+    if (m_status < 100) {
+        fail("the status " + std::to_string(m_status) + " is not an HTTP status");
+        return false;
+    }
+    return true;
+}
+
+bool Http1ResponseReader::parse_header(std::string_view line) {
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || line.starts_with(' ') || line.starts_with('\t')) {
+        return true; // not a field farm reads (a folded line, or no field at all)
+    }
+    std::string_view name = line.substr(0, colon);
+    std::string_view value = trimmed(line.substr(colon + 1));
+    if (core::equals_ignoring_case(name, "Transfer-Encoding")) {
+        // The last coding says how the body ends: chunked, or (anything else) at the close.
+        std::string_view last;
+        for_each_token(value, [&](std::string_view token) { last = token; });
+        m_chunked = core::equals_ignoring_case(last, "chunked");
+        m_body_to_close = !m_chunked;
+    } else if (core::equals_ignoring_case(name, "Content-Length")) {
+        bool digits = !value.empty() && value.size() <= 18 &&
+                      std::all_of(value.begin(), value.end(), is_digit);
+        std::uint64_t length = 0;
+        for (char c : digits ? value : std::string_view()) {
+            length = length * 10 + std::uint64_t(c - '0');
+        }
+        if (!digits || (m_has_length && length != m_length)) {
+            fail("the response's Content-Length '" + std::string(value.substr(0, 40)) +
+                 "' is not one number of bytes");
+            return false;
+        }
+        m_has_length = true;
+        m_length = length;
+    } else if (core::equals_ignoring_case(name, "Connection")) {
+        for_each_token(value, [&](std::string_view token) {
+            m_connection_close |= core::equals_ignoring_case(token, "close");
+            m_connection_keep_alive |= core::equals_ignoring_case(token, "keep-alive");
+        });
+    }
+    return true;
+}
+
+void Http1ResponseReader::begin_body(Http1ResponseSink& sink) {
+    m_keep_alive = m_minor_version >= 1 ? !m_connection_close : m_connection_keep_alive;
+    if (m_head_request || m_status == 204 || m_status == 304) {
+        m_phase = Phase::done;
+    } else if (m_chunked) {
+        m_phase = Phase::chunk_size;
+    } else if (m_body_to_close || !m_has_length) {
+        // Transfer-Encoding without chunked, or no length at all: the close ends the body.
+        m_phase = Phase::close_body;
+        m_keep_alive = false;
+    } else {
+        m_phase = m_length > 0 ? Phase::fixed_body : Phase::done;
+    }
+    sink.on_head(m_status);
+}
+
+Http1ResponseReader::Step Http1ResponseReader::read_chunked(std::string_view bytes,
+                                                            Http1ResponseSink& sink,
+                                                            std::size_t& used) {
+    used = 0;
+    while (used < bytes.size()) {
+        if (m_phase == Phase::chunk_data) {
+            std::size_t take =
+                std::size_t(std::min<std::uint64_t>(m_length, bytes.size() - used));
+            if (!hand_on(bytes.substr(used, take), sink)) {
+                return Step::failed;
+            }
+            used += take;
+            m_length -= take;
+            if (m_length == 0) {
+                m_phase = Phase::chunk_end;
+            }
+            continue;
+        }
+        std::string_view line;
+        if (!take_line(bytes, used, line)) {
+            return m_phase == Phase::failed ? Step::failed : Step::need_more;
+        }
+        if (m_phase == Phase::chunk_size) {
+            if (!chunk_size_from(line)) {
+                return Step::failed;
+            }
+        } else if (m_phase == Phase::chunk_end) {
+            if (!line.empty()) {
+                return fail("a chunk of the response's body is longer than its size line says");
+            }
+            m_phase = Phase::chunk_size;
+        } else if (line.empty()) { // the blank line after the trailer fields
+            m_phase = Phase::done;
+            return Step::done;
+        }
+    }
+    return Step::need_more;
+}
+
+// One line from `bytes` at `at` (moved past it), without its CR LF; a line cut between pieces is
+// kept in m_head until its end comes. False: no whole line yet, or (phase failed) one too long.
+bool Http1ResponseReader::take_line(std::string_view bytes, std::size_t& at,
+                                    std::string_view& line) {
+    std::size_t line_end = bytes.find('\n', at);
+    std::size_t length = (line_end == std::string_view::npos ? bytes.size() : line_end) - at;
+    if (m_head.size() + length > max_line_bytes) {
+        fail("a chunk-size or trailer line of the response is over " +
+             std::to_string(max_line_bytes) + " bytes");
+        return false;
+    }
+    if (line_end == std::string_view::npos) {
+        m_head.append(bytes.substr(at));
+        at = bytes.size();
+        return false;
+    }
+    if (m_head.empty()) {
+        line = without_cr(bytes.substr(at, length));
+    } else {
+        m_head.append(bytes.substr(at, length));
+        m_line.swap(m_head);
+        m_head.clear();
+        line = without_cr(m_line);
+    }
+    at = line_end + 1;
+    return true;
+}
+
+bool Http1ResponseReader::chunk_size_from(std::string_view line) {
+    std::uint64_t size = 0;
+    std::size_t digits = 0;
+    for (; digits < line.size() && hex_value(line[digits]) >= 0; ++digits) {
+        if (size >> 56 != 0) {
+            fail("a chunk size of the response is too large");
+            return false;
+        }
+        size = size * 16 + std::uint64_t(hex_value(line[digits]));
+    }
+    std::string_view after = line.substr(digits);
+    if (digits == 0 || !(after.empty() || after[0] == ';' || after[0] == ' ' || after[0] == '\t')) {
+        fail("'" + std::string(line.substr(0, 40)) + "' is not a chunk size");
+        return false;
+    }
+    m_length = size;
+    m_phase = size == 0 ? Phase::trailer : Phase::chunk_data;
+    return true;
+}
+
+bool Http1ResponseReader::hand_on(std::string_view piece, Http1ResponseSink& sink) {
+    if (piece.empty() || sink.on_body(piece)) {
+        return true;
+    }
+    m_stopped = true;
+    fail("the reader stopped the body");
+    return false;
+}
+
+Http1ResponseReader::Step Http1ResponseReader::end_of_input() {
+    switch (m_phase) {
+    case Phase::done:
+        return Step::done;
+    case Phase::failed:
+        return Step::failed;
+    case Phase::close_body:
+        m_phase = Phase::done;
+        return Step::done;
+    case Phase::head:
+        return fail(m_answer_bytes == 0 ? "the server closed the connection without an answer"
+                                        : "the connection closed inside the response head");
+    case Phase::fixed_body:
+        return fail("the connection closed " + std::to_string(m_length) +
+                    " bytes before the end of the body its Content-Length announced");
+    default:
+        return fail("the connection closed before the end of the chunked body");
+    }
+}
+
+Http1ResponseReader::Step Http1ResponseReader::fail(std::string message) {
+    m_phase = Phase::failed;
+    m_error = std::move(message);
+    return Step::failed;
+}
+
+} // namespace farm::net
