@@ -144,6 +144,8 @@ class StreamClient {
     // How many requests were sent on a handle that kept its set-up from the one before (only
     // the body set again: same endpoint, headers and timeouts); for tests and profiles.
     std::size_t setups_kept() const { return m_setups_kept; }
+    // How many requests went on the plain-HTTP path (the rest went through curl).
+    std::size_t plain_requests() const { return m_plain_requests; }
 
     // The loop's load since the last reset_loop_load(); end_busy_stretch() closes the stretch
     // running now (the caller's work since the last wait), so that a phase's last is counted.
@@ -189,6 +191,7 @@ class StreamClient {
     std::vector<std::unique_ptr<Transfer>> m_idle;
     TransferId m_next_id = 1;
     std::size_t m_setups_kept = 0;
+    std::size_t m_plain_requests = 0;
     bool m_inside_curl = false;
     LoopLoad m_loop;
     std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait

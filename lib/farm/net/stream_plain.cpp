@@ -49,6 +49,7 @@ void StreamClient::prepare_plain(Transfer& transfer, bool keeps_setup) {
 }
 
 void StreamClient::launch_plain(Transfer& transfer) {
+    ++m_plain_requests;
     transfer.reader.start(transfer.request.method == "HEAD");
     transfer.plain_sent = 0;
     transfer.plain_ended = false;
