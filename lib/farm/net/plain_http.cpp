@@ -180,6 +180,15 @@ int connect_result(const PlainConnection& connection) {
     if (getsockopt(connection.socket, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
         return errno;
     }
+    if (error == 0) {
+        // No error yet is not connected yet: a readiness event can be a closed socket's whose
+        // number this one took.
+        sockaddr_storage peer{};
+        socklen_t peer_length = sizeof peer;
+        if (getpeername(connection.socket, reinterpret_cast<sockaddr*>(&peer), &peer_length) != 0) {
+            return errno == ENOTCONN ? EINPROGRESS : errno;
+        }
+    }
     return error;
 }
 

@@ -61,7 +61,8 @@ struct PlainConnection {
 // `connection.connecting` says which) or the errno of a connection that failed at once.
 int start_connect(const PlainTarget& target, PlainConnection& connection);
 
-// The outcome of a connect that was under way, once its socket is writable: 0 or its errno.
+// The outcome of a connect that was under way, once its socket is writable: 0 (connected),
+// EINPROGRESS (not yet) or the errno it failed with.
 int connect_result(const PlainConnection& connection);
 
 } // namespace farm::net

@@ -154,7 +154,11 @@ void StreamClient::on_plain_ready(int socket, std::uint32_t events) {
         if ((events & EPOLLOUT) == 0 && !hang_up) {
             return;
         }
-        if (int error = connect_result(connection); error != 0) {
+        int error = connect_result(connection);
+        if (error == EINPROGRESS) {
+            return; // an event for an earlier socket of the same number
+        }
+        if (error != 0) {
             end_plain(*transfer, StreamFailure::connect,
                       "cannot reach " + peer_of(transfer->request) +
                           origin_for_messages(transfer->request.url) + ": " +
@@ -201,12 +205,16 @@ void StreamClient::read_plain(Transfer& transfer) {
         std::size_t used = 0;
         std::string_view bytes(m_read_buffer.get(), std::size_t(got));
         switch (transfer.reader.feed(bytes, transfer, used)) {
-        case Http1ResponseReader::Step::done:
-            // Bytes after the answer are the server's mistake: that connection is not kept.
+        case Http1ResponseReader::Step::done: {
+            // Bytes after the answer are the server's mistake, and an answer before the whole
+            // request went (a 413) leaves the rest unsent: that connection is not kept.
+            bool whole_request_sent =
+                transfer.plain_sent == transfer.plain_head.size() + transfer.request.body.size();
             release_connection(transfer, transfer.reader.keep_alive() && used == bytes.size() &&
-                                             !transfer.reader_stopped);
+                                             whole_request_sent && !transfer.reader_stopped);
             end_plain(transfer, StreamFailure::none, "");
             return;
+        }
         case Http1ResponseReader::Step::failed:
             retry_or_fail(transfer, transfer.reader.error());
             return;
