@@ -54,6 +54,35 @@ void for_each_token(std::string_view value, Each each) {
     }
 }
 
+// The first line of an answer, as quoted in an error: without its line end, 40 bytes at most,
+// anything unprintable as '?'.
+std::string quoted_start(std::string_view answer) {
+    std::string_view line = without_cr(answer.substr(0, answer.find('\n')));
+    std::string start(line.substr(0, 40));
+    for (char& c : start) {
+        c = (c < 0x20 || c > 0x7e) ? '?' : c;
+    }
+    return start;
+}
+
+std::string not_http_message(std::string_view answer) {
+    return "the answer is not an HTTP/1.x response (it starts with '" + quoted_start(answer) +
+           "': is it an https:// server, or another service on that port?)";
+}
+
+// Whether the first bytes of an answer may still begin "HTTP/".
+bool could_be_http(std::string_view start) {
+    std::size_t shown = std::min<std::size_t>(start.size(), 5);
+    return start.substr(0, shown) == std::string_view("HTTP/").substr(0, shown);
+}
+
+// Whether the first bytes of an answer already show that it is not HTTP/1.x, with enough of its
+// first line to quote the same way however the bytes were cut.
+bool plainly_not_http(std::string_view start) {
+    return !could_be_http(start) &&
+           (start.find('\n') != std::string_view::npos || start.size() > 40);
+}
+
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -150,7 +179,10 @@ Http1ResponseReader::Step Http1ResponseReader::read_head(std::string_view bytes,
                                                          Http1ResponseSink& sink,
                                                          std::size_t& used) {
     std::string_view head;
-    if (m_head.empty() && (used = head_end(bytes, 0)) != std::string_view::npos) {
+    std::size_t whole_head = m_head.empty() ? head_end(bytes, 0) : std::string_view::npos;
+    used = 0;
+    if (whole_head != std::string_view::npos) {
+        used = whole_head;
         head = bytes.substr(0, used); // the common case: the whole head in one piece
     } else {
         std::size_t before = m_head.size();
@@ -158,6 +190,9 @@ Http1ResponseReader::Step Http1ResponseReader::read_head(std::string_view bytes,
         m_head.append(bytes.substr(0, room));
         std::size_t end = head_end(m_head, m_head_scanned);
         if (end == std::string_view::npos) {
+            if (plainly_not_http(m_head)) {
+                return fail(not_http_message(m_head));
+            }
             if (bytes.size() >= room) {
                 return fail("the response head is over " + std::to_string(max_head_bytes / 1024) +
                             " KiB without its end");
@@ -189,6 +224,7 @@ Http1ResponseReader::Step Http1ResponseReader::read_head(std::string_view bytes,
 bool Http1ResponseReader::parse_head(std::string_view head) {
     std::size_t line_end = head.find('\n');
     if (!parse_status_line(without_cr(head.substr(0, line_end)))) {
+        fail(not_http_message(head)); // quoted from the head, as when it fails before its end
         return false;
     }
     while (line_end != std::string_view::npos && line_end + 1 < head.size()) {
@@ -207,20 +243,11 @@ bool Http1ResponseReader::parse_status_line(std::string_view line) {
                   line[8] == ' ' && is_digit(line[9]) && is_digit(line[10]) &&
                   is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
     if (!shaped) {
-        std::string start(line.substr(0, 40));
-        for (char& c : start) {
-            c = (c < 0x20 || c > 0x7e) ? '?' : c;
-        }
-        fail("the answer is not an HTTP/1.x response (it starts with '" + start + "')");
         return false;
     }
     m_minor_version = line[7] - '0';
     m_status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-    if (m_status < 100) {
-        fail("the status " + std::to_string(m_status) + " is not an HTTP status");
-        return false;
-    }
-    return true;
+    return m_status >= 100;
 }
 
 bool Http1ResponseReader::parse_header(std::string_view line) {
@@ -381,8 +408,13 @@ Http1ResponseReader::Step Http1ResponseReader::end_of_input() {
         m_phase = Phase::done;
         return Step::done;
     case Phase::head:
-        return fail(m_answer_bytes == 0 ? "the server closed the connection without an answer"
-                                        : "the connection closed inside the response head");
+        if (m_answer_bytes == 0) {
+            return fail("the server closed the connection without an answer");
+        }
+        if (!could_be_http(m_head)) {
+            return fail(not_http_message(m_head));
+        }
+        return fail("the connection closed inside the response head");
     case Phase::fixed_body:
         return fail("the connection closed " + std::to_string(m_length) +
                     " bytes before the end of the body its Content-Length announced");

@@ -151,11 +151,17 @@ TEST_CASE("net::Http1ResponseReader: chunked, HTTP/1.0 to the close, HEAD, inter
 }
 
 TEST_CASE("net::Http1ResponseReader: what a broken or hostile server sends is a named error") {
-    SUBCASE("not HTTP at all") {
-        Read result = read("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n");
-        CHECK(result.step == Step::failed);
-        CHECK(result.error.find("not an HTTP/1.x response") != std::string::npos);
-        CHECK(result.error.find("SSH-2.0") != std::string::npos);
+    SUBCASE("not HTTP at all, said as soon as its first line shows it") {
+        for (std::size_t piece : {0, 1, 7}) {
+            // An SSH server's banner: one line, then it waits for the client's.
+            Read result = read("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", piece, false);
+            CHECK(result.step == Step::failed);
+            CHECK(result.error.find("not an HTTP/1.x response (it starts with "
+                                    "'SSH-2.0-OpenSSH_9.2p1 Debian-2'") != std::string::npos);
+        }
+        // A TLS server's alert to a cleartext request, then its close.
+        Read tls = read(std::string("\x15\x03\x03\x00\x02\x02\x32", 7));
+        CHECK(tls.error.find("is it an https:// server") != std::string::npos);
     }
     SUBCASE("a head that never ends stops at the limit, not at the memory") {
         std::string endless = "HTTP/1.1 200 OK\r\n";
