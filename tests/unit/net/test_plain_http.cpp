@@ -35,25 +35,37 @@ HttpRequest request_to(const std::string& url) {
 // bytes (head and Content-Length body) as the client sent them.
 class CapturingServer {
   public:
-    CapturingServer() {
-        m_listener = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        REQUIRE(listen(m_listener, 16) == 0);
-        socklen_t length = sizeof address;
+    // On 127.0.0.1, or on [::1] (bound() is false where this machine has no IPv6 loopback).
+    explicit CapturingServer(bool ipv6 = false) : m_host(ipv6 ? "[::1]" : "127.0.0.1") {
+        m_listener = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+        sockaddr_storage address{};
+        socklen_t length = 0;
+        if (ipv6) {
+            auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
+            v6.sin6_family = AF_INET6;
+            v6.sin6_addr = in6addr_loopback;
+            length = sizeof v6;
+        } else {
+            auto& v4 = reinterpret_cast<sockaddr_in&>(address);
+            v4.sin_family = AF_INET;
+            v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            length = sizeof v4;
+        }
+        m_bound = bind(m_listener, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
+                  listen(m_listener, 16) == 0;
         getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length);
-        m_port = ntohs(address.sin_port);
+        m_port = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6&>(address).sin6_port
+                            : reinterpret_cast<sockaddr_in&>(address).sin_port);
         m_thread = std::thread([this] { serve(); });
     }
+    bool bound() const { return m_bound; }
     ~CapturingServer() {
         shutdown(m_listener, SHUT_RDWR);
         close(m_listener);
         m_thread.join();
     }
     std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(m_port) + path;
+        return "http://" + m_host + ":" + std::to_string(m_port) + path;
     }
     std::vector<std::string> requests() {
         std::lock_guard lock(m_mutex);
@@ -96,8 +108,10 @@ class CapturingServer {
         }
     }
 
+    std::string m_host;
     int m_listener = -1;
     int m_port = 0;
+    bool m_bound = false;
     std::thread m_thread;
     std::mutex m_mutex;
     std::vector<std::string> m_requests;
@@ -258,4 +272,23 @@ TEST_CASE("net::StreamClient: curl and the plain path end each request the same 
             CHECK(bodies[0] == bodies[1]); // cut streams end wherever the timing cut them
         }
     }
+}
+
+TEST_CASE("net::StreamClient: the plain path to an IPv6 address") {
+    CapturingServer server(true);
+    if (!server.bound()) {
+        MESSAGE("no IPv6 loopback on this machine: skipped");
+        return;
+    }
+    StreamClient client(4);
+    std::vector<StreamOutcome> outcomes =
+        run_one_by_one(client, {request_to(server.url("/v1/models")),
+                                request_to(server.url("/v1/models"))});
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[0].ok());
+    CHECK(outcomes[0].new_connection);
+    CHECK_FALSE(outcomes[1].new_connection);
+    CHECK(client.plain_requests() == 2);
+    REQUIRE(server.requests().size() == 2);
+    CHECK(server.requests()[0].find("Host: [::1]:") != std::string::npos);
 }
