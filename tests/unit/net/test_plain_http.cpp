@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,7 +37,10 @@ HttpRequest request_to(const std::string& url) {
 class CapturingServer {
   public:
     // On 127.0.0.1, or on [::1] (bound() is false where this machine has no IPv6 loopback).
-    explicit CapturingServer(bool ipv6 = false) : m_host(ipv6 ? "[::1]" : "127.0.0.1") {
+    // close_after_answer: each connection is closed right after its first answer, which says
+    // nothing of it (no Connection: close), as a server restarting or reaping idle connections.
+    explicit CapturingServer(bool ipv6 = false, bool close_after_answer = false)
+        : m_host(ipv6 ? "[::1]" : "127.0.0.1"), m_close_after_answer(close_after_answer) {
         m_listener = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
         sockaddr_storage address{};
         socklen_t length = 0;
@@ -97,6 +101,9 @@ class CapturingServer {
                     std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n";
                     reply += head ? "" : "ok"; // a HEAD answer has no body
                     send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+                    if (m_close_after_answer) {
+                        return;
+                    }
                     continue;
                 }
             }
@@ -109,6 +116,7 @@ class CapturingServer {
     }
 
     std::string m_host;
+    bool m_close_after_answer = false;
     int m_listener = -1;
     int m_port = 0;
     bool m_bound = false;
@@ -291,4 +299,36 @@ TEST_CASE("net::StreamClient: the plain path to an IPv6 address") {
     CHECK(client.plain_requests() == 2);
     REQUIRE(server.requests().size() == 2);
     CHECK(server.requests()[0].find("Host: [::1]:") != std::string::npos);
+}
+
+TEST_CASE("net::StreamClient: a request on a kept connection the server has closed goes again") {
+    // Each next request starts from the last one's on_done, before the client could see the
+    // server's close: it is sent on the dead connection, finds it closed before any answer, and
+    // goes once more on a new one (what curl does too).
+    for (StreamTransport transport :
+         {StreamTransport::curl_only, StreamTransport::plain_where_possible}) {
+        CapturingServer server(false, true);
+        StreamClient client(4, transport);
+        std::vector<StreamOutcome> outcomes;
+        std::function<void()> next = [&] {
+            StreamHandlers handlers;
+            handlers.on_done = [&](const StreamOutcome& outcome) {
+                outcomes.push_back(outcome);
+                if (outcomes.size() < 4) {
+                    next();
+                }
+            };
+            client.start(request_to(server.url("/v1/models")), {}, std::move(handlers));
+        };
+        next();
+        for (int turn = 0; turn < 100 && outcomes.size() < 4; ++turn) {
+            client.poll(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+        }
+        REQUIRE(outcomes.size() == 4);
+        for (const StreamOutcome& outcome : outcomes) {
+            CHECK(outcome.ok());
+            CHECK(outcome.new_connection);
+        }
+        CHECK(server.requests().size() == 4); // each answered once
+    }
 }
