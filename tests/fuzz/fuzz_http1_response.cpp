@@ -52,8 +52,8 @@ std::string read_all(const std::vector<std::string_view>& pieces, bool head_requ
         }
     }
     Reader::Step last = reader.end_of_input();
-    return recorder.events + (last == Reader::Step::failed ? "end failed: " + reader.error()
-                                                           : "end done");
+    return recorder.events +
+           (last == Reader::Step::failed ? "end failed: " + reader.error() : "end done");
 }
 
 } // namespace

@@ -30,6 +30,9 @@ std::vector<std::string> path_segments(std::string_view path);
 // names, environment keys).
 bool equals_ignoring_case(std::string_view a, std::string_view b);
 
+// `text` without the spaces, tabs and line ends at either end.
+std::string_view trim_blanks(std::string_view text);
+
 // "30 s", "0.25 s": a duration for a message, as number_text writes the number.
 std::string seconds_text(double seconds);
 

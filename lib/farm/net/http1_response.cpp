@@ -32,21 +32,12 @@ std::string_view without_cr(std::string_view line) {
     return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
 }
 
-std::string_view trimmed(std::string_view text) {
-    std::size_t first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    std::size_t last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
-
 // Calls `each` with every comma-separated token of a header value, trimmed.
 template <typename Each>
 void for_each_token(std::string_view value, Each each) {
     while (true) {
         std::size_t comma = value.find(',');
-        each(trimmed(value.substr(0, comma)));
+        each(core::trim_blanks(value.substr(0, comma)));
         if (comma == std::string_view::npos) {
             return;
         }
@@ -123,8 +114,8 @@ std::string_view Http1ResponseReader::http_version() const {
     return m_minor_version == 0 ? "1.0" : "1.1";
 }
 
-Http1ResponseReader::Step Http1ResponseReader::feed(std::string_view bytes,
-                                                    Http1ResponseSink& sink, std::size_t& used) {
+Http1ResponseReader::Step Http1ResponseReader::feed(std::string_view bytes, Http1ResponseSink& sink,
+                                                    std::size_t& used) {
     used = 0;
     m_answer_bytes += bytes.size();
     while (true) {
@@ -175,9 +166,8 @@ Http1ResponseReader::Step Http1ResponseReader::feed(std::string_view bytes,
     }
 }
 
-Http1ResponseReader::Step Http1ResponseReader::read_head(std::string_view bytes,
-                                                         Http1ResponseSink& sink,
-                                                         std::size_t& used) {
+Http1ResponseReader::Step
+Http1ResponseReader::read_head(std::string_view bytes, Http1ResponseSink& sink, std::size_t& used) {
     std::string_view head;
     std::size_t whole_head = m_head.empty() ? head_end(bytes, 0) : std::string_view::npos;
     used = 0;
@@ -240,8 +230,8 @@ bool Http1ResponseReader::parse_head(std::string_view head) {
 bool Http1ResponseReader::parse_status_line(std::string_view line) {
     // HTTP/1.x SP 3DIGIT [SP reason]
     bool shaped = line.size() >= 12 && line.starts_with("HTTP/1.") && is_digit(line[7]) &&
-                  line[8] == ' ' && is_digit(line[9]) && is_digit(line[10]) &&
-                  is_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
+                  line[8] == ' ' && is_digit(line[9]) && is_digit(line[10]) && is_digit(line[11]) &&
+                  (line.size() == 12 || line[12] == ' ');
     if (!shaped) {
         return false;
     }
@@ -256,7 +246,7 @@ bool Http1ResponseReader::parse_header(std::string_view line) {
         return true; // not a field farm reads (a folded line, or no field at all)
     }
     std::string_view name = line.substr(0, colon);
-    std::string_view value = trimmed(line.substr(colon + 1));
+    std::string_view value = core::trim_blanks(line.substr(colon + 1));
     if (core::equals_ignoring_case(name, "Transfer-Encoding")) {
         // The last coding says how the body ends: chunked, or (anything else) at the close.
         std::string_view last;
@@ -308,8 +298,7 @@ Http1ResponseReader::Step Http1ResponseReader::read_chunked(std::string_view byt
     used = 0;
     while (used < bytes.size()) {
         if (m_phase == Phase::chunk_data) {
-            std::size_t take =
-                std::size_t(std::min<std::uint64_t>(m_length, bytes.size() - used));
+            std::size_t take = std::size_t(std::min<std::uint64_t>(m_length, bytes.size() - used));
             if (!hand_on(bytes.substr(used, take), sink)) {
                 return Step::failed;
             }

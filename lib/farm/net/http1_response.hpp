@@ -53,13 +53,22 @@ class Http1ResponseReader {
     int status() const { return m_status; }
     std::string_view http_version() const; // "1.1", "1.0"; "" before a status line
     bool keep_alive() const { return m_keep_alive; }
-    bool stopped() const { return m_stopped; } // the sink refused a piece
+    bool stopped() const { return m_stopped; }                 // the sink refused a piece
     bool started_answer() const { return m_answer_bytes > 0; } // any byte of a response came
     const std::string& error() const { return m_error; }
 
   private:
-    enum class Phase { head, fixed_body, close_body, chunk_size, chunk_data, chunk_end, trailer,
-                       done, failed };
+    enum class Phase {
+        head,
+        fixed_body,
+        close_body,
+        chunk_size,
+        chunk_data,
+        chunk_end,
+        trailer,
+        done,
+        failed
+    };
     Step read_head(std::string_view bytes, Http1ResponseSink& sink, std::size_t& used);
     bool parse_head(std::string_view head);
     bool parse_status_line(std::string_view line);
@@ -73,7 +82,7 @@ class Http1ResponseReader {
 
     Phase m_phase = Phase::head;
     bool m_head_request = false;
-    std::string m_head;            // a head (or a line) cut between pieces
+    std::string m_head;             // a head (or a line) cut between pieces
     std::size_t m_head_scanned = 0; // how much of m_head is known not to end the head
     std::string m_line;             // a chunk-size or trailer line put together from m_head
     int m_status = 0;

@@ -20,15 +20,6 @@ namespace farm::net {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    const char* blanks = " \t\r\n";
-    std::size_t first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
-}
-
 // "https://user:pw@host:8080/a?b" -> where the host part starts and ends (after the credentials).
 std::pair<std::size_t, std::size_t> authority_bounds(std::string_view url) {
     std::size_t scheme_end = url.find("://");
@@ -106,8 +97,8 @@ class Transfer {
                 // A new status line: what came before was a 100 Continue or a proxy's answer.
                 headers.clear();
             } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
-                headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                     std::string(trim(line.substr(colon + 1))));
+                headers.emplace_back(std::string(core::trim_blanks(line.substr(0, colon))),
+                                     std::string(core::trim_blanks(line.substr(colon + 1))));
             }
         } catch (const std::bad_alloc&) {
             return 0;
@@ -117,7 +108,7 @@ class Transfer {
 
     [[noreturn]] void throw_for(CURLcode code) const {
         std::string detail = m_error[0] != '\0' ? std::string(m_error) : curl().easy_strerror(code);
-        detail = core::redact_secrets(std::string(trim(detail)));
+        detail = core::redact_secrets(std::string(core::trim_blanks(detail)));
         std::string peer = m_request.peer_name.empty() ? "" : m_request.peer_name + " at ";
         std::string url = url_for_messages(m_request.url);
 

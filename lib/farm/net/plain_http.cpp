@@ -38,8 +38,8 @@ bool sendable_path(std::string_view path) {
     }
     std::string_view before_query = path.substr(0, path.find('?'));
     return before_query.find("/./") == std::string_view::npos &&
-           before_query.find("/../") == std::string_view::npos &&
-           !before_query.ends_with("/.") && !before_query.ends_with("/..");
+           before_query.find("/../") == std::string_view::npos && !before_query.ends_with("/.") &&
+           !before_query.ends_with("/..");
 }
 
 // "8000" -> 8000; 0 for anything that is not a port number.
@@ -100,20 +100,23 @@ std::optional<PlainTarget> plain_target_of(const HttpRequest& request) {
     if (authority.find('@') != std::string_view::npos) {
         return std::nullopt; // credentials: curl sends them as Basic authentication
     }
-    std::size_t port_colon = authority.find(':', authority.starts_with('[') ? authority.find(']')
-                                                                              : 0);
+    std::size_t port_colon =
+        authority.find(':', authority.starts_with('[') ? authority.find(']') : 0);
     std::string_view host = authority.substr(0, port_colon);
-    int port = port_colon == std::string_view::npos ? 80 : port_number(authority.substr(port_colon + 1));
+    int port =
+        port_colon == std::string_view::npos ? 80 : port_number(authority.substr(port_colon + 1));
     PlainTarget target;
     if (port == 0 || !address_of(host, port, target)) {
         return std::nullopt;
     }
-    std::string_view path = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+    std::string_view path =
+        authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
     path = path.substr(0, path.find('#'));
     if (!sendable_path(path)) {
         return std::nullopt;
     }
-    target.path = path.empty() || path.starts_with('?') ? "/" + std::string(path) : std::string(path);
+    target.path =
+        path.empty() || path.starts_with('?') ? "/" + std::string(path) : std::string(path);
     target.origin = std::string(host) + ":" + std::to_string(port);
     target.host = port == 80 ? std::string(host) : target.origin;
     return target;

@@ -246,8 +246,7 @@ SteadyTime StreamClient::next_wake(SteadyTime until) const {
     for (const std::unique_ptr<Transfer>& transfer : m_running) {
         const Transfer& t = *transfer;
         for (const std::optional<SteadyTime>& deadline :
-             {t.outcome.first_byte ? std::nullopt : t.first_byte_deadline,
-              t.first_content_deadline,
+             {t.outcome.first_byte ? std::nullopt : t.first_byte_deadline, t.first_content_deadline,
               t.plain && t.connection && t.connection->connecting ? t.connect_deadline
                                                                   : std::nullopt,
               t.plain ? t.total_deadline : std::nullopt}) {
@@ -279,12 +278,12 @@ std::size_t StreamClient::collect_finished() {
 // the plain path also the connect and total timeouts, which curl keeps for its own transfers.
 // Asked for every running transfer on every turn of the loop: the message (whose URL costs a
 // redaction pass) is only built for a wait that did expire.
-std::optional<StreamClient::Expiry> StreamClient::expired_wait(Transfer& transfer,
-                                                               SteadyTime now) {
+std::optional<StreamClient::Expiry> StreamClient::expired_wait(Transfer& transfer, SteadyTime now) {
     if (transfer.plain_ended) {
         return std::nullopt; // ended already, completed at the next turn
     }
-    std::string peer = transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
+    std::string peer =
+        transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
     bool connecting = transfer.plain && (!transfer.connection || transfer.connection->connecting);
     if (transfer.plain && connecting &&
         ((transfer.connect_deadline && now >= *transfer.connect_deadline) ||
@@ -292,10 +291,9 @@ std::optional<StreamClient::Expiry> StreamClient::expired_wait(Transfer& transfe
         double limit = transfer.connect_deadline && now >= *transfer.connect_deadline
                            ? transfer.request.connect_timeout_s
                            : transfer.request.total_timeout_s;
-        return Expiry{StreamFailure::connect, "cannot reach " + peer +
-                                                  origin_for_messages(transfer.request.url) +
-                                                  ": no connection within " +
-                                                  core::seconds_text(limit)};
+        return Expiry{StreamFailure::connect,
+                      "cannot reach " + peer + origin_for_messages(transfer.request.url) +
+                          ": no connection within " + core::seconds_text(limit)};
     }
     if (transfer.plain && transfer.total_deadline && now >= *transfer.total_deadline) {
         return Expiry{StreamFailure::timeout,

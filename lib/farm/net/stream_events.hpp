@@ -66,9 +66,9 @@ class StreamEvents {
     int m_epoll = -1;
     int m_wake_fd = -1; // the wake-up descriptor in the epoll set, -1 for none
     std::optional<SteadyTime> m_timer;
-    std::vector<std::pair<curl_socket_t, int>> m_ready; // socket, CURL_CSELECT_* flags
+    std::vector<std::pair<curl_socket_t, int>> m_ready;     // socket, CURL_CSELECT_* flags
     std::vector<std::pair<int, std::uint32_t>> m_own_ready; // socket, EPOLL* events
-    std::vector<SocketState> m_sockets;                 // by socket number
+    std::vector<SocketState> m_sockets;                     // by socket number
 };
 
 } // namespace farm::net

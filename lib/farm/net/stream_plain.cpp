@@ -161,8 +161,7 @@ void StreamClient::on_plain_ready(int socket, std::uint32_t events) {
         if (error != 0) {
             end_plain(*transfer, StreamFailure::connect,
                       "cannot reach " + peer_of(transfer->request) +
-                          origin_for_messages(transfer->request.url) + ": " +
-                          std::strerror(error));
+                          origin_for_messages(transfer->request.url) + ": " + std::strerror(error));
             return;
         }
         connection.connecting = false;
@@ -276,10 +275,9 @@ void StreamClient::plain_connection_facts(Transfer& transfer) {
         !transfer.reused_connection && transfer.connected_at.has_value();
     transfer.outcome.connect_ms.reset();
     if (transfer.outcome.new_connection) {
-        transfer.outcome.connect_ms =
-            std::chrono::duration<double, std::milli>(*transfer.connected_at -
-                                                      transfer.outcome.sent)
-                .count();
+        transfer.outcome.connect_ms = std::chrono::duration<double, std::milli>(
+                                          *transfer.connected_at - transfer.outcome.sent)
+                                          .count();
     }
     transfer.outcome.http_version = std::string(transfer.reader.http_version());
 }

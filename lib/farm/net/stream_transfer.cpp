@@ -92,8 +92,8 @@ std::size_t StreamClient::Transfer::header_from_curl(char* data, std::size_t siz
     return length;
 }
 
-std::size_t StreamClient::Transfer::body_from_curl(char* data, std::size_t size,
-                                                   std::size_t count, void* self) {
+std::size_t StreamClient::Transfer::body_from_curl(char* data, std::size_t size, std::size_t count,
+                                                   void* self) {
     Transfer& transfer = *static_cast<Transfer*>(self);
     std::size_t length = size * count;
     return transfer.take_body(std::string_view(data, length), std::chrono::steady_clock::now())

@@ -96,3 +96,10 @@ TEST_CASE("core::excerpt makes one printable line of outside text") {
     CHECK(farm::core::excerpt("abcdefgh", 4) == "abcd...");
     CHECK(farm::core::excerpt("\xF0\x9F\x8C\xB1x", 1) == "\xF0\x9F\x8C\xB1...");
 }
+
+TEST_CASE("core::trim_blanks") {
+    CHECK(farm::core::trim_blanks(" \t keep-alive \r\n") == "keep-alive");
+    CHECK(farm::core::trim_blanks("a b") == "a b");
+    CHECK(farm::core::trim_blanks(" \t\r\n").empty());
+    CHECK(farm::core::trim_blanks("").empty());
+}

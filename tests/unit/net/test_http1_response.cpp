@@ -139,10 +139,11 @@ TEST_CASE("net::Http1ResponseReader: chunked, HTTP/1.0 to the close, HEAD, inter
         }
     }
     SUBCASE("204 and 304 have no body; Connection decides keeping") {
-        Read result = read("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"
-                           "HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n"
-                           "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok",
-                           0, false);
+        Read result =
+            read("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"
+                 "HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n"
+                 "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok",
+                 0, false);
         REQUIRE(result.answers.size() == 3);
         CHECK(result.answers[0].body.empty());
         CHECK(result.kept == std::vector<bool>{true, false, true});
@@ -174,12 +175,13 @@ TEST_CASE("net::Http1ResponseReader: what a broken or hostile server sends is a 
     }
     SUBCASE("chunk sizes") {
         for (const char* bad : {"zz\r\n", "ffffffffffffffffff\r\n", "5 x\r\nhello\r\n"}) {
-            Read result = read(std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") +
-                               bad);
+            Read result =
+                read(std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") + bad);
             CHECK(result.step == Step::failed);
         }
         Read long_line = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;" +
-                              std::string(20000, 'e'), 1000);
+                                  std::string(20000, 'e'),
+                              1000);
         CHECK(long_line.step == Step::failed);
         CHECK(long_line.error.find("over 8192 bytes") != std::string::npos);
         Read overlong = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n");

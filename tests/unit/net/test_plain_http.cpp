@@ -91,8 +91,8 @@ class CapturingServer {
             std::size_t head_end = bytes.find("\r\n\r\n");
             if (head_end != std::string::npos) {
                 std::size_t length_at = bytes.find("Content-Length: ");
-                std::size_t body = length_at < head_end ? std::stoul(bytes.substr(length_at + 16))
-                                                         : 0;
+                std::size_t body =
+                    length_at < head_end ? std::stoul(bytes.substr(length_at + 16)) : 0;
                 if (bytes.size() >= head_end + 4 + body) {
                     std::lock_guard lock(m_mutex);
                     m_requests.push_back(bytes.substr(0, head_end + 4 + body));
@@ -153,10 +153,11 @@ TEST_CASE("net::plain_target_of: plain http:// to an IP address, nothing curl mu
     target = plain_target_of(request_to("http://10.1.2.3:80/"));
     REQUIRE(target);
     CHECK(target->host == "10.1.2.3"); // the default port is left out, as curl does
-    for (const char* url : {"https://127.0.0.1:8000/", "http://localhost:8000/",
-                            "http://user:pw@127.0.0.1/", "http://127.0.0.1:99999/",
-                            "http://127.0.0.1:/", "http://127.1/", "http://[fe80::1%25eth0]/",
-                            "http://127.0.0.1/a b", "http://127.0.0.1/a/../b", "ftp://127.0.0.1/"}) {
+    for (const char* url :
+         {"https://127.0.0.1:8000/", "http://localhost:8000/", "http://user:pw@127.0.0.1/",
+          "http://127.0.0.1:99999/", "http://127.0.0.1:/", "http://127.1/",
+          "http://[fe80::1%25eth0]/", "http://127.0.0.1/a b", "http://127.0.0.1/a/../b",
+          "ftp://127.0.0.1/"}) {
         CAPTURE(url);
         CHECK_FALSE(plain_target_of(request_to(url)));
     }
@@ -246,7 +247,10 @@ TEST_CASE("net::StreamClient: curl and the plain path end each request the same 
         {{"--chunks", "3"}, 10, StreamFailure::none, 200, ""},
         {{"--fault", "http-500"}, 10, StreamFailure::http_status, 500, "HTTP 500 from http://"},
         {{"--fault", "http-429"}, 10, StreamFailure::http_status, 429, "HTTP 429 from http://"},
-        {{"--fault", "close-mid-stream", "--chunks", "4"}, 10, StreamFailure::incomplete, 200,
+        {{"--fault", "close-mid-stream", "--chunks", "4"},
+         10,
+         StreamFailure::incomplete,
+         200,
          "the answer from http://"},
         {{"--fault", "stall"}, 0.3, StreamFailure::timeout, 200, "no complete answer from http://"},
         {{"--fault", "huge-line"}, 10, StreamFailure::none, 200, ""},
@@ -289,9 +293,8 @@ TEST_CASE("net::StreamClient: the plain path to an IPv6 address") {
         return;
     }
     StreamClient client(4);
-    std::vector<StreamOutcome> outcomes =
-        run_one_by_one(client, {request_to(server.url("/v1/models")),
-                                request_to(server.url("/v1/models"))});
+    std::vector<StreamOutcome> outcomes = run_one_by_one(
+        client, {request_to(server.url("/v1/models")), request_to(server.url("/v1/models"))});
     REQUIRE(outcomes.size() == 2);
     CHECK(outcomes[0].ok());
     CHECK(outcomes[0].new_connection);
