@@ -171,7 +171,7 @@ Http1ResponseReader::read_head(std::string_view bytes, Http1ResponseSink& sink, 
     std::string_view head;
     std::size_t whole_head = m_head.empty() ? head_end(bytes, 0) : std::string_view::npos;
     used = 0;
-    if (whole_head != std::string_view::npos) {
+    if (whole_head != std::string_view::npos && whole_head <= max_head_bytes) {
         used = whole_head;
         head = bytes.substr(0, used); // the common case: the whole head in one piece
     } else {

@@ -171,7 +171,9 @@ void StreamClient::on_plain_ready(int socket, std::uint32_t events) {
     if (transfer->plain_sent < total && ((events & EPOLLOUT) != 0 || hang_up)) {
         send_plain(*transfer);
     }
-    if (!transfer->plain_ended && ((events & EPOLLIN) != 0 || hang_up)) {
+    // Not after a send that ended the request or moved it to a new connection still under way.
+    if (!transfer->plain_ended && !transfer->connection->connecting &&
+        ((events & EPOLLIN) != 0 || hang_up)) {
         read_plain(*transfer);
     }
 }
