@@ -28,10 +28,6 @@ std::size_t head_end(std::string_view text, std::size_t from) {
     return std::string_view::npos;
 }
 
-std::string_view without_cr(std::string_view line) {
-    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
-}
-
 // Calls `each` with every comma-separated token of a header value, trimmed.
 template <typename Each>
 void for_each_token(std::string_view value, Each each) {
@@ -48,7 +44,7 @@ void for_each_token(std::string_view value, Each each) {
 // The first line of an answer, as quoted in an error: without its line end, 40 bytes at most,
 // anything unprintable as '?'.
 std::string quoted_start(std::string_view answer) {
-    std::string_view line = without_cr(answer.substr(0, answer.find('\n')));
+    std::string_view line = Http1ResponseReader::without_cr(answer.substr(0, answer.find('\n')));
     std::string start(line.substr(0, 40));
     for (char& c : start) {
         c = (c < 0x20 || c > 0x7e) ? '?' : c;
@@ -78,15 +74,11 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
-int hex_value(char c) {
-    if (is_digit(c)) {
-        return c - '0';
-    }
-    char lower = char(c | 0x20);
-    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
-}
-
 } // namespace
+
+std::string_view Http1ResponseReader::without_cr(std::string_view line) {
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+}
 
 void Http1ResponseReader::start(bool head_request) {
     m_phase = Phase::head;
@@ -290,92 +282,6 @@ void Http1ResponseReader::begin_body(Http1ResponseSink& sink) {
         m_phase = m_length > 0 ? Phase::fixed_body : Phase::done;
     }
     sink.on_head(m_status);
-}
-
-Http1ResponseReader::Step Http1ResponseReader::read_chunked(std::string_view bytes,
-                                                            Http1ResponseSink& sink,
-                                                            std::size_t& used) {
-    used = 0;
-    while (used < bytes.size()) {
-        if (m_phase == Phase::chunk_data) {
-            std::size_t take = std::size_t(std::min<std::uint64_t>(m_length, bytes.size() - used));
-            if (!hand_on(bytes.substr(used, take), sink)) {
-                return Step::failed;
-            }
-            used += take;
-            m_length -= take;
-            if (m_length == 0) {
-                m_phase = Phase::chunk_end;
-            }
-            continue;
-        }
-        std::string_view line;
-        if (!take_line(bytes, used, line)) {
-            return m_phase == Phase::failed ? Step::failed : Step::need_more;
-        }
-        if (m_phase == Phase::chunk_size) {
-            if (!chunk_size_from(line)) {
-                return Step::failed;
-            }
-        } else if (m_phase == Phase::chunk_end) {
-            if (!line.empty()) {
-                return fail("a chunk of the response's body is longer than its size line says");
-            }
-            m_phase = Phase::chunk_size;
-        } else if (line.empty()) { // the blank line after the trailer fields
-            m_phase = Phase::done;
-            return Step::done;
-        }
-    }
-    return Step::need_more;
-}
-
-// One line from `bytes` at `at` (moved past it), without its CR LF; a line cut between pieces is
-// kept in m_head until its end comes. False: no whole line yet, or (phase failed) one too long.
-bool Http1ResponseReader::take_line(std::string_view bytes, std::size_t& at,
-                                    std::string_view& line) {
-    std::size_t line_end = bytes.find('\n', at);
-    std::size_t length = (line_end == std::string_view::npos ? bytes.size() : line_end) - at;
-    if (m_head.size() + length > max_line_bytes) {
-        fail("a chunk-size or trailer line of the response is over " +
-             std::to_string(max_line_bytes) + " bytes");
-        return false;
-    }
-    if (line_end == std::string_view::npos) {
-        m_head.append(bytes.substr(at));
-        at = bytes.size();
-        return false;
-    }
-    if (m_head.empty()) {
-        line = without_cr(bytes.substr(at, length));
-    } else {
-        m_head.append(bytes.substr(at, length));
-        m_line.swap(m_head);
-        m_head.clear();
-        line = without_cr(m_line);
-    }
-    at = line_end + 1;
-    return true;
-}
-
-bool Http1ResponseReader::chunk_size_from(std::string_view line) {
-    std::uint64_t size = 0;
-    std::size_t digits = 0;
-    for (; digits < line.size() && hex_value(line[digits]) >= 0; ++digits) {
-        if (size >> 56 != 0) {
-            fail("a chunk size of the response is too large");
-            return false;
-        }
-        size = size * 16 + std::uint64_t(hex_value(line[digits]));
-    }
-    std::string_view after = line.substr(digits);
-    if (digits == 0 || !(after.empty() || after[0] == ';' || after[0] == ' ' || after[0] == '\t')) {
-        fail("'" + std::string(line.substr(0, 40)) + "' is not a chunk size");
-        return false;
-    }
-    m_length = size;
-    m_phase = size == 0 ? Phase::trailer : Phase::chunk_data;
-    return true;
 }
 
 bool Http1ResponseReader::hand_on(std::string_view piece, Http1ResponseSink& sink) {
