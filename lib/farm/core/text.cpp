@@ -104,6 +104,10 @@ std::vector<std::string> path_segments(std::string_view path) {
     return parts;
 }
 
+std::string_view without_trailing_cr(std::string_view line) {
+    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
+}
+
 std::string_view trim_blanks(std::string_view text) {
     const char* blanks = " \t\r\n";
     std::size_t first = text.find_first_not_of(blanks);

@@ -33,6 +33,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 // `text` without the spaces, tabs and line ends at either end.
 std::string_view trim_blanks(std::string_view text);
 
+// A line without the CR of its CR LF (the LF is cut off already); other lines as they are.
+std::string_view without_trailing_cr(std::string_view line);
+
 // "30 s", "0.25 s": a duration for a message, as number_text writes the number.
 std::string seconds_text(double seconds);
 

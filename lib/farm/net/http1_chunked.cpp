@@ -3,6 +3,8 @@
 // blank line; a line cut between pieces is kept until its end comes, up to max_line_bytes.
 #include "farm/net/http1_response.hpp"
 
+#include "farm/core/text.hpp"
+
 #include <algorithm>
 
 namespace farm::net {
@@ -74,12 +76,12 @@ bool Http1ResponseReader::take_line(std::string_view bytes, std::size_t& at,
         return false;
     }
     if (m_head.empty()) {
-        line = without_cr(bytes.substr(at, length));
+        line = core::without_trailing_cr(bytes.substr(at, length));
     } else {
         m_head.append(bytes.substr(at, length));
         m_line.swap(m_head);
         m_head.clear();
-        line = without_cr(m_line);
+        line = core::without_trailing_cr(m_line);
     }
     at = line_end + 1;
     return true;

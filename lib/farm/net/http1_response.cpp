@@ -44,7 +44,7 @@ void for_each_token(std::string_view value, Each each) {
 // The first line of an answer, as quoted in an error: without its line end, 40 bytes at most,
 // anything unprintable as '?'.
 std::string quoted_start(std::string_view answer) {
-    std::string_view line = Http1ResponseReader::without_cr(answer.substr(0, answer.find('\n')));
+    std::string_view line = core::without_trailing_cr(answer.substr(0, answer.find('\n')));
     std::string start(line.substr(0, 40));
     for (char& c : start) {
         c = (c < 0x20 || c > 0x7e) ? '?' : c;
@@ -75,10 +75,6 @@ bool is_digit(char c) {
 }
 
 } // namespace
-
-std::string_view Http1ResponseReader::without_cr(std::string_view line) {
-    return line.ends_with('\r') ? line.substr(0, line.size() - 1) : line;
-}
 
 void Http1ResponseReader::start(bool head_request) {
     m_phase = Phase::head;
@@ -205,14 +201,14 @@ Http1ResponseReader::read_head(std::string_view bytes, Http1ResponseSink& sink, 
 
 bool Http1ResponseReader::parse_head(std::string_view head) {
     std::size_t line_end = head.find('\n');
-    if (!parse_status_line(without_cr(head.substr(0, line_end)))) {
+    if (!parse_status_line(core::without_trailing_cr(head.substr(0, line_end)))) {
         fail(not_http_message(head)); // quoted from the head, as when it fails before its end
         return false;
     }
     while (line_end != std::string_view::npos && line_end + 1 < head.size()) {
         std::size_t start = line_end + 1;
         line_end = head.find('\n', start);
-        if (!parse_header(without_cr(head.substr(start, line_end - start)))) {
+        if (!parse_header(core::without_trailing_cr(head.substr(start, line_end - start)))) {
             return false;
         }
     }

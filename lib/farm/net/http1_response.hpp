@@ -57,10 +57,6 @@ class Http1ResponseReader {
     bool started_answer() const { return m_answer_bytes > 0; } // any byte of a response came
     const std::string& error() const { return m_error; }
 
-    // A line without the CR of its CR LF (the LF is gone already), as both files of the reader
-    // cut lines.
-    static std::string_view without_cr(std::string_view line);
-
   private:
     enum class Phase {
         head,

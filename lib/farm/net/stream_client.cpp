@@ -63,21 +63,23 @@ StreamClient::~StreamClient() {
 
 TransferId StreamClient::start(const HttpRequest& request, StreamTimeouts timeouts,
                                StreamHandlers handlers) {
-    if (m_inside_curl) {
+    if (m_inside_handlers) {
         throw std::logic_error("StreamClient::start called from on_headers or on_body");
     }
     check_request(request);
     std::unique_ptr<Transfer> transfer = take_transfer();
-    std::optional<PlainTarget> target;
-    if (m_transport == StreamTransport::plain_where_possible) {
-        target = plain_target_of(request);
+    // A transfer set up for the same endpoint needs only its new body (easy_setup.hpp), and its
+    // path (plain or curl) was chosen for that endpoint already: a load does not look again.
+    bool keeps_setup = (transfer->configured || transfer->plain_configured) &&
+                       same_except_body(transfer->request, request);
+    if (!keeps_setup) {
+        transfer->plain.reset();
+        if (m_transport == StreamTransport::plain_where_possible) {
+            transfer->plain = plain_target_of(request);
+        }
     }
-    // A transfer set up for the same endpoint needs only its new body (easy_setup.hpp).
-    bool same_setup = same_except_body(transfer->request, request);
-    bool keeps_setup = same_setup && (target ? transfer->plain_configured : transfer->configured);
     copy_request(*transfer, request, timeouts);
     transfer->handlers = std::move(handlers);
-    transfer->plain = std::move(target);
     try {
         // The other path's set-up no longer matches `request`: it is made again when needed.
         (transfer->plain ? transfer->configured : transfer->plain_configured) = false;
@@ -210,10 +212,10 @@ void StreamClient::end_busy_stretch() {
 std::size_t StreamClient::poll(SteadyTime until, int wake_fd) {
     std::size_t ended = 0;
     while (true) {
-        m_inside_curl = true;
+        m_inside_handlers = true;
         m_events->run(std::chrono::steady_clock::now());
         run_plain_ready();
-        m_inside_curl = false;
+        m_inside_handlers = false;
         ended += collect_finished();
         ended += complete_plain_ended();
         SteadyTime now = std::chrono::steady_clock::now();
@@ -282,7 +284,7 @@ void StreamClient::complete(Transfer& transfer) {
 }
 
 bool StreamClient::cancel(TransferId id, StreamFailure why, const std::string& message) {
-    if (m_inside_curl) {
+    if (m_inside_handlers) {
         throw std::logic_error("StreamClient::cancel called from on_headers or on_body");
     }
     for (const std::unique_ptr<Transfer>& transfer : m_running) {

@@ -22,8 +22,8 @@
 //   spoken recorded in each outcome.
 // - A plain http:// request to an IP address that no proxy applies to goes over farm's own
 //   HTTP/1.1 connections (plain_http.hpp: libcurl's own work per request was most of farm's CPU
-//   against a fast server), everything else through curl; both give the same outcomes, and the
-//   same bytes reach the server.
+//   against a fast server), everything else through curl; both end a request with the same
+//   failure class (the wording of a connect error differs), and the same bytes reach the server.
 // - Not thread-safe: one thread drives a client. on_headers and on_body run inside curl and must
 //   not call start() or cancel() (on_body returns false to stop its own transfer); on_done may.
 #pragma once
@@ -192,7 +192,8 @@ class StreamClient {
     TransferId m_next_id = 1;
     std::size_t m_setups_kept = 0;
     std::size_t m_plain_requests = 0;
-    bool m_inside_curl = false;
+    bool m_inside_handlers =
+        false; // on_headers and on_body are running (curl's or the plain path's)
     LoopLoad m_loop;
     std::optional<SteadyTime> m_busy_since; // when the thread last woke from a wait
 

@@ -28,10 +28,6 @@ namespace {
 
 constexpr std::size_t read_buffer_bytes = 64 * 1024;
 
-std::string peer_of(const HttpRequest& request) {
-    return request.peer_name.empty() ? "" : request.peer_name + " at ";
-}
-
 } // namespace
 
 void StreamClient::prepare_plain(Transfer& transfer, bool keeps_setup) {
@@ -74,7 +70,7 @@ void StreamClient::connect_plain(Transfer& transfer) {
     auto connection = std::make_unique<PlainConnection>();
     if (int error = start_connect(*transfer.plain, *connection); error != 0) {
         end_plain(transfer, StreamFailure::connect,
-                  "cannot reach " + peer_of(transfer.request) +
+                  "cannot reach " + transfer.peer_for_messages() +
                       origin_for_messages(transfer.request.url) + ": " + std::strerror(error));
         return;
     }
@@ -160,7 +156,7 @@ void StreamClient::on_plain_ready(int socket, std::uint32_t events) {
         }
         if (error != 0) {
             end_plain(*transfer, StreamFailure::connect,
-                      "cannot reach " + peer_of(transfer->request) +
+                      "cannot reach " + transfer->peer_for_messages() +
                           origin_for_messages(transfer->request.url) + ": " + std::strerror(error));
             return;
         }
@@ -241,14 +237,14 @@ void StreamClient::retry_or_fail(Transfer& transfer, const std::string& detail) 
         return;
     }
     end_plain(transfer, StreamFailure::incomplete,
-              "the answer from " + peer_of(transfer.request) +
+              "the answer from " + transfer.peer_for_messages() +
                   url_for_messages(transfer.request.url) + " broke off: " + detail);
 }
 
 void StreamClient::end_plain(Transfer& transfer, StreamFailure failure, std::string message) {
     if (transfer.reader_stopped) {
         failure = StreamFailure::stream_error;
-        message = "the reader stopped the answer from " + peer_of(transfer.request) +
+        message = "the reader stopped the answer from " + transfer.peer_for_messages() +
                   url_for_messages(transfer.request.url);
     }
     transfer.outcome.failure = failure;

@@ -149,7 +149,7 @@ void StreamClient::Transfer::classify(int curl_code) {
         return;
     }
     std::string url = url_for_messages(request.url);
-    std::string peer = request.peer_name.empty() ? "" : request.peer_name + " at ";
+    std::string peer = peer_for_messages();
     std::string detail = error[0] != '\0' ? std::string(error) : curl().easy_strerror(code);
     detail = core::redact_secrets(one_line(detail));
     curl_off_t connected_after_us = 0;
@@ -209,11 +209,15 @@ void StreamClient::Transfer::classify(int curl_code) {
     }
 }
 
+std::string StreamClient::Transfer::peer_for_messages() const {
+    return request.peer_name.empty() ? "" : request.peer_name + " at ";
+}
+
 void StreamClient::Transfer::classify_status() {
     if (outcome.status >= 200 && outcome.status < 300) {
         return;
     }
-    std::string peer = request.peer_name.empty() ? "" : request.peer_name + " at ";
+    std::string peer = peer_for_messages();
     outcome.failure = StreamFailure::http_status;
     outcome.message =
         "HTTP " + std::to_string(outcome.status) + " from " + peer + url_for_messages(request.url);

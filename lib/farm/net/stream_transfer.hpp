@@ -68,6 +68,9 @@ struct StreamClient::Transfer final : Http1ResponseSink {
     bool take_head();
     bool take_body(std::string_view piece, SteadyTime at);
 
+    // "openai at " for a request with a peer name, "" without: how messages name the server.
+    std::string peer_for_messages() const;
+
     // The outcome's failure and message from curl's result code.
     void classify(int curl_code);
     // For a response that came whole: http_status with its quoted start when not 2xx.

@@ -44,23 +44,23 @@ std::optional<StreamClient::Expiry> StreamClient::expired_wait(Transfer& transfe
     if (transfer.plain_ended) {
         return std::nullopt; // ended already, completed at the next turn
     }
-    std::string peer =
-        transfer.request.peer_name.empty() ? "" : transfer.request.peer_name + " at ";
+    auto passed = [now](const std::optional<SteadyTime>& deadline) {
+        return deadline && now >= *deadline;
+    };
     bool connecting = transfer.plain && (!transfer.connection || transfer.connection->connecting);
-    if (transfer.plain && connecting &&
-        ((transfer.connect_deadline && now >= *transfer.connect_deadline) ||
-         (transfer.total_deadline && now >= *transfer.total_deadline))) {
-        double limit = transfer.connect_deadline && now >= *transfer.connect_deadline
-                           ? transfer.request.connect_timeout_s
-                           : transfer.request.total_timeout_s;
-        return Expiry{StreamFailure::connect,
-                      "cannot reach " + peer + origin_for_messages(transfer.request.url) +
-                          ": no connection within " + core::seconds_text(limit)};
+    if (connecting && (passed(transfer.connect_deadline) || passed(transfer.total_deadline))) {
+        double limit = passed(transfer.connect_deadline) ? transfer.request.connect_timeout_s
+                                                         : transfer.request.total_timeout_s;
+        return Expiry{StreamFailure::connect, "cannot reach " + transfer.peer_for_messages() +
+                                                  origin_for_messages(transfer.request.url) +
+                                                  ": no connection within " +
+                                                  core::seconds_text(limit)};
     }
-    if (transfer.plain && transfer.total_deadline && now >= *transfer.total_deadline) {
+    if (transfer.plain && passed(transfer.total_deadline)) {
         return Expiry{StreamFailure::timeout,
-                      "no complete answer from " + peer + url_for_messages(transfer.request.url) +
-                          " within " + core::seconds_text(transfer.request.total_timeout_s)};
+                      "no complete answer from " + transfer.peer_for_messages() +
+                          url_for_messages(transfer.request.url) + " within " +
+                          core::seconds_text(transfer.request.total_timeout_s)};
     }
     if (transfer.first_byte_deadline && !transfer.outcome.first_byte &&
         now >= *transfer.first_byte_deadline) {

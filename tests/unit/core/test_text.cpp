@@ -97,6 +97,13 @@ TEST_CASE("core::excerpt makes one printable line of outside text") {
     CHECK(farm::core::excerpt("\xF0\x9F\x8C\xB1x", 1) == "\xF0\x9F\x8C\xB1...");
 }
 
+TEST_CASE("core::without_trailing_cr") {
+    CHECK(farm::core::without_trailing_cr("HTTP/1.1 200 OK\r") == "HTTP/1.1 200 OK");
+    CHECK(farm::core::without_trailing_cr("a\r\r") == "a\r"); // one CR, that of the CR LF
+    CHECK(farm::core::without_trailing_cr("plain") == "plain");
+    CHECK(farm::core::without_trailing_cr("").empty());
+}
+
 TEST_CASE("core::trim_blanks") {
     CHECK(farm::core::trim_blanks(" \t keep-alive \r\n") == "keep-alive");
     CHECK(farm::core::trim_blanks("a b") == "a b");
